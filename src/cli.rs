@@ -1,0 +1,209 @@
+//! Command-line definitions (clap derive) and nothing else: no I/O here.
+//! There is deliberately no flag that takes the token itself: argv is
+//! visible to every user of the machine (`ps`) and lands in shell history.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+const OVERVIEW: &str = "\
+Examples:
+  ghenv init                      ask for a token, validate it, write .env + config.toml
+  ghenv init --template vite      the same for a Vite project
+  gh auth token | ghenv init --token-stdin
+  ghenv check                     re-validate the token in .env
+  ghenv templates                 list the project templates
+
+Exit codes: 0 ok, 2 usage, 3 token rejected, 4 missing scopes,
+5 GitHub unreachable, 6 encryption, 7 refusing to write.";
+
+/// Create, validate and wire a GitHub personal access token into a project.
+#[derive(Debug, Parser)]
+#[command(
+    name = "ghenv",
+    version,
+    about,
+    long_about = "ghenv checks a GitHub personal access token offline (prefix, length, checksum), \
+validates it against GitHub's GraphQL API in one request (login, scopes, rate limit, expiry), \
+checks the scopes your project needs, and writes .env, .env.example and config.toml from a template.",
+    after_help = OVERVIEW,
+    arg_required_else_help = true,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Print nothing but errors (and --json output).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print the endpoint, GitHub's request id and timings (never the token).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+/// ghenv's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Ask for a token, validate it with GitHub, write .env, .env.example, config.toml and .gitignore.
+    #[command(after_help = "\
+Examples:
+  ghenv init                              prompt for the token (hidden), course template
+  ghenv init --template vite --dir web    a Vite project in ./web
+  gh auth token | ghenv init --token-stdin
+  ghenv init --token-file ~/.config/course-token --offline")]
+    Init(InitArgs),
+
+    /// Validate the project's token again and report login, scopes, expiry and rate limit.
+    #[command(after_help = "\
+Examples:
+  ghenv check                   the token in the .env that config.toml names
+  ghenv check --json | jq .scopes.missing
+  GH_TOKEN=... ghenv check --dir /tmp/empty")]
+    Check(CheckArgs),
+
+    /// List the project templates (built in, and from --template-dir).
+    #[command(after_help = "\
+Examples:
+  ghenv templates
+  ghenv templates --template-dir ./my-templates --json")]
+    Templates(TemplatesArgs),
+}
+
+/// Where the token comes from, besides the environment and the prompt.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TokenSource {
+    /// Read the token from the first line of standard input.
+    #[arg(long, conflicts_with = "token_file")]
+    pub token_stdin: bool,
+
+    /// Read the token from the first line of this file.
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+}
+
+/// Which GitHub to talk to, and how long to wait.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Endpoint {
+    /// GraphQL endpoint URL [env: GHENV_GRAPHQL_URL] [default: https://api.github.com/graphql].
+    #[arg(long, value_name = "URL", conflicts_with = "host")]
+    pub endpoint: Option<String>,
+
+    /// GitHub Enterprise Server host: uses https://HOST/api/graphql.
+    #[arg(long, value_name = "HOST")]
+    pub host: Option<String>,
+
+    /// Give up on GitHub after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+}
+
+/// Which template and scopes.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TemplateChoice {
+    /// The project template (see `ghenv templates`) [default: react].
+    #[arg(short, long, value_name = "NAME")]
+    pub template: Option<String>,
+
+    /// Also look for templates (NAME.toml) in this folder.
+    #[arg(long, value_name = "DIR")]
+    pub template_dir: Option<PathBuf>,
+
+    /// Required scopes, comma-separated, instead of the template's.
+    #[arg(long, value_name = "SCOPES")]
+    pub scopes: Option<String>,
+
+    /// Fail (exit 4) when the token's scopes cannot be listed (fine-grained tokens).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `ghenv init`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub source: TokenSource,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub endpoint: Endpoint,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub template: TemplateChoice,
+
+    /// The project folder [default: the current folder].
+    #[arg(short = 'C', long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Skip GitHub: check the token's format only and write validated = false.
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Print one JSON document with the result on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ghenv check`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub source: TokenSource,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub endpoint: Endpoint,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub template: TemplateChoice,
+
+    /// The project folder [default: the current folder].
+    #[arg(short = 'C', long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Print one JSON document with the result on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ghenv templates`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TemplatesArgs {
+    /// Also list templates (NAME.toml) in this folder.
+    #[arg(long, value_name = "DIR")]
+    pub template_dir: Option<PathBuf>,
+
+    /// Print a JSON array on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn token_sources_conflict() {
+        let r = Cli::try_parse_from(["ghenv", "init", "--token-stdin", "--token-file", "x"]);
+        assert_eq!(r.unwrap_err().exit_code(), 2);
+    }
+
+    #[test]
+    fn there_is_no_token_flag() {
+        for flag in ["--token", "--pat"] {
+            assert!(Cli::try_parse_from(["ghenv", "init", flag, "ghp_x"]).is_err());
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! `config.toml`: reading what ghenv needs from it, and merging a freshly
+//! rendered one into an existing file so that everything ghenv does not own
+//! (other tables, keys, comments) stays as it was.
+
+use serde::Deserialize;
+use toml_edit::{DocumentMut, Item, Table};
+
+/// The file's name in the project folder.
+pub const FILE: &str = "config.toml";
+/// The version of the format this ghenv writes.
+pub const VERSION: i64 = 1;
+
+/// Keys ghenv owns, per table: when a fresh render leaves one out (no expiry
+/// any more, offline so no login), the old value is removed rather than left
+/// stale.
+const OWNED: &[(&str, &[&str])] = &[(
+    "github",
+    &[
+        "endpoint",
+        "login",
+        "scopes",
+        "token_type",
+        "validated",
+        "validated_at",
+        "expires_at",
+    ],
+)];
+
+/// What ghenv reads back from `config.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Config {
+    /// Format version.
+    pub version: Option<i64>,
+    /// The template used by `init`.
+    pub template: Option<String>,
+    /// `[github]`.
+    #[serde(default)]
+    pub github: GithubSection,
+    /// `[env]`.
+    #[serde(default)]
+    pub env: EnvSection,
+}
+
+/// `[github]` in `config.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct GithubSection {
+    /// The GraphQL endpoint.
+    pub endpoint: Option<String>,
+    /// The account the token belonged to at the last validation.
+    pub login: Option<String>,
+}
+
+/// `[env]` in `config.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EnvSection {
+    /// The `.env` file, relative to the project folder.
+    pub file: Option<String>,
+    /// The variable that holds the token.
+    pub token_var: Option<String>,
+}
+
+/// Why an existing `config.toml` cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// Not TOML.
+    #[error("it is not valid TOML: {0}")]
+    Syntax(String),
+    /// Valid TOML but not the shape ghenv writes.
+    #[error("it does not have the shape ghenv writes: {0}")]
+    Shape(String),
+    /// Written by a newer ghenv.
+    #[error("it has version = {0}, newer than this ghenv understands ({VERSION})")]
+    Newer(i64),
+}
+
+/// Parses `config.toml`.
+///
+/// # Errors
+/// [`ConfigError`] when it is not TOML, has the wrong shape or a newer
+/// version.
+pub fn parse(text: &str) -> Result<Config, ConfigError> {
+    let value: toml::Table =
+        toml::from_str(text).map_err(|e| ConfigError::Syntax(one_line(e.message())))?;
+    let config: Config = value
+        .try_into()
+        .map_err(|e: toml::de::Error| ConfigError::Shape(one_line(e.message())))?;
+    match config.version {
+        Some(v) if v > VERSION => Err(ConfigError::Newer(v)),
+        _ => Ok(config),
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Overlays `rendered` onto `existing`: every key of `rendered` is set,
+/// owned keys that `rendered` lacks are removed, and everything else in
+/// `existing` is kept with its comments and order.
+///
+/// # Errors
+/// [`ConfigError`] when either text is not valid TOML, or `existing` is not
+/// usable (see [`parse`]).
+pub fn merge(existing: &str, rendered: &str) -> Result<String, ConfigError> {
+    parse(existing)?;
+    let mut doc: DocumentMut = existing
+        .parse()
+        .map_err(|e: toml_edit::TomlError| ConfigError::Syntax(one_line(e.message())))?;
+    let new: DocumentMut = rendered
+        .parse()
+        .map_err(|e: toml_edit::TomlError| ConfigError::Syntax(one_line(e.message())))?;
+    overlay(doc.as_table_mut(), new.as_table(), "");
+    Ok(doc.to_string())
+}
+
+fn overlay(dst: &mut Table, src: &Table, path: &str) {
+    if let Some((_, owned)) = OWNED.iter().find(|(table, _)| *table == path) {
+        for key in owned.iter().filter(|k| !src.contains_key(k)) {
+            dst.remove(key);
+        }
+    }
+    for (key, item) in src.iter() {
+        match (dst.get_mut(key), item) {
+            (Some(Item::Table(d)), Item::Table(s)) => overlay(d, s, key),
+            (Some(existing), Item::Value(v)) if existing.is_value() => {
+                // Keep the key's position and its decoration (comments).
+                let decor = existing.as_value().map(|e| e.decor().clone());
+                let mut v = v.clone();
+                if let Some(decor) = decor {
+                    *v.decor_mut() = decor;
+                }
+                *existing = Item::Value(v);
+            }
+            _ => {
+                dst.insert(key, item.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RENDERED: &str = "version = 1\ntemplate = \"react\"\n\n[github]\nendpoint = \"https://api.github.com/graphql\"\nlogin = \"octocat\"\nscopes = [\"repo\"]\nvalidated = true\n\n[env]\nfile = \".env\"\ntoken_var = \"T\"\n";
+
+    #[test]
+    fn merge_keeps_foreign_tables_keys_and_comments() {
+        let existing = "# my project\nversion = 1\n\n[github]\nlogin = \"old\" # who\nexpires_at = \"2020-01-01T00:00:00Z\"\nextra = 5\n\n[app]\nport = 3000 # dev server\n";
+        let merged = merge(existing, RENDERED).unwrap();
+        let v: toml::Table = toml::from_str(&merged).unwrap();
+        assert_eq!(v["github"]["login"].as_str(), Some("octocat"));
+        assert_eq!(v["github"]["extra"].as_integer(), Some(5));
+        assert!(
+            v["github"].get("expires_at").is_none(),
+            "stale owned key removed"
+        );
+        assert_eq!(v["app"]["port"].as_integer(), Some(3000));
+        assert_eq!(v["env"]["token_var"].as_str(), Some("T"));
+        assert!(merged.starts_with("# my project\n"), "{merged}");
+        assert!(merged.contains("port = 3000 # dev server"), "{merged}");
+        assert!(merged.contains("login = \"octocat\" # who"), "{merged}");
+    }
+
+    #[test]
+    fn merge_of_its_own_output_is_stable() {
+        let once = merge("", RENDERED).unwrap();
+        assert_eq!(merge(&once, RENDERED).unwrap(), once);
+    }
+
+    #[test]
+    fn invalid_or_newer_files_are_refused() {
+        assert!(matches!(
+            merge("version = ", RENDERED),
+            Err(ConfigError::Syntax(_))
+        ));
+        assert!(matches!(
+            merge("github = 3", RENDERED),
+            Err(ConfigError::Shape(_))
+        ));
+        assert_eq!(merge("version = 2", RENDERED), Err(ConfigError::Newer(2)));
+    }
+
+    #[test]
+    fn parse_reads_env_and_endpoint() {
+        let c = parse(RENDERED).unwrap();
+        assert_eq!(c.env.token_var.as_deref(), Some("T"));
+        assert_eq!(
+            c.github.endpoint.as_deref(),
+            Some("https://api.github.com/graphql")
+        );
+        assert_eq!(c.template.as_deref(), Some("react"));
+    }
+}

@@ -1,0 +1,319 @@
+//! `.env` text: quoting values so every common parser reads them back
+//! exactly, finding the assignments in a file, and merging new assignments
+//! into an existing file without touching any other line.
+//!
+//! Parsers targeted: dotenvy (Rust), node's `dotenv` (+ `dotenv-expand`, as in
+//! Create React App and Vite) and python-dotenv.
+
+use std::collections::HashSet;
+
+/// Quotes `value` for a `.env` file.
+///
+/// Plain values go in double quotes (no escapes are needed, so every parser
+/// agrees). Values with `"`, `\` or `$` go in single quotes, which all the
+/// parsers read literally. Values that cannot be single-quoted (a `'` or a
+/// newline) use double quotes with backslash escapes, which dotenvy and
+/// python-dotenv read exactly.
+pub fn quote(value: &str) -> String {
+    let needs_escape = |c: char| matches!(c, '"' | '\\' | '$' | '\n' | '\r');
+    if !value.contains(needs_escape) {
+        return format!("\"{value}\"");
+    }
+    if !value.contains(['\'', '\n', '\r']) {
+        return format!("'{value}'");
+    }
+    let mut out = String::with_capacity(value.len() + 8);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '$' => out.push_str("\\$"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// One logical entry of a `.env` file: a comment, a blank line, an
+/// assignment (possibly spanning lines inside quotes) or anything else.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry<'a> {
+    /// The entry's exact text, line ending included.
+    pub text: &'a str,
+    /// The variable it assigns, if it is an assignment.
+    pub key: Option<&'a str>,
+    /// What stands before the key (indentation and `export `).
+    pub lead: &'a str,
+}
+
+impl Entry<'_> {
+    /// The line ending the entry closes with (`\r\n`, `\n` or nothing).
+    pub fn line_ending(&self) -> &str {
+        if self.text.ends_with("\r\n") {
+            "\r\n"
+        } else if self.text.ends_with('\n') {
+            "\n"
+        } else {
+            ""
+        }
+    }
+
+    /// The entry without its line ending.
+    pub fn body(&self) -> &str {
+        &self.text[..self.text.len() - self.line_ending().len()]
+    }
+}
+
+fn is_key_start(b: u8) -> bool {
+    b.is_ascii_alphabetic() || b == b'_'
+}
+
+fn is_key_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-')
+}
+
+/// Splits `text` into entries. Concatenating every entry's `text` gives
+/// `text` back unchanged.
+pub fn entries(text: &str) -> Vec<Entry<'_>> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos < bytes.len() {
+        let line_end = next_line_end(bytes, pos);
+        let (key, lead, end) = match assignment(bytes, pos, line_end) {
+            Some((key_start, key_end, value_start)) => (
+                Some(&text[key_start..key_end]),
+                &text[pos..key_start],
+                value_end(bytes, value_start, line_end),
+            ),
+            None => (None, "", line_end),
+        };
+        out.push(Entry {
+            text: &text[pos..end],
+            key,
+            lead,
+        });
+        pos = end;
+    }
+    out
+}
+
+/// Index just past the `\n` that ends the line starting at `pos`, or the end.
+fn next_line_end(bytes: &[u8], pos: usize) -> usize {
+    bytes[pos..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| pos + i + 1)
+}
+
+/// If the line at `pos..line_end` is `[ws][export ]KEY[ws]=[ws]...`, the key's
+/// span and where the value starts.
+fn assignment(bytes: &[u8], pos: usize, line_end: usize) -> Option<(usize, usize, usize)> {
+    let skip_blank = |mut i: usize| {
+        while i < line_end && matches!(bytes[i], b' ' | b'\t') {
+            i += 1;
+        }
+        i
+    };
+    let mut i = skip_blank(pos);
+    if bytes[i..line_end].starts_with(b"export") {
+        let after = i + b"export".len();
+        if after < line_end && matches!(bytes[after], b' ' | b'\t') {
+            i = skip_blank(after);
+        }
+    }
+    if i >= line_end || !is_key_start(bytes[i]) {
+        return None;
+    }
+    let key_start = i;
+    while i < line_end && is_key_byte(bytes[i]) {
+        i += 1;
+    }
+    let key_end = i;
+    i = skip_blank(i);
+    if i >= line_end || bytes[i] != b'=' {
+        return None;
+    }
+    Some((key_start, key_end, skip_blank(i + 1)))
+}
+
+/// Where an assignment whose value starts at `start` ends: the end of its
+/// line, or of the line holding the closing quote of a multi-line value.
+fn value_end(bytes: &[u8], start: usize, line_end: usize) -> usize {
+    let Some(&quote) = bytes
+        .get(start)
+        .filter(|b| matches!(b, b'"' | b'\'' | b'`'))
+    else {
+        return line_end;
+    };
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b if b == quote => return next_line_end(bytes, i).max(line_end),
+            _ => i += 1,
+        }
+    }
+    // Unterminated: parsers read it as a single line, and so do we.
+    line_end
+}
+
+/// The keys assigned in `text`, in order, without duplicates.
+pub fn keys(text: &str) -> Vec<String> {
+    let mut seen = HashSet::new();
+    entries(text)
+        .into_iter()
+        .filter_map(|e| e.key)
+        .filter(|k| seen.insert(*k))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Merges the assignments of `rendered` into `existing`.
+///
+/// Every assignment in `existing` to a key that `rendered` sets is replaced
+/// by the rendered one (keeping an `export ` prefix and indentation; every
+/// occurrence, so parsers that keep the first and those that keep the last
+/// agree). Every other byte of `existing` stays as it was. Keys that
+/// `existing` lacks are appended, after a blank line, in the line-ending
+/// style of `existing`.
+pub fn merge(existing: &str, rendered: &str) -> String {
+    let new: Vec<Entry<'_>> = entries(rendered)
+        .into_iter()
+        .filter(|e| e.key.is_some())
+        .collect();
+    let rendered_line = |key: &str| {
+        new.iter()
+            .find(|e| e.key == Some(key))
+            .map(|e| e.body()[e.lead.len()..].to_owned())
+    };
+    let eol = if existing.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut out = String::with_capacity(existing.len() + rendered.len());
+    let mut done: HashSet<&str> = HashSet::new();
+    for entry in entries(existing) {
+        match entry
+            .key
+            .and_then(|k| rendered_line(k).map(|line| (k, line)))
+        {
+            Some((key, line)) => {
+                out.push_str(entry.lead);
+                out.push_str(&line);
+                out.push_str(entry.line_ending());
+                done.insert(key);
+            }
+            None => out.push_str(entry.text),
+        }
+    }
+    let mut appended = false;
+    for entry in &new {
+        let key = entry.key.expect("filtered to assignments");
+        if !done.insert(key) {
+            continue;
+        }
+        if !appended {
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push_str(eol);
+            }
+            if !out.is_empty() && !out.ends_with(&format!("{eol}{eol}")) && out != eol {
+                out.push_str(eol);
+            }
+            appended = true;
+        }
+        out.push_str(&entry.body()[entry.lead.len()..]);
+        out.push_str(eol);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_back(text: &str) -> Vec<(String, String)> {
+        dotenvy::from_read_iter(text.as_bytes())
+            .map(|r| r.unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn quoted_values_read_back_exactly_with_dotenvy() {
+        for value in [
+            "ghp_abc123",
+            "https://api.github.com/graphql",
+            "has # hash",
+            "has space",
+            "dollar $HOME and ${X}",
+            "double \" quote",
+            "back\\slash",
+            "single ' quote",
+            "both ' and \" and $",
+            "new\nline",
+            "",
+        ] {
+            let text = format!("K={}\n", quote(value));
+            assert_eq!(read_back(&text), vec![("K".into(), value.into())], "{text}");
+        }
+    }
+
+    #[test]
+    fn plain_values_use_double_quotes_and_dollars_single() {
+        assert_eq!(quote("ghp_x"), "\"ghp_x\"");
+        assert_eq!(quote("a$b"), "'a$b'");
+    }
+
+    #[test]
+    fn entries_round_trip_and_find_keys() {
+        let text = "# c\n\nexport A=1\r\n  B = \"x\ny\"\nC='z'\nnot an assignment\nD=";
+        let es = entries(text);
+        assert_eq!(es.iter().map(|e| e.text).collect::<String>(), text);
+        let ks: Vec<_> = es.iter().filter_map(|e| e.key).collect();
+        assert_eq!(ks, vec!["A", "B", "C", "D"]);
+        let b = es.iter().find(|e| e.key == Some("B")).unwrap();
+        assert_eq!(b.text, "  B = \"x\ny\"\n");
+        assert_eq!(b.lead, "  ");
+        assert_eq!(es[2].lead, "export ");
+        assert_eq!(es[2].line_ending(), "\r\n");
+    }
+
+    #[test]
+    fn merge_into_empty_writes_the_rendered_assignments() {
+        assert_eq!(merge("", "A=\"1\"\nB=\"2\"\n"), "A=\"1\"\nB=\"2\"\n");
+    }
+
+    #[test]
+    fn merge_replaces_keys_and_keeps_everything_else_byte_for_byte() {
+        let existing = "# my settings\nPORT=3000\nexport TOKEN=old # old one\n\n# end\n";
+        let merged = merge(existing, "TOKEN=\"new\"\nURL=\"u\"\n");
+        assert_eq!(
+            merged,
+            "# my settings\nPORT=3000\nexport TOKEN=\"new\"\n\n# end\n\nURL=\"u\"\n"
+        );
+    }
+
+    #[test]
+    fn merge_updates_every_duplicate_and_multiline_values() {
+        let existing = "TOKEN=\"a\nb\"\nX=1\nTOKEN=c\n";
+        let merged = merge(existing, "TOKEN=\"n\"\n");
+        assert_eq!(merged, "TOKEN=\"n\"\nX=1\nTOKEN=\"n\"\n");
+    }
+
+    #[test]
+    fn merge_keeps_crlf_and_adds_missing_final_newline() {
+        let merged = merge("A=1\r\nB=2", "C=\"3\"\n");
+        assert_eq!(merged, "A=1\r\nB=2\r\n\r\nC=\"3\"\r\n");
+    }
+
+    #[test]
+    fn merge_is_idempotent() {
+        let once = merge("X=1\n", "A=\"1\"\nB=\"2\"\n");
+        assert_eq!(merge(&once, "A=\"1\"\nB=\"2\"\n"), once);
+    }
+}

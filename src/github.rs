@@ -1,0 +1,749 @@
+//! The one GraphQL request that validates a token against GitHub, and the
+//! reading of its answer: viewer login, granted scopes (`X-OAuth-Scopes`),
+//! rate limit and expiry.
+//!
+//! [`validate`] does the I/O; [`interpret`] turns a status, headers and body
+//! into a [`Viewer`] or a [`GithubError`] and is pure, so every outcome is
+//! unit-testable without a network.
+
+use std::io::Read;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use serde::{Deserialize, Serialize};
+
+use crate::token::Token;
+
+/// GitHub.com's GraphQL endpoint.
+pub const DEFAULT_ENDPOINT: &str = "https://api.github.com/graphql";
+/// The largest answer ghenv reads; GitHub's is a few hundred bytes.
+pub const BODY_LIMIT: u64 = 1024 * 1024;
+/// How long to wait for a connection.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long to wait for the whole answer, unless `--timeout` says otherwise.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The name of the operation, so logs and fakes can tell it apart.
+pub const OPERATION: &str = "GhenvValidate";
+const QUERY: &str =
+    "query GhenvValidate { viewer { login name } rateLimit { limit remaining resetAt } }";
+
+/// The GraphQL endpoint of a GitHub Enterprise Server host.
+pub fn enterprise_endpoint(host: &str) -> String {
+    format!("https://{host}/api/graphql")
+}
+
+/// GraphQL rate-limit state, as reported in the answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimit {
+    /// Points per hour.
+    pub limit: u64,
+    /// Points left in this hour.
+    pub remaining: u64,
+    /// When the window resets (RFC 3339).
+    #[serde(rename(deserialize = "resetAt"))]
+    pub reset_at: String,
+}
+
+/// What GitHub says about a valid token.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Viewer {
+    /// The account's login.
+    pub login: String,
+    /// The account's display name, when set.
+    pub name: Option<String>,
+    /// Granted scopes (sorted), or `None` when GitHub sent no
+    /// `X-OAuth-Scopes` header (fine-grained and installation tokens).
+    pub scopes: Option<Vec<String>>,
+    /// The rate limit, when reported.
+    pub rate_limit: Option<RateLimit>,
+    /// When the token expires, from `github-authentication-token-expiration`.
+    pub expires_at: Option<Timestamp>,
+    /// The expiration header's raw value when it could not be read as a date.
+    pub expires_raw: Option<String>,
+    /// `X-GitHub-Request-Id`, for support requests.
+    pub request_id: Option<String>,
+}
+
+/// When a rate-limited client may try again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Retry {
+    /// From `Retry-After`: this many seconds from now.
+    After(u64),
+    /// From `X-RateLimit-Reset`: at this time.
+    At(Timestamp),
+    /// Nothing said.
+    Unknown,
+}
+
+impl Retry {
+    /// "in 60 seconds", "at 14:05:00 UTC (in 12 minutes)", "in a while".
+    pub fn describe(&self, now: Timestamp) -> String {
+        match self {
+            Retry::After(secs) => format!("in {}", human_duration(*secs)),
+            Retry::At(at) => {
+                let secs = at.as_second().saturating_sub(now.as_second()).max(0) as u64;
+                format!(
+                    "at {} UTC (in {})",
+                    at.strftime("%H:%M:%S"),
+                    human_duration(secs)
+                )
+            }
+            Retry::Unknown => "in a few minutes".into(),
+        }
+    }
+}
+
+fn human_duration(secs: u64) -> String {
+    match secs {
+        0..=1 => "1 second".into(),
+        2..=119 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
+
+/// Why GitHub could not confirm the token. Only `Unauthorized` is about the
+/// token; the rest mean GitHub was unreachable or misbehaved.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GithubError {
+    /// 401: GitHub does not accept the token.
+    #[error("GitHub rejected the token: {message}")]
+    Unauthorized {
+        /// GitHub's message ("Bad credentials").
+        message: String,
+    },
+    /// 403/429 with rate-limit headers, or a GraphQL `RATE_LIMITED` error.
+    #[error("GitHub's rate limit was reached ({message})")]
+    RateLimited {
+        /// GitHub's message.
+        message: String,
+        /// When to try again.
+        retry: Retry,
+    },
+    /// Could not connect: refused, DNS, TLS.
+    #[error("cannot reach {endpoint}: {detail}")]
+    Connect {
+        /// The URL.
+        endpoint: String,
+        /// What went wrong, from the network stack.
+        detail: String,
+    },
+    /// No complete answer within the time limit.
+    #[error("no answer from {endpoint} within {secs} seconds")]
+    Timeout {
+        /// The URL.
+        endpoint: String,
+        /// The limit.
+        secs: u64,
+    },
+    /// The connection broke while reading the answer.
+    #[error("the connection to {endpoint} broke while reading the answer: {detail}")]
+    Interrupted {
+        /// The URL.
+        endpoint: String,
+        /// What went wrong.
+        detail: String,
+    },
+    /// A 3xx: ghenv does not follow redirects, so the token is never sent to
+    /// another host.
+    #[error("{endpoint} answered with a redirect ({status}) to {location}; ghenv does not follow redirects with a token")]
+    Redirect {
+        /// The URL.
+        endpoint: String,
+        /// The status.
+        status: u16,
+        /// Where it pointed (scheme, host and path only).
+        location: String,
+    },
+    /// 5xx.
+    #[error("GitHub answered {status}: it is having trouble")]
+    Server {
+        /// The status.
+        status: u16,
+    },
+    /// Any other unexpected status (403 without rate-limit headers, 404, ...).
+    #[error("GitHub answered {status}: {message}")]
+    Status {
+        /// The status.
+        status: u16,
+        /// GitHub's message, or a description.
+        message: String,
+    },
+    /// The body is not the JSON GitHub sends.
+    #[error("GitHub's answer could not be read: {detail}")]
+    Malformed {
+        /// What is wrong with it.
+        detail: String,
+    },
+    /// The body is larger than [`BODY_LIMIT`].
+    #[error("GitHub's answer is larger than {} KiB, which it never is", BODY_LIMIT / 1024)]
+    TooLarge,
+    /// GraphQL `errors` and no viewer.
+    #[error("GitHub answered with a GraphQL error: {message}")]
+    GraphQl {
+        /// The errors' messages, joined.
+        message: String,
+    },
+}
+
+impl GithubError {
+    /// What to do next.
+    pub fn hint(&self) -> String {
+        let nothing = "nothing was written";
+        match self {
+            GithubError::Unauthorized { .. } => format!(
+                "check the token at {}; {nothing}",
+                crate::error::TOKENS_URL
+            ),
+            GithubError::RateLimited { retry, .. } => format!(
+                "try again {}; {nothing}",
+                retry.describe(Timestamp::now())
+            ),
+            GithubError::Connect { .. } => format!(
+                "check your connection, proxy settings (HTTPS_PROXY) and --endpoint/--host, then try again, or use --offline to skip validation; {nothing}"
+            ),
+            GithubError::Timeout { .. } => format!(
+                "try again, or allow more time with --timeout SECS; {nothing}"
+            ),
+            GithubError::Interrupted { .. } | GithubError::Server { .. } => format!(
+                "try again in a few minutes (GitHub's status: https://www.githubstatus.com); {nothing}"
+            ),
+            GithubError::Redirect { .. } => format!(
+                "if you trust the new address, pass it with --endpoint; {nothing}"
+            ),
+            GithubError::Status { status: 403, .. } => format!(
+                "if the token is used with an organization that enforces SAML SSO, authorize it at {}; {nothing}",
+                crate::error::TOKENS_URL
+            ),
+            GithubError::Status { .. }
+            | GithubError::Malformed { .. }
+            | GithubError::TooLarge
+            | GithubError::GraphQl { .. } => format!(
+                "check that --endpoint or GHENV_GRAPHQL_URL points at a GitHub GraphQL API, then try again; {nothing}"
+            ),
+        }
+    }
+}
+
+/// Settings for the request.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The GraphQL URL.
+    pub endpoint: String,
+    /// The total time limit.
+    pub timeout: Duration,
+}
+
+/// Sends the one GraphQL request and interprets the answer.
+///
+/// # Errors
+/// A [`GithubError`] when GitHub rejects the token, cannot be reached, or
+/// answers in an unexpected way. Messages taken from the answer never contain
+/// the token, even if the server echoes it.
+pub fn validate(options: &Options, token: &Token) -> Result<Viewer, GithubError> {
+    let endpoint = &options.endpoint;
+    let client = reqwest::blocking::Client::builder()
+        .user_agent(concat!("ghenv/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(CONNECT_TIMEOUT.min(options.timeout))
+        .timeout(options.timeout)
+        // A redirect could carry the Authorization header to another host.
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| GithubError::Connect {
+            endpoint: endpoint.clone(),
+            detail: error_chain(&e),
+        })?;
+    let body = serde_json::json!({ "query": QUERY, "operationName": OPERATION });
+    let mut auth =
+        reqwest::header::HeaderValue::from_str(&format!("bearer {}", token.expose_secret()))
+            .map_err(|_| GithubError::Malformed {
+                detail: "the token cannot be sent in a header".into(),
+            })?;
+    auth.set_sensitive(true);
+    let response = client
+        .post(endpoint)
+        .header(AUTHORIZATION, auth)
+        .header(CONTENT_TYPE, "application/json")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .body(body.to_string())
+        .send()
+        .map_err(|e| send_error(options, &e))?;
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let mut bytes = Vec::new();
+    response
+        .take(BODY_LIMIT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| read_error(options, &e))?;
+    if bytes.len() as u64 > BODY_LIMIT {
+        return Err(GithubError::TooLarge);
+    }
+    interpret(status, &headers, &bytes).map_err(|e| match scrub_error(e, token.expose_secret()) {
+        GithubError::Redirect {
+            status, location, ..
+        } => GithubError::Redirect {
+            endpoint: endpoint.clone(),
+            status,
+            location,
+        },
+        other => other,
+    })
+}
+
+fn send_error(options: &Options, e: &reqwest::Error) -> GithubError {
+    let endpoint = options.endpoint.clone();
+    if e.is_timeout() {
+        GithubError::Timeout {
+            endpoint,
+            secs: options.timeout.as_secs(),
+        }
+    } else {
+        GithubError::Connect {
+            endpoint,
+            detail: error_chain(e),
+        }
+    }
+}
+
+fn read_error(options: &Options, e: &std::io::Error) -> GithubError {
+    let endpoint = options.endpoint.clone();
+    let timed_out = e.kind() == std::io::ErrorKind::TimedOut
+        || std::error::Error::source(e)
+            .and_then(|s| s.downcast_ref::<reqwest::Error>())
+            .is_some_and(reqwest::Error::is_timeout)
+        || e.to_string().contains("timed out");
+    if timed_out {
+        GithubError::Timeout {
+            endpoint,
+            secs: options.timeout.as_secs(),
+        }
+    } else {
+        GithubError::Interrupted {
+            endpoint,
+            detail: error_chain(e),
+        }
+    }
+}
+
+/// The innermost useful messages of an error chain, e.g. "Connection refused
+/// (os error 111)", without reqwest's repetition of the URL.
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur: Option<&dyn std::error::Error> = Some(e);
+    while let Some(err) = cur {
+        let s = err.to_string();
+        if !s.starts_with("error sending request") && !parts.iter().any(|p| p == &s) {
+            parts.push(s);
+        }
+        cur = err.source();
+    }
+    parts
+        .last()
+        .cloned()
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+fn scrub(s: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        s.to_owned()
+    } else {
+        s.replace(secret, "[token]")
+    }
+}
+
+fn scrub_error(e: GithubError, secret: &str) -> GithubError {
+    match e {
+        GithubError::Unauthorized { message } => GithubError::Unauthorized {
+            message: scrub(&message, secret),
+        },
+        GithubError::RateLimited { message, retry } => GithubError::RateLimited {
+            message: scrub(&message, secret),
+            retry,
+        },
+        GithubError::Status { status, message } => GithubError::Status {
+            status,
+            message: scrub(&message, secret),
+        },
+        GithubError::GraphQl { message } => GithubError::GraphQl {
+            message: scrub(&message, secret),
+        },
+        GithubError::Redirect {
+            endpoint,
+            status,
+            location,
+        } => GithubError::Redirect {
+            endpoint,
+            status,
+            location: scrub(&location, secret),
+        },
+        other => other,
+    }
+}
+
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+}
+
+#[derive(Deserialize)]
+struct GraphQlResponse {
+    data: Option<Data>,
+    #[serde(default)]
+    errors: Vec<GraphQlErrorItem>,
+}
+
+#[derive(Deserialize)]
+struct Data {
+    viewer: Option<ViewerData>,
+    #[serde(rename = "rateLimit")]
+    rate_limit: Option<RateLimit>,
+}
+
+#[derive(Deserialize)]
+struct ViewerData {
+    login: String,
+    name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct GraphQlErrorItem {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    message: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RestMessage {
+    message: Option<String>,
+}
+
+/// The `message` of a REST-style error body, if the body is JSON with one.
+fn body_message(body: &[u8]) -> Option<String> {
+    serde_json::from_slice::<RestMessage>(body)
+        .ok()
+        .and_then(|m| m.message)
+        .map(|m| truncate(&m, 300))
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    }
+}
+
+/// When a rate-limited client may retry: `Retry-After` first, then
+/// `X-RateLimit-Reset` (epoch seconds).
+fn retry_from(headers: &HeaderMap) -> Retry {
+    if let Some(secs) = header(headers, RETRY_AFTER.as_str()).and_then(|v| v.parse().ok()) {
+        return Retry::After(secs);
+    }
+    header(headers, "x-ratelimit-reset")
+        .and_then(|v| v.parse::<i64>().ok())
+        .and_then(|s| Timestamp::from_second(s).ok())
+        .map_or(Retry::Unknown, Retry::At)
+}
+
+fn is_rate_limited(status: u16, headers: &HeaderMap, body: &[u8]) -> bool {
+    if status == 429 {
+        return true;
+    }
+    status == 403
+        && (headers.contains_key(RETRY_AFTER)
+            || header(headers, "x-ratelimit-remaining") == Some("0")
+            || body_message(body).is_some_and(|m| m.to_lowercase().contains("rate limit")))
+}
+
+/// Parses `github-authentication-token-expiration`, which GitHub sends as
+/// `2026-12-01 10:00:00 UTC` (older servers: `... +0000`).
+pub fn parse_expiration(value: &str) -> Option<Timestamp> {
+    let v = value.trim();
+    if let Some(civil) = v.strip_suffix(" UTC") {
+        return jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", civil.trim())
+            .ok()
+            .and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::UTC).ok())
+            .map(|z| z.timestamp());
+    }
+    jiff::Zoned::strptime("%Y-%m-%d %H:%M:%S %z", v)
+        .map(|z| z.timestamp())
+        .or_else(|_| v.parse::<Timestamp>())
+        .ok()
+}
+
+/// Turns GitHub's answer into a [`Viewer`] or a [`GithubError`].
+///
+/// # Errors
+/// See [`GithubError`]: each status and malformed body has its own variant.
+pub fn interpret(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Viewer, GithubError> {
+    match status {
+        200 => {}
+        401 => {
+            return Err(GithubError::Unauthorized {
+                message: body_message(body).unwrap_or_else(|| "Bad credentials".into()),
+            })
+        }
+        403 | 429 if is_rate_limited(status, headers, body) => {
+            return Err(GithubError::RateLimited {
+                message: body_message(body).unwrap_or_else(|| format!("HTTP {status}")),
+                retry: retry_from(headers),
+            })
+        }
+        300..=399 => {
+            let location = header(headers, LOCATION.as_str())
+                .map(describe_location)
+                .unwrap_or_else(|| "an unnamed place".into());
+            return Err(GithubError::Redirect {
+                endpoint: String::new(),
+                status,
+                location,
+            });
+        }
+        500..=599 => return Err(GithubError::Server { status }),
+        _ => {
+            return Err(GithubError::Status {
+                status,
+                message: body_message(body).unwrap_or_else(|| "an unexpected answer".into()),
+            })
+        }
+    }
+    let response: GraphQlResponse =
+        serde_json::from_slice(body).map_err(|e| GithubError::Malformed {
+            detail: if e.is_eof() {
+                "the JSON ends early (truncated)".into()
+            } else {
+                format!("not the JSON GitHub sends ({e})")
+            },
+        })?;
+    let data = response.data.unwrap_or(Data {
+        viewer: None,
+        rate_limit: None,
+    });
+    let Some(viewer) = data.viewer else {
+        if let Some(limited) = response
+            .errors
+            .iter()
+            .find(|e| e.kind.as_deref() == Some("RATE_LIMITED"))
+        {
+            return Err(GithubError::RateLimited {
+                message: limited.message.clone().unwrap_or_default(),
+                retry: retry_from(headers),
+            });
+        }
+        let messages: Vec<String> = response
+            .errors
+            .iter()
+            .filter_map(|e| e.message.as_deref().map(|m| truncate(m, 200)))
+            .collect();
+        return Err(if messages.is_empty() {
+            GithubError::Malformed {
+                detail: "it has no viewer".into(),
+            }
+        } else {
+            GithubError::GraphQl {
+                message: messages.join("; "),
+            }
+        });
+    };
+    let expiration = header(headers, "github-authentication-token-expiration");
+    let expires_at = expiration.and_then(parse_expiration);
+    Ok(Viewer {
+        login: viewer.login,
+        name: viewer.name.filter(|n| !n.is_empty()),
+        scopes: header(headers, "x-oauth-scopes").map(crate::scopes::parse_header),
+        rate_limit: data.rate_limit,
+        expires_at,
+        expires_raw: expiration
+            .filter(|_| expires_at.is_none())
+            .map(str::to_owned),
+        request_id: header(headers, "x-github-request-id").map(str::to_owned),
+    })
+}
+
+/// Scheme, host and path of a redirect target, without its query (which
+/// could hold anything).
+fn describe_location(location: &str) -> String {
+    match reqwest::Url::parse(location) {
+        Ok(u) => format!(
+            "{}://{}{}",
+            u.scheme(),
+            u.host_str().unwrap_or(""),
+            u.path()
+        ),
+        Err(_) => truncate(location.split('?').next().unwrap_or(""), 100),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::{HeaderName, HeaderValue};
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(
+                HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        h
+    }
+
+    const OK_BODY: &str = r#"{"data":{"viewer":{"login":"octocat","name":"The Octocat"},"rateLimit":{"limit":5000,"remaining":4999,"resetAt":"2026-11-25T09:00:00Z"}}}"#;
+
+    #[test]
+    fn a_valid_answer_gives_login_scopes_rate_and_expiry() {
+        let h = headers(&[
+            ("x-oauth-scopes", "repo, read:org,user"),
+            (
+                "github-authentication-token-expiration",
+                "2026-12-01 10:00:00 UTC",
+            ),
+            ("x-github-request-id", "ABCD:1234"),
+        ]);
+        let v = interpret(200, &h, OK_BODY.as_bytes()).unwrap();
+        assert_eq!(v.login, "octocat");
+        assert_eq!(v.name.as_deref(), Some("The Octocat"));
+        assert_eq!(v.scopes.unwrap(), vec!["read:org", "repo", "user"]);
+        assert_eq!(v.rate_limit.unwrap().remaining, 4999);
+        assert_eq!(v.expires_at.unwrap().to_string(), "2026-12-01T10:00:00Z");
+        assert_eq!(v.request_id.as_deref(), Some("ABCD:1234"));
+    }
+
+    #[test]
+    fn no_scopes_header_means_scopes_unknown_and_empty_means_none() {
+        let v = interpret(200, &HeaderMap::new(), OK_BODY.as_bytes()).unwrap();
+        assert_eq!(v.scopes, None);
+        let v = interpret(200, &headers(&[("x-oauth-scopes", "")]), OK_BODY.as_bytes()).unwrap();
+        assert_eq!(v.scopes, Some(vec![]));
+    }
+
+    #[test]
+    fn expiration_formats() {
+        assert_eq!(
+            parse_expiration("2026-12-01 10:00:00 +0000")
+                .unwrap()
+                .to_string(),
+            "2026-12-01T10:00:00Z"
+        );
+        assert_eq!(parse_expiration("soon"), None);
+    }
+
+    #[test]
+    fn unauthorized_carries_githubs_message() {
+        let body = br#"{"message":"Bad credentials","documentation_url":"https://docs.github.com/graphql"}"#;
+        assert_eq!(
+            interpret(401, &HeaderMap::new(), body),
+            Err(GithubError::Unauthorized {
+                message: "Bad credentials".into()
+            })
+        );
+    }
+
+    #[test]
+    fn secondary_rate_limit_uses_retry_after() {
+        let body = br#"{"message":"You have exceeded a secondary rate limit."}"#;
+        let err = interpret(403, &headers(&[("retry-after", "60")]), body).unwrap_err();
+        let GithubError::RateLimited { retry, .. } = err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(retry, Retry::After(60));
+        assert_eq!(retry.describe(Timestamp::now()), "in 60 seconds");
+    }
+
+    #[test]
+    fn primary_rate_limit_uses_reset() {
+        let h = headers(&[
+            ("x-ratelimit-remaining", "0"),
+            ("x-ratelimit-reset", "1800000000"),
+        ]);
+        let err = interpret(403, &h, b"{}").unwrap_err();
+        let GithubError::RateLimited { retry, .. } = err else {
+            panic!("{err:?}")
+        };
+        let now = Timestamp::from_second(1_800_000_000 - 600).unwrap();
+        assert_eq!(retry.describe(now), "at 08:00:00 UTC (in 10 minutes)");
+        assert!(matches!(
+            interpret(429, &HeaderMap::new(), b""),
+            Err(GithubError::RateLimited {
+                retry: Retry::Unknown,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn graphql_rate_limited_error() {
+        let body = br#"{"errors":[{"type":"RATE_LIMITED","message":"API rate limit exceeded"}]}"#;
+        assert!(matches!(
+            interpret(200, &HeaderMap::new(), body),
+            Err(GithubError::RateLimited { .. })
+        ));
+    }
+
+    #[test]
+    fn plain_403_is_not_a_rate_limit() {
+        let body = br#"{"message":"Resource protected by organization SAML enforcement."}"#;
+        assert!(matches!(
+            interpret(403, &HeaderMap::new(), body),
+            Err(GithubError::Status { status: 403, .. })
+        ));
+    }
+
+    #[test]
+    fn server_errors_and_bad_bodies() {
+        assert_eq!(
+            interpret(502, &HeaderMap::new(), b"<html>Bad Gateway</html>"),
+            Err(GithubError::Server { status: 502 })
+        );
+        assert!(matches!(
+            interpret(200, &HeaderMap::new(), br#"{"data":{"viewer":{"log"#),
+            Err(GithubError::Malformed { detail }) if detail.contains("truncated")
+        ));
+        assert!(matches!(
+            interpret(200, &HeaderMap::new(), b"<html></html>"),
+            Err(GithubError::Malformed { .. })
+        ));
+        assert_eq!(
+            interpret(
+                200,
+                &HeaderMap::new(),
+                br#"{"errors":[{"message":"Something went wrong"}]}"#
+            ),
+            Err(GithubError::GraphQl {
+                message: "Something went wrong".into()
+            })
+        );
+    }
+
+    #[test]
+    fn redirects_are_not_followed_and_hide_the_query() {
+        let h = headers(&[("location", "https://evil.example/graphql?steal=1")]);
+        assert_eq!(
+            interpret(307, &h, b""),
+            Err(GithubError::Redirect {
+                endpoint: String::new(),
+                status: 307,
+                location: "https://evil.example/graphql".into()
+            })
+        );
+    }
+
+    #[test]
+    fn echoed_secrets_are_scrubbed() {
+        let e = scrub_error(
+            GithubError::Unauthorized {
+                message: "bad token ghp_secret".into(),
+            },
+            "ghp_secret",
+        );
+        assert_eq!(
+            e.to_string(),
+            "GitHub rejected the token: bad token [token]"
+        );
+    }
+}

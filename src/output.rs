@@ -1,0 +1,208 @@
+//! The edges of the process: standard streams, whether they are terminals,
+//! colour, the environment, the hidden prompt and the spinner. Commands take
+//! an [`Io`] so tests can run them with in-memory streams.
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use secrecy::SecretString;
+
+use crate::error::Error;
+
+/// How the user wants to be talked to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Verbosity {
+    /// `-q`: no human text at all, errors aside.
+    pub quiet: bool,
+    /// `-v`: also the endpoint, request id and timings.
+    pub verbose: bool,
+}
+
+type Prompt = Box<dyn FnMut(&str) -> io::Result<SecretString>>;
+type EnvLookup = Box<dyn Fn(&str) -> Option<String>>;
+
+/// Standard streams and process facts, injected into every command.
+pub struct Io {
+    /// Results: one JSON document with `--json`.
+    pub out: Box<dyn Write>,
+    /// Messages, warnings, prompts, progress.
+    pub err: Box<dyn Write>,
+    /// Standard input.
+    pub stdin: Box<dyn BufRead>,
+    /// Whether standard input is a terminal (so a prompt can be shown).
+    pub stdin_tty: bool,
+    /// Whether standard error is a terminal (so a spinner can be shown).
+    pub stderr_tty: bool,
+    /// Whether to colour standard error.
+    pub color: bool,
+    /// `-q` / `-v`.
+    pub verbosity: Verbosity,
+    /// Set once a JSON document went to `out`, so errors do not add another.
+    pub json_written: bool,
+    env: EnvLookup,
+    prompt: Prompt,
+}
+
+impl Io {
+    /// The real process: stdin, stdout, stderr, the environment and a
+    /// prompt on the terminal.
+    pub fn process(verbosity: Verbosity) -> Io {
+        let stderr_tty = io::stderr().is_terminal();
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        Io {
+            out: Box::new(io::stdout()),
+            err: Box::new(io::stderr()),
+            stdin: Box::new(io::BufReader::new(io::stdin())),
+            stdin_tty: io::stdin().is_terminal(),
+            stderr_tty,
+            color: stderr_tty && !no_color && !dumb,
+            verbosity,
+            json_written: false,
+            env: Box::new(|k| std::env::var(k).ok()),
+            prompt: Box::new(|p| rpassword::prompt_password(p).map(SecretString::from)),
+        }
+    }
+
+    /// In-memory streams for tests: no terminal, no colour, the given
+    /// environment and stdin.
+    pub fn memory(
+        stdin: &'static [u8],
+        env: Vec<(String, String)>,
+        out: Box<dyn Write>,
+        err: Box<dyn Write>,
+    ) -> Io {
+        Io {
+            out,
+            err,
+            stdin: Box::new(stdin),
+            stdin_tty: false,
+            stderr_tty: false,
+            color: false,
+            verbosity: Verbosity::default(),
+            json_written: false,
+            env: Box::new(move |k| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())),
+            prompt: Box::new(|_| Err(io::Error::other("no terminal"))),
+        }
+    }
+
+    /// An environment variable, empty counting as unset.
+    pub fn var(&self, name: &str) -> Option<String> {
+        (self.env)(name).filter(|v| !v.trim().is_empty())
+    }
+
+    /// Asks for a secret without echoing it.
+    ///
+    /// # Errors
+    /// When there is no terminal to read from.
+    pub fn prompt_secret(&mut self, prompt: &str) -> io::Result<SecretString> {
+        (self.prompt)(prompt)
+    }
+
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+
+    /// Bold, on a colour terminal.
+    pub fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+
+    /// Green, on a colour terminal.
+    pub fn green(&self, s: &str) -> String {
+        self.paint("32", s)
+    }
+
+    /// Yellow, on a colour terminal.
+    pub fn yellow(&self, s: &str) -> String {
+        self.paint("33", s)
+    }
+
+    /// Red, on a colour terminal.
+    pub fn red(&self, s: &str) -> String {
+        self.paint("31", s)
+    }
+
+    /// Dim, on a colour terminal.
+    pub fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+
+    /// A line of human text on stderr, unless `--quiet`.
+    pub fn say(&mut self, line: &str) {
+        if !self.verbosity.quiet {
+            let _ = writeln!(self.err, "{line}");
+        }
+    }
+
+    /// A success line (`✓ ...`) on stderr, unless `--quiet`.
+    pub fn ok(&mut self, line: &str) {
+        let mark = self.green("✓");
+        self.say(&format!("{mark} {line}"));
+    }
+
+    /// A warning on stderr, unless `--quiet`.
+    pub fn warn(&mut self, line: &str) {
+        let label = self.yellow("warning:");
+        self.say(&format!("{label} {line}"));
+    }
+
+    /// A line shown only with `--verbose`.
+    pub fn detail(&mut self, line: &str) {
+        if self.verbosity.verbose && !self.verbosity.quiet {
+            let line = self.dim(line);
+            let _ = writeln!(self.err, "{line}");
+        }
+    }
+
+    /// Prints an error and its hint on stderr (even with `--quiet`).
+    pub fn error(&mut self, e: &Error) {
+        let label = self.red("error:");
+        let _ = writeln!(self.err, "ghenv: {label} {e}");
+        if let Some(hint) = e.hint() {
+            let label = self.bold("hint:");
+            let _ = writeln!(self.err, "  {label} {hint}");
+        }
+    }
+
+    /// Writes one JSON document to stdout.
+    pub fn json(&mut self, value: &serde_json::Value) {
+        let text = serde_json::to_string_pretty(value).expect("JSON values serialize");
+        let _ = writeln!(self.out, "{text}");
+        self.json_written = true;
+    }
+
+    /// Runs `work` with a spinner on stderr when it is a terminal.
+    pub fn with_spinner<T>(&mut self, message: &str, work: impl FnOnce() -> T) -> T {
+        if !self.stderr_tty || self.verbosity.quiet {
+            return work();
+        }
+        let done = Arc::new(AtomicBool::new(false));
+        let flag = Arc::clone(&done);
+        let message = message.to_owned();
+        let spinner = thread::spawn(move || {
+            let frames = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
+            let mut i = 0;
+            let mut err = io::stderr();
+            while !flag.load(Ordering::Relaxed) {
+                let _ = write!(err, "\r{} {message}", frames[i % frames.len()]);
+                let _ = err.flush();
+                i += 1;
+                thread::sleep(Duration::from_millis(80));
+            }
+            let _ = write!(err, "\r\x1b[2K");
+            let _ = err.flush();
+        });
+        let result = work();
+        done.store(true, Ordering::Relaxed);
+        let _ = spinner.join();
+        result
+    }
+}

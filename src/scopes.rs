@@ -1,0 +1,237 @@
+//! OAuth scopes: parsing GitHub's `X-OAuth-Scopes` header and `--scopes`,
+//! GitHub's implications between scopes (`repo` grants `public_repo`, ...),
+//! and which required scopes a token lacks.
+
+use std::collections::BTreeSet;
+
+/// GitHub's scope hierarchy: each scope and the scopes it directly grants.
+/// Chains (`admin:org` ⇒ `write:org` ⇒ `read:org`) are followed by [`expand`].
+const IMPLIES: &[(&str, &[&str])] = &[
+    (
+        "repo",
+        &[
+            "repo:status",
+            "repo_deployment",
+            "public_repo",
+            "repo:invite",
+            "security_events",
+        ],
+    ),
+    ("admin:org", &["write:org"]),
+    ("write:org", &["read:org"]),
+    ("user", &["read:user", "user:email", "user:follow"]),
+    ("admin:public_key", &["write:public_key"]),
+    ("write:public_key", &["read:public_key"]),
+    ("admin:repo_hook", &["write:repo_hook"]),
+    ("write:repo_hook", &["read:repo_hook"]),
+    ("write:discussion", &["read:discussion"]),
+    ("admin:gpg_key", &["write:gpg_key"]),
+    ("write:gpg_key", &["read:gpg_key"]),
+    ("write:packages", &["read:packages"]),
+    ("project", &["read:project"]),
+];
+
+/// Parses the value of GitHub's `X-OAuth-Scopes` header: comma-separated,
+/// spaces optional. Returns the scopes sorted and without duplicates.
+pub fn parse_header(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// Parses a user-given scope list (`--scopes repo,read:org`), keeping its
+/// order and dropping duplicates.
+///
+/// # Errors
+/// The offending entry when one is not shaped like a GitHub scope
+/// (lower-case letters, digits, `_` and `:`).
+pub fn parse_list(value: &str) -> Result<Vec<String>, String> {
+    let mut out: Vec<String> = Vec::new();
+    for scope in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        let shaped = scope
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b':');
+        if !shaped {
+            return Err(scope.to_owned());
+        }
+        if !out.iter().any(|s| s == scope) {
+            out.push(scope.to_owned());
+        }
+    }
+    Ok(out)
+}
+
+/// Every scope that `granted` gives, following GitHub's implications.
+pub fn expand<S: AsRef<str>>(granted: &[S]) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack: Vec<&str> = granted.iter().map(AsRef::as_ref).collect();
+    while let Some(scope) = stack.pop() {
+        if out.insert(scope.to_owned()) {
+            if let Some((_, implied)) = IMPLIES.iter().find(|(s, _)| *s == scope) {
+                stack.extend(implied.iter().copied());
+            }
+        }
+    }
+    out
+}
+
+/// The required scopes that `granted` does not give, in the order of
+/// `required`.
+pub fn missing<R: AsRef<str>, G: AsRef<str>>(required: &[R], granted: &[G]) -> Vec<String> {
+    let have = expand(granted);
+    required
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|s| !have.contains(*s))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The address of GitHub's "new personal access token (classic)" page with
+/// `scopes` ticked and `description` filled in, on the web host that serves
+/// the GraphQL `endpoint` (github.com for api.github.com; `https://HOST` for
+/// a GitHub Enterprise Server `https://HOST/api/graphql`).
+pub fn new_token_url<S: AsRef<str>>(endpoint: &str, scopes: &[S], description: &str) -> String {
+    let mut url = reqwest::Url::parse(&web_base(endpoint)).expect("web base is a valid URL");
+    url.set_path("/settings/tokens/new");
+    let scopes: Vec<&str> = scopes.iter().map(AsRef::as_ref).collect();
+    url.query_pairs_mut()
+        .append_pair("scopes", &scopes.join(","))
+        .append_pair("description", description);
+    url.to_string()
+}
+
+/// The web address that goes with a GraphQL endpoint.
+pub fn web_base(endpoint: &str) -> String {
+    match reqwest::Url::parse(endpoint) {
+        Ok(u) if u.host_str() != Some("api.github.com") && u.path() == "/api/graphql" => {
+            let mut base = format!("{}://{}", u.scheme(), u.host_str().unwrap_or("github.com"));
+            if let Some(port) = u.port() {
+                base.push_str(&format!(":{port}"));
+            }
+            base
+        }
+        _ => "https://github.com".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_is_split_trimmed_sorted_and_deduplicated() {
+        assert_eq!(
+            parse_header("repo, read:org,user:email ,,repo"),
+            vec!["read:org", "repo", "user:email"]
+        );
+        assert!(parse_header("").is_empty());
+        assert!(parse_header(" , ").is_empty());
+    }
+
+    #[test]
+    fn repo_implies_its_sub_scopes() {
+        let all = expand(&["repo"]);
+        for s in [
+            "repo:status",
+            "repo_deployment",
+            "public_repo",
+            "repo:invite",
+            "security_events",
+        ] {
+            assert!(all.contains(s), "{s}");
+        }
+        assert!(!all.contains("read:org"));
+    }
+
+    #[test]
+    fn implications_follow_chains() {
+        assert!(expand(&["admin:org"]).contains("read:org"));
+        assert!(expand(&["admin:public_key"]).contains("read:public_key"));
+        assert!(expand(&["admin:repo_hook"]).contains("read:repo_hook"));
+        assert!(expand(&["admin:gpg_key"]).contains("read:gpg_key"));
+        assert!(expand(&["write:discussion"]).contains("read:discussion"));
+        assert!(expand(&["write:packages"]).contains("read:packages"));
+        assert!(expand(&["project"]).contains("read:project"));
+        let user = expand(&["user"]);
+        assert!(
+            user.contains("read:user")
+                && user.contains("user:email")
+                && user.contains("user:follow")
+        );
+    }
+
+    #[test]
+    fn implication_does_not_run_backwards() {
+        assert_eq!(missing(&["write:org"], &["read:org"]), vec!["write:org"]);
+        assert_eq!(missing(&["repo"], &["public_repo"]), vec!["repo"]);
+    }
+
+    #[test]
+    fn course_scopes_are_met_by_repo_admin_org_user_notifications() {
+        let course = [
+            "repo",
+            "read:org",
+            "write:org",
+            "notifications",
+            "read:user",
+            "user:email",
+            "user:follow",
+        ];
+        assert!(missing(&course, &["repo", "admin:org", "user", "notifications"]).is_empty());
+        assert_eq!(
+            missing(&course, &["repo", "read:org", "user"]),
+            vec!["write:org", "notifications"]
+        );
+        assert_eq!(missing(&course, &[] as &[&str]).len(), course.len());
+    }
+
+    #[test]
+    fn scope_lists_are_validated() {
+        assert_eq!(
+            parse_list("repo, read:org,repo").unwrap(),
+            vec!["repo", "read:org"]
+        );
+        assert_eq!(parse_list("repo,Read Org").unwrap_err(), "Read Org");
+    }
+    #[test]
+    fn new_token_url_round_trips_scopes_and_description() {
+        let url = new_token_url(
+            "https://api.github.com/graphql",
+            &["repo", "read:org"],
+            "ghenv: my app & co",
+        );
+        let parsed = reqwest::Url::parse(&url).unwrap();
+        assert_eq!(parsed.host_str(), Some("github.com"));
+        assert_eq!(parsed.path(), "/settings/tokens/new");
+        let pairs: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("scopes".into(), "repo,read:org".into()),
+                ("description".into(), "ghenv: my app & co".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn enterprise_endpoints_get_their_own_web_host() {
+        assert_eq!(
+            web_base("https://ghe.example.com/api/graphql"),
+            "https://ghe.example.com"
+        );
+        assert_eq!(
+            web_base("http://127.0.0.1:8080/graphql"),
+            "https://github.com"
+        );
+        assert!(
+            new_token_url("https://ghe.example.com/api/graphql", &["repo"], "x")
+                .starts_with("https://ghe.example.com/settings/tokens/new?")
+        );
+    }
+}

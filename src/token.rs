@@ -1,0 +1,492 @@
+//! The token: a secret from the moment it is read, its GitHub format, and the
+//! offline checks (prefix, length, characters, checksum) made before any
+//! network request.
+//!
+//! [`Token`] never prints itself: `Debug` shows only the kind and the masked
+//! form (`ghp_…abcd`), and there is no `Display`.
+
+use std::fmt;
+
+use secrecy::{ExposeSecret, SecretString};
+
+/// The base62 alphabet GitHub uses for token checksums.
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// Random characters in a 40-character token (after the 4-character prefix).
+const RANDOM_LEN: usize = 30;
+/// Checksum characters at the end of a 40-character token.
+const CHECKSUM_LEN: usize = 6;
+/// `github_pat_` + 22 + `_` + 59.
+const FINE_GRAINED_PREFIX: &str = "github_pat_";
+const FINE_GRAINED_ID_LEN: usize = 22;
+const FINE_GRAINED_SECRET_LEN: usize = 59;
+const FINE_GRAINED_LEN: usize =
+    FINE_GRAINED_PREFIX.len() + FINE_GRAINED_ID_LEN + 1 + FINE_GRAINED_SECRET_LEN;
+const PREFIXED_LEN: usize = 4 + RANDOM_LEN + CHECKSUM_LEN;
+const LEGACY_LEN: usize = 40;
+
+/// The kinds of GitHub token ghenv recognises.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Classic personal access token, `ghp_`.
+    Classic,
+    /// OAuth app access token, `gho_`.
+    OAuth,
+    /// GitHub App user-to-server token, `ghu_`.
+    UserToServer,
+    /// GitHub App server-to-server (installation) token, `ghs_`.
+    ServerToServer,
+    /// GitHub App refresh token, `ghr_`.
+    Refresh,
+    /// Fine-grained personal access token, `github_pat_`.
+    FineGrained,
+    /// A pre-2021 token: 40 hexadecimal characters, no prefix, no checksum.
+    Legacy,
+}
+
+impl Kind {
+    /// Every kind with a prefix, in the order they are tried.
+    pub const PREFIXED: [Kind; 5] = [
+        Kind::Classic,
+        Kind::OAuth,
+        Kind::UserToServer,
+        Kind::ServerToServer,
+        Kind::Refresh,
+    ];
+
+    /// A short machine-friendly name (`classic`, `fine-grained`, ...), used in
+    /// `config.toml` and JSON output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Classic => "classic",
+            Kind::OAuth => "oauth",
+            Kind::UserToServer => "user-to-server",
+            Kind::ServerToServer => "server-to-server",
+            Kind::Refresh => "refresh",
+            Kind::FineGrained => "fine-grained",
+            Kind::Legacy => "legacy",
+        }
+    }
+
+    /// What a person calls this kind of token.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Classic => "classic personal access token",
+            Kind::OAuth => "OAuth app token",
+            Kind::UserToServer => "GitHub App user-to-server token",
+            Kind::ServerToServer => "GitHub App installation token",
+            Kind::Refresh => "GitHub App refresh token",
+            Kind::FineGrained => "fine-grained personal access token",
+            Kind::Legacy => "legacy (pre-2021) token",
+        }
+    }
+
+    /// The literal prefix the token starts with (empty for legacy tokens).
+    pub fn prefix(self) -> &'static str {
+        match self {
+            Kind::Classic => "ghp_",
+            Kind::OAuth => "gho_",
+            Kind::UserToServer => "ghu_",
+            Kind::ServerToServer => "ghs_",
+            Kind::Refresh => "ghr_",
+            Kind::FineGrained => FINE_GRAINED_PREFIX,
+            Kind::Legacy => "",
+        }
+    }
+
+    /// Whether GitHub reports this kind's scopes in `X-OAuth-Scopes`.
+    pub fn has_oauth_scopes(self) -> bool {
+        !matches!(self, Kind::FineGrained | Kind::ServerToServer)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// Why a string is not a well-formed GitHub token. No variant holds any part
+/// of the token except a prefix that is not secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    /// Nothing was given.
+    #[error("the token is empty")]
+    Empty,
+    /// White space or a control character inside the token.
+    #[error("the token contains white space or a control character (at character {position}); paste it as one word")]
+    Whitespace {
+        /// 1-based character position.
+        position: usize,
+    },
+    /// The input is not UTF-8 text.
+    #[error("the token is not text (it is not valid UTF-8)")]
+    NotText,
+    /// The input line is far longer than any token.
+    #[error("the input is longer than {0} bytes, far longer than any token")]
+    TooLong(usize),
+    /// Wrapped in quotes, as copied from a file.
+    #[error("the token is wrapped in quotes; give it without them")]
+    Quoted,
+    /// No known prefix, and not a legacy 40-hex token.
+    #[error("the token does not start with a GitHub token prefix (ghp_, gho_, ghu_, ghs_, ghr_ or github_pat_){}", unknown_prefix_note(.prefix))]
+    UnknownPrefix {
+        /// A prefix of the form `gh?_` that GitHub does not issue, if seen.
+        prefix: Option<String>,
+    },
+    /// Known prefix, wrong length.
+    #[error("a {kind} has {expected} characters but this one has {found}: it was probably truncated or pasted twice")]
+    Length {
+        /// What the prefix says the token is.
+        kind: Kind,
+        /// How long that kind is.
+        expected: usize,
+        /// How long the input is.
+        found: usize,
+    },
+    /// A character outside the kind's alphabet.
+    #[error("character {position} is not allowed in a {kind} (only A-Z, a-z and 0-9{})", if *.kind == Kind::FineGrained { " and the one '_' after the id" } else { "" })]
+    Character {
+        /// What the prefix says the token is.
+        kind: Kind,
+        /// 1-based character position.
+        position: usize,
+    },
+    /// The checksum at the end does not match the random part.
+    #[error("checksum does not match: the token was probably mistyped or truncated")]
+    Checksum,
+}
+
+fn unknown_prefix_note(prefix: &Option<String>) -> String {
+    match prefix {
+        Some(p) => format!("; \"{p}\" is not one GitHub issues"),
+        None => String::new(),
+    }
+}
+
+/// The base62 CRC32 checksum GitHub appends to 40-character tokens: CRC32
+/// (IEEE) of `random`, in base62 with the alphabet `0-9A-Za-z`, left-padded
+/// with `0` to 6 characters.
+pub fn checksum(random: &str) -> String {
+    let mut n = crc32fast::hash(random.as_bytes());
+    let mut out = [b'0'; CHECKSUM_LEN];
+    for slot in out.iter_mut().rev() {
+        *slot = BASE62[(n % 62) as usize];
+        n /= 62;
+    }
+    // A u32 always fits in 6 base62 digits (62^6 > 2^32), so nothing is lost.
+    String::from_utf8(out.to_vec()).expect("base62 digits are ASCII")
+}
+
+/// Checks the shape of `s` without any network access and says which kind of
+/// token it is.
+///
+/// # Errors
+/// A [`FormatError`] saying what is wrong: prefix, length, a character or the
+/// checksum.
+pub fn check_format(s: &str) -> Result<Kind, FormatError> {
+    if s.is_empty() {
+        return Err(FormatError::Empty);
+    }
+    if let Some(position) = s.chars().position(|c| c.is_whitespace() || c.is_control()) {
+        return Err(FormatError::Whitespace {
+            position: position + 1,
+        });
+    }
+    if s.len() >= 2
+        && matches!(s.as_bytes()[0], b'"' | b'\'')
+        && s.ends_with(s.as_bytes()[0] as char)
+    {
+        return Err(FormatError::Quoted);
+    }
+    if let Some(kind) = Kind::PREFIXED
+        .into_iter()
+        .find(|k| s.starts_with(k.prefix()))
+    {
+        return check_prefixed(s, kind);
+    }
+    if s.starts_with(FINE_GRAINED_PREFIX) {
+        return check_fine_grained(s);
+    }
+    if s.len() == LEGACY_LEN
+        && s.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return Ok(Kind::Legacy);
+    }
+    let b = s.as_bytes();
+    let prefix =
+        (b.len() >= 4 && b[0] == b'g' && b[1] == b'h' && b[2].is_ascii_lowercase() && b[3] == b'_')
+            .then(|| s[..4].to_string());
+    Err(FormatError::UnknownPrefix { prefix })
+}
+
+fn check_prefixed(s: &str, kind: Kind) -> Result<Kind, FormatError> {
+    let found = s.chars().count();
+    if found != PREFIXED_LEN {
+        return Err(FormatError::Length {
+            kind,
+            expected: PREFIXED_LEN,
+            found,
+        });
+    }
+    if let Some(i) = s.chars().skip(4).position(|c| !c.is_ascii_alphanumeric()) {
+        return Err(FormatError::Character {
+            kind,
+            position: i + 5,
+        });
+    }
+    // All ASCII from here, so byte slicing is safe.
+    let (random, sum) = s[4..].split_at(RANDOM_LEN);
+    if checksum(random) != sum {
+        return Err(FormatError::Checksum);
+    }
+    Ok(kind)
+}
+
+fn check_fine_grained(s: &str) -> Result<Kind, FormatError> {
+    let kind = Kind::FineGrained;
+    let found = s.chars().count();
+    if found != FINE_GRAINED_LEN {
+        return Err(FormatError::Length {
+            kind,
+            expected: FINE_GRAINED_LEN,
+            found,
+        });
+    }
+    let separator = FINE_GRAINED_PREFIX.len() + FINE_GRAINED_ID_LEN;
+    for (i, c) in s.chars().enumerate().skip(FINE_GRAINED_PREFIX.len()) {
+        let ok = if i == separator {
+            c == '_'
+        } else {
+            c.is_ascii_alphanumeric()
+        };
+        if !ok {
+            return Err(FormatError::Character {
+                kind,
+                position: i + 1,
+            });
+        }
+    }
+    Ok(kind)
+}
+
+/// Masks a token-shaped string for display: the prefix, an ellipsis and the
+/// last four characters (`ghp_…abcd`). Short or unknown input shows no
+/// characters at all.
+pub fn mask(s: &str) -> String {
+    let prefix = Kind::PREFIXED
+        .into_iter()
+        .chain([Kind::FineGrained])
+        .map(Kind::prefix)
+        .find(|p| s.starts_with(p))
+        .unwrap_or("");
+    let chars: Vec<char> = s.chars().collect();
+    if chars.len() < prefix.len() + 12 {
+        return format!("{prefix}…");
+    }
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{prefix}…{tail}")
+}
+
+/// A GitHub token whose format has been checked. It holds the secret in a
+/// [`SecretString`], which zeroizes on drop, and never prints it.
+pub struct Token {
+    secret: SecretString,
+    kind: Kind,
+}
+
+impl Token {
+    /// Checks the format of `secret` (see [`check_format`]) and wraps it.
+    ///
+    /// # Errors
+    /// A [`FormatError`] when the format is wrong.
+    pub fn parse(secret: SecretString) -> Result<Token, FormatError> {
+        let kind = check_format(secret.expose_secret())?;
+        Ok(Token { secret, kind })
+    }
+
+    /// What kind of token this is.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The token for display: `ghp_…abcd`.
+    pub fn masked(&self) -> String {
+        mask(self.secret.expose_secret())
+    }
+
+    /// The secret itself. Only for the places that must send or store it:
+    /// the `Authorization` header and the `.env` file.
+    pub fn expose_secret(&self) -> &str {
+        self.secret.expose_secret()
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Token")
+            .field("kind", &self.kind)
+            .field("masked", &self.masked())
+            .finish()
+    }
+}
+
+impl PartialEq for Token {
+    fn eq(&self, other: &Token) -> bool {
+        self.secret.expose_secret() == other.secret.expose_secret()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 30 random characters whose checksum, computed independently with
+    /// Python's zlib.crc32 and a base62 encoder, is `2C2O59`.
+    const RANDOM: &str = "abcdefghijABCDEFGHIJ0123456789";
+    const VALID: &str = "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";
+
+    fn fine_grained() -> String {
+        format!("github_pat_{}_{}", "A1".repeat(11), "b2c".repeat(19) + "dd")
+    }
+
+    #[test]
+    fn checksum_matches_known_answers() {
+        // CRC32("123456789") = 0xCBF43926, the standard check value.
+        assert_eq!(checksum("123456789"), "3jZRME");
+        assert_eq!(checksum(RANDOM), "2C2O59");
+        assert_eq!(checksum(""), "000000");
+    }
+
+    #[test]
+    fn every_prefixed_kind_with_a_valid_checksum_is_accepted() {
+        for kind in Kind::PREFIXED {
+            let t = format!("{}{RANDOM}{}", kind.prefix(), checksum(RANDOM));
+            assert_eq!(check_format(&t), Ok(kind), "{t}");
+        }
+        assert_eq!(check_format(VALID), Ok(Kind::Classic));
+    }
+
+    #[test]
+    fn flipping_any_character_of_the_random_part_breaks_the_checksum() {
+        for i in 4..4 + RANDOM_LEN {
+            let mut b = VALID.as_bytes().to_vec();
+            b[i] = if b[i] == b'x' { b'y' } else { b'x' };
+            let t = String::from_utf8(b).unwrap();
+            assert_eq!(check_format(&t), Err(FormatError::Checksum), "position {i}");
+        }
+        let mut b = VALID.as_bytes().to_vec();
+        b[39] = b'0';
+        assert_eq!(
+            check_format(std::str::from_utf8(&b).unwrap()),
+            Err(FormatError::Checksum)
+        );
+    }
+
+    #[test]
+    fn wrong_length_is_reported_with_both_lengths() {
+        let err = check_format(&VALID[..39]).unwrap_err();
+        assert_eq!(
+            err,
+            FormatError::Length {
+                kind: Kind::Classic,
+                expected: 40,
+                found: 39
+            }
+        );
+        assert!(err
+            .to_string()
+            .contains("40 characters but this one has 39"));
+    }
+
+    #[test]
+    fn bad_character_is_reported_by_position_not_by_value() {
+        let t = VALID.replacen('d', "-", 1);
+        let err = check_format(&t).unwrap_err();
+        assert_eq!(
+            err,
+            FormatError::Character {
+                kind: Kind::Classic,
+                position: 8
+            }
+        );
+        let t = VALID.replacen('d', "é", 1);
+        // Non-ASCII changes the byte length but not the character count.
+        assert!(matches!(
+            check_format(&t),
+            Err(FormatError::Character { position: 8, .. })
+        ));
+    }
+
+    #[test]
+    fn unknown_prefixes_are_named_only_when_github_shaped() {
+        assert_eq!(
+            check_format("ghx_abcdefghijABCDEFGHIJ01234567892C2O59"),
+            Err(FormatError::UnknownPrefix {
+                prefix: Some("ghx_".into())
+            })
+        );
+        let err = check_format("hunter2hunter2").unwrap_err();
+        assert_eq!(err, FormatError::UnknownPrefix { prefix: None });
+        assert!(!err.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn fine_grained_tokens_are_checked_by_shape() {
+        let t = fine_grained();
+        assert_eq!(t.len(), 93);
+        assert_eq!(check_format(&t), Ok(Kind::FineGrained));
+        let bad = t.replace("A1A1A1A1A1A1A1A1A1A1A1_", "A1A1A1A1A1A1A1A1A1A1A1-");
+        assert_eq!(
+            check_format(&bad),
+            Err(FormatError::Character {
+                kind: Kind::FineGrained,
+                position: 34
+            })
+        );
+        assert!(matches!(
+            check_format(&t[..92]),
+            Err(FormatError::Length {
+                expected: 93,
+                found: 92,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn legacy_hex_tokens_are_accepted_without_checksum() {
+        let t = "0123456789abcdef0123456789abcdef01234567";
+        assert_eq!(check_format(t), Ok(Kind::Legacy));
+        assert!(check_format(&t.to_uppercase()).is_err());
+    }
+
+    #[test]
+    fn whitespace_quotes_and_empty_are_rejected() {
+        assert_eq!(check_format(""), Err(FormatError::Empty));
+        assert_eq!(
+            check_format("ghp_abc def"),
+            Err(FormatError::Whitespace { position: 8 })
+        );
+        assert_eq!(
+            check_format(&format!("\"{VALID}\"")),
+            Err(FormatError::Quoted)
+        );
+    }
+
+    #[test]
+    fn masking_keeps_prefix_and_last_four_only() {
+        assert_eq!(mask(VALID), "ghp_…2O59");
+        assert_eq!(mask(&fine_grained()), "github_pat_…2cdd");
+        assert_eq!(mask("short"), "…");
+    }
+
+    #[test]
+    fn debug_never_shows_the_secret() {
+        let token = Token::parse(SecretString::from(VALID.to_string())).unwrap();
+        let shown = format!("{token:?}");
+        assert!(!shown.contains(RANDOM), "{shown}");
+        assert!(shown.contains("ghp_…2O59"));
+    }
+}

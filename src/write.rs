@@ -1,0 +1,354 @@
+//! Reading the project's existing files safely and writing new versions of
+//! them all-or-nothing: every file goes to a temp file in the same folder,
+//! is fsynced, and only when all are ready are they renamed into place, so a
+//! failure leaves the old files untouched and a crash leaves each file
+//! either old or new, never half-written. Also: `.gitignore` upkeep and the
+//! check that `.env` is not tracked by git.
+
+use std::fs;
+use std::io::{self, Write};
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// Mode of files that hold a secret: only the owner may read them.
+pub const SECRET_MODE: u32 = 0o600;
+/// Mode of new files that hold no secret.
+pub const PUBLIC_MODE: u32 = 0o644;
+
+/// A file as found before writing.
+#[derive(Debug)]
+pub struct Existing {
+    /// Its text.
+    pub text: Zeroizing<String>,
+    /// Its permission bits.
+    pub mode: u32,
+}
+
+/// Reads `path` if it exists, refusing anything ghenv should not rewrite: a
+/// directory, a symbolic link, a non-regular file, or text that is not UTF-8.
+///
+/// # Errors
+/// [`Error::Refuse`] for the cases above, [`Error::Io`] when it cannot be
+/// read.
+pub fn read_existing(path: &Path) -> Result<Option<Existing>> {
+    let meta = match fs::symlink_metadata(path) {
+        Ok(m) => m,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io("inspect", path, e)),
+    };
+    let shown = path.display();
+    if meta.file_type().is_symlink() {
+        return Err(Error::refuse(
+            format!("{shown} is a symbolic link; ghenv does not write through links, so that a secret never lands outside the project"),
+            Some(format!("replace the link with a regular file (e.g. `cp --remove-destination \"$(readlink -f {shown})\" {shown}`), or remove it")),
+        ));
+    }
+    if meta.is_dir() {
+        return Err(Error::refuse(
+            format!("{shown} is a directory, not a file"),
+            Some("move or rename it, or use --dir to work in another folder".to_string()),
+        ));
+    }
+    if !meta.is_file() {
+        return Err(Error::refuse(
+            format!("{shown} is not a regular file"),
+            None,
+        ));
+    }
+    let bytes = fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    let bytes = Zeroizing::new(bytes);
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        Error::refuse(
+            format!("{shown} is not UTF-8 text; ghenv will not rewrite it"),
+            Some("convert it to UTF-8, or move it away and run ghenv again".to_string()),
+        )
+    })?;
+    Ok(Some(Existing {
+        text: Zeroizing::new(text.to_owned()),
+        mode: meta.permissions().mode() & 0o7777,
+    }))
+}
+
+/// What will happen, or happened, to a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The file did not exist.
+    Created,
+    /// The file existed and its content or mode changes.
+    Updated,
+    /// The file already had this content and mode.
+    Unchanged,
+}
+
+/// A file to write.
+pub struct Change {
+    /// Where.
+    pub path: PathBuf,
+    /// The new content.
+    pub contents: Zeroizing<String>,
+    /// The new permission bits.
+    pub mode: u32,
+    /// Created, updated or unchanged.
+    pub status: Status,
+}
+
+impl Change {
+    /// Plans writing `contents` to `path`, given what is there now. Secret
+    /// files always get [`SECRET_MODE`]; others keep their mode, or get
+    /// [`PUBLIC_MODE`] when new.
+    pub fn new(
+        path: PathBuf,
+        existing: Option<&Existing>,
+        contents: Zeroizing<String>,
+        secret: bool,
+    ) -> Change {
+        let mode = match (secret, existing) {
+            (true, _) => SECRET_MODE,
+            (false, Some(e)) => e.mode,
+            (false, None) => PUBLIC_MODE,
+        };
+        let status = match existing {
+            None => Status::Created,
+            Some(e) if *e.text == *contents && e.mode == mode => Status::Unchanged,
+            Some(_) => Status::Updated,
+        };
+        Change {
+            path,
+            contents,
+            mode,
+            status,
+        }
+    }
+}
+
+/// Writes every changed file, all or nothing (see the module docs).
+///
+/// # Errors
+/// [`Error::Io`] naming the file that could not be written; no file has been
+/// replaced when this happens before the renames (the usual case: a full
+/// disk, a read-only folder).
+pub fn commit(changes: &[Change]) -> Result<()> {
+    let mut staged = Vec::new();
+    for change in changes.iter().filter(|c| c.status != Status::Unchanged) {
+        let dir = parent(&change.path);
+        let tmp = stage(dir, change).map_err(|e| Error::io("write", &change.path, e))?;
+        staged.push((tmp, change));
+    }
+    failpoint("after-temp")?;
+    let mut dirs: Vec<&Path> = Vec::new();
+    for (tmp, change) in staged {
+        tmp.persist(&change.path)
+            .map_err(|e| Error::io("replace", &change.path, e.error))?;
+        let dir = parent(&change.path);
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
+        }
+    }
+    for dir in dirs {
+        // Make the renames themselves durable.
+        if let Ok(d) = fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+fn stage(dir: &Path, change: &Change) -> io::Result<tempfile::NamedTempFile> {
+    // The temp file is created 0600 from the start, so a secret is never
+    // readable by others, even for an instant.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".ghenv-")
+        .suffix(".tmp")
+        .permissions(fs::Permissions::from_mode(SECRET_MODE))
+        .tempfile_in(dir)?;
+    tmp.write_all(change.contents.as_bytes())?;
+    tmp.as_file()
+        .set_permissions(fs::Permissions::from_mode(change.mode))?;
+    tmp.as_file().sync_all()?;
+    Ok(tmp)
+}
+
+/// A test-only way to fail at a named point, so tests can prove a failure
+/// there leaves old files intact. Compiled out of release builds.
+fn failpoint(name: &str) -> Result<()> {
+    if cfg!(debug_assertions) && std::env::var("GHENV_FAILPOINT").is_ok_and(|v| v == name) {
+        return Err(Error::io(
+            "write",
+            PathBuf::from("(failpoint)"),
+            io::Error::other(format!("failpoint {name}")),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a secret file that must not exist yet (mode 0600, created
+/// exclusively).
+///
+/// # Errors
+/// [`Error::Io`] when it exists or cannot be written.
+pub fn create_new_secret(path: &Path, contents: &[u8]) -> Result<()> {
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(SECRET_MODE)
+        .open(path)
+        .map_err(|e| Error::io("create", path, e))?;
+    f.write_all(contents)
+        .and_then(|()| f.sync_all())
+        .map_err(|e| Error::io("write", path, e))
+}
+
+/// The `.gitignore` text that ignores `entry`, or `None` when `existing`
+/// already ignores it with a plain line (`.env` or `/.env`).
+pub fn gitignore_with(existing: Option<&str>, entry: &str) -> Option<String> {
+    let existing = existing.unwrap_or("");
+    let anchored = format!("/{entry}");
+    let already = existing
+        .lines()
+        .map(str::trim)
+        .any(|l| l == entry || l == anchored);
+    if already {
+        return None;
+    }
+    let eol = if existing.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut out = existing.to_owned();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str(eol);
+    }
+    out.push_str(entry);
+    out.push_str(eol);
+    Some(out)
+}
+
+/// Whether git tracks `name` in `dir`. False when git is not installed or
+/// `dir` is not in a repository.
+pub fn tracked_by_git(dir: &Path, name: &str) -> bool {
+    Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["ls-files", "--error-unmatch", "--"])
+        .arg(name)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gitignore_appends_once_and_keeps_style() {
+        assert_eq!(gitignore_with(None, ".env").as_deref(), Some(".env\n"));
+        assert_eq!(
+            gitignore_with(Some("node_modules"), ".env").as_deref(),
+            Some("node_modules\n.env\n")
+        );
+        assert_eq!(
+            gitignore_with(Some("a\r\nb\r\n"), ".env").as_deref(),
+            Some("a\r\nb\r\n.env\r\n")
+        );
+        assert_eq!(gitignore_with(Some("x\n.env\n"), ".env"), None);
+        assert_eq!(gitignore_with(Some("  /.env  \n"), ".env"), None);
+        assert!(gitignore_with(Some(".env.example\n"), ".env").is_some());
+    }
+
+    #[test]
+    fn commit_writes_modes_and_skips_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join(".env");
+        let public = dir.path().join("config.toml");
+        let changes = vec![
+            Change::new(secret.clone(), None, Zeroizing::new("A=1\n".into()), true),
+            Change::new(
+                public.clone(),
+                None,
+                Zeroizing::new("x = 1\n".into()),
+                false,
+            ),
+        ];
+        commit(&changes).unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&secret), 0o600);
+        assert_eq!(mode(&public), 0o644);
+        let existing = read_existing(&secret).unwrap().unwrap();
+        let again = Change::new(
+            secret.clone(),
+            Some(&existing),
+            Zeroizing::new("A=1\n".into()),
+            true,
+        );
+        assert_eq!(again.status, Status::Unchanged);
+        // No temp files are left behind.
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn existing_secret_file_is_tightened_to_0600() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join(".env");
+        fs::write(&p, "A=1\n").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o644)).unwrap();
+        let existing = read_existing(&p).unwrap().unwrap();
+        let c = Change::new(
+            p.clone(),
+            Some(&existing),
+            Zeroizing::new("A=1\n".into()),
+            true,
+        );
+        assert_eq!(c.status, Status::Updated);
+        commit(&[c]).unwrap();
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    #[test]
+    fn links_directories_and_binary_files_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("target");
+        fs::write(&target, "x").unwrap();
+        std::os::unix::fs::symlink(&target, dir.path().join("link")).unwrap();
+        assert!(matches!(
+            read_existing(&dir.path().join("link")),
+            Err(Error::Refuse { .. })
+        ));
+        fs::create_dir(dir.path().join("d")).unwrap();
+        assert!(matches!(
+            read_existing(&dir.path().join("d")),
+            Err(Error::Refuse { .. })
+        ));
+        fs::write(dir.path().join("bin"), [0xff, 0xfe]).unwrap();
+        assert!(matches!(
+            read_existing(&dir.path().join("bin")),
+            Err(Error::Refuse { .. })
+        ));
+        assert!(read_existing(&dir.path().join("missing"))
+            .unwrap()
+            .is_none());
+    }
+}
