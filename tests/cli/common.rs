@@ -1,0 +1,525 @@
+//! Test helpers: a fake GitHub GraphQL server on 127.0.0.1 and a runner for
+//! the real `ghenv` binary in a fresh temp dir with a clean environment.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
+
+// ---------------------------------------------------------------- tokens
+
+const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// CRC32 (IEEE), bit by bit: an implementation independent of the crate's.
+fn crc32(data: &[u8]) -> u32 {
+    let mut crc = 0xFFFF_FFFFu32;
+    for &b in data {
+        crc ^= u32::from(b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
+}
+
+fn base62_6(mut n: u32) -> String {
+    let mut out = vec![b'0'; 6];
+    for slot in out.iter_mut().rev() {
+        *slot = BASE62[(n % 62) as usize];
+        n /= 62;
+    }
+    String::from_utf8(out).unwrap()
+}
+
+/// A well-formed token with `prefix` (`ghp_`, ...) built from `seed`.
+pub fn token_with(prefix: &str, seed: u64) -> String {
+    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let random: String = (0..30)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            BASE62[(x % 62) as usize] as char
+        })
+        .collect();
+    format!("{prefix}{random}{}", base62_6(crc32(random.as_bytes())))
+}
+
+/// A valid classic token.
+pub fn classic() -> String {
+    token_with("ghp_", 1)
+}
+
+/// A valid fine-grained token (checked by shape only).
+pub fn fine_grained() -> String {
+    format!("github_pat_{}_{}", "11ABCDEFG0123456789xyz", "Z".repeat(20) + &"a1".repeat(19) + "q")
+}
+
+/// `token` with one character of its random part changed.
+pub fn flipped(token: &str) -> String {
+    let mut b = token.as_bytes().to_vec();
+    b[10] = if b[10] == b'A' { b'B' } else { b'A' };
+    String::from_utf8(b).unwrap()
+}
+
+// ---------------------------------------------------------------- fake GitHub
+
+/// One canned answer.
+#[derive(Clone, Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub reason: &'static str,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// Wait this long before answering.
+    pub delay: Duration,
+    /// Claim the full length but close after this many body bytes.
+    pub cut_at: Option<usize>,
+}
+
+pub const COURSE_SCOPES: &str = "repo, read:org, write:org, notifications, read:user, user:email, user:follow";
+
+impl Reply {
+    fn json(status: u16, reason: &'static str, body: &str) -> Reply {
+        Reply {
+            status,
+            reason,
+            headers: vec![
+                ("Content-Type".into(), "application/json; charset=utf-8".into()),
+                ("X-GitHub-Request-Id".into(), "E3C4:1F2B:9A8F1:B1C2D:6765A1B2".into()),
+                ("X-GitHub-Media-Type".into(), "github.v4; format=json".into()),
+                ("X-RateLimit-Limit".into(), "5000".into()),
+                ("X-RateLimit-Remaining".into(), "4999".into()),
+                ("X-RateLimit-Used".into(), "1".into()),
+                ("X-RateLimit-Resource".into(), "graphql".into()),
+                ("X-RateLimit-Reset".into(), "1800000000".into()),
+            ],
+            body: body.as_bytes().to_vec(),
+            delay: Duration::ZERO,
+            cut_at: None,
+        }
+    }
+
+    /// 200 for `login`, with `X-OAuth-Scopes: scopes` (classic tokens).
+    pub fn ok(login: &str, scopes: &str) -> Reply {
+        Reply::fine_grained(login)
+            .header("X-OAuth-Scopes", scopes)
+            .header("X-Accepted-OAuth-Scopes", "")
+    }
+
+    /// 200 without `X-OAuth-Scopes`, as for fine-grained tokens.
+    pub fn fine_grained(login: &str) -> Reply {
+        let body = format!(
+            r#"{{"data":{{"viewer":{{"login":"{login}","name":"The Octocat"}},"rateLimit":{{"limit":5000,"remaining":4999,"resetAt":"2026-11-25T10:00:00Z"}}}}}}"#
+        );
+        Reply::json(200, "OK", &body)
+    }
+
+    /// 401 Bad credentials, as GitHub sends it.
+    pub fn bad_credentials() -> Reply {
+        let mut r = Reply::json(
+            401,
+            "Unauthorized",
+            r#"{"message":"Bad credentials","documentation_url":"https://docs.github.com/graphql","status":"401"}"#,
+        );
+        r.headers.retain(|(k, _)| !k.starts_with("X-RateLimit"));
+        r.header("WWW-Authenticate", "Bearer realm=\"GitHub\"")
+    }
+
+    /// 403 secondary rate limit with `Retry-After`.
+    pub fn secondary_rate_limit(secs: u64) -> Reply {
+        Reply::json(
+            403,
+            "Forbidden",
+            r#"{"documentation_url":"https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits","message":"You have exceeded a secondary rate limit. Please wait a few minutes before you try again."}"#,
+        )
+        .header("Retry-After", &secs.to_string())
+    }
+
+    /// 403 primary rate limit: remaining 0 and a reset time.
+    pub fn primary_rate_limit(reset: u64) -> Reply {
+        let mut r = Reply::json(403, "Forbidden", r#"{"message":"API rate limit exceeded for user ID 1."}"#);
+        r.headers.retain(|(k, _)| k != "X-RateLimit-Remaining" && k != "X-RateLimit-Reset");
+        r.header("X-RateLimit-Remaining", "0").header("X-RateLimit-Reset", &reset.to_string())
+    }
+
+    /// 429 Too Many Requests.
+    pub fn too_many(secs: u64) -> Reply {
+        Reply::json(429, "Too Many Requests", r#"{"message":"Too many requests"}"#).header("Retry-After", &secs.to_string())
+    }
+
+    /// 502 with an HTML page, as GitHub's edge sends it.
+    pub fn bad_gateway() -> Reply {
+        Reply {
+            status: 502,
+            reason: "Bad Gateway",
+            headers: vec![("Content-Type".into(), "text/html".into())],
+            body: b"<html><body><h1>502 Bad Gateway</h1>Unicorn!</body></html>".to_vec(),
+            delay: Duration::ZERO,
+            cut_at: None,
+        }
+    }
+
+    /// 200 whose JSON stops half-way.
+    pub fn truncated_json() -> Reply {
+        let mut r = Reply::ok("octocat", COURSE_SCOPES);
+        r.body.truncate(40);
+        r
+    }
+
+    /// 200 with a body of `len` bytes.
+    pub fn huge(len: usize) -> Reply {
+        let mut body = br#"{"data":{"viewer":{"login":"octocat","name":""#.to_vec();
+        body.resize(len, b'a');
+        body.extend_from_slice(br#""}}}"#);
+        let mut r = Reply::ok("octocat", COURSE_SCOPES);
+        r.body = body;
+        r
+    }
+
+    /// 200 with GraphQL `errors` and no data.
+    pub fn graphql_errors() -> Reply {
+        Reply::json(200, "OK", r#"{"errors":[{"message":"Something went wrong while executing your query."}]}"#)
+    }
+
+    /// A redirect to `location`.
+    pub fn redirect(location: &str) -> Reply {
+        Reply {
+            status: 307,
+            reason: "Temporary Redirect",
+            headers: vec![("Location".into(), location.into())],
+            body: Vec::new(),
+            delay: Duration::ZERO,
+            cut_at: None,
+        }
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Waits before answering.
+    pub fn delayed(mut self, delay: Duration) -> Reply {
+        self.delay = delay;
+        self
+    }
+
+    /// Closes the connection after `n` body bytes.
+    pub fn cut(mut self, n: usize) -> Reply {
+        self.cut_at = Some(n);
+        self
+    }
+}
+
+/// A request the fake received.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A fake GitHub GraphQL API. Answers with `replies` in order; a request
+/// beyond them gets a 500 and fails the test on drop, and so does a reply
+/// that was never asked for.
+pub struct FakeGitHub {
+    port: u16,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+    expected: usize,
+}
+
+impl FakeGitHub {
+    pub fn start(replies: Vec<Reply>) -> FakeGitHub {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let stop = Arc::new(AtomicBool::new(false));
+        let expected = replies.len();
+        let (reqs, halt) = (Arc::clone(&requests), Arc::clone(&stop));
+        let handle = thread::spawn(move || {
+            let mut replies = replies.into_iter();
+            for stream in listener.incoming() {
+                if halt.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let reply = replies.next().unwrap_or_else(|| Reply::json(500, "Internal Server Error", r#"{"message":"fake: unexpected request"}"#));
+                serve(stream, &reply, &reqs);
+            }
+        });
+        FakeGitHub {
+            port,
+            requests,
+            stop,
+            handle: Some(handle),
+            expected,
+        }
+    }
+
+    /// The GraphQL URL to pass with `--endpoint`.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/graphql", self.port)
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+impl Drop for FakeGitHub {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+        if !thread::panicking() {
+            let got = self.requests.lock().unwrap().len();
+            assert_eq!(got, self.expected, "the fake GitHub expected {} request(s) and got {got}", self.expected);
+        }
+    }
+}
+
+fn serve(stream: TcpStream, reply: &Reply, requests: &Mutex<Vec<Recorded>>) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return; // the drop's wake-up connection, or a client that gave up
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next().unwrap_or("").to_owned();
+    let path = parts.next().unwrap_or("").to_owned();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = h.trim_end().split_once(':') {
+            headers.push((k.trim().to_owned(), v.trim().to_owned()));
+        }
+    }
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    let _ = reader.read_exact(&mut body);
+    requests.lock().unwrap().push(Recorded {
+        method,
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    });
+    thread::sleep(reply.delay);
+    let mut out = stream;
+    let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reply.reason);
+    for (k, v) in &reply.headers {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", reply.body.len()));
+    let _ = out.write_all(head.as_bytes());
+    let body = match reply.cut_at {
+        Some(n) => &reply.body[..n.min(reply.body.len())],
+        None => &reply.body[..],
+    };
+    let _ = out.write_all(body);
+    let _ = out.flush();
+}
+
+/// A loopback URL on which nothing listens.
+pub fn refused_url() -> String {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    format!("http://127.0.0.1:{port}/graphql")
+}
+
+// ---------------------------------------------------------------- runner
+
+/// What a run of the binary gave.
+#[derive(Debug)]
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Output {
+    /// Fails (with the whole output) unless the exit code is `code`.
+    #[track_caller]
+    pub fn code(&self, code: i32) -> &Output {
+        assert_eq!(self.code, code, "unexpected exit code\n{self}");
+        self
+    }
+
+    /// Fails unless stderr contains every one of `parts`.
+    #[track_caller]
+    pub fn stderr_has(&self, parts: &[&str]) -> &Output {
+        for p in parts {
+            assert!(self.stderr.contains(p), "stderr lacks {p:?}\n{self}");
+        }
+        self
+    }
+
+    /// Fails if `secret` appears anywhere in stdout or stderr.
+    #[track_caller]
+    pub fn never_shows(&self, secret: &str) -> &Output {
+        assert!(!self.stdout.contains(secret) && !self.stderr.contains(secret), "the secret leaked\n{self}");
+        // Not even most of it: a token minus its last character.
+        let most = &secret[..secret.len() - 1];
+        assert!(!self.stdout.contains(most) && !self.stderr.contains(most), "the secret leaked\n{self}");
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not one JSON document ({e})\n{self}"))
+    }
+}
+
+impl std::fmt::Display for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "exit code: {}\n--- stdout ---\n{}\n--- stderr ---\n{}", self.code, self.stdout, self.stderr)
+    }
+}
+
+/// A temp project folder and a way to run ghenv in it.
+pub struct Project {
+    pub dir: tempfile::TempDir,
+    pub home: tempfile::TempDir,
+}
+
+impl Project {
+    pub fn new() -> Project {
+        Project {
+            dir: tempfile::tempdir().unwrap(),
+            home: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.file(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    pub fn write(&self, name: &str, text: &str) {
+        std::fs::write(self.file(name), text).unwrap();
+    }
+
+    pub fn exists(&self, name: &str) -> bool {
+        self.file(name).symlink_metadata().is_ok()
+    }
+
+    pub fn mode(&self, name: &str) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(self.file(name)).unwrap().permissions().mode() & 0o777
+    }
+
+    /// Every file in the folder with its bytes and mode, to prove nothing
+    /// changed.
+    pub fn snapshot(&self) -> Vec<(String, Vec<u8>, u32)> {
+        use std::os::unix::fs::PermissionsExt;
+        let mut out: Vec<_> = std::fs::read_dir(self.path())
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                let meta = e.path().symlink_metadata().unwrap();
+                let bytes = if meta.is_file() { std::fs::read(e.path()).unwrap() } else { Vec::new() };
+                (e.file_name().to_string_lossy().into_owned(), bytes, meta.permissions().mode())
+            })
+            .filter(|(name, _, _)| name != ".git")
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// The command, run in the project with a clean environment.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_ghenv"));
+        cmd.args(args).current_dir(self.path()).env_clear();
+        cmd.env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", self.home.path())
+            .env("XDG_CONFIG_HOME", self.home.path().join(".config"))
+            .env("LANG", "C.UTF-8");
+        cmd
+    }
+
+    /// Runs ghenv with `args` and `stdin`.
+    pub fn run(&self, args: &[&str], stdin: &str) -> Output {
+        self.run_with(self.cmd(args), stdin.as_bytes())
+    }
+
+    /// Runs `ghenv init --token-stdin --endpoint URL` with extra `args`.
+    pub fn init(&self, fake: &FakeGitHub, token: &str, args: &[&str]) -> Output {
+        let mut all = vec!["init", "--token-stdin", "--endpoint"];
+        let url = fake.url();
+        all.push(&url);
+        all.extend_from_slice(args);
+        self.run(&all, &format!("{token}\n"))
+    }
+
+    pub fn run_with(&self, mut cmd: Command, stdin: &[u8]) -> Output {
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = cmd.spawn().expect("run ghenv");
+        {
+            let mut input = child.stdin.take().unwrap();
+            let _ = input.write_all(stdin);
+        }
+        let out = child.wait_with_output().unwrap();
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// `git init` in the project (quietly, with an identity for commits).
+    pub fn git_init(&self) {
+        self.git(&["init", "-q"]);
+        self.git(&["config", "user.email", "t@example.com"]);
+        self.git(&["config", "user.name", "T"]);
+    }
+
+    pub fn git(&self, args: &[&str]) -> std::process::Output {
+        Command::new("git")
+            .args(args)
+            .current_dir(self.path())
+            .env("HOME", self.home.path())
+            .output()
+            .expect("git")
+    }
+}
+
+/// Reads `.env` text back with dotenvy.
+pub fn dotenv_pairs(text: &str) -> Vec<(String, String)> {
+    dotenvy::from_read_iter(text.as_bytes()).map(Result::unwrap).collect()
+}

@@ -1,0 +1,11 @@
+//! Binary-level tests: the real `ghenv` in temp folders against a fake
+//! GitHub on 127.0.0.1. No test reaches the network.
+
+mod common;
+
+mod check;
+mod init;
+mod init_files;
+mod init_network;
+mod init_token;
+mod misc;
