@@ -11,8 +11,11 @@ Examples:
   ghenv init                      ask for a token, validate it, write .env + config.toml
   ghenv init --template vite      the same for a Vite project
   gh auth token | ghenv init --token-stdin
+  ghenv init --encrypt            also encrypt it into config.toml (safe to commit)
+  ghenv unlock                    on a fresh clone: decrypt config.toml into .env
+  ghenv run -- npm start          run a command with the token in its environment
   ghenv check                     re-validate the token in .env
-  ghenv templates                 list the project templates
+  ghenv rotate                    replace the token everywhere
 
 Exit codes: 0 ok, 2 usage, 3 token rejected, 4 missing scopes,
 5 GitHub unreachable, 6 encryption, 7 refusing to write.";
@@ -63,6 +66,48 @@ Examples:
   ghenv check --json | jq .scopes.missing
   GH_TOKEN=... ghenv check --dir /tmp/empty")]
     Check(CheckArgs),
+
+    /// Decrypt the token from config.toml and write .env (e.g. on a fresh clone).
+    #[command(after_help = "\
+Examples:
+  ghenv unlock                           with your default identity or ~/.ssh/id_ed25519
+  ghenv unlock -i ~/keys/course.txt
+  GHENV_IDENTITY=\"$AGE_KEY\" ghenv unlock   in CI")]
+    Unlock(UnlockArgs),
+
+    /// Run a command with the project's variables in its environment, decrypted in memory.
+    #[command(after_help = "\
+Examples:
+  ghenv run -- npm start
+  ghenv run -i ~/.ssh/id_ed25519 -- node scripts/query.js
+The command's exit status is ghenv's exit status.")]
+    Run(RunArgs),
+
+    /// Replace the token: validate a new one and write it to .env and config.toml.
+    #[command(after_help = "\
+Examples:
+  ghenv rotate                           paste the new token when asked
+  gh auth token | ghenv rotate --token-stdin
+The new token is encrypted to the same recipients; the old one is not kept.")]
+    Rotate(RotateArgs),
+
+    /// List, add or remove who can decrypt the token.
+    #[command(subcommand)]
+    Recipients(RecipientsCommand),
+
+    /// Create an age identity (private key) for decrypting tokens.
+    #[command(after_help = "\
+Examples:
+  ghenv keygen                           ~/.config/ghenv/identity.txt; prints the public key
+  ghenv keygen --output ci-key.txt       for a CI secret (GHENV_IDENTITY)")]
+    Keygen(KeygenArgs),
+
+    /// Print the public key of an identity.
+    #[command(after_help = "\
+Examples:
+  ghenv pubkey                           of the default identity
+  ghenv pubkey -i ci-key.txt")]
+    Pubkey(PubkeyArgs),
 
     /// List the project templates (built in, and from --template-dir).
     #[command(after_help = "\
@@ -143,9 +188,55 @@ pub struct InitArgs {
     #[arg(long)]
     pub offline: bool,
 
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub lock: LockArgs,
+
     /// Print one JSON document with the result on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+/// How to encrypt the token into config.toml.
+#[derive(Debug, Clone, Default, Args)]
+pub struct LockArgs {
+    /// Also encrypt the token with age into config.toml's [secret] (safe to commit).
+    #[arg(long)]
+    pub encrypt: bool,
+
+    /// Encrypt to this recipient: age1… or an SSH public key line (repeatable; implies --encrypt).
+    #[arg(short = 'r', long = "recipient", value_name = "RECIPIENT")]
+    pub recipients: Vec<String>,
+
+    /// Encrypt to the recipients in this file, one a line (repeatable; implies --encrypt).
+    #[arg(short = 'R', long = "recipients-file", value_name = "PATH")]
+    pub recipients_files: Vec<PathBuf>,
+
+    /// Encrypt with a passphrase (asked twice, or GHENV_PASSPHRASE) instead of recipients.
+    #[arg(long, conflicts_with_all = ["recipients", "recipients_files"])]
+    pub passphrase: bool,
+
+    /// With --encrypt: do not write .env (the token then lives only in config.toml).
+    #[arg(long)]
+    pub no_env: bool,
+}
+
+impl LockArgs {
+    /// Whether any flag asks for encryption.
+    pub fn wants_encryption(&self) -> bool {
+        self.encrypt
+            || self.passphrase
+            || !self.recipients.is_empty()
+            || !self.recipients_files.is_empty()
+    }
+}
+
+/// Identities to decrypt with.
+#[derive(Debug, Clone, Default, Args)]
+pub struct IdentityArgs {
+    /// Decrypt with this identity: an age identity file or an unencrypted SSH private key (repeatable).
+    #[arg(short = 'i', long = "identity", value_name = "PATH")]
+    pub identities: Vec<PathBuf>,
 }
 
 /// `ghenv check`.
@@ -167,7 +258,143 @@ pub struct CheckArgs {
     #[arg(short = 'C', long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub identity: IdentityArgs,
+
     /// Print one JSON document with the result on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ghenv unlock`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct UnlockArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub identity: IdentityArgs,
+
+    /// The project folder [default: the current folder].
+    #[arg(short = 'C', long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Print one JSON document with the result on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ghenv run`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub identity: IdentityArgs,
+
+    /// The project folder [default: the current folder].
+    #[arg(short = 'C', long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// The command and its arguments, after `--`.
+    #[arg(required = true, last = true, value_name = "CMD")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+/// `ghenv rotate`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RotateArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub source: TokenSource,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub endpoint: Endpoint,
+
+    /// The project folder [default: the current folder].
+    #[arg(short = 'C', long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Print one JSON document with the result on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ghenv recipients`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum RecipientsCommand {
+    /// Print the recipients the token is encrypted to.
+    #[command(after_help = "Example:\n  ghenv recipients list --json")]
+    List(RecipientsListArgs),
+    /// Add recipients and re-encrypt the token (needs an identity that can decrypt it now).
+    #[command(
+        after_help = "Examples:\n  ghenv recipients add age1teammate…\n  ghenv recipients add -R alice.keys  (e.g. from https://github.com/alice.keys)"
+    )]
+    Add(RecipientsChangeArgs),
+    /// Remove recipients and re-encrypt the token to the others.
+    #[command(after_help = "Example:\n  ghenv recipients remove age1former…")]
+    Remove(RecipientsChangeArgs),
+}
+
+/// `ghenv recipients list`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RecipientsListArgs {
+    /// The project folder [default: the current folder].
+    #[arg(short = 'C', long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Print a JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ghenv recipients add|remove`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RecipientsChangeArgs {
+    /// Recipients: age1… or SSH public key lines.
+    #[arg(value_name = "RECIPIENT")]
+    pub recipients: Vec<String>,
+
+    /// Recipients from a file, one a line (repeatable).
+    #[arg(short = 'R', long = "recipients-file", value_name = "PATH")]
+    pub recipients_files: Vec<PathBuf>,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub identity: IdentityArgs,
+
+    /// The project folder [default: the current folder].
+    #[arg(short = 'C', long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Print a JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ghenv keygen`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct KeygenArgs {
+    /// Where to write the identity [default: $XDG_CONFIG_HOME/ghenv/identity.txt].
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+
+    /// Replace an existing identity (tokens encrypted to it can then no longer be decrypted with it).
+    #[arg(long)]
+    pub force: bool,
+
+    /// Print a JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ghenv pubkey`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PubkeyArgs {
+    /// The identity [default: $XDG_CONFIG_HOME/ghenv/identity.txt].
+    #[arg(short = 'i', long = "identity", value_name = "PATH")]
+    pub identity: Option<PathBuf>,
+
+    /// Print a JSON document on stdout.
     #[arg(long)]
     pub json: bool,
 }

@@ -39,6 +39,72 @@ pub struct Config {
     /// `[env]`.
     #[serde(default)]
     pub env: EnvSection,
+    /// `[secret]`: the encrypted token, when there is one.
+    pub secret: Option<SecretSection>,
+}
+
+/// `[secret]` in `config.toml`: the token encrypted with age.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SecretSection {
+    /// Always `"age"` for now.
+    pub format: Option<String>,
+    /// The public recipients (`age1…`, `ssh-ed25519 …`) it is encrypted to.
+    #[serde(default)]
+    pub recipients: Vec<String>,
+    /// Whether it is encrypted with a passphrase instead of recipients.
+    #[serde(default)]
+    pub passphrase: bool,
+    /// The ASCII-armored age ciphertext.
+    pub token: Option<String>,
+}
+
+/// What to store in `[secret]`.
+#[derive(Debug, Clone)]
+pub struct Secret<'a> {
+    /// The public recipients (empty with a passphrase).
+    pub recipients: &'a [String],
+    /// Encrypted with a passphrase.
+    pub passphrase: bool,
+    /// ASCII-armored age ciphertext.
+    pub armored: &'a str,
+}
+
+/// Sets the `[secret]` table of `text` (a valid config), replacing any
+/// previous one and keeping everything else.
+///
+/// # Errors
+/// [`ConfigError::Syntax`] when `text` is not TOML.
+pub fn set_secret(text: &str, secret: &Secret<'_>) -> Result<String, ConfigError> {
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| ConfigError::Syntax(one_line(e.message())))?;
+    let mut table = Table::new();
+    table.decor_mut().set_prefix(
+        "\n# The token, encrypted with age (https://age-encryption.org) to the recipients below.\n# Decrypt with `ghenv unlock` or `ghenv run -- CMD`; extracted to a file, `age -d -i KEY` reads it too.\n",
+    );
+    table.insert("format", toml_edit::value("age"));
+    let mut recipients = toml_edit::Array::new();
+    for r in secret.recipients {
+        recipients.push_formatted(toml_edit::Value::from(r.as_str()).decorated("\n    ", ""));
+    }
+    if !secret.recipients.is_empty() {
+        recipients.set_trailing("\n");
+        recipients.set_trailing_comma(true);
+    }
+    table.insert("recipients", toml_edit::value(recipients));
+    if secret.passphrase {
+        table.insert("passphrase", toml_edit::value(true));
+    }
+    // A multi-line literal string keeps the armor readable and copyable.
+    let armored = secret.armored.trim_end();
+    let literal = format!("'''\n{armored}\n'''");
+    let value: toml_edit::Value = literal
+        .parse()
+        .map_err(|e: toml_edit::TomlError| ConfigError::Syntax(one_line(e.message())))?;
+    table.insert("token", toml_edit::Item::Value(value));
+    doc.remove("secret");
+    doc.insert("secret", toml_edit::Item::Table(table));
+    Ok(doc.to_string())
 }
 
 /// `[github]` in `config.toml`.
@@ -48,6 +114,16 @@ pub struct GithubSection {
     pub endpoint: Option<String>,
     /// The account the token belonged to at the last validation.
     pub login: Option<String>,
+    /// Granted scopes at the last validation.
+    pub scopes: Option<Vec<String>>,
+    /// The kind of token.
+    pub token_type: Option<String>,
+    /// Whether GitHub confirmed the token.
+    pub validated: Option<bool>,
+    /// When (RFC 3339).
+    pub validated_at: Option<String>,
+    /// When the token expires (RFC 3339).
+    pub expires_at: Option<String>,
 }
 
 /// `[env]` in `config.toml`.
@@ -179,6 +255,42 @@ mod tests {
             Err(ConfigError::Shape(_))
         ));
         assert_eq!(merge("version = 2", RENDERED), Err(ConfigError::Newer(2)));
+    }
+
+    #[test]
+    fn secret_is_written_as_armored_literal_and_read_back() {
+        let armored =
+            "-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n-----END AGE ENCRYPTED FILE-----\n";
+        let recipients = vec!["age1abc".to_string(), "ssh-ed25519 AAAA".to_string()];
+        let secret = Secret {
+            recipients: &recipients,
+            passphrase: false,
+            armored,
+        };
+        let text = set_secret(RENDERED, &secret).unwrap();
+        assert!(
+            text.contains("token = '''\n-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n"),
+            "{text}"
+        );
+        let c = parse(&text).unwrap();
+        let s = c.secret.unwrap();
+        assert_eq!(s.format.as_deref(), Some("age"));
+        assert_eq!(s.recipients, recipients);
+        assert!(!s.passphrase);
+        assert_eq!(s.token.unwrap(), armored.to_string());
+        // Replacing keeps one table and the rest of the file.
+        let again = set_secret(
+            &text,
+            &Secret {
+                recipients: &[],
+                passphrase: true,
+                armored,
+            },
+        )
+        .unwrap();
+        assert_eq!(again.matches("[secret]").count(), 1);
+        assert!(parse(&again).unwrap().secret.unwrap().passphrase);
+        assert_eq!(parse(&again).unwrap().env.token_var.as_deref(), Some("T"));
     }
 
     #[test]

@@ -7,6 +7,7 @@
 use std::io;
 use std::path::PathBuf;
 
+use crate::crypt::CryptError;
 use crate::github::GithubError;
 use crate::token::FormatError;
 
@@ -31,6 +32,10 @@ pub mod exit {
     pub const CRYPTO: i32 = 6;
     /// Refusing to write, or a file could not be read or written.
     pub const IO: i32 = 7;
+    /// `run`: the command was found but could not be executed (as `env` does).
+    pub const NOT_EXECUTABLE: i32 = 126;
+    /// `run`: the command was not found (as `env` does).
+    pub const NOT_FOUND: i32 = 127;
 }
 
 /// Everything that can go wrong in ghenv.
@@ -74,6 +79,9 @@ pub enum Error {
     /// GitHub could not be reached or did not answer as expected.
     #[error(transparent)]
     Github(GithubError),
+    /// Encryption or decryption failed.
+    #[error(transparent)]
+    Crypt(#[from] CryptError),
     /// A template could not be found, loaded or rendered.
     #[error("template {name}: {message}")]
     Template {
@@ -89,6 +97,15 @@ pub enum Error {
         message: String,
         /// What to do about it.
         hint: Option<String>,
+    },
+    /// `ghenv run` could not start the command.
+    #[error("cannot run {program}: {source}")]
+    Exec {
+        /// The command.
+        program: String,
+        /// The cause.
+        #[source]
+        source: io::Error,
     },
     /// A file could not be read or written.
     #[error("cannot {action} {}: {source}", .path.display())]
@@ -143,7 +160,12 @@ impl Error {
             Error::TokenFormat(_) | Error::TokenRejected { .. } => exit::TOKEN,
             Error::MissingScopes { .. } | Error::ScopesUnknown { .. } => exit::SCOPES,
             Error::Github(_) => exit::NETWORK,
+            Error::Crypt(_) => exit::CRYPTO,
             Error::Refuse { .. } | Error::Io { .. } => exit::IO,
+            Error::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => {
+                exit::NOT_FOUND
+            }
+            Error::Exec { .. } => exit::NOT_EXECUTABLE,
         }
     }
 
@@ -156,9 +178,11 @@ impl Error {
             Error::MissingScopes { .. } => "missing_scopes",
             Error::ScopesUnknown { .. } => "scopes_unknown",
             Error::Github(_) => "network",
+            Error::Crypt(_) => "crypto",
             Error::Template { .. } => "template",
             Error::Refuse { .. } => "refused",
             Error::Io { .. } => "io",
+            Error::Exec { .. } => "exec",
         }
     }
 
@@ -183,11 +207,13 @@ impl Error {
                 "fine-grained tokens have permissions instead of scopes: check them on GitHub, or run without --strict to go on with a warning".into(),
             ),
             Error::Github(e) => Some(e.hint()),
+            Error::Crypt(e) => e.hint(),
             Error::Template { .. } => Some("run `ghenv templates` to list the templates".into()),
             Error::Io { source, .. } if source.kind() == io::ErrorKind::PermissionDenied => Some(
                 "check the folder's permissions, or choose another with --dir".into(),
             ),
             Error::Io { .. } => None,
+            Error::Exec { .. } => Some("check the command's name and that it is on PATH and executable".into()),
         }
     }
 }

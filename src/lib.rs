@@ -13,6 +13,7 @@
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod crypt;
 pub mod envfile;
 pub mod error;
 pub mod github;
@@ -28,17 +29,25 @@ pub use error::{Error, Result};
 use cli::{Cli, Command};
 use output::Io;
 
-/// Runs the command `cli` names.
+/// Runs the command `cli` names and returns the exit code on success (0,
+/// or the command's own for `run` off Unix).
 ///
 /// # Errors
 /// The command's [`Error`]; the caller prints it and exits with
 /// [`Error::exit_code`].
-pub fn run(cli: &Cli, io: &mut Io) -> Result<()> {
+pub fn run(cli: &Cli, io: &mut Io) -> Result<i32> {
     match &cli.command {
         Command::Init(args) => commands::init::run(args, io),
         Command::Check(args) => commands::check::run(args, io),
+        Command::Unlock(args) => commands::unlock::run(args, io),
+        Command::Run(args) => return commands::run::run(args, io),
+        Command::Rotate(args) => commands::rotate::run(args, io),
+        Command::Recipients(cmd) => commands::recipients::run(cmd, io),
+        Command::Keygen(args) => commands::keys::keygen(args, io),
+        Command::Pubkey(args) => commands::keys::pubkey(args, io),
         Command::Templates(args) => commands::templates::run(args, io),
     }
+    .map(|()| error::exit::OK)
 }
 
 impl Command {
@@ -47,6 +56,15 @@ impl Command {
         match self {
             Command::Init(a) => a.json,
             Command::Check(a) => a.json,
+            Command::Unlock(a) => a.json,
+            Command::Run(_) => false,
+            Command::Rotate(a) => a.json,
+            Command::Recipients(cli::RecipientsCommand::List(a)) => a.json,
+            Command::Recipients(
+                cli::RecipientsCommand::Add(a) | cli::RecipientsCommand::Remove(a),
+            ) => a.json,
+            Command::Keygen(a) => a.json,
+            Command::Pubkey(a) => a.json,
             Command::Templates(a) => a.json,
         }
     }

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
         verbose: cli.verbose,
     });
     let code = match ghenv::run(&cli, &mut io) {
-        Ok(()) => 0,
+        Ok(code) => code,
         Err(e) => {
             if cli.command.json() && !io.json_written {
                 io.json(&ghenv::commands::error_json(&e));

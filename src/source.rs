@@ -37,6 +37,8 @@ pub enum Origin {
         /// The variable.
         var: String,
     },
+    /// Decrypted from `[secret]` in this `config.toml`.
+    Config(PathBuf),
     /// The hidden prompt.
     Prompt,
 }
@@ -49,6 +51,7 @@ impl Origin {
             Origin::File(_) => "file",
             Origin::Env(_) => "env",
             Origin::DotEnv { .. } => "dotenv",
+            Origin::Config(_) => "config",
             Origin::Prompt => "prompt",
         }
     }
@@ -61,6 +64,7 @@ impl fmt::Display for Origin {
             Origin::File(p) => write!(f, "{}", p.display()),
             Origin::Env(v) => write!(f, "${v}"),
             Origin::DotEnv { path, var } => write!(f, "{var} in {}", path.display()),
+            Origin::Config(path) => write!(f, "[secret] in {}", path.display()),
             Origin::Prompt => f.write_str("the prompt"),
         }
     }

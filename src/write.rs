@@ -211,6 +211,23 @@ pub fn create_new_secret(path: &Path, contents: &[u8]) -> Result<()> {
         .map_err(|e| Error::io("write", path, e))
 }
 
+/// Creates `dir` and its missing parents with mode 0700 (for folders that
+/// hold keys); an existing folder is left as it is.
+///
+/// # Errors
+/// [`Error::Io`] when it cannot be created.
+pub fn create_private_dir(dir: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.is_dir() {
+        return Ok(());
+    }
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .map_err(|e| Error::io("create", dir, e))
+}
+
 /// The `.gitignore` text that ignores `entry`, or `None` when `existing`
 /// already ignores it with a plain line (`.env` or `/.env`).
 pub fn gitignore_with(existing: Option<&str>, entry: &str) -> Option<String> {

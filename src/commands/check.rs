@@ -48,7 +48,17 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> Result<()> {
     let env_path = dir.join(&env_file);
     let found = match source::explicit(&args.source, io)? {
         Some(found) => Some(found),
-        None => source::from_dotenv(&env_path, &token_var)?.or_else(|| source::from_env(io)),
+        None => match source::from_dotenv(&env_path, &token_var)? {
+            Some(found) => Some(found),
+            // No .env (a fresh clone): the encrypted token in config.toml.
+            None => match &config.secret {
+                Some(secret) => Some((
+                    super::lock::decrypt_secret(secret, &args.identity, io)?,
+                    Origin::Config(config_path.clone()),
+                )),
+                None => source::from_env(io),
+            },
+        },
     };
     let (secret, origin) = match found {
         Some(found) => found,

@@ -10,9 +10,10 @@ use std::path::Path;
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
+use super::lock::{self, Lock};
 use super::{announce_token, error_json, report_json, ScopeReport};
 use crate::cli::InitArgs;
-use crate::config;
+use crate::config::{self, Config};
 use crate::envfile;
 use crate::error::{Error, Result};
 use crate::output::Io;
@@ -29,15 +30,26 @@ pub const EXAMPLE_FILE: &str = ".env.example";
 /// Git's ignore file.
 pub const GITIGNORE: &str = ".gitignore";
 
-/// The project's files as they are before `init` writes.
-struct Before {
-    env: Option<Existing>,
-    example: Option<Existing>,
-    config: Option<Existing>,
-    gitignore: Option<Existing>,
+/// The project's files as they are before a command writes.
+pub struct Before {
+    /// `.env`.
+    pub env: Option<Existing>,
+    /// `.env.example`.
+    pub example: Option<Existing>,
+    /// `config.toml`, as text.
+    pub config: Option<Existing>,
+    /// `config.toml`, parsed.
+    pub parsed: Option<Config>,
+    /// `.gitignore`.
+    pub gitignore: Option<Existing>,
 }
 
-fn inspect(dir: &Path) -> Result<Before> {
+/// Reads the project's files, refusing what ghenv must not rewrite: a `.env`
+/// tracked by git, links, directories, a `config.toml` that is not valid.
+///
+/// # Errors
+/// [`Error::Refuse`] or [`Error::Io`].
+pub fn inspect(dir: &Path) -> Result<Before> {
     if write::tracked_by_git(dir, ENV_FILE) {
         return Err(Error::refuse(
             format!("{} is tracked by git, so a token written there would be committed", dir.join(ENV_FILE).display()),
@@ -49,18 +61,20 @@ fn inspect(dir: &Path) -> Result<Before> {
         ));
     }
     let config = write::read_existing(&dir.join(config::FILE))?;
-    if let Some(c) = &config {
-        config::parse(&c.text).map_err(|e| {
+    let parsed = match &config {
+        Some(c) => Some(config::parse(&c.text).map_err(|e| {
             Error::refuse(
                 format!("{} cannot be updated: {e}", dir.join(config::FILE).display()),
                 Some("fix it, or move it away so ghenv can write a new one; ghenv will not overwrite it".to_string()),
             )
-        })?;
-    }
+        })?),
+        None => None,
+    };
     Ok(Before {
         env: write::read_existing(&dir.join(ENV_FILE))?,
         example: write::read_existing(&dir.join(EXAMPLE_FILE))?,
         config,
+        parsed,
         gitignore: write::read_existing(&dir.join(GITIGNORE))?,
     })
 }
@@ -102,8 +116,21 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<()> {
     let dir = super::project_dir(args.dir.as_deref())?;
     let template = super::template(&args.template, None)?;
     let required = super::required_scopes(&args.template, &template)?;
-    let endpoint = super::endpoint(&args.endpoint, io, None)?;
     let before = inspect(&dir)?;
+    let configured = before
+        .parsed
+        .as_ref()
+        .and_then(|c| c.github.endpoint.as_deref());
+    let endpoint = super::endpoint(&args.endpoint, io, configured)?;
+    let existing_secret = before.parsed.as_ref().and_then(|c| c.secret.as_ref());
+    if let Some(secret) = existing_secret {
+        let format = secret.format.as_deref().unwrap_or("");
+        if format != "age" {
+            return Err(crate::crypt::CryptError::UnknownFormat(format.to_owned()).into());
+        }
+    }
+    let lock = lock::resolve(&args.lock, existing_secret, io)?;
+    let write_env = !(args.lock.no_env && lock.is_some());
 
     let (token, origin) = read_token(args, io, &endpoint, &required, &dir)?;
     announce_token(io, &token, &origin);
@@ -177,31 +204,93 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<()> {
             .to_owned(),
     };
     let rendered = render::render(&template, &ctx, token.expose_secret())?;
-    let changes = plan(&dir, before, rendered)?;
+    let mut changes = plan(&dir, before, rendered, write_env)?;
+    let encrypted = match &lock {
+        Some(lock) => Some(seal(io, lock, &token, &mut changes)?),
+        None => None,
+    };
+    if let Some(Lock::Recipients {
+        new_identity: Some(id),
+        ..
+    }) = &lock
+    {
+        if let Some(parent) = id.path.parent() {
+            write::create_private_dir(parent)?;
+        }
+        changes.push(Change::new(id.path.clone(), None, id.text.clone(), true));
+    }
     write::commit(&changes)?;
+    if let Some(Lock::Recipients {
+        new_identity: Some(id),
+        ..
+    }) = &lock
+    {
+        io.ok(&format!(
+            "Created your age identity at {} (keep it safe: it decrypts the token)",
+            id.path.display()
+        ));
+    }
+    if let Some((recipients, passphrase)) = &encrypted {
+        if *passphrase {
+            io.ok("Encrypted the token into config.toml with your passphrase");
+        } else {
+            io.ok(&format!(
+                "Encrypted the token into config.toml for {} recipient{}: {}",
+                recipients.len(),
+                if recipients.len() == 1 { "" } else { "s" },
+                recipients
+                    .iter()
+                    .map(|r| short_key(r))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
 
-    let files: Vec<Value> = changes
-        .iter()
-        .map(|c| json!({ "path": c.path.display().to_string(), "status": c.status }))
-        .collect();
+    let files = report_writes(io, &dir, &changes);
+    if write_env {
+        io.say(&format!(
+            "{ENV_FILE} is git-ignored and readable only by you; config.toml and {EXAMPLE_FILE} are safe to commit."
+        ));
+    } else {
+        io.say("No .env written (--no-env): use `ghenv run -- CMD` or `ghenv unlock`; config.toml is safe to commit.");
+    }
+    if args.json {
+        report.insert("ok".into(), json!(true));
+        report.insert("template".into(), json!(template.name));
+        report.insert(
+            "encrypted".into(),
+            match &encrypted {
+                Some((recipients, passphrase)) => {
+                    json!({ "recipients": recipients, "passphrase": passphrase })
+                }
+                None => json!(null),
+            },
+        );
+        report.insert("files".into(), json!(files));
+        io.json(&Value::Object(report));
+    }
+    Ok(())
+}
+
+/// Says which files were written, and returns them as JSON
+/// (`[{ "path", "status" }]`).
+pub fn report_writes(io: &mut Io, dir: &Path, changes: &[Change]) -> Vec<Value> {
     let summary: Vec<String> = changes
         .iter()
         .map(|c| {
             let name = c
                 .path
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            match c.status {
-                Status::Unchanged => format!("{name} (unchanged)"),
-                s => format!(
-                    "{name} ({})",
-                    if s == Status::Created {
-                        "created"
-                    } else {
-                        "updated"
-                    }
-                ),
-            }
+                .strip_prefix(dir)
+                .unwrap_or(&c.path)
+                .display()
+                .to_string();
+            let status = match c.status {
+                Status::Created => "created",
+                Status::Updated => "updated",
+                Status::Unchanged => "unchanged",
+            };
+            format!("{name} ({status})")
         })
         .collect();
     io.ok(&format!(
@@ -209,21 +298,68 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<()> {
         summary.join(", "),
         dir.display()
     ));
-    io.say(&format!(
-        "{} is git-ignored and readable only by you; config.toml and {EXAMPLE_FILE} are safe to commit.",
-        ENV_FILE
-    ));
-    if args.json {
-        report.insert("ok".into(), json!(true));
-        report.insert("template".into(), json!(template.name));
-        report.insert("files".into(), json!(files));
-        io.json(&Value::Object(report));
+    changes
+        .iter()
+        .map(|c| json!({ "path": c.path.display().to_string(), "status": c.status }))
+        .collect()
+}
+
+/// "age1abcd…wxyz" for long keys, for messages.
+pub fn short_key(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() <= 24 {
+        return key.to_owned();
     }
-    Ok(())
+    let head: String = chars[..12].iter().collect();
+    let tail: String = chars[chars.len() - 6..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+/// Encrypts the token into the planned `config.toml`, and proves the
+/// plaintext is not in it. Returns the recipients and whether a passphrase
+/// was used.
+fn seal(
+    io: &mut Io,
+    lock: &Lock,
+    token: &Token,
+    changes: &mut [Change],
+) -> Result<(Vec<String>, bool)> {
+    let (recipients, passphrase, armored) = lock::encrypt(lock, token.expose_secret(), io)?;
+    let config_change = changes
+        .iter_mut()
+        .find(|c| c.path.file_name().is_some_and(|n| n == config::FILE))
+        .expect("init always plans config.toml");
+    let text = config::set_secret(
+        &config_change.contents,
+        &config::Secret {
+            recipients: &recipients,
+            passphrase,
+            armored: &armored,
+        },
+    )
+    .map_err(|e| Error::refuse(format!("cannot add [secret] to config.toml: {e}"), None))?;
+    if text.contains(token.expose_secret()) {
+        // Cannot happen with age; checked so that it never can.
+        return Err(Error::refuse(
+            "refusing to write config.toml: it would contain the plaintext token",
+            None,
+        ));
+    }
+    config_change.contents = Zeroizing::new(text);
+    config_change.status = match config_change.status {
+        Status::Unchanged => Status::Updated,
+        other => other,
+    };
+    Ok((recipients, passphrase))
 }
 
 /// Merges the rendered files into what exists and plans the writes.
-fn plan(dir: &Path, before: Before, rendered: render::Rendered) -> Result<Vec<Change>> {
+fn plan(
+    dir: &Path,
+    before: Before,
+    rendered: render::Rendered,
+    write_env: bool,
+) -> Result<Vec<Change>> {
     let merged = |existing: &Option<Existing>, new: &str| -> Zeroizing<String> {
         Zeroizing::new(match existing {
             Some(e) => envfile::merge(&e.text, new),
@@ -244,21 +380,27 @@ fn plan(dir: &Path, before: Before, rendered: render::Rendered) -> Result<Vec<Ch
         })?,
         None => rendered.config,
     };
-    let mut changes = vec![
-        Change::new(dir.join(ENV_FILE), before.env.as_ref(), env, true),
-        Change::new(
-            dir.join(EXAMPLE_FILE),
-            before.example.as_ref(),
-            example,
-            false,
-        ),
-        Change::new(
-            dir.join(config::FILE),
-            before.config.as_ref(),
-            Zeroizing::new(config_text),
-            false,
-        ),
-    ];
+    let mut changes = Vec::new();
+    if write_env {
+        changes.push(Change::new(
+            dir.join(ENV_FILE),
+            before.env.as_ref(),
+            env,
+            true,
+        ));
+    }
+    changes.push(Change::new(
+        dir.join(EXAMPLE_FILE),
+        before.example.as_ref(),
+        example,
+        false,
+    ));
+    changes.push(Change::new(
+        dir.join(config::FILE),
+        before.config.as_ref(),
+        Zeroizing::new(config_text),
+        false,
+    ));
     let gitignore_text = before.gitignore.as_ref().map(|g| g.text.as_str());
     if let Some(text) = write::gitignore_with(gitignore_text, ENV_FILE) {
         changes.push(Change::new(

@@ -4,7 +4,13 @@
 
 pub mod check;
 pub mod init;
+pub mod keys;
+pub mod lock;
+pub mod recipients;
+pub mod rotate;
+pub mod run;
 pub mod templates;
+pub mod unlock;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -234,6 +240,36 @@ impl ScopeReport {
             ));
         }
         Ok(())
+    }
+}
+
+/// The template context as `config.toml` recorded it, for commands that
+/// render `.env` again without talking to GitHub (`unlock`, `run`).
+pub fn context_from_config(
+    config: &crate::config::Config,
+    template: &Template,
+    dir: &Path,
+) -> render::Context {
+    let g = &config.github;
+    render::Context {
+        template: template.name.clone(),
+        endpoint: g
+            .endpoint
+            .clone()
+            .unwrap_or_else(|| github::DEFAULT_ENDPOINT.to_owned()),
+        login: g.login.clone(),
+        name: None,
+        scopes: g.scopes.clone(),
+        required_scopes: template.scopes.clone(),
+        token_type: g.token_type.clone().unwrap_or_default(),
+        validated: g.validated.unwrap_or(false),
+        validated_at: g.validated_at.clone(),
+        expires_at: g.expires_at.clone(),
+        env_file: init::ENV_FILE.to_owned(),
+        token_var: template.token_var.clone(),
+        folder: token_description(dir)
+            .trim_start_matches("ghenv: ")
+            .to_owned(),
     }
 }
 

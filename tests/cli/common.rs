@@ -22,7 +22,11 @@ fn crc32(data: &[u8]) -> u32 {
     for &b in data {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -39,7 +43,9 @@ fn base62_6(mut n: u32) -> String {
 
 /// A well-formed token with `prefix` (`ghp_`, ...) built from `seed`.
 pub fn token_with(prefix: &str, seed: u64) -> String {
-    let mut x = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+    let mut x = seed
+        .wrapping_mul(6364136223846793005)
+        .wrapping_add(1442695040888963407);
     let random: String = (0..30)
         .map(|_| {
             x ^= x << 13;
@@ -58,7 +64,11 @@ pub fn classic() -> String {
 
 /// A valid fine-grained token (checked by shape only).
 pub fn fine_grained() -> String {
-    format!("github_pat_{}_{}", "11ABCDEFG0123456789xyz", "Z".repeat(20) + &"a1".repeat(19) + "q")
+    format!(
+        "github_pat_{}_{}",
+        "11ABCDEFG0123456789xyz",
+        "Z".repeat(20) + &"a1".repeat(19) + "q"
+    )
 }
 
 /// `token` with one character of its random part changed.
@@ -83,7 +93,8 @@ pub struct Reply {
     pub cut_at: Option<usize>,
 }
 
-pub const COURSE_SCOPES: &str = "repo, read:org, write:org, notifications, read:user, user:email, user:follow";
+pub const COURSE_SCOPES: &str =
+    "repo, read:org, write:org, notifications, read:user, user:email, user:follow";
 
 impl Reply {
     fn json(status: u16, reason: &'static str, body: &str) -> Reply {
@@ -91,9 +102,18 @@ impl Reply {
             status,
             reason,
             headers: vec![
-                ("Content-Type".into(), "application/json; charset=utf-8".into()),
-                ("X-GitHub-Request-Id".into(), "E3C4:1F2B:9A8F1:B1C2D:6765A1B2".into()),
-                ("X-GitHub-Media-Type".into(), "github.v4; format=json".into()),
+                (
+                    "Content-Type".into(),
+                    "application/json; charset=utf-8".into(),
+                ),
+                (
+                    "X-GitHub-Request-Id".into(),
+                    "E3C4:1F2B:9A8F1:B1C2D:6765A1B2".into(),
+                ),
+                (
+                    "X-GitHub-Media-Type".into(),
+                    "github.v4; format=json".into(),
+                ),
                 ("X-RateLimit-Limit".into(), "5000".into()),
                 ("X-RateLimit-Remaining".into(), "4999".into()),
                 ("X-RateLimit-Used".into(), "1".into()),
@@ -144,14 +164,25 @@ impl Reply {
 
     /// 403 primary rate limit: remaining 0 and a reset time.
     pub fn primary_rate_limit(reset: u64) -> Reply {
-        let mut r = Reply::json(403, "Forbidden", r#"{"message":"API rate limit exceeded for user ID 1."}"#);
-        r.headers.retain(|(k, _)| k != "X-RateLimit-Remaining" && k != "X-RateLimit-Reset");
-        r.header("X-RateLimit-Remaining", "0").header("X-RateLimit-Reset", &reset.to_string())
+        let mut r = Reply::json(
+            403,
+            "Forbidden",
+            r#"{"message":"API rate limit exceeded for user ID 1."}"#,
+        );
+        r.headers
+            .retain(|(k, _)| k != "X-RateLimit-Remaining" && k != "X-RateLimit-Reset");
+        r.header("X-RateLimit-Remaining", "0")
+            .header("X-RateLimit-Reset", &reset.to_string())
     }
 
     /// 429 Too Many Requests.
     pub fn too_many(secs: u64) -> Reply {
-        Reply::json(429, "Too Many Requests", r#"{"message":"Too many requests"}"#).header("Retry-After", &secs.to_string())
+        Reply::json(
+            429,
+            "Too Many Requests",
+            r#"{"message":"Too many requests"}"#,
+        )
+        .header("Retry-After", &secs.to_string())
     }
 
     /// 502 with an HTML page, as GitHub's edge sends it.
@@ -185,7 +216,11 @@ impl Reply {
 
     /// 200 with GraphQL `errors` and no data.
     pub fn graphql_errors() -> Reply {
-        Reply::json(200, "OK", r#"{"errors":[{"message":"Something went wrong while executing your query."}]}"#)
+        Reply::json(
+            200,
+            "OK",
+            r#"{"errors":[{"message":"Something went wrong while executing your query."}]}"#,
+        )
     }
 
     /// A redirect to `location`.
@@ -263,7 +298,13 @@ impl FakeGitHub {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                let reply = replies.next().unwrap_or_else(|| Reply::json(500, "Internal Server Error", r#"{"message":"fake: unexpected request"}"#));
+                let reply = replies.next().unwrap_or_else(|| {
+                    Reply::json(
+                        500,
+                        "Internal Server Error",
+                        r#"{"message":"fake: unexpected request"}"#,
+                    )
+                });
                 serve(stream, &reply, &reqs);
             }
         });
@@ -295,7 +336,11 @@ impl Drop for FakeGitHub {
         }
         if !thread::panicking() {
             let got = self.requests.lock().unwrap().len();
-            assert_eq!(got, self.expected, "the fake GitHub expected {} request(s) and got {got}", self.expected);
+            assert_eq!(
+                got, self.expected,
+                "the fake GitHub expected {} request(s) and got {got}",
+                self.expected
+            );
         }
     }
 }
@@ -339,7 +384,10 @@ fn serve(stream: TcpStream, reply: &Reply, requests: &Mutex<Vec<Recorded>>) {
     for (k, v) in &reply.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", reply.body.len()));
+    head.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        reply.body.len()
+    ));
     let _ = out.write_all(head.as_bytes());
     let body = match reply.cut_at {
         Some(n) => &reply.body[..n.min(reply.body.len())],
@@ -387,21 +435,32 @@ impl Output {
     /// Fails if `secret` appears anywhere in stdout or stderr.
     #[track_caller]
     pub fn never_shows(&self, secret: &str) -> &Output {
-        assert!(!self.stdout.contains(secret) && !self.stderr.contains(secret), "the secret leaked\n{self}");
+        assert!(
+            !self.stdout.contains(secret) && !self.stderr.contains(secret),
+            "the secret leaked\n{self}"
+        );
         // Not even most of it: a token minus its last character.
         let most = &secret[..secret.len() - 1];
-        assert!(!self.stdout.contains(most) && !self.stderr.contains(most), "the secret leaked\n{self}");
+        assert!(
+            !self.stdout.contains(most) && !self.stderr.contains(most),
+            "the secret leaked\n{self}"
+        );
         self
     }
 
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not one JSON document ({e})\n{self}"))
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e})\n{self}"))
     }
 }
 
 impl std::fmt::Display for Output {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "exit code: {}\n--- stdout ---\n{}\n--- stderr ---\n{}", self.code, self.stdout, self.stderr)
+        write!(
+            f,
+            "exit code: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 }
 
@@ -441,7 +500,11 @@ impl Project {
 
     pub fn mode(&self, name: &str) -> u32 {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(self.file(name)).unwrap().permissions().mode() & 0o777
+        std::fs::metadata(self.file(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
     }
 
     /// Every file in the folder with its bytes and mode, to prove nothing
@@ -453,8 +516,16 @@ impl Project {
             .map(|e| {
                 let e = e.unwrap();
                 let meta = e.path().symlink_metadata().unwrap();
-                let bytes = if meta.is_file() { std::fs::read(e.path()).unwrap() } else { Vec::new() };
-                (e.file_name().to_string_lossy().into_owned(), bytes, meta.permissions().mode())
+                let bytes = if meta.is_file() {
+                    std::fs::read(e.path()).unwrap()
+                } else {
+                    Vec::new()
+                };
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    bytes,
+                    meta.permissions().mode(),
+                )
             })
             .filter(|(name, _, _)| name != ".git")
             .collect();
@@ -488,7 +559,9 @@ impl Project {
     }
 
     pub fn run_with(&self, mut cmd: Command, stdin: &[u8]) -> Output {
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = cmd.spawn().expect("run ghenv");
         {
             let mut input = child.stdin.take().unwrap();
@@ -521,5 +594,7 @@ impl Project {
 
 /// Reads `.env` text back with dotenvy.
 pub fn dotenv_pairs(text: &str) -> Vec<(String, String)> {
-    dotenvy::from_read_iter(text.as_bytes()).map(Result::unwrap).collect()
+    dotenvy::from_read_iter(text.as_bytes())
+        .map(Result::unwrap)
+        .collect()
 }

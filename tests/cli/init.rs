@@ -8,7 +8,11 @@ fn init_validates_once_and_writes_the_four_files() {
     let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
     let token = classic();
     let out = p.init(&fake, &token, &[]);
-    out.code(0).never_shows(&token).stderr_has(&["octocat", "all 7 required scopes granted", "Wrote .env (created)"]);
+    out.code(0).never_shows(&token).stderr_has(&[
+        "octocat",
+        "all 7 required scopes granted",
+        "Wrote .env (created)",
+    ]);
 
     // Exactly one request, shaped like GitHub expects.
     let reqs = fake.requests();
@@ -16,11 +20,25 @@ fn init_validates_once_and_writes_the_four_files() {
     let r = &reqs[0];
     assert_eq!(r.method, "POST");
     assert_eq!(r.path, "/graphql");
-    assert_eq!(r.header("authorization"), Some(format!("bearer {token}").as_str()));
-    assert!(r.header("user-agent").unwrap().starts_with("ghenv/"), "{r:?}");
+    assert_eq!(
+        r.header("authorization"),
+        Some(format!("bearer {token}").as_str())
+    );
+    assert!(
+        r.header("user-agent").unwrap().starts_with("ghenv/"),
+        "{r:?}"
+    );
     let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
     let query = body["query"].as_str().unwrap();
-    for part in ["viewer", "login", "name", "rateLimit", "limit", "remaining", "resetAt"] {
+    for part in [
+        "viewer",
+        "login",
+        "name",
+        "rateLimit",
+        "limit",
+        "remaining",
+        "resetAt",
+    ] {
         assert!(query.contains(part), "{query}");
     }
 
@@ -30,7 +48,10 @@ fn init_validates_once_and_writes_the_four_files() {
     assert_eq!(
         env,
         vec![
-            ("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN".to_string(), token.clone()),
+            (
+                "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN".to_string(),
+                token.clone()
+            ),
             ("REACT_APP_GITHUB_GRAPHQL_URL".to_string(), fake.url()),
         ]
     );
@@ -50,15 +71,34 @@ fn init_validates_once_and_writes_the_four_files() {
     let g = c["github"].as_table().unwrap();
     assert_eq!(g["endpoint"].as_str(), Some(fake.url().as_str()));
     assert_eq!(g["login"].as_str(), Some("octocat"));
-    let scopes: Vec<&str> = g["scopes"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
-    assert_eq!(scopes, ["notifications", "read:org", "read:user", "repo", "user:email", "user:follow", "write:org"]);
+    let scopes: Vec<&str> = g["scopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        scopes,
+        [
+            "notifications",
+            "read:org",
+            "read:user",
+            "repo",
+            "user:email",
+            "user:follow",
+            "write:org"
+        ]
+    );
     assert_eq!(g["token_type"].as_str(), Some("classic"));
     assert_eq!(g["validated"].as_bool(), Some(true));
     let at = g["validated_at"].as_str().unwrap();
     assert!(at.parse::<jiff::Timestamp>().is_ok(), "{at}");
     assert!(g.get("expires_at").is_none());
     assert_eq!(c["env"]["file"].as_str(), Some(".env"));
-    assert_eq!(c["env"]["token_var"].as_str(), Some("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN"));
+    assert_eq!(
+        c["env"]["token_var"].as_str(),
+        Some("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN")
+    );
 
     // .gitignore ignores .env.
     assert_eq!(p.read(".gitignore"), ".env\n");
@@ -67,7 +107,10 @@ fn init_validates_once_and_writes_the_four_files() {
 #[test]
 fn init_json_reports_what_was_validated_and_written() {
     let p = Project::new();
-    let fake = FakeGitHub::start(vec![Reply::ok("octocat", "repo, admin:org, user, notifications")]);
+    let fake = FakeGitHub::start(vec![Reply::ok(
+        "octocat",
+        "repo, admin:org, user, notifications",
+    )]);
     let token = classic();
     let out = p.init(&fake, &token, &["--json"]);
     out.code(0).never_shows(&token);
@@ -80,7 +123,10 @@ fn init_json_reports_what_was_validated_and_written() {
     assert_eq!(j["token"]["source"], "stdin");
     assert!(j["token"]["masked"].as_str().unwrap().starts_with("ghp_…"));
     assert_eq!(j["scopes"]["missing"], serde_json::json!([]));
-    assert_eq!(j["scopes"]["granted"], serde_json::json!(["admin:org", "notifications", "repo", "user"]));
+    assert_eq!(
+        j["scopes"]["granted"],
+        serde_json::json!(["admin:org", "notifications", "repo", "user"])
+    );
     assert_eq!(j["rate_limit"]["remaining"], 4999);
     assert_eq!(j["endpoint"], fake.url());
     let files: Vec<(&str, &str)> = j["files"]
@@ -97,7 +143,13 @@ fn init_json_reports_what_was_validated_and_written() {
 #[test]
 fn init_with_each_builtin_template_writes_its_variables() {
     for (template, vars) in [
-        ("vite", vec!["VITE_GITHUB_PERSONAL_ACCESS_TOKEN", "VITE_GITHUB_GRAPHQL_URL"]),
+        (
+            "vite",
+            vec![
+                "VITE_GITHUB_PERSONAL_ACCESS_TOKEN",
+                "VITE_GITHUB_GRAPHQL_URL",
+            ],
+        ),
         ("node", vec!["GITHUB_TOKEN", "GITHUB_GRAPHQL_URL"]),
         ("plain", vec!["GITHUB_TOKEN"]),
     ] {
@@ -106,7 +158,11 @@ fn init_with_each_builtin_template_writes_its_variables() {
         let token = classic();
         p.init(&fake, &token, &["--template", template]).code(0);
         let env = dotenv_pairs(&p.read(".env"));
-        assert_eq!(env.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), vars, "{template}");
+        assert_eq!(
+            env.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            vars,
+            "{template}"
+        );
         assert_eq!(env[0].1, token);
         let c: toml::Table = toml::from_str(&p.read("config.toml")).unwrap();
         assert_eq!(c["template"].as_str(), Some(template));
@@ -137,10 +193,18 @@ APOLLO_LOGIN=
     let fake = FakeGitHub::start(vec![Reply::ok("octocat", "user")]);
     let token = classic();
     let dir = tdir.path().to_str().unwrap();
-    p.init(&fake, &token, &["--template", "apollo", "--template-dir", dir]).code(0);
+    p.init(
+        &fake,
+        &token,
+        &["--template", "apollo", "--template-dir", dir],
+    )
+    .code(0);
     assert_eq!(
         dotenv_pairs(&p.read(".env")),
-        vec![("APOLLO_GH_TOKEN".into(), token.clone()), ("APOLLO_LOGIN".into(), "octocat".into())]
+        vec![
+            ("APOLLO_GH_TOKEN".into(), token.clone()),
+            ("APOLLO_LOGIN".into(), "octocat".into())
+        ]
     );
 }
 
@@ -148,7 +212,16 @@ APOLLO_LOGIN=
 fn init_offline_checks_format_only_and_marks_config_unvalidated() {
     let p = Project::new();
     let token = classic();
-    let out = p.run(&["init", "--token-stdin", "--offline", "--endpoint", &refused_url()], &token);
+    let out = p.run(
+        &[
+            "init",
+            "--token-stdin",
+            "--offline",
+            "--endpoint",
+            &refused_url(),
+        ],
+        &token,
+    );
     out.code(0).never_shows(&token).stderr_has(&["--offline"]);
     let c: toml::Table = toml::from_str(&p.read("config.toml")).unwrap();
     assert_eq!(c["github"]["validated"].as_bool(), Some(false));
@@ -160,7 +233,10 @@ fn init_offline_checks_format_only_and_marks_config_unvalidated() {
 #[test]
 fn init_twice_with_the_same_token_changes_nothing_the_second_time() {
     let p = Project::new();
-    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES), Reply::ok("octocat", COURSE_SCOPES)]);
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
     let token = classic();
     p.init(&fake, &token, &[]).code(0);
     let env_before = p.read(".env");
@@ -168,17 +244,36 @@ fn init_twice_with_the_same_token_changes_nothing_the_second_time() {
     let out = p.init(&fake, &token, &["--json"]);
     out.code(0);
     assert_eq!(p.read(".env"), env_before);
-    assert_eq!(p.read(".gitignore"), gitignore_before, ".env must not be added twice");
+    assert_eq!(
+        p.read(".gitignore"),
+        gitignore_before,
+        ".env must not be added twice"
+    );
     let statuses: Vec<String> = out.json()["files"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| format!("{}={}", f["path"].as_str().unwrap().rsplit('/').next().unwrap(), f["status"].as_str().unwrap()))
+        .map(|f| {
+            format!(
+                "{}={}",
+                f["path"].as_str().unwrap().rsplit('/').next().unwrap(),
+                f["status"].as_str().unwrap()
+            )
+        })
         .collect();
     // config.toml changes (validated_at), the rest does not; .gitignore needs no change.
-    assert!(statuses.contains(&".env=unchanged".to_string()), "{statuses:?}");
-    assert!(statuses.contains(&".env.example=unchanged".to_string()), "{statuses:?}");
-    assert!(!statuses.iter().any(|s| s.starts_with(".gitignore")), "{statuses:?}");
+    assert!(
+        statuses.contains(&".env=unchanged".to_string()),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&".env.example=unchanged".to_string()),
+        "{statuses:?}"
+    );
+    assert!(
+        !statuses.iter().any(|s| s.starts_with(".gitignore")),
+        "{statuses:?}"
+    );
 }
 
 #[test]
@@ -186,12 +281,20 @@ fn init_records_expiry_and_warns_when_it_is_close() {
     let p = Project::new();
     let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(72);
     let header = soon.strftime("%Y-%m-%d %H:%M:%S UTC").to_string();
-    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES).header("github-authentication-token-expiration", &header)]);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)
+        .header("github-authentication-token-expiration", &header)]);
     let token = classic();
-    p.init(&fake, &token, &[]).code(0).stderr_has(&["warning:", "expires in"]);
+    p.init(&fake, &token, &[])
+        .code(0)
+        .stderr_has(&["warning:", "expires in"]);
     let c: toml::Table = toml::from_str(&p.read("config.toml")).unwrap();
     let expires = c["github"]["expires_at"].as_str().unwrap();
-    assert_eq!(expires, jiff::Timestamp::from_second(soon.as_second()).unwrap().to_string());
+    assert_eq!(
+        expires,
+        jiff::Timestamp::from_second(soon.as_second())
+            .unwrap()
+            .to_string()
+    );
 }
 
 #[test]
@@ -210,10 +313,16 @@ fn fine_grained_tokens_warn_that_scopes_cannot_be_listed() {
     let p = Project::new();
     let fake = FakeGitHub::start(vec![Reply::fine_grained("octocat")]);
     let token = fine_grained();
-    p.init(&fake, &token, &[]).code(0).never_shows(&token).stderr_has(&["warning:", "cannot be checked"]);
+    p.init(&fake, &token, &[])
+        .code(0)
+        .never_shows(&token)
+        .stderr_has(&["warning:", "cannot be checked"]);
     let c: toml::Table = toml::from_str(&p.read("config.toml")).unwrap();
     assert_eq!(c["github"]["token_type"].as_str(), Some("fine-grained"));
-    assert!(c["github"].get("scopes").is_none(), "unknown scopes are not written as []");
+    assert!(
+        c["github"].get("scopes").is_none(),
+        "unknown scopes are not written as []"
+    );
 }
 
 #[test]
@@ -230,5 +339,8 @@ fn legacy_hex_tokens_are_accepted_with_a_warning() {
     let p = Project::new();
     let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
     let token = "0123456789abcdef0123456789abcdef01234567";
-    p.init(&fake, token, &[]).code(0).never_shows(token).stderr_has(&["cannot be checked offline"]);
+    p.init(&fake, token, &[])
+        .code(0)
+        .never_shows(token)
+        .stderr_has(&["cannot be checked offline"]);
 }

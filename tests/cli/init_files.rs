@@ -13,7 +13,9 @@ fn an_existing_env_is_merged_keeping_every_other_line() {
     p.write(".env", existing);
     let fake = ok_fake();
     let token = classic();
-    p.init(&fake, &token, &[]).code(0).stderr_has(&[".env (updated)"]);
+    p.init(&fake, &token, &[])
+        .code(0)
+        .stderr_has(&[".env (updated)"]);
     let merged = p.read(".env");
     assert_eq!(
         merged,
@@ -25,7 +27,10 @@ fn an_existing_env_is_merged_keeping_every_other_line() {
     let pairs = dotenv_pairs(&merged);
     assert!(pairs.contains(&("PORT".into(), "3000".into())));
     assert!(pairs.contains(&("SECRET_KEY".into(), "a#b $c".into())));
-    assert!(pairs.contains(&("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN".into(), token.clone())));
+    assert!(pairs.contains(&(
+        "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN".into(),
+        token.clone()
+    )));
     assert_eq!(p.mode(".env"), 0o600);
 }
 
@@ -53,7 +58,10 @@ fn an_existing_config_toml_keeps_foreign_keys_and_comments() {
     assert!(text.contains("port = 3000 # dev"), "{text}");
     let c: toml::Table = toml::from_str(&text).unwrap();
     assert_eq!(c["github"]["login"].as_str(), Some("octocat"));
-    assert_eq!(c["env"]["token_var"].as_str(), Some("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN"));
+    assert_eq!(
+        c["env"]["token_var"].as_str(),
+        Some("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN")
+    );
 }
 
 #[test]
@@ -71,7 +79,10 @@ fn an_existing_env_example_keeps_its_other_keys() {
 fn gitignore_is_appended_once_and_an_existing_entry_is_respected() {
     let p = Project::new();
     p.write(".gitignore", "node_modules");
-    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES), Reply::ok("octocat", COURSE_SCOPES)]);
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
     p.init(&fake, &classic(), &[]).code(0);
     assert_eq!(p.read(".gitignore"), "node_modules\n.env\n");
     p.init(&fake, &classic(), &[]).code(0);
@@ -120,7 +131,9 @@ fn env_as_a_directory_is_refused() {
     std::fs::create_dir(p.file(".env")).unwrap();
     let before = p.snapshot();
     let fake = FakeGitHub::start(vec![]);
-    p.init(&fake, &classic(), &[]).code(7).stderr_has(&["is a directory"]);
+    p.init(&fake, &classic(), &[])
+        .code(7)
+        .stderr_has(&["is a directory"]);
     assert_eq!(p.snapshot(), before);
 }
 
@@ -133,7 +146,9 @@ fn env_as_a_symlink_is_refused_and_its_target_untouched() {
     std::os::unix::fs::symlink(&target, p.file(".env")).unwrap();
     let before = p.snapshot();
     let fake = FakeGitHub::start(vec![]);
-    p.init(&fake, &classic(), &[]).code(7).stderr_has(&["symbolic link", "does not write through links"]);
+    p.init(&fake, &classic(), &[])
+        .code(7)
+        .stderr_has(&["symbolic link", "does not write through links"]);
     assert_eq!(p.snapshot(), before);
     assert_eq!(std::fs::read_to_string(&target).unwrap(), "SHARED=1\n");
 }
@@ -144,16 +159,23 @@ fn an_invalid_config_toml_is_refused_and_kept() {
     p.write("config.toml", "version = [oops\n");
     let before = p.snapshot();
     let fake = FakeGitHub::start(vec![]);
-    p.init(&fake, &classic(), &[]).code(7).stderr_has(&["config.toml cannot be updated", "not valid TOML", "will not overwrite"]);
+    p.init(&fake, &classic(), &[]).code(7).stderr_has(&[
+        "config.toml cannot be updated",
+        "not valid TOML",
+        "will not overwrite",
+    ]);
     assert_eq!(p.snapshot(), before);
 }
 
 #[test]
 fn a_missing_dir_is_refused() {
     let p = Project::new();
-    p.run(&["init", "--token-stdin", "--offline", "--dir", "nope"], &classic())
-        .code(7)
-        .stderr_has(&["cannot use the folder", "mkdir -p nope"]);
+    p.run(
+        &["init", "--token-stdin", "--offline", "--dir", "nope"],
+        &classic(),
+    )
+    .code(7)
+    .stderr_has(&["cannot use the folder", "mkdir -p nope"]);
 }
 
 #[test]
@@ -173,7 +195,8 @@ fn an_unwritable_folder_exits_7_and_leaves_nothing_behind() {
     let fake = ok_fake();
     let out = p.init(&fake, &classic(), &[]);
     std::fs::set_permissions(p.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    out.code(7).stderr_has(&["cannot write", "Permission denied"]);
+    out.code(7)
+        .stderr_has(&["cannot write", "Permission denied"]);
     assert_eq!(p.snapshot(), before);
 }
 

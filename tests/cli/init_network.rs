@@ -15,7 +15,11 @@ fn fails(replies: Vec<Reply>, code: i32, extra: &[&str]) -> Output {
     let token = classic();
     let out = p.init(&fake, &token, extra);
     out.code(code).never_shows(&token);
-    assert_eq!(p.snapshot(), before, "nothing may be written or lost\n{out}");
+    assert_eq!(
+        p.snapshot(),
+        before,
+        "nothing may be written or lost\n{out}"
+    );
     out
 }
 
@@ -36,7 +40,10 @@ fn missing_scopes_exit_4_and_list_exactly_the_missing_ones() {
         "https://github.com/settings/tokens/new?scopes=",
         "cannot add scopes to an existing token",
     ]);
-    assert!(!out.stderr.contains("read:user,"), "implied scopes are not reported missing");
+    assert!(
+        !out.stderr.contains("read:user,"),
+        "implied scopes are not reported missing"
+    );
 }
 
 #[test]
@@ -48,7 +55,14 @@ fn missing_scopes_in_json_name_them() {
     assert_eq!(j["error"]["kind"], "missing_scopes");
     assert_eq!(
         j["scopes"]["missing"],
-        serde_json::json!(["read:org", "write:org", "notifications", "read:user", "user:email", "user:follow"])
+        serde_json::json!([
+            "read:org",
+            "write:org",
+            "notifications",
+            "read:user",
+            "user:email",
+            "user:follow"
+        ])
     );
     assert_eq!(j["files"], serde_json::json!([]));
 }
@@ -62,22 +76,40 @@ fn an_empty_scopes_header_means_no_scopes() {
 fn scopes_flag_overrides_the_template() {
     let p = Project::new();
     let fake = FakeGitHub::start(vec![Reply::ok("octocat", "read:user")]);
-    p.init(&fake, &classic(), &["--scopes", "read:user"]).code(0);
+    p.init(&fake, &classic(), &["--scopes", "read:user"])
+        .code(0);
     let p = Project::new();
-    p.run(&["init", "--token-stdin", "--offline", "--scopes", "repo,Not A Scope"], &classic())
-        .code(2)
-        .stderr_has(&["\"Not A Scope\" is not a GitHub scope"]);
+    p.run(
+        &[
+            "init",
+            "--token-stdin",
+            "--offline",
+            "--scopes",
+            "repo,Not A Scope",
+        ],
+        &classic(),
+    )
+    .code(2)
+    .stderr_has(&["\"Not A Scope\" is not a GitHub scope"]);
 }
 
 #[test]
 fn secondary_rate_limit_says_when_to_retry() {
-    fails(vec![Reply::secondary_rate_limit(60)], 5, &[]).stderr_has(&["rate limit", "try again in 60 seconds", "nothing was written"]);
+    fails(vec![Reply::secondary_rate_limit(60)], 5, &[]).stderr_has(&[
+        "rate limit",
+        "try again in 60 seconds",
+        "nothing was written",
+    ]);
 }
 
 #[test]
 fn primary_rate_limit_uses_the_reset_time() {
     let reset = jiff::Timestamp::now().as_second() as u64 + 600;
-    fails(vec![Reply::primary_rate_limit(reset)], 5, &[]).stderr_has(&["rate limit", "try again at", "UTC (in 10 minutes)"]);
+    fails(vec![Reply::primary_rate_limit(reset)], 5, &[]).stderr_has(&[
+        "rate limit",
+        "try again at",
+        "UTC (in 10 minutes)",
+    ]);
 }
 
 #[test]
@@ -97,12 +129,14 @@ fn truncated_json_exits_5() {
 
 #[test]
 fn a_body_cut_mid_way_exits_5() {
-    fails(vec![Reply::ok("octocat", COURSE_SCOPES).cut(20)], 5, &[]).stderr_has(&["broke while reading"]);
+    fails(vec![Reply::ok("octocat", COURSE_SCOPES).cut(20)], 5, &[])
+        .stderr_has(&["broke while reading"]);
 }
 
 #[test]
 fn graphql_errors_exit_5() {
-    fails(vec![Reply::graphql_errors()], 5, &[]).stderr_has(&["GraphQL error", "Something went wrong"]);
+    fails(vec![Reply::graphql_errors()], 5, &[])
+        .stderr_has(&["GraphQL error", "Something went wrong"]);
 }
 
 #[test]
@@ -112,16 +146,25 @@ fn an_oversized_body_exits_5() {
 
 #[test]
 fn a_slow_answer_times_out_with_code_5() {
-    fails(vec![Reply::ok("octocat", COURSE_SCOPES).delayed(Duration::from_secs(3))], 5, &["--timeout", "1"])
-        .stderr_has(&["within 1 seconds", "--timeout"]);
+    fails(
+        vec![Reply::ok("octocat", COURSE_SCOPES).delayed(Duration::from_secs(3))],
+        5,
+        &["--timeout", "1"],
+    )
+    .stderr_has(&["within 1 seconds", "--timeout"]);
 }
 
 #[test]
 fn connection_refused_exits_5() {
     let p = Project::new();
     let token = classic();
-    let out = p.run(&["init", "--token-stdin", "--endpoint", &refused_url()], &token);
-    out.code(5).never_shows(&token).stderr_has(&["cannot reach", "--offline"]);
+    let out = p.run(
+        &["init", "--token-stdin", "--endpoint", &refused_url()],
+        &token,
+    );
+    out.code(5)
+        .never_shows(&token)
+        .stderr_has(&["cannot reach", "--offline"]);
     assert!(p.snapshot().is_empty());
 }
 
@@ -141,7 +184,9 @@ fn plain_http_to_a_remote_host_is_refused_before_asking_for_the_token() {
     p.run(&["init", "--endpoint", "http://example.com/graphql"], "")
         .code(2)
         .stderr_has(&["plain http", "https://"]);
-    p.run(&["init", "--endpoint", "not a url"], "").code(2).stderr_has(&["is not a URL"]);
+    p.run(&["init", "--endpoint", "not a url"], "")
+        .code(2)
+        .stderr_has(&["is not a URL"]);
 }
 
 #[test]
@@ -149,8 +194,19 @@ fn host_means_github_enterprise_server() {
     let p = Project::new();
     let token = classic();
     // Nothing listens on port 1: the attempt shows the URL ghenv built.
-    let out = p.run(&["init", "--token-stdin", "--host", "127.0.0.1:1", "--verbose"], &token);
-    out.code(5).never_shows(&token).stderr_has(&["https://127.0.0.1:1/api/graphql"]);
+    let out = p.run(
+        &[
+            "init",
+            "--token-stdin",
+            "--host",
+            "127.0.0.1:1",
+            "--verbose",
+        ],
+        &token,
+    );
+    out.code(5)
+        .never_shows(&token)
+        .stderr_has(&["https://127.0.0.1:1/api/graphql"]);
 }
 
 #[test]

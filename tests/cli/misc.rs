@@ -10,9 +10,16 @@ fn templates_lists_the_builtin_ones() {
     for name in ["react (default)", "vite", "node", "plain"] {
         assert!(out.stdout.contains(name), "{out}");
     }
-    assert!(out.stdout.contains("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN, REACT_APP_GITHUB_GRAPHQL_URL"));
+    assert!(out
+        .stdout
+        .contains("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN, REACT_APP_GITHUB_GRAPHQL_URL"));
     let j = p.run(&["templates", "--json"], "").json();
-    let names: Vec<&str> = j.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = j
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["react", "vite", "node", "plain"]);
     assert_eq!(j[0]["default"], true);
     assert_eq!(j[3]["variables"], serde_json::json!(["GITHUB_TOKEN"]));
@@ -21,15 +28,31 @@ fn templates_lists_the_builtin_ones() {
 #[test]
 fn an_unknown_template_is_a_usage_error() {
     let p = Project::new();
-    p.run(&["init", "--template", "angular", "--offline", "--token-stdin"], &classic())
-        .code(2)
-        .stderr_has(&["no such template", "react, vite, node, plain", "ghenv templates"]);
+    p.run(
+        &[
+            "init",
+            "--template",
+            "angular",
+            "--offline",
+            "--token-stdin",
+        ],
+        &classic(),
+    )
+    .code(2)
+    .stderr_has(&[
+        "no such template",
+        "react, vite, node, plain",
+        "ghenv templates",
+    ]);
 }
 
 #[test]
 fn quiet_prints_nothing_on_success() {
     let p = Project::new();
-    let out = p.run(&["init", "--token-stdin", "--offline", "--quiet"], &classic());
+    let out = p.run(
+        &["init", "--token-stdin", "--offline", "--quiet"],
+        &classic(),
+    );
     out.code(0);
     assert_eq!(out.stderr, "");
     assert_eq!(out.stdout, "");

@@ -1,0 +1,292 @@
+//! The encryption steps commands share: where identities are looked for,
+//! asking for passphrases, choosing recipients, and decrypting `[secret]`.
+
+use std::path::PathBuf;
+
+use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
+
+use crate::cli::{IdentityArgs, LockArgs};
+use crate::config::SecretSection;
+use crate::crypt::{self, CryptError, Identity, Recipient};
+use crate::error::{Error, Result};
+use crate::output::Io;
+
+/// The default identity: `$XDG_CONFIG_HOME/ghenv/identity.txt`, else
+/// `~/.config/ghenv/identity.txt`.
+pub fn default_identity_path(io: &Io) -> Option<PathBuf> {
+    io.var("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| io.var("HOME").map(|h| PathBuf::from(h).join(".config")))
+        .map(|d| d.join("ghenv").join("identity.txt"))
+}
+
+fn ssh_key_paths(io: &Io) -> Vec<PathBuf> {
+    io.var("HOME")
+        .map(|h| {
+            let ssh = PathBuf::from(h).join(".ssh");
+            vec![ssh.join("id_ed25519"), ssh.join("id_rsa")]
+        })
+        .unwrap_or_default()
+}
+
+/// Every identity available, in order: `-i`, `GHENV_IDENTITY`, the default
+/// identity, `~/.ssh/id_ed25519`, `~/.ssh/id_rsa`.
+///
+/// # Errors
+/// An identity given with `-i` or `GHENV_IDENTITY` that cannot be used;
+/// [`CryptError::NoIdentity`] naming where ghenv looked when there is none;
+/// [`CryptError::EncryptedSshKey`] when the only keys found are
+/// passphrase-protected SSH keys and there is no terminal.
+pub fn identities(args: &IdentityArgs, io: &Io) -> Result<Vec<Identity>> {
+    let tty = io.stdin_tty;
+    let mut found = Vec::new();
+    let mut looked = Vec::new();
+    for path in &args.identities {
+        found.push(crypt::read_identity(path, tty)?);
+    }
+    looked.push("$GHENV_IDENTITY".to_string());
+    if let Some(text) = io.var("GHENV_IDENTITY") {
+        let text = Zeroizing::new(text);
+        found.push(crypt::parse_identity("$GHENV_IDENTITY", &text, tty)?);
+    }
+    if let Some(path) = default_identity_path(io) {
+        looked.push(path.display().to_string());
+        if path.exists() {
+            found.push(crypt::read_identity(&path, tty)?);
+        }
+    }
+    let mut skipped = None;
+    for path in ssh_key_paths(io) {
+        looked.push(path.display().to_string());
+        if !path.exists() {
+            continue;
+        }
+        // The user's SSH keys are tried when present; one ghenv cannot use
+        // is skipped, not fatal, since another identity may fit.
+        match crypt::read_identity(&path, tty) {
+            Ok(id) => found.push(id),
+            Err(e @ CryptError::EncryptedSshKey(_)) => skipped = Some(e),
+            Err(_) => {}
+        }
+    }
+    if found.is_empty() {
+        return Err(match skipped {
+            Some(e) => e.into(),
+            None => CryptError::NoIdentity { looked }.into(),
+        });
+    }
+    Ok(found)
+}
+
+/// The passphrase to decrypt with: `GHENV_PASSPHRASE`, else asked once.
+///
+/// # Errors
+/// [`CryptError::NoPassphrase`] without either.
+pub fn passphrase_to_decrypt(io: &mut Io) -> Result<SecretString> {
+    if let Some(p) = io.var("GHENV_PASSPHRASE") {
+        return Ok(SecretString::from(p));
+    }
+    if !io.stdin_tty {
+        return Err(CryptError::NoPassphrase.into());
+    }
+    io.prompt_secret("Passphrase for the token: ")
+        .map_err(|_| CryptError::NoPassphrase.into())
+}
+
+/// The passphrase to encrypt with: `GHENV_PASSPHRASE`, else asked twice.
+///
+/// # Errors
+/// [`CryptError::NoPassphrase`], [`CryptError::PassphraseMismatch`], or a
+/// usage error for an empty passphrase.
+pub fn passphrase_to_encrypt(io: &mut Io) -> Result<SecretString> {
+    let passphrase = if let Some(p) = io.var("GHENV_PASSPHRASE") {
+        SecretString::from(p)
+    } else {
+        if !io.stdin_tty {
+            return Err(CryptError::NoPassphrase.into());
+        }
+        let first = io
+            .prompt_secret("New passphrase for the token: ")
+            .map_err(|_| Error::from(CryptError::NoPassphrase))?;
+        let second = io
+            .prompt_secret("The same passphrase again: ")
+            .map_err(|_| Error::from(CryptError::NoPassphrase))?;
+        if first.expose_secret() != second.expose_secret() {
+            return Err(CryptError::PassphraseMismatch.into());
+        }
+        first
+    };
+    if passphrase.expose_secret().is_empty() {
+        return Err(Error::usage(
+            "the passphrase is empty",
+            Some("choose a passphrase, or use recipients (-r) instead".to_string()),
+        ));
+    }
+    Ok(passphrase)
+}
+
+/// Decrypts `[secret]` with identities or a passphrase.
+///
+/// # Errors
+/// [`CryptError`] variants: unknown format, damaged ciphertext, no identity,
+/// no match, wrong passphrase.
+pub fn decrypt_secret(
+    secret: &SecretSection,
+    args: &IdentityArgs,
+    io: &mut Io,
+) -> Result<SecretString> {
+    let format = secret.format.as_deref().unwrap_or("");
+    if format != "age" {
+        return Err(CryptError::UnknownFormat(format.to_owned()).into());
+    }
+    let armored = secret
+        .token
+        .as_deref()
+        .ok_or_else(|| CryptError::Corrupt("config.toml's [secret] has no token".into()))?;
+    if crypt::is_passphrase(armored)? {
+        let passphrase = passphrase_to_decrypt(io)?;
+        return Ok(crypt::decrypt_with_passphrase(armored, &passphrase)?);
+    }
+    let ids = identities(args, io)?;
+    Ok(crypt::decrypt(armored, &ids, &secret.recipients)?)
+}
+
+/// An identity ghenv creates because `--encrypt` was given with nothing to
+/// encrypt to; written together with the project's files.
+pub struct NewIdentity {
+    /// Where it goes.
+    pub path: PathBuf,
+    /// The identity file's text.
+    pub text: Zeroizing<String>,
+}
+
+/// How the token will be encrypted.
+pub enum Lock {
+    /// To these recipients.
+    Recipients {
+        /// Who can decrypt.
+        recipients: Vec<Recipient>,
+        /// The default identity, when it has to be created.
+        new_identity: Option<NewIdentity>,
+    },
+    /// With a passphrase (asked when encrypting).
+    Passphrase,
+}
+
+/// Parses `-r` values and `-R` files.
+///
+/// # Errors
+/// The first recipient that cannot be used.
+pub fn parse_recipients(values: &[String], files: &[PathBuf]) -> Result<Vec<Recipient>> {
+    let mut out = Vec::new();
+    for v in values {
+        out.push(crypt::parse_recipient(v)?);
+    }
+    for f in files {
+        out.extend(crypt::read_recipients_file(f)?);
+    }
+    Ok(crypt::dedup(out))
+}
+
+/// Decides how to encrypt: the flags, else what `[secret]` already uses,
+/// else the default identity (created if missing). `None` when nothing asks
+/// for encryption.
+///
+/// # Errors
+/// A bad recipient, an unreadable default identity, or `--no-env` without
+/// encryption.
+pub fn resolve(
+    args: &LockArgs,
+    existing: Option<&SecretSection>,
+    io: &mut Io,
+) -> Result<Option<Lock>> {
+    if !args.wants_encryption() && existing.is_none() {
+        if args.no_env {
+            return Err(Error::usage(
+                "--no-env only makes sense with --encrypt: the token would be written nowhere",
+                Some("add --encrypt (or -r RECIPIENT)".to_string()),
+            ));
+        }
+        return Ok(None);
+    }
+    if args.passphrase {
+        return Ok(Some(Lock::Passphrase));
+    }
+    let given = parse_recipients(&args.recipients, &args.recipients_files)?;
+    if !given.is_empty() {
+        return Ok(Some(Lock::Recipients {
+            recipients: given,
+            new_identity: None,
+        }));
+    }
+    if let Some(secret) = existing {
+        if secret.passphrase {
+            return Ok(Some(Lock::Passphrase));
+        }
+        if !secret.recipients.is_empty() {
+            let kept = secret
+                .recipients
+                .iter()
+                .map(|r| crypt::parse_recipient(r))
+                .collect::<Result<Vec<_>, _>>()?;
+            io.say(&format!(
+                "Encrypting to the recipients config.toml already has ({}).",
+                kept.len()
+            ));
+            return Ok(Some(Lock::Recipients {
+                recipients: kept,
+                new_identity: None,
+            }));
+        }
+    }
+    let path = default_identity_path(io).ok_or_else(|| {
+        Error::usage(
+            "--encrypt with no recipient needs a default identity, but neither XDG_CONFIG_HOME nor HOME is set",
+            Some("pass -r RECIPIENT or --passphrase".to_string()),
+        )
+    })?;
+    if path.exists() {
+        let id = crypt::read_identity(&path, io.stdin_tty)?;
+        let recipients = id
+            .recipients
+            .iter()
+            .map(|r| crypt::parse_recipient(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(Some(Lock::Recipients {
+            recipients,
+            new_identity: None,
+        }));
+    }
+    let (text, public) = crypt::generate_identity(&super::now_rfc3339());
+    Ok(Some(Lock::Recipients {
+        recipients: vec![crypt::parse_recipient(&public)?],
+        new_identity: Some(NewIdentity { path, text }),
+    }))
+}
+
+/// The token encrypted as `lock` says: the recipients' texts, whether a
+/// passphrase was used, and the armored ciphertext.
+///
+/// # Errors
+/// Passphrase problems or an encryption failure.
+pub fn encrypt(lock: &Lock, token: &str, io: &mut Io) -> Result<(Vec<String>, bool, String)> {
+    match lock {
+        Lock::Recipients { recipients, .. } => {
+            let armored = crypt::encrypt(token, recipients)?;
+            Ok((
+                recipients.iter().map(|r| r.as_str().to_owned()).collect(),
+                false,
+                armored,
+            ))
+        }
+        Lock::Passphrase => {
+            let passphrase = passphrase_to_encrypt(io)?;
+            Ok((
+                Vec::new(),
+                true,
+                crypt::encrypt_with_passphrase(token, passphrase)?,
+            ))
+        }
+    }
+}

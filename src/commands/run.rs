@@ -1,0 +1,131 @@
+//! `ghenv run -- CMD`: decrypt the token in memory and run CMD with the
+//! template's variables (and the rest of `.env`) in its environment. No
+//! plaintext file is written. On Unix, ghenv execs CMD, so CMD's exit status
+//! and signals are its own.
+
+use std::process::Command;
+
+use secrecy::SecretString;
+use zeroize::Zeroizing;
+
+use super::init::ENV_FILE;
+use crate::cli::RunArgs;
+use crate::config::{self, Config};
+use crate::error::{Error, Result};
+use crate::output::Io;
+use crate::render;
+use crate::source;
+use crate::token::Token;
+use crate::write;
+
+/// Runs `ghenv run`. Returns only on failure (or, off Unix, with CMD's exit
+/// code).
+///
+/// # Errors
+/// Decryption errors (6), no token (2), a malformed token (3), or CMD that
+/// cannot be started ([`Error::Exec`]).
+pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
+    let dir = super::project_dir(args.dir.as_deref())?;
+    let config_path = dir.join(config::FILE);
+    let config = match write::read_existing(&config_path)? {
+        Some(found) => config::parse(&found.text).map_err(|e| {
+            Error::refuse(format!("cannot use {}: {e}", config_path.display()), None)
+        })?,
+        None => Config::default(),
+    };
+    let template = render::load(
+        config
+            .template
+            .as_deref()
+            .unwrap_or(render::DEFAULT_TEMPLATE),
+        None,
+    )?;
+    let env_path = dir.join(config.env.file.as_deref().unwrap_or(ENV_FILE));
+    let secret: SecretString = match &config.secret {
+        Some(secret) => super::lock::decrypt_secret(secret, &args.identity, io)?,
+        None => match source::from_dotenv(&env_path, &template.token_var)? {
+            Some((secret, _)) => secret,
+            None => {
+                return Err(Error::usage(
+                    format!(
+                        "nothing to run with: config.toml has no [secret] and {} does not set {}",
+                        env_path.display(),
+                        template.token_var
+                    ),
+                    Some(
+                        "run `ghenv init` (or `ghenv init --encrypt`) in this folder first"
+                            .to_string(),
+                    ),
+                ))
+            }
+        },
+    };
+    let token = Token::parse(secret)?;
+    let ctx = super::context_from_config(&config, &template, &dir);
+    let rendered = render::render(&template, &ctx, token.expose_secret())?;
+
+    let program = &args.command[0];
+    let mut cmd = Command::new(program);
+    cmd.args(&args.command[1..]);
+    // The rest of .env first, as dotenv does: it does not override variables
+    // already set in the environment.
+    if env_path.exists() {
+        let pairs = dotenvy::from_path_iter(&env_path).map_err(|e| {
+            Error::refuse(
+                format!("cannot read {}: {}", env_path.display(), dotenv_detail(&e)),
+                None,
+            )
+        })?;
+        for pair in pairs {
+            let (key, value) = pair.map_err(|e| {
+                Error::refuse(
+                    format!("cannot read {}: {}", env_path.display(), dotenv_detail(&e)),
+                    None,
+                )
+            })?;
+            let value = Zeroizing::new(value);
+            if io.var(&key).is_none() {
+                cmd.env(&key, value.as_str());
+            }
+        }
+    }
+    // The template's variables always win: they are what ghenv is for.
+    for item in dotenvy::from_read_iter(rendered.env.as_bytes()) {
+        let (key, value) = item.map_err(|e| Error::Template {
+            name: template.name.clone(),
+            message: format!("its env does not parse: {}", dotenv_detail(&e)),
+        })?;
+        let value = Zeroizing::new(value);
+        cmd.env(&key, value.as_str());
+    }
+    drop(rendered);
+    drop(token);
+    exec(cmd, program)
+}
+
+fn dotenv_detail(e: &dotenvy::Error) -> String {
+    match e {
+        dotenvy::Error::LineParse(_, index) => format!("it cannot be parsed near byte {index}"),
+        dotenvy::Error::Io(io) => io.to_string(),
+        _ => "it cannot be parsed".into(),
+    }
+}
+
+#[cfg(unix)]
+fn exec(mut cmd: Command, program: &std::ffi::OsStr) -> Result<i32> {
+    use std::os::unix::process::CommandExt;
+    let e = cmd.exec();
+    Err(Error::Exec {
+        program: program.to_string_lossy().into_owned(),
+        source: e,
+    })
+}
+
+#[cfg(not(unix))]
+fn exec(mut cmd: Command, program: &std::ffi::OsStr) -> Result<i32> {
+    let status = cmd.status().map_err(|e| Error::Exec {
+        program: program.to_string_lossy().into_owned(),
+        source: e,
+    })?;
+    Ok(status.code().unwrap_or(1))
+}

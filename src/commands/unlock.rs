@@ -1,0 +1,98 @@
+//! `ghenv unlock`: decrypt the token from `config.toml` and write `.env`,
+//! with the same merge and 0600 rules as `init`. The use case is a fresh
+//! clone: the config was committed, the `.env` was not.
+
+use serde_json::{json, Value};
+use zeroize::Zeroizing;
+
+use super::init::{self, ENV_FILE, GITIGNORE};
+use super::lock;
+use crate::cli::UnlockArgs;
+use crate::config::{Config, SecretSection};
+use crate::envfile;
+use crate::error::{Error, Result};
+use crate::output::Io;
+use crate::render;
+use crate::token::Token;
+use crate::write::{self, Change};
+
+/// The parsed `config.toml` and its `[secret]`, or a usage error saying how
+/// to get them.
+///
+/// # Errors
+/// [`Error::Usage`] when there is no `config.toml` or no `[secret]`.
+pub fn encrypted_config<'a>(
+    config: Option<&'a Config>,
+    dir: &std::path::Path,
+) -> Result<(&'a Config, &'a SecretSection)> {
+    let config = config.ok_or_else(|| {
+        Error::usage(
+            format!("there is no config.toml in {}", dir.display()),
+            Some("run this in the project folder (or pass --dir), or set it up with `ghenv init --encrypt`".to_string()),
+        )
+    })?;
+    let secret = config.secret.as_ref().ok_or_else(|| {
+        Error::usage(
+            "config.toml has no [secret]: the token is not encrypted in this project",
+            Some("run `ghenv init --encrypt` to encrypt it".to_string()),
+        )
+    })?;
+    Ok((config, secret))
+}
+
+/// Runs `ghenv unlock`.
+///
+/// # Errors
+/// Decryption errors (exit 6), a decrypted value that is not a token (3),
+/// or refusals to write `.env` (7).
+pub fn run(args: &UnlockArgs, io: &mut Io) -> Result<()> {
+    let dir = super::project_dir(args.dir.as_deref())?;
+    let before = init::inspect(&dir)?;
+    let (config, secret) = encrypted_config(before.parsed.as_ref(), &dir)?;
+    let template = render::load(
+        config
+            .template
+            .as_deref()
+            .unwrap_or(render::DEFAULT_TEMPLATE),
+        None,
+    )?;
+    let plaintext = lock::decrypt_secret(secret, &args.identity, io)?;
+    let token = Token::parse(plaintext)?;
+    io.ok(&format!(
+        "Decrypted the token ({}, {})",
+        token.masked(),
+        token.kind()
+    ));
+
+    let ctx = super::context_from_config(config, &template, &dir);
+    let rendered = render::render(&template, &ctx, token.expose_secret())?;
+    let env = Zeroizing::new(match &before.env {
+        Some(e) => envfile::merge(&e.text, &rendered.env),
+        None => rendered.env.to_string(),
+    });
+    let mut changes = vec![Change::new(
+        dir.join(ENV_FILE),
+        before.env.as_ref(),
+        env,
+        true,
+    )];
+    let gitignore_text = before.gitignore.as_ref().map(|g| g.text.as_str());
+    if let Some(text) = write::gitignore_with(gitignore_text, ENV_FILE) {
+        changes.push(Change::new(
+            dir.join(GITIGNORE),
+            before.gitignore.as_ref(),
+            Zeroizing::new(text),
+            false,
+        ));
+    }
+    write::commit(&changes)?;
+    let files = init::report_writes(io, &dir, &changes);
+    if args.json {
+        io.json(&json!({
+            "ok": true,
+            "token": { "type": token.kind().name(), "masked": token.masked() },
+            "files": Value::Array(files),
+        }));
+    }
+    Ok(())
+}
