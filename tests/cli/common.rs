@@ -598,3 +598,98 @@ pub fn dotenv_pairs(text: &str) -> Vec<(String, String)> {
         .map(Result::unwrap)
         .collect()
 }
+
+// ---------------------------------------------------------------- keys
+
+impl Project {
+    /// `config.toml`, asserting it does not hold `token` in plaintext.
+    #[track_caller]
+    pub fn config_without(&self, token: &str) -> String {
+        let text = self.read("config.toml");
+        assert!(
+            !text.contains(token),
+            "config.toml holds the plaintext token:\n{text}"
+        );
+        text
+    }
+
+    /// A new age identity at `name` (in the home folder); returns its path
+    /// and public key.
+    pub fn keygen(&self, name: &str) -> (PathBuf, String) {
+        let path = self.home.path().join(name);
+        let out = self.run(&["keygen", "--output", path.to_str().unwrap()], "");
+        out.code(0);
+        let public = out.stdout.trim().to_owned();
+        assert!(public.starts_with("age1"), "{out}");
+        (path, public)
+    }
+
+    /// A new unencrypted SSH key of `kind` (`ed25519`, `rsa`); returns the
+    /// private key path and the public key line.
+    pub fn ssh_keygen(&self, name: &str, kind: &str, passphrase: &str) -> (PathBuf, String) {
+        let path = self.home.path().join(name);
+        let mut args = vec!["-q", "-t", kind, "-N", passphrase, "-C", "test@ghenv", "-f"];
+        let p = path.to_str().unwrap().to_owned();
+        args.push(&p);
+        if kind == "rsa" {
+            args.extend(["-b", "2048"]);
+        }
+        let status = Command::new("ssh-keygen")
+            .args(&args)
+            .status()
+            .expect("ssh-keygen is installed (scripts/test.sh installs openssh-client)");
+        assert!(status.success());
+        let public = std::fs::read_to_string(path.with_extension("pub"))
+            .unwrap()
+            .trim()
+            .to_owned();
+        (path, public)
+    }
+
+    /// The armored ciphertext from `[secret]`.
+    pub fn armored(&self) -> String {
+        let c: toml::Table = toml::from_str(&self.read("config.toml")).unwrap();
+        c["secret"]["token"].as_str().unwrap().to_owned()
+    }
+
+    /// `[secret].recipients`.
+    pub fn recipients(&self) -> Vec<String> {
+        let c: toml::Table = toml::from_str(&self.read("config.toml")).unwrap();
+        c["secret"]["recipients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Runs `ghenv unlock` with `args` and returns the token `.env` then
+    /// holds (after removing any `.env` first, as on a fresh clone).
+    pub fn unlock(&self, args: &[&str]) -> Output {
+        let _ = std::fs::remove_file(self.file(".env"));
+        let mut all = vec!["unlock"];
+        all.extend_from_slice(args);
+        self.run(&all, "")
+    }
+
+    pub fn env_token(&self) -> String {
+        dotenv_pairs(&self.read(".env"))
+            .into_iter()
+            .find(|(k, _)| k == "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN")
+            .map(|(_, v)| v)
+            .expect("the token variable")
+    }
+}
+
+/// Runs the reference Go `age` command.
+pub fn age_cmd(args: &[&str], stdin: &[u8]) -> std::process::Output {
+    let mut child = Command::new("age")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the reference `age` is installed (scripts/test.sh installs it with apt-get)");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}

@@ -4,6 +4,7 @@
 mod common;
 
 mod check;
+mod crypto;
 mod init;
 mod init_files;
 mod init_network;

@@ -1,0 +1,641 @@
+//! age encryption: round trips, several recipients, interop with the Go
+//! `age`, and every decryption error. Each test that writes config.toml
+//! searches it for the plaintext token.
+
+use crate::common::*;
+
+/// `ghenv init --offline --encrypt ARGS` with `token` on stdin.
+fn init_encrypted(p: &Project, token: &str, args: &[&str]) -> Output {
+    let mut all = vec!["init", "--token-stdin", "--offline", "--encrypt"];
+    all.extend_from_slice(args);
+    p.run(&all, token)
+}
+
+#[test]
+fn encrypt_without_recipients_creates_the_default_identity() {
+    let p = Project::new();
+    let token = classic();
+    let out = init_encrypted(&p, &token, &[]);
+    out.code(0)
+        .never_shows(&token)
+        .stderr_has(&["Created your age identity", ".config/ghenv/identity.txt"]);
+    let id = p.home.path().join(".config/ghenv/identity.txt");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&id).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(
+        std::fs::metadata(id.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o700
+    );
+    let text = std::fs::read_to_string(&id).unwrap();
+    assert!(text.starts_with("# created: "), "{text}");
+    assert!(text.contains("# public key: age1"));
+    assert!(text.contains("\nAGE-SECRET-KEY-1"));
+
+    let config = p.config_without(&token);
+    assert!(config.contains("-----BEGIN AGE ENCRYPTED FILE-----"));
+    let c: toml::Table = toml::from_str(&config).unwrap();
+    assert_eq!(c["secret"]["format"].as_str(), Some("age"));
+    let public = p.run(&["pubkey"], "").stdout.trim().to_owned();
+    assert_eq!(p.recipients(), vec![public]);
+
+    // A fresh clone: no .env; the default identity decrypts.
+    p.unlock(&[]).code(0).never_shows(&token);
+    assert_eq!(p.env_token(), token);
+    assert_eq!(p.mode(".env"), 0o600);
+}
+
+#[test]
+fn x25519_recipient_round_trip() {
+    let p = Project::new();
+    let (key, public) = p.keygen("alice.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public])
+        .code(0)
+        .never_shows(&token);
+    p.config_without(&token);
+    assert_eq!(p.recipients(), vec![public]);
+    p.unlock(&["-i", key.to_str().unwrap()])
+        .code(0)
+        .never_shows(&token);
+    assert_eq!(p.env_token(), token);
+}
+
+#[test]
+fn ssh_ed25519_round_trip() {
+    let p = Project::new();
+    let (key, public) = p.ssh_keygen("id_ed25519", "ed25519", "");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public]).code(0);
+    p.config_without(&token);
+    assert!(p.recipients()[0].starts_with("ssh-ed25519 "));
+    p.unlock(&["-i", key.to_str().unwrap()])
+        .code(0)
+        .never_shows(&token);
+    assert_eq!(p.env_token(), token);
+}
+
+#[test]
+fn ssh_rsa_round_trip_from_the_default_ssh_key() {
+    let p = Project::new();
+    std::fs::create_dir(p.home.path().join(".ssh")).unwrap();
+    let (_, public) = p.ssh_keygen(".ssh/id_rsa", "rsa", "");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public]).code(0);
+    p.config_without(&token);
+    assert!(p.recipients()[0].starts_with("ssh-rsa "));
+    // No -i: ~/.ssh/id_rsa is found on its own.
+    p.unlock(&[]).code(0).never_shows(&token);
+    assert_eq!(p.env_token(), token);
+}
+
+#[test]
+fn passphrase_round_trip_and_wrong_passphrase() {
+    let p = Project::new();
+    let token = classic();
+    let mut cmd = p.cmd(&["init", "--token-stdin", "--offline", "--passphrase"]);
+    cmd.env("GHENV_PASSPHRASE", "correct horse battery staple");
+    p.run_with(cmd, token.as_bytes())
+        .code(0)
+        .never_shows(&token);
+    let config = p.config_without(&token);
+    let c: toml::Table = toml::from_str(&config).unwrap();
+    assert_eq!(c["secret"]["passphrase"].as_bool(), Some(true));
+    assert!(p.recipients().is_empty());
+
+    let _ = std::fs::remove_file(p.file(".env"));
+    let mut cmd = p.cmd(&["unlock"]);
+    cmd.env("GHENV_PASSPHRASE", "correct horse battery staple");
+    p.run_with(cmd, b"").code(0).never_shows(&token);
+    assert_eq!(p.env_token(), token);
+
+    let _ = std::fs::remove_file(p.file(".env"));
+    let mut cmd = p.cmd(&["unlock"]);
+    cmd.env("GHENV_PASSPHRASE", "wrong");
+    p.run_with(cmd, b"")
+        .code(6)
+        .stderr_has(&["wrong passphrase"]);
+    assert!(!p.exists(".env"));
+
+    // Not interactive and no GHENV_PASSPHRASE.
+    p.unlock(&[])
+        .code(6)
+        .stderr_has(&["encrypted with a passphrase", "GHENV_PASSPHRASE"]);
+}
+
+#[test]
+fn passphrase_cannot_be_mixed_with_recipients() {
+    let p = Project::new();
+    let (_, public) = p.keygen("a.txt");
+    let out = init_encrypted(&p, &classic(), &["--passphrase", "-r", &public]);
+    out.code(2)
+        .stderr_has(&["--passphrase", "cannot be used with"]);
+    assert!(!p.exists("config.toml"));
+}
+
+#[test]
+fn several_recipients_can_each_decrypt() {
+    let p = Project::new();
+    let (ka, pa) = p.keygen("a.txt");
+    let (kb, pb) = p.keygen("b.txt");
+    let (kc, pc) = p.ssh_keygen("c_ed25519", "ed25519", "");
+    let team = p.home.path().join("team.keys");
+    std::fs::write(&team, format!("# the team\n\n{pb}\n{pc}\n")).unwrap();
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &pa, "-R", team.to_str().unwrap()]).code(0);
+    p.config_without(&token);
+    assert_eq!(p.recipients().len(), 3);
+    for key in [ka, kb, kc] {
+        p.unlock(&["-i", key.to_str().unwrap()]).code(0);
+        assert_eq!(p.env_token(), token);
+    }
+}
+
+#[test]
+fn the_reference_age_decrypts_what_ghenv_encrypts() {
+    let p = Project::new();
+    let (key, public) = p.keygen("a.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public]).code(0);
+    let file = p.home.path().join("token.age");
+    std::fs::write(&file, p.armored()).unwrap();
+    let out = age_cmd(
+        &["-d", "-i", key.to_str().unwrap(), file.to_str().unwrap()],
+        b"",
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), token);
+}
+
+#[test]
+fn ghenv_decrypts_what_the_reference_age_encrypts() {
+    let p = Project::new();
+    let (key, public) = p.keygen("a.txt");
+    let old = classic();
+    init_encrypted(&p, &old, &["-r", &public]).code(0);
+    // Replace [secret].token with Go age's armored output for another token.
+    let token = token_with("ghp_", 99);
+    let out = age_cmd(&["-a", "-r", &public], token.as_bytes());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let armored = String::from_utf8(out.stdout).unwrap();
+    let config = p.read("config.toml");
+    let start = config.find("-----BEGIN").unwrap();
+    let end = config.find("-----END AGE ENCRYPTED FILE-----").unwrap()
+        + "-----END AGE ENCRYPTED FILE-----\n".len();
+    p.write(
+        "config.toml",
+        &format!("{}{}{}", &config[..start], armored, &config[end..]),
+    );
+    p.unlock(&["-i", key.to_str().unwrap()])
+        .code(0)
+        .never_shows(&token);
+    assert_eq!(p.env_token(), token);
+}
+
+#[test]
+fn ghenv_identity_in_the_environment_is_for_ci() {
+    let p = Project::new();
+    let (key, public) = p.keygen("ci.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public]).code(0);
+    let _ = std::fs::remove_file(p.file(".env"));
+    let mut cmd = p.cmd(&["unlock"]);
+    cmd.env("GHENV_IDENTITY", std::fs::read_to_string(&key).unwrap());
+    p.run_with(cmd, b"").code(0).never_shows(&token);
+    assert_eq!(p.env_token(), token);
+}
+
+#[test]
+fn no_env_keeps_the_token_only_in_config() {
+    let p = Project::new();
+    let (_, public) = p.keygen("a.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public, "--no-env"])
+        .code(0)
+        .stderr_has(&["No .env written"]);
+    assert!(!p.exists(".env"));
+    p.config_without(&token);
+    // --no-env alone makes no sense.
+    let q = Project::new();
+    q.run(&["init", "--token-stdin", "--offline", "--no-env"], &token)
+        .code(2)
+        .stderr_has(&["--no-env"]);
+    assert!(q.snapshot().is_empty());
+}
+
+#[test]
+fn rerunning_init_keeps_the_recipients_unless_new_ones_are_given() {
+    let p = Project::new();
+    let (_, pa) = p.keygen("a.txt");
+    let (_, pb) = p.keygen("b.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &pa, "-r", &pb]).code(0);
+    init_encrypted(&p, &token, &[])
+        .code(0)
+        .stderr_has(&["recipients config.toml already has"]);
+    assert_eq!(p.recipients(), vec![pa.clone(), pb]);
+    init_encrypted(&p, &token, &["-r", &pa]).code(0);
+    assert_eq!(p.recipients(), vec![pa]);
+    // Without --encrypt, an encrypted project stays encrypted and consistent.
+    let new = token_with("ghp_", 5);
+    p.run(&["init", "--token-stdin", "--offline"], &new).code(0);
+    p.config_without(&new);
+    assert!(p.read("config.toml").contains("[secret]"));
+}
+
+#[test]
+fn check_works_from_config_alone_when_env_is_absent() {
+    let p = Project::new();
+    let (key, public) = p.keygen("a.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public, "--no-env"]).code(0);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let out = p.run(
+        &[
+            "check",
+            "--json",
+            "-i",
+            key.to_str().unwrap(),
+            "--endpoint",
+            &fake.url(),
+        ],
+        "",
+    );
+    out.code(0).never_shows(&token);
+    assert_eq!(out.json()["token"]["source"], "config");
+    assert_eq!(
+        fake.requests()[0].header("authorization"),
+        Some(format!("bearer {token}").as_str())
+    );
+}
+
+// ------------------------------------------------------------ run
+
+#[test]
+fn run_passes_the_environment_and_the_exit_code() {
+    let p = Project::new();
+    let (key, public) = p.keygen("a.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public]).code(0);
+    // The rest of .env is passed too, unless already set in the environment.
+    let env = p.read(".env");
+    p.write(".env", &format!("{env}PORT=3000\nHOST=from-dotenv\n"));
+    let script = "test \"$REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN\" = \"$EXPECTED\" && test \"$PORT\" = 3000 && test \"$HOST\" = from-env && test -n \"$REACT_APP_GITHUB_GRAPHQL_URL\" && exit 42";
+    let mut cmd = p.cmd(&["run", "-i", key.to_str().unwrap(), "--", "sh", "-c", script]);
+    cmd.env("EXPECTED", &token).env("HOST", "from-env");
+    let out = p.run_with(cmd, b"");
+    out.code(42).never_shows(&token);
+}
+
+#[test]
+fn run_writes_no_plaintext_file() {
+    let p = Project::new();
+    let (key, public) = p.keygen("a.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public, "--no-env"]).code(0);
+    let before = p.snapshot();
+    let out = p.run(
+        &[
+            "run",
+            "-i",
+            key.to_str().unwrap(),
+            "--",
+            "sh",
+            "-c",
+            "test -n \"$REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN\"",
+        ],
+        "",
+    );
+    out.code(0);
+    assert_eq!(p.snapshot(), before);
+    assert!(!p.exists(".env"));
+}
+
+#[test]
+fn run_with_a_missing_command_exits_127() {
+    let p = Project::new();
+    let token = classic();
+    p.run(&["init", "--token-stdin", "--offline"], &token)
+        .code(0);
+    p.run(&["run", "--", "no-such-command-ghenv"], "")
+        .code(127)
+        .stderr_has(&["cannot run no-such-command-ghenv"]);
+}
+
+#[test]
+fn run_needs_a_command() {
+    let p = Project::new();
+    p.run(&["run"], "").code(2);
+}
+
+// ------------------------------------------------------------ recipients and rotate
+
+#[test]
+fn recipients_add_and_remove_change_who_can_decrypt() {
+    let p = Project::new();
+    let (ka, pa) = p.keygen("a.txt");
+    let (kb, pb) = p.keygen("b.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &pa]).code(0);
+
+    // b cannot decrypt yet.
+    p.unlock(&["-i", kb.to_str().unwrap()])
+        .code(6)
+        .stderr_has(&["none of the identities", &pa, "b.txt"]);
+
+    // a adds b.
+    p.run(&["recipients", "add", &pb, "-i", ka.to_str().unwrap()], "")
+        .code(0)
+        .never_shows(&token);
+    p.config_without(&token);
+    assert_eq!(p.recipients(), vec![pa.clone(), pb.clone()]);
+    let listed = p.run(&["recipients", "list"], "");
+    assert_eq!(listed.stdout, format!("{pa}\n{pb}\n"));
+    p.unlock(&["-i", kb.to_str().unwrap()]).code(0);
+    assert_eq!(p.env_token(), token);
+
+    // b removes a; a can no longer decrypt.
+    p.run(
+        &["recipients", "remove", &pa, "-i", kb.to_str().unwrap()],
+        "",
+    )
+    .code(0)
+    .stderr_has(&["ghenv rotate"]);
+    p.config_without(&token);
+    assert_eq!(p.recipients(), vec![pb.clone()]);
+    p.unlock(&["-i", ka.to_str().unwrap()])
+        .code(6)
+        .stderr_has(&["none of the identities"]);
+
+    // The last one cannot be removed.
+    let before = p.snapshot();
+    p.run(
+        &["recipients", "remove", &pb, "-i", kb.to_str().unwrap()],
+        "",
+    )
+    .code(7)
+    .stderr_has(&["every recipient"]);
+    assert_eq!(p.snapshot(), before);
+    // Nor can one who is not there.
+    p.run(
+        &["recipients", "remove", &pa, "-i", kb.to_str().unwrap()],
+        "",
+    )
+    .code(2)
+    .stderr_has(&["is not a recipient"]);
+}
+
+#[test]
+fn recipients_add_needs_an_identity_that_can_decrypt() {
+    let p = Project::new();
+    let (_, pa) = p.keygen("a.txt");
+    let (kb, pb) = p.keygen("b.txt");
+    init_encrypted(&p, &classic(), &["-r", &pa]).code(0);
+    let before = p.snapshot();
+    p.run(&["recipients", "add", &pb, "-i", kb.to_str().unwrap()], "")
+        .code(6);
+    assert_eq!(p.snapshot(), before);
+}
+
+#[test]
+fn rotate_replaces_the_token_everywhere_for_the_same_recipients() {
+    let p = Project::new();
+    let (ka, pa) = p.keygen("a.txt");
+    let (_, pb) = p.keygen("b.txt");
+    let old = classic();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    p.init(&fake, &old, &["--encrypt", "-r", &pa, "-r", &pb])
+        .code(0);
+    let new = token_with("ghp_", 42);
+    let out = p.run(&["rotate", "--token-stdin"], &new);
+    out.code(0)
+        .never_shows(&new)
+        .never_shows(&old)
+        .stderr_has(&["revoke the old token"]);
+    assert_eq!(
+        fake.requests().len(),
+        2,
+        "rotate validates with GitHub (endpoint from config.toml)"
+    );
+    assert_eq!(
+        fake.requests()[1].header("authorization"),
+        Some(format!("bearer {new}").as_str())
+    );
+    assert_eq!(p.env_token(), new);
+    assert_eq!(p.recipients(), vec![pa, pb]);
+    for name in [".env", ".env.example", "config.toml"] {
+        let text = p.read(name);
+        assert!(!text.contains(&old), "{name} still holds the old token");
+    }
+    p.config_without(&new);
+    p.unlock(&["-i", ka.to_str().unwrap()]).code(0);
+    assert_eq!(p.env_token(), new);
+}
+
+#[test]
+fn rotate_rejects_a_bad_new_token_and_keeps_the_old_one() {
+    let p = Project::new();
+    let old = classic();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::bad_credentials(),
+    ]);
+    p.init(&fake, &old, &[]).code(0);
+    let before = p.snapshot();
+    p.run(&["rotate", "--token-stdin"], &token_with("ghp_", 3))
+        .code(3);
+    assert_eq!(p.snapshot(), before);
+    p.run(&["rotate", "--token-stdin"], &flipped(&old)).code(3);
+    assert_eq!(p.snapshot(), before);
+}
+
+#[test]
+fn rotate_without_a_project_is_a_usage_error() {
+    let p = Project::new();
+    p.run(&["rotate", "--token-stdin"], &classic())
+        .code(2)
+        .stderr_has(&["nothing to rotate", "ghenv init"]);
+}
+
+// ------------------------------------------------------------ errors (exit 6, nothing written)
+
+fn encrypted_project() -> (Project, std::path::PathBuf, String, String) {
+    let p = Project::new();
+    let (key, public) = p.keygen("a.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public, "--no-env"]).code(0);
+    (p, key, public, token)
+}
+
+#[test]
+fn no_identity_found_says_where_it_looked() {
+    let (p, _, _, token) = encrypted_project();
+    let before = p.snapshot();
+    p.run(&["unlock"], "")
+        .code(6)
+        .never_shows(&token)
+        .stderr_has(&[
+            "no identity found",
+            "$GHENV_IDENTITY",
+            ".config/ghenv/identity.txt",
+            ".ssh/id_ed25519",
+            "ghenv keygen",
+        ]);
+    assert_eq!(p.snapshot(), before);
+}
+
+#[test]
+fn corrupted_or_truncated_ciphertext_is_reported() {
+    let (p, key, _, token) = encrypted_project();
+    let config = p.read("config.toml");
+    let begin = config.find("-----BEGIN AGE ENCRYPTED FILE-----\n").unwrap() + 35;
+    // Truncated: drop half the armored body.
+    let end = config.find("-----END").unwrap();
+    let cut = format!("{}{}", &config[..begin + (end - begin) / 2], &config[end..]);
+    p.write("config.toml", &cut);
+    let before = p.snapshot();
+    p.run(&["unlock", "-i", key.to_str().unwrap()], "")
+        .code(6)
+        .never_shows(&token)
+        .stderr_has(&["damaged"]);
+    assert_eq!(p.snapshot(), before);
+    // Tampered: one character of the payload changed.
+    let mut bytes = config.clone().into_bytes();
+    let at = end - 10;
+    bytes[at] = if bytes[at] == b'A' { b'B' } else { b'A' };
+    p.write("config.toml", &String::from_utf8(bytes).unwrap());
+    p.run(&["unlock", "-i", key.to_str().unwrap()], "")
+        .code(6)
+        .stderr_has(&["damaged"]);
+    assert!(!p.exists(".env"));
+}
+
+#[test]
+fn a_malformed_recipient_is_named_with_the_reason_and_nothing_written() {
+    let p = Project::new();
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", "age1notakey"])
+        .code(6)
+        .stderr_has(&["age1notakey", "not a valid age public key"]);
+    assert!(p.snapshot().is_empty());
+    init_encrypted(&p, &token, &["-r", "AGE-SECRET-KEY-1QQQQ"])
+        .code(6)
+        .stderr_has(&["private identity"]);
+    let file = p.home.path().join("bad.keys");
+    std::fs::write(&file, "# ok\nssh-dss AAAAB3NzaC1kc3MAAACBAP\n").unwrap();
+    init_encrypted(&p, &token, &["-R", file.to_str().unwrap()])
+        .code(6)
+        .stderr_has(&["line 2"]);
+    assert!(p.snapshot().is_empty());
+}
+
+#[test]
+fn an_encrypted_ssh_key_is_refused_without_a_terminal() {
+    let p = Project::new();
+    let (key, public) = p.ssh_keygen("locked_ed25519", "ed25519", "hunter22");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public, "--no-env"]).code(0);
+    p.run(&["unlock", "-i", key.to_str().unwrap()], "")
+        .code(6)
+        .stderr_has(&["protected by a passphrase", "terminal"]);
+    assert!(!p.exists(".env"));
+}
+
+#[test]
+fn an_unknown_secret_format_is_refused() {
+    let (p, key, _, _) = encrypted_project();
+    let config = p
+        .read("config.toml")
+        .replace("format = \"age\"", "format = \"sops\"");
+    p.write("config.toml", &config);
+    let before = p.snapshot();
+    p.run(&["unlock", "-i", key.to_str().unwrap()], "")
+        .code(6)
+        .stderr_has(&["format = \"sops\""]);
+    init_encrypted(&p, &classic(), &[])
+        .code(6)
+        .stderr_has(&["format = \"sops\""]);
+    assert_eq!(p.snapshot(), before);
+}
+
+#[test]
+fn unlock_without_a_secret_is_a_usage_error() {
+    let p = Project::new();
+    p.run(&["unlock"], "")
+        .code(2)
+        .stderr_has(&["no config.toml"]);
+    p.run(&["init", "--token-stdin", "--offline"], &classic())
+        .code(0);
+    p.run(&["unlock"], "")
+        .code(2)
+        .stderr_has(&["no [secret]", "ghenv init --encrypt"]);
+}
+
+// ------------------------------------------------------------ keys
+
+#[test]
+fn keygen_refuses_to_overwrite_without_force_and_pubkey_prints_the_key() {
+    let p = Project::new();
+    let (path, public) = p.keygen("k.txt");
+    let before = std::fs::read(&path).unwrap();
+    p.run(&["keygen", "--output", path.to_str().unwrap()], "")
+        .code(7)
+        .stderr_has(&["already exists", "--force"]);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    assert_eq!(
+        p.run(&["pubkey", "-i", path.to_str().unwrap()], "")
+            .stdout
+            .trim(),
+        public
+    );
+    let out = p.run(
+        &["keygen", "--output", path.to_str().unwrap(), "--force"],
+        "",
+    );
+    out.code(0);
+    assert_ne!(out.stdout.trim(), public);
+    assert_eq!(
+        p.run(&["pubkey", "-i", path.to_str().unwrap()], "")
+            .stdout
+            .trim(),
+        out.stdout.trim()
+    );
+    // An SSH private key's public key too.
+    let (ssh, line) = p.ssh_keygen("id_ed25519", "ed25519", "");
+    let shown = p.run(&["pubkey", "-i", ssh.to_str().unwrap()], "").stdout;
+    assert!(line.starts_with(shown.trim()), "{shown} vs {line}");
+}
+
+#[test]
+fn keygen_defaults_to_the_config_folder() {
+    let p = Project::new();
+    let out = p.run(&["keygen", "--json"], "");
+    out.code(0);
+    let j = out.json();
+    assert!(j["public_key"].as_str().unwrap().starts_with("age1"));
+    assert!(j["path"]
+        .as_str()
+        .unwrap()
+        .ends_with(".config/ghenv/identity.txt"));
+    assert_eq!(
+        p.run(&["pubkey"], "").stdout.trim(),
+        j["public_key"].as_str().unwrap()
+    );
+}
