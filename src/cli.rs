@@ -109,6 +109,40 @@ Examples:
   ghenv pubkey -i ci-key.txt")]
     Pubkey(PubkeyArgs),
 
+    /// Show the scopes a project needs, what each allows, and the URL that creates such a token.
+    #[command(after_help = "\
+Examples:
+  ghenv scopes                           the course's scopes
+  ghenv scopes --template plain --open   open GitHub's new-token page with them ticked")]
+    Scopes(ScopesArgs),
+
+    /// Find GitHub tokens in files (default: the files git tracks); exit 1 if any.
+    #[command(after_help = "\
+Examples:
+  ghenv scan                             every file git tracks
+  ghenv scan --staged                    what the next commit would add (the pre-commit hook)
+  ghenv scan src/ notes.txt --json
+Classic-format tokens are confirmed by their checksum, fine-grained ones by shape.")]
+    Scan(ScanArgs),
+
+    /// Install or remove the git pre-commit hook that blocks commits containing a token.
+    #[command(subcommand)]
+    Hook(HookCommand),
+
+    /// Print a shell completion script.
+    #[command(after_help = "\
+Examples:
+  ghenv completions bash > ~/.local/share/bash-completion/completions/ghenv
+  ghenv completions zsh > \"${fpath[1]}/_ghenv\"
+  ghenv completions fish > ~/.config/fish/completions/ghenv.fish")]
+    Completions(CompletionsArgs),
+
+    /// Print the man page (roff).
+    #[command(after_help = "\
+Example:
+  ghenv man > ~/.local/share/man/man1/ghenv.1 && man ghenv")]
+    Man,
+
     /// List the project templates (built in, and from --template-dir).
     #[command(after_help = "\
 Examples:
@@ -191,6 +225,14 @@ pub struct InitArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub lock: LockArgs,
+
+    /// With no token given: open GitHub's new-token page (scopes ticked) in the browser.
+    #[arg(long)]
+    pub open: bool,
+
+    /// Install the git pre-commit hook that blocks commits containing a token.
+    #[arg(long)]
+    pub hook: bool,
 
     /// Print one JSON document with the result on stdout.
     #[arg(long)]
@@ -397,6 +439,91 @@ pub struct PubkeyArgs {
     /// Print a JSON document on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `ghenv scopes`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ScopesArgs {
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub template: TemplateChoice,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub endpoint: Endpoint,
+
+    /// Open the new-token URL in the browser.
+    #[arg(long)]
+    pub open: bool,
+
+    /// Print a JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ghenv scan`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ScanArgs {
+    /// Files or folders to scan (folders honour .gitignore) [default: the files git tracks].
+    #[arg(value_name = "PATH", conflicts_with = "staged")]
+    pub paths: Vec<PathBuf>,
+
+    /// Scan the staged content, as it will be committed.
+    #[arg(long)]
+    pub staged: bool,
+
+    /// Print a JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ghenv hook`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum HookCommand {
+    /// Install a pre-commit hook that runs `ghenv scan --staged`.
+    #[command(
+        after_help = "Examples:\n  ghenv hook install\n  ghenv hook install --force   keep the existing hook, chained after ghenv's check"
+    )]
+    Install(HookArgs),
+    /// Remove ghenv's pre-commit hook and restore the one it replaced.
+    #[command(after_help = "Example:\n  ghenv hook uninstall")]
+    Uninstall(HookUninstallArgs),
+}
+
+/// `ghenv hook install|uninstall`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct HookArgs {
+    /// Install even if a pre-commit hook exists: it is kept and runs after ghenv's check.
+    #[arg(long)]
+    pub force: bool,
+
+    /// The repository folder [default: the current folder].
+    #[arg(short = 'C', long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Print a JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ghenv hook uninstall`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct HookUninstallArgs {
+    /// The repository folder [default: the current folder].
+    #[arg(short = 'C', long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Print a JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ghenv completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// `ghenv templates`.

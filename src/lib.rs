@@ -19,6 +19,7 @@ pub mod error;
 pub mod github;
 pub mod output;
 pub mod render;
+pub mod scan;
 pub mod scopes;
 pub mod source;
 pub mod token;
@@ -45,6 +46,20 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<i32> {
         Command::Recipients(cmd) => commands::recipients::run(cmd, io),
         Command::Keygen(args) => commands::keys::keygen(args, io),
         Command::Pubkey(args) => commands::keys::pubkey(args, io),
+        Command::Scopes(args) => commands::scopes::run(args, io),
+        Command::Scan(args) => return commands::scan::run(args, io),
+        Command::Hook(cmd) => commands::hook::run(cmd, io),
+        Command::Completions(args) => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut cmd, "ghenv", &mut io.out);
+            Ok(())
+        }
+        Command::Man => {
+            let cmd = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(cmd)
+                .render(&mut io.out)
+                .map_err(|e| Error::io("write", "standard output", e))
+        }
         Command::Templates(args) => commands::templates::run(args, io),
     }
     .map(|()| error::exit::OK)
@@ -65,6 +80,11 @@ impl Command {
             ) => a.json,
             Command::Keygen(a) => a.json,
             Command::Pubkey(a) => a.json,
+            Command::Scopes(a) => a.json,
+            Command::Scan(a) => a.json,
+            Command::Hook(cli::HookCommand::Install(a)) => a.json,
+            Command::Hook(cli::HookCommand::Uninstall(a)) => a.json,
+            Command::Completions(_) | Command::Man => false,
             Command::Templates(a) => a.json,
         }
     }

@@ -102,6 +102,21 @@ impl Io {
         (self.prompt)(prompt)
     }
 
+    /// Asks a yes/no question on the terminal (default yes). False when
+    /// standard input is not a terminal.
+    pub fn confirm(&mut self, question: &str) -> bool {
+        if !self.stdin_tty {
+            return false;
+        }
+        let _ = write!(self.err, "{question}");
+        let _ = self.err.flush();
+        let mut answer = String::new();
+        if self.stdin.read_line(&mut answer).is_err() {
+            return false;
+        }
+        matches!(answer.trim().to_lowercase().as_str(), "" | "y" | "yes")
+    }
+
     fn paint(&self, code: &str, s: &str) -> String {
         if self.color {
             format!("\x1b[{code}m{s}\x1b[0m")

@@ -31,6 +31,57 @@ const IMPLIES: &[(&str, &[&str])] = &[
     ("project", &["read:project"]),
 ];
 
+/// What each classic OAuth scope allows, in GitHub's words (shortened).
+const DESCRIPTIONS: &[(&str, &str)] = &[
+    ("repo", "full control of private and public repositories: code, issues, pull requests, commit statuses"),
+    ("repo:status", "read and write commit statuses"),
+    ("repo_deployment", "read and write deployment statuses"),
+    ("public_repo", "public repositories only: code, issues, pull requests, stars"),
+    ("repo:invite", "accept and decline invitations to collaborate on repositories"),
+    ("security_events", "read and write security events (code scanning, secret scanning)"),
+    ("workflow", "update GitHub Actions workflow files"),
+    ("write:packages", "upload packages to GitHub Packages"),
+    ("read:packages", "download packages from GitHub Packages"),
+    ("delete:packages", "delete packages from GitHub Packages"),
+    ("admin:org", "full control of organizations and teams"),
+    ("write:org", "read and write organization and team membership"),
+    ("read:org", "read organization and team membership, organization projects"),
+    ("admin:public_key", "full control of the user's public SSH keys"),
+    ("write:public_key", "create, list and view the user's public SSH keys"),
+    ("read:public_key", "list and view the user's public SSH keys"),
+    ("admin:repo_hook", "full control of repository webhooks"),
+    ("write:repo_hook", "create, list and view repository webhooks"),
+    ("read:repo_hook", "list and view repository webhooks"),
+    ("admin:org_hook", "full control of organization webhooks"),
+    ("gist", "create gists"),
+    ("notifications", "read notifications, mark them read, watch and unwatch repositories"),
+    ("user", "read and write all user profile data"),
+    ("read:user", "read all user profile data"),
+    ("user:email", "read the user's email addresses"),
+    ("user:follow", "follow and unfollow users"),
+    ("delete_repo", "delete repositories"),
+    ("write:discussion", "read and write team discussions"),
+    ("read:discussion", "read team discussions"),
+    ("admin:enterprise", "full control of enterprises"),
+    ("project", "read and write user and organization projects"),
+    ("read:project", "read user and organization projects"),
+    ("admin:gpg_key", "full control of the user's GPG keys"),
+    ("write:gpg_key", "create, list and view the user's GPG keys"),
+    ("read:gpg_key", "list and view the user's GPG keys"),
+    ("codespace", "create and manage codespaces"),
+    ("audit_log", "full control of audit logs"),
+    ("read:audit_log", "read audit logs"),
+    ("admin:ssh_signing_key", "full control of the user's SSH signing keys"),
+];
+
+/// What `scope` allows, or `None` for a scope ghenv does not know.
+pub fn describe(scope: &str) -> Option<&'static str> {
+    DESCRIPTIONS
+        .iter()
+        .find(|(s, _)| *s == scope)
+        .map(|(_, d)| *d)
+}
+
 /// Parses the value of GitHub's `X-OAuth-Scopes` header: comma-separated,
 /// spaces optional. Returns the scopes sorted and without duplicates.
 pub fn parse_header(value: &str) -> Vec<String> {
@@ -189,6 +240,16 @@ mod tests {
             vec!["write:org", "notifications"]
         );
         assert_eq!(missing(&course, &[] as &[&str]).len(), course.len());
+    }
+
+    #[test]
+    fn every_implied_scope_is_described() {
+        for (scope, implied) in IMPLIES {
+            assert!(describe(scope).is_some(), "{scope}");
+            for s in *implied {
+                assert!(describe(s).is_some(), "{s}");
+            }
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 use zeroize::Zeroizing;
 
+use super::hook;
 use super::lock::{self, Lock};
 use super::{announce_token, error_json, report_json, ScopeReport};
 use crate::cli::InitArgs;
@@ -93,13 +94,16 @@ fn read_token(
         None => match source::from_env(io) {
             Some(found) => found,
             None => {
-                if io.stdin_tty {
+                if io.stdin_tty || args.open {
                     let url =
                         scopes::new_token_url(endpoint, required, &super::token_description(dir));
                     io.say(&format!(
                         "Create a token with the scopes this project needs ({}) at:\n  {url}\nthen paste it below.",
                         required.join(", ")
                     ));
+                    if args.open {
+                        super::open_in_browser(io, &url);
+                    }
                 }
                 source::prompt(io)?
             }
@@ -248,6 +252,7 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<()> {
     }
 
     let files = report_writes(io, &dir, &changes);
+    let hook = offer_hook(args, io, &dir);
     if write_env {
         io.say(&format!(
             "{ENV_FILE} is git-ignored and readable only by you; config.toml and {EXAMPLE_FILE} are safe to commit."
@@ -268,9 +273,52 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<()> {
             },
         );
         report.insert("files".into(), json!(files));
+        report.insert("hook".into(), json!(hook));
         io.json(&Value::Object(report));
     }
     Ok(())
+}
+
+/// Installs the pre-commit hook with `--hook`, or offers to on a terminal.
+/// Never fails: the files are written by now, so problems are warnings.
+/// Returns what happened, for JSON.
+fn offer_hook(args: &InitArgs, io: &mut Io, dir: &Path) -> Option<&'static str> {
+    let Ok(in_repo) = hook::hooks_dir(Some(dir)) else {
+        if args.hook {
+            io.warn(&format!(
+                "--hook: {} is not in a git repository, so no hook was installed; run `git init`, then `ghenv hook install`",
+                dir.display()
+            ));
+        }
+        return None;
+    };
+    if !args.hook {
+        let installed = in_repo.join("pre-commit").exists();
+        if installed || !io.stdin_tty || args.json || io.verbosity.quiet {
+            return None;
+        }
+        if !io.confirm(
+            "Install a git pre-commit hook that blocks commits containing a GitHub token? [Y/n] ",
+        ) {
+            return None;
+        }
+    }
+    match hook::install_in(Some(dir), false) {
+        Ok((path, status)) => {
+            io.ok(&format!("Pre-commit hook installed at {}", path.display()));
+            Some(match status {
+                hook::Installed::Already => "already-installed",
+                _ => "installed",
+            })
+        }
+        Err(e) => {
+            io.warn(&format!("{e}; the hook was not installed"));
+            if let Some(h) = e.hint() {
+                io.say(&format!("  hint: {h}"));
+            }
+            None
+        }
+    }
 }
 
 /// Says which files were written, and returns them as JSON

@@ -3,12 +3,15 @@
 //! with GitHub, comparing scopes, and reporting.
 
 pub mod check;
+pub mod hook;
 pub mod init;
 pub mod keys;
 pub mod lock;
 pub mod recipients;
 pub mod rotate;
 pub mod run;
+pub mod scan;
+pub mod scopes;
 pub mod templates;
 pub mod unlock;
 
@@ -23,7 +26,6 @@ use crate::error::{Error, Result};
 use crate::github::{self, GithubError, Viewer};
 use crate::output::Io;
 use crate::render::{self, Template};
-use crate::scopes;
 use crate::source::Origin;
 use crate::token::{Kind, Token};
 
@@ -72,7 +74,7 @@ pub fn template(choice: &TemplateChoice, fallback: Option<&str>) -> Result<Templ
 pub fn required_scopes(choice: &TemplateChoice, template: &Template) -> Result<Vec<String>> {
     match &choice.scopes {
         None => Ok(template.scopes.clone()),
-        Some(list) => scopes::parse_list(list).map_err(|bad| {
+        Some(list) => crate::scopes::parse_list(list).map_err(|bad| {
             Error::usage(
                 format!("--scopes: \"{bad}\" is not a GitHub scope"),
                 Some("give scopes comma-separated, e.g. --scopes repo,read:org".to_string()),
@@ -195,7 +197,7 @@ impl ScopeReport {
         let granted = viewer.and_then(|v| v.scopes.clone());
         let missing = granted
             .as_ref()
-            .map(|g| scopes::missing(&required, g))
+            .map(|g| crate::scopes::missing(&required, g))
             .unwrap_or_default();
         ScopeReport {
             required,
@@ -225,7 +227,7 @@ impl ScopeReport {
         if !self.missing.is_empty() {
             return Err(Error::MissingScopes {
                 missing: self.missing.clone(),
-                new_token_url: scopes::new_token_url(endpoint, &self.required, description),
+                new_token_url: crate::scopes::new_token_url(endpoint, &self.required, description),
             });
         }
         if self.granted.is_none() && validated {
@@ -270,6 +272,32 @@ pub fn context_from_config(
         folder: token_description(dir)
             .trim_start_matches("ghenv: ")
             .to_owned(),
+    }
+}
+
+/// Opens `url` in the browser (xdg-open, open, or start); says so, or that
+/// it could not, on stderr. Never fails: the URL has been printed.
+pub fn open_in_browser(io: &mut Io, url: &str) {
+    let mut cmd = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let opened = cmd
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if opened {
+        io.ok("Opened GitHub's new-token page in your browser");
+    } else {
+        io.warn("could not open a browser; open the URL above yourself");
     }
 }
 

@@ -40,6 +40,8 @@ pub fn run(args: &RotateArgs, io: &mut Io) -> Result<()> {
             no_env: encrypted && before.env.is_none(),
             ..LockArgs::default()
         },
+        open: false,
+        hook: false,
         json: args.json,
     };
     init::run(&init_args, io)?;

@@ -1,0 +1,200 @@
+//! Finding GitHub tokens in text: the matcher (word-bounded candidates,
+//! confirmed by [`check_format`](crate::token::check_format), so a random
+//! 40-character string is reported only if its checksum holds) and a
+//! streaming line reader that skips binary content.
+//!
+//! Old 40-hex tokens are not looked for: they cannot be told apart from
+//! commit ids and other hashes.
+
+use std::io::{self, BufRead};
+
+use crate::token::{self, Kind};
+
+/// How far into a file to look for a NUL byte that marks it binary (as git
+/// and ripgrep do).
+pub const BINARY_PEEK: usize = 8192;
+
+const FINE_GRAINED_PREFIX: &[u8] = b"github_pat_";
+const FINE_GRAINED_LEN: usize = 93;
+const PREFIXED_LEN: usize = 40;
+
+/// A token found in a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// 1-based byte column.
+    pub column: usize,
+    /// Its kind.
+    pub kind: Kind,
+    /// Masked for display (`ghp_…abcd`).
+    pub masked: String,
+}
+
+/// A token found in a file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Finding {
+    /// The file, as given or as git names it.
+    pub path: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based byte column.
+    pub column: usize,
+    /// The kind's short name (`classic`, `fine-grained`, ...).
+    pub kind: &'static str,
+    /// Masked for display.
+    pub masked: String,
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// Whether `line[end]` (if any) ends a word there.
+fn ends_word(line: &[u8], end: usize) -> bool {
+    line.get(end).is_none_or(|&b| !is_word(b))
+}
+
+/// Appends the tokens in `line` to `out`.
+pub fn scan_line(line: &[u8], out: &mut Vec<Hit>) {
+    for i in memchr::memchr_iter(b'g', line) {
+        if i > 0 && is_word(line[i - 1]) {
+            continue;
+        }
+        let rest = &line[i..];
+        let len = if rest.starts_with(FINE_GRAINED_PREFIX) {
+            FINE_GRAINED_LEN
+        } else if rest.len() >= 4
+            && rest[1] == b'h'
+            && rest[3] == b'_'
+            && matches!(rest[2], b'p' | b'o' | b'u' | b's' | b'r')
+        {
+            PREFIXED_LEN
+        } else {
+            continue;
+        };
+        if rest.len() < len || !ends_word(line, i + len) {
+            continue;
+        }
+        let Ok(candidate) = std::str::from_utf8(&rest[..len]) else {
+            continue;
+        };
+        if let Ok(kind) = token::check_format(candidate) {
+            if kind != Kind::Legacy {
+                out.push(Hit {
+                    column: i + 1,
+                    kind,
+                    masked: token::mask(candidate),
+                });
+            }
+        }
+    }
+}
+
+/// Scans `reader` line by line, appending findings for `path` to `out`.
+/// Returns `false`, having read only the start, when the content is binary.
+///
+/// # Errors
+/// Read errors.
+pub fn scan_reader<R: BufRead>(
+    mut reader: R,
+    path: &str,
+    out: &mut Vec<Finding>,
+) -> io::Result<bool> {
+    {
+        let head = reader.fill_buf()?;
+        if memchr::memchr(0, &head[..head.len().min(BINARY_PEEK)]).is_some() {
+            return Ok(false);
+        }
+    }
+    let mut buf = Vec::with_capacity(256);
+    let mut hits = Vec::new();
+    let mut line = 0;
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        line += 1;
+        // Cheap pre-filter: most lines have no "g" followed by "h" or "i".
+        if memchr::memmem::find(&buf, b"gh").is_none()
+            && memchr::memmem::find(&buf, b"github_pat_").is_none()
+        {
+            continue;
+        }
+        scan_line(&buf, &mut hits);
+        for hit in hits.drain(..) {
+            out.push(Finding {
+                path: path.to_owned(),
+                line,
+                column: hit.column,
+                kind: hit.kind.name(),
+                masked: hit.masked,
+            });
+        }
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CLASSIC: &str = "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";
+
+    fn hits(line: &str) -> Vec<(usize, &'static str)> {
+        let mut out = Vec::new();
+        scan_line(line.as_bytes(), &mut out);
+        out.into_iter().map(|h| (h.column, h.kind.name())).collect()
+    }
+
+    #[test]
+    fn finds_a_token_with_its_column() {
+        assert_eq!(hits(&format!("TOKEN={CLASSIC}")), vec![(7, "classic")]);
+        assert_eq!(
+            hits(&format!("\"{CLASSIC}\", '{CLASSIC}'")),
+            vec![(2, "classic"), (46, "classic")]
+        );
+    }
+
+    #[test]
+    fn every_prefix_and_fine_grained_are_found() {
+        for kind in Kind::PREFIXED {
+            let t = format!(
+                "{}abcdefghijABCDEFGHIJ0123456789{}",
+                kind.prefix(),
+                token::checksum("abcdefghijABCDEFGHIJ0123456789")
+            );
+            assert_eq!(hits(&format!("x {t} y")), vec![(3, kind.name())], "{t}");
+        }
+        let fg = format!("github_pat_{}_{}", "A1".repeat(11), "b".repeat(59));
+        assert_eq!(hits(&format!("key: {fg}")), vec![(6, "fine-grained")]);
+    }
+
+    #[test]
+    fn a_wrong_checksum_or_a_longer_word_is_not_reported() {
+        let flipped = CLASSIC.replacen('a', "b", 1);
+        assert!(hits(&flipped).is_empty());
+        assert!(hits(&format!("{CLASSIC}x")).is_empty());
+        assert!(hits(&format!("x{CLASSIC}")).is_empty());
+        assert!(hits(&CLASSIC[..39]).is_empty());
+        assert!(
+            hits("0123456789abcdef0123456789abcdef01234567").is_empty(),
+            "legacy hex looks like a commit id"
+        );
+    }
+
+    #[test]
+    fn reader_counts_lines_and_skips_binary() {
+        let text = format!("one\ntwo {CLASSIC}\r\nthree\n{CLASSIC}");
+        let mut out = Vec::new();
+        assert!(scan_reader(text.as_bytes(), "f", &mut out).unwrap());
+        let at: Vec<(usize, usize)> = out.iter().map(|f| (f.line, f.column)).collect();
+        assert_eq!(at, vec![(2, 5), (4, 1)]);
+        assert!(out.iter().all(|f| !f.masked.contains("abcdefghij")));
+
+        let mut binary = b"\x00\x01PNG".to_vec();
+        binary.extend_from_slice(CLASSIC.as_bytes());
+        let mut out = Vec::new();
+        assert!(!scan_reader(&binary[..], "b", &mut out).unwrap());
+        assert!(out.is_empty());
+    }
+}
