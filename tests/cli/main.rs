@@ -5,6 +5,7 @@ mod common;
 
 mod check;
 mod crypto;
+mod guard;
 mod init;
 mod init_files;
 mod init_network;
