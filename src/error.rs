@@ -212,7 +212,10 @@ impl Error {
             Error::Io { source, .. } if source.kind() == io::ErrorKind::PermissionDenied => Some(
                 "check the folder's permissions, or choose another with --dir".into(),
             ),
-            Error::Io { .. } => None,
+            Error::Io { action, .. } => Some(format!(
+                "nothing was changed{}; check the disk (free space) and the folder's permissions, then run ghenv again",
+                if *action == "read" || *action == "inspect" { "" } else { ": the old files are as they were" }
+            )),
             Error::Exec { .. } => Some("check the command's name and that it is on PATH and executable".into()),
         }
     }

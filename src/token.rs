@@ -94,9 +94,11 @@ impl Kind {
         }
     }
 
-    /// Whether GitHub reports this kind's scopes in `X-OAuth-Scopes`.
+    /// Whether GitHub reports this kind's scopes in `X-OAuth-Scopes`: classic
+    /// and OAuth tokens have scopes; fine-grained and GitHub App tokens have
+    /// permissions instead, which GitHub does not list.
     pub fn has_oauth_scopes(self) -> bool {
-        !matches!(self, Kind::FineGrained | Kind::ServerToServer)
+        matches!(self, Kind::Classic | Kind::OAuth | Kind::Legacy)
     }
 }
 

@@ -170,6 +170,16 @@ pub fn validate(io: &mut Io, token: &Token, endpoint: &str, timeout: u64) -> Res
             if let Some(id) = &viewer.request_id {
                 io.detail(&format!("X-GitHub-Request-Id: {id}"));
             }
+            if viewer.scopes.is_none() && token.kind().has_oauth_scopes() {
+                // GitHub always sends it for these tokens; without it the
+                // scopes, the point of validating, cannot be checked.
+                return Err(Error::Github(GithubError::Malformed {
+                    detail: format!(
+                        "it lacks the X-OAuth-Scopes header GitHub sends for a {} (is a proxy removing headers?)",
+                        token.kind()
+                    ),
+                }));
+            }
             Ok(viewer)
         }
         Err(GithubError::Unauthorized { message }) => Err(Error::TokenRejected {

@@ -440,7 +440,8 @@ impl Output {
             "the secret leaked\n{self}"
         );
         // Not even most of it: a token minus its last character.
-        let most = &secret[..secret.len() - 1];
+        let cut = secret.char_indices().last().map_or(0, |(i, _)| i);
+        let most = &secret[..cut];
         assert!(
             !self.stdout.contains(most) && !self.stderr.contains(most),
             "the secret leaked\n{self}"

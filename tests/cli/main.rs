@@ -10,4 +10,5 @@ mod init;
 mod init_files;
 mod init_network;
 mod init_token;
+mod matrix;
 mod misc;
