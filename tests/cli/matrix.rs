@@ -9,9 +9,12 @@ use std::time::Duration;
 
 use crate::common::*;
 
+/// Prepares the project before the run.
+type Setup = Box<dyn Fn(&Project)>;
+
 /// One row of the matrix, built up and then checked.
 struct Row {
-    setup: Option<Box<dyn Fn(&Project)>>,
+    setup: Option<Setup>,
     replies: Vec<Reply>,
     args: Vec<String>,
     stdin: Vec<u8>,
@@ -223,7 +226,7 @@ fn token_too_long() {
 
 #[test]
 fn token_fine_grained_truncated() {
-    Row::init(fine_grained()[..92].as_bytes())
+    Row::init(&fine_grained().as_bytes()[..92])
         .fails(3, &["93 characters but this one has 92"])
         .check();
 }
