@@ -10,16 +10,19 @@ use std::collections::HashSet;
 /// Quotes `value` for a `.env` file.
 ///
 /// Plain values go in double quotes (no escapes are needed, so every parser
-/// agrees). Values with `"`, `\` or `$` go in single quotes, which all the
-/// parsers read literally. Values that cannot be single-quoted (a `'` or a
-/// newline) use double quotes with backslash escapes, which dotenvy and
-/// python-dotenv read exactly.
+/// agrees). Values with `"` or `$` go in single quotes, which dotenvy, node's
+/// dotenv and python-dotenv read literally (dotenv-expand, used by Create
+/// React App and Vite, still expands `$NAME` in them). Values that cannot be
+/// single-quoted (a `'`, a `\\` or a newline) use double quotes with
+/// backslash escapes, which dotenvy reads exactly.
 pub fn quote(value: &str) -> String {
     let needs_escape = |c: char| matches!(c, '"' | '\\' | '$' | '\n' | '\r');
     if !value.contains(needs_escape) {
         return format!("\"{value}\"");
     }
-    if !value.contains(['\'', '\n', '\r']) {
+    // A backslash is literal inside single quotes for dotenvy's value
+    // parser, but its line reader still takes `\'` as an escaped quote.
+    if !value.contains(['\'', '\n', '\r', '\\']) {
         return format!("'{value}'");
     }
     let mut out = String::with_capacity(value.len() + 8);
