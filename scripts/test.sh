@@ -1,21 +1,40 @@
 #!/usr/bin/env bash
-# Runs every test of ghenv on a fresh machine: installs what the tests need
-# (git, and the reference `age` for interop tests), then `cargo test`.
+# Runs every test of ghenv on a fresh machine: installs what the tests need,
+# then `cargo test` and the .env compatibility tests.
+#
+#   git, age (the reference Go age, for interop), ssh-keygen   apt-get
+#   node + npm, compat/node_modules (dotenv, dotenv-expand, vite)   apt-get, npm ci
+#   python-dotenv                                                pip
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+apt_install() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing: $*" >&2
+    if [ -z "${apt_updated:-}" ]; then apt-get update -qq >/dev/null; apt_updated=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "warning: missing $*; the tests that need them will fail and say so" >&2
+  fi
+}
 
 need=()
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v age >/dev/null 2>&1 || need+=(age)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
-if [ ${#need[@]} -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing: ${need[*]}" >&2
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-  else
-    echo "warning: missing ${need[*]}; tests that need them will say so and fail" >&2
-  fi
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
+if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
+
+if [ ! -d compat/node_modules/vite ]; then
+  npm ci --prefix compat --no-audit --no-fund --loglevel=error >&2
+fi
+if ! python3 -c 'import dotenv' 2>/dev/null; then
+  python3 -m pip install --quiet python-dotenv 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages python-dotenv
 fi
 
 cargo test --locked "$@"
+# The .env compatibility tests need the packages installed above.
+cargo test --locked --test compat "$@" -- --ignored

@@ -1,0 +1,115 @@
+//! Compatibility with the real consumers of `.env`: node's dotenv +
+//! dotenv-expand as Create React App uses them (dotenv 10, dotenv-expand 5),
+//! current dotenv + dotenv-expand, Vite's `loadEnv`, and python-dotenv.
+//!
+//! These tests need Node.js packages and python-dotenv, so they are
+//! `#[ignore]`d in a plain `cargo test`; `scripts/test.sh` (and so CI)
+//! installs them and runs these too.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+type Values = BTreeMap<String, BTreeMap<String, String>>;
+
+const TOKEN: &str = "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";
+const ENDPOINT: &str = "https://api.github.com/graphql";
+
+/// What every reader makes of `dir/.env`: reader name → key → value.
+fn read(dir: &Path) -> Values {
+    let compat = Path::new(env!("CARGO_MANIFEST_DIR")).join("compat");
+    assert!(
+        compat.join("node_modules/vite").exists(),
+        "compat/node_modules is missing: run scripts/test.sh, or `npm ci --prefix compat`"
+    );
+    let mut all = Values::new();
+    for (program, script) in [("node", "read.mjs"), ("python3", "read.py")] {
+        let out = Command::new(program).arg(compat.join(script)).arg(dir).output().expect("node and python3 are installed");
+        assert!(out.status.success(), "{program} {script}: {}", String::from_utf8_lossy(&out.stderr));
+        let parsed: BTreeMap<String, BTreeMap<String, Option<String>>> = serde_json::from_slice(&out.stdout).unwrap();
+        for (reader, values) in parsed {
+            all.insert(reader, values.into_iter().map(|(k, v)| (k, v.unwrap_or_default())).collect());
+        }
+    }
+    all
+}
+
+fn init(dir: &Path, template: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ghenv"))
+        .args(["init", "--token-stdin", "--offline", "--quiet", "--template", template])
+        .current_dir(dir)
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_TOKEN")
+        .env_remove("GHENV_GRAPHQL_URL")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(TOKEN.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+}
+
+/// Writes `existing` as `.env` (if any), runs init with `template`, and
+/// checks that every reader gets exactly the token and URL, and the same
+/// values as before for every other key.
+fn check(existing: Option<&str>, template: &str, token_var: &str, url_var: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let before = match existing {
+        Some(text) => {
+            std::fs::write(dir.path().join(".env"), text).unwrap();
+            read(dir.path())
+        }
+        None => Values::new(),
+    };
+    init(dir.path(), template);
+    let after = read(dir.path());
+    assert_eq!(after.keys().collect::<Vec<_>>(), ["cra", "node", "python", "vite"]);
+    for (reader, values) in &after {
+        assert_eq!(values.get(token_var).map(String::as_str), Some(TOKEN), "{reader} reads the token");
+        assert_eq!(values.get(url_var).map(String::as_str), Some(ENDPOINT), "{reader} reads the URL");
+        if let Some(old) = before.get(reader) {
+            for (k, v) in old.iter().filter(|(k, _)| *k != token_var && *k != url_var) {
+                assert_eq!(values.get(k), Some(v), "{reader} reads {k} as before\n{}", std::fs::read_to_string(dir.path().join(".env")).unwrap());
+            }
+        }
+    }
+}
+
+const TRICKY: &str = "\
+# my project
+PORT=3000
+export HOST=localhost
+GREETING=\"hello world\" # inline comment
+HASH='a#b'
+EMPTY=
+QUOTED_HASH=\"issue #1\"
+SPACED = spaced
+BASE=https://example.com
+DERIVED=${BASE}/api
+
+# the old token, to be replaced everywhere:
+REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN=ghp_old
+VITE_GITHUB_PERSONAL_ACCESS_TOKEN='ghp_old'
+REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN=\"ghp_older\"
+# end";
+
+#[test]
+#[ignore = "needs compat/node_modules and python-dotenv: run scripts/test.sh"]
+fn a_fresh_env_reads_back_in_every_consumer() {
+    check(None, "react", "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN", "REACT_APP_GITHUB_GRAPHQL_URL");
+    check(None, "vite", "VITE_GITHUB_PERSONAL_ACCESS_TOKEN", "VITE_GITHUB_GRAPHQL_URL");
+    check(None, "node", "GITHUB_TOKEN", "GITHUB_GRAPHQL_URL");
+}
+
+#[test]
+#[ignore = "needs compat/node_modules and python-dotenv: run scripts/test.sh"]
+fn tricky_existing_content_keeps_its_values_in_every_consumer() {
+    check(Some(TRICKY), "react", "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN", "REACT_APP_GITHUB_GRAPHQL_URL");
+    check(Some(TRICKY), "vite", "VITE_GITHUB_PERSONAL_ACCESS_TOKEN", "VITE_GITHUB_GRAPHQL_URL");
+}
+
+#[test]
+#[ignore = "needs compat/node_modules and python-dotenv: run scripts/test.sh"]
+fn crlf_content_keeps_its_values_in_every_consumer() {
+    check(Some(&TRICKY.replace('\n', "\r\n")), "react", "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN", "REACT_APP_GITHUB_GRAPHQL_URL");
+}
