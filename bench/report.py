@@ -1,0 +1,122 @@
+"""Turns the hyperfine JSON exports of bench/run.sh into bench/RESULTS.md (stdout)."""
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import datetime, timezone
+
+work, requests, ghenv_found, grep_found, mem_init, mem_run, mem_scan, size = sys.argv[1:9]
+
+
+def results(name):
+    with open(os.path.join(work, name + ".json")) as f:
+        return json.load(f)["results"]
+
+
+def ms(r):
+    return r["median"] * 1000
+
+
+def label(cmd):
+    # Shorten temp paths so the table reads well.
+    parts = []
+    for p in cmd.split():
+        if p.startswith("/") and os.path.basename(p) not in ("null",):
+            p = os.path.basename(p)
+        parts.append(p)
+    return " ".join(parts)
+
+
+def table(rows, base):
+    out = ["| command | median | ratio to `" + label(base["command"]) + "` |", "|---|---:|---:|"]
+    for r in rows:
+        out.append(f"| `{label(r['command'])}` | {ms(r):.2f} ms | {ms(r) / ms(base):.2f}x |")
+    return "\n".join(out)
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "?"
+
+
+startup = results("startup")
+run = results("run")
+check = results("check")
+scan = results("scan")
+check_runs = 5 + 100  # warmup + runs
+per_check = int(requests) / check_runs
+
+ghenv_version, true_ = startup
+ghenv_run, env_run, dotenvx_run, age_run = run
+ghenv_scan, git_grep = scan
+mb = 1024
+
+
+def verdict(ok):
+    return "met" if ok else "**missed**"
+
+
+targets = [
+    ("`run` within 1.2x of `env VAR=x true`", f"{ms(ghenv_run) / ms(env_run):.2f}x", ms(ghenv_run) <= 1.2 * ms(env_run)),
+    ("`run` far ahead of dotenvx", f"{ms(dotenvx_run) / ms(ghenv_run):.0f}x faster", ms(ghenv_run) * 5 <= ms(dotenvx_run)),
+    ("start-up within 2x of `true`", f"{ms(ghenv_version) / ms(true_):.2f}x", ms(ghenv_version) <= 2 * ms(true_)),
+    ("scan at least as fast as `git grep`", f"{ms(ghenv_scan) / ms(git_grep):.2f}x the time", ms(ghenv_scan) <= ms(git_grep)),
+    ("one HTTP request per `check`", f"{per_check:.2f}", per_check == 1),
+    ("binary under 6 MB", f"{int(size) / 1024 / 1024:.2f} MiB", int(size) < 6 * 1024 * 1024),
+    ("peak memory under 15 MB (init, run, scan)", f"{int(mem_init) / mb:.1f} / {int(mem_run) / mb:.1f} / {int(mem_scan) / mb:.1f} MiB",
+     max(int(mem_init), int(mem_run), int(mem_scan)) < 15 * 1024),
+]
+
+cpu = sh("lscpu | awk -F: '/Model name/ {print $2}' | sed 's/^ *//'") or platform.processor()
+print(f"""# Benchmark results
+
+Produced by `bench/run.sh` on {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.
+Machine: {cpu or 'unknown CPU'}, {os.cpu_count()} cores, {sh("free -g | awk '/Mem:/ {print $2}'")} GiB, {platform.system()} {platform.release()};
+{sh('rustc --version')}; {sh('hyperfine --version')}; age {sh('age --version')}; dotenvx {sh(os.path.join(work, 'tools/node_modules/.bin/dotenvx') + ' --version')}; {sh('git --version')}.
+Each table is one hyperfine invocation (`-N`, no shell), so its ratios were taken side by side.
+
+## Targets
+
+| target | result | |
+|---|---|---|
+""" + "\n".join(f"| {t} | {r} | {verdict(ok)} |" for t, r, ok in targets) + f"""
+
+## Start-up
+
+{table(startup, true_)}
+
+## `ghenv run -- true` (X25519 identity, token decrypted in memory)
+
+{table(run, env_run)}
+
+## `ghenv check` against a local fake GitHub on loopback
+
+{table(check, check[0])}
+
+HTTP requests received: {requests} for {check_runs} runs (warm-up included): {per_check:.2f} per `check`.
+
+## `ghenv scan` over 10,000 tracked files, 100 MB, 100 tokens
+
+{table(scan, git_grep)}
+
+Found: ghenv {ghenv_found} tokens (checksums verified), `git grep -E 'ghp_[A-Za-z0-9]{{36}}'` {grep_found} lines.
+
+## Peak memory (`/usr/bin/time -v`, maximum resident set size)
+
+| command | peak |
+|---|---:|
+| `ghenv init` (validating against the fake GitHub) | {int(mem_init) / mb:.1f} MiB |
+| `ghenv run -- true` | {int(mem_run) / mb:.1f} MiB |
+| `ghenv scan` (the tree above) | {int(mem_scan) / mb:.1f} MiB |
+
+## Binary
+
+`target/release/ghenv`: {int(size) / 1024 / 1024:.2f} MiB ({size} bytes), release profile with LTO, one codegen unit, stripped, panic = abort.
+""")
+
+notes = os.path.join(os.path.dirname(os.path.abspath(__file__)), "findings.md")
+if os.path.exists(notes):
+    print(open(notes).read())

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Benchmarks ghenv against what people use instead and writes bench/RESULTS.md.
+# Run on demand (not in CI): bench/run.sh
+#
+# Installs what it needs: hyperfine, age, time (apt-get), @dotenvx/dotenvx (npm,
+# into a temp folder). Each comparison is ONE hyperfine invocation, so the ratios
+# are taken side by side on the same machine state.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+need=()
+command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
+command -v age >/dev/null 2>&1 || need+=(age)
+[ -x /usr/bin/time ] || need+=(time)
+command -v git >/dev/null 2>&1 || need+=(git)
+if [ ${#need[@]} -gt 0 ]; then
+  apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+echo "building the release binary…" >&2
+cargo build --release --locked -q
+GHENV=$ROOT/target/release/ghenv
+
+WORK=$(mktemp -d)
+FAKE_PID=
+cleanup() { [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+echo "installing dotenvx…" >&2
+npm install --prefix "$WORK/tools" --no-audit --no-fund --loglevel=error @dotenvx/dotenvx@1 >/dev/null
+DOTENVX=$WORK/tools/node_modules/.bin/dotenvx
+
+# ------------------------------------------------------------ fixtures
+export HOME=$WORK/home
+mkdir -p "$HOME"
+unset GH_TOKEN GITHUB_TOKEN GHENV_GRAPHQL_URL GHENV_IDENTITY GHENV_PASSPHRASE
+TOKEN=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
+KEY=$WORK/key.txt
+PUB=$("$GHENV" keygen --output "$KEY" 2>/dev/null)
+
+PROJECT=$WORK/project
+mkdir -p "$PROJECT"
+printf '%s\n' "$TOKEN" | "$GHENV" init -C "$PROJECT" --token-stdin --offline -r "$PUB" --no-env -q
+
+DX=$WORK/dotenvx
+mkdir -p "$DX"
+printf 'REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN=%s\n' "$TOKEN" > "$DX/.env"
+(cd "$DX" && "$DOTENVX" encrypt -f .env >/dev/null 2>&1)
+
+printf '%s' "$TOKEN" | age -r "$PUB" -o "$WORK/token.age"
+
+python3 bench/fake_github.py > "$WORK/port" &
+FAKE_PID=$!
+for _ in $(seq 50); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+PORT=$(head -1 "$WORK/port")
+ENDPOINT=http://127.0.0.1:$PORT/graphql
+
+echo "generating the scan tree (10,000 files, 100 MB)…" >&2
+TREE=$WORK/tree
+python3 bench/gen_tree.py "$TREE" 10000 10000
+(cd "$TREE" && git init -q && git add -A && git -c user.email=b@b -c user.name=b commit -qm tree)
+
+# ------------------------------------------------------------ timings
+H="hyperfine -N --style basic"
+echo "start-up…" >&2
+$H --warmup 50 --runs 500 --export-json "$WORK/startup.json" "$GHENV --version" "true" >&2
+
+echo "run…" >&2
+(cd "$PROJECT" && $H --warmup 20 --runs 200 --export-json "$WORK/run.json" \
+  "$GHENV run -i $KEY -- true" \
+  "env VAR=x true" \
+  "$DOTENVX run -f $DX/.env -fk $DX/.env.keys -- true" \
+  "age -d -i $KEY -o /dev/null $WORK/token.age" >&2)
+
+echo "check…" >&2
+(cd "$PROJECT" && $H --warmup 5 --runs 100 --export-json "$WORK/check.json" \
+  "$GHENV check -q -i $KEY --endpoint $ENDPOINT" >&2)
+REQUESTS=$(python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$PORT/count').read().decode())")
+
+echo "scan…" >&2
+GHENV_FOUND=$(cd "$TREE" && { "$GHENV" scan -q || true; } | wc -l)
+GREP_FOUND=$(cd "$TREE" && { git grep -E "ghp_[A-Za-z0-9]{36}" || true; } | wc -l)
+(cd "$TREE" && $H -i --warmup 2 --runs 10 --export-json "$WORK/scan.json" \
+  "$GHENV scan -q" \
+  "git grep -E ghp_[A-Za-z0-9]{36}" >&2)
+
+# ------------------------------------------------------------ memory and size
+peak() { { /usr/bin/time -v "$@" 2>&1 >/dev/null || true; } | awk -F': ' '/Maximum resident set size/ {print $2}'; }
+MEM_INIT=$(mkdir -p "$WORK/init" && cd "$WORK/init" && printf '%s\n' "$TOKEN" > "$WORK/tokenfile" && peak "$GHENV" init -q --token-file "$WORK/tokenfile" --endpoint "$ENDPOINT")
+MEM_RUN=$(cd "$PROJECT" && peak "$GHENV" run -i "$KEY" -- true)
+MEM_SCAN=$(cd "$TREE" && peak "$GHENV" scan -q)
+SIZE=$(stat -c %s "$GHENV")
+
+# ------------------------------------------------------------ report
+python3 bench/report.py "$WORK" "$REQUESTS" "$GHENV_FOUND" "$GREP_FOUND" "$MEM_INIT" "$MEM_RUN" "$MEM_SCAN" "$SIZE" > bench/RESULTS.md
+cat bench/RESULTS.md
