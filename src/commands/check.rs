@@ -7,13 +7,12 @@ use serde_json::{json, Value};
 
 use super::{announce_token, error_json, report_json, ScopeReport};
 use crate::cli::CheckArgs;
-use crate::config::{self, Config};
+use crate::config;
 use crate::error::{Error, Result};
 use crate::github::Viewer;
 use crate::output::Io;
 use crate::source::{self, Origin};
 use crate::token::Token;
-use crate::write;
 
 /// Runs `ghenv check`.
 ///
@@ -22,15 +21,7 @@ use crate::write;
 pub fn run(args: &CheckArgs, io: &mut Io) -> Result<()> {
     let dir = super::project_dir(args.dir.as_deref())?;
     let config_path = dir.join(config::FILE);
-    let config = match write::read_existing(&config_path)? {
-        Some(found) => config::parse(&found.text).map_err(|e| {
-            Error::refuse(
-                format!("cannot use {}: {e}", config_path.display()),
-                Some("fix it, or run `ghenv init` to write it again".to_string()),
-            )
-        })?,
-        None => Config::default(),
-    };
+    let config = super::read_config(&dir)?;
     let template = super::template(&args.template, config.template.as_deref())?;
     let required = super::required_scopes(&args.template, &template)?;
     let endpoint = super::endpoint(&args.endpoint, io, config.github.endpoint.as_deref())?;

@@ -377,22 +377,13 @@ fn seal(
         .iter_mut()
         .find(|c| c.path.file_name().is_some_and(|n| n == config::FILE))
         .expect("init always plans config.toml");
-    let text = config::set_secret(
+    let text = lock::seal_into(
         &config_change.contents,
-        &config::Secret {
-            recipients: &recipients,
-            passphrase,
-            armored: &armored,
-        },
-    )
-    .map_err(|e| Error::refuse(format!("cannot add [secret] to config.toml: {e}"), None))?;
-    if text.contains(token.expose_secret()) {
-        // Cannot happen with age; checked so that it never can.
-        return Err(Error::refuse(
-            "refusing to write config.toml: it would contain the plaintext token",
-            None,
-        ));
-    }
+        &recipients,
+        passphrase,
+        &armored,
+        token,
+    )?;
     config_change.contents = Zeroizing::new(text);
     config_change.status = match config_change.status {
         Status::Unchanged => Status::Updated,
@@ -408,14 +399,6 @@ fn plan(
     rendered: render::Rendered,
     write_env: bool,
 ) -> Result<Vec<Change>> {
-    let merged = |existing: &Option<Existing>, new: &str| -> Zeroizing<String> {
-        Zeroizing::new(match existing {
-            Some(e) => envfile::merge(&e.text, new),
-            None => new.to_owned(),
-        })
-    };
-    let env = merged(&before.env, &rendered.env);
-    let example = merged(&before.example, &rendered.env_example);
     let config_text = match &before.config {
         Some(e) => config::merge(&e.text, &rendered.config).map_err(|err| {
             Error::refuse(
@@ -430,17 +413,17 @@ fn plan(
     };
     let mut changes = Vec::new();
     if write_env {
-        changes.push(Change::new(
+        changes.push(merged_change(
             dir.join(ENV_FILE),
             before.env.as_ref(),
-            env,
+            &rendered.env,
             true,
         ));
     }
-    changes.push(Change::new(
+    changes.push(merged_change(
         dir.join(EXAMPLE_FILE),
         before.example.as_ref(),
-        example,
+        &rendered.env_example,
         false,
     ));
     changes.push(Change::new(
@@ -449,14 +432,27 @@ fn plan(
         Zeroizing::new(config_text),
         false,
     ));
-    let gitignore_text = before.gitignore.as_ref().map(|g| g.text.as_str());
-    if let Some(text) = write::gitignore_with(gitignore_text, ENV_FILE) {
-        changes.push(Change::new(
-            dir.join(GITIGNORE),
-            before.gitignore.as_ref(),
-            Zeroizing::new(text),
-            false,
-        ));
-    }
+    changes.extend(gitignore_change(dir, &before));
     Ok(changes)
+}
+
+/// The change that merges rendered `.env`-style text into `path`.
+pub fn merged_change(
+    path: std::path::PathBuf,
+    existing: Option<&Existing>,
+    rendered: &str,
+    secret: bool,
+) -> Change {
+    let text = Zeroizing::new(match existing {
+        Some(e) => envfile::merge(&e.text, rendered),
+        None => rendered.to_owned(),
+    });
+    Change::new(path, existing, text, secret)
+}
+
+/// The change that makes `.gitignore` ignore `.env`, if it does not yet.
+pub fn gitignore_change(dir: &Path, before: &Before) -> Option<Change> {
+    let existing = before.gitignore.as_ref();
+    write::gitignore_with(existing.map(|g| g.text.as_str()), ENV_FILE)
+        .map(|text| Change::new(dir.join(GITIGNORE), existing, Zeroizing::new(text), false))
 }

@@ -265,6 +265,34 @@ pub fn resolve(
     }))
 }
 
+/// `config_text` with `[secret]` set, after proving the plaintext token is
+/// not in it (it cannot be, with age; checked so that it never can be).
+///
+/// # Errors
+/// [`Error::Refuse`] when the text is not TOML or would hold the token.
+pub fn seal_into(
+    config_text: &str,
+    recipients: &[String],
+    passphrase: bool,
+    armored: &str,
+    token: &crate::token::Token,
+) -> Result<String> {
+    let secret = crate::config::Secret {
+        recipients,
+        passphrase,
+        armored,
+    };
+    let text = crate::config::set_secret(config_text, &secret)
+        .map_err(|e| Error::refuse(format!("cannot write [secret] into config.toml: {e}"), None))?;
+    if text.contains(token.expose_secret()) {
+        return Err(Error::refuse(
+            "refusing to write config.toml: it would contain the plaintext token",
+            None,
+        ));
+    }
+    Ok(text)
+}
+
 /// The token encrypted as `lock` says: the recipients' texts, whether a
 /// passphrase was used, and the armored ciphertext.
 ///

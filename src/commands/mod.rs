@@ -54,6 +54,24 @@ pub fn project_dir(dir: Option<&Path>) -> Result<PathBuf> {
     }
 }
 
+/// `config.toml` in `dir`, or an empty config when there is none; for the
+/// commands that only read it.
+///
+/// # Errors
+/// [`Error::Refuse`] when it exists but is not a config ghenv can use.
+pub fn read_config(dir: &Path) -> Result<crate::config::Config> {
+    let path = dir.join(crate::config::FILE);
+    match crate::write::read_existing(&path)? {
+        Some(found) => crate::config::parse(&found.text).map_err(|e| {
+            Error::refuse(
+                format!("cannot use {}: {e}", path.display()),
+                Some("fix it, or run `ghenv init` to write it again".to_string()),
+            )
+        }),
+        None => Ok(crate::config::Config::default()),
+    }
+}
+
 /// The template named by `--template`, else `fallback`, else the default.
 ///
 /// # Errors

@@ -116,21 +116,7 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<()> {
         .config
         .as_ref()
         .expect("encrypted_config found config.toml");
-    let text = config::set_secret(
-        &existing.text,
-        &config::Secret {
-            recipients: &texts,
-            passphrase: false,
-            armored: &armored,
-        },
-    )
-    .map_err(|e| Error::refuse(format!("cannot update config.toml: {e}"), None))?;
-    if text.contains(token.expose_secret()) {
-        return Err(Error::refuse(
-            "refusing to write config.toml: it would contain the plaintext token",
-            None,
-        ));
-    }
+    let text = lock::seal_into(&existing.text, &texts, false, &armored, &token)?;
     let path = dir.join(config::FILE);
     write::commit(&[Change::new(
         path,

@@ -10,13 +10,11 @@ use zeroize::Zeroizing;
 
 use super::init::ENV_FILE;
 use crate::cli::RunArgs;
-use crate::config::{self, Config};
 use crate::error::{Error, Result};
 use crate::output::Io;
 use crate::render;
 use crate::source;
 use crate::token::Token;
-use crate::write;
 
 /// Runs `ghenv run`. Returns only on failure (or, off Unix, with CMD's exit
 /// code).
@@ -26,13 +24,7 @@ use crate::write;
 /// cannot be started ([`Error::Exec`]).
 pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
     let dir = super::project_dir(args.dir.as_deref())?;
-    let config_path = dir.join(config::FILE);
-    let config = match write::read_existing(&config_path)? {
-        Some(found) => config::parse(&found.text).map_err(|e| {
-            Error::refuse(format!("cannot use {}: {e}", config_path.display()), None)
-        })?,
-        None => Config::default(),
-    };
+    let config = super::read_config(&dir)?;
     let template = render::load(
         config
             .template

@@ -3,18 +3,16 @@
 //! clone: the config was committed, the `.env` was not.
 
 use serde_json::{json, Value};
-use zeroize::Zeroizing;
 
-use super::init::{self, ENV_FILE, GITIGNORE};
+use super::init::{self, ENV_FILE};
 use super::lock;
 use crate::cli::UnlockArgs;
 use crate::config::{Config, SecretSection};
-use crate::envfile;
 use crate::error::{Error, Result};
 use crate::output::Io;
 use crate::render;
 use crate::token::Token;
-use crate::write::{self, Change};
+use crate::write;
 
 /// The parsed `config.toml` and its `[secret]`, or a usage error saying how
 /// to get them.
@@ -66,25 +64,13 @@ pub fn run(args: &UnlockArgs, io: &mut Io) -> Result<()> {
 
     let ctx = super::context_from_config(config, &template, &dir);
     let rendered = render::render(&template, &ctx, token.expose_secret())?;
-    let env = Zeroizing::new(match &before.env {
-        Some(e) => envfile::merge(&e.text, &rendered.env),
-        None => rendered.env.to_string(),
-    });
-    let mut changes = vec![Change::new(
+    let mut changes = vec![init::merged_change(
         dir.join(ENV_FILE),
         before.env.as_ref(),
-        env,
+        &rendered.env,
         true,
     )];
-    let gitignore_text = before.gitignore.as_ref().map(|g| g.text.as_str());
-    if let Some(text) = write::gitignore_with(gitignore_text, ENV_FILE) {
-        changes.push(Change::new(
-            dir.join(GITIGNORE),
-            before.gitignore.as_ref(),
-            Zeroizing::new(text),
-            false,
-        ));
-    }
+    changes.extend(init::gitignore_change(&dir, &before));
     write::commit(&changes)?;
     let files = init::report_writes(io, &dir, &changes);
     if args.json {
