@@ -25,11 +25,26 @@ fn read(dir: &Path) -> Values {
     );
     let mut all = Values::new();
     for (program, script) in [("node", "read.mjs"), ("python3", "read.py")] {
-        let out = Command::new(program).arg(compat.join(script)).arg(dir).output().expect("node and python3 are installed");
-        assert!(out.status.success(), "{program} {script}: {}", String::from_utf8_lossy(&out.stderr));
-        let parsed: BTreeMap<String, BTreeMap<String, Option<String>>> = serde_json::from_slice(&out.stdout).unwrap();
+        let out = Command::new(program)
+            .arg(compat.join(script))
+            .arg(dir)
+            .output()
+            .expect("node and python3 are installed");
+        assert!(
+            out.status.success(),
+            "{program} {script}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let parsed: BTreeMap<String, BTreeMap<String, Option<String>>> =
+            serde_json::from_slice(&out.stdout).unwrap();
         for (reader, values) in parsed {
-            all.insert(reader, values.into_iter().map(|(k, v)| (k, v.unwrap_or_default())).collect());
+            all.insert(
+                reader,
+                values
+                    .into_iter()
+                    .map(|(k, v)| (k, v.unwrap_or_default()))
+                    .collect(),
+            );
         }
     }
     all
@@ -37,7 +52,14 @@ fn read(dir: &Path) -> Values {
 
 fn init(dir: &Path, template: &str) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ghenv"))
-        .args(["init", "--token-stdin", "--offline", "--quiet", "--template", template])
+        .args([
+            "init",
+            "--token-stdin",
+            "--offline",
+            "--quiet",
+            "--template",
+            template,
+        ])
         .current_dir(dir)
         .env_remove("GH_TOKEN")
         .env_remove("GITHUB_TOKEN")
@@ -45,7 +67,12 @@ fn init(dir: &Path, template: &str) {
         .stdin(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(TOKEN.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(TOKEN.as_bytes())
+        .unwrap();
     assert!(child.wait().unwrap().success());
 }
 
@@ -63,13 +90,29 @@ fn check(existing: Option<&str>, template: &str, token_var: &str, url_var: &str)
     };
     init(dir.path(), template);
     let after = read(dir.path());
-    assert_eq!(after.keys().collect::<Vec<_>>(), ["cra", "node", "python", "vite"]);
+    assert_eq!(
+        after.keys().collect::<Vec<_>>(),
+        ["cra", "node", "python", "vite"]
+    );
     for (reader, values) in &after {
-        assert_eq!(values.get(token_var).map(String::as_str), Some(TOKEN), "{reader} reads the token");
-        assert_eq!(values.get(url_var).map(String::as_str), Some(ENDPOINT), "{reader} reads the URL");
+        assert_eq!(
+            values.get(token_var).map(String::as_str),
+            Some(TOKEN),
+            "{reader} reads the token"
+        );
+        assert_eq!(
+            values.get(url_var).map(String::as_str),
+            Some(ENDPOINT),
+            "{reader} reads the URL"
+        );
         if let Some(old) = before.get(reader) {
             for (k, v) in old.iter().filter(|(k, _)| *k != token_var && *k != url_var) {
-                assert_eq!(values.get(k), Some(v), "{reader} reads {k} as before\n{}", std::fs::read_to_string(dir.path().join(".env")).unwrap());
+                assert_eq!(
+                    values.get(k),
+                    Some(v),
+                    "{reader} reads {k} as before\n{}",
+                    std::fs::read_to_string(dir.path().join(".env")).unwrap()
+                );
             }
         }
     }
@@ -96,20 +139,45 @@ REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN=\"ghp_older\"
 #[test]
 #[ignore = "needs compat/node_modules and python-dotenv: run scripts/test.sh"]
 fn a_fresh_env_reads_back_in_every_consumer() {
-    check(None, "react", "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN", "REACT_APP_GITHUB_GRAPHQL_URL");
-    check(None, "vite", "VITE_GITHUB_PERSONAL_ACCESS_TOKEN", "VITE_GITHUB_GRAPHQL_URL");
+    check(
+        None,
+        "react",
+        "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN",
+        "REACT_APP_GITHUB_GRAPHQL_URL",
+    );
+    check(
+        None,
+        "vite",
+        "VITE_GITHUB_PERSONAL_ACCESS_TOKEN",
+        "VITE_GITHUB_GRAPHQL_URL",
+    );
     check(None, "node", "GITHUB_TOKEN", "GITHUB_GRAPHQL_URL");
 }
 
 #[test]
 #[ignore = "needs compat/node_modules and python-dotenv: run scripts/test.sh"]
 fn tricky_existing_content_keeps_its_values_in_every_consumer() {
-    check(Some(TRICKY), "react", "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN", "REACT_APP_GITHUB_GRAPHQL_URL");
-    check(Some(TRICKY), "vite", "VITE_GITHUB_PERSONAL_ACCESS_TOKEN", "VITE_GITHUB_GRAPHQL_URL");
+    check(
+        Some(TRICKY),
+        "react",
+        "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN",
+        "REACT_APP_GITHUB_GRAPHQL_URL",
+    );
+    check(
+        Some(TRICKY),
+        "vite",
+        "VITE_GITHUB_PERSONAL_ACCESS_TOKEN",
+        "VITE_GITHUB_GRAPHQL_URL",
+    );
 }
 
 #[test]
 #[ignore = "needs compat/node_modules and python-dotenv: run scripts/test.sh"]
 fn crlf_content_keeps_its_values_in_every_consumer() {
-    check(Some(&TRICKY.replace('\n', "\r\n")), "react", "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN", "REACT_APP_GITHUB_GRAPHQL_URL");
+    check(
+        Some(&TRICKY.replace('\n', "\r\n")),
+        "react",
+        "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN",
+        "REACT_APP_GITHUB_GRAPHQL_URL",
+    );
 }

@@ -10,5 +10,6 @@ mod init;
 mod init_files;
 mod init_network;
 mod init_token;
+mod interactive;
 mod matrix;
 mod misc;

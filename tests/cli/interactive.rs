@@ -1,0 +1,133 @@
+//! The interactive paths, on a real pseudo-terminal (util-linux `script`):
+//! the hidden prompt, the new-token URL shown before it, and the spinner.
+
+use std::io::{Read, Write};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+/// Runs `ghenv ARGS` in a pseudo-terminal in the project; when the output
+/// shows `prompt`, types `answer` and a newline. Returns the transcript.
+fn on_terminal(
+    p: &Project,
+    args: &[&str],
+    env: &[(&str, &str)],
+    prompt: &str,
+    answer: &str,
+) -> (i32, String) {
+    let mut line = String::from(env!("CARGO_BIN_EXE_ghenv"));
+    for a in args {
+        line.push_str(&format!(" '{a}'"));
+    }
+    line.push_str("; echo \"[exit $?]\"");
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .current_dir(p.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap())
+        .env("HOME", p.home.path())
+        .env("TERM", "xterm");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("util-linux script is installed");
+    let mut out = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = out.read(&mut buf) {
+            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut transcript = Vec::new();
+    let mut stdin = child.stdin.take();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(chunk) => transcript.extend(chunk),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        let text = String::from_utf8_lossy(&transcript);
+        if stdin.is_some() && text.contains(prompt) {
+            // Typed only once the prompt is up, so echo is already off.
+            std::thread::sleep(Duration::from_millis(100));
+            let mut s = stdin.take().unwrap();
+            s.write_all(format!("{answer}\n").as_bytes()).unwrap();
+            std::mem::forget(s); // keep the terminal open until ghenv exits
+        }
+        if text.contains("[exit ") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = String::from_utf8_lossy(&transcript).into_owned();
+    let code = text
+        .rsplit("[exit ")
+        .next()
+        .and_then(|s| s.split(']').next())
+        .and_then(|c| c.trim().parse().ok())
+        .unwrap_or(-1);
+    (code, text)
+}
+
+#[test]
+fn the_hidden_prompt_reads_the_token_without_echoing_it() {
+    let p = Project::new();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let token = classic();
+    let url = fake.url();
+    let (code, transcript) = on_terminal(
+        &p,
+        &["init", "--endpoint", &url],
+        &[],
+        "GitHub token (input hidden):",
+        &token,
+    );
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        !transcript.contains(&token),
+        "the token was echoed:\n{transcript}"
+    );
+    assert!(
+        transcript.contains("https://github.com/settings/tokens/new?scopes=repo%2Cread%3Aorg"),
+        "{transcript}"
+    );
+    assert!(transcript.contains("valid for"), "{transcript}");
+    assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, token);
+}
+
+#[test]
+fn on_a_terminal_errors_are_coloured_and_no_color_turns_it_off() {
+    let p = Project::new();
+    let bad = flipped(&classic());
+    let (code, transcript) = on_terminal(&p, &["init"], &[], "GitHub token (input hidden):", &bad);
+    assert_eq!(code, 3, "{transcript}");
+    assert!(
+        transcript.contains("\x1b[31merror:\x1b[0m"),
+        "{transcript:?}"
+    );
+    assert!(!transcript.contains(&bad));
+    let (code, transcript) = on_terminal(
+        &p,
+        &["init"],
+        &[("NO_COLOR", "1")],
+        "GitHub token (input hidden):",
+        &bad,
+    );
+    assert_eq!(code, 3, "{transcript}");
+    assert!(
+        transcript.contains("error:") && !transcript.contains("\x1b[31m"),
+        "{transcript:?}"
+    );
+}
