@@ -288,8 +288,22 @@ pub struct Identity {
     /// A path, `$GHENV_IDENTITY`, ...: for messages, never the key.
     pub source: String,
     inner: Vec<Box<dyn age::Identity>>,
-    /// The public recipients of this identity, when they can be computed.
-    pub recipients: Vec<String>,
+    /// X25519 keys, kept to derive their public keys when asked (deriving
+    /// costs a scalar multiplication, which decrypting does not need).
+    x25519: Vec<age::x25519::Identity>,
+    /// SSH public keys, known from the private key file for free.
+    ssh: Vec<String>,
+}
+
+impl Identity {
+    /// The public recipients of this identity (`age1…`, `ssh-ed25519 …`).
+    pub fn recipients(&self) -> Vec<String> {
+        self.x25519
+            .iter()
+            .map(|i| i.to_public().to_string())
+            .chain(self.ssh.iter().cloned())
+            .collect()
+    }
 }
 
 impl fmt::Debug for Identity {
@@ -336,27 +350,35 @@ pub fn parse_identity(source: &str, text: &str, on_terminal: bool) -> Result<Ide
         why: why.to_owned(),
     };
     if text.contains("AGE-SECRET-KEY-") {
-        let file =
-            age::IdentityFile::from_buffer(text.as_bytes()).map_err(|e| bad(&e.to_string()))?;
-        let mut recipients_text = Vec::new();
-        if file.write_recipients_file(&mut recipients_text).is_err() {
-            return Err(bad("it holds no AGE-SECRET-KEY-1… line"));
+        let mut keys = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            // The line number, never the line: it may be a key.
+            let key = line.parse::<age::x25519::Identity>().map_err(|_| {
+                bad(&format!(
+                    "line {} is not an AGE-SECRET-KEY-1… identity",
+                    i + 1
+                ))
+            })?;
+            keys.push(key);
         }
-        let recipients = String::from_utf8_lossy(&recipients_text)
-            .lines()
-            .map(str::to_owned)
-            .collect();
-        let inner = file.into_identities().map_err(|e| bad(&e.to_string()))?;
         return Ok(Identity {
             source: source.to_owned(),
-            inner,
-            recipients,
+            inner: keys
+                .iter()
+                .map(|k| Box::new(k.clone()) as Box<dyn age::Identity>)
+                .collect(),
+            x25519: keys,
+            ssh: Vec::new(),
         });
     }
     if text.contains("-----BEGIN") {
         let id = age::ssh::Identity::from_buffer(text.as_bytes(), Some(source.to_owned()))
             .map_err(|_| bad("it is not an OpenSSH private key age can read"))?;
-        let recipients = age::ssh::Recipient::try_from(id.clone())
+        let ssh = age::ssh::Recipient::try_from(id.clone())
             .map(|r| vec![r.to_string()])
             .unwrap_or_default();
         let inner: Box<dyn age::Identity> = match id {
@@ -376,7 +398,8 @@ pub fn parse_identity(source: &str, text: &str, on_terminal: bool) -> Result<Ide
         return Ok(Identity {
             source: source.to_owned(),
             inner: vec![inner],
-            recipients,
+            x25519: Vec::new(),
+            ssh,
         });
     }
     Err(bad(
@@ -398,13 +421,88 @@ pub fn read_identity(path: &Path, on_terminal: bool) -> Result<Identity, CryptEr
     parse_identity(&path.display().to_string(), &text, on_terminal)
 }
 
-/// Whether the armored text is encrypted with a passphrase.
+/// Armored age ciphertext whose header has been read, ready to decrypt
+/// (the header is parsed once, whichever way it is then decrypted).
+pub struct Sealed<'a> {
+    decryptor: age::Decryptor<ArmoredReader<std::io::BufReader<&'a [u8]>>>,
+}
+
+/// Reads the header of armored age ciphertext.
 ///
 /// # Errors
-/// [`CryptError::Corrupt`] when it is not age.
-pub fn is_passphrase(armored: &str) -> Result<bool, CryptError> {
+/// [`CryptError::Corrupt`] when it is not (intact) age.
+pub fn open(armored: &str) -> Result<Sealed<'_>, CryptError> {
     let decryptor = age::Decryptor::new(ArmoredReader::new(armored.as_bytes())).map_err(corrupt)?;
-    Ok(decryptor.is_scrypt())
+    Ok(Sealed { decryptor })
+}
+
+impl Sealed<'_> {
+    /// Whether it is encrypted with a passphrase rather than to recipients.
+    pub fn is_passphrase(&self) -> bool {
+        self.decryptor.is_scrypt()
+    }
+
+    /// Decrypts with the first identity that fits.
+    ///
+    /// # Errors
+    /// [`CryptError::NoMatch`] (naming `recipients` and the identities
+    /// tried), [`CryptError::NoPassphrase`] for passphrase ciphertext,
+    /// [`CryptError::Corrupt`], or [`CryptError::NoIdentity`] when
+    /// `identities` is empty.
+    pub fn decrypt(
+        self,
+        identities: &[Identity],
+        recipients: &[String],
+    ) -> Result<SecretString, CryptError> {
+        if identities.is_empty() {
+            return Err(CryptError::NoIdentity { looked: Vec::new() });
+        }
+        if self.is_passphrase() {
+            return Err(CryptError::NoPassphrase);
+        }
+        let all = identities
+            .iter()
+            .flat_map(|i| i.inner.iter().map(|b| b.as_ref() as &dyn age::Identity));
+        match self.decryptor.decrypt(all) {
+            Ok(mut reader) => read_plaintext(&mut reader),
+            Err(age::DecryptError::NoMatchingKeys) => Err(CryptError::NoMatch {
+                recipients: recipients.to_vec(),
+                tried: identities.iter().map(|i| i.source.clone()).collect(),
+            }),
+            Err(age::DecryptError::KeyDecryptionFailed) => Err(CryptError::BadIdentity {
+                source_name: identities
+                    .iter()
+                    .map(|i| i.source.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                why: "an SSH key's passphrase was wrong".into(),
+            }),
+            Err(e) => Err(corrupt(e)),
+        }
+    }
+
+    /// Decrypts passphrase ciphertext.
+    ///
+    /// # Errors
+    /// [`CryptError::WrongPassphrase`] or [`CryptError::Corrupt`].
+    pub fn decrypt_with_passphrase(
+        self,
+        passphrase: &SecretString,
+    ) -> Result<SecretString, CryptError> {
+        let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(
+            passphrase.expose_secret().to_owned(),
+        ));
+        match self
+            .decryptor
+            .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        {
+            Ok(mut reader) => read_plaintext(&mut reader),
+            Err(age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys) => {
+                Err(CryptError::WrongPassphrase)
+            }
+            Err(e) => Err(corrupt(e)),
+        }
+    }
 }
 
 fn corrupt(e: age::DecryptError) -> CryptError {
@@ -427,64 +525,29 @@ fn read_plaintext(reader: &mut dyn Read) -> Result<SecretString, CryptError> {
     Ok(SecretString::from(text.to_owned()))
 }
 
-/// Decrypts armored text with the first identity that fits.
+/// Decrypts armored text with the first identity that fits (see
+/// [`Sealed::decrypt`]).
 ///
 /// # Errors
-/// [`CryptError::NoMatch`] (naming `recipients` and the identities tried),
-/// [`CryptError::Corrupt`], or [`CryptError::NoIdentity`] when `identities`
-/// is empty.
+/// As [`open`] and [`Sealed::decrypt`].
 pub fn decrypt(
     armored: &str,
     identities: &[Identity],
     recipients: &[String],
 ) -> Result<SecretString, CryptError> {
-    if identities.is_empty() {
-        return Err(CryptError::NoIdentity { looked: Vec::new() });
-    }
-    let decryptor = age::Decryptor::new(ArmoredReader::new(armored.as_bytes())).map_err(corrupt)?;
-    if decryptor.is_scrypt() {
-        return Err(CryptError::NoPassphrase);
-    }
-    let all = identities
-        .iter()
-        .flat_map(|i| i.inner.iter().map(|b| b.as_ref() as &dyn age::Identity));
-    match decryptor.decrypt(all) {
-        Ok(mut reader) => read_plaintext(&mut reader),
-        Err(age::DecryptError::NoMatchingKeys) => Err(CryptError::NoMatch {
-            recipients: recipients.to_vec(),
-            tried: identities.iter().map(|i| i.source.clone()).collect(),
-        }),
-        Err(age::DecryptError::KeyDecryptionFailed) => Err(CryptError::BadIdentity {
-            source_name: identities
-                .iter()
-                .map(|i| i.source.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
-            why: "an SSH key's passphrase was wrong".into(),
-        }),
-        Err(e) => Err(corrupt(e)),
-    }
+    open(armored)?.decrypt(identities, recipients)
 }
 
-/// Decrypts passphrase-encrypted armored text.
+/// Decrypts passphrase-encrypted armored text (see
+/// [`Sealed::decrypt_with_passphrase`]).
 ///
 /// # Errors
-/// [`CryptError::WrongPassphrase`] or [`CryptError::Corrupt`].
+/// As [`open`] and [`Sealed::decrypt_with_passphrase`].
 pub fn decrypt_with_passphrase(
     armored: &str,
     passphrase: &SecretString,
 ) -> Result<SecretString, CryptError> {
-    let decryptor = age::Decryptor::new(ArmoredReader::new(armored.as_bytes())).map_err(corrupt)?;
-    let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(
-        passphrase.expose_secret().to_owned(),
-    ));
-    match decryptor.decrypt(std::iter::once(&identity as &dyn age::Identity)) {
-        Ok(mut reader) => read_plaintext(&mut reader),
-        Err(age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys) => {
-            Err(CryptError::WrongPassphrase)
-        }
-        Err(e) => Err(corrupt(e)),
-    }
+    open(armored)?.decrypt_with_passphrase(passphrase)
 }
 
 /// A new X25519 identity file's text (with `# created:` and
@@ -513,7 +576,7 @@ mod tests {
     #[test]
     fn x25519_round_trip_and_armor() {
         let (id, public) = identity();
-        assert_eq!(id.recipients, vec![public.clone()]);
+        assert_eq!(id.recipients(), vec![public.clone()]);
         let armored = encrypt(TOKEN, &[parse_recipient(&public).unwrap()]).unwrap();
         assert!(armored.starts_with("-----BEGIN AGE ENCRYPTED FILE-----\n"));
         assert!(armored
@@ -601,7 +664,7 @@ mod tests {
     #[test]
     fn passphrase_round_trip_and_wrong_passphrase() {
         let armored = encrypt_with_passphrase(TOKEN, SecretString::from("correct horse")).unwrap();
-        assert!(is_passphrase(&armored).unwrap());
+        assert!(open(&armored).unwrap().is_passphrase());
         let back = decrypt_with_passphrase(&armored, &SecretString::from("correct horse")).unwrap();
         assert_eq!(back.expose_secret(), TOKEN);
         assert!(matches!(

@@ -266,6 +266,29 @@ fn render_one(
     })
 }
 
+/// Renders only the `.env` text of `template` for `token`, for the commands
+/// that need nothing else (`unlock`, `run`).
+///
+/// # Errors
+/// As [`render`], for the `.env` text.
+pub fn render_env(template: &Template, ctx: &Context, token: &str) -> Result<Zeroizing<String>> {
+    render_env_with(&environment(), template, ctx, token)
+}
+
+fn render_env_with(
+    env: &minijinja::Environment<'_>,
+    template: &Template,
+    ctx: &Context,
+    token: &str,
+) -> Result<Zeroizing<String>> {
+    let with_token =
+        minijinja::context! { token => PLACEHOLDER, ..minijinja::Value::from_serialize(ctx) };
+    let text = render_one(env, template, "env", template.env.trim_start(), &with_token)?;
+    let text = Zeroizing::new(text.replace(PLACEHOLDER, token));
+    check_token_reads_back(template, &text, token)?;
+    Ok(text)
+}
+
 /// Renders the three files of `template` for `token`.
 ///
 /// # Errors
@@ -273,18 +296,9 @@ fn render_one(
 /// the token variable to exactly the token, or `config.toml` is not TOML.
 pub fn render(template: &Template, ctx: &Context, token: &str) -> Result<Rendered> {
     let env = environment();
-    let value = minijinja::Value::from_serialize(ctx);
-    let with_token = minijinja::context! { token => PLACEHOLDER, ..value.clone() };
-    let without_token = minijinja::context! { token => "", ..value };
-    let env_text = render_one(
-        &env,
-        template,
-        "env",
-        template.env.trim_start(),
-        &with_token,
-    )?;
-    let env_text = Zeroizing::new(env_text.replace(PLACEHOLDER, token));
-    check_token_reads_back(template, &env_text, token)?;
+    let env_text = render_env_with(&env, template, ctx, token)?;
+    let without_token =
+        minijinja::context! { token => "", ..minijinja::Value::from_serialize(ctx) };
     let env_example = render_one(
         &env,
         template,

@@ -74,9 +74,11 @@ pub fn pubkey(args: &PubkeyArgs, io: &mut Io) -> Result<()> {
     }
     let identity = crypt::read_identity(&path, io.stdin_tty)?;
     if args.json {
-        io.json(&json!({ "public_keys": identity.recipients, "path": path.display().to_string() }));
+        io.json(
+            &json!({ "public_keys": identity.recipients(), "path": path.display().to_string() }),
+        );
     } else {
-        for r in &identity.recipients {
+        for r in &identity.recipients() {
             let _ = writeln!(io.out, "{r}");
         }
     }

@@ -144,12 +144,13 @@ pub fn decrypt_secret(
         .token
         .as_deref()
         .ok_or_else(|| CryptError::Corrupt("config.toml's [secret] has no token".into()))?;
-    if crypt::is_passphrase(armored)? {
+    let sealed = crypt::open(armored)?;
+    if sealed.is_passphrase() {
         let passphrase = passphrase_to_decrypt(io)?;
-        return Ok(crypt::decrypt_with_passphrase(armored, &passphrase)?);
+        return Ok(sealed.decrypt_with_passphrase(&passphrase)?);
     }
     let ids = identities(args, io)?;
-    Ok(crypt::decrypt(armored, &ids, &secret.recipients)?)
+    Ok(sealed.decrypt(&ids, &secret.recipients)?)
 }
 
 /// An identity ghenv creates because `--encrypt` was given with nothing to
@@ -249,7 +250,7 @@ pub fn resolve(
     if path.exists() {
         let id = crypt::read_identity(&path, io.stdin_tty)?;
         let recipients = id
-            .recipients
+            .recipients()
             .iter()
             .map(|r| crypt::parse_recipient(r))
             .collect::<Result<Vec<_>, _>>()?;

@@ -54,7 +54,7 @@ pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
     };
     let token = Token::parse(secret)?;
     let ctx = super::context_from_config(&config, &template, &dir);
-    let rendered = render::render(&template, &ctx, token.expose_secret())?;
+    let rendered_env = render::render_env(&template, &ctx, token.expose_secret())?;
 
     let program = &args.command[0];
     let mut cmd = Command::new(program);
@@ -82,7 +82,7 @@ pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
         }
     }
     // The template's variables always win: they are what ghenv is for.
-    for item in dotenvy::from_read_iter(rendered.env.as_bytes()) {
+    for item in dotenvy::from_read_iter(rendered_env.as_bytes()) {
         let (key, value) = item.map_err(|e| Error::Template {
             name: template.name.clone(),
             message: format!("its env does not parse: {}", dotenv_detail(&e)),
@@ -90,7 +90,7 @@ pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
         let value = Zeroizing::new(value);
         cmd.env(&key, value.as_str());
     }
-    drop(rendered);
+    drop(rendered_env);
     drop(token);
     exec(cmd, program)
 }

@@ -63,11 +63,11 @@ pub fn run(args: &UnlockArgs, io: &mut Io) -> Result<()> {
     ));
 
     let ctx = super::context_from_config(config, &template, &dir);
-    let rendered = render::render(&template, &ctx, token.expose_secret())?;
+    let rendered_env = render::render_env(&template, &ctx, token.expose_secret())?;
     let mut changes = vec![init::merged_change(
         dir.join(ENV_FILE),
         before.env.as_ref(),
-        &rendered.env,
+        &rendered_env,
         true,
     )];
     changes.extend(init::gitignore_change(&dir, &before));
