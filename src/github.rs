@@ -255,11 +255,15 @@ pub fn validate(options: &Options, token: &Token) -> Result<Viewer, GithubError>
             detail: error_chain(&e),
         })?;
     let body = serde_json::json!({ "query": QUERY, "operationName": OPERATION });
+    // Built in zeroizing memory; the header value is marked sensitive so
+    // reqwest and hyper never show it in Debug output.
+    let mut bearer = zeroize::Zeroizing::new(String::with_capacity(100));
+    bearer.push_str("bearer ");
+    bearer.push_str(token.expose_secret());
     let mut auth =
-        reqwest::header::HeaderValue::from_str(&format!("bearer {}", token.expose_secret()))
-            .map_err(|_| GithubError::Malformed {
-                detail: "the token cannot be sent in a header".into(),
-            })?;
+        reqwest::header::HeaderValue::from_str(&bearer).map_err(|_| GithubError::Malformed {
+            detail: "the token cannot be sent in a header".into(),
+        })?;
     auth.set_sensitive(true);
     let response = client
         .post(endpoint)
