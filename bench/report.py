@@ -75,7 +75,7 @@ print(f"""# Benchmark results
 
 Produced by `bench/run.sh` on {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}.
 Machine: {cpu or 'unknown CPU'}, {os.cpu_count()} cores, {sh("free -g | awk '/Mem:/ {print $2}'")} GiB, {platform.system()} {platform.release()};
-{sh('rustc --version')}; {sh('hyperfine --version')}; age {sh('age --version')}; dotenvx {sh(os.path.join(work, 'tools/node_modules/.bin/dotenvx') + ' --version')}; {sh('git --version')}.
+{os.environ.get('BENCH_VERSIONS', '')}.
 Each table is one hyperfine invocation (`-N`, no shell), so its ratios were taken side by side.
 
 ## Targets
@@ -94,7 +94,9 @@ Each table is one hyperfine invocation (`-N`, no shell), so its ratios were take
 
 ## `ghenv check` against a local fake GitHub on loopback
 
-{table(check, check[0])}
+| command | median |
+|---|---:|
+| `{label(check[0]['command'])}` | {ms(check[0]):.2f} ms |
 
 HTTP requests received: {requests} for {check_runs} runs (warm-up included): {per_check:.2f} per `check`.
 

@@ -31,6 +31,9 @@ echo "installing dotenvx…" >&2
 npm install --prefix "$WORK/tools" --no-audit --no-fund --loglevel=error @dotenvx/dotenvx@1 >/dev/null
 DOTENVX=$WORK/tools/node_modules/.bin/dotenvx
 
+# Versions for the report, read before HOME moves (rustup needs it).
+export BENCH_VERSIONS="$(rustc --version); $(hyperfine --version); age $(age --version); dotenvx $("$DOTENVX" --version); $(git --version)"
+
 # ------------------------------------------------------------ fixtures
 export HOME=$WORK/home
 mkdir -p "$HOME"
