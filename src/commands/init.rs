@@ -87,7 +87,7 @@ fn read_token(
     io: &mut Io,
     endpoint: &str,
     required: &[String],
-    dir: &Path,
+    description: &str,
 ) -> Result<(Token, Origin)> {
     let (secret, origin) = match source::explicit(&args.source, io)? {
         Some(found) => found,
@@ -95,8 +95,7 @@ fn read_token(
             Some(found) => found,
             None => {
                 if io.stdin_tty || args.open {
-                    let url =
-                        scopes::new_token_url(endpoint, required, &super::token_description(dir));
+                    let url = scopes::new_token_url(endpoint, required, description);
                     io.say(&format!(
                         "Create a token with the scopes this project needs ({}) at:\n  {url}\nthen paste it below.",
                         required.join(", ")
@@ -128,15 +127,13 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<()> {
     let endpoint = super::endpoint(&args.endpoint, io, configured)?;
     let existing_secret = before.parsed.as_ref().and_then(|c| c.secret.as_ref());
     if let Some(secret) = existing_secret {
-        let format = secret.format.as_deref().unwrap_or("");
-        if format != "age" {
-            return Err(crate::crypt::CryptError::UnknownFormat(format.to_owned()).into());
-        }
+        lock::check_format(secret)?;
     }
     let lock = lock::resolve(&args.lock, existing_secret, io)?;
     let write_env = !(args.lock.no_env && lock.is_some());
 
-    let (token, origin) = read_token(args, io, &endpoint, &required, &dir)?;
+    let description = super::token_description(&dir);
+    let (token, origin) = read_token(args, io, &endpoint, &required, &description)?;
     announce_token(io, &token, &origin);
 
     let viewer = if args.offline {
@@ -165,7 +162,7 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<()> {
         viewer.is_some(),
         args.template.strict,
         &endpoint,
-        &super::token_description(&dir),
+        &description,
     ) {
         if args.json {
             report.insert("ok".into(), json!(false));
@@ -203,9 +200,7 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<()> {
             .map(|t| t.to_string()),
         env_file: ENV_FILE.to_owned(),
         token_var: template.token_var.clone(),
-        folder: super::token_description(&dir)
-            .trim_start_matches("ghenv: ")
-            .to_owned(),
+        folder: description.trim_start_matches("ghenv: ").to_owned(),
     };
     let rendered = render::render(&template, &ctx, token.expose_secret())?;
     let mut changes = plan(&dir, before, rendered, write_env)?;

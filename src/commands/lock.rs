@@ -126,6 +126,17 @@ pub fn passphrase_to_encrypt(io: &mut Io) -> Result<SecretString> {
     Ok(passphrase)
 }
 
+/// Refuses a `[secret]` in a format other than age.
+///
+/// # Errors
+/// [`CryptError::UnknownFormat`].
+pub fn check_format(secret: &SecretSection) -> Result<()> {
+    match secret.format.as_deref().unwrap_or("") {
+        "age" => Ok(()),
+        other => Err(CryptError::UnknownFormat(other.to_owned()).into()),
+    }
+}
+
 /// Decrypts `[secret]` with identities or a passphrase.
 ///
 /// # Errors
@@ -136,10 +147,7 @@ pub fn decrypt_secret(
     args: &IdentityArgs,
     io: &mut Io,
 ) -> Result<SecretString> {
-    let format = secret.format.as_deref().unwrap_or("");
-    if format != "age" {
-        return Err(CryptError::UnknownFormat(format.to_owned()).into());
-    }
+    check_format(secret)?;
     let armored = secret
         .token
         .as_deref()
