@@ -17,6 +17,16 @@ fn on_terminal(
     prompt: &str,
     answer: &str,
 ) -> (i32, String) {
+    on_terminal_answering(p, args, env, &[(prompt, answer)])
+}
+
+/// As [`on_terminal`], answering each prompt in turn.
+fn on_terminal_answering(
+    p: &Project,
+    args: &[&str],
+    env: &[(&str, &str)],
+    answers: &[(&str, &str)],
+) -> (i32, String) {
     let mut line = String::from(env!("CARGO_BIN_EXE_ghenv"));
     for a in args {
         line.push_str(&format!(" '{a}'"));
@@ -49,7 +59,10 @@ fn on_terminal(
         }
     });
     let mut transcript = Vec::new();
-    let mut stdin = child.stdin.take();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut pending = answers.iter();
+    let mut next = pending.next();
+    let mut seen = 0;
     let deadline = Instant::now() + Duration::from_secs(20);
     while Instant::now() < deadline {
         match rx.recv_timeout(Duration::from_millis(100)) {
@@ -57,18 +70,21 @@ fn on_terminal(
             Err(mpsc::RecvTimeoutError::Timeout) => {}
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        let text = String::from_utf8_lossy(&transcript);
-        if stdin.is_some() && text.contains(prompt) {
-            // Typed only once the prompt is up, so echo is already off.
-            std::thread::sleep(Duration::from_millis(100));
-            let mut s = stdin.take().unwrap();
-            s.write_all(format!("{answer}\n").as_bytes()).unwrap();
-            std::mem::forget(s); // keep the terminal open until ghenv exits
+        let text = String::from_utf8_lossy(&transcript).into_owned();
+        if let Some((prompt, answer)) = next {
+            if let Some(at) = text[seen..].find(prompt) {
+                // Typed only once the prompt is up, so echo is already off.
+                seen += at + prompt.len();
+                std::thread::sleep(Duration::from_millis(100));
+                stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
+                next = pending.next();
+            }
         }
         if text.contains("[exit ") {
             break;
         }
     }
+    drop(stdin);
     let _ = child.kill();
     let _ = child.wait();
     let text = String::from_utf8_lossy(&transcript).into_owned();
@@ -130,4 +146,51 @@ fn on_a_terminal_errors_are_coloured_and_no_color_turns_it_off() {
         transcript.contains("error:") && !transcript.contains("\x1b[31m"),
         "{transcript:?}"
     );
+}
+
+#[test]
+fn the_spinner_shows_while_github_is_slow() {
+    let p = Project::new();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES).delayed(Duration::from_millis(600))
+    ]);
+    let token = classic();
+    let url = fake.url();
+    let (code, transcript) = on_terminal(
+        &p,
+        &["init", "--endpoint", &url],
+        &[],
+        "GitHub token (input hidden):",
+        &token,
+    );
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        transcript.contains("Validating the token with GitHub"),
+        "{transcript}"
+    );
+    assert!(!transcript.contains(&token));
+}
+
+#[test]
+fn init_on_a_terminal_offers_the_pre_commit_hook() {
+    let p = Project::new();
+    p.git_init();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let token = classic();
+    let url = fake.url();
+    let (code, transcript) = on_terminal_answering(
+        &p,
+        &["init", "--endpoint", &url],
+        &[],
+        &[
+            ("GitHub token (input hidden):", token.as_str()),
+            ("blocks commits containing a GitHub token? [Y/n]", "y"),
+        ],
+    );
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        transcript.contains("Pre-commit hook installed"),
+        "{transcript}"
+    );
+    assert!(p.read(".git/hooks/pre-commit").contains("scan --staged"));
 }
