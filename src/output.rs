@@ -67,28 +67,6 @@ impl Io {
         }
     }
 
-    /// In-memory streams for tests: no terminal, no colour, the given
-    /// environment and stdin.
-    pub fn memory(
-        stdin: &'static [u8],
-        env: Vec<(String, String)>,
-        out: Box<dyn Write>,
-        err: Box<dyn Write>,
-    ) -> Io {
-        Io {
-            out,
-            err,
-            stdin: Box::new(stdin),
-            stdin_tty: false,
-            stderr_tty: false,
-            color: false,
-            verbosity: Verbosity::default(),
-            json_written: false,
-            env: Box::new(move |k| env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())),
-            prompt: Box::new(|_| Err(io::Error::other("no terminal"))),
-        }
-    }
-
     /// An environment variable, empty counting as unset.
     pub fn var(&self, name: &str) -> Option<String> {
         (self.env)(name).filter(|v| !v.trim().is_empty())
