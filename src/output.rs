@@ -1,6 +1,6 @@
 //! The edges of the process: standard streams, whether they are terminals,
 //! colour, the environment, the hidden prompt and the spinner. Commands take
-//! an [`Io`] so tests can run them with in-memory streams.
+//! an [`Io`], so these edges are in one place and nothing else prints.
 
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
