@@ -2,7 +2,8 @@
 # Runs every test of ghenv on a fresh machine: installs what the tests need,
 # then `cargo test` and the .env compatibility tests.
 #
-#   git, age (the reference Go age, for interop), ssh-keygen   apt-get
+#   git, age (the reference Go age, for interop), ssh-keygen,
+#   script (util-linux, for the pseudo-terminal tests)          apt-get
 #   node + npm, compat/node_modules (dotenv, dotenv-expand, vite)   apt-get, npm ci
 #   python-dotenv                                                pip
 set -euo pipefail
@@ -22,6 +23,7 @@ need=()
 command -v git >/dev/null 2>&1 || need+=(git)
 command -v age >/dev/null 2>&1 || need+=(age)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
+command -v script >/dev/null 2>&1 || need+=(bsdutils)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
