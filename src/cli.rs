@@ -316,6 +316,10 @@ pub struct UnlockArgs {
     #[allow(missing_docs)]
     pub identity: IdentityArgs,
 
+    /// Also look for templates (NAME.toml) here, for a project made from one.
+    #[arg(long, value_name = "DIR")]
+    pub template_dir: Option<PathBuf>,
+
     /// The project folder [default: the current folder].
     #[arg(short = 'C', long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
@@ -331,6 +335,10 @@ pub struct RunArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub identity: IdentityArgs,
+
+    /// Also look for templates (NAME.toml) here, for a project made from one.
+    #[arg(long, value_name = "DIR")]
+    pub template_dir: Option<PathBuf>,
 
     /// The project folder [default: the current folder].
     #[arg(short = 'C', long, value_name = "DIR")]
@@ -351,6 +359,10 @@ pub struct RotateArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub endpoint: Endpoint,
+
+    /// Also look for templates (NAME.toml) here, for a project made from one.
+    #[arg(long, value_name = "DIR")]
+    pub template_dir: Option<PathBuf>,
 
     /// The project folder [default: the current folder].
     #[arg(short = 'C', long, value_name = "DIR")]

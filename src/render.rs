@@ -166,7 +166,15 @@ pub fn load(name: &str, dir: Option<&Path>) -> Result<Template> {
             let names: Vec<String> = list(dir)?.into_iter().map(|t| t.name).collect();
             Err(Error::Template {
                 name: name.to_owned(),
-                message: format!("no such template; there are: {}", names.join(", ")),
+                message: format!(
+                    "no such template; there are: {}{}",
+                    names.join(", "),
+                    if dir.is_none() {
+                        " (a template of your own needs --template-dir)"
+                    } else {
+                        ""
+                    }
+                ),
             })
         }
     }

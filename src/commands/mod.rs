@@ -85,19 +85,20 @@ pub fn template(choice: &TemplateChoice, fallback: Option<&str>) -> Result<Templ
     render::load(name, choice.template_dir.as_deref())
 }
 
-/// The template `config.toml` records (built in; the default when none is
-/// recorded), for commands that take no `--template`.
+/// The template `config.toml` records (the default when none is recorded),
+/// built in or from `template_dir`, for commands that take no `--template`.
 ///
 /// # Errors
 /// [`Error::Template`] when it does not exist.
-pub fn configured_template(config: &crate::config::Config) -> Result<Template> {
-    render::load(
-        config
-            .template
-            .as_deref()
-            .unwrap_or(render::DEFAULT_TEMPLATE),
-        None,
-    )
+pub fn configured_template(
+    config: &crate::config::Config,
+    template_dir: Option<&Path>,
+) -> Result<Template> {
+    let name = config
+        .template
+        .as_deref()
+        .unwrap_or(render::DEFAULT_TEMPLATE);
+    render::load(name, template_dir)
 }
 
 /// `--scopes`, else the template's.

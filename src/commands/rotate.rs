@@ -29,6 +29,7 @@ pub fn run(args: &RotateArgs, io: &mut Io) -> Result<()> {
         endpoint: args.endpoint.clone(),
         template: TemplateChoice {
             template: config.template.clone(),
+            template_dir: args.template_dir.clone(),
             ..TemplateChoice::default()
         },
         dir: Some(dir.clone()),

@@ -25,7 +25,7 @@ use crate::token::Token;
 pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
     let dir = super::project_dir(args.dir.as_deref())?;
     let config = super::read_config(&dir)?;
-    let template = super::configured_template(&config)?;
+    let template = super::configured_template(&config, args.template_dir.as_deref())?;
     let env_path = dir.join(config.env.file.as_deref().unwrap_or(ENV_FILE));
     let secret: SecretString = match &config.secret {
         Some(secret) => super::lock::decrypt_secret(secret, &args.identity, io)?,

@@ -47,7 +47,7 @@ pub fn run(args: &UnlockArgs, io: &mut Io) -> Result<()> {
     let dir = super::project_dir(args.dir.as_deref())?;
     let before = init::inspect(&dir)?;
     let (config, secret) = encrypted_config(before.parsed.as_ref(), &dir)?;
-    let template = super::configured_template(config)?;
+    let template = super::configured_template(config, args.template_dir.as_deref())?;
     let plaintext = lock::decrypt_secret(secret, &args.identity, io)?;
     let token = Token::parse(plaintext)?;
     io.ok(&format!(

@@ -639,3 +639,66 @@ fn keygen_defaults_to_the_config_folder() {
         j["public_key"].as_str().unwrap()
     );
 }
+
+#[test]
+fn a_project_from_a_user_template_unlocks_and_runs_with_template_dir() {
+    let p = Project::new();
+    let tdir = p.home.path().join("templates");
+    std::fs::create_dir(&tdir).unwrap();
+    std::fs::write(
+        tdir.join("mine.toml"),
+        "description = \"mine\"\nscopes = [\"repo\"]\ntoken_var = \"MY_TOKEN\"\nenv = \"MY_TOKEN={{ token | dotenv }}\\n\"\nenv_example = \"MY_TOKEN=\\n\"\n",
+    )
+    .unwrap();
+    let t = tdir.to_str().unwrap();
+    let (key, public) = p.keygen("a.txt");
+    let k = key.to_str().unwrap();
+    let token = classic();
+    init_encrypted(
+        &p,
+        &token,
+        &["-r", &public, "--template", "mine", "--template-dir", t],
+    )
+    .code(0);
+    // Without the folder, the template cannot be found, and ghenv says how.
+    p.unlock(&["-i", k])
+        .code(2)
+        .stderr_has(&["no such template", "--template-dir"]);
+    p.unlock(&["-i", k, "--template-dir", t]).code(0);
+    assert_eq!(
+        dotenv_pairs(&p.read(".env")),
+        vec![("MY_TOKEN".to_string(), token.clone())]
+    );
+    let mut cmd = p.cmd(&[
+        "run",
+        "-i",
+        k,
+        "--template-dir",
+        t,
+        "--",
+        "sh",
+        "-c",
+        "test \"$MY_TOKEN\" = \"$EXPECTED\"",
+    ]);
+    cmd.env("EXPECTED", &token);
+    p.run_with(cmd, b"").code(0);
+    let new = token_with("ghp_", 9);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", "repo")]);
+    p.run(
+        &[
+            "rotate",
+            "--token-stdin",
+            "--template-dir",
+            t,
+            "--endpoint",
+            &fake.url(),
+        ],
+        &new,
+    )
+    .code(0);
+    assert_eq!(
+        dotenv_pairs(&p.read(".env")),
+        vec![("MY_TOKEN".to_string(), new.clone())]
+    );
+    p.config_without(&new);
+}
