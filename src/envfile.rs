@@ -122,7 +122,13 @@ fn assignment(bytes: &[u8], pos: usize, line_end: usize) -> Option<(usize, usize
         }
         i
     };
-    let mut i = skip_blank(pos);
+    // A byte-order mark (Windows editors) belongs to the first line's lead.
+    let start = if pos == 0 && bytes.starts_with(b"\xEF\xBB\xBF") {
+        3
+    } else {
+        pos
+    };
+    let mut i = skip_blank(start);
     if bytes[i..line_end].starts_with(b"export") {
         let after = i + b"export".len();
         if after < line_end && matches!(bytes[after], b' ' | b'\t') {
@@ -312,6 +318,12 @@ mod tests {
     fn merge_keeps_crlf_and_adds_missing_final_newline() {
         let merged = merge("A=1\r\nB=2", "C=\"3\"\n");
         assert_eq!(merged, "A=1\r\nB=2\r\n\r\nC=\"3\"\r\n");
+    }
+
+    #[test]
+    fn merge_sees_a_key_after_a_byte_order_mark() {
+        let merged = merge("\u{feff}TOKEN=old\nX=1\n", "TOKEN=\"new\"\n");
+        assert_eq!(merged, "\u{feff}TOKEN=\"new\"\nX=1\n");
     }
 
     #[test]

@@ -254,6 +254,38 @@ pub fn gitignore_with(existing: Option<&str>, entry: &str) -> Option<String> {
     Some(out)
 }
 
+/// Whether a `.gitignore` of the repository around `dir` (not a global or
+/// per-clone exclude, which teammates do not share) already ignores `name`,
+/// with any pattern (`.env*`, `*.env`, a parent folder's `.gitignore`...).
+/// False outside a repository or without git.
+pub fn ignored_by_gitignore(dir: &Path, name: &str) -> bool {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(["check-ignore", "--verbose", "--no-index", "--"])
+        .arg(name)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    let Ok(out) = out else { return false };
+    if !out.status.success() {
+        return false;
+    }
+    // "<source>:<line>:<pattern>\t<path>"
+    let text = String::from_utf8_lossy(&out.stdout);
+    let Some((rule, _)) = text.split_once('\t') else {
+        return false;
+    };
+    let mut parts = rule.splitn(3, ':');
+    let (Some(source), Some(_), Some(pattern)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !pattern.starts_with('!')
+        && Path::new(source)
+            .file_name()
+            .is_some_and(|f| f == ".gitignore")
+}
+
 /// Whether git tracks `name` in `dir`. False when git is not installed or
 /// `dir` is not in a repository.
 pub fn tracked_by_git(dir: &Path, name: &str) -> bool {

@@ -447,6 +447,9 @@ pub fn merged_change(
 
 /// The change that makes `.gitignore` ignore `.env`, if it does not yet.
 pub fn gitignore_change(dir: &Path, before: &Before) -> Option<Change> {
+    if write::ignored_by_gitignore(dir, ENV_FILE) {
+        return None;
+    }
     let existing = before.gitignore.as_ref();
     write::gitignore_with(existing.map(|g| g.text.as_str()), ENV_FILE)
         .map(|text| Change::new(dir.join(GITIGNORE), existing, Zeroizing::new(text), false))

@@ -214,3 +214,31 @@ fn a_failure_after_the_temp_files_leaves_the_old_files_and_no_temp_files() {
     out.code(7).never_shows(&token);
     assert_eq!(p.snapshot(), before, "old files intact, temp files removed");
 }
+
+#[test]
+fn a_gitignore_pattern_that_already_covers_env_is_respected() {
+    let p = Project::new();
+    p.git_init();
+    p.write(".gitignore", "node_modules\n.env*\n!.env.example\n");
+    let fake = ok_fake();
+    p.init(&fake, &classic(), &[]).code(0);
+    assert_eq!(p.read(".gitignore"), "node_modules\n.env*\n!.env.example\n");
+    assert!(p.git(&["check-ignore", "-q", ".env"]).status.success());
+
+    // A global exclude does not count: teammates do not share it.
+    let q = Project::new();
+    q.git_init();
+    std::fs::write(q.file(".git/info/exclude"), ".env\n").unwrap();
+    let fake = ok_fake();
+    q.init(&fake, &classic(), &[]).code(0);
+    assert_eq!(q.read(".gitignore"), ".env\n");
+
+    // A negation un-ignores: the line is added.
+    let r = Project::new();
+    r.git_init();
+    r.write(".gitignore", ".env*\n!.env\n");
+    let fake = ok_fake();
+    r.init(&fake, &classic(), &[]).code(0);
+    assert_eq!(r.read(".gitignore"), ".env*\n!.env\n.env\n");
+    assert!(r.git(&["check-ignore", "-q", ".env"]).status.success());
+}
