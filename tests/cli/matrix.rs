@@ -402,7 +402,7 @@ fn network_redirect_to_another_host() {
 
 #[test]
 fn files_read_only_folder() {
-    if unsafe_root() {
+    if ignores_permissions() {
         eprintln!(
             "skipped: root writes to read-only folders; files_full_disk covers a failing write"
         );
@@ -417,7 +417,7 @@ fn files_read_only_folder() {
 }
 
 /// Whether this process can write where permissions say it cannot (root).
-fn unsafe_root() -> bool {
+fn ignores_permissions() -> bool {
     let dir = tempfile::tempdir().unwrap();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
     let can = std::fs::write(dir.path().join("x"), "x").is_ok();
