@@ -145,14 +145,19 @@ pub fn from_dotenv(path: &Path, var: &str) -> Result<Option<(SecretString, Origi
     Ok(None)
 }
 
-fn dotenv_error(path: &Path, e: &dotenvy::Error) -> Error {
-    // dotenvy's parse errors quote the offending line, which may be a
-    // secret: keep only the position.
-    let detail = match e {
+/// What went wrong reading a `.env`, without the line itself: dotenvy's
+/// parse errors quote the offending line, which may be a secret, so only
+/// the position is kept.
+pub fn dotenv_detail(e: &dotenvy::Error) -> String {
+    match e {
         dotenvy::Error::LineParse(_, index) => format!("it cannot be parsed near byte {index}"),
         dotenvy::Error::Io(io) => io.to_string(),
         _ => "it cannot be parsed".to_string(),
-    };
+    }
+}
+
+fn dotenv_error(path: &Path, e: &dotenvy::Error) -> Error {
+    let detail = dotenv_detail(e);
     Error::refuse(
         format!("cannot read {}: {detail}", path.display()),
         Some("fix the file, or run `ghenv init` to write it again".to_string()),

@@ -58,14 +58,22 @@ pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
     if env_path.exists() {
         let pairs = dotenvy::from_path_iter(&env_path).map_err(|e| {
             Error::refuse(
-                format!("cannot read {}: {}", env_path.display(), dotenv_detail(&e)),
+                format!(
+                    "cannot read {}: {}",
+                    env_path.display(),
+                    source::dotenv_detail(&e)
+                ),
                 None,
             )
         })?;
         for pair in pairs {
             let (key, value) = pair.map_err(|e| {
                 Error::refuse(
-                    format!("cannot read {}: {}", env_path.display(), dotenv_detail(&e)),
+                    format!(
+                        "cannot read {}: {}",
+                        env_path.display(),
+                        source::dotenv_detail(&e)
+                    ),
                     None,
                 )
             })?;
@@ -79,7 +87,7 @@ pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
     for item in dotenvy::from_read_iter(rendered_env.as_bytes()) {
         let (key, value) = item.map_err(|e| Error::Template {
             name: template.name.clone(),
-            message: format!("its env does not parse: {}", dotenv_detail(&e)),
+            message: format!("its env does not parse: {}", source::dotenv_detail(&e)),
         })?;
         let value = Zeroizing::new(value);
         cmd.env(&key, value.as_str());
@@ -87,14 +95,6 @@ pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
     drop(rendered_env);
     drop(token);
     exec(cmd, program)
-}
-
-fn dotenv_detail(e: &dotenvy::Error) -> String {
-    match e {
-        dotenvy::Error::LineParse(_, index) => format!("it cannot be parsed near byte {index}"),
-        dotenvy::Error::Io(io) => io.to_string(),
-        _ => "it cannot be parsed".into(),
-    }
 }
 
 #[cfg(unix)]
