@@ -38,10 +38,15 @@ pub struct Finding {
     pub line: usize,
     /// 1-based byte column.
     pub column: usize,
-    /// The kind's short name (`classic`, `fine-grained`, ...).
-    pub kind: &'static str,
+    /// The kind; in JSON its short name (`classic`, `fine-grained`, ...).
+    #[serde(serialize_with = "kind_name")]
+    pub kind: Kind,
     /// Masked for display.
     pub masked: String,
+}
+
+fn kind_name<S: serde::Serializer>(kind: &Kind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.name())
 }
 
 fn is_word(b: u8) -> bool {
@@ -126,7 +131,7 @@ pub fn scan_reader<R: BufRead>(
                 path: path.to_owned(),
                 line,
                 column: hit.column,
-                kind: hit.kind.name(),
+                kind: hit.kind,
                 masked: hit.masked,
             });
         }

@@ -53,15 +53,14 @@ pub fn run(args: &ScanArgs, io: &mut Io) -> Result<i32> {
         }));
     } else {
         for f in &report.findings {
-            let kind = crate::token::Kind::PREFIXED
-                .into_iter()
-                .chain([crate::token::Kind::FineGrained])
-                .find(|k| k.name() == f.kind)
-                .map_or(f.kind, |k| k.describe());
             let _ = writeln!(
                 io.out,
-                "{}:{}:{}: {kind} {}",
-                f.path, f.line, f.column, f.masked
+                "{}:{}:{}: {} {}",
+                f.path,
+                f.line,
+                f.column,
+                f.kind.describe(),
+                f.masked
             );
         }
     }
