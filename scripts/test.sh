@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of ghenv on a fresh machine: installs what the tests need,
-# then `cargo test` and the .env compatibility tests.
+# Runs every check of ghenv on a fresh machine: installs what the tests need,
+# then rustfmt, clippy, `cargo test` and the .env compatibility tests.
 #
 #   git, age (the reference Go age, for interop), ssh-keygen,
 #   script (util-linux, for the pseudo-terminal tests)          apt-get
@@ -37,6 +37,9 @@ if ! python3 -c 'import dotenv' 2>/dev/null; then
     || python3 -m pip install --quiet --break-system-packages python-dotenv
 fi
 
+# Style and lints first: a failure here is cheaper to read than a test's.
+cargo fmt --all -- --check
+cargo clippy --locked --all-targets -- -D warnings
 cargo test --locked "$@"
 # The .env compatibility tests need the packages installed above.
 cargo test --locked --test compat "$@" -- --ignored

@@ -101,9 +101,9 @@ pub fn set_secret(text: &str, secret: &Secret<'_>) -> Result<String, ConfigError
     let value: toml_edit::Value = literal
         .parse()
         .map_err(|e: toml_edit::TomlError| ConfigError::Syntax(one_line(e.message())))?;
-    table.insert("token", toml_edit::Item::Value(value));
+    table.insert("token", Item::Value(value));
     doc.remove("secret");
-    doc.insert("secret", toml_edit::Item::Table(table));
+    doc.insert("secret", Item::Table(table));
     Ok(doc.to_string())
 }
 

@@ -71,7 +71,9 @@ pub enum CryptError {
         why: String,
     },
     /// An SSH private key protected by a passphrase, with no terminal to ask.
-    #[error("{0} is an SSH private key protected by a passphrase, which ghenv can only use on a terminal")]
+    #[error(
+        "{0} is an SSH private key protected by a passphrase, which ghenv can only use on a terminal"
+    )]
     EncryptedSshKey(String),
     /// `[secret]` has a format other than age.
     #[error("config.toml's [secret] has format = {0:?}; this ghenv only knows \"age\"")]
@@ -276,7 +278,7 @@ pub fn encrypt_with_passphrase(
     plaintext: &str,
     passphrase: SecretString,
 ) -> Result<String, CryptError> {
-    let passphrase = age::secrecy::SecretString::from(passphrase.expose_secret().to_owned());
+    let passphrase = SecretString::from(passphrase.expose_secret().to_owned());
     armor(
         age::Encryptor::with_user_passphrase(passphrase),
         plaintext.as_bytes(),
@@ -330,10 +332,10 @@ impl age::Callbacks for TerminalCallbacks {
         None
     }
 
-    fn request_passphrase(&self, description: &str) -> Option<age::secrecy::SecretString> {
+    fn request_passphrase(&self, description: &str) -> Option<SecretString> {
         rpassword::prompt_password(format!("{description} "))
             .ok()
-            .map(age::secrecy::SecretString::from)
+            .map(SecretString::from)
     }
 }
 
@@ -387,12 +389,12 @@ pub fn parse_identity(source: &str, text: &str, on_terminal: bool) -> Result<Ide
                 Box::new(id.with_callbacks(TerminalCallbacks))
             }
             age::ssh::Identity::Encrypted(_) => {
-                return Err(CryptError::EncryptedSshKey(source.to_owned()))
+                return Err(CryptError::EncryptedSshKey(source.to_owned()));
             }
             age::ssh::Identity::Unsupported(_) => {
                 return Err(bad(
                     "this kind of SSH key is not supported (use ed25519 or RSA)",
-                ))
+                ));
             }
         };
         return Ok(Identity {
@@ -489,9 +491,8 @@ impl Sealed<'_> {
         self,
         passphrase: &SecretString,
     ) -> Result<SecretString, CryptError> {
-        let identity = age::scrypt::Identity::new(age::secrecy::SecretString::from(
-            passphrase.expose_secret().to_owned(),
-        ));
+        let identity =
+            age::scrypt::Identity::new(SecretString::from(passphrase.expose_secret().to_owned()));
         match self
             .decryptor
             .decrypt(std::iter::once(&identity as &dyn age::Identity))
@@ -579,9 +580,11 @@ mod tests {
         assert_eq!(id.recipients(), vec![public.clone()]);
         let armored = encrypt(TOKEN, &[parse_recipient(&public).unwrap()]).unwrap();
         assert!(armored.starts_with("-----BEGIN AGE ENCRYPTED FILE-----\n"));
-        assert!(armored
-            .trim_end()
-            .ends_with("-----END AGE ENCRYPTED FILE-----"));
+        assert!(
+            armored
+                .trim_end()
+                .ends_with("-----END AGE ENCRYPTED FILE-----")
+        );
         assert!(!armored.contains(TOKEN));
         let back = decrypt(&armored, &[id], &[public]).unwrap();
         assert_eq!(back.expose_secret(), TOKEN);
@@ -642,10 +645,12 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("cannot be used"), "{e}");
-        assert!(parse_recipient("hello")
-            .unwrap_err()
-            .to_string()
-            .contains("neither"));
+        assert!(
+            parse_recipient("hello")
+                .unwrap_err()
+                .to_string()
+                .contains("neither")
+        );
     }
 
     #[test]

@@ -11,8 +11,7 @@ use crate::crypt::CryptError;
 use crate::github::GithubError;
 use crate::token::FormatError;
 
-/// Where to create or manage classic tokens.
-pub const TOKENS_URL: &str = "https://github.com/settings/tokens";
+pub use crate::scopes::TOKENS_URL;
 
 /// Exit codes, identical for every command.
 pub mod exit {
@@ -69,9 +68,7 @@ pub enum Error {
         new_token_url: String,
     },
     /// `--strict` and the token's scopes cannot be listed.
-    #[error(
-        "the scopes of this {kind} cannot be listed, and --strict asks for them to be checked"
-    )]
+    #[error("the scopes of this {kind} cannot be listed, and --strict asks for them to be checked")]
     ScopesUnknown {
         /// The kind of token, described.
         kind: String,

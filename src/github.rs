@@ -10,7 +10,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use jiff::Timestamp;
-use reqwest::header::{HeaderMap, AUTHORIZATION, CONTENT_TYPE, LOCATION, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderMap, LOCATION, RETRY_AFTER};
 use serde::{Deserialize, Serialize};
 
 use crate::token::Token;
@@ -21,8 +21,19 @@ pub const DEFAULT_ENDPOINT: &str = "https://api.github.com/graphql";
 pub const BODY_LIMIT: u64 = 1024 * 1024;
 /// How long to wait for a connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long to wait for the whole answer, unless `--timeout` says otherwise.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Whether `url` names this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
+pub fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host_str() {
+        Some("localhost") => true,
+        Some(host) => host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback()),
+        None => false,
+    }
+}
 
 /// The name of the operation, so logs and fakes can tell it apart.
 pub const OPERATION: &str = "GhenvValidate";
@@ -147,7 +158,9 @@ pub enum GithubError {
     },
     /// A 3xx: ghenv does not follow redirects, so the token is never sent to
     /// another host.
-    #[error("{endpoint} answered with a redirect ({status}) to {location}; ghenv does not follow redirects with a token")]
+    #[error(
+        "{endpoint} answered with a redirect ({status}) to {location}; ghenv does not follow redirects with a token"
+    )]
     Redirect {
         /// The URL.
         endpoint: String,
@@ -192,29 +205,30 @@ impl GithubError {
     pub fn hint(&self) -> String {
         let nothing = "nothing was written";
         match self {
-            GithubError::Unauthorized { .. } => format!(
-                "check the token at {}; {nothing}",
-                crate::error::TOKENS_URL
-            ),
-            GithubError::RateLimited { retry, .. } => format!(
-                "try again {}; {nothing}",
-                retry.describe(Timestamp::now())
-            ),
+            GithubError::Unauthorized { .. } => {
+                format!(
+                    "check the token at {}; {nothing}",
+                    crate::scopes::TOKENS_URL
+                )
+            }
+            GithubError::RateLimited { retry, .. } => {
+                format!("try again {}; {nothing}", retry.describe(Timestamp::now()))
+            }
             GithubError::Connect { .. } => format!(
                 "check your connection, proxy settings (HTTPS_PROXY) and --endpoint/--host, then try again, or use --offline to skip validation; {nothing}"
             ),
-            GithubError::Timeout { .. } => format!(
-                "try again, or allow more time with --timeout SECS; {nothing}"
-            ),
+            GithubError::Timeout { .. } => {
+                format!("try again, or allow more time with --timeout SECS; {nothing}")
+            }
             GithubError::Interrupted { .. } | GithubError::Server { .. } => format!(
                 "try again in a few minutes (GitHub's status: https://www.githubstatus.com); {nothing}"
             ),
-            GithubError::Redirect { .. } => format!(
-                "if you trust the new address, pass it with --endpoint; {nothing}"
-            ),
+            GithubError::Redirect { .. } => {
+                format!("if you trust the new address, pass it with --endpoint; {nothing}")
+            }
             GithubError::Status { status: 403, .. } => format!(
                 "if the token is used with an organization that enforces SAML SSO, authorize it at {}; {nothing}",
-                crate::error::TOKENS_URL
+                crate::scopes::TOKENS_URL
             ),
             GithubError::Status { .. }
             | GithubError::Malformed { .. }
@@ -488,13 +502,13 @@ pub fn interpret(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Viewer
         401 => {
             return Err(GithubError::Unauthorized {
                 message: body_message(body).unwrap_or_else(|| "Bad credentials".into()),
-            })
+            });
         }
         403 | 429 if is_rate_limited(status, headers, body) => {
             return Err(GithubError::RateLimited {
                 message: body_message(body).unwrap_or_else(|| format!("HTTP {status}")),
                 retry: retry_from(headers),
-            })
+            });
         }
         300..=399 => {
             let location = header(headers, LOCATION.as_str())
@@ -511,7 +525,7 @@ pub fn interpret(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Viewer
             return Err(GithubError::Status {
                 status,
                 message: body_message(body).unwrap_or_else(|| "an unexpected answer".into()),
-            })
+            });
         }
     }
     let response: GraphQlResponse =

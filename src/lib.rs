@@ -8,8 +8,6 @@
 //! every process edge so the rest can be tested without a terminal or a
 //! network.
 
-#![warn(missing_docs)]
-
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -517,10 +517,12 @@ mod tests {
         let t = load("mine", Some(dir.path())).unwrap();
         let r = render(&t, &context(&t), TOKEN).unwrap();
         assert_eq!(read(&r.env), vec![("MY_TOKEN".into(), TOKEN.into())]);
-        assert!(list(Some(dir.path()))
-            .unwrap()
-            .iter()
-            .any(|t| t.name == "mine"));
+        assert!(
+            list(Some(dir.path()))
+                .unwrap()
+                .iter()
+                .any(|t| t.name == "mine")
+        );
 
         std::fs::write(
             dir.path().join("bad.toml"),

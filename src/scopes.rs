@@ -4,6 +4,9 @@
 
 use std::collections::BTreeSet;
 
+/// Where to create or manage classic tokens on GitHub.com.
+pub const TOKENS_URL: &str = "https://github.com/settings/tokens";
+
 /// GitHub's scope hierarchy: each scope and the scopes it directly grants.
 /// Chains (`admin:org` ⇒ `write:org` ⇒ `read:org`) are followed by [`expand`].
 const IMPLIES: &[(&str, &[&str])] = &[
@@ -33,28 +36,61 @@ const IMPLIES: &[(&str, &[&str])] = &[
 
 /// What each classic OAuth scope allows, in GitHub's words (shortened).
 const DESCRIPTIONS: &[(&str, &str)] = &[
-    ("repo", "full control of private and public repositories: code, issues, pull requests, commit statuses"),
+    (
+        "repo",
+        "full control of private and public repositories: code, issues, pull requests, commit statuses",
+    ),
     ("repo:status", "read and write commit statuses"),
     ("repo_deployment", "read and write deployment statuses"),
-    ("public_repo", "public repositories only: code, issues, pull requests, stars"),
-    ("repo:invite", "accept and decline invitations to collaborate on repositories"),
-    ("security_events", "read and write security events (code scanning, secret scanning)"),
+    (
+        "public_repo",
+        "public repositories only: code, issues, pull requests, stars",
+    ),
+    (
+        "repo:invite",
+        "accept and decline invitations to collaborate on repositories",
+    ),
+    (
+        "security_events",
+        "read and write security events (code scanning, secret scanning)",
+    ),
     ("workflow", "update GitHub Actions workflow files"),
     ("write:packages", "upload packages to GitHub Packages"),
     ("read:packages", "download packages from GitHub Packages"),
     ("delete:packages", "delete packages from GitHub Packages"),
     ("admin:org", "full control of organizations and teams"),
-    ("write:org", "read and write organization and team membership"),
-    ("read:org", "read organization and team membership, organization projects"),
-    ("admin:public_key", "full control of the user's public SSH keys"),
-    ("write:public_key", "create, list and view the user's public SSH keys"),
-    ("read:public_key", "list and view the user's public SSH keys"),
+    (
+        "write:org",
+        "read and write organization and team membership",
+    ),
+    (
+        "read:org",
+        "read organization and team membership, organization projects",
+    ),
+    (
+        "admin:public_key",
+        "full control of the user's public SSH keys",
+    ),
+    (
+        "write:public_key",
+        "create, list and view the user's public SSH keys",
+    ),
+    (
+        "read:public_key",
+        "list and view the user's public SSH keys",
+    ),
     ("admin:repo_hook", "full control of repository webhooks"),
-    ("write:repo_hook", "create, list and view repository webhooks"),
+    (
+        "write:repo_hook",
+        "create, list and view repository webhooks",
+    ),
     ("read:repo_hook", "list and view repository webhooks"),
     ("admin:org_hook", "full control of organization webhooks"),
     ("gist", "create gists"),
-    ("notifications", "read notifications, mark them read, watch and unwatch repositories"),
+    (
+        "notifications",
+        "read notifications, mark them read, watch and unwatch repositories",
+    ),
     ("user", "read and write all user profile data"),
     ("read:user", "read all user profile data"),
     ("user:email", "read the user's email addresses"),
@@ -71,7 +107,10 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
     ("codespace", "create and manage codespaces"),
     ("audit_log", "full control of audit logs"),
     ("read:audit_log", "read audit logs"),
-    ("admin:ssh_signing_key", "full control of the user's SSH signing keys"),
+    (
+        "admin:ssh_signing_key",
+        "full control of the user's SSH signing keys",
+    ),
 ];
 
 /// What `scope` allows, or `None` for a scope ghenv does not know.

@@ -116,7 +116,9 @@ pub enum FormatError {
     #[error("the token is empty")]
     Empty,
     /// White space or a control character inside the token.
-    #[error("the token contains white space or a control character (at character {position}); paste it as one word")]
+    #[error(
+        "the token contains white space or a control character (at character {position}); paste it as one word"
+    )]
     Whitespace {
         /// 1-based character position.
         position: usize,
@@ -137,7 +139,9 @@ pub enum FormatError {
         prefix: Option<String>,
     },
     /// Known prefix, wrong length.
-    #[error("a {kind} has {expected} characters but this one has {found}: it was probably truncated or pasted twice")]
+    #[error(
+        "a {kind} has {expected} characters but this one has {found}: it was probably truncated or pasted twice"
+    )]
     Length {
         /// What the prefix says the token is.
         kind: Kind,
@@ -397,9 +401,10 @@ mod tests {
                 found: 39
             }
         );
-        assert!(err
-            .to_string()
-            .contains("40 characters but this one has 39"));
+        assert!(
+            err.to_string()
+                .contains("40 characters but this one has 39")
+        );
     }
 
     #[test]

@@ -44,8 +44,12 @@ pub fn read_existing(path: &Path) -> Result<Option<Existing>> {
     let shown = path.display();
     if meta.file_type().is_symlink() {
         return Err(Error::refuse(
-            format!("{shown} is a symbolic link; ghenv does not write through links, so that a secret never lands outside the project"),
-            Some(format!("replace the link with a regular file (e.g. `cp --remove-destination \"$(readlink -f {shown})\" {shown}`), or remove it")),
+            format!(
+                "{shown} is a symbolic link; ghenv does not write through links, so that a secret never lands outside the project"
+            ),
+            Some(format!(
+                "replace the link with a regular file (e.g. `cp --remove-destination \"$(readlink -f {shown})\" {shown}`), or remove it"
+            )),
         ));
     }
     if meta.is_dir() {
@@ -396,8 +400,10 @@ mod tests {
             read_existing(&dir.path().join("bin")),
             Err(Error::Refuse { .. })
         ));
-        assert!(read_existing(&dir.path().join("missing"))
-            .unwrap()
-            .is_none());
+        assert!(
+            read_existing(&dir.path().join("missing"))
+                .unwrap()
+                .is_none()
+        );
     }
 }

@@ -3,9 +3,9 @@
 
 use std::io::Write;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
-use super::{announce_token, error_json, report_json, ScopeReport};
+use super::{ScopeReport, announce_token, error_json, report_json};
 use crate::cli::CheckArgs;
 use crate::config;
 use crate::error::{Error, Result};

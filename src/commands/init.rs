@@ -7,12 +7,12 @@
 
 use std::path::Path;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 use zeroize::Zeroizing;
 
 use super::hook;
 use super::lock::{self, Lock};
-use super::{announce_token, error_json, report_json, ScopeReport};
+use super::{ScopeReport, announce_token, error_json, report_json};
 use crate::cli::InitArgs;
 use crate::config::{self, Config};
 use crate::envfile;
@@ -53,7 +53,10 @@ pub struct Before {
 pub fn inspect(dir: &Path) -> Result<Before> {
     if write::tracked_by_git(dir, ENV_FILE) {
         return Err(Error::refuse(
-            format!("{} is tracked by git, so a token written there would be committed", dir.join(ENV_FILE).display()),
+            format!(
+                "{} is tracked by git, so a token written there would be committed",
+                dir.join(ENV_FILE).display()
+            ),
             Some(format!(
                 "stop tracking it first: `git -C {} rm --cached {ENV_FILE}` and commit (and if a token was ever committed, revoke it at {})",
                 dir.display(),

@@ -33,7 +33,10 @@ pub fn keygen(args: &KeygenArgs, io: &mut Io) -> Result<()> {
     let existing = write::read_existing(&path)?;
     if existing.is_some() && !args.force {
         return Err(Error::refuse(
-            format!("{} already exists; ghenv will not overwrite an identity", path.display()),
+            format!(
+                "{} already exists; ghenv will not overwrite an identity",
+                path.display()
+            ),
             Some(format!(
                 "`ghenv pubkey -i {}` prints its public key; --force replaces it (tokens encrypted to it can then no longer be decrypted with the new one)",
                 path.display()

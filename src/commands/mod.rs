@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::cli::{Endpoint, TemplateChoice};
 use crate::error::{Error, Result};
@@ -147,12 +147,7 @@ pub fn endpoint(args: &Endpoint, io: &Io, from_config: Option<&str>) -> Result<S
             Some("give a full URL, e.g. https://api.github.com/graphql".to_string()),
         )
     })?;
-    let loopback = match parsed.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
-    };
+    let loopback = github::is_loopback(&parsed);
     match parsed.scheme() {
         "https" => {}
         "http" if loopback => {}
@@ -163,13 +158,13 @@ pub fn endpoint(args: &Endpoint, io: &Io, from_config: Option<&str>) -> Result<S
                     parsed.host_str().unwrap_or("")
                 ),
                 Some("use an https:// URL".to_string()),
-            ))
+            ));
         }
         other => {
             return Err(Error::usage(
                 format!("{what}: {other}:// is not supported"),
                 Some("use an https:// URL".to_string()),
-            ))
+            ));
         }
     }
     if !parsed.username().is_empty() || parsed.password().is_some() {
@@ -319,15 +314,11 @@ pub fn context_from_config(
     }
 }
 
-/// Opens `url` in the browser (xdg-open, open, or start); says so, or that
+/// Opens `url` in the browser (`xdg-open`, or `open` on macOS); says so, or that
 /// it could not, on stderr. Never fails: the URL has been printed.
 pub fn open_in_browser(io: &mut Io, url: &str) {
     let mut cmd = if cfg!(target_os = "macos") {
         std::process::Command::new("open")
-    } else if cfg!(windows) {
-        let mut c = std::process::Command::new("cmd");
-        c.args(["/C", "start", ""]);
-        c
     } else {
         std::process::Command::new("xdg-open")
     };

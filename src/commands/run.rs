@@ -1,7 +1,7 @@
 //! `ghenv run -- CMD`: decrypt the token in memory and run CMD with the
 //! template's variables (and the rest of `.env`) in its environment. No
-//! plaintext file is written. On Unix, ghenv execs CMD, so CMD's exit status
-//! and signals are its own.
+//! plaintext file is written. ghenv execs CMD, so CMD's exit status and
+//! signals are its own.
 
 use std::process::Command;
 
@@ -16,8 +16,7 @@ use crate::render;
 use crate::source;
 use crate::token::Token;
 
-/// Runs `ghenv run`. Returns only on failure (or, off Unix, with CMD's exit
-/// code).
+/// Runs `ghenv run`. Returns only on failure.
 ///
 /// # Errors
 /// Decryption errors (6), no token (2), a malformed token (3), or CMD that
@@ -42,7 +41,7 @@ pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
                         "run `ghenv init` (or `ghenv init --encrypt`) in this folder first"
                             .to_string(),
                     ),
-                ))
+                ));
             }
         },
     };
@@ -97,7 +96,7 @@ pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
     exec(cmd, program)
 }
 
-#[cfg(unix)]
+/// Replaces ghenv with CMD, so CMD's exit status and signals are its own.
 fn exec(mut cmd: Command, program: &std::ffi::OsStr) -> Result<i32> {
     use std::os::unix::process::CommandExt;
     let e = cmd.exec();
@@ -105,13 +104,4 @@ fn exec(mut cmd: Command, program: &std::ffi::OsStr) -> Result<i32> {
         program: program.to_string_lossy().into_owned(),
         source: e,
     })
-}
-
-#[cfg(not(unix))]
-fn exec(mut cmd: Command, program: &std::ffi::OsStr) -> Result<i32> {
-    let status = cmd.status().map_err(|e| Error::Exec {
-        program: program.to_string_lossy().into_owned(),
-        source: e,
-    })?;
-    Ok(status.code().unwrap_or(1))
 }

@@ -6,13 +6,13 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::json;
 
 use crate::cli::ScanArgs;
-use crate::error::{exit, Error, Result};
+use crate::error::{Error, Result, exit};
 use crate::output::Io;
 use crate::scan::{self, Finding};
 

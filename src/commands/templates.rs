@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::cli::TemplatesArgs;
 use crate::error::Result;

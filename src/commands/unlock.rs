@@ -2,7 +2,7 @@
 //! with the same merge and 0600 rules as `init`. The use case is a fresh
 //! clone: the config was committed, the `.env` was not.
 
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use super::init::{self, ENV_FILE};
 use super::lock;

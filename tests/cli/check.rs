@@ -45,14 +45,12 @@ fn check_uses_the_endpoint_in_config_toml() {
 fn check_json_has_the_documented_fields() {
     let token = classic();
     let p = initialised(&token);
-    let fake = FakeGitHub::start(vec![Reply::ok(
-        "octocat",
-        "repo, write:org, notifications, user",
-    )
-    .header(
-        "github-authentication-token-expiration",
-        "2030-01-01 00:00:00 UTC",
-    )]);
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", "repo, write:org, notifications, user").header(
+            "github-authentication-token-expiration",
+            "2030-01-01 00:00:00 UTC",
+        ),
+    ]);
     let out = p.run(&["check", "--json", "--endpoint", &fake.url()], "");
     out.code(0).never_shows(&token);
     let j = out.json();

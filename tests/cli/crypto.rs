@@ -630,10 +630,12 @@ fn keygen_defaults_to_the_config_folder() {
     out.code(0);
     let j = out.json();
     assert!(j["public_key"].as_str().unwrap().starts_with("age1"));
-    assert!(j["path"]
-        .as_str()
-        .unwrap()
-        .ends_with(".config/ghenv/identity.txt"));
+    assert!(
+        j["path"]
+            .as_str()
+            .unwrap()
+            .ends_with(".config/ghenv/identity.txt")
+    );
     assert_eq!(
         p.run(&["pubkey"], "").stdout.trim(),
         j["public_key"].as_str().unwrap()

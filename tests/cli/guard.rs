@@ -17,7 +17,7 @@ fn all_kinds() -> Vec<(String, &'static str)> {
 }
 
 fn query(url: &str) -> Vec<(String, String)> {
-    url::Url::parse(url)
+    reqwest::Url::parse(url)
         .unwrap()
         .query_pairs()
         .into_owned()
@@ -51,11 +51,13 @@ fn scopes_json_gives_the_scopes_their_descriptions_and_the_url() {
             "user:follow"
         ]
     );
-    assert!(j["scopes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .all(|s| s["description"].is_string()));
+    assert!(
+        j["scopes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["description"].is_string())
+    );
     let url = j["new_token_url"].as_str().unwrap();
     assert!(
         url.starts_with("https://github.com/settings/tokens/new?"),
@@ -84,10 +86,12 @@ fn the_url_uses_the_enterprise_host() {
     let j = p
         .run(&["scopes", "--json", "--host", "ghe.example.com"], "")
         .json();
-    assert!(j["new_token_url"]
-        .as_str()
-        .unwrap()
-        .starts_with("https://ghe.example.com/settings/tokens/new?"));
+    assert!(
+        j["new_token_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://ghe.example.com/settings/tokens/new?")
+    );
 }
 
 #[test]
@@ -365,9 +369,11 @@ fn init_hook_installs_the_hook_in_the_project_repository() {
     );
     out.code(0);
     assert_eq!(out.json()["hook"], "installed");
-    assert!(std::fs::read_to_string(p.file(".git/hooks/pre-commit"))
-        .unwrap()
-        .contains("scan --staged"));
+    assert!(
+        std::fs::read_to_string(p.file(".git/hooks/pre-commit"))
+            .unwrap()
+            .contains("scan --staged")
+    );
     // Outside a repository it is a warning, not a failure.
     let q = Project::new();
     q.run(

@@ -281,8 +281,10 @@ fn init_records_expiry_and_warns_when_it_is_close() {
     let p = Project::new();
     let soon = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(72);
     let header = soon.strftime("%Y-%m-%d %H:%M:%S UTC").to_string();
-    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)
-        .header("github-authentication-token-expiration", &header)]);
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES)
+            .header("github-authentication-token-expiration", &header),
+    ]);
     let token = classic();
     p.init(&fake, &token, &[])
         .code(0)

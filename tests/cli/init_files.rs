@@ -44,7 +44,9 @@ fn a_crlf_env_stays_crlf() {
     let text = p.read(".env");
     assert!(text.starts_with("A=1\r\nB=2\r\n"));
     assert!(!text.replace("\r\n", "").contains('\n'), "{text:?}");
-    assert!(dotenv_pairs(&text).contains(&("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN".into(), token)));
+    assert!(
+        dotenv_pairs(&text).contains(&("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN".into(), token))
+    );
 }
 
 #[test]

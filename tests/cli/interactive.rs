@@ -152,7 +152,7 @@ fn on_a_terminal_errors_are_coloured_and_no_color_turns_it_off() {
 fn the_spinner_shows_while_github_is_slow() {
     let p = Project::new();
     let fake = FakeGitHub::start(vec![
-        Reply::ok("octocat", COURSE_SCOPES).delayed(Duration::from_millis(600))
+        Reply::ok("octocat", COURSE_SCOPES).delayed(Duration::from_millis(600)),
     ]);
     let token = classic();
     let url = fake.url();

@@ -283,7 +283,7 @@ fn network_reset_mid_body() {
 #[test]
 fn network_timeout() {
     Row::github(vec![
-        Reply::ok("octocat", COURSE_SCOPES).delayed(Duration::from_secs(3))
+        Reply::ok("octocat", COURSE_SCOPES).delayed(Duration::from_secs(3)),
     ])
     .extra(&["--timeout", "1"])
     .fails(5, &["no answer", "within 1 seconds"])
@@ -519,7 +519,9 @@ fn files_full_disk_on_a_small_tmpfs() {
         .status()
         .is_ok_and(|s| s.success());
     if !ok {
-        eprintln!("skipped: cannot mount a tmpfs here (needs root); files_full_disk covers a failing write");
+        eprintln!(
+            "skipped: cannot mount a tmpfs here (needs root); files_full_disk covers a failing write"
+        );
         return;
     }
     let dir = mount.path().to_path_buf();

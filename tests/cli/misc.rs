@@ -10,9 +10,10 @@ fn templates_lists_the_builtin_ones() {
     for name in ["react (default)", "vite", "node", "plain"] {
         assert!(out.stdout.contains(name), "{out}");
     }
-    assert!(out
-        .stdout
-        .contains("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN, REACT_APP_GITHUB_GRAPHQL_URL"));
+    assert!(
+        out.stdout
+            .contains("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN, REACT_APP_GITHUB_GRAPHQL_URL")
+    );
     let j = p.run(&["templates", "--json"], "").json();
     let names: Vec<&str> = j
         .as_array()
