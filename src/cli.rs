@@ -151,6 +151,27 @@ Examples:
     Templates(TemplatesArgs),
 }
 
+/// Where the project is. Without `-C`, ghenv walks up from the current
+/// folder to the nearest `config.toml`, stopping at the git work-tree root.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ProjectArgs {
+    /// The project folder [default: the nearest folder upwards with a config.toml, else the current one].
+    #[arg(short = 'C', long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+
+    /// Also look for templates (NAME.toml) in this folder.
+    #[arg(long, value_name = "DIR")]
+    pub template_dir: Option<PathBuf>,
+}
+
+/// How to print the result.
+#[derive(Debug, Clone, Copy, Default, Args)]
+pub struct OutputArgs {
+    /// Print one JSON document with the result on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Where the token comes from, besides the environment and the prompt.
 #[derive(Debug, Clone, Default, Args)]
 pub struct TokenSource {
@@ -182,13 +203,9 @@ pub struct Endpoint {
 /// Which template and scopes.
 #[derive(Debug, Clone, Default, Args)]
 pub struct TemplateChoice {
-    /// The project template (see `ghenv templates`) [default: react].
+    /// The project template (see `ghenv templates`) [default: the one config.toml records, else react].
     #[arg(short, long, value_name = "NAME")]
     pub template: Option<String>,
-
-    /// Also look for templates (NAME.toml) in this folder.
-    #[arg(long, value_name = "DIR")]
-    pub template_dir: Option<PathBuf>,
 
     /// Required scopes, comma-separated, instead of the template's.
     #[arg(long, value_name = "SCOPES")]
@@ -202,28 +219,28 @@ pub struct TemplateChoice {
 /// `ghenv init`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct InitArgs {
+    /// Where the token comes from.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub source: TokenSource,
 
+    /// Which GitHub.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub endpoint: Endpoint,
 
+    /// Which template and scopes.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub template: TemplateChoice,
 
-    /// The project folder [default: the current folder].
-    #[arg(short = 'C', long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
 
     /// Skip GitHub: check the token's format only and write validated = false.
     #[arg(long)]
     pub offline: bool,
 
+    /// How to encrypt the token.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub lock: LockArgs,
 
     /// With no token given: open GitHub's new-token page (scopes ticked) in the browser.
@@ -234,9 +251,9 @@ pub struct InitArgs {
     #[arg(long)]
     pub hook: bool,
 
-    /// Print one JSON document with the result on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// How to encrypt the token into config.toml.
@@ -284,65 +301,57 @@ pub struct IdentityArgs {
 /// `ghenv check`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct CheckArgs {
+    /// Where the token comes from.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub source: TokenSource,
 
+    /// Which GitHub.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub endpoint: Endpoint,
 
+    /// Which template and scopes.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub template: TemplateChoice,
 
-    /// The project folder [default: the current folder].
-    #[arg(short = 'C', long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-
+    /// Where the project is.
     #[command(flatten)]
-    #[allow(missing_docs)]
+    pub project: ProjectArgs,
+
+    /// Identities, for a token only in [secret].
+    #[command(flatten)]
     pub identity: IdentityArgs,
 
-    /// Print one JSON document with the result on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `ghenv unlock`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct UnlockArgs {
+    /// Identities to decrypt with.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub identity: IdentityArgs,
 
-    /// Also look for templates (NAME.toml) here, for a project made from one.
-    #[arg(long, value_name = "DIR")]
-    pub template_dir: Option<PathBuf>,
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
 
-    /// The project folder [default: the current folder].
-    #[arg(short = 'C', long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-
-    /// Print one JSON document with the result on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `ghenv run`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RunArgs {
+    /// Identities to decrypt with.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub identity: IdentityArgs,
 
-    /// Also look for templates (NAME.toml) here, for a project made from one.
-    #[arg(long, value_name = "DIR")]
-    pub template_dir: Option<PathBuf>,
-
-    /// The project folder [default: the current folder].
-    #[arg(short = 'C', long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
 
     /// The command and its arguments, after `--`.
     #[arg(required = true, last = true, value_name = "CMD")]
@@ -352,25 +361,21 @@ pub struct RunArgs {
 /// `ghenv rotate`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RotateArgs {
+    /// Where the new token comes from.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub source: TokenSource,
 
+    /// Which GitHub.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub endpoint: Endpoint,
 
-    /// Also look for templates (NAME.toml) here, for a project made from one.
-    #[arg(long, value_name = "DIR")]
-    pub template_dir: Option<PathBuf>,
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
 
-    /// The project folder [default: the current folder].
-    #[arg(short = 'C', long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
-
-    /// Print one JSON document with the result on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `ghenv recipients`.
@@ -392,13 +397,13 @@ pub enum RecipientsCommand {
 /// `ghenv recipients list`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RecipientsListArgs {
-    /// The project folder [default: the current folder].
-    #[arg(short = 'C', long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
 
-    /// Print a JSON document on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `ghenv recipients add|remove`.
@@ -412,33 +417,33 @@ pub struct RecipientsChangeArgs {
     #[arg(short = 'R', long = "recipients-file", value_name = "PATH")]
     pub recipients_files: Vec<PathBuf>,
 
+    /// Identities that can decrypt the token now.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub identity: IdentityArgs,
 
-    /// The project folder [default: the current folder].
-    #[arg(short = 'C', long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
 
-    /// Print a JSON document on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `ghenv keygen`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct KeygenArgs {
     /// Where to write the identity [default: $XDG_CONFIG_HOME/ghenv/identity.txt].
-    #[arg(short, long, value_name = "PATH")]
-    pub output: Option<PathBuf>,
+    #[arg(short, long = "output", value_name = "PATH")]
+    pub output_path: Option<PathBuf>,
 
     /// Replace an existing identity (tokens encrypted to it can then no longer be decrypted with it).
     #[arg(long)]
     pub force: bool,
 
-    /// Print a JSON document on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `ghenv pubkey`.
@@ -448,29 +453,33 @@ pub struct PubkeyArgs {
     #[arg(short = 'i', long = "identity", value_name = "PATH")]
     pub identity: Option<PathBuf>,
 
-    /// Print a JSON document on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `ghenv scopes`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ScopesArgs {
+    /// Which template and scopes.
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub template: TemplateChoice,
 
+    /// Which GitHub (its host is where tokens are created).
     #[command(flatten)]
-    #[allow(missing_docs)]
     pub endpoint: Endpoint,
+
+    /// Where the project is (its template is the default).
+    #[command(flatten)]
+    pub project: ProjectArgs,
 
     /// Open the new-token URL in the browser.
     #[arg(long)]
     pub open: bool,
 
-    /// Print a JSON document on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `ghenv scan`.
@@ -484,9 +493,9 @@ pub struct ScanArgs {
     #[arg(long)]
     pub staged: bool,
 
-    /// Print a JSON document on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `ghenv hook`.
@@ -502,32 +511,40 @@ pub enum HookCommand {
     Uninstall(HookUninstallArgs),
 }
 
-/// `ghenv hook install|uninstall`.
+/// The repository a hook command works on.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RepoArgs {
+    /// The repository folder [default: the current folder].
+    #[arg(short = 'C', long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+}
+
+/// `ghenv hook install`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct HookArgs {
     /// Install even if a pre-commit hook exists: it is kept and runs after ghenv's check.
     #[arg(long)]
     pub force: bool,
 
-    /// The repository folder [default: the current folder].
-    #[arg(short = 'C', long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    /// The repository.
+    #[command(flatten)]
+    pub repo: RepoArgs,
 
-    /// Print a JSON document on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `ghenv hook uninstall`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct HookUninstallArgs {
-    /// The repository folder [default: the current folder].
-    #[arg(short = 'C', long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    /// The repository.
+    #[command(flatten)]
+    pub repo: RepoArgs,
 
-    /// Print a JSON document on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `ghenv completions`.
@@ -545,9 +562,38 @@ pub struct TemplatesArgs {
     #[arg(long, value_name = "DIR")]
     pub template_dir: Option<PathBuf>,
 
-    /// Print a JSON array on stdout.
-    #[arg(long)]
-    pub json: bool,
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+impl Command {
+    /// The output flags of the command, when it has any.
+    pub fn output(&self) -> Option<OutputArgs> {
+        Some(match self {
+            Command::Init(a) => a.output,
+            Command::Check(a) => a.output,
+            Command::Unlock(a) => a.output,
+            Command::Rotate(a) => a.output,
+            Command::Recipients(RecipientsCommand::List(a)) => a.output,
+            Command::Recipients(RecipientsCommand::Add(a) | RecipientsCommand::Remove(a)) => {
+                a.output
+            }
+            Command::Keygen(a) => a.output,
+            Command::Pubkey(a) => a.output,
+            Command::Scopes(a) => a.output,
+            Command::Scan(a) => a.output,
+            Command::Hook(HookCommand::Install(a)) => a.output,
+            Command::Hook(HookCommand::Uninstall(a)) => a.output,
+            Command::Templates(a) => a.output,
+            Command::Run(_) | Command::Completions(_) | Command::Man => return None,
+        })
+    }
+
+    /// Whether the command was asked for JSON output.
+    pub fn json(&self) -> bool {
+        self.output().is_some_and(|o| o.json)
+    }
 }
 
 #[cfg(test)]

@@ -155,14 +155,27 @@ pub enum ConfigError {
 /// [`ConfigError`] when it is not TOML, has the wrong shape or a newer
 /// version.
 pub fn parse(text: &str) -> Result<Config, ConfigError> {
-    let value: toml::Table =
-        toml::from_str(text).map_err(|e| ConfigError::Syntax(one_line(e.message())))?;
-    let config: Config = value
-        .try_into()
-        .map_err(|e: toml::de::Error| ConfigError::Shape(one_line(e.message())))?;
+    // Twice: first as any TOML, so that a syntax error and a shape error
+    // are told apart; both with the line and column where TOML stopped.
+    toml::from_str::<toml::Table>(text).map_err(|e| ConfigError::Syntax(located(text, &e)))?;
+    let config: Config = toml::from_str(text).map_err(|e| ConfigError::Shape(located(text, &e)))?;
     match config.version {
         Some(v) if v > VERSION => Err(ConfigError::Newer(v)),
         _ => Ok(config),
+    }
+}
+
+/// TOML's message on one line, after the line and column it points at.
+fn located(text: &str, e: &toml::de::Error) -> String {
+    let message = one_line(e.message());
+    match e.span() {
+        Some(span) => {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!("line {line}, column {column}: {message}")
+        }
+        None => message,
     }
 }
 
@@ -291,6 +304,15 @@ mod tests {
         assert_eq!(again.matches("[secret]").count(), 1);
         assert!(parse(&again).unwrap().secret.unwrap().passphrase);
         assert_eq!(parse(&again).unwrap().env.token_var.as_deref(), Some("T"));
+    }
+
+    #[test]
+    fn errors_name_the_line_and_column() {
+        let e = parse("version = 1\n[github]\nlogin = = 3\n").unwrap_err();
+        assert!(e.to_string().contains("line 3, column"), "{e}");
+        let e = parse("version = 1\n\n[env]\nfile = 3\n").unwrap_err();
+        assert!(matches!(e, ConfigError::Shape(_)), "{e}");
+        assert!(e.to_string().contains("line 4"), "{e}");
     }
 
     #[test]

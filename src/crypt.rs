@@ -3,8 +3,8 @@
 //! `GHENV_IDENTITY`), passphrases (scrypt), and ASCII-armored ciphertext that
 //! the reference `age` command reads and writes too.
 //!
-//! Nothing here prints or prompts; callers pass passphrases in and decide
-//! where identities come from.
+//! Nothing here prints or prompts; callers pass passphrases (or an [`Ask`])
+//! in and decide where identities come from.
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -94,6 +94,26 @@ pub enum CryptError {
 }
 
 impl CryptError {
+    /// A short stable name for JSON output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            CryptError::NoIdentity { .. } => "no_identity",
+            CryptError::NoMatch { .. } => "no_matching_identity",
+            CryptError::Corrupt(_) => "ciphertext_damaged",
+            CryptError::WrongPassphrase => "wrong_passphrase",
+            CryptError::NoPassphrase => "no_passphrase",
+            CryptError::PassphraseMismatch => "passphrase_mismatch",
+            CryptError::BadRecipient { .. } | CryptError::BadRecipientsLine { .. } => {
+                "bad_recipient"
+            }
+            CryptError::BadIdentity { .. } => "bad_identity",
+            CryptError::EncryptedSshKey(_) => "protected_ssh_key",
+            CryptError::UnknownFormat(_) => "unknown_secret_format",
+            CryptError::Io { .. } => "key_file_io",
+            CryptError::Encrypt(_) => "encrypt_failed",
+        }
+    }
+
     /// What to do next.
     pub fn hint(&self) -> Option<String> {
         Some(match self {
@@ -316,12 +336,15 @@ impl fmt::Debug for Identity {
     }
 }
 
-/// Callbacks that ask for an SSH key's passphrase on the terminal, when
-/// there is one.
-#[derive(Clone)]
-struct TerminalCallbacks;
+/// Asks the user for a passphrase (an SSH key's), given a prompt; `None`
+/// when it cannot be had. The caller decides how, so nothing here prompts.
+pub type Ask = std::sync::Arc<dyn Fn(&str) -> Option<SecretString> + Send + Sync>;
 
-impl age::Callbacks for TerminalCallbacks {
+/// age's callbacks, answering passphrase requests through an [`Ask`].
+#[derive(Clone)]
+struct AskCallbacks(Ask);
+
+impl age::Callbacks for AskCallbacks {
     fn display_message(&self, _message: &str) {}
 
     fn confirm(&self, _: &str, _: &str, _: Option<&str>) -> Option<bool> {
@@ -333,20 +356,18 @@ impl age::Callbacks for TerminalCallbacks {
     }
 
     fn request_passphrase(&self, description: &str) -> Option<SecretString> {
-        rpassword::prompt_password(format!("{description} "))
-            .ok()
-            .map(SecretString::from)
+        (self.0)(&format!("{description} "))
     }
 }
 
 /// Parses identity text: an age identity file (`AGE-SECRET-KEY-1…` lines)
-/// or an OpenSSH private key. `on_terminal` allows asking for an encrypted
-/// SSH key's passphrase.
+/// or an OpenSSH private key. With `ask`, a passphrase-protected SSH key's
+/// passphrase is asked for when it is needed.
 ///
 /// # Errors
 /// [`CryptError::BadIdentity`], or [`CryptError::EncryptedSshKey`] without
 /// a terminal.
-pub fn parse_identity(source: &str, text: &str, on_terminal: bool) -> Result<Identity, CryptError> {
+pub fn parse_identity(source: &str, text: &str, ask: Option<&Ask>) -> Result<Identity, CryptError> {
     let bad = |why: &str| CryptError::BadIdentity {
         source_name: source.to_owned(),
         why: why.to_owned(),
@@ -385,8 +406,9 @@ pub fn parse_identity(source: &str, text: &str, on_terminal: bool) -> Result<Ide
             .unwrap_or_default();
         let inner: Box<dyn age::Identity> = match id {
             age::ssh::Identity::Unencrypted(_) => Box::new(id),
-            age::ssh::Identity::Encrypted(_) if on_terminal => {
-                Box::new(id.with_callbacks(TerminalCallbacks))
+            age::ssh::Identity::Encrypted(_) if ask.is_some() => {
+                let ask = ask.expect("checked").clone();
+                Box::new(id.with_callbacks(AskCallbacks(ask)))
             }
             age::ssh::Identity::Encrypted(_) => {
                 return Err(CryptError::EncryptedSshKey(source.to_owned()));
@@ -413,14 +435,14 @@ pub fn parse_identity(source: &str, text: &str, on_terminal: bool) -> Result<Ide
 ///
 /// # Errors
 /// As [`parse_identity`], or [`CryptError::Io`].
-pub fn read_identity(path: &Path, on_terminal: bool) -> Result<Identity, CryptError> {
+pub fn read_identity(path: &Path, ask: Option<&Ask>) -> Result<Identity, CryptError> {
     let text = std::fs::read_to_string(path).map_err(|source| CryptError::Io {
         action: "read the identity",
         path: path.to_owned(),
         source,
     })?;
     let text = Zeroizing::new(text);
-    parse_identity(&path.display().to_string(), &text, on_terminal)
+    parse_identity(&path.display().to_string(), &text, ask)
 }
 
 /// Armored age ciphertext whose header has been read, ready to decrypt
@@ -571,7 +593,7 @@ mod tests {
 
     fn identity() -> (Identity, String) {
         let (text, public) = generate_identity("2026-11-25T08:00:00Z");
-        (parse_identity("test", &text, false).unwrap(), public)
+        (parse_identity("test", &text, None).unwrap(), public)
     }
 
     #[test]

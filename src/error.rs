@@ -1,4 +1,5 @@
-//! The library's one error type and its mapping to exit codes.
+//! The library's one error type: every failure is a named variant with a
+//! message, a hint, an exit code and a stable machine `kind`.
 //!
 //! Every message says what failed; [`Error::hint`] says what to do next. No
 //! variant holds a token: token problems are described by
@@ -7,6 +8,7 @@
 use std::io;
 use std::path::PathBuf;
 
+use crate::config::ConfigError;
 use crate::crypt::CryptError;
 use crate::github::GithubError;
 use crate::token::FormatError;
@@ -37,17 +39,113 @@ pub mod exit {
     pub const NOT_FOUND: i32 = 127;
 }
 
+/// Why a GraphQL endpoint URL is not used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndpointProblem {
+    /// It does not parse as a URL.
+    NotAUrl(String),
+    /// Plain `http://` to a host that is not this machine.
+    PlainHttp(String),
+    /// A scheme other than http(s).
+    Scheme(String),
+    /// `user:password@` in the URL.
+    Credentials,
+}
+
 /// Everything that can go wrong in ghenv.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// Bad flags or arguments, or a required input is missing.
-    #[error("{message}")]
-    Usage {
+    // ------------------------------------------------------------- usage (2)
+    /// No token source had a token.
+    #[error("no token found (looked at: {})", .looked.join(", "))]
+    NoToken {
+        /// The sources tried, in order.
+        looked: Vec<String>,
+    },
+    /// `--token-file` cannot be read.
+    #[error("cannot read the token file {}: {source}", .path.display())]
+    TokenFile {
+        /// The path given.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// `--scopes` holds something that is not a scope.
+    #[error("--scopes: \"{0}\" is not a GitHub scope")]
+    BadScopes(String),
+    /// `--host` is not a host name.
+    #[error("--host {0:?} is not a host name")]
+    BadHost(String),
+    /// An endpoint URL that ghenv will not send a token to.
+    #[error("{origin}: {}", match .problem {
+        EndpointProblem::NotAUrl(why) => format!("{:?} is not a URL ({why})", .url),
+        EndpointProblem::PlainHttp(host) => format!("refusing to send the token over plain http to {host}"),
+        EndpointProblem::Scheme(scheme) => format!("{scheme}:// is not supported"),
+        EndpointProblem::Credentials => "the URL must not hold credentials".to_string(),
+    })]
+    BadEndpoint {
+        /// Where the URL came from (`--endpoint`, `config.toml`, ...).
+        origin: &'static str,
+        /// The URL.
+        url: String,
+        /// What is wrong with it.
+        problem: EndpointProblem,
+    },
+    /// The command needs a `config.toml` and there is none.
+    #[error("there is no config.toml in {}: nothing to {action}", .dir.display())]
+    NoConfig {
+        /// The folder looked in (and the ones above it).
+        dir: PathBuf,
+        /// What the command would have done.
+        action: &'static str,
+    },
+    /// The command needs `[secret]` and `config.toml` has none.
+    #[error("config.toml has no [secret]: the token is not encrypted in this project")]
+    NotEncrypted,
+    /// `--passphrase` with an empty passphrase.
+    #[error("the passphrase is empty")]
+    EmptyPassphrase,
+    /// `--no-env` without encryption: the token would be written nowhere.
+    #[error("--no-env only makes sense with --encrypt: the token would be written nowhere")]
+    NoEnvWithoutEncryption,
+    /// Neither `XDG_CONFIG_HOME` nor `HOME` is set, so there is no default identity.
+    #[error(
+        "neither XDG_CONFIG_HOME nor HOME is set, so there is no default identity ({0} needs one)"
+    )]
+    NoHome(&'static str),
+    /// A git command was asked for outside a repository.
+    #[error("{} is not in a git repository", .0.display())]
+    NotARepository(PathBuf),
+    /// `scan --staged` outside a repository.
+    #[error("--staged needs a git repository, and this folder is not in one")]
+    StagedOutsideRepository,
+    /// `recipients add|remove` on a passphrase-encrypted token.
+    #[error("the token is encrypted with a passphrase, not to recipients")]
+    PassphraseNotRecipients,
+    /// `recipients add|remove` with nothing to add or remove.
+    #[error("no recipient given")]
+    NoRecipientGiven,
+    /// `recipients remove` of a key that is not a recipient.
+    #[error("{0} is not a recipient of the token")]
+    NotARecipient(String),
+    /// A path given to `scan` cannot be read.
+    #[error("cannot scan {}: {source}", .path.display())]
+    ScanPath {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        source: io::Error,
+    },
+    /// A template could not be found, loaded or rendered.
+    #[error("template {name}: {message}")]
+    Template {
+        /// The template's name.
+        name: String,
         /// What is wrong.
         message: String,
-        /// What to do about it.
-        hint: Option<String>,
     },
+
+    // ------------------------------------------------------- the token (3, 4)
     /// The token failed the offline format check.
     #[error("invalid token: {0}")]
     TokenFormat(#[from] FormatError),
@@ -73,37 +171,79 @@ pub enum Error {
         /// The kind of token, described.
         kind: String,
     },
+
+    // --------------------------------------------------- GitHub, age (5, 6)
     /// GitHub could not be reached or did not answer as expected.
     #[error(transparent)]
-    Github(GithubError),
+    Github(#[from] GithubError),
     /// Encryption or decryption failed.
     #[error(transparent)]
     Crypt(#[from] CryptError),
-    /// A template could not be found, loaded or rendered.
-    #[error("template {name}: {message}")]
-    Template {
-        /// The template's name.
-        name: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// ghenv will not write, to avoid losing or leaking something.
-    #[error("{message}")]
-    Refuse {
-        /// Why.
-        message: String,
-        /// What to do about it.
-        hint: Option<String>,
-    },
-    /// `ghenv run` could not start the command.
-    #[error("cannot run {program}: {source}")]
-    Exec {
-        /// The command.
-        program: String,
+
+    // ---------------------------------------------- refusing to write (7)
+    /// The project folder given does not exist or cannot be used.
+    #[error("cannot use the folder {}: {source}", .path.display())]
+    FolderUnusable {
+        /// The folder.
+        path: PathBuf,
         /// The cause.
-        #[source]
         source: io::Error,
     },
+    /// The project folder given is a file.
+    #[error("{} is not a folder", .0.display())]
+    NotAFolder(PathBuf),
+    /// `config.toml` exists but ghenv cannot use it.
+    #[error("{} cannot be used: {problem}", .path.display())]
+    ConfigInvalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, with line and column where TOML says.
+        problem: ConfigError,
+    },
+    /// The env file is tracked by git, so a token written there would be committed.
+    #[error("{} is tracked by git, so a token written there would be committed", .0.display())]
+    EnvTracked(PathBuf),
+    /// The env file exists but cannot be parsed.
+    #[error("cannot read {}: {detail}", .path.display())]
+    EnvUnreadable {
+        /// The file.
+        path: PathBuf,
+        /// Where it fails to parse (never the line itself: it may hold a secret).
+        detail: String,
+    },
+    /// `[env] file` in config.toml points outside the project.
+    #[error("config.toml's [env] file = {0:?} is not a file inside the project")]
+    EnvFileOutside(String),
+    /// A file ghenv would write is a symbolic link.
+    #[error("{} is a symbolic link; ghenv does not write through links, so that a secret never lands outside the project", .0.display())]
+    Symlink(PathBuf),
+    /// A file ghenv would write is a directory.
+    #[error("{} is a directory, not a file", .0.display())]
+    IsDirectory(PathBuf),
+    /// A file ghenv would read or write is a FIFO, socket or device.
+    #[error("{} is not a regular file", .0.display())]
+    NotARegularFile(PathBuf),
+    /// A file ghenv would rewrite is not UTF-8.
+    #[error("{} is not UTF-8 text; ghenv will not rewrite it", .0.display())]
+    NotUtf8(PathBuf),
+    /// Writing `[secret]` would have put the plaintext token in config.toml.
+    #[error("refusing to write config.toml: it would contain the plaintext token")]
+    PlaintextInConfig,
+    /// A pre-commit hook that is not ghenv's exists.
+    #[error("{} already exists; ghenv will not replace it", .0.display())]
+    HookExists(PathBuf),
+    /// The chained hook's name is taken, so chaining would lose a hook.
+    #[error("{} already exists, so the current hook cannot be chained without losing one", .0.display())]
+    HookChainTaken(PathBuf),
+    /// `hook uninstall` on a hook that is not ghenv's.
+    #[error("{} is not ghenv's hook; leaving it alone", .0.display())]
+    HookNotOurs(PathBuf),
+    /// `keygen` over an existing identity without `--force`.
+    #[error("{} already exists; ghenv will not overwrite an identity", .0.display())]
+    IdentityExists(PathBuf),
+    /// `recipients remove` of every recipient.
+    #[error("refusing to remove every recipient: nobody could decrypt the token")]
+    LastRecipient,
     /// A file could not be read or written.
     #[error("cannot {action} {}: {source}", .path.display())]
     Io {
@@ -115,31 +255,20 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
-}
 
-impl From<GithubError> for Error {
-    fn from(e: GithubError) -> Error {
-        Error::Github(e)
-    }
+    // ------------------------------------------------------ run (126, 127)
+    /// `ghenv run` could not start the command.
+    #[error("cannot run {program}: {source}")]
+    Exec {
+        /// The command.
+        program: String,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
 }
 
 impl Error {
-    /// A usage error with a hint.
-    pub fn usage(message: impl Into<String>, hint: impl Into<Option<String>>) -> Error {
-        Error::Usage {
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
-    /// A refusal to write with a hint.
-    pub fn refuse(message: impl Into<String>, hint: impl Into<Option<String>>) -> Error {
-        Error::Refuse {
-            message: message.into(),
-            hint: hint.into(),
-        }
-    }
-
     /// An I/O error on `path`.
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Error {
         Error::Io {
@@ -152,71 +281,313 @@ impl Error {
     /// The process exit code for this error; the single mapping used by every
     /// command.
     pub fn exit_code(&self) -> i32 {
+        use Error as E;
         match self {
-            Error::Usage { .. } | Error::Template { .. } => exit::USAGE,
-            Error::TokenFormat(_) | Error::TokenRejected { .. } => exit::TOKEN,
-            Error::MissingScopes { .. } | Error::ScopesUnknown { .. } => exit::SCOPES,
-            Error::Github(_) => exit::NETWORK,
-            Error::Crypt(_) => exit::CRYPTO,
-            Error::Refuse { .. } | Error::Io { .. } => exit::IO,
-            Error::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => {
-                exit::NOT_FOUND
-            }
-            Error::Exec { .. } => exit::NOT_EXECUTABLE,
+            E::NoToken { .. }
+            | E::TokenFile { .. }
+            | E::BadScopes(_)
+            | E::BadHost(_)
+            | E::BadEndpoint { .. }
+            | E::NoConfig { .. }
+            | E::NotEncrypted
+            | E::EmptyPassphrase
+            | E::NoEnvWithoutEncryption
+            | E::NoHome(_)
+            | E::NotARepository(_)
+            | E::StagedOutsideRepository
+            | E::PassphraseNotRecipients
+            | E::NoRecipientGiven
+            | E::NotARecipient(_)
+            | E::ScanPath { .. }
+            | E::Template { .. } => exit::USAGE,
+            E::TokenFormat(_) | E::TokenRejected { .. } => exit::TOKEN,
+            E::MissingScopes { .. } | E::ScopesUnknown { .. } => exit::SCOPES,
+            E::Github(_) => exit::NETWORK,
+            E::Crypt(_) => exit::CRYPTO,
+            E::FolderUnusable { .. }
+            | E::NotAFolder(_)
+            | E::ConfigInvalid { .. }
+            | E::EnvTracked(_)
+            | E::EnvUnreadable { .. }
+            | E::EnvFileOutside(_)
+            | E::Symlink(_)
+            | E::IsDirectory(_)
+            | E::NotARegularFile(_)
+            | E::NotUtf8(_)
+            | E::PlaintextInConfig
+            | E::HookExists(_)
+            | E::HookChainTaken(_)
+            | E::HookNotOurs(_)
+            | E::IdentityExists(_)
+            | E::LastRecipient
+            | E::Io { .. } => exit::IO,
+            E::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => exit::NOT_FOUND,
+            E::Exec { .. } => exit::NOT_EXECUTABLE,
         }
     }
 
-    /// A short stable name for the error, used in JSON output.
+    /// A short stable name for the error, used in JSON output and listed in
+    /// the README.
     pub fn kind(&self) -> &'static str {
+        use Error as E;
         match self {
-            Error::Usage { .. } => "usage",
-            Error::TokenFormat(_) => "token_format",
-            Error::TokenRejected { .. } => "token_rejected",
-            Error::MissingScopes { .. } => "missing_scopes",
-            Error::ScopesUnknown { .. } => "scopes_unknown",
-            Error::Github(_) => "network",
-            Error::Crypt(_) => "crypto",
-            Error::Template { .. } => "template",
-            Error::Refuse { .. } => "refused",
-            Error::Io { .. } => "io",
-            Error::Exec { .. } => "exec",
+            E::NoToken { .. } => "no_token",
+            E::TokenFile { .. } => "token_file_unreadable",
+            E::BadScopes(_) => "bad_scopes",
+            E::BadHost(_) => "bad_host",
+            E::BadEndpoint { .. } => "bad_endpoint",
+            E::NoConfig { .. } => "no_config",
+            E::NotEncrypted => "not_encrypted",
+            E::EmptyPassphrase => "empty_passphrase",
+            E::NoEnvWithoutEncryption => "no_env_without_encryption",
+            E::NoHome(_) => "no_home",
+            E::NotARepository(_) => "not_a_repository",
+            E::StagedOutsideRepository => "not_a_repository",
+            E::PassphraseNotRecipients => "passphrase_not_recipients",
+            E::NoRecipientGiven => "no_recipient",
+            E::NotARecipient(_) => "not_a_recipient",
+            E::ScanPath { .. } => "scan_path",
+            E::Template { .. } => "template",
+            E::TokenFormat(_) => "token_format",
+            E::TokenRejected { .. } => "token_rejected",
+            E::MissingScopes { .. } => "missing_scopes",
+            E::ScopesUnknown { .. } => "scopes_unknown",
+            E::Github(e) => e.kind(),
+            E::Crypt(e) => e.kind(),
+            E::FolderUnusable { .. } => "folder_unusable",
+            E::NotAFolder(_) => "not_a_folder",
+            E::ConfigInvalid { .. } => "config_invalid",
+            E::EnvTracked(_) => "env_tracked",
+            E::EnvUnreadable { .. } => "env_unreadable",
+            E::EnvFileOutside(_) => "env_file_outside",
+            E::Symlink(_) => "symlink",
+            E::IsDirectory(_) => "is_directory",
+            E::NotARegularFile(_) => "not_a_regular_file",
+            E::NotUtf8(_) => "not_utf8",
+            E::PlaintextInConfig => "plaintext_in_config",
+            E::HookExists(_) => "hook_exists",
+            E::HookChainTaken(_) => "hook_chain_taken",
+            E::HookNotOurs(_) => "hook_not_ours",
+            E::IdentityExists(_) => "identity_exists",
+            E::LastRecipient => "last_recipient",
+            E::Io { .. } => "io",
+            E::Exec { .. } => "exec",
         }
     }
 
     /// What to do next, when there is something to say.
     pub fn hint(&self) -> Option<String> {
+        use Error as E;
+        let text = |s: &str| Some(s.to_owned());
         match self {
-            Error::Usage { hint, .. } | Error::Refuse { hint, .. } => hint.clone(),
-            Error::TokenFormat(FormatError::Empty) => Some(
-                "paste the token when asked, or pass it with --token-stdin, --token-file or GH_TOKEN".into(),
+            E::NoToken { .. } => text(
+                "run `ghenv init` to set up this folder, or pass the token with --token-stdin (e.g. `gh auth token | ghenv init --token-stdin`), --token-file PATH, or the GH_TOKEN or GITHUB_TOKEN environment variable",
             ),
-            Error::TokenFormat(_) => Some(format!(
+            E::TokenFile { .. } => text("check the path given to --token-file"),
+            E::BadScopes(_) => text("give scopes comma-separated, e.g. --scopes repo,read:org"),
+            E::BadHost(_) => text(
+                "give just the host, e.g. --host github.example.com, or a full URL with --endpoint",
+            ),
+            E::BadEndpoint {
+                problem: EndpointProblem::Credentials,
+                ..
+            } => text("ghenv sends the token in a header; remove user:password@ from the URL"),
+            E::BadEndpoint {
+                problem: EndpointProblem::NotAUrl(_),
+                ..
+            } => text("give a full URL, e.g. https://api.github.com/graphql"),
+            E::BadEndpoint { .. } => text("use an https:// URL"),
+            E::NoConfig { .. } => text(
+                "run `ghenv init` in the project first (`ghenv init --encrypt` to encrypt the token), or pass the project's folder with -C DIR",
+            ),
+            E::NotEncrypted => text("run `ghenv init --encrypt` to encrypt it"),
+            E::EmptyPassphrase => text("choose a passphrase, or use recipients (-r) instead"),
+            E::NoEnvWithoutEncryption => text("add --encrypt (or -r RECIPIENT)"),
+            E::NoHome(_) => text(
+                "pass a path (-i / --output), or a recipient with -r RECIPIENT or --passphrase",
+            ),
+            E::NotARepository(_) => text("run `git init` first, or pass the repository with --dir"),
+            E::StagedOutsideRepository => {
+                text("run it inside the repository, or scan paths instead")
+            }
+            E::PassphraseNotRecipients => {
+                text("to switch to recipients, run `ghenv init --encrypt -r RECIPIENT`")
+            }
+            E::NoRecipientGiven => text("give age1… keys or SSH public key lines, or -R FILE"),
+            E::NotARecipient(_) => text("`ghenv recipients list` shows the recipients"),
+            E::ScanPath { .. } => text("check the path"),
+            E::Template { .. } => text("run `ghenv templates` to list the templates"),
+            E::TokenFormat(FormatError::Empty) => text(
+                "paste the token when asked, or pass it with --token-stdin, --token-file or GH_TOKEN",
+            ),
+            E::TokenFormat(_) => Some(format!(
                 "copy the token again from GitHub, or create a new one at {TOKENS_URL}"
             )),
-            Error::TokenRejected { .. } => Some(format!(
+            E::TokenRejected { .. } => Some(format!(
                 "the token was revoked, has expired or was mistyped: check it at {TOKENS_URL}, or create a new one and run ghenv again"
             )),
-            Error::MissingScopes { missing, new_token_url } => Some(format!(
+            E::MissingScopes {
+                missing,
+                new_token_url,
+            } => Some(format!(
                 "GitHub cannot add scopes to an existing token by URL: either tick {} on the token's page at {TOKENS_URL} and run ghenv again, or create a new token with every required scope at\n  {new_token_url}",
                 missing.join(", ")
             )),
-            Error::ScopesUnknown { .. } => Some(
-                "fine-grained tokens have permissions instead of scopes: check them on GitHub, or run without --strict to go on with a warning".into(),
+            E::ScopesUnknown { .. } => text(
+                "fine-grained tokens have permissions instead of scopes: check them on GitHub, or run without --strict to go on with a warning",
             ),
-            Error::Github(e) => Some(e.hint()),
-            Error::Crypt(e) => e.hint(),
-            Error::Template { .. } => Some("run `ghenv templates` to list the templates".into()),
-            Error::Io { source, .. } if source.kind() == io::ErrorKind::PermissionDenied => Some(
-                "check the folder's permissions, or choose another with --dir".into(),
-            ),
-            Error::Io { action, .. } => Some(format!(
-                "nothing was changed{}; check the disk (free space) and the folder's permissions, then run ghenv again",
-                if *action == "read" || *action == "inspect" { "" } else { ": the old files are as they were" }
+            E::Github(e) => Some(e.hint()),
+            E::Crypt(e) => e.hint(),
+            E::FolderUnusable { path, .. } => Some(format!(
+                "create it first (mkdir -p {}) or pass another to --dir",
+                path.display()
             )),
-            Error::Exec { .. } => Some("check the command's name and that it is on PATH and executable".into()),
+            E::NotAFolder(_) => text("pass a folder to --dir"),
+            E::ConfigInvalid { .. } => text(
+                "fix it at the line and column above, or move it away and run `ghenv init` to write a new one (ghenv will not overwrite it)",
+            ),
+            E::EnvTracked(path) => {
+                let (dir, name) = split(path);
+                Some(format!(
+                    "stop tracking it first: `git -C {dir} rm --cached {name}` and commit (and if a token was ever committed, revoke it at {TOKENS_URL})"
+                ))
+            }
+            E::EnvUnreadable { .. } => {
+                text("fix the file, or move it away and run `ghenv init` to write it again")
+            }
+            E::EnvFileOutside(_) => text(
+                "[env] file must be a relative path inside the project, without `..`; fix config.toml",
+            ),
+            E::Symlink(path) => {
+                let shown = path.display();
+                Some(format!(
+                    "replace the link with a regular file (e.g. `cp --remove-destination \"$(readlink -f {shown})\" {shown}`), or remove it"
+                ))
+            }
+            E::IsDirectory(_) => text("move or rename it, or use --dir to work in another folder"),
+            E::NotARegularFile(_) => text("replace it with a regular file, or remove it"),
+            E::NotUtf8(_) => text("convert it to UTF-8, or move it away and run ghenv again"),
+            E::PlaintextInConfig => None,
+            E::HookExists(_) => {
+                text("`ghenv hook install --force` keeps it and runs it after ghenv's check")
+            }
+            E::HookChainTaken(_) => text("move one of the two hooks away, then run this again"),
+            E::HookNotOurs(_) => None,
+            E::IdentityExists(path) => Some(format!(
+                "`ghenv pubkey -i {}` prints its public key; --force replaces it (tokens encrypted to it can then no longer be decrypted with the new one)",
+                path.display()
+            )),
+            E::LastRecipient => text(
+                "add the new recipient first (`ghenv recipients add`), then remove the old one",
+            ),
+            E::Io { source, .. } if source.kind() == io::ErrorKind::PermissionDenied => {
+                text("check the folder's permissions, or choose another with --dir")
+            }
+            E::Io { action, .. } => Some(format!(
+                "nothing was changed{}; check the disk (free space) and the folder's permissions, then run ghenv again",
+                if *action == "read" || *action == "inspect" {
+                    ""
+                } else {
+                    ": the old files are as they were"
+                }
+            )),
+            E::Exec { .. } => {
+                text("check the command's name and that it is on PATH and executable")
+            }
+        }
+    }
+}
+
+/// `path`'s folder and file name, for a `git -C DIR CMD NAME` hint.
+fn split(path: &std::path::Path) -> (String, String) {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
+        _ => ".".to_owned(),
+    };
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    (dir, name)
+}
+
+/// A failed command's JSON: `{ "ok": false, "error": { ... } }`.
+#[derive(Debug, serde::Serialize)]
+pub struct ErrorReport {
+    /// The exit code.
+    pub code: i32,
+    /// [`Error::kind`].
+    pub kind: &'static str,
+    /// The message.
+    pub message: String,
+    /// [`Error::hint`].
+    pub hint: Option<String>,
+    /// Missing scopes, for `missing_scopes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Vec<String>>,
+    /// The URL that creates a token with the required scopes, for `missing_scopes`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_token_url: Option<String>,
+}
+
+impl From<&Error> for ErrorReport {
+    fn from(e: &Error) -> ErrorReport {
+        let (missing, new_token_url) = match e {
+            Error::MissingScopes {
+                missing,
+                new_token_url,
+            } => (Some(missing.clone()), Some(new_token_url.clone())),
+            _ => (None, None),
+        };
+        ErrorReport {
+            code: e.exit_code(),
+            kind: e.kind(),
+            message: e.to_string(),
+            hint: e.hint(),
+            missing,
+            new_token_url,
         }
     }
 }
 
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_are_snake_case_and_codes_follow_the_table() {
+        let cases: Vec<(Error, i32)> = vec![
+            (Error::EnvTracked(PathBuf::from("./.env")), exit::IO),
+            (Error::NotAFolder(PathBuf::from("x")), exit::IO),
+            (Error::NoRecipientGiven, exit::USAGE),
+            (
+                Error::NoConfig {
+                    dir: PathBuf::from("."),
+                    action: "rotate",
+                },
+                exit::USAGE,
+            ),
+            (Error::Crypt(CryptError::WrongPassphrase), exit::CRYPTO),
+        ];
+        for (e, code) in cases {
+            assert_eq!(e.exit_code(), code, "{e}");
+            let kind = e.kind();
+            assert!(
+                kind.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{kind}"
+            );
+        }
+    }
+
+    #[test]
+    fn env_tracked_hint_names_the_untrack_command() {
+        let e = Error::EnvTracked(PathBuf::from("web/.env"));
+        assert!(
+            e.hint().unwrap().contains("git -C web rm --cached .env"),
+            "{:?}",
+            e.hint()
+        );
+    }
+}

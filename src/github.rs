@@ -201,6 +201,22 @@ pub enum GithubError {
 }
 
 impl GithubError {
+    /// A short stable name for JSON output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            GithubError::Unauthorized { .. } => "token_rejected",
+            GithubError::RateLimited { .. } => "rate_limited",
+            GithubError::Connect { .. } => "unreachable",
+            GithubError::Timeout { .. } => "timeout",
+            GithubError::Interrupted { .. } => "connection_broken",
+            GithubError::Redirect { .. } => "redirect",
+            GithubError::Server { .. } => "server_error",
+            GithubError::Status { .. } => "unexpected_status",
+            GithubError::Malformed { .. } | GithubError::TooLarge => "bad_answer",
+            GithubError::GraphQl { .. } => "graphql_error",
+        }
+    }
+
     /// What to do next.
     pub fn hint(&self) -> String {
         let nothing = "nothing was written";

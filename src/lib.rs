@@ -1,12 +1,14 @@
 //! ghenv: create, validate and wire a GitHub personal access token into a
 //! project's `.env` and `config.toml`.
 //!
-//! Data flows one way: arguments ([`cli`]) → token source ([`source`]) →
-//! offline check ([`token`]) → GitHub validation ([`github`], [`scopes`]) →
-//! rendering ([`render`], [`envfile`], [`config`]) → atomic write
-//! ([`write`]). [`commands`] strings the steps together; [`output`] holds
-//! every process edge so the rest can be tested without a terminal or a
-//! network.
+//! Data flows one way: arguments ([`cli`]) → resolved options ([`options`])
+//! → the project ([`project`]: config.toml, template, env file) → token
+//! source ([`source`]) → offline check ([`token`]) → GitHub validation
+//! ([`github`], [`scopes`]) → rendering ([`render`], [`envfile`],
+//! [`config`]) → sealing ([`secret`], [`crypt`]) → atomic write ([`write`])
+//! → a [`report`]. [`commands`] strings the steps together, one file per
+//! command; [`output`] holds every process edge and [`git`] every git call,
+//! so the rest can be tested without a terminal, a network or a repository.
 
 pub mod cli;
 pub mod commands;
@@ -14,11 +16,16 @@ pub mod config;
 pub mod crypt;
 pub mod envfile;
 pub mod error;
+pub mod git;
 pub mod github;
+pub mod options;
 pub mod output;
+pub mod project;
 pub mod render;
+pub mod report;
 pub mod scan;
 pub mod scopes;
+pub mod secret;
 pub mod source;
 pub mod token;
 pub mod write;
@@ -27,63 +34,45 @@ pub use error::{Error, Result};
 
 use cli::{Cli, Command};
 use output::Io;
+use report::Boxed;
 
-/// Runs the command `cli` names and returns the exit code on success (0,
-/// or the command's own for `run` off Unix).
+/// Runs the command `cli` names and returns its report, for the caller to
+/// print once (see [`report::Report`]).
 ///
 /// # Errors
 /// The command's [`Error`]; the caller prints it and exits with
 /// [`Error::exit_code`].
-pub fn run(cli: &Cli, io: &mut Io) -> Result<i32> {
+pub fn run(cli: &Cli, io: &mut Io) -> Result<Boxed> {
     match &cli.command {
         Command::Init(args) => commands::init::run(args, io),
         Command::Check(args) => commands::check::run(args, io),
         Command::Unlock(args) => commands::unlock::run(args, io),
-        Command::Run(args) => return commands::run::run(args, io),
+        Command::Run(args) => commands::run::run(args, io),
         Command::Rotate(args) => commands::rotate::run(args, io),
         Command::Recipients(cmd) => commands::recipients::run(cmd, io),
         Command::Keygen(args) => commands::keys::keygen(args, io),
         Command::Pubkey(args) => commands::keys::pubkey(args, io),
         Command::Scopes(args) => commands::scopes::run(args, io),
-        Command::Scan(args) => return commands::scan::run(args, io),
+        Command::Scan(args) => commands::scan::run(args, io),
         Command::Hook(cmd) => commands::hook::run(cmd, io),
+        Command::Templates(args) => commands::templates::run(args),
         Command::Completions(args) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut cmd, "ghenv", &mut io.out);
-            Ok(())
+            let mut text = Vec::new();
+            clap_complete::generate(args.shell, &mut cmd, "ghenv", &mut text);
+            Ok(Box::new(report::Text(
+                String::from_utf8_lossy(&text).into_owned(),
+            )))
         }
         Command::Man => {
             let cmd = <Cli as clap::CommandFactory>::command();
+            let mut text = Vec::new();
             clap_mangen::Man::new(cmd)
-                .render(&mut io.out)
-                .map_err(|e| Error::io("write", "standard output", e))
-        }
-        Command::Templates(args) => commands::templates::run(args, io),
-    }
-    .map(|()| error::exit::OK)
-}
-
-impl Command {
-    /// Whether the command was asked for JSON output.
-    pub fn json(&self) -> bool {
-        match self {
-            Command::Init(a) => a.json,
-            Command::Check(a) => a.json,
-            Command::Unlock(a) => a.json,
-            Command::Run(_) => false,
-            Command::Rotate(a) => a.json,
-            Command::Recipients(cli::RecipientsCommand::List(a)) => a.json,
-            Command::Recipients(
-                cli::RecipientsCommand::Add(a) | cli::RecipientsCommand::Remove(a),
-            ) => a.json,
-            Command::Keygen(a) => a.json,
-            Command::Pubkey(a) => a.json,
-            Command::Scopes(a) => a.json,
-            Command::Scan(a) => a.json,
-            Command::Hook(cli::HookCommand::Install(a)) => a.json,
-            Command::Hook(cli::HookCommand::Uninstall(a)) => a.json,
-            Command::Completions(_) | Command::Man => false,
-            Command::Templates(a) => a.json,
+                .render(&mut text)
+                .map_err(|e| Error::io("render", "the man page", e))?;
+            Ok(Box::new(report::Text(
+                String::from_utf8_lossy(&text).into_owned(),
+            )))
         }
     }
 }

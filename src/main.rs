@@ -1,11 +1,12 @@
-//! The `ghenv` binary: parse arguments, run the library, print the error
-//! once and turn it into the exit code.
+//! The `ghenv` binary: parse arguments, run the library, print the report
+//! or the error once, and turn it into the exit code.
 
 use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 use ghenv::cli::Cli;
+use ghenv::error::ErrorReport;
 use ghenv::output::{Io, Verbosity};
 
 fn main() -> ExitCode {
@@ -14,11 +15,25 @@ fn main() -> ExitCode {
         quiet: cli.quiet,
         verbose: cli.verbose,
     });
+    let json = cli.command.json();
     let code = match ghenv::run(&cli, &mut io) {
-        Ok(code) => code,
+        Ok(report) => {
+            if json {
+                io.json(&report.to_json());
+            } else {
+                report.print(&mut io);
+            }
+            match report.failure() {
+                Some(e) => {
+                    io.error(e);
+                    e.exit_code()
+                }
+                None => report.exit_code(),
+            }
+        }
         Err(e) => {
-            if cli.command.json() && !io.json_written {
-                io.json(&ghenv::commands::error_json(&e));
+            if json {
+                io.json(&serde_json::json!({ "ok": false, "error": ErrorReport::from(&e) }));
             }
             io.error(&e);
             e.exit_code()

@@ -12,6 +12,22 @@ use secrecy::SecretString;
 
 use crate::error::Error;
 
+/// Asks for a secret on the terminal without echoing it.
+///
+/// # Errors
+/// When there is no terminal to read from.
+pub fn hidden_prompt(prompt: &str) -> io::Result<SecretString> {
+    rpassword::prompt_password(prompt).map(SecretString::from)
+}
+
+/// Now, to the second, in RFC 3339 (`2026-11-25T08:10:00Z`).
+pub fn now_rfc3339() -> String {
+    let now = jiff::Timestamp::now();
+    jiff::Timestamp::from_second(now.as_second())
+        .unwrap_or(now)
+        .to_string()
+}
+
 /// How the user wants to be talked to.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Verbosity {
@@ -40,8 +56,6 @@ pub struct Io {
     pub color: bool,
     /// `-q` / `-v`.
     pub verbosity: Verbosity,
-    /// Set once a JSON document went to `out`, so errors do not add another.
-    pub json_written: bool,
     env: EnvLookup,
     prompt: Prompt,
 }
@@ -61,9 +75,8 @@ impl Io {
             stderr_tty,
             color: stderr_tty && !no_color && !dumb,
             verbosity,
-            json_written: false,
             env: Box::new(|k| std::env::var(k).ok()),
-            prompt: Box::new(|p| rpassword::prompt_password(p).map(SecretString::from)),
+            prompt: Box::new(hidden_prompt),
         }
     }
 
@@ -78,6 +91,13 @@ impl Io {
     /// When there is no terminal to read from.
     pub fn prompt_secret(&mut self, prompt: &str) -> io::Result<SecretString> {
         (self.prompt)(prompt)
+    }
+
+    /// How to ask for an SSH key's passphrase: on the terminal, when
+    /// standard input is one.
+    pub fn asker(&self) -> Option<crate::crypt::Ask> {
+        self.stdin_tty
+            .then(|| Arc::new(|p: &str| hidden_prompt(p).ok()) as crate::crypt::Ask)
     }
 
     /// Asks a yes/no question on the terminal (default yes). False when
@@ -169,7 +189,12 @@ impl Io {
     pub fn json(&mut self, value: &serde_json::Value) {
         let text = serde_json::to_string_pretty(value).expect("JSON values serialize");
         let _ = writeln!(self.out, "{text}");
-        self.json_written = true;
+    }
+
+    /// Writes `text` to stdout as it is. A closed pipe (`ghenv man | head`)
+    /// is not an error: the reader has all it wanted.
+    pub fn print(&mut self, text: &str) {
+        let _ = self.out.write_all(text.as_bytes());
     }
 
     /// Runs `work` with a spinner on stderr when it is a terminal.

@@ -1,7 +1,8 @@
 //! Where the token comes from: `--token-stdin`, `--token-file`, the
-//! environment (`GH_TOKEN`, then `GITHUB_TOKEN`), a `.env` file, or a hidden
-//! prompt. The token is read straight into zeroizing memory and wrapped in a
-//! [`SecretString`]; it never travels through argv.
+//! environment (`GH_TOKEN`, then `GITHUB_TOKEN`), the project's env file,
+//! `[secret]`, or a hidden prompt, through one ordered resolver
+//! ([`resolve`]). The token is read straight into zeroizing memory and
+//! wrapped in a [`SecretString`]; it never travels through argv.
 
 use std::fmt;
 use std::io::{BufRead, Read};
@@ -91,21 +92,100 @@ pub fn first_line(reader: &mut dyn BufRead) -> Result<SecretString, FormatError>
     ))
 }
 
+/// A token and where it was read from.
+pub type Found = (SecretString, Origin);
+
+/// A place a token may come from. Each command lists the ones it reads, in
+/// order, and [`resolve`] takes the first that has a token.
+pub enum Source<'a> {
+    /// `--token-stdin` or `--token-file`, when one was given.
+    Flags(&'a TokenSource),
+    /// `GH_TOKEN`, then `GITHUB_TOKEN`.
+    Environment,
+    /// The token variable in the project's env file.
+    EnvFile {
+        /// The file.
+        path: &'a Path,
+        /// The variable.
+        var: &'a str,
+    },
+    /// `[secret]` in config.toml, decrypted by the closure (which returns
+    /// `None` when there is no `[secret]`).
+    Secret(&'a mut dyn FnMut(&mut Io) -> Result<Option<Found>>),
+    /// A hidden prompt, when standard input is a terminal; `before` runs
+    /// first when this source is reached, terminal or not (to say where to
+    /// create a token, or open that page).
+    Prompt {
+        /// Printed or done just before asking.
+        before: Option<&'a mut dyn FnMut(&mut Io)>,
+    },
+}
+
+impl Source<'_> {
+    /// What the source is, for the "no token found" message.
+    fn describe(&self) -> String {
+        match self {
+            Source::Flags(_) => "--token-stdin/--token-file".to_owned(),
+            Source::Environment => ENV_VARS.join(", "),
+            Source::EnvFile { path, var } => format!("{var} in {}", path.display()),
+            Source::Secret(_) => "[secret] in config.toml".to_owned(),
+            Source::Prompt { .. } => "the prompt (standard input is not a terminal)".to_owned(),
+        }
+    }
+}
+
+/// The token from the first of `sources` that has one.
+///
+/// # Errors
+/// [`Error::NoToken`] naming every source when none has a token; the
+/// errors of the source that failed (an unreadable file, a failed
+/// decryption).
+pub fn resolve(sources: &mut [Source<'_>], io: &mut Io) -> Result<Found> {
+    for source in sources.iter_mut() {
+        let found = match source {
+            Source::Flags(flags) => explicit(flags, io)?,
+            Source::Environment => from_env(io),
+            Source::EnvFile { path, var } => from_dotenv(path, var)?,
+            Source::Secret(decrypt) => decrypt(io)?,
+            Source::Prompt { before } => {
+                if let Some(before) = before {
+                    before(io);
+                }
+                if !io.stdin_tty {
+                    continue;
+                }
+                let secret = io
+                    .prompt_secret("GitHub token (input hidden): ")
+                    .map_err(|_| no_token(&[]))?;
+                Some((secret, Origin::Prompt))
+            }
+        };
+        if let Some(found) = found {
+            return Ok(found);
+        }
+    }
+    Err(no_token(sources))
+}
+
+fn no_token(sources: &[Source<'_>]) -> Error {
+    Error::NoToken {
+        looked: sources.iter().map(Source::describe).collect(),
+    }
+}
+
 /// The token from `--token-stdin` or `--token-file`, when one was given.
 ///
 /// # Errors
-/// [`Error::Usage`] when the file cannot be read, [`Error::TokenFormat`]
+/// [`Error::TokenFile`] when the file cannot be read, [`Error::TokenFormat`]
 /// when the input is not a line of text.
-pub fn explicit(source: &TokenSource, io: &mut Io) -> Result<Option<(SecretString, Origin)>> {
+fn explicit(source: &TokenSource, io: &mut Io) -> Result<Option<Found>> {
     if source.token_stdin {
         return Ok(Some((first_line(&mut io.stdin)?, Origin::Stdin)));
     }
     if let Some(path) = &source.token_file {
-        let file = std::fs::File::open(path).map_err(|e| {
-            Error::usage(
-                format!("cannot read the token file {}: {e}", path.display()),
-                Some("check the path given to --token-file".to_string()),
-            )
+        let file = std::fs::File::open(path).map_err(|source| Error::TokenFile {
+            path: path.clone(),
+            source,
         })?;
         let mut reader = std::io::BufReader::new(file);
         return Ok(Some((first_line(&mut reader)?, Origin::File(path.clone()))));
@@ -114,7 +194,7 @@ pub fn explicit(source: &TokenSource, io: &mut Io) -> Result<Option<(SecretStrin
 }
 
 /// The token from `GH_TOKEN` or `GITHUB_TOKEN`, when set.
-pub fn from_env(io: &Io) -> Option<(SecretString, Origin)> {
+fn from_env(io: &Io) -> Option<Found> {
     ENV_VARS.into_iter().find_map(|name| {
         io.var(name)
             .map(|v| (SecretString::from(v.trim().to_owned()), Origin::Env(name)))
@@ -124,16 +204,9 @@ pub fn from_env(io: &Io) -> Option<(SecretString, Origin)> {
 /// The token held by `var` in the `.env` file at `path`, when both exist.
 ///
 /// # Errors
-/// [`Error::Refuse`] when the file exists but cannot be parsed.
-pub fn from_dotenv(path: &Path, var: &str) -> Result<Option<(SecretString, Origin)>> {
-    let iter = match dotenvy::from_path_iter(path) {
-        Ok(iter) => iter,
-        Err(dotenvy::Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(dotenv_error(path, &e)),
-    };
-    for item in iter {
-        let (key, value) = item.map_err(|e| dotenv_error(path, &e))?;
-        let value = Zeroizing::new(value);
+/// [`Error::EnvUnreadable`] when the file exists but cannot be parsed.
+pub fn from_dotenv(path: &Path, var: &str) -> Result<Option<Found>> {
+    for (key, value) in read_dotenv(path)? {
         if key == var && !value.is_empty() {
             let origin = Origin::DotEnv {
                 path: path.to_owned(),
@@ -143,6 +216,26 @@ pub fn from_dotenv(path: &Path, var: &str) -> Result<Option<(SecretString, Origi
         }
     }
     Ok(None)
+}
+
+/// Every variable of the `.env` file at `path`, in order; none when it does
+/// not exist. Values are in zeroizing memory: one of them is the token.
+///
+/// # Errors
+/// [`Error::EnvUnreadable`] when the file exists but cannot be parsed.
+pub fn read_dotenv(path: &Path) -> Result<Vec<(String, Zeroizing<String>)>> {
+    let iter = match dotenvy::from_path_iter(path) {
+        Ok(iter) => iter,
+        Err(dotenvy::Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Vec::new());
+        }
+        Err(e) => return Err(dotenv_error(path, &e)),
+    };
+    iter.map(|item| {
+        item.map(|(k, v)| (k, Zeroizing::new(v)))
+            .map_err(|e| dotenv_error(path, &e))
+    })
+    .collect()
 }
 
 /// What went wrong reading a `.env`, without the line itself: dotenvy's
@@ -157,36 +250,10 @@ pub fn dotenv_detail(e: &dotenvy::Error) -> String {
 }
 
 fn dotenv_error(path: &Path, e: &dotenvy::Error) -> Error {
-    let detail = dotenv_detail(e);
-    Error::refuse(
-        format!("cannot read {}: {detail}", path.display()),
-        Some("fix the file, or run `ghenv init` to write it again".to_string()),
-    )
-}
-
-/// Asks for the token on the terminal, without echo.
-///
-/// # Errors
-/// [`Error::Usage`] naming every way to pass a token, when standard input
-/// is not a terminal.
-pub fn prompt(io: &mut Io) -> Result<(SecretString, Origin)> {
-    if !io.stdin_tty {
-        return Err(no_source());
+    Error::EnvUnreadable {
+        path: path.to_owned(),
+        detail: dotenv_detail(e),
     }
-    let secret = io
-        .prompt_secret("GitHub token (input hidden): ")
-        .map_err(|_| no_source())?;
-    Ok((secret, Origin::Prompt))
-}
-
-fn no_source() -> Error {
-    Error::usage(
-        "no token given, and standard input is not a terminal to ask for one",
-        Some(
-            "pass it with --token-stdin (e.g. `gh auth token | ghenv init --token-stdin`), --token-file PATH, or the GH_TOKEN or GITHUB_TOKEN environment variable"
-                .to_string(),
-        ),
-    )
 }
 
 #[cfg(test)]

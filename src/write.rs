@@ -2,14 +2,12 @@
 //! them all-or-nothing: every file goes to a temp file in the same folder,
 //! is fsynced, and only when all are ready are they renamed into place, so a
 //! failure leaves the old files untouched and a crash leaves each file
-//! either old or new, never half-written. Also: `.gitignore` upkeep and the
-//! check that `.env` is not tracked by git.
+//! either old or new, never half-written. Also: `.gitignore` upkeep.
 
 use std::fs;
 use std::io::{self, Write};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use zeroize::Zeroizing;
 
@@ -33,7 +31,8 @@ pub struct Existing {
 /// directory, a symbolic link, a non-regular file, or text that is not UTF-8.
 ///
 /// # Errors
-/// [`Error::Refuse`] for the cases above, [`Error::Io`] when it cannot be
+/// [`Error::Symlink`], [`Error::IsDirectory`], [`Error::NotARegularFile`] or
+/// [`Error::NotUtf8`], [`Error::Io`] when it cannot be
 /// read.
 pub fn read_existing(path: &Path) -> Result<Option<Existing>> {
     let meta = match fs::symlink_metadata(path) {
@@ -41,37 +40,18 @@ pub fn read_existing(path: &Path) -> Result<Option<Existing>> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io("inspect", path, e)),
     };
-    let shown = path.display();
     if meta.file_type().is_symlink() {
-        return Err(Error::refuse(
-            format!(
-                "{shown} is a symbolic link; ghenv does not write through links, so that a secret never lands outside the project"
-            ),
-            Some(format!(
-                "replace the link with a regular file (e.g. `cp --remove-destination \"$(readlink -f {shown})\" {shown}`), or remove it"
-            )),
-        ));
+        return Err(Error::Symlink(path.to_path_buf()));
     }
     if meta.is_dir() {
-        return Err(Error::refuse(
-            format!("{shown} is a directory, not a file"),
-            Some("move or rename it, or use --dir to work in another folder".to_string()),
-        ));
+        return Err(Error::IsDirectory(path.to_path_buf()));
     }
     if !meta.is_file() {
-        return Err(Error::refuse(
-            format!("{shown} is not a regular file"),
-            None,
-        ));
+        return Err(Error::NotARegularFile(path.to_path_buf()));
     }
     let bytes = fs::read(path).map_err(|e| Error::io("read", path, e))?;
     let bytes = Zeroizing::new(bytes);
-    let text = std::str::from_utf8(&bytes).map_err(|_| {
-        Error::refuse(
-            format!("{shown} is not UTF-8 text; ghenv will not rewrite it"),
-            Some("convert it to UTF-8, or move it away and run ghenv again".to_string()),
-        )
-    })?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| Error::NotUtf8(path.to_path_buf()))?;
     Ok(Some(Existing {
         text: Zeroizing::new(text.to_owned()),
         mode: meta.permissions().mode() & 0o7777,
@@ -258,53 +238,6 @@ pub fn gitignore_with(existing: Option<&str>, entry: &str) -> Option<String> {
     Some(out)
 }
 
-/// Whether a `.gitignore` of the repository around `dir` (not a global or
-/// per-clone exclude, which teammates do not share) already ignores `name`,
-/// with any pattern (`.env*`, `*.env`, a parent folder's `.gitignore`...).
-/// False outside a repository or without git.
-pub fn ignored_by_gitignore(dir: &Path, name: &str) -> bool {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["check-ignore", "--verbose", "--no-index", "--"])
-        .arg(name)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
-    let Ok(out) = out else { return false };
-    if !out.status.success() {
-        return false;
-    }
-    // "<source>:<line>:<pattern>\t<path>"
-    let text = String::from_utf8_lossy(&out.stdout);
-    let Some((rule, _)) = text.split_once('\t') else {
-        return false;
-    };
-    let mut parts = rule.splitn(3, ':');
-    let (Some(source), Some(_), Some(pattern)) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    !pattern.starts_with('!')
-        && Path::new(source)
-            .file_name()
-            .is_some_and(|f| f == ".gitignore")
-}
-
-/// Whether git tracks `name` in `dir`. False when git is not installed or
-/// `dir` is not in a repository.
-pub fn tracked_by_git(dir: &Path, name: &str) -> bool {
-    Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["ls-files", "--error-unmatch", "--"])
-        .arg(name)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,17 +321,17 @@ mod tests {
         std::os::unix::fs::symlink(&target, dir.path().join("link")).unwrap();
         assert!(matches!(
             read_existing(&dir.path().join("link")),
-            Err(Error::Refuse { .. })
+            Err(Error::Symlink(_))
         ));
         fs::create_dir(dir.path().join("d")).unwrap();
         assert!(matches!(
             read_existing(&dir.path().join("d")),
-            Err(Error::Refuse { .. })
+            Err(Error::IsDirectory(_))
         ));
         fs::write(dir.path().join("bin"), [0xff, 0xfe]).unwrap();
         assert!(matches!(
             read_existing(&dir.path().join("bin")),
-            Err(Error::Refuse { .. })
+            Err(Error::NotUtf8(_))
         ));
         assert!(
             read_existing(&dir.path().join("missing"))

@@ -3,149 +3,198 @@
 
 use std::io::Write;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::{ScopeReport, announce_token, error_json, report_json};
-use crate::cli::CheckArgs;
-use crate::config;
-use crate::error::{Error, Result};
-use crate::github::Viewer;
+use super::{ScopeReport, Validation, announce_token};
+use crate::cli::{CheckArgs, IdentityArgs, TokenSource};
+use crate::error::{Error, ErrorReport, Result};
+use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
-use crate::source::{self, Origin};
+use crate::project::{Location, Project};
+use crate::report::{Boxed, Report};
+use crate::secret;
+use crate::source::{self, Source};
 use crate::token::Token;
+
+/// What `check` is asked to do.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// Where the project is.
+    pub location: Location,
+    /// `--token-stdin`, `--token-file`.
+    pub input: TokenSource,
+    /// Which GitHub.
+    pub endpoint: EndpointOptions,
+    /// Which template and scopes.
+    pub template: TemplateOptions,
+    /// `-i`, for a token only in `[secret]`.
+    pub identity: IdentityArgs,
+}
+
+impl CheckOptions {
+    /// Checks the flags.
+    ///
+    /// # Errors
+    /// A bad `--host` or `--scopes`.
+    pub fn from_args(args: &CheckArgs) -> Result<CheckOptions> {
+        Ok(CheckOptions {
+            location: Location::from(&args.project),
+            input: args.source.clone(),
+            endpoint: EndpointOptions::from_args(&args.endpoint)?,
+            template: TemplateOptions::from_args(&args.template)?,
+            identity: args.identity.clone(),
+        })
+    }
+}
+
+/// What `check` found.
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    /// Whether the token is valid and has the scopes.
+    pub ok: bool,
+    /// The token and what GitHub said.
+    #[serde(flatten)]
+    pub validation: Validation,
+    /// Why it is not ok, when it is not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorReport>,
+    #[serde(skip)]
+    failure: Option<Error>,
+    #[serde(skip)]
+    origin: String,
+    #[serde(skip)]
+    kind: String,
+}
 
 /// Runs `ghenv check`.
 ///
 /// # Errors
 /// As `init`, but never for writing.
-pub fn run(args: &CheckArgs, io: &mut Io) -> Result<()> {
-    let dir = super::project_dir(args.dir.as_deref())?;
-    let config_path = dir.join(config::FILE);
-    let config = super::read_config(&dir)?;
-    let template = super::template(&args.template, config.template.as_deref())?;
-    let required = super::required_scopes(&args.template, &template)?;
-    let endpoint = super::endpoint(&args.endpoint, io, config.github.endpoint.as_deref())?;
+pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Boxed> {
+    let opts = CheckOptions::from_args(args)?;
+    Ok(Box::new(check(&opts, io)?))
+}
 
-    let env_file = config
-        .env
-        .file
-        .clone()
-        .unwrap_or_else(|| super::init::ENV_FILE.to_owned());
-    let token_var = config
-        .env
-        .token_var
-        .clone()
-        .unwrap_or_else(|| template.token_var.clone());
-    let env_path = dir.join(&env_file);
-    let found = match source::explicit(&args.source, io)? {
-        Some(found) => Some(found),
-        None => match source::from_dotenv(&env_path, &token_var)? {
-            Some(found) => Some(found),
-            // No .env (a fresh clone): the encrypted token in config.toml.
-            None => match &config.secret {
-                Some(secret) => Some((
-                    super::lock::decrypt_secret(secret, &args.identity, io)?,
-                    Origin::Config(config_path.clone()),
-                )),
-                None => source::from_env(io),
+/// Validates the project's token.
+///
+/// # Errors
+/// As [`run`].
+pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
+    let project = Project::open(&opts.location)?;
+    let template = opts.template.template(&project)?;
+    let required = opts.template.required(&template);
+    let endpoint = opts.endpoint.resolve(io, Some(&project))?;
+    let env_path = project.env_path()?;
+    let token_var = project.token_var(&template);
+
+    let mut decrypt = |io: &mut Io| secret::from_project(&project, &opts.identity, io);
+    // The env file first: it is what the app reads. Then [secret] (a fresh
+    // clone), then the shell's token.
+    let (secret, origin) = source::resolve(
+        &mut [
+            Source::Flags(&opts.input),
+            Source::EnvFile {
+                path: &env_path,
+                var: &token_var,
             },
-        },
-    };
-    let (secret, origin) = match found {
-        Some(found) => found,
-        None if io.stdin_tty => source::prompt(io)?,
-        None => {
-            return Err(Error::usage(
-                format!(
-                    "no token found: {} does not set {token_var}, and GH_TOKEN and GITHUB_TOKEN are not set",
-                    env_path.display()
-                ),
-                Some("run `ghenv init` to set up this folder, or pass the token with --token-stdin or --token-file".to_string()),
-            ))
-        }
-    };
+            Source::Secret(&mut decrypt),
+            Source::Environment,
+            Source::Prompt { before: None },
+        ],
+        io,
+    )?;
     let token = Token::parse(secret)?;
     announce_token(io, &token, &origin);
 
-    let viewer = super::validate(io, &token, &endpoint, args.endpoint.timeout)?;
+    let viewer = super::validate(io, &token, &endpoint, opts.endpoint.timeout)?;
     super::warn_expiry(io, &viewer);
     let scopes = ScopeReport::new(required, Some(&viewer));
-    let mut report = report_json(&token, &origin, &endpoint, Some(&viewer), &scopes);
     let outcome = scopes.enforce(
         io,
         token.kind(),
         true,
-        args.template.strict,
+        opts.template.strict,
         &endpoint,
-        &super::token_description(&dir),
+        &project.token_description(),
     );
-    if args.json {
-        report.insert("ok".into(), json!(outcome.is_ok()));
-        if let Err(e) = &outcome {
-            report.insert("error".into(), error_json(e)["error"].clone());
-        }
-        io.json(&Value::Object(report));
-    } else if !io.verbosity.quiet {
-        print_report(io, &token, &origin, &endpoint, &viewer, &scopes);
-    }
-    outcome
+    let failure = outcome.err();
+    Ok(CheckReport {
+        ok: failure.is_none(),
+        validation: Validation::new(&token, &origin, &endpoint, Some(&viewer), scopes),
+        error: failure.as_ref().map(ErrorReport::from),
+        failure,
+        origin: origin.to_string(),
+        kind: token.kind().to_string(),
+    })
 }
 
-fn print_report(
-    io: &mut Io,
-    token: &Token,
-    origin: &Origin,
-    endpoint: &str,
-    viewer: &Viewer,
-    scopes: &ScopeReport,
-) {
-    let mut lines: Vec<(&str, String)> = Vec::new();
-    let name = viewer
-        .name
-        .as_deref()
-        .map(|n| format!(" ({n})"))
-        .unwrap_or_default();
-    lines.push(("Account", format!("{}{name}", viewer.login)));
-    lines.push((
-        "Token",
-        format!("{} ({}, from {origin})", token.masked(), token.kind()),
-    ));
-    lines.push((
-        "Scopes",
-        match &scopes.granted {
-            Some(g) if g.is_empty() => "none".into(),
-            Some(g) => g.join(", "),
-            None => "not listed by GitHub for this kind of token".into(),
-        },
-    ));
-    lines.push((
-        "Required",
-        if scopes.granted.is_none() {
-            format!("{} (cannot be checked)", scopes.required.join(", "))
-        } else if scopes.missing.is_empty() {
-            format!("all {} granted", scopes.required.len())
-        } else {
-            format!("missing {}", scopes.missing.join(", "))
-        },
-    ));
-    lines.push((
-        "Expires",
-        match viewer.expires_at {
-            Some(at) => format!("{at} ({})", super::days_from_now(at)),
-            None => "never (or not reported)".into(),
-        },
-    ));
-    if let Some(rate) = &viewer.rate_limit {
+impl Report for CheckReport {
+    fn print(&self, io: &mut Io) {
+        if io.verbosity.quiet {
+            return;
+        }
+        let v = &self.validation;
+        let mut lines: Vec<(&str, String)> = Vec::new();
+        let name = v
+            .name
+            .as_deref()
+            .map(|n| format!(" ({n})"))
+            .unwrap_or_default();
         lines.push((
-            "Rate limit",
-            format!(
-                "{} of {} points left, resets at {}",
-                rate.remaining, rate.limit, rate.reset_at
-            ),
+            "Account",
+            format!("{}{name}", v.login.as_deref().unwrap_or("")),
         ));
+        lines.push((
+            "Token",
+            format!("{} ({}, from {})", v.token.masked, self.kind, self.origin),
+        ));
+        let scopes = &v.scopes;
+        lines.push((
+            "Scopes",
+            match &scopes.granted {
+                Some(g) if g.is_empty() => "none".into(),
+                Some(g) => g.join(", "),
+                None => "not listed by GitHub for this kind of token".into(),
+            },
+        ));
+        lines.push((
+            "Required",
+            if scopes.granted.is_none() {
+                format!("{} (cannot be checked)", scopes.required.join(", "))
+            } else if scopes.missing.is_empty() {
+                format!("all {} granted", scopes.required.len())
+            } else {
+                format!("missing {}", scopes.missing.join(", "))
+            },
+        ));
+        lines.push((
+            "Expires",
+            match v
+                .expires_at
+                .as_deref()
+                .map(|t| (t, t.parse::<jiff::Timestamp>()))
+            {
+                Some((text, Ok(at))) => format!("{text} ({})", super::days_from_now(at)),
+                Some((text, Err(_))) => text.to_owned(),
+                None => "never (or not reported)".into(),
+            },
+        ));
+        if let Some(rate) = &v.rate_limit {
+            lines.push((
+                "Rate limit",
+                format!(
+                    "{} of {} points left, resets at {}",
+                    rate.remaining, rate.limit, rate.reset_at
+                ),
+            ));
+        }
+        lines.push(("Endpoint", v.endpoint.clone()));
+        for (label, value) in lines {
+            let _ = writeln!(io.out, "{label:<11} {value}");
+        }
     }
-    lines.push(("Endpoint", endpoint.to_owned()));
-    for (label, value) in lines {
-        let _ = writeln!(io.out, "{label:<11} {value}");
+
+    fn failure(&self) -> Option<&Error> {
+        self.failure.as_ref()
     }
 }

@@ -4,13 +4,14 @@
 //! and `uninstall` renames it back, byte for byte.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cli::{HookArgs, HookCommand, HookUninstallArgs};
 use crate::error::{Error, Result};
+use crate::git;
 use crate::output::Io;
+use crate::report::{Boxed, Report};
 use crate::write;
 
 /// The line that marks a hook as ghenv's.
@@ -34,41 +35,39 @@ if [ -x \"$chained\" ]; then exec \"$chained\" \"$@\"; fi\n"
     )
 }
 
+/// What `hook install|uninstall` did.
+#[derive(Debug, Serialize)]
+pub struct HookReport {
+    /// Always true: failures are errors.
+    pub ok: bool,
+    /// The hook's path.
+    pub hook: String,
+    /// `installed`, `chained`, `already-installed`, `removed`, `restored`
+    /// or `not-installed`.
+    pub status: &'static str,
+}
+
+impl Report for HookReport {
+    fn print(&self, _io: &mut Io) {}
+}
+
 /// Runs `ghenv hook ...`.
 ///
 /// # Errors
 /// Outside a repository (usage), or when a hook would be lost (refuse).
-pub fn run(cmd: &HookCommand, io: &mut Io) -> Result<()> {
-    match cmd {
-        HookCommand::Install(args) => install(args, io),
-        HookCommand::Uninstall(args) => uninstall(args, io),
-    }
+pub fn run(cmd: &HookCommand, io: &mut Io) -> Result<Boxed> {
+    Ok(Box::new(match cmd {
+        HookCommand::Install(args) => install(args, io)?,
+        HookCommand::Uninstall(args) => uninstall(args, io)?,
+    }))
 }
 
 /// The repository's hooks folder (honours `core.hooksPath`).
 ///
 /// # Errors
-/// A usage error outside a git repository.
-pub fn hooks_dir(dir: Option<&Path>) -> Result<PathBuf> {
-    let dir = dir.unwrap_or(Path::new("."));
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["rev-parse", "--path-format=absolute", "--git-path", "hooks"])
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
-    match out {
-        Ok(o) if o.status.success() => Ok(PathBuf::from(
-            String::from_utf8_lossy(&o.stdout)
-                .trim_end_matches('\n')
-                .to_owned(),
-        )),
-        _ => Err(Error::usage(
-            format!("{} is not in a git repository", dir.display()),
-            Some("run `git init` first, or pass the repository with --dir".to_string()),
-        )),
-    }
+/// [`Error::NotARepository`] outside a git repository.
+pub fn hooks_dir(dir: &Path) -> Result<PathBuf> {
+    git::hooks_dir(dir).ok_or_else(|| Error::NotARepository(dir.to_path_buf()))
 }
 
 fn is_ours(path: &Path) -> bool {
@@ -91,7 +90,7 @@ pub enum Installed {
 /// # Errors
 /// [`Error::Refuse`] when another hook exists and `force` is false, or a
 /// chained hook would be overwritten.
-pub fn install_in(dir: Option<&Path>, force: bool) -> Result<(PathBuf, Installed)> {
+pub fn install_in(dir: &Path, force: bool) -> Result<(PathBuf, Installed)> {
     let hooks = hooks_dir(dir)?;
     std::fs::create_dir_all(&hooks).map_err(|e| Error::io("create", &hooks, e))?;
     let hook = hooks.join("pre-commit");
@@ -104,23 +103,9 @@ pub fn install_in(dir: Option<&Path>, force: bool) -> Result<(PathBuf, Installed
     } else if is_ours(&hook) {
         Installed::Already
     } else if !force {
-        return Err(Error::refuse(
-            format!(
-                "{} already exists; ghenv will not replace it",
-                hook.display()
-            ),
-            Some(
-                "`ghenv hook install --force` keeps it and runs it after ghenv's check".to_string(),
-            ),
-        ));
+        return Err(Error::HookExists(hook));
     } else if std::fs::symlink_metadata(&chained).is_ok() {
-        return Err(Error::refuse(
-            format!(
-                "{} already exists, so the current hook cannot be chained without losing one",
-                chained.display()
-            ),
-            Some("move one of the two hooks away, then run this again".to_string()),
-        ));
+        return Err(Error::HookChainTaken(chained));
     } else {
         // A rename keeps the old hook's bytes, mode and links as they were.
         std::fs::rename(&hook, &chained).map_err(|e| Error::io("rename", &hook, e))?;
@@ -148,39 +133,51 @@ fn write_executable(path: &Path, text: &str) -> Result<()> {
     write::commit(&[change])
 }
 
-fn install(args: &HookArgs, io: &mut Io) -> Result<()> {
-    let (hook, status) = install_in(args.dir.as_deref(), args.force)?;
-    match status {
-        Installed::New => io.ok(&format!("Installed the pre-commit hook at {}", hook.display())),
-        Installed::Chained => io.ok(&format!(
-            "Installed the pre-commit hook at {}; your previous hook is kept as {CHAINED} and runs after the check",
-            hook.display()
-        )),
-        Installed::Already => io.ok(&format!("The pre-commit hook is already installed at {}", hook.display())),
-    }
-    if args.json {
-        let status = match status {
-            Installed::New => "installed",
-            Installed::Chained => "chained",
-            Installed::Already => "already-installed",
-        };
-        io.json(&json!({ "ok": true, "hook": hook.display().to_string(), "status": status }));
-    }
-    Ok(())
+fn repo_dir(dir: Option<&Path>) -> &Path {
+    dir.unwrap_or(Path::new("."))
 }
 
-fn uninstall(args: &HookUninstallArgs, io: &mut Io) -> Result<()> {
-    let hooks = hooks_dir(args.dir.as_deref())?;
+fn install(args: &HookArgs, io: &mut Io) -> Result<HookReport> {
+    let (hook, status) = install_in(repo_dir(args.repo.dir.as_deref()), args.force)?;
+    let status = match status {
+        Installed::New => {
+            io.ok(&format!(
+                "Installed the pre-commit hook at {}",
+                hook.display()
+            ));
+            "installed"
+        }
+        Installed::Chained => {
+            io.ok(&format!(
+                "Installed the pre-commit hook at {}; your previous hook is kept as {CHAINED} and runs after the check",
+                hook.display()
+            ));
+            "chained"
+        }
+        Installed::Already => {
+            io.ok(&format!(
+                "The pre-commit hook is already installed at {}",
+                hook.display()
+            ));
+            "already-installed"
+        }
+    };
+    Ok(HookReport {
+        ok: true,
+        hook: hook.display().to_string(),
+        status,
+    })
+}
+
+fn uninstall(args: &HookUninstallArgs, io: &mut Io) -> Result<HookReport> {
+    let hooks = hooks_dir(repo_dir(args.repo.dir.as_deref()))?;
     let hook = hooks.join("pre-commit");
     let chained = hooks.join(CHAINED);
     let status = if !hook.exists() && !chained.exists() {
         io.say("No ghenv pre-commit hook is installed; nothing to do.");
         "not-installed"
     } else if hook.exists() && !is_ours(&hook) {
-        return Err(Error::refuse(
-            format!("{} is not ghenv's hook; leaving it alone", hook.display()),
-            None,
-        ));
+        return Err(Error::HookNotOurs(hook));
     } else {
         if hook.exists() {
             std::fs::remove_file(&hook).map_err(|e| Error::io("remove", &hook, e))?;
@@ -200,10 +197,11 @@ fn uninstall(args: &HookUninstallArgs, io: &mut Io) -> Result<()> {
             "removed"
         }
     };
-    if args.json {
-        io.json(&json!({ "ok": true, "hook": hook.display().to_string(), "status": status }));
-    }
-    Ok(())
+    Ok(HookReport {
+        ok: true,
+        hook: hook.display().to_string(),
+        status,
+    })
 }
 
 #[cfg(test)]

@@ -1,149 +1,183 @@
-//! `ghenv init`: token in, validated, files out.
-//!
-//! Order matters: everything that can refuse without the token (folder,
-//! template, endpoint, existing files, git tracking) is checked before the
-//! token is asked for, and nothing is written until GitHub has answered and
-//! every file has been rendered.
+//! `ghenv init`: read a token, check it offline, validate it with GitHub,
+//! check its scopes, plan the project's files from the template, seal it
+//! into `[secret]` when asked, write everything at once, and report.
+//! `rotate` is this command with the choices config.toml recorded.
 
-use std::path::Path;
-
-use serde_json::{Value, json};
+use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::hook;
-use super::lock::{self, Lock};
-use super::{ScopeReport, announce_token, error_json, report_json};
-use crate::cli::InitArgs;
-use crate::config::{self, Config};
-use crate::envfile;
-use crate::error::{Error, Result};
-use crate::output::Io;
-use crate::render::{self, Context};
+use super::{
+    FileReport, ScopeReport, Validation, announce_token, files_report, say_written, short_key,
+};
+use crate::cli::{InitArgs, LockArgs, TokenSource};
+use crate::config;
+use crate::error::{Error, ErrorReport, Result};
+use crate::git;
+use crate::github::Viewer;
+use crate::options::{EndpointOptions, TemplateOptions};
+use crate::output::{Io, now_rfc3339};
+use crate::project::{self, EXAMPLE_FILE, Files, Location, Project};
+use crate::render::{self, Context, Template};
+use crate::report::{Boxed, Report};
 use crate::scopes;
-use crate::source::{self, Origin};
+use crate::secret::{self, Lock};
+use crate::source::{self, Origin, Source};
 use crate::token::Token;
-use crate::write::{self, Change, Existing, Status};
+use crate::write::{self, Change, Status};
 
-/// The `.env` file's name.
-pub const ENV_FILE: &str = ".env";
-/// The example file's name.
-pub const EXAMPLE_FILE: &str = ".env.example";
-/// Git's ignore file.
-pub const GITIGNORE: &str = ".gitignore";
-
-/// The project's files as they are before a command writes.
-pub struct Before {
-    /// `.env`.
-    pub env: Option<Existing>,
-    /// `.env.example`.
-    pub example: Option<Existing>,
-    /// `config.toml`, as text.
-    pub config: Option<Existing>,
-    /// `config.toml`, parsed.
-    pub parsed: Option<Config>,
-    /// `.gitignore`.
-    pub gitignore: Option<Existing>,
+/// What `init` is asked to do, resolved from its flags (or built by
+/// `rotate`).
+#[derive(Debug, Clone, Default)]
+pub struct InitOptions {
+    /// Where the project is.
+    pub location: Location,
+    /// `--token-stdin`, `--token-file`.
+    pub input: TokenSource,
+    /// Which GitHub.
+    pub endpoint: Option<EndpointOptions>,
+    /// Which template and scopes.
+    pub template: TemplateOptions,
+    /// `--offline`.
+    pub offline: bool,
+    /// How to encrypt.
+    pub lock: LockArgs,
+    /// `--open`.
+    pub open: bool,
+    /// `--hook`.
+    pub hook: bool,
+    /// `--json` (no questions asked then).
+    pub json: bool,
+    /// Whether this is `rotate`, which replaces a token.
+    pub rotating: bool,
 }
 
-/// Reads the project's files, refusing what ghenv must not rewrite: a `.env`
-/// tracked by git, links, directories, a `config.toml` that is not valid.
-///
-/// # Errors
-/// [`Error::Refuse`] or [`Error::Io`].
-pub fn inspect(dir: &Path) -> Result<Before> {
-    if write::tracked_by_git(dir, ENV_FILE) {
-        return Err(Error::refuse(
-            format!(
-                "{} is tracked by git, so a token written there would be committed",
-                dir.join(ENV_FILE).display()
-            ),
-            Some(format!(
-                "stop tracking it first: `git -C {} rm --cached {ENV_FILE}` and commit (and if a token was ever committed, revoke it at {})",
-                dir.display(),
-                crate::error::TOKENS_URL
-            )),
-        ));
+impl InitOptions {
+    /// Checks the flags.
+    ///
+    /// # Errors
+    /// A bad `--host` or `--scopes`.
+    pub fn from_args(args: &InitArgs) -> Result<InitOptions> {
+        Ok(InitOptions {
+            location: Location::from(&args.project),
+            input: args.source.clone(),
+            endpoint: Some(EndpointOptions::from_args(&args.endpoint)?),
+            template: TemplateOptions::from_args(&args.template)?,
+            offline: args.offline,
+            lock: args.lock.clone(),
+            open: args.open,
+            hook: args.hook,
+            json: args.output.json,
+            rotating: false,
+        })
     }
-    let config = write::read_existing(&dir.join(config::FILE))?;
-    let parsed = match &config {
-        Some(c) => Some(config::parse(&c.text).map_err(|e| {
-            Error::refuse(
-                format!("{} cannot be updated: {e}", dir.join(config::FILE).display()),
-                Some("fix it, or move it away so ghenv can write a new one; ghenv will not overwrite it".to_string()),
-            )
-        })?),
-        None => None,
-    };
-    Ok(Before {
-        env: write::read_existing(&dir.join(ENV_FILE))?,
-        example: write::read_existing(&dir.join(EXAMPLE_FILE))?,
-        config,
-        parsed,
-        gitignore: write::read_existing(&dir.join(GITIGNORE))?,
-    })
 }
 
-/// The token from `--token-stdin`, `--token-file`, the environment, or the
-/// prompt (after printing where to create one).
-fn read_token(
-    args: &InitArgs,
-    io: &mut Io,
-    endpoint: &str,
-    required: &[String],
-    description: &str,
-) -> Result<(Token, Origin)> {
-    let (secret, origin) = match source::explicit(&args.source, io)? {
-        Some(found) => found,
-        None => match source::from_env(io) {
-            Some(found) => found,
-            None => {
-                if io.stdin_tty || args.open {
-                    let url = scopes::new_token_url(endpoint, required, description);
-                    io.say(&format!(
-                        "Create a token with the scopes this project needs ({}) at:\n  {url}\nthen paste it below.",
-                        required.join(", ")
-                    ));
-                    if args.open {
-                        super::open_in_browser(io, &url);
-                    }
-                }
-                source::prompt(io)?
-            }
-        },
-    };
-    Ok((Token::parse(secret)?, origin))
+/// How the token was encrypted, for the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Encrypted {
+    /// The recipients (empty with a passphrase).
+    pub recipients: Vec<String>,
+    /// Whether a passphrase was used.
+    pub passphrase: bool,
+}
+
+/// What `init` and `rotate` did.
+#[derive(Debug, Serialize)]
+pub struct InitReport {
+    /// Whether it succeeded.
+    pub ok: bool,
+    /// The token and what GitHub said.
+    #[serde(flatten)]
+    pub validation: Validation,
+    /// The template used.
+    pub template: String,
+    /// How the token was encrypted, if it was.
+    pub encrypted: Option<Encrypted>,
+    /// The files written.
+    pub files: Vec<FileReport>,
+    /// What happened to the pre-commit hook.
+    pub hook: Option<&'static str>,
+    /// Why it failed, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorReport>,
+    #[serde(skip)]
+    failure: Option<Error>,
+    #[serde(skip)]
+    dir: std::path::PathBuf,
+    #[serde(skip)]
+    wrote_env: bool,
+    #[serde(skip)]
+    rotating: bool,
+}
+
+impl Report for InitReport {
+    fn print(&self, io: &mut Io) {
+        if self.failure.is_some() {
+            return;
+        }
+        say_written(io, &self.dir, &self.files);
+        if self.wrote_env {
+            io.say(&format!(
+                ".env is git-ignored and readable only by you; config.toml and {EXAMPLE_FILE} are safe to commit."
+            ));
+        } else {
+            io.say("No .env written (--no-env): use `ghenv run -- CMD` or `ghenv unlock`; config.toml is safe to commit.");
+        }
+        if self.rotating {
+            io.say(&format!(
+                "Now revoke the old token at {} so it cannot be used any more.",
+                crate::error::TOKENS_URL
+            ));
+        }
+    }
+
+    fn failure(&self) -> Option<&Error> {
+        self.failure.as_ref()
+    }
 }
 
 /// Runs `ghenv init`.
 ///
 /// # Errors
 /// Every [`Error`] variant can come out of here; see the exit-code table.
-pub fn run(args: &InitArgs, io: &mut Io) -> Result<()> {
-    let dir = super::project_dir(args.dir.as_deref())?;
-    let template = super::template(&args.template, None)?;
-    let required = super::required_scopes(&args.template, &template)?;
-    let before = inspect(&dir)?;
-    let configured = before
-        .parsed
+pub fn run(args: &InitArgs, io: &mut Io) -> Result<Boxed> {
+    let opts = InitOptions::from_args(args)?;
+    let project = Project::open(&opts.location)?;
+    Ok(Box::new(init(&project, &opts, io)?))
+}
+
+/// Sets `project` up with a token, as `opts` say.
+///
+/// # Errors
+/// Every [`Error`] variant can come out of here; see the exit-code table.
+pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitReport> {
+    // What the project needs, and what it has now.
+    let template = opts.template.template(project)?;
+    let required = opts.template.required(&template);
+    let endpoint = match &opts.endpoint {
+        Some(e) => e.resolve(io, Some(project))?,
+        None => crate::github::DEFAULT_ENDPOINT.to_owned(),
+    };
+    let timeout = opts
+        .endpoint
         .as_ref()
-        .and_then(|c| c.github.endpoint.as_deref());
-    let endpoint = super::endpoint(&args.endpoint, io, configured)?;
-    let existing_secret = before.parsed.as_ref().and_then(|c| c.secret.as_ref());
-    if let Some(secret) = existing_secret {
-        lock::check_format(secret)?;
+        .map_or(std::time::Duration::from_secs(30), |e| e.timeout);
+    let files = project.files()?;
+    if let Some(secret) = project.secret() {
+        secret::check_format(secret)?;
     }
-    let lock = lock::resolve(&args.lock, existing_secret, io)?;
-    let write_env = !(args.lock.no_env && lock.is_some());
+    let lock = secret::resolve(&opts.lock, project.secret(), io)?;
+    let write_env = !(opts.lock.no_env && lock.is_some());
+    let description = project.token_description();
 
-    let description = super::token_description(&dir);
-    let (token, origin) = read_token(args, io, &endpoint, &required, &description)?;
+    // The token, checked offline, then by GitHub.
+    let (token, origin) = read_token(opts, io, &endpoint, &required, &description)?;
     announce_token(io, &token, &origin);
-
-    let viewer = if args.offline {
+    let viewer = if opts.offline {
         io.warn("--offline: the token was not validated with GitHub (config.toml says validated = false); run `ghenv check` when online");
         None
     } else {
-        let viewer = super::validate(io, &token, &endpoint, args.endpoint.timeout)?;
+        let viewer = super::validate(io, &token, &endpoint, timeout)?;
         let name = viewer
             .name
             .as_deref()
@@ -157,25 +191,35 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<()> {
         Some(viewer)
     };
 
-    let scope_report = ScopeReport::new(required.clone(), viewer.as_ref());
-    let mut report = report_json(&token, &origin, &endpoint, viewer.as_ref(), &scope_report);
-    if let Err(e) = scope_report.enforce(
+    // Its scopes against the project's.
+    let scopes = ScopeReport::new(required.clone(), viewer.as_ref());
+    let mut report = InitReport {
+        ok: true,
+        validation: Validation::new(&token, &origin, &endpoint, viewer.as_ref(), scopes.clone()),
+        template: template.name.clone(),
+        encrypted: None,
+        files: Vec::new(),
+        hook: None,
+        error: None,
+        failure: None,
+        dir: project.dir().to_path_buf(),
+        wrote_env: write_env,
+        rotating: opts.rotating,
+    };
+    if let Err(e) = scopes.enforce(
         io,
         token.kind(),
         viewer.is_some(),
-        args.template.strict,
+        opts.template.strict,
         &endpoint,
         &description,
     ) {
-        if args.json {
-            report.insert("ok".into(), json!(false));
-            report.insert("error".into(), error_json(&e)["error"].clone());
-            report.insert("files".into(), json!([]));
-            io.json(&Value::Object(report));
-        }
-        return Err(e);
+        report.ok = false;
+        report.error = Some(ErrorReport::from(&e));
+        report.failure = Some(e);
+        return Ok(report);
     }
-    if let Some(granted) = &scope_report.granted {
+    if let Some(granted) = &scopes.granted {
         io.ok(&format!(
             "Scopes: all {} required scopes granted ({})",
             required.len(),
@@ -187,195 +231,169 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<()> {
         ));
     }
 
-    let ctx = Context {
-        template: template.name.clone(),
-        endpoint: endpoint.clone(),
-        login: viewer.as_ref().map(|v| v.login.clone()),
-        name: viewer.as_ref().and_then(|v| v.name.clone()),
-        scopes: scope_report.granted.clone(),
-        required_scopes: required.clone(),
-        token_type: token.kind().name().to_owned(),
-        validated: viewer.is_some(),
-        validated_at: viewer.as_ref().map(|_| super::now_rfc3339()),
-        expires_at: viewer
-            .as_ref()
-            .and_then(|v| v.expires_at)
-            .map(|t| t.to_string()),
-        env_file: ENV_FILE.to_owned(),
-        token_var: template.token_var.clone(),
-        folder: description.trim_start_matches("ghenv: ").to_owned(),
-    };
+    // The files, planned, sealed and written together.
+    let ctx = context(
+        project,
+        &template,
+        &endpoint,
+        &token,
+        viewer.as_ref(),
+        &scopes,
+    )?;
     let rendered = render::render(&template, &ctx, token.expose_secret())?;
-    let mut changes = plan(&dir, before, rendered, write_env)?;
-    let encrypted = match &lock {
-        Some(lock) => Some(seal(io, lock, &token, &mut changes)?),
-        None => None,
+    let mut changes = plan(project, &files, rendered, write_env)?;
+    if let Some(lock) = &lock {
+        report.encrypted = Some(seal(io, lock, &token, &mut changes)?);
+    }
+    let new_identity = match &lock {
+        Some(Lock::Recipients {
+            new_identity: Some(id),
+            ..
+        }) => Some(id),
+        _ => None,
     };
-    if let Some(Lock::Recipients {
-        new_identity: Some(id),
-        ..
-    }) = &lock
-    {
+    if let Some(id) = new_identity {
         if let Some(parent) = id.path.parent() {
             write::create_private_dir(parent)?;
         }
         changes.push(Change::new(id.path.clone(), None, id.text.clone(), true));
     }
     write::commit(&changes)?;
-    if let Some(Lock::Recipients {
-        new_identity: Some(id),
-        ..
-    }) = &lock
-    {
+
+    // What was done.
+    if let Some(id) = new_identity {
         io.ok(&format!(
             "Created your age identity at {} (keep it safe: it decrypts the token)",
             id.path.display()
         ));
     }
-    if let Some((recipients, passphrase)) = &encrypted {
-        if *passphrase {
-            io.ok("Encrypted the token into config.toml with your passphrase");
-        } else {
-            io.ok(&format!(
-                "Encrypted the token into config.toml for {} recipient{}: {}",
-                recipients.len(),
-                if recipients.len() == 1 { "" } else { "s" },
-                recipients
-                    .iter()
-                    .map(|r| short_key(r))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
+    match &report.encrypted {
+        Some(Encrypted {
+            passphrase: true, ..
+        }) => io.ok("Encrypted the token into config.toml with your passphrase"),
+        Some(Encrypted { recipients, .. }) => io.ok(&format!(
+            "Encrypted the token into config.toml for {} recipient{}: {}",
+            recipients.len(),
+            if recipients.len() == 1 { "" } else { "s" },
+            recipients
+                .iter()
+                .map(|r| short_key(r))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        None => {}
     }
-
-    let files = report_writes(io, &dir, &changes);
-    let hook = offer_hook(args, io, &dir);
-    if write_env {
-        io.say(&format!(
-            "{ENV_FILE} is git-ignored and readable only by you; config.toml and {EXAMPLE_FILE} are safe to commit."
-        ));
-    } else {
-        io.say("No .env written (--no-env): use `ghenv run -- CMD` or `ghenv unlock`; config.toml is safe to commit.");
-    }
-    if args.json {
-        report.insert("ok".into(), json!(true));
-        report.insert("template".into(), json!(template.name));
-        report.insert(
-            "encrypted".into(),
-            match &encrypted {
-                Some((recipients, passphrase)) => {
-                    json!({ "recipients": recipients, "passphrase": passphrase })
-                }
-                None => json!(null),
-            },
-        );
-        report.insert("files".into(), json!(files));
-        report.insert("hook".into(), json!(hook));
-        io.json(&Value::Object(report));
-    }
-    Ok(())
+    report.files = files_report(&changes);
+    report.hook = offer_hook(opts, io, project.dir());
+    Ok(report)
 }
 
-/// Installs the pre-commit hook with `--hook`, or offers to on a terminal.
-/// Never fails: the files are written by now, so problems are warnings.
-/// Returns what happened, for JSON.
-fn offer_hook(args: &InitArgs, io: &mut Io, dir: &Path) -> Option<&'static str> {
-    let Ok(in_repo) = hook::hooks_dir(Some(dir)) else {
-        if args.hook {
-            io.warn(&format!(
-                "--hook: {} is not in a git repository, so no hook was installed; run `git init`, then `ghenv hook install`",
-                dir.display()
+/// The token from the sources `init` reads, in order: `--token-stdin` /
+/// `--token-file`, `GH_TOKEN` / `GITHUB_TOKEN`, the prompt (after printing
+/// where to create one).
+fn read_token(
+    opts: &InitOptions,
+    io: &mut Io,
+    endpoint: &str,
+    required: &[String],
+    description: &str,
+) -> Result<(Token, Origin)> {
+    let mut show_where = |io: &mut Io| {
+        if io.stdin_tty || opts.open {
+            let url = scopes::new_token_url(endpoint, required, description);
+            io.say(&format!(
+                "Create a token with the scopes this project needs ({}) at:\n  {url}\nthen paste it below.",
+                required.join(", ")
             ));
-        }
-        return None;
-    };
-    if !args.hook {
-        let installed = in_repo.join("pre-commit").exists();
-        if installed || !io.stdin_tty || args.json || io.verbosity.quiet {
-            return None;
-        }
-        if !io.confirm(
-            "Install a git pre-commit hook that blocks commits containing a GitHub token? [Y/n] ",
-        ) {
-            return None;
-        }
-    }
-    match hook::install_in(Some(dir), false) {
-        Ok((path, status)) => {
-            io.ok(&format!("Pre-commit hook installed at {}", path.display()));
-            Some(match status {
-                hook::Installed::Already => "already-installed",
-                _ => "installed",
-            })
-        }
-        Err(e) => {
-            io.warn(&format!("{e}; the hook was not installed"));
-            if let Some(h) = e.hint() {
-                io.say(&format!("  hint: {h}"));
+            if opts.open {
+                super::open_in_browser(io, &url);
             }
-            None
         }
-    }
+    };
+    let (secret, origin) = source::resolve(
+        &mut [
+            Source::Flags(&opts.input),
+            Source::Environment,
+            Source::Prompt {
+                before: Some(&mut show_where),
+            },
+        ],
+        io,
+    )?;
+    Ok((Token::parse(secret)?, origin))
 }
 
-/// Says which files were written, and returns them as JSON
-/// (`[{ "path", "status" }]`).
-pub fn report_writes(io: &mut Io, dir: &Path, changes: &[Change]) -> Vec<Value> {
-    let summary: Vec<String> = changes
-        .iter()
-        .map(|c| {
-            let name = c
-                .path
-                .strip_prefix(dir)
-                .unwrap_or(&c.path)
-                .display()
-                .to_string();
-            let status = match c.status {
-                Status::Created => "created",
-                Status::Updated => "updated",
-                Status::Unchanged => "unchanged",
-            };
-            format!("{name} ({status})")
-        })
-        .collect();
-    io.ok(&format!(
-        "Wrote {} in {}",
-        summary.join(", "),
-        dir.display()
+/// The template context of a freshly validated token.
+fn context(
+    project: &Project,
+    template: &Template,
+    endpoint: &str,
+    token: &Token,
+    viewer: Option<&Viewer>,
+    scopes: &ScopeReport,
+) -> Result<Context> {
+    Ok(Context {
+        template: template.name.clone(),
+        endpoint: endpoint.to_owned(),
+        login: viewer.map(|v| v.login.clone()),
+        name: viewer.and_then(|v| v.name.clone()),
+        scopes: scopes.granted.clone(),
+        required_scopes: scopes.required.clone(),
+        token_type: token.kind().name().to_owned(),
+        validated: viewer.is_some(),
+        validated_at: viewer.map(|_| now_rfc3339()),
+        expires_at: viewer.and_then(|v| v.expires_at).map(|t| t.to_string()),
+        env_file: project.env_file()?.to_owned(),
+        token_var: template.token_var.clone(),
+        folder: project.name(),
+    })
+}
+
+/// Merges the rendered files into what exists and plans the writes.
+fn plan(
+    project: &Project,
+    files: &Files,
+    rendered: render::Rendered,
+    write_env: bool,
+) -> Result<Vec<Change>> {
+    let config_text = match project.config_file() {
+        Some(e) => {
+            config::merge(&e.text, &rendered.config).map_err(|problem| Error::ConfigInvalid {
+                path: project.config_path(),
+                problem,
+            })?
+        }
+        None => rendered.config,
+    };
+    let mut changes = Vec::new();
+    if write_env {
+        changes.push(project.env_change(files, &rendered.env)?);
+    }
+    changes.push(project::merged_change(
+        project.dir().join(EXAMPLE_FILE),
+        files.example.as_ref(),
+        &rendered.env_example,
+        false,
     ));
-    changes
-        .iter()
-        .map(|c| json!({ "path": c.path.display().to_string(), "status": c.status }))
-        .collect()
-}
-
-/// "age1abcd…wxyz" for long keys, for messages.
-pub fn short_key(key: &str) -> String {
-    let chars: Vec<char> = key.chars().collect();
-    if chars.len() <= 24 {
-        return key.to_owned();
-    }
-    let head: String = chars[..12].iter().collect();
-    let tail: String = chars[chars.len() - 6..].iter().collect();
-    format!("{head}…{tail}")
+    changes.push(Change::new(
+        project.config_path(),
+        project.config_file(),
+        Zeroizing::new(config_text),
+        false,
+    ));
+    changes.extend(project.gitignore_change(files)?);
+    Ok(changes)
 }
 
 /// Encrypts the token into the planned `config.toml`, and proves the
-/// plaintext is not in it. Returns the recipients and whether a passphrase
-/// was used.
-fn seal(
-    io: &mut Io,
-    lock: &Lock,
-    token: &Token,
-    changes: &mut [Change],
-) -> Result<(Vec<String>, bool)> {
-    let (recipients, passphrase, armored) = lock::encrypt(lock, token.expose_secret(), io)?;
+/// plaintext is not in it.
+fn seal(io: &mut Io, lock: &Lock, token: &Token, changes: &mut [Change]) -> Result<Encrypted> {
+    let (recipients, passphrase, armored) = secret::encrypt(lock, token.expose_secret(), io)?;
     let config_change = changes
         .iter_mut()
         .find(|c| c.path.file_name().is_some_and(|n| n == config::FILE))
         .expect("init always plans config.toml");
-    let text = lock::seal_into(
+    let text = secret::seal_into(
         &config_change.contents,
         &recipients,
         passphrase,
@@ -387,73 +405,50 @@ fn seal(
         Status::Unchanged => Status::Updated,
         other => other,
     };
-    Ok((recipients, passphrase))
+    Ok(Encrypted {
+        recipients,
+        passphrase,
+    })
 }
 
-/// Merges the rendered files into what exists and plans the writes.
-fn plan(
-    dir: &Path,
-    before: Before,
-    rendered: render::Rendered,
-    write_env: bool,
-) -> Result<Vec<Change>> {
-    let config_text = match &before.config {
-        Some(e) => config::merge(&e.text, &rendered.config).map_err(|err| {
-            Error::refuse(
-                format!(
-                    "{} cannot be updated: {err}",
-                    dir.join(config::FILE).display()
-                ),
-                Some("fix it, or move it away so ghenv can write a new one".to_string()),
-            )
-        })?,
-        None => rendered.config,
-    };
-    let mut changes = Vec::new();
-    if write_env {
-        changes.push(merged_change(
-            dir.join(ENV_FILE),
-            before.env.as_ref(),
-            &rendered.env,
-            true,
-        ));
-    }
-    changes.push(merged_change(
-        dir.join(EXAMPLE_FILE),
-        before.example.as_ref(),
-        &rendered.env_example,
-        false,
-    ));
-    changes.push(Change::new(
-        dir.join(config::FILE),
-        before.config.as_ref(),
-        Zeroizing::new(config_text),
-        false,
-    ));
-    changes.extend(gitignore_change(dir, &before));
-    Ok(changes)
-}
-
-/// The change that merges rendered `.env`-style text into `path`.
-pub fn merged_change(
-    path: std::path::PathBuf,
-    existing: Option<&Existing>,
-    rendered: &str,
-    secret: bool,
-) -> Change {
-    let text = Zeroizing::new(match existing {
-        Some(e) => envfile::merge(&e.text, rendered),
-        None => rendered.to_owned(),
-    });
-    Change::new(path, existing, text, secret)
-}
-
-/// The change that makes `.gitignore` ignore `.env`, if it does not yet.
-pub fn gitignore_change(dir: &Path, before: &Before) -> Option<Change> {
-    if write::ignored_by_gitignore(dir, ENV_FILE) {
+/// Installs the pre-commit hook with `--hook`, or offers to on a terminal.
+/// Never fails: the files are written by now, so problems are warnings.
+/// Returns what happened, for the report.
+fn offer_hook(opts: &InitOptions, io: &mut Io, dir: &std::path::Path) -> Option<&'static str> {
+    let Some(hooks) = git::hooks_dir(dir) else {
+        if opts.hook {
+            io.warn(&format!(
+                "--hook: {} is not in a git repository, so no hook was installed; run `git init`, then `ghenv hook install`",
+                dir.display()
+            ));
+        }
         return None;
+    };
+    if !opts.hook {
+        let installed = hooks.join("pre-commit").exists();
+        if installed || !io.stdin_tty || opts.json || io.verbosity.quiet {
+            return None;
+        }
+        if !io.confirm(
+            "Install a git pre-commit hook that blocks commits containing a GitHub token? [Y/n] ",
+        ) {
+            return None;
+        }
     }
-    let existing = before.gitignore.as_ref();
-    write::gitignore_with(existing.map(|g| g.text.as_str()), ENV_FILE)
-        .map(|text| Change::new(dir.join(GITIGNORE), existing, Zeroizing::new(text), false))
+    match super::hook::install_in(dir, false) {
+        Ok((path, status)) => {
+            io.ok(&format!("Pre-commit hook installed at {}", path.display()));
+            Some(match status {
+                super::hook::Installed::Already => "already-installed",
+                _ => "installed",
+            })
+        }
+        Err(e) => {
+            io.warn(&format!("{e}; the hook was not installed"));
+            if let Some(h) = e.hint() {
+                io.say(&format!("  hint: {h}"));
+            }
+            None
+        }
+    }
 }

@@ -3,47 +3,67 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use serde_json::json;
+use serde::Serialize;
 
-use super::lock::default_identity_path;
 use crate::cli::{KeygenArgs, PubkeyArgs};
 use crate::crypt::{self, CryptError};
 use crate::error::{Error, Result};
-use crate::output::Io;
+use crate::output::{Io, now_rfc3339};
+use crate::report::{Boxed, Report};
+use crate::secret::default_identity_path;
 use crate::write::{self, Change};
 
-fn identity_path(given: Option<&PathBuf>, io: &Io) -> Result<PathBuf> {
+fn identity_path(given: Option<&PathBuf>, io: &Io, command: &'static str) -> Result<PathBuf> {
     given
         .cloned()
         .or_else(|| default_identity_path(io))
-        .ok_or_else(|| {
-            Error::usage(
-                "neither XDG_CONFIG_HOME nor HOME is set, so there is no default identity path",
-                Some("pass a path with --output / -i".to_string()),
-            )
-        })
+        .ok_or(Error::NoHome(command))
+}
+
+/// What `keygen` made.
+#[derive(Debug, Serialize)]
+pub struct KeygenReport {
+    /// The public key, `age1…`.
+    pub public_key: String,
+    /// Where the identity was written.
+    pub path: String,
+}
+
+impl Report for KeygenReport {
+    fn print(&self, io: &mut Io) {
+        let _ = writeln!(io.out, "{}", self.public_key);
+    }
+}
+
+/// An identity's public keys, as `pubkey` reports them.
+#[derive(Debug, Serialize)]
+pub struct PubkeyReport {
+    /// `age1…` or SSH public key lines.
+    pub public_keys: Vec<String>,
+    /// The identity file.
+    pub path: String,
+}
+
+impl Report for PubkeyReport {
+    fn print(&self, io: &mut Io) {
+        for r in &self.public_keys {
+            let _ = writeln!(io.out, "{r}");
+        }
+    }
 }
 
 /// Runs `ghenv keygen`.
 ///
 /// # Errors
-/// [`Error::Refuse`] when the identity exists and `--force` was not given.
-pub fn keygen(args: &KeygenArgs, io: &mut Io) -> Result<()> {
-    let path = identity_path(args.output.as_ref(), io)?;
+/// [`Error::IdentityExists`] when the identity exists and `--force` was not
+/// given.
+pub fn keygen(args: &KeygenArgs, io: &mut Io) -> Result<Boxed> {
+    let path = identity_path(args.output_path.as_ref(), io, "keygen")?;
     let existing = write::read_existing(&path)?;
     if existing.is_some() && !args.force {
-        return Err(Error::refuse(
-            format!(
-                "{} already exists; ghenv will not overwrite an identity",
-                path.display()
-            ),
-            Some(format!(
-                "`ghenv pubkey -i {}` prints its public key; --force replaces it (tokens encrypted to it can then no longer be decrypted with the new one)",
-                path.display()
-            )),
-        ));
+        return Err(Error::IdentityExists(path));
     }
-    let (text, public) = crypt::generate_identity(&super::now_rfc3339());
+    let (text, public) = crypt::generate_identity(&now_rfc3339());
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         write::create_private_dir(parent)?;
     }
@@ -55,35 +75,27 @@ pub fn keygen(args: &KeygenArgs, io: &mut Io) -> Result<()> {
         "Wrote a new age identity to {} (mode 0600; keep it safe)",
         path.display()
     ));
-    if args.json {
-        io.json(&json!({ "public_key": public, "path": path.display().to_string() }));
-    } else {
-        let _ = writeln!(io.out, "{public}");
-    }
-    Ok(())
+    Ok(Box::new(KeygenReport {
+        public_key: public,
+        path: path.display().to_string(),
+    }))
 }
 
 /// Runs `ghenv pubkey`.
 ///
 /// # Errors
 /// [`CryptError`] when the identity is missing or unusable.
-pub fn pubkey(args: &PubkeyArgs, io: &mut Io) -> Result<()> {
-    let path = identity_path(args.identity.as_ref(), io)?;
+pub fn pubkey(args: &PubkeyArgs, io: &mut Io) -> Result<Boxed> {
+    let path = identity_path(args.identity.as_ref(), io, "pubkey")?;
     if !path.exists() {
         return Err(CryptError::NoIdentity {
             looked: vec![path.display().to_string()],
         }
         .into());
     }
-    let identity = crypt::read_identity(&path, io.stdin_tty)?;
-    if args.json {
-        io.json(
-            &json!({ "public_keys": identity.recipients(), "path": path.display().to_string() }),
-        );
-    } else {
-        for r in &identity.recipients() {
-            let _ = writeln!(io.out, "{r}");
-        }
-    }
-    Ok(())
+    let identity = crypt::read_identity(&path, io.asker().as_ref())?;
+    Ok(Box::new(PubkeyReport {
+        public_keys: identity.recipients(),
+        path: path.display().to_string(),
+    }))
 }

@@ -1,12 +1,11 @@
-//! The commands, and the steps `init` and `check` share: choosing the
-//! endpoint, the template and the required scopes, validating the token
-//! with GitHub, comparing scopes, and reporting.
+//! The commands, one file each, and the steps several share: validating the
+//! token with GitHub, comparing scopes, announcing the token, and the parts
+//! of their reports that are the same.
 
 pub mod check;
 pub mod hook;
 pub mod init;
 pub mod keys;
-pub mod lock;
 pub mod recipients;
 pub mod rotate;
 pub mod run;
@@ -15,178 +14,31 @@ pub mod scopes;
 pub mod templates;
 pub mod unlock;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use crate::cli::{Endpoint, TemplateChoice};
 use crate::error::{Error, Result};
-use crate::github::{self, GithubError, Viewer};
+use crate::github::{self, GithubError, RateLimit, Viewer};
 use crate::output::Io;
-use crate::render::{self, Template};
 use crate::source::Origin;
 use crate::token::{Kind, Token};
+use crate::write::{Change, Status};
 
 /// Warn when a token expires sooner than this.
 const EXPIRY_WARNING: Duration = Duration::from_secs(7 * 24 * 3600);
-
-/// The project folder: `--dir` or the current one; it must exist.
-///
-/// # Errors
-/// [`Error::Refuse`] when it does not exist or is not a folder.
-pub fn project_dir(dir: Option<&Path>) -> Result<PathBuf> {
-    let dir = dir.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-    match std::fs::metadata(&dir) {
-        Ok(m) if m.is_dir() => Ok(dir),
-        Ok(_) => Err(Error::refuse(
-            format!("{} is not a folder", dir.display()),
-            Some("pass a folder to --dir".to_string()),
-        )),
-        Err(e) => Err(Error::refuse(
-            format!("cannot use the folder {}: {e}", dir.display()),
-            Some(format!(
-                "create it first (mkdir -p {}) or pass another to --dir",
-                dir.display()
-            )),
-        )),
-    }
-}
-
-/// `config.toml` in `dir`, or an empty config when there is none; for the
-/// commands that only read it.
-///
-/// # Errors
-/// [`Error::Refuse`] when it exists but is not a config ghenv can use.
-pub fn read_config(dir: &Path) -> Result<crate::config::Config> {
-    let path = dir.join(crate::config::FILE);
-    match crate::write::read_existing(&path)? {
-        Some(found) => crate::config::parse(&found.text).map_err(|e| {
-            Error::refuse(
-                format!("cannot use {}: {e}", path.display()),
-                Some("fix it, or run `ghenv init` to write it again".to_string()),
-            )
-        }),
-        None => Ok(crate::config::Config::default()),
-    }
-}
-
-/// The template named by `--template`, else `fallback`, else the default.
-///
-/// # Errors
-/// [`Error::Template`] when it does not exist or is malformed.
-pub fn template(choice: &TemplateChoice, fallback: Option<&str>) -> Result<Template> {
-    let name = choice
-        .template
-        .as_deref()
-        .or(fallback)
-        .unwrap_or(render::DEFAULT_TEMPLATE);
-    render::load(name, choice.template_dir.as_deref())
-}
-
-/// The template `config.toml` records (the default when none is recorded),
-/// built in or from `template_dir`, for commands that take no `--template`.
-///
-/// # Errors
-/// [`Error::Template`] when it does not exist.
-pub fn configured_template(
-    config: &crate::config::Config,
-    template_dir: Option<&Path>,
-) -> Result<Template> {
-    let name = config
-        .template
-        .as_deref()
-        .unwrap_or(render::DEFAULT_TEMPLATE);
-    render::load(name, template_dir)
-}
-
-/// `--scopes`, else the template's.
-///
-/// # Errors
-/// [`Error::Usage`] when `--scopes` holds something that is not a scope.
-pub fn required_scopes(choice: &TemplateChoice, template: &Template) -> Result<Vec<String>> {
-    match &choice.scopes {
-        None => Ok(template.scopes.clone()),
-        Some(list) => crate::scopes::parse_list(list).map_err(|bad| {
-            Error::usage(
-                format!("--scopes: \"{bad}\" is not a GitHub scope"),
-                Some("give scopes comma-separated, e.g. --scopes repo,read:org".to_string()),
-            )
-        }),
-    }
-}
-
-/// The GraphQL endpoint: `--endpoint`, `--host`, `GHENV_GRAPHQL_URL`,
-/// `from_config`, then GitHub.com. Plain `http` is allowed only to loopback
-/// addresses, so the token is never sent in the clear.
-///
-/// # Errors
-/// [`Error::Usage`] for a URL or host that is not usable.
-pub fn endpoint(args: &Endpoint, io: &Io, from_config: Option<&str>) -> Result<String> {
-    let (url, what) = if let Some(url) = &args.endpoint {
-        (url.clone(), "--endpoint")
-    } else if let Some(host) = &args.host {
-        if host.is_empty() || host.contains(['/', '?', '#', '@']) {
-            return Err(Error::usage(
-                format!("--host {host:?} is not a host name"),
-                Some("give just the host, e.g. --host github.example.com, or a full URL with --endpoint".to_string()),
-            ));
-        }
-        (github::enterprise_endpoint(host), "--host")
-    } else if let Some(url) = io.var("GHENV_GRAPHQL_URL") {
-        (url, "GHENV_GRAPHQL_URL")
-    } else if let Some(url) = from_config {
-        (url.to_owned(), "config.toml")
-    } else {
-        (github::DEFAULT_ENDPOINT.to_owned(), "default")
-    };
-    let parsed = reqwest::Url::parse(&url).map_err(|e| {
-        Error::usage(
-            format!("{what}: {url:?} is not a URL ({e})"),
-            Some("give a full URL, e.g. https://api.github.com/graphql".to_string()),
-        )
-    })?;
-    let loopback = github::is_loopback(&parsed);
-    match parsed.scheme() {
-        "https" => {}
-        "http" if loopback => {}
-        "http" => {
-            return Err(Error::usage(
-                format!(
-                    "{what}: refusing to send the token over plain http to {}",
-                    parsed.host_str().unwrap_or("")
-                ),
-                Some("use an https:// URL".to_string()),
-            ));
-        }
-        other => {
-            return Err(Error::usage(
-                format!("{what}: {other}:// is not supported"),
-                Some("use an https:// URL".to_string()),
-            ));
-        }
-    }
-    if !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(Error::usage(
-            format!("{what}: the URL must not hold credentials"),
-            Some(
-                "ghenv sends the token in a header; remove user:password@ from the URL".to_string(),
-            ),
-        ));
-    }
-    Ok(url)
-}
 
 /// Validates `token` at `endpoint`, with a spinner on a terminal and
 /// details with `--verbose`.
 ///
 /// # Errors
 /// [`Error::TokenRejected`] on 401, [`Error::Github`] otherwise.
-pub fn validate(io: &mut Io, token: &Token, endpoint: &str, timeout: u64) -> Result<Viewer> {
+pub fn validate(io: &mut Io, token: &Token, endpoint: &str, timeout: Duration) -> Result<Viewer> {
     let options = github::Options {
         endpoint: endpoint.to_owned(),
-        timeout: Duration::from_secs(timeout),
+        timeout,
     };
     io.detail(&format!("POST {endpoint} (query {})", github::OPERATION));
     let start = Instant::now();
@@ -220,7 +72,7 @@ pub fn validate(io: &mut Io, token: &Token, endpoint: &str, timeout: u64) -> Res
 }
 
 /// Scopes compared: what is required, granted (when known) and missing.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ScopeReport {
     /// Required by the template or `--scopes`.
     pub required: Vec<String>,
@@ -243,11 +95,6 @@ impl ScopeReport {
             granted,
             missing,
         }
-    }
-
-    /// JSON for reports.
-    pub fn json(&self) -> Value {
-        json!({ "required": self.required, "granted": self.granted, "missing": self.missing })
     }
 
     /// Turns missing or unknown scopes into the right error or warning.
@@ -284,45 +131,129 @@ impl ScopeReport {
     }
 }
 
-/// The template context as `config.toml` recorded it, for commands that
-/// render `.env` again without talking to GitHub (`unlock`, `run`).
-pub fn context_from_config(
-    config: &crate::config::Config,
-    template: &Template,
-    dir: &Path,
-) -> render::Context {
-    let g = &config.github;
-    render::Context {
-        template: template.name.clone(),
-        endpoint: g
-            .endpoint
-            .clone()
-            .unwrap_or_else(|| github::DEFAULT_ENDPOINT.to_owned()),
-        login: g.login.clone(),
-        name: None,
-        scopes: g.scopes.clone(),
-        required_scopes: template.scopes.clone(),
-        token_type: g.token_type.clone().unwrap_or_default(),
-        validated: g.validated.unwrap_or(false),
-        validated_at: g.validated_at.clone(),
-        expires_at: g.expires_at.clone(),
-        env_file: init::ENV_FILE.to_owned(),
-        token_var: template.token_var.clone(),
-        folder: token_description(dir)
-            .trim_start_matches("ghenv: ")
-            .to_owned(),
+/// The token, as reports show it: never the token itself.
+#[derive(Debug, Clone, Serialize)]
+pub struct TokenInfo {
+    /// `classic`, `fine-grained`, ...
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `ghp_…x1Qz`.
+    pub masked: String,
+    /// Where it came from (`stdin`, `file`, `env`, `dotenv`, `config`, `prompt`).
+    pub source: &'static str,
+}
+
+impl TokenInfo {
+    /// The report of `token`, read from `origin`.
+    pub fn new(token: &Token, origin: &Origin) -> TokenInfo {
+        TokenInfo {
+            kind: token.kind().name(),
+            masked: token.masked(),
+            source: origin.name(),
+        }
     }
 }
 
-/// Opens `url` in the browser (`xdg-open`, or `open` on macOS); says so, or that
-/// it could not, on stderr. Never fails: the URL has been printed.
+/// What `init`, `rotate` and `check` report about a token and GitHub's
+/// answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct Validation {
+    /// The token.
+    pub token: TokenInfo,
+    /// The GraphQL endpoint.
+    pub endpoint: String,
+    /// Whether GitHub was asked.
+    pub validated: bool,
+    /// The account.
+    pub login: Option<String>,
+    /// The account's display name.
+    pub name: Option<String>,
+    /// Required, granted and missing scopes.
+    pub scopes: ScopeReport,
+    /// When the token expires (RFC 3339).
+    pub expires_at: Option<String>,
+    /// GitHub's rate limit.
+    pub rate_limit: Option<RateLimit>,
+    /// `X-GitHub-Request-Id`.
+    pub request_id: Option<String>,
+}
+
+impl Validation {
+    /// The report of a token, what GitHub said of it, and its scopes.
+    pub fn new(
+        token: &Token,
+        origin: &Origin,
+        endpoint: &str,
+        viewer: Option<&Viewer>,
+        scopes: ScopeReport,
+    ) -> Validation {
+        Validation {
+            token: TokenInfo::new(token, origin),
+            endpoint: endpoint.to_owned(),
+            validated: viewer.is_some(),
+            login: viewer.map(|v| v.login.clone()),
+            name: viewer.and_then(|v| v.name.clone()),
+            scopes,
+            expires_at: viewer.and_then(|v| v.expires_at).map(|t| t.to_string()),
+            rate_limit: viewer.and_then(|v| v.rate_limit.clone()),
+            request_id: viewer.and_then(|v| v.request_id.clone()),
+        }
+    }
+}
+
+/// A file a command wrote, as reports show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    /// The path.
+    pub path: String,
+    /// `created`, `updated` or `unchanged`.
+    pub status: Status,
+}
+
+/// The report of `changes`.
+pub fn files_report(changes: &[Change]) -> Vec<FileReport> {
+    changes
+        .iter()
+        .map(|c| FileReport {
+            path: c.path.display().to_string(),
+            status: c.status,
+        })
+        .collect()
+}
+
+/// Says which files were written, relative to `dir` (`✓ Wrote .env
+/// (created), … in DIR`).
+pub fn say_written(io: &mut Io, dir: &Path, files: &[FileReport]) {
+    let summary: Vec<String> = files
+        .iter()
+        .map(|f| {
+            let name = Path::new(&f.path)
+                .strip_prefix(dir)
+                .map_or_else(|_| f.path.clone(), |p| p.display().to_string());
+            let status = match f.status {
+                Status::Created => "created",
+                Status::Updated => "updated",
+                Status::Unchanged => "unchanged",
+            };
+            format!("{name} ({status})")
+        })
+        .collect();
+    io.ok(&format!(
+        "Wrote {} in {}",
+        summary.join(", "),
+        dir.display()
+    ));
+}
+
+/// Opens `url` in the browser (`xdg-open`, or `open` on macOS); says so, or
+/// that it could not, on stderr. Never fails: the URL has been printed.
 pub fn open_in_browser(io: &mut Io, url: &str) {
-    let mut cmd = if cfg!(target_os = "macos") {
-        std::process::Command::new("open")
+    let program = if cfg!(target_os = "macos") {
+        "open"
     } else {
-        std::process::Command::new("xdg-open")
+        "xdg-open"
     };
-    let opened = cmd
+    let opened = std::process::Command::new(program)
         .arg(url)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
@@ -334,15 +265,6 @@ pub fn open_in_browser(io: &mut Io, url: &str) {
     } else {
         io.warn("could not open a browser; open the URL above yourself");
     }
-}
-
-/// "ghenv: FOLDER", the description for new tokens.
-pub fn token_description(dir: &Path) -> String {
-    let name = std::fs::canonicalize(dir)
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "project".into());
-    format!("ghenv: {name}")
 }
 
 /// Says what kind of token this is, and warns about legacy tokens.
@@ -373,14 +295,6 @@ pub fn warn_expiry(io: &mut Io, viewer: &Viewer) {
     }
 }
 
-/// Now, to the second, in RFC 3339 (`2026-11-25T08:10:00Z`).
-pub fn now_rfc3339() -> String {
-    let now = Timestamp::now();
-    Timestamp::from_second(now.as_second())
-        .unwrap_or(now)
-        .to_string()
-}
-
 /// "in 3 days", "today", "2 days ago".
 pub fn days_from_now(at: Timestamp) -> String {
     let secs = at.as_second() - Timestamp::now().as_second();
@@ -394,54 +308,13 @@ pub fn days_from_now(at: Timestamp) -> String {
     }
 }
 
-/// The JSON fields that `init` and `check` share.
-pub fn report_json(
-    token: &Token,
-    origin: &Origin,
-    endpoint: &str,
-    viewer: Option<&Viewer>,
-    scopes: &ScopeReport,
-) -> serde_json::Map<String, Value> {
-    let mut m = serde_json::Map::new();
-    m.insert(
-        "token".into(),
-        json!({ "type": token.kind().name(), "masked": token.masked(), "source": origin.name() }),
-    );
-    m.insert("endpoint".into(), json!(endpoint));
-    m.insert("validated".into(), json!(viewer.is_some()));
-    m.insert("login".into(), json!(viewer.map(|v| &v.login)));
-    m.insert("name".into(), json!(viewer.and_then(|v| v.name.as_ref())));
-    m.insert("scopes".into(), scopes.json());
-    m.insert(
-        "expires_at".into(),
-        json!(viewer.and_then(|v| v.expires_at).map(|t| t.to_string())),
-    );
-    m.insert(
-        "rate_limit".into(),
-        json!(viewer.and_then(|v| v.rate_limit.as_ref())),
-    );
-    m.insert(
-        "request_id".into(),
-        json!(viewer.and_then(|v| v.request_id.as_ref())),
-    );
-    m
-}
-
-/// The JSON document for a failed command.
-pub fn error_json(e: &Error) -> Value {
-    let mut error = json!({
-        "code": e.exit_code(),
-        "kind": e.kind(),
-        "message": e.to_string(),
-        "hint": e.hint(),
-    });
-    if let Error::MissingScopes {
-        missing,
-        new_token_url,
-    } = e
-    {
-        error["missing"] = json!(missing);
-        error["new_token_url"] = json!(new_token_url);
+/// "age1abcd…wxyz" for long keys, for messages.
+pub fn short_key(key: &str) -> String {
+    let chars: Vec<char> = key.chars().collect();
+    if chars.len() <= 24 {
+        return key.to_owned();
     }
-    json!({ "ok": false, "error": error })
+    let head: String = chars[..12].iter().collect();
+    let tail: String = chars[chars.len() - 6..].iter().collect();
+    format!("{head}…{tail}")
 }

@@ -4,79 +4,104 @@
 
 use std::io::Write;
 
-use serde_json::json;
+use serde::Serialize;
 use zeroize::Zeroizing;
 
-use super::init::{self, short_key};
-use super::lock;
-use super::unlock::encrypted_config;
+use super::short_key;
 use crate::cli::{RecipientsChangeArgs, RecipientsCommand, RecipientsListArgs};
-use crate::config;
 use crate::crypt::{self, Recipient};
 use crate::error::{Error, Result};
 use crate::output::Io;
+use crate::project::{Location, Project};
+use crate::report::{Boxed, Report};
+use crate::secret;
 use crate::token::Token;
 use crate::write::{self, Change};
+
+/// Who can decrypt, as `recipients list` reports it.
+#[derive(Debug, Serialize)]
+pub struct RecipientsList {
+    /// The recipients (empty with a passphrase).
+    pub recipients: Vec<String>,
+    /// Whether a passphrase is used instead.
+    pub passphrase: bool,
+}
+
+impl Report for RecipientsList {
+    fn print(&self, io: &mut Io) {
+        if self.passphrase {
+            io.say("The token is encrypted with a passphrase: whoever knows it can decrypt.");
+        } else {
+            for r in &self.recipients {
+                let _ = writeln!(io.out, "{r}");
+            }
+        }
+    }
+}
+
+/// What `recipients add|remove` did.
+#[derive(Debug, Serialize)]
+pub struct RecipientsChange {
+    /// Always true: failures are errors.
+    pub ok: bool,
+    /// The recipients now.
+    pub recipients: Vec<String>,
+    /// Whether config.toml changed.
+    pub changed: bool,
+}
+
+impl Report for RecipientsChange {
+    fn print(&self, _io: &mut Io) {}
+}
 
 /// Runs `ghenv recipients ...`.
 ///
 /// # Errors
 /// See the subcommands.
-pub fn run(cmd: &RecipientsCommand, io: &mut Io) -> Result<()> {
+pub fn run(cmd: &RecipientsCommand, io: &mut Io) -> Result<Boxed> {
     match cmd {
-        RecipientsCommand::List(args) => list(args, io),
-        RecipientsCommand::Add(args) => change(args, io, true),
-        RecipientsCommand::Remove(args) => change(args, io, false),
+        RecipientsCommand::List(args) => Ok(Box::new(list(args)?)),
+        RecipientsCommand::Add(args) => Ok(Box::new(change(args, io, true)?)),
+        RecipientsCommand::Remove(args) => Ok(Box::new(change(args, io, false)?)),
     }
 }
 
-fn list(args: &RecipientsListArgs, io: &mut Io) -> Result<()> {
-    let dir = super::project_dir(args.dir.as_deref())?;
-    let before = init::inspect(&dir)?;
-    let (_, secret) = encrypted_config(before.parsed.as_ref(), &dir)?;
-    if args.json {
-        io.json(&json!({ "recipients": secret.recipients, "passphrase": secret.passphrase }));
-    } else if secret.passphrase {
-        io.say("The token is encrypted with a passphrase: whoever knows it can decrypt.");
-    } else {
-        for r in &secret.recipients {
-            let _ = writeln!(io.out, "{r}");
-        }
-    }
-    Ok(())
+fn list(args: &RecipientsListArgs) -> Result<RecipientsList> {
+    let project = Project::open(&Location::from(&args.project))?;
+    let secret = project.require_secret("list")?;
+    Ok(RecipientsList {
+        recipients: secret.recipients.clone(),
+        passphrase: secret.passphrase,
+    })
 }
 
-fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<()> {
-    let dir = super::project_dir(args.dir.as_deref())?;
-    let before = init::inspect(&dir)?;
-    let (_, secret) = encrypted_config(before.parsed.as_ref(), &dir)?;
+fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<RecipientsChange> {
+    let project = Project::open(&Location::from(&args.project))?;
+    let secret = project.require_secret(if add { "add to" } else { "remove from" })?;
     if secret.passphrase {
-        return Err(Error::usage(
-            "the token is encrypted with a passphrase, not to recipients",
-            Some("to switch to recipients, run `ghenv init --encrypt -r RECIPIENT`".to_string()),
-        ));
+        return Err(Error::PassphraseNotRecipients);
     }
-    let given = lock::parse_recipients(&args.recipients, &args.recipients_files)?;
-    let changed: Vec<String> = given.iter().map(|g| short_key(g.as_str())).collect();
+    let given = secret::parse_recipients(&args.recipients, &args.recipients_files)?;
     if given.is_empty() {
-        return Err(Error::usage(
-            "no recipient given",
-            Some("give age1… keys or SSH public key lines, or -R FILE".to_string()),
-        ));
+        return Err(Error::NoRecipientGiven);
     }
+    let changed: Vec<String> = given.iter().map(|g| short_key(g.as_str())).collect();
     let current: Vec<Recipient> = secret
         .recipients
         .iter()
         .map(|r| crypt::parse_recipient(r))
         .collect::<Result<_, _>>()?;
     let next: Vec<Recipient> = if add {
-        let fresh: Vec<&Recipient> = given
+        let fresh = given
             .iter()
-            .filter(|g| !current.iter().any(|c| c.as_str() == g.as_str()))
-            .collect();
-        if fresh.is_empty() {
+            .any(|g| !current.iter().any(|c| c.as_str() == g.as_str()));
+        if !fresh {
             io.ok("Every recipient given can already decrypt the token; nothing to change");
-            return report(io, args.json, &secret.recipients, false);
+            return Ok(RecipientsChange {
+                ok: true,
+                recipients: secret.recipients.clone(),
+                changed: false,
+            });
         }
         crypt::dedup(current.into_iter().chain(given).collect())
     } else {
@@ -84,42 +109,27 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<()> {
             .iter()
             .find(|g| !current.iter().any(|c| c.as_str() == g.as_str()))
         {
-            return Err(Error::usage(
-                format!(
-                    "{} is not a recipient of the token",
-                    short_key(unknown.as_str())
-                ),
-                Some("`ghenv recipients list` shows the recipients".to_string()),
-            ));
+            return Err(Error::NotARecipient(short_key(unknown.as_str())));
         }
         let kept: Vec<Recipient> = current
             .into_iter()
             .filter(|c| !given.iter().any(|g| g.as_str() == c.as_str()))
             .collect();
         if kept.is_empty() {
-            return Err(Error::refuse(
-                "refusing to remove every recipient: nobody could decrypt the token",
-                Some(
-                    "add the new recipient first (`ghenv recipients add`), then remove the old one"
-                        .to_string(),
-                ),
-            ));
+            return Err(Error::LastRecipient);
         }
         kept
     };
 
-    let plaintext = lock::decrypt_secret(secret, &args.identity, io)?;
-    let token = Token::parse(plaintext)?;
+    let token = Token::parse(secret::decrypt_secret(secret, &args.identity, io)?)?;
     let armored = crypt::encrypt(token.expose_secret(), &next)?;
     let texts: Vec<String> = next.iter().map(|r| r.as_str().to_owned()).collect();
-    let existing = before
-        .config
-        .as_ref()
-        .expect("encrypted_config found config.toml");
-    let text = lock::seal_into(&existing.text, &texts, false, &armored, &token)?;
-    let path = dir.join(config::FILE);
+    let existing = project
+        .config_file()
+        .expect("require_secret found config.toml");
+    let text = secret::seal_into(&existing.text, &texts, false, &armored, &token)?;
     write::commit(&[Change::new(
-        path,
+        project.config_path(),
         Some(existing),
         Zeroizing::new(text),
         false,
@@ -134,12 +144,9 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<()> {
     if !add {
         io.warn("a removed recipient can still decrypt older copies of config.toml (e.g. from git history); run `ghenv rotate` with a new token to lock them out");
     }
-    report(io, args.json, &texts, true)
-}
-
-fn report(io: &mut Io, json: bool, recipients: &[String], changed: bool) -> Result<()> {
-    if json {
-        io.json(&json!({ "ok": true, "recipients": recipients, "changed": changed }));
-    }
-    Ok(())
+    Ok(RecipientsChange {
+        ok: true,
+        recipients: texts,
+        changed: true,
+    })
 }

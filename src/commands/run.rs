@@ -1,85 +1,81 @@
 //! `ghenv run -- CMD`: decrypt the token in memory and run CMD with the
-//! template's variables (and the rest of `.env`) in its environment. No
-//! plaintext file is written. ghenv execs CMD, so CMD's exit status and
+//! template's variables (and the rest of the env file) in its environment.
+//! No plaintext file is written. ghenv execs CMD, so CMD's exit status and
 //! signals are its own.
 
+use std::ffi::OsString;
 use std::process::Command;
 
-use secrecy::SecretString;
-use zeroize::Zeroizing;
-
-use super::init::ENV_FILE;
-use crate::cli::RunArgs;
+use crate::cli::{IdentityArgs, RunArgs};
 use crate::error::{Error, Result};
 use crate::output::Io;
+use crate::project::{Location, Project};
 use crate::render;
-use crate::source;
+use crate::report::Boxed;
+use crate::secret;
+use crate::source::{self, Source};
 use crate::token::Token;
+
+/// What `run` is asked to do.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// Where the project is.
+    pub location: Location,
+    /// `-i`.
+    pub identity: IdentityArgs,
+    /// CMD and its arguments.
+    pub command: Vec<OsString>,
+}
 
 /// Runs `ghenv run`. Returns only on failure.
 ///
 /// # Errors
 /// Decryption errors (6), no token (2), a malformed token (3), or CMD that
 /// cannot be started ([`Error::Exec`]).
-pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
-    let dir = super::project_dir(args.dir.as_deref())?;
-    let config = super::read_config(&dir)?;
-    let template = super::configured_template(&config, args.template_dir.as_deref())?;
-    let env_path = dir.join(config.env.file.as_deref().unwrap_or(ENV_FILE));
-    let secret: SecretString = match &config.secret {
-        Some(secret) => super::lock::decrypt_secret(secret, &args.identity, io)?,
-        None => match source::from_dotenv(&env_path, &template.token_var)? {
-            Some((secret, _)) => secret,
-            None => {
-                return Err(Error::usage(
-                    format!(
-                        "nothing to run with: config.toml has no [secret] and {} does not set {}",
-                        env_path.display(),
-                        template.token_var
-                    ),
-                    Some(
-                        "run `ghenv init` (or `ghenv init --encrypt`) in this folder first"
-                            .to_string(),
-                    ),
-                ));
-            }
-        },
+pub fn run(args: &RunArgs, io: &mut Io) -> Result<Boxed> {
+    let opts = RunOptions {
+        location: Location::from(&args.project),
+        identity: args.identity.clone(),
+        command: args.command.clone(),
     };
+    let e = exec(&opts, io)?;
+    Err(e)
+}
+
+/// Builds CMD's environment and execs it; returns the error when it cannot.
+///
+/// # Errors
+/// As [`run`].
+pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
+    let project = Project::open(&opts.location)?;
+    let template = project.template(None)?;
+    let env_path = project.env_path()?;
+    let token_var = project.token_var(&template);
+    let ctx = project.recorded_context(&template)?;
+
+    let mut decrypt = |io: &mut Io| secret::from_project(&project, &opts.identity, io);
+    // [secret] first: in an encrypted project it is the source of truth.
+    let (secret, _) = source::resolve(
+        &mut [
+            Source::Secret(&mut decrypt),
+            Source::EnvFile {
+                path: &env_path,
+                var: &token_var,
+            },
+        ],
+        io,
+    )?;
     let token = Token::parse(secret)?;
-    let ctx = super::context_from_config(&config, &template, &dir);
     let rendered_env = render::render_env(&template, &ctx, token.expose_secret())?;
 
-    let program = &args.command[0];
+    let program = &opts.command[0];
     let mut cmd = Command::new(program);
-    cmd.args(&args.command[1..]);
-    // The rest of .env first, as dotenv does: it does not override variables
-    // already set in the environment.
-    if env_path.exists() {
-        let pairs = dotenvy::from_path_iter(&env_path).map_err(|e| {
-            Error::refuse(
-                format!(
-                    "cannot read {}: {}",
-                    env_path.display(),
-                    source::dotenv_detail(&e)
-                ),
-                None,
-            )
-        })?;
-        for pair in pairs {
-            let (key, value) = pair.map_err(|e| {
-                Error::refuse(
-                    format!(
-                        "cannot read {}: {}",
-                        env_path.display(),
-                        source::dotenv_detail(&e)
-                    ),
-                    None,
-                )
-            })?;
-            let value = Zeroizing::new(value);
-            if io.var(&key).is_none() {
-                cmd.env(&key, value.as_str());
-            }
+    cmd.args(&opts.command[1..]);
+    // The rest of the env file first, as dotenv does: it does not override
+    // variables already set in the environment.
+    for (key, value) in source::read_dotenv(&env_path)? {
+        if io.var(&key).is_none() {
+            cmd.env(&key, value.as_str());
         }
     }
     // The template's variables always win: they are what ghenv is for.
@@ -88,20 +84,21 @@ pub fn run(args: &RunArgs, io: &mut Io) -> Result<i32> {
             name: template.name.clone(),
             message: format!("its env does not parse: {}", source::dotenv_detail(&e)),
         })?;
-        let value = Zeroizing::new(value);
+        let value = zeroize::Zeroizing::new(value);
         cmd.env(&key, value.as_str());
     }
     drop(rendered_env);
     drop(token);
-    exec(cmd, program)
+    Ok(replace_process(cmd, program))
 }
 
 /// Replaces ghenv with CMD, so CMD's exit status and signals are its own.
-fn exec(mut cmd: Command, program: &std::ffi::OsStr) -> Result<i32> {
+/// Returns only when that fails.
+fn replace_process(mut cmd: Command, program: &std::ffi::OsStr) -> Error {
     use std::os::unix::process::CommandExt;
-    let e = cmd.exec();
-    Err(Error::Exec {
+    let source = cmd.exec();
+    Error::Exec {
         program: program.to_string_lossy().into_owned(),
-        source: e,
-    })
+        source,
+    }
 }

@@ -3,56 +3,41 @@
 //! reporting findings.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cli::ScanArgs;
 use crate::error::{Error, Result, exit};
+use crate::git::{self, BlobHeader, BlobStream};
 use crate::output::Io;
+use crate::report::{Boxed, Report};
 use crate::scan::{self, Finding};
 
 /// What was scanned and found.
-#[derive(Debug, Default)]
-pub struct Report {
+#[derive(Debug, Default, Serialize)]
+pub struct ScanReport {
+    /// True when nothing was found.
+    pub ok: bool,
     /// Tokens found, sorted by path, line, column.
     pub findings: Vec<Finding>,
     /// Text files read.
+    #[serde(rename = "files_scanned")]
     pub scanned: usize,
     /// Binary files skipped.
+    #[serde(rename = "binary_skipped")]
     pub binary: usize,
+    #[serde(skip)]
+    staged: bool,
 }
 
-/// Runs `ghenv scan`: exit 1 when a token is found.
-///
-/// # Errors
-/// A usage error outside a git repository without paths, or for a path that
-/// does not exist.
-pub fn run(args: &ScanArgs, io: &mut Io) -> Result<i32> {
-    let report = if args.staged {
-        scan_staged()?
-    } else {
-        let files = if args.paths.is_empty() {
-            tracked_or_walked()?
-        } else {
-            given(&args.paths)?
-        };
-        scan_files(&files, io)
-    };
-    let found = !report.findings.is_empty();
-    if args.json {
-        io.json(&json!({
-            "ok": !found,
-            "findings": report.findings,
-            "files_scanned": report.scanned,
-            "binary_skipped": report.binary,
-        }));
-    } else {
-        for f in &report.findings {
+impl Report for ScanReport {
+    fn print(&self, io: &mut Io) {
+        for f in &self.findings {
             let _ = writeln!(
                 io.out,
                 "{}:{}:{}: {} {}",
@@ -63,20 +48,31 @@ pub fn run(args: &ScanArgs, io: &mut Io) -> Result<i32> {
                 f.masked
             );
         }
-    }
-    if found {
+        if self.findings.is_empty() {
+            io.ok(&format!(
+                "No GitHub tokens in {} file{}{}",
+                self.scanned,
+                if self.scanned == 1 { "" } else { "s" },
+                if self.binary > 0 {
+                    format!(" ({} binary skipped)", self.binary)
+                } else {
+                    String::new()
+                }
+            ));
+            return;
+        }
         let files = {
-            let mut paths: Vec<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
+            let mut paths: Vec<&str> = self.findings.iter().map(|f| f.path.as_str()).collect();
             paths.dedup();
             paths.len()
         };
-        let n = report.findings.len();
+        let n = self.findings.len();
         let label = io.red("found");
         io.say(&format!(
             "ghenv: {label} {n} GitHub token{} in {files} file{}{}",
             if n == 1 { "" } else { "s" },
             if files == 1 { "" } else { "s" },
-            if args.staged {
+            if self.staged {
                 " staged for commit: the commit is blocked"
             } else {
                 ""
@@ -84,58 +80,68 @@ pub fn run(args: &ScanArgs, io: &mut Io) -> Result<i32> {
         ));
         io.say(&format!(
             "  hint: keep tokens in .env (git-ignored; `ghenv init` sets it up) and remove them here{}; a token that was ever committed or pushed must be revoked at {}",
-            if args.staged { ", then `git add` the files again" } else { "" },
+            if self.staged {
+                ", then `git add` the files again"
+            } else {
+                ""
+            },
             crate::error::TOKENS_URL
         ));
-        Ok(exit::FOUND)
+    }
+
+    fn exit_code(&self) -> i32 {
+        if self.findings.is_empty() {
+            exit::OK
+        } else {
+            exit::FOUND
+        }
+    }
+}
+
+/// Runs `ghenv scan`: exit 1 when a token is found.
+///
+/// # Errors
+/// A usage error outside a git repository with `--staged`, or for a path
+/// that does not exist; with `--staged`, any blob that cannot be read (the
+/// hook fails closed).
+pub fn run(args: &ScanArgs, io: &mut Io) -> Result<Boxed> {
+    let mut report = if args.staged {
+        scan_staged()?
     } else {
-        io.ok(&format!(
-            "No GitHub tokens in {} file{}{}",
-            report.scanned,
-            if report.scanned == 1 { "" } else { "s" },
-            if report.binary > 0 {
-                format!(" ({} binary skipped)", report.binary)
-            } else {
-                String::new()
-            }
-        ));
-        Ok(exit::OK)
-    }
+        let files = if args.paths.is_empty() {
+            git::tracked_files(Path::new(".")).unwrap_or_else(|| walk(Path::new(".")))
+        } else {
+            given(&args.paths)?
+        };
+        scan_files(&files, io)
+    };
+    report.staged = args.staged;
+    report.ok = report.findings.is_empty();
+    Ok(Box::new(report))
 }
 
-fn git(args: &[&str], dir: Option<&Path>) -> std::io::Result<std::process::Output> {
-    let mut cmd = Command::new("git");
-    if let Some(dir) = dir {
-        cmd.arg("-C").arg(dir);
+/// A name from a repository, shown with its control characters escaped
+/// (a newline or an escape sequence in a file name must not reach the
+/// terminal as such) and bytes that are not UTF-8 replaced.
+fn shown_name(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
-    cmd.args(args).stdin(Stdio::null()).output()
-}
-
-fn split_z(bytes: &[u8]) -> Vec<PathBuf> {
-    bytes
-        .split(|&b| b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| PathBuf::from(String::from_utf8_lossy(p).into_owned()))
-        .collect()
-}
-
-/// The files git tracks under the current folder, or every file under it
-/// (with .gitignore rules) outside a repository.
-fn tracked_or_walked() -> Result<Vec<PathBuf>> {
-    match git(&["ls-files", "-z", "--cached"], None) {
-        Ok(out) if out.status.success() => Ok(split_z(&out.stdout)),
-        _ => Ok(walk(Path::new("."))),
-    }
+    out
 }
 
 fn given(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| {
-            Error::usage(
-                format!("cannot scan {}: {e}", p.display()),
-                Some("check the path".to_string()),
-            )
+        let meta = std::fs::metadata(p).map_err(|source| Error::ScanPath {
+            path: p.clone(),
+            source,
         })?;
         if meta.is_dir() {
             out.extend(walk(p));
@@ -167,9 +173,9 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 /// Reads `files` on every core; a file that cannot be read is skipped with
 /// a warning.
-fn scan_files(files: &[PathBuf], io: &mut Io) -> Report {
+fn scan_files(files: &[PathBuf], io: &mut Io) -> ScanReport {
     let next = AtomicUsize::new(0);
-    let results = Mutex::new(Report::default());
+    let results = Mutex::new(ScanReport::default());
     let warnings = Mutex::new(Vec::new());
     let workers = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
@@ -177,11 +183,11 @@ fn scan_files(files: &[PathBuf], io: &mut Io) -> Report {
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
-                let mut local = Report::default();
+                let mut local = ScanReport::default();
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = files.get(i) else { break };
-                    let shown = path.display().to_string();
+                    let shown = shown_name(path.as_os_str().as_bytes());
                     let opened = match std::fs::symlink_metadata(path) {
                         // A link is scanned where it points, in its own file.
                         Ok(m) if m.file_type().is_symlink() => continue,
@@ -224,88 +230,41 @@ fn scan_files(files: &[PathBuf], io: &mut Io) -> Report {
 }
 
 /// Scans the staged version of every added, copied, modified or renamed
-/// file, streaming the blobs through one `git cat-file --batch`.
-fn scan_staged() -> Result<Report> {
-    let not_repo = || {
-        Error::usage(
-            "--staged needs a git repository, and this folder is not in one",
-            Some("run it inside the repository, or scan paths instead".to_string()),
-        )
-    };
-    let top = git(&["rev-parse", "--show-toplevel"], None).map_err(|_| not_repo())?;
-    if !top.status.success() {
-        return Err(not_repo());
-    }
-    let root = PathBuf::from(
-        String::from_utf8_lossy(&top.stdout)
-            .trim_end_matches('\n')
-            .to_owned(),
-    );
-    let staged = git(
-        &[
-            "diff",
-            "--cached",
-            "--name-only",
-            "-z",
-            "--diff-filter=ACMR",
-        ],
-        Some(&root),
-    )
-    .map_err(|_| not_repo())?;
-    let paths: Vec<String> = split_z(&staged.stdout)
-        .into_iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .filter(|p| !p.contains('\n'))
-        .collect();
-    let mut report = Report::default();
-    if paths.is_empty() {
+/// file, streaming the blobs, named by id, through one `git cat-file
+/// --batch`. Fails closed: a blob that cannot be read is an error, never
+/// a file skipped.
+fn scan_staged() -> Result<ScanReport> {
+    let root = git::toplevel(Path::new(".")).ok_or(Error::StagedOutsideRepository)?;
+    let fail = |e: std::io::Error| Error::io("read the staged files with", "git", e);
+    let blobs = git::staged_blobs(&root).map_err(fail)?;
+    let mut report = ScanReport::default();
+    if blobs.is_empty() {
         return Ok(report);
     }
-    let io_error = |e: std::io::Error| Error::io("read the staged files with", "git cat-file", e);
-    let mut child = Command::new("git")
-        .arg("-C")
-        .arg(&root)
-        .args(["cat-file", "--batch"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(io_error)?;
-    let mut stdin = child.stdin.take().expect("piped");
-    let requests: Vec<String> = paths.iter().map(|p| format!(":{p}\n")).collect();
-    // Write the requests from another thread so neither pipe can fill up
-    // and block the other.
-    let writer = std::thread::spawn(move || {
-        for r in requests {
-            if stdin.write_all(r.as_bytes()).is_err() {
-                break;
+    let mut stream =
+        BlobStream::start(&root, blobs.iter().map(|b| b.id.clone()).collect()).map_err(fail)?;
+    for blob in &blobs {
+        let name = shown_name(&blob.path);
+        let size = match stream.next_header().map_err(fail)? {
+            BlobHeader::Blob(size) => size,
+            BlobHeader::Missing | BlobHeader::Other(_) => {
+                return Err(Error::io(
+                    "read the staged blob of",
+                    name,
+                    std::io::Error::other("git cannot find it"),
+                ));
             }
-        }
-    });
-    let mut out = BufReader::with_capacity(64 * 1024, child.stdout.take().expect("piped"));
-    for path in &paths {
-        let mut header = String::new();
-        out.read_line(&mut header).map_err(io_error)?;
-        let mut parts = header.split_whitespace();
-        let (Some(_), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next()) else {
-            continue; // "<object> missing", e.g. a submodule
         };
-        let size: u64 = size.parse().unwrap_or(0);
-        let mut blob = (&mut out).take(size);
-        if kind == "blob" {
-            match scan::scan_reader(&mut blob, path, &mut report.findings) {
-                Ok(true) => report.scanned += 1,
-                Ok(false) => report.binary += 1,
-                Err(e) => return Err(io_error(e)),
-            }
+        let findings = &mut report.findings;
+        let text = stream
+            .read_body(size, |body| scan::scan_reader(body, &name, findings))
+            .map_err(fail)?;
+        if text {
+            report.scanned += 1;
+        } else {
+            report.binary += 1;
         }
-        // Skip what was not read (binary files) and the trailing newline.
-        std::io::copy(&mut blob, &mut std::io::sink()).map_err(io_error)?;
-        let mut newline = [0u8; 1];
-        out.read_exact(&mut newline).map_err(io_error)?;
     }
-    let _ = writer.join();
-    let _ = child.wait();
     report
         .findings
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));

@@ -1,45 +1,79 @@
-//! `ghenv scopes`: the scopes a project needs, what each allows, and the
-//! URL that opens GitHub's new-token page with them ticked.
+//! `ghenv scopes`: the scopes a project needs (its template's, or
+//! `--template`'s, or `--scopes`), what each allows, and the URL that opens
+//! GitHub's new-token page with them ticked.
 
 use std::io::Write;
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::cli::ScopesArgs;
 use crate::error::Result;
+use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
+use crate::project::{Location, Project};
+use crate::report::{Boxed, Report};
 use crate::scopes;
+
+/// One scope and what it allows.
+#[derive(Debug, Serialize)]
+pub struct ScopeLine {
+    /// The scope.
+    pub scope: String,
+    /// What it allows, when ghenv knows.
+    pub description: Option<&'static str>,
+}
+
+/// What `scopes` shows.
+#[derive(Debug, Serialize)]
+pub struct ScopesReport {
+    /// The template.
+    pub template: String,
+    /// The scopes required.
+    pub scopes: Vec<ScopeLine>,
+    /// GitHub's new-token page with them ticked.
+    pub new_token_url: String,
+}
+
+impl Report for ScopesReport {
+    fn print(&self, io: &mut Io) {
+        let _ = writeln!(io.out, "Scopes for the {} template:", self.template);
+        let width = self.scopes.iter().map(|s| s.scope.len()).max().unwrap_or(0);
+        for s in &self.scopes {
+            let what = s.description.unwrap_or("(a scope ghenv does not know)");
+            let _ = writeln!(io.out, "  {:<width$}  {what}", s.scope);
+        }
+        let _ = writeln!(
+            io.out,
+            "\nCreate a token with these scopes ticked:\n  {}",
+            self.new_token_url
+        );
+    }
+}
 
 /// Runs `ghenv scopes`.
 ///
 /// # Errors
 /// An unknown template, bad `--scopes`, or a bad endpoint.
-pub fn run(args: &ScopesArgs, io: &mut Io) -> Result<()> {
-    let template = super::template(&args.template, None)?;
-    let required = super::required_scopes(&args.template, &template)?;
-    let endpoint = super::endpoint(&args.endpoint, io, None)?;
-    let dir = std::path::Path::new(".");
-    let url = scopes::new_token_url(&endpoint, &required, &super::token_description(dir));
-    if args.json {
-        let list: Vec<_> = required
-            .iter()
-            .map(|s| json!({ "scope": s, "description": scopes::describe(s) }))
-            .collect();
-        io.json(&json!({ "template": template.name, "scopes": list, "new_token_url": url }));
-    } else {
-        let _ = writeln!(io.out, "Scopes for the {} template:", template.name);
-        let width = required.iter().map(String::len).max().unwrap_or(0);
-        for s in &required {
-            let what = scopes::describe(s).unwrap_or("(a scope ghenv does not know)");
-            let _ = writeln!(io.out, "  {s:<width$}  {what}");
-        }
-        let _ = writeln!(
-            io.out,
-            "\nCreate a token with these scopes ticked:\n  {url}"
-        );
-    }
+pub fn run(args: &ScopesArgs, io: &mut Io) -> Result<Boxed> {
+    let template_opts = TemplateOptions::from_args(&args.template)?;
+    let endpoint_opts = EndpointOptions::from_args(&args.endpoint)?;
+    let project = Project::open(&Location::from(&args.project))?;
+    let template = template_opts.template(&project)?;
+    let required = template_opts.required(&template);
+    let endpoint = endpoint_opts.resolve(io, Some(&project))?;
+    let url = scopes::new_token_url(&endpoint, &required, &project.token_description());
     if args.open {
         super::open_in_browser(io, &url);
     }
-    Ok(())
+    Ok(Box::new(ScopesReport {
+        template: template.name,
+        scopes: required
+            .into_iter()
+            .map(|scope| ScopeLine {
+                description: scopes::describe(&scope),
+                scope,
+            })
+            .collect(),
+        new_token_url: url,
+    }))
 }

@@ -2,49 +2,70 @@
 
 use std::io::Write;
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::cli::TemplatesArgs;
 use crate::error::Result;
 use crate::output::Io;
 use crate::render;
+use crate::report::{Boxed, Report};
+
+/// One template, as `templates` lists it.
+#[derive(Debug, Serialize)]
+pub struct TemplateLine {
+    /// Its name.
+    pub name: String,
+    /// One line about it.
+    pub description: String,
+    /// `built-in` or its path.
+    pub origin: String,
+    /// The variable that holds the token.
+    pub token_var: String,
+    /// The variables its env file sets.
+    pub variables: Vec<String>,
+    /// The scopes it requires.
+    pub scopes: Vec<String>,
+    /// Whether it is the default.
+    pub default: bool,
+}
+
+/// What `templates` lists: a JSON array.
+#[derive(Debug, Serialize)]
+#[serde(transparent)]
+pub struct TemplatesReport(pub Vec<TemplateLine>);
+
+impl Report for TemplatesReport {
+    fn print(&self, io: &mut Io) {
+        for t in &self.0 {
+            let default = if t.default { " (default)" } else { "" };
+            let _ = writeln!(io.out, "{}{default}: {}", t.name, t.description);
+            let _ = writeln!(io.out, "    variables: {}", t.variables.join(", "));
+            let _ = writeln!(io.out, "    scopes:    {}", t.scopes.join(", "));
+            if t.origin != "built-in" {
+                let _ = writeln!(io.out, "    from:      {}", t.origin);
+            }
+        }
+    }
+}
 
 /// Runs `ghenv templates`.
 ///
 /// # Errors
 /// When `--template-dir` cannot be read or holds a malformed template.
-pub fn run(args: &TemplatesArgs, io: &mut Io) -> Result<()> {
+pub fn run(args: &TemplatesArgs) -> Result<Boxed> {
     let templates = render::list(args.template_dir.as_deref())?;
-    if args.json {
-        let list: Vec<Value> = templates
-            .iter()
-            .map(|t| {
-                json!({
-                    "name": t.name,
-                    "description": t.description,
-                    "origin": t.origin,
-                    "token_var": t.token_var,
-                    "variables": t.variables(),
-                    "scopes": t.scopes,
-                    "default": t.name == render::DEFAULT_TEMPLATE,
-                })
+    Ok(Box::new(TemplatesReport(
+        templates
+            .into_iter()
+            .map(|t| TemplateLine {
+                default: t.name == render::DEFAULT_TEMPLATE,
+                variables: t.variables(),
+                name: t.name,
+                description: t.description,
+                origin: t.origin,
+                token_var: t.token_var,
+                scopes: t.scopes,
             })
-            .collect();
-        io.json(&Value::Array(list));
-        return Ok(());
-    }
-    for t in &templates {
-        let default = if t.name == render::DEFAULT_TEMPLATE {
-            " (default)"
-        } else {
-            ""
-        };
-        let _ = writeln!(io.out, "{}{default}: {}", t.name, t.description);
-        let _ = writeln!(io.out, "    variables: {}", t.variables().join(", "));
-        let _ = writeln!(io.out, "    scopes:    {}", t.scopes.join(", "));
-        if t.origin != "built-in" {
-            let _ = writeln!(io.out, "    from:      {}", t.origin);
-        }
-    }
-    Ok(())
+            .collect(),
+    )))
 }

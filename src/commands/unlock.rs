@@ -1,78 +1,99 @@
-//! `ghenv unlock`: decrypt the token from `config.toml` and write `.env`,
-//! with the same merge and 0600 rules as `init`. The use case is a fresh
-//! clone: the config was committed, the `.env` was not.
+//! `ghenv unlock`: decrypt the token from `config.toml` and write the env
+//! file, with the same merge and 0600 rules as `init`. The use case is a
+//! fresh clone: the config was committed, the env file was not.
 
-use serde_json::{Value, json};
+use serde::Serialize;
 
-use super::init::{self, ENV_FILE};
-use super::lock;
-use crate::cli::UnlockArgs;
-use crate::config::{Config, SecretSection};
-use crate::error::{Error, Result};
+use super::{FileReport, files_report, say_written};
+use crate::cli::{IdentityArgs, UnlockArgs};
+use crate::error::Result;
 use crate::output::Io;
+use crate::project::{Location, Project};
 use crate::render;
+use crate::report::{Boxed, Report};
+use crate::secret;
 use crate::token::Token;
 use crate::write;
 
-/// The parsed `config.toml` and its `[secret]`, or a usage error saying how
-/// to get them.
-///
-/// # Errors
-/// [`Error::Usage`] when there is no `config.toml` or no `[secret]`.
-pub fn encrypted_config<'a>(
-    config: Option<&'a Config>,
-    dir: &std::path::Path,
-) -> Result<(&'a Config, &'a SecretSection)> {
-    let config = config.ok_or_else(|| {
-        Error::usage(
-            format!("there is no config.toml in {}", dir.display()),
-            Some("run this in the project folder (or pass --dir), or set it up with `ghenv init --encrypt`".to_string()),
-        )
-    })?;
-    let secret = config.secret.as_ref().ok_or_else(|| {
-        Error::usage(
-            "config.toml has no [secret]: the token is not encrypted in this project",
-            Some("run `ghenv init --encrypt` to encrypt it".to_string()),
-        )
-    })?;
-    Ok((config, secret))
+/// What `unlock` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct UnlockOptions {
+    /// Where the project is.
+    pub location: Location,
+    /// `-i`.
+    pub identity: IdentityArgs,
+}
+
+/// The decrypted token, as `unlock` reports it.
+#[derive(Debug, Serialize)]
+pub struct UnlockedToken {
+    /// `classic`, `fine-grained`, ...
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `ghp_…x1Qz`.
+    pub masked: String,
+}
+
+/// What `unlock` did.
+#[derive(Debug, Serialize)]
+pub struct UnlockReport {
+    /// Always true: failures are errors.
+    pub ok: bool,
+    /// The token written.
+    pub token: UnlockedToken,
+    /// The files written.
+    pub files: Vec<FileReport>,
+    #[serde(skip)]
+    dir: std::path::PathBuf,
+}
+
+impl Report for UnlockReport {
+    fn print(&self, io: &mut Io) {
+        say_written(io, &self.dir, &self.files);
+    }
 }
 
 /// Runs `ghenv unlock`.
 ///
 /// # Errors
 /// Decryption errors (exit 6), a decrypted value that is not a token (3),
-/// or refusals to write `.env` (7).
-pub fn run(args: &UnlockArgs, io: &mut Io) -> Result<()> {
-    let dir = super::project_dir(args.dir.as_deref())?;
-    let before = init::inspect(&dir)?;
-    let (config, secret) = encrypted_config(before.parsed.as_ref(), &dir)?;
-    let template = super::configured_template(config, args.template_dir.as_deref())?;
-    let plaintext = lock::decrypt_secret(secret, &args.identity, io)?;
-    let token = Token::parse(plaintext)?;
+/// or refusals to write the env file (7).
+pub fn run(args: &UnlockArgs, io: &mut Io) -> Result<Boxed> {
+    let opts = UnlockOptions {
+        location: Location::from(&args.project),
+        identity: args.identity.clone(),
+    };
+    Ok(Box::new(unlock(&opts, io)?))
+}
+
+/// Decrypts `[secret]` into the project's env file.
+///
+/// # Errors
+/// As [`run`].
+pub fn unlock(opts: &UnlockOptions, io: &mut Io) -> Result<UnlockReport> {
+    let project = Project::open(&opts.location)?;
+    let secret = project.require_secret("unlock")?;
+    let files = project.files()?;
+    let template = project.template(None)?;
+    let ctx = project.recorded_context(&template)?;
+    let token = Token::parse(secret::decrypt_secret(secret, &opts.identity, io)?)?;
     io.ok(&format!(
         "Decrypted the token ({}, {})",
         token.masked(),
         token.kind()
     ));
 
-    let ctx = super::context_from_config(config, &template, &dir);
     let rendered_env = render::render_env(&template, &ctx, token.expose_secret())?;
-    let mut changes = vec![init::merged_change(
-        dir.join(ENV_FILE),
-        before.env.as_ref(),
-        &rendered_env,
-        true,
-    )];
-    changes.extend(init::gitignore_change(&dir, &before));
+    let mut changes = vec![project.env_change(&files, &rendered_env)?];
+    changes.extend(project.gitignore_change(&files)?);
     write::commit(&changes)?;
-    let files = init::report_writes(io, &dir, &changes);
-    if args.json {
-        io.json(&json!({
-            "ok": true,
-            "token": { "type": token.kind().name(), "masked": token.masked() },
-            "files": Value::Array(files),
-        }));
-    }
-    Ok(())
+    Ok(UnlockReport {
+        ok: true,
+        token: UnlockedToken {
+            kind: token.kind().name(),
+            masked: token.masked(),
+        },
+        files: files_report(&changes),
+        dir: project.dir().to_path_buf(),
+    })
 }

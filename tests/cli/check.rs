@@ -138,7 +138,7 @@ fn check_without_any_token_is_a_usage_error_pointing_to_init() {
         .stderr_has(&["no token found", "ghenv init"]);
     let out = p.run(&["check", "--json"], "");
     out.code(2);
-    assert_eq!(out.json()["error"]["kind"], "usage");
+    assert_eq!(out.json()["error"]["kind"], "no_token");
 }
 
 #[test]

@@ -115,7 +115,7 @@ fn init_open_opens_the_prefilled_url_in_the_browser() {
     // No terminal: after opening the page, ghenv still needs the token.
     p.run_with(cmd, b"")
         .code(2)
-        .stderr_has(&["Opened GitHub's new-token page", "no token given"]);
+        .stderr_has(&["Opened GitHub's new-token page", "no token found"]);
     let url = std::fs::read_to_string(&record).unwrap();
     let q = query(&url);
     assert_eq!(

@@ -162,7 +162,7 @@ fn an_invalid_config_toml_is_refused_and_kept() {
     let before = p.snapshot();
     let fake = FakeGitHub::start(vec![]);
     p.init(&fake, &classic(), &[]).code(7).stderr_has(&[
-        "config.toml cannot be updated",
+        "config.toml cannot be used",
         "not valid TOML",
         "will not overwrite",
     ]);

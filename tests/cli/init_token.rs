@@ -168,7 +168,7 @@ fn stdin_wins_over_the_environment() {
 fn no_source_and_no_terminal_is_a_usage_error_naming_the_options() {
     let p = Project::new();
     p.run(&["init", "--offline"], "").code(2).stderr_has(&[
-        "no token given",
+        "no token found",
         "--token-stdin",
         "--token-file",
         "GH_TOKEN",

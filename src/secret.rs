@@ -1,5 +1,6 @@
-//! The encryption steps commands share: where identities are looked for,
-//! asking for passphrases, choosing recipients, and decrypting `[secret]`.
+//! The encrypted token: where identities are looked for, asking for
+//! passphrases, choosing recipients, sealing the token into `[secret]` and
+//! decrypting it. The policy above [`crypt`], which only does age.
 
 use std::path::PathBuf;
 
@@ -39,7 +40,8 @@ fn ssh_key_paths(io: &Io) -> Vec<PathBuf> {
 /// [`CryptError::EncryptedSshKey`] when the only keys found are
 /// passphrase-protected SSH keys and there is no terminal.
 pub fn identities(args: &IdentityArgs, io: &Io) -> Result<Vec<Identity>> {
-    let tty = io.stdin_tty;
+    let ask = io.asker();
+    let tty = ask.as_ref();
     let mut found = Vec::new();
     let mut looked = Vec::new();
     for path in &args.identities {
@@ -118,10 +120,7 @@ pub fn passphrase_to_encrypt(io: &mut Io) -> Result<SecretString> {
         first
     };
     if passphrase.expose_secret().is_empty() {
-        return Err(Error::usage(
-            "the passphrase is empty",
-            Some("choose a passphrase, or use recipients (-r) instead".to_string()),
-        ));
+        return Err(Error::EmptyPassphrase);
     }
     Ok(passphrase)
 }
@@ -159,6 +158,25 @@ pub fn decrypt_secret(
     }
     let ids = identities(args, io)?;
     Ok(sealed.decrypt(&ids, &secret.recipients)?)
+}
+
+/// The project's `[secret]`, decrypted, as a token source: `None` when
+/// there is no `[secret]`.
+///
+/// # Errors
+/// As [`decrypt_secret`].
+pub fn from_project(
+    project: &crate::project::Project,
+    args: &IdentityArgs,
+    io: &mut Io,
+) -> Result<Option<crate::source::Found>> {
+    match project.secret() {
+        Some(secret) => Ok(Some((
+            decrypt_secret(secret, args, io)?,
+            crate::source::Origin::Config(project.config_path()),
+        ))),
+        None => Ok(None),
+    }
 }
 
 /// An identity ghenv creates because `--encrypt` was given with nothing to
@@ -212,10 +230,7 @@ pub fn resolve(
 ) -> Result<Option<Lock>> {
     if !args.wants_encryption() && existing.is_none() {
         if args.no_env {
-            return Err(Error::usage(
-                "--no-env only makes sense with --encrypt: the token would be written nowhere",
-                Some("add --encrypt (or -r RECIPIENT)".to_string()),
-            ));
+            return Err(Error::NoEnvWithoutEncryption);
         }
         return Ok(None);
     }
@@ -249,14 +264,9 @@ pub fn resolve(
             }));
         }
     }
-    let path = default_identity_path(io).ok_or_else(|| {
-        Error::usage(
-            "--encrypt with no recipient needs a default identity, but neither XDG_CONFIG_HOME nor HOME is set",
-            Some("pass -r RECIPIENT or --passphrase".to_string()),
-        )
-    })?;
+    let path = default_identity_path(io).ok_or(Error::NoHome("--encrypt with no recipient"))?;
     if path.exists() {
-        let id = crypt::read_identity(&path, io.stdin_tty)?;
+        let id = crypt::read_identity(&path, io.asker().as_ref())?;
         let recipients = id
             .recipients()
             .iter()
@@ -267,7 +277,7 @@ pub fn resolve(
             new_identity: None,
         }));
     }
-    let (text, public) = crypt::generate_identity(&super::now_rfc3339());
+    let (text, public) = crypt::generate_identity(&crate::output::now_rfc3339());
     Ok(Some(Lock::Recipients {
         recipients: vec![crypt::parse_recipient(&public)?],
         new_identity: Some(NewIdentity { path, text }),
@@ -291,13 +301,14 @@ pub fn seal_into(
         passphrase,
         armored,
     };
-    let text = crate::config::set_secret(config_text, &secret)
-        .map_err(|e| Error::refuse(format!("cannot write [secret] into config.toml: {e}"), None))?;
+    let text = crate::config::set_secret(config_text, &secret).map_err(|problem| {
+        Error::ConfigInvalid {
+            path: PathBuf::from(crate::config::FILE),
+            problem,
+        }
+    })?;
     if text.contains(token.expose_secret()) {
-        return Err(Error::refuse(
-            "refusing to write config.toml: it would contain the plaintext token",
-            None,
-        ));
+        return Err(Error::PlaintextInConfig);
     }
     Ok(text)
 }

@@ -1,0 +1,308 @@
+//! Every git call ghenv makes, behind typed functions. Nothing else spawns
+//! git. File names from git are kept as bytes: a repository's names are
+//! data an attacker may have chosen (newlines, `:`, Latin-1), and they must
+//! neither break a parser nor hide a file.
+
+use std::ffi::OsStr;
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::thread::JoinHandle;
+
+/// `git -C dir …` with standard input closed and errors silenced.
+fn git(dir: &Path) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C")
+        .arg(dir)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+/// The stdout of `git -C dir args`, when git ran and succeeded.
+fn output(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
+    let out = git(dir).args(args).output().ok()?;
+    out.status.success().then_some(out.stdout)
+}
+
+fn path_from(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(OsStr::from_bytes(bytes))
+}
+
+fn trim_newline(mut bytes: Vec<u8>) -> Vec<u8> {
+    if bytes.last() == Some(&b'\n') {
+        bytes.pop();
+    }
+    bytes
+}
+
+/// The root of the work tree around `dir`; `None` outside a repository or
+/// without git.
+pub fn toplevel(dir: &Path) -> Option<PathBuf> {
+    output(dir, &["rev-parse", "--show-toplevel"]).map(|o| path_from(&trim_newline(o)))
+}
+
+/// The repository's hooks folder (honours `core.hooksPath`); `None`
+/// outside a repository.
+pub fn hooks_dir(dir: &Path) -> Option<PathBuf> {
+    output(
+        dir,
+        &["rev-parse", "--path-format=absolute", "--git-path", "hooks"],
+    )
+    .map(|o| path_from(&trim_newline(o)))
+}
+
+/// Whether git tracks `name` in `dir`. False when git is not installed or
+/// `dir` is not in a repository.
+pub fn is_tracked(dir: &Path, name: &Path) -> bool {
+    git(dir)
+        .args(["ls-files", "--error-unmatch", "--"])
+        .arg(name)
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Whether a `.gitignore` of the repository around `dir` (not a global or
+/// per-clone exclude, which teammates do not share) ignores `name`, with any
+/// pattern (`.env*`, `*.env`, a parent folder's `.gitignore`...). False
+/// outside a repository or without git.
+pub fn ignored_by_gitignore(dir: &Path, name: &Path) -> bool {
+    let Some(out) = git(dir)
+        .args(["check-ignore", "--verbose", "--no-index", "--"])
+        .arg(name)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+    else {
+        return false;
+    };
+    // "<source>:<line>:<pattern>\t<path>"
+    let text = String::from_utf8_lossy(&out.stdout);
+    let Some((rule, _)) = text.split_once('\t') else {
+        return false;
+    };
+    let mut parts = rule.splitn(3, ':');
+    let (Some(source), Some(_), Some(pattern)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !pattern.starts_with('!')
+        && Path::new(source)
+            .file_name()
+            .is_some_and(|f| f == ".gitignore")
+}
+
+/// The files git tracks under `dir`, relative to it; `None` outside a
+/// repository.
+pub fn tracked_files(dir: &Path) -> Option<Vec<PathBuf>> {
+    output(dir, &["ls-files", "-z", "--cached"]).map(|o| {
+        o.split(|&b| b == 0)
+            .filter(|p| !p.is_empty())
+            .map(path_from)
+            .collect()
+    })
+}
+
+/// A file staged for the next commit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StagedBlob {
+    /// The blob's object id, in full.
+    pub id: String,
+    /// The path, as bytes, relative to the work-tree root.
+    pub path: Vec<u8>,
+}
+
+/// The blobs the next commit adds or changes (added, copied, modified or
+/// renamed files; not submodules), from `git diff --cached --raw -z`, which
+/// names each blob by id so that no file name is ever parsed as a revision.
+///
+/// # Errors
+/// When git cannot be run or its output is not what `--raw -z` gives: the
+/// caller must then fail closed.
+pub fn staged_blobs(root: &Path) -> io::Result<Vec<StagedBlob>> {
+    let out = git(root)
+        .args([
+            "diff",
+            "--cached",
+            "--raw",
+            "-z",
+            "--no-abbrev",
+            "--no-renames",
+            "--diff-filter=ACMRT",
+        ])
+        .output()?;
+    if !out.status.success() {
+        return Err(io::Error::other("git diff --cached failed"));
+    }
+    parse_raw(&out.stdout)
+}
+
+/// Parses `git diff --raw -z --no-renames` output:
+/// `:old_mode new_mode old_id new_id status\0path\0`.
+fn parse_raw(bytes: &[u8]) -> io::Result<Vec<StagedBlob>> {
+    let bad = || io::Error::other("unexpected output from git diff --raw");
+    let mut fields = bytes.split(|&b| b == 0);
+    let mut blobs = Vec::new();
+    while let Some(meta) = fields.next() {
+        if meta.is_empty() {
+            continue;
+        }
+        let path = fields.next().filter(|p| !p.is_empty()).ok_or_else(bad)?;
+        let meta = std::str::from_utf8(meta).map_err(|_| bad())?;
+        let parts: Vec<&str> = meta.trim_start_matches(':').split(' ').collect();
+        let [_, new_mode, _, new_id, _status] = parts[..] else {
+            return Err(bad());
+        };
+        // 160000 is a submodule: a commit id, not a blob to read.
+        if new_mode == "160000" {
+            continue;
+        }
+        blobs.push(StagedBlob {
+            id: new_id.to_owned(),
+            path: path.to_vec(),
+        });
+    }
+    Ok(blobs)
+}
+
+/// A running `git cat-file --batch` fed with object ids, read in order.
+pub struct BlobStream {
+    child: Child,
+    out: BufReader<ChildStdout>,
+    writer: Option<JoinHandle<()>>,
+}
+
+/// One blob's header from `cat-file --batch`.
+pub enum BlobHeader {
+    /// A blob of this many bytes follows.
+    Blob(u64),
+    /// Another kind of object of this many bytes follows.
+    Other(u64),
+    /// The object is missing.
+    Missing,
+}
+
+impl BlobStream {
+    /// Starts `git cat-file --batch` in `root` and sends it `ids`.
+    ///
+    /// # Errors
+    /// When git cannot be started.
+    pub fn start(root: &Path, ids: Vec<String>) -> io::Result<BlobStream> {
+        let mut child = git(root)
+            .args(["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let mut stdin = child.stdin.take().expect("piped");
+        // Write the requests from another thread so neither pipe can fill
+        // up and block the other.
+        let writer = std::thread::spawn(move || {
+            for id in ids {
+                if writeln!(stdin, "{id}").is_err() {
+                    break;
+                }
+            }
+        });
+        let out = BufReader::with_capacity(64 * 1024, child.stdout.take().expect("piped"));
+        Ok(BlobStream {
+            child,
+            out,
+            writer: Some(writer),
+        })
+    }
+
+    /// Reads the next object's header.
+    ///
+    /// # Errors
+    /// A read error, or output that is not a `cat-file` header.
+    pub fn next_header(&mut self) -> io::Result<BlobHeader> {
+        let mut header = String::new();
+        if self.out.read_line(&mut header)? == 0 {
+            return Err(io::Error::other("git cat-file ended early"));
+        }
+        let parts: Vec<&str> = header.split_whitespace().collect();
+        match parts[..] {
+            [_, "missing"] => Ok(BlobHeader::Missing),
+            [_, kind, size] => {
+                let size = size
+                    .parse()
+                    .map_err(|_| io::Error::other("bad git cat-file header"))?;
+                Ok(if kind == "blob" {
+                    BlobHeader::Blob(size)
+                } else {
+                    BlobHeader::Other(size)
+                })
+            }
+            _ => Err(io::Error::other("bad git cat-file header")),
+        }
+    }
+
+    /// Hands the body of the object whose header was just read (`size`
+    /// bytes) to `read`, then skips what it left and the newline after it.
+    ///
+    /// # Errors
+    /// A read error, or `read`'s.
+    pub fn read_body<T>(
+        &mut self,
+        size: u64,
+        read: impl FnOnce(&mut dyn BufRead) -> io::Result<T>,
+    ) -> io::Result<T> {
+        let mut body = (&mut self.out).take(size);
+        let value = read(&mut body)?;
+        io::copy(&mut body, &mut io::sink())?;
+        let mut newline = [0u8; 1];
+        self.out.read_exact(&mut newline)?;
+        Ok(value)
+    }
+}
+
+impl Drop for BlobStream {
+    fn drop(&mut self) {
+        if let Some(w) = self.writer.take() {
+            let _ = w.join();
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_output_keeps_names_as_bytes_and_skips_submodules() {
+        let zeros = "0".repeat(40);
+        let a = "a".repeat(40);
+        let b = "b".repeat(40);
+        let mut raw = Vec::new();
+        raw.extend_from_slice(format!(":000000 100644 {zeros} {a} A\0").as_bytes());
+        raw.extend_from_slice(b"0:creds.txt\0");
+        raw.extend_from_slice(format!(":100644 100644 {a} {b} M\0").as_bytes());
+        raw.extend_from_slice(b"caf\xe9\nname\0");
+        raw.extend_from_slice(format!(":000000 160000 {zeros} {b} A\0").as_bytes());
+        raw.extend_from_slice(b"vendor/sub\0");
+        let blobs = parse_raw(&raw).unwrap();
+        assert_eq!(
+            blobs,
+            vec![
+                StagedBlob {
+                    id: a.clone(),
+                    path: b"0:creds.txt".to_vec()
+                },
+                StagedBlob {
+                    id: b.clone(),
+                    path: b"caf\xe9\nname".to_vec()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn truncated_raw_output_is_an_error() {
+        let raw = format!(":000000 100644 {} {} A\0", "0".repeat(40), "a".repeat(40));
+        assert!(parse_raw(raw.as_bytes()).is_err());
+        assert!(parse_raw(b"garbage\0path\0").is_err());
+    }
+}

@@ -1,0 +1,118 @@
+//! Resolved options: the pieces of clap's arguments that several commands
+//! share, checked and turned into what the commands work with (ripgrep's
+//! low-level to high-level arguments). Each command's own options struct is
+//! in its file under `commands/` and is built from these.
+
+use std::time::Duration;
+
+use crate::cli;
+use crate::error::{Error, Result};
+use crate::github;
+use crate::output::Io;
+use crate::project::{self, Location, Project};
+use crate::render::Template;
+
+impl From<&cli::ProjectArgs> for Location {
+    fn from(args: &cli::ProjectArgs) -> Location {
+        Location {
+            dir: args.dir.clone(),
+            template_dir: args.template_dir.clone(),
+        }
+    }
+}
+
+/// Which GitHub, as the flags say.
+#[derive(Debug, Clone)]
+pub struct EndpointOptions {
+    /// The URL from `--endpoint` or `--host`, and which flag gave it.
+    pub flag: Option<(String, &'static str)>,
+    /// `--timeout`.
+    pub timeout: Duration,
+}
+
+impl EndpointOptions {
+    /// Checks `--host` and turns it into its GraphQL URL.
+    ///
+    /// # Errors
+    /// [`Error::BadHost`].
+    pub fn from_args(args: &cli::Endpoint) -> Result<EndpointOptions> {
+        let flag = if let Some(url) = &args.endpoint {
+            Some((url.clone(), "--endpoint"))
+        } else if let Some(host) = &args.host {
+            if host.is_empty() || host.contains(['/', '?', '#', '@']) {
+                return Err(Error::BadHost(host.clone()));
+            }
+            Some((github::enterprise_endpoint(host), "--host"))
+        } else {
+            None
+        };
+        Ok(EndpointOptions {
+            flag,
+            timeout: Duration::from_secs(args.timeout),
+        })
+    }
+
+    /// The GraphQL endpoint: `--endpoint` or `--host`, `GHENV_GRAPHQL_URL`,
+    /// the one `project` records, then GitHub.com's; checked with
+    /// [`project::check_endpoint`].
+    ///
+    /// # Errors
+    /// [`Error::BadEndpoint`].
+    pub fn resolve(&self, io: &Io, project: Option<&Project>) -> Result<String> {
+        let (url, origin) = if let Some((url, flag)) = &self.flag {
+            (url.clone(), *flag)
+        } else if let Some(url) = io.var("GHENV_GRAPHQL_URL") {
+            (url, "GHENV_GRAPHQL_URL")
+        } else if let Some(url) = project.and_then(Project::recorded_endpoint) {
+            (url.to_owned(), "config.toml")
+        } else {
+            (github::DEFAULT_ENDPOINT.to_owned(), "default")
+        };
+        project::check_endpoint(origin, &url)
+    }
+}
+
+/// Which template and scopes, as the flags say.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateOptions {
+    /// `--template`: overrides the one config.toml records.
+    pub template: Option<String>,
+    /// `--scopes`, parsed.
+    pub scopes: Option<Vec<String>>,
+    /// `--strict`.
+    pub strict: bool,
+}
+
+impl TemplateOptions {
+    /// Parses `--scopes`.
+    ///
+    /// # Errors
+    /// [`Error::BadScopes`] naming the first value that is not a scope.
+    pub fn from_args(args: &cli::TemplateChoice) -> Result<TemplateOptions> {
+        let scopes = match &args.scopes {
+            None => None,
+            Some(list) => Some(crate::scopes::parse_list(list).map_err(Error::BadScopes)?),
+        };
+        Ok(TemplateOptions {
+            template: args.template.clone(),
+            scopes,
+            strict: args.strict,
+        })
+    }
+
+    /// The template: `--template`, else the project's (see
+    /// [`Project::template`]).
+    ///
+    /// # Errors
+    /// [`Error::Template`].
+    pub fn template(&self, project: &Project) -> Result<Template> {
+        project.template(self.template.as_deref())
+    }
+
+    /// The scopes required: `--scopes`, else the template's.
+    pub fn required(&self, template: &Template) -> Vec<String> {
+        self.scopes
+            .clone()
+            .unwrap_or_else(|| template.scopes.clone())
+    }
+}

@@ -1,0 +1,419 @@
+//! The project: its folder (found by walking up to the nearest
+//! `config.toml`, as cargo finds `Cargo.toml`), `config.toml`, the
+//! template it records, the env file and token variable, the endpoint and
+//! the recipients. Every command asks a [`Project`]; nothing else reads
+//! `config.toml` or resolves `[env]`.
+
+use std::path::{Component, Path, PathBuf};
+
+use zeroize::Zeroizing;
+
+use crate::config::{self, Config, SecretSection};
+use crate::envfile;
+use crate::error::{EndpointProblem, Error, Result};
+use crate::github;
+use crate::render::{self, Context, Template};
+use crate::write::{self, Change, Existing};
+
+/// The env file's default name.
+pub const ENV_FILE: &str = ".env";
+/// The example file's name.
+pub const EXAMPLE_FILE: &str = ".env.example";
+/// Git's ignore file.
+pub const GITIGNORE: &str = ".gitignore";
+
+/// A project folder and what its `config.toml` says.
+#[derive(Debug)]
+pub struct Project {
+    dir: PathBuf,
+    template_dir: Option<PathBuf>,
+    config_file: Option<Existing>,
+    config: Option<Config>,
+}
+
+/// The project's files as they are before a command writes them.
+pub struct Files {
+    /// The env file.
+    pub env: Option<Existing>,
+    /// `.env.example`.
+    pub example: Option<Existing>,
+    /// `.gitignore`.
+    pub gitignore: Option<Existing>,
+}
+
+/// Where to look for the project.
+#[derive(Debug, Clone, Default)]
+pub struct Location {
+    /// `-C DIR`: the project is exactly there.
+    pub dir: Option<PathBuf>,
+    /// `--template-dir`: also look for templates there.
+    pub template_dir: Option<PathBuf>,
+}
+
+/// The project folder: `dir` when given (it must be a folder), else the
+/// nearest folder from the current one upwards that holds `config.toml`,
+/// stopping at the git work-tree root; else the current folder.
+///
+/// # Errors
+/// [`Error::NotAFolder`] or [`Error::FolderUnusable`] for a `dir` that
+/// cannot be used.
+pub fn find(dir: Option<&Path>) -> Result<PathBuf> {
+    if let Some(dir) = dir {
+        return match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => Ok(dir.to_path_buf()),
+            Ok(_) => Err(Error::NotAFolder(dir.to_path_buf())),
+            Err(source) => Err(Error::FolderUnusable {
+                path: dir.to_path_buf(),
+                source,
+            }),
+        };
+    }
+    let here = PathBuf::from(".");
+    let Ok(cwd) = std::env::current_dir() else {
+        return Ok(here);
+    };
+    for (up, folder) in cwd.ancestors().enumerate() {
+        if folder.join(config::FILE).exists() {
+            return Ok(if up == 0 { here } else { folder.to_path_buf() });
+        }
+        // The work tree's root: a project never spans two repositories.
+        if folder.join(".git").exists() {
+            break;
+        }
+    }
+    Ok(here)
+}
+
+impl Project {
+    /// Finds the project (see [`find`]) and reads its `config.toml`.
+    ///
+    /// # Errors
+    /// A folder that cannot be used, or a `config.toml` that is not one
+    /// ghenv can use ([`Error::ConfigInvalid`]).
+    pub fn open(at: &Location) -> Result<Project> {
+        let dir = find(at.dir.as_deref())?;
+        let path = dir.join(config::FILE);
+        let config_file = write::read_existing(&path)?;
+        let config = match &config_file {
+            Some(found) => Some(
+                config::parse(&found.text)
+                    .map_err(|problem| Error::ConfigInvalid { path, problem })?,
+            ),
+            None => None,
+        };
+        Ok(Project {
+            dir,
+            template_dir: at.template_dir.clone(),
+            config_file,
+            config,
+        })
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// `config.toml`'s path.
+    pub fn config_path(&self) -> PathBuf {
+        self.dir.join(config::FILE)
+    }
+
+    /// `config.toml`, parsed, when there is one.
+    pub fn config(&self) -> Option<&Config> {
+        self.config.as_ref()
+    }
+
+    /// `config.toml` as found on disk, when there is one.
+    pub fn config_file(&self) -> Option<&Existing> {
+        self.config_file.as_ref()
+    }
+
+    /// `config.toml`, or an error saying there is nothing to `action`.
+    ///
+    /// # Errors
+    /// [`Error::NoConfig`].
+    pub fn require_config(&self, action: &'static str) -> Result<&Config> {
+        self.config.as_ref().ok_or_else(|| Error::NoConfig {
+            dir: self.dir.clone(),
+            action,
+        })
+    }
+
+    /// `[secret]`, when config.toml has one.
+    pub fn secret(&self) -> Option<&SecretSection> {
+        self.config.as_ref().and_then(|c| c.secret.as_ref())
+    }
+
+    /// `[secret]`, or an error saying how to get one.
+    ///
+    /// # Errors
+    /// [`Error::NoConfig`] or [`Error::NotEncrypted`].
+    pub fn require_secret(&self, action: &'static str) -> Result<&SecretSection> {
+        self.require_config(action)?
+            .secret
+            .as_ref()
+            .ok_or(Error::NotEncrypted)
+    }
+
+    /// The env file's name: `[env] file`, else `.env`. It must stay inside
+    /// the project: a relative path without `..`.
+    ///
+    /// # Errors
+    /// [`Error::EnvFileOutside`].
+    pub fn env_file(&self) -> Result<&str> {
+        let name = self
+            .config
+            .as_ref()
+            .and_then(|c| c.env.file.as_deref())
+            .unwrap_or(ENV_FILE);
+        let inside = !name.is_empty()
+            && Path::new(name)
+                .components()
+                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+        if inside {
+            Ok(name)
+        } else {
+            Err(Error::EnvFileOutside(name.to_owned()))
+        }
+    }
+
+    /// The env file's path.
+    ///
+    /// # Errors
+    /// As [`Project::env_file`].
+    pub fn env_path(&self) -> Result<PathBuf> {
+        Ok(self.dir.join(self.env_file()?))
+    }
+
+    /// The template: `name` when given, else the one config.toml records,
+    /// else the default; built in or from `--template-dir`.
+    ///
+    /// # Errors
+    /// [`Error::Template`] when it does not exist or is malformed.
+    pub fn template(&self, name: Option<&str>) -> Result<Template> {
+        let name = name
+            .or_else(|| self.config.as_ref().and_then(|c| c.template.as_deref()))
+            .unwrap_or(render::DEFAULT_TEMPLATE);
+        render::load(name, self.template_dir.as_deref())
+    }
+
+    /// The variable that holds the token: `[env] token_var`, else the
+    /// template's.
+    pub fn token_var(&self, template: &Template) -> String {
+        self.config
+            .as_ref()
+            .and_then(|c| c.env.token_var.clone())
+            .unwrap_or_else(|| template.token_var.clone())
+    }
+
+    /// The endpoint config.toml records.
+    pub fn recorded_endpoint(&self) -> Option<&str> {
+        self.config
+            .as_ref()
+            .and_then(|c| c.github.endpoint.as_deref())
+    }
+
+    /// The folder's name, for token descriptions (`ghenv: NAME`).
+    pub fn name(&self) -> String {
+        std::fs::canonicalize(&self.dir)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| "project".into())
+    }
+
+    /// The description new tokens get: `ghenv: NAME`.
+    pub fn token_description(&self) -> String {
+        format!("ghenv: {}", self.name())
+    }
+
+    /// The template context as config.toml recorded it, for commands that
+    /// render the env file again without asking GitHub (`unlock`, `run`).
+    ///
+    /// # Errors
+    /// As [`Project::env_file`], and [`Error::BadEndpoint`] for a recorded
+    /// endpoint ghenv would not send the token to.
+    pub fn recorded_context(&self, template: &Template) -> Result<Context> {
+        let g = self
+            .config
+            .as_ref()
+            .map(|c| c.github.clone())
+            .unwrap_or_default();
+        let endpoint = match &g.endpoint {
+            Some(url) => check_endpoint("config.toml", url)?,
+            None => github::DEFAULT_ENDPOINT.to_owned(),
+        };
+        Ok(Context {
+            template: template.name.clone(),
+            endpoint,
+            login: g.login,
+            name: None,
+            scopes: g.scopes,
+            required_scopes: template.scopes.clone(),
+            token_type: g.token_type.unwrap_or_default(),
+            validated: g.validated.unwrap_or(false),
+            validated_at: g.validated_at,
+            expires_at: g.expires_at,
+            env_file: self.env_file()?.to_owned(),
+            token_var: self.token_var(template),
+            folder: self.name(),
+        })
+    }
+
+    /// Reads the files a writing command changes, refusing what ghenv must
+    /// not rewrite: an env file tracked by git, links, directories.
+    ///
+    /// # Errors
+    /// [`Error::EnvTracked`], the refusals of [`write::read_existing`], or
+    /// [`Error::Io`].
+    pub fn files(&self) -> Result<Files> {
+        let env_file = self.env_file()?;
+        if crate::git::is_tracked(&self.dir, Path::new(env_file)) {
+            return Err(Error::EnvTracked(self.dir.join(env_file)));
+        }
+        Ok(Files {
+            env: write::read_existing(&self.dir.join(env_file))?,
+            example: write::read_existing(&self.dir.join(EXAMPLE_FILE))?,
+            gitignore: write::read_existing(&self.dir.join(GITIGNORE))?,
+        })
+    }
+
+    /// The change that merges rendered env text into the env file.
+    ///
+    /// # Errors
+    /// As [`Project::env_path`].
+    pub fn env_change(&self, files: &Files, rendered: &str) -> Result<Change> {
+        Ok(merged_change(
+            self.env_path()?,
+            files.env.as_ref(),
+            rendered,
+            true,
+        ))
+    }
+
+    /// The change that makes `.gitignore` ignore the env file, if it does
+    /// not yet.
+    ///
+    /// # Errors
+    /// As [`Project::env_file`].
+    pub fn gitignore_change(&self, files: &Files) -> Result<Option<Change>> {
+        let env_file = self.env_file()?;
+        if crate::git::ignored_by_gitignore(&self.dir, Path::new(env_file)) {
+            return Ok(None);
+        }
+        let existing = files.gitignore.as_ref();
+        Ok(
+            write::gitignore_with(existing.map(|g| g.text.as_str()), env_file).map(|text| {
+                Change::new(
+                    self.dir.join(GITIGNORE),
+                    existing,
+                    Zeroizing::new(text),
+                    false,
+                )
+            }),
+        )
+    }
+}
+
+/// The change that merges rendered `.env`-style text into `path`.
+pub fn merged_change(
+    path: PathBuf,
+    existing: Option<&Existing>,
+    rendered: &str,
+    secret: bool,
+) -> Change {
+    let text = Zeroizing::new(match existing {
+        Some(e) => envfile::merge(&e.text, rendered),
+        None => rendered.to_owned(),
+    });
+    Change::new(path, existing, text, secret)
+}
+
+/// Checks that the token may be sent to `url`: http(s), plain `http` only
+/// to this machine, no credentials in the URL. `origin` names where the URL
+/// came from, for the message.
+///
+/// # Errors
+/// [`Error::BadEndpoint`].
+pub fn check_endpoint(origin: &'static str, url: &str) -> Result<String> {
+    let bad = |problem| Error::BadEndpoint {
+        origin,
+        url: url.to_owned(),
+        problem,
+    };
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| bad(EndpointProblem::NotAUrl(e.to_string())))?;
+    match parsed.scheme() {
+        "https" => {}
+        "http" if github::is_loopback(&parsed) => {}
+        "http" => {
+            return Err(bad(EndpointProblem::PlainHttp(
+                parsed.host_str().unwrap_or("").to_owned(),
+            )));
+        }
+        other => return Err(bad(EndpointProblem::Scheme(other.to_owned()))),
+    }
+    if !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(bad(EndpointProblem::Credentials));
+    }
+    Ok(url.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project_with(config: &str) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(config::FILE), config).unwrap();
+        let p = Project::open(&Location {
+            dir: Some(dir.path().to_path_buf()),
+            template_dir: None,
+        })
+        .unwrap();
+        (dir, p)
+    }
+
+    #[test]
+    fn env_file_must_stay_inside_the_project() {
+        for bad in ["../other/.env", "/etc/passwd", "a/../../b", ""] {
+            let (_d, p) = project_with(&format!("[env]\nfile = {bad:?}\n"));
+            assert!(
+                matches!(p.env_file(), Err(Error::EnvFileOutside(_))),
+                "{bad}"
+            );
+        }
+        let (_d, p) = project_with("[env]\nfile = \"web/.env\"\n");
+        assert_eq!(p.env_file().unwrap(), "web/.env");
+        let (_d, p) = project_with("");
+        assert_eq!(p.env_file().unwrap(), ENV_FILE);
+    }
+
+    #[test]
+    fn token_var_prefers_config_then_template() {
+        let (_d, p) = project_with("template = \"vite\"\n");
+        let t = p.template(None).unwrap();
+        assert_eq!(t.name, "vite");
+        assert_eq!(p.token_var(&t), "VITE_GITHUB_PERSONAL_ACCESS_TOKEN");
+        let (_d, p) = project_with("template = \"vite\"\n[env]\ntoken_var = \"MINE\"\n");
+        assert_eq!(p.token_var(&p.template(None).unwrap()), "MINE");
+    }
+
+    #[test]
+    fn endpoints_that_would_leak_the_token_are_refused() {
+        assert!(check_endpoint("x", "https://api.github.com/graphql").is_ok());
+        assert!(check_endpoint("x", "http://127.0.0.1:9/graphql").is_ok());
+        assert!(check_endpoint("x", "http://[::1]:9/graphql").is_ok());
+        for bad in [
+            "http://evil.example/graphql",
+            "ftp://x/graphql",
+            "https://u:p@api.github.com/graphql",
+            "not a url",
+        ] {
+            assert!(
+                matches!(check_endpoint("x", bad), Err(Error::BadEndpoint { .. })),
+                "{bad}"
+            );
+        }
+    }
+}
