@@ -244,6 +244,15 @@ pub enum Error {
     /// `recipients remove` of every recipient.
     #[error("refusing to remove every recipient: nobody could decrypt the token")]
     LastRecipient,
+    /// `scan --staged` could not read what the commit would add; the hook
+    /// fails closed.
+    #[error("cannot read the staged content of {path}: {detail}")]
+    StagedUnreadable {
+        /// The file, with control characters escaped.
+        path: String,
+        /// What went wrong.
+        detail: String,
+    },
     /// A file could not be read or written.
     #[error("cannot {action} {}: {source}", .path.display())]
     Io {
@@ -320,6 +329,7 @@ impl Error {
             | E::HookNotOurs(_)
             | E::IdentityExists(_)
             | E::LastRecipient
+            | E::StagedUnreadable { .. }
             | E::Io { .. } => exit::IO,
             E::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => exit::NOT_FOUND,
             E::Exec { .. } => exit::NOT_EXECUTABLE,
@@ -370,6 +380,7 @@ impl Error {
             E::HookNotOurs(_) => "hook_not_ours",
             E::IdentityExists(_) => "identity_exists",
             E::LastRecipient => "last_recipient",
+            E::StagedUnreadable { .. } => "staged_unreadable",
             E::Io { .. } => "io",
             E::Exec { .. } => "exec",
         }
@@ -479,6 +490,9 @@ impl Error {
             )),
             E::LastRecipient => text(
                 "add the new recipient first (`ghenv recipients add`), then remove the old one",
+            ),
+            E::StagedUnreadable { .. } => text(
+                "the commit is blocked because ghenv could not check what it adds; run `git fsck` to find what is wrong with the repository, then commit again",
             ),
             E::Io { source, .. } if source.kind() == io::ErrorKind::PermissionDenied => {
                 text("check the folder's permissions, or choose another with --dir")

@@ -235,7 +235,10 @@ fn scan_files(files: &[PathBuf], io: &mut Io) -> ScanReport {
 /// a file skipped.
 fn scan_staged() -> Result<ScanReport> {
     let root = git::toplevel(Path::new(".")).ok_or(Error::StagedOutsideRepository)?;
-    let fail = |e: std::io::Error| Error::io("read the staged files with", "git", e);
+    let fail = |e: std::io::Error| Error::StagedUnreadable {
+        path: "the staged files".to_owned(),
+        detail: e.to_string(),
+    };
     let blobs = git::staged_blobs(&root).map_err(fail)?;
     let mut report = ScanReport::default();
     if blobs.is_empty() {
@@ -248,11 +251,10 @@ fn scan_staged() -> Result<ScanReport> {
         let size = match stream.next_header().map_err(fail)? {
             BlobHeader::Blob(size) => size,
             BlobHeader::Missing | BlobHeader::Other(_) => {
-                return Err(Error::io(
-                    "read the staged blob of",
-                    name,
-                    std::io::Error::other("git cannot find it"),
-                ));
+                return Err(Error::StagedUnreadable {
+                    path: name,
+                    detail: "git cannot find its blob".to_owned(),
+                });
             }
         };
         let findings = &mut report.findings;

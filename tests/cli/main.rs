@@ -8,11 +8,12 @@ mod common;
 
 mod check;
 mod crypto;
-mod guard;
+mod help_and_output;
 mod init;
 mod init_files;
-mod init_network;
-mod init_token;
 mod interactive;
 mod matrix;
-mod misc;
+mod project;
+mod scan_and_hook;
+mod scopes_and_endpoints;
+mod token_sources;

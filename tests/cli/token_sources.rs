@@ -1,58 +1,10 @@
-//! Token input and the offline checks: each bad token exits 3 before any
-//! request, and nothing is written.
+//! Where the token comes from: standard input, a file, the environment,
+//! in which order, and never an argument. Each malformed token is a row of
+//! the matrix (`matrix.rs`): exit 3 before any request, nothing written.
 
 use crate::common::*;
 
 /// Runs init with `input` on stdin against a fake that must get no request.
-fn rejected_offline(input: &str) -> (Project, Output) {
-    let p = Project::new();
-    p.write("keep.txt", "mine");
-    let before = p.snapshot();
-    let fake = FakeGitHub::start(vec![]);
-    let out = p.run(&["init", "--token-stdin", "--endpoint", &fake.url()], input);
-    assert_eq!(p.snapshot(), before, "nothing may be written\n{out}");
-    (p, out)
-}
-
-#[test]
-fn a_flipped_character_fails_the_checksum_with_code_3() {
-    let token = flipped(&classic());
-    let (_, out) = rejected_offline(&format!("{token}\n"));
-    out.code(3).never_shows(&token).stderr_has(&[
-        "checksum does not match",
-        "mistyped or truncated",
-        "hint:",
-    ]);
-}
-
-#[test]
-fn a_truncated_token_reports_both_lengths() {
-    let token = classic();
-    let (_, out) = rejected_offline(&token[..35]);
-    out.code(3)
-        .never_shows(&token[..35])
-        .stderr_has(&["40 characters but this one has 35"]);
-}
-
-#[test]
-fn an_unknown_prefix_is_rejected() {
-    let token = classic().replacen("ghp_", "ghx_", 1);
-    let (_, out) = rejected_offline(&token);
-    out.code(3)
-        .never_shows(&token)
-        .stderr_has(&["GitHub token prefix", "\"ghx_\""]);
-}
-
-#[test]
-fn a_bad_character_is_named_by_position() {
-    let mut token = classic();
-    token.replace_range(9..10, "!");
-    let (_, out) = rejected_offline(&token);
-    out.code(3)
-        .never_shows(&token)
-        .stderr_has(&["character 10 is not allowed"]);
-}
-
 #[test]
 fn every_prefixed_kind_passes_offline() {
     for prefix in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"] {
@@ -62,38 +14,6 @@ fn every_prefixed_kind_passes_offline() {
             .code(0)
             .never_shows(&token);
     }
-}
-
-#[test]
-fn empty_and_whitespace_input_is_rejected() {
-    rejected_offline("").1.code(3);
-    let (_, out) = rejected_offline("\n");
-    out.code(3).stderr_has(&["the token is empty"]);
-    let (_, out) = rejected_offline("   \r\n");
-    out.code(3).stderr_has(&["the token is empty"]);
-    let (_, out) = rejected_offline("ghp_abc def\n");
-    out.code(3).stderr_has(&["white space"]);
-}
-
-#[test]
-fn a_quoted_token_is_rejected_with_advice() {
-    let token = classic();
-    let (_, out) = rejected_offline(&format!("\"{token}\"\n"));
-    out.code(3).never_shows(&token).stderr_has(&["quotes"]);
-}
-
-#[test]
-fn non_utf8_and_huge_input_are_rejected() {
-    let p = Project::new();
-    let out = p.run_with(
-        p.cmd(&["init", "--token-stdin", "--offline"]),
-        b"\xff\xfe\xfd\n",
-    );
-    out.code(3).stderr_has(&["not valid UTF-8"]);
-    let big = "a".repeat(1024 * 1024);
-    let (_, out) = rejected_offline(&big);
-    out.code(3).stderr_has(&["longer than"]);
-    assert!(out.stderr.len() < 2000, "the input is not echoed");
 }
 
 #[test]

@@ -1,0 +1,298 @@
+//! Output conventions (quiet, verbose, colour, JSON shapes), help,
+//! completions, the man page, and the small commands.
+
+use crate::common::*;
+
+#[test]
+fn templates_lists_the_builtin_ones() {
+    let p = Project::new();
+    let out = p.run(&["templates"], "");
+    out.code(0);
+    for name in ["react (default)", "vite", "node", "plain"] {
+        assert!(out.stdout.contains(name), "{out}");
+    }
+    assert!(
+        out.stdout
+            .contains("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN, REACT_APP_GITHUB_GRAPHQL_URL")
+    );
+    let j = p.run(&["templates", "--json"], "").json();
+    let names: Vec<&str> = j
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["react", "vite", "node", "plain"]);
+    assert_eq!(j[0]["default"], true);
+    assert_eq!(j[3]["variables"], serde_json::json!(["GITHUB_TOKEN"]));
+}
+
+#[test]
+fn an_unknown_template_is_a_usage_error() {
+    let p = Project::new();
+    p.run(
+        &[
+            "init",
+            "--template",
+            "angular",
+            "--offline",
+            "--token-stdin",
+        ],
+        &classic(),
+    )
+    .code(2)
+    .stderr_has(&[
+        "no such template",
+        "react, vite, node, plain",
+        "ghenv templates",
+    ]);
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let p = Project::new();
+    let out = p.run(
+        &["init", "--token-stdin", "--offline", "--quiet"],
+        &classic(),
+    );
+    out.code(0);
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.stdout, "");
+}
+
+#[test]
+fn no_escape_codes_when_not_a_terminal() {
+    let p = Project::new();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", "repo")]);
+    let out = p.init(&fake, &classic(), &[]);
+    out.code(4);
+    assert!(!out.stderr.contains('\x1b'), "{out}");
+}
+
+#[test]
+fn verbose_shows_the_endpoint_and_request_id_but_not_the_token() {
+    let p = Project::new();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let token = classic();
+    p.init(&fake, &token, &["--verbose"])
+        .code(0)
+        .never_shows(&token)
+        .stderr_has(&[&format!("POST {}", fake.url()), "X-GitHub-Request-Id: E3C4"]);
+}
+
+#[test]
+fn help_and_version_work_and_no_arguments_shows_the_overview() {
+    let p = Project::new();
+    let out = p.run(&["--help"], "");
+    out.code(0);
+    assert!(out.stdout.contains("Exit codes"));
+    for cmd in ["init", "check", "templates"] {
+        let out = p.run(&[cmd, "--help"], "");
+        out.code(0);
+        assert!(out.stdout.contains("Examples:"), "{cmd}: {out}");
+    }
+    p.run(&["--version"], "").code(0);
+    let out = p.run(&[], "");
+    out.code(2);
+    assert!(out.stderr.contains("Commands:"), "{out}");
+}
+
+#[test]
+fn a_misspelt_command_gets_a_suggestion() {
+    let p = Project::new();
+    p.run(&["chek"], "").code(2).stderr_has(&["check"]);
+}
+
+#[test]
+fn completions_generate_for_every_shell() {
+    let p = Project::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = p.run(&["completions", shell], "");
+        out.code(0);
+        for word in ["init", "unlock", "scan", "token-stdin"] {
+            assert!(out.stdout.contains(word), "{shell} lacks {word}");
+        }
+    }
+    p.run(&["completions", "tcsh"], "").code(2);
+}
+
+#[test]
+fn the_man_page_generates() {
+    let p = Project::new();
+    let out = p.run(&["man"], "");
+    out.code(0);
+    assert!(out.stdout.contains(".TH ghenv 1"));
+    assert!(out.stdout.contains("init"));
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    let p = Project::new();
+    for cmd in [
+        vec!["init"],
+        vec!["check"],
+        vec!["unlock"],
+        vec!["run"],
+        vec!["rotate"],
+        vec!["recipients", "list"],
+        vec!["recipients", "add"],
+        vec!["recipients", "remove"],
+        vec!["keygen"],
+        vec!["pubkey"],
+        vec!["scopes"],
+        vec!["scan"],
+        vec!["hook", "install"],
+        vec!["hook", "uninstall"],
+        vec!["completions"],
+        vec!["man"],
+        vec!["templates"],
+    ] {
+        let mut args = cmd.clone();
+        args.push("--help");
+        let out = p.run(&args, "");
+        out.code(0);
+        assert!(
+            out.stdout.contains("Example"),
+            "{cmd:?} --help has no example\n{out}"
+        );
+    }
+}
+
+fn keys(v: &serde_json::Value) -> Vec<String> {
+    let mut k: Vec<String> = v
+        .as_object()
+        .expect("a JSON object")
+        .keys()
+        .cloned()
+        .collect();
+    k.sort();
+    k
+}
+
+#[test]
+fn json_shapes_are_the_documented_ones() {
+    let p = Project::new();
+    p.git_init();
+    let token = classic();
+    let (key, public) = p.keygen("a.txt");
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    let k = key.to_str().unwrap();
+
+    let init = p.init(&fake, &token, &["--json", "-r", &public]).json();
+    assert_eq!(
+        keys(&init),
+        [
+            "encrypted",
+            "endpoint",
+            "expires_at",
+            "files",
+            "hook",
+            "login",
+            "name",
+            "ok",
+            "rate_limit",
+            "request_id",
+            "scopes",
+            "template",
+            "token",
+            "validated"
+        ]
+    );
+    assert_eq!(keys(&init["token"]), ["masked", "source", "type"]);
+    assert_eq!(keys(&init["scopes"]), ["granted", "missing", "required"]);
+    assert_eq!(keys(&init["encrypted"]), ["passphrase", "recipients"]);
+
+    let check = p.run(&["check", "--json"], "").json();
+    assert_eq!(
+        keys(&check),
+        [
+            "endpoint",
+            "expires_at",
+            "login",
+            "name",
+            "ok",
+            "rate_limit",
+            "request_id",
+            "scopes",
+            "token",
+            "validated"
+        ]
+    );
+    let rotate = p.run(
+        &["rotate", "--json", "--token-stdin"],
+        &token_with("ghp_", 8),
+    );
+    assert_eq!(keys(&rotate.json()), keys(&init));
+
+    assert_eq!(
+        keys(&p.run(&["unlock", "--json", "-i", k], "").json()),
+        ["files", "ok", "token"]
+    );
+    assert_eq!(
+        keys(&p.run(&["recipients", "list", "--json"], "").json()),
+        ["passphrase", "recipients"]
+    );
+    let (_, other) = p.keygen("b.txt");
+    assert_eq!(
+        keys(
+            &p.run(&["recipients", "add", &other, "-i", k, "--json"], "")
+                .json()
+        ),
+        ["changed", "ok", "recipients"]
+    );
+    assert_eq!(
+        keys(
+            &p.run(
+                &[
+                    "keygen",
+                    "--json",
+                    "--output",
+                    p.home.path().join("c.txt").to_str().unwrap()
+                ],
+                ""
+            )
+            .json()
+        ),
+        ["path", "public_key"]
+    );
+    assert_eq!(
+        keys(&p.run(&["pubkey", "--json", "-i", k], "").json()),
+        ["path", "public_keys"]
+    );
+    assert_eq!(
+        keys(&p.run(&["scopes", "--json"], "").json()),
+        ["new_token_url", "scopes", "template"]
+    );
+    assert_eq!(
+        keys(&p.run(&["scan", "--json"], "").json()),
+        ["binary_skipped", "files_scanned", "findings", "ok"]
+    );
+    assert_eq!(
+        keys(&p.run(&["hook", "install", "--json"], "").json()),
+        ["hook", "ok", "status"]
+    );
+    assert_eq!(
+        keys(&p.run(&["hook", "uninstall", "--json"], "").json()),
+        ["hook", "ok", "status"]
+    );
+    let templates = p.run(&["templates", "--json"], "").json();
+    assert_eq!(
+        keys(&templates[0]),
+        [
+            "default",
+            "description",
+            "name",
+            "origin",
+            "scopes",
+            "token_var",
+            "variables"
+        ]
+    );
+    let failed = p.run(&["check", "--json", "--token-stdin"], "nope").json();
+    assert_eq!(keys(&failed), ["error", "ok"]);
+    assert_eq!(keys(&failed["error"]), ["code", "hint", "kind", "message"]);
+}
