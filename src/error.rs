@@ -595,6 +595,36 @@ mod tests {
         }
     }
 
+    /// Every kind any `kind()` can return, read from the source.
+    fn kinds_in(source: &str) -> Vec<String> {
+        let body = &source[source.find("fn kind(&self)").expect("a kind()")..];
+        let body = &body[..body.find("\n    }\n").expect("its end")];
+        body.split("=> \"")
+            .skip(1)
+            .map(|rest| rest[..rest.find('"').unwrap()].to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn the_readme_lists_every_error_kind() {
+        let readme = include_str!("../README.md");
+        let table = &readme[readme.find("### Error kinds").expect("the table")..];
+        for source in [
+            include_str!("error.rs"),
+            include_str!("github.rs"),
+            include_str!("crypt.rs"),
+        ] {
+            let kinds = kinds_in(source);
+            assert!(kinds.len() > 5, "{kinds:?}");
+            for kind in kinds {
+                assert!(
+                    table.contains(&format!("`{kind}`")),
+                    "README's error kinds lack `{kind}`"
+                );
+            }
+        }
+    }
+
     #[test]
     fn env_tracked_hint_names_the_untrack_command() {
         let e = Error::EnvTracked(PathBuf::from("web/.env"));
