@@ -563,6 +563,24 @@ impl From<&Error> for ErrorReport {
     }
 }
 
+/// The JSON document of a failed command: `{ "ok": false, "error": ... }`.
+#[derive(Debug, serde::Serialize)]
+pub struct Failure {
+    /// Always false.
+    pub ok: bool,
+    /// What failed.
+    pub error: ErrorReport,
+}
+
+impl From<&Error> for Failure {
+    fn from(e: &Error) -> Failure {
+        Failure {
+            ok: false,
+            error: ErrorReport::from(e),
+        }
+    }
+}
+
 /// The library's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

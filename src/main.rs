@@ -6,8 +6,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use ghenv::cli::Cli;
-use ghenv::error::ErrorReport;
+use ghenv::error::Failure;
 use ghenv::output::{Io, Verbosity};
+use ghenv::report::ToJson;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -33,7 +34,7 @@ fn main() -> ExitCode {
         }
         Err(e) => {
             if json {
-                io.json(&serde_json::json!({ "ok": false, "error": ErrorReport::from(&e) }));
+                io.json(&Failure::from(&e).to_json());
             }
             io.error(&e);
             e.exit_code()
