@@ -50,6 +50,8 @@ pub enum EndpointProblem {
     Scheme(String),
     /// `user:password@` in the URL.
     Credentials,
+    /// Control characters or bidirectional marks, which could paint the terminal.
+    ControlCharacters,
 }
 
 /// Everything that can go wrong in ghenv.
@@ -82,6 +84,7 @@ pub enum Error {
         EndpointProblem::PlainHttp(host) => format!("refusing to send the token over plain http to {host}"),
         EndpointProblem::Scheme(scheme) => format!("{scheme}:// is not supported"),
         EndpointProblem::Credentials => "the URL must not hold credentials".to_string(),
+        EndpointProblem::ControlCharacters => format!("{:?} holds control characters", .url),
     })]
     BadEndpoint {
         /// Where the URL came from (`--endpoint`, `config.toml`, ...).
@@ -214,6 +217,11 @@ pub enum Error {
     /// `[env] file` in config.toml points outside the project.
     #[error("config.toml's [env] file = {0:?} is not a file inside the project")]
     EnvFileOutside(String),
+    /// config.toml names an endpoint the user has not trusted on this machine.
+    #[error(
+        "config.toml names the GraphQL endpoint {0}, which you have not trusted on this machine; ghenv will not send your token there"
+    )]
+    UntrustedEndpoint(String),
     /// A file ghenv would write is a symbolic link.
     #[error("{} is a symbolic link; ghenv does not write through links, so that a secret never lands outside the project", .0.display())]
     Symlink(PathBuf),
@@ -319,6 +327,7 @@ impl Error {
             | E::EnvTracked(_)
             | E::EnvUnreadable { .. }
             | E::EnvFileOutside(_)
+            | E::UntrustedEndpoint(_)
             | E::Symlink(_)
             | E::IsDirectory(_)
             | E::NotARegularFile(_)
@@ -370,6 +379,7 @@ impl Error {
             E::EnvTracked(_) => "env_tracked",
             E::EnvUnreadable { .. } => "env_unreadable",
             E::EnvFileOutside(_) => "env_file_outside",
+            E::UntrustedEndpoint(_) => "untrusted_endpoint",
             E::Symlink(_) => "symlink",
             E::IsDirectory(_) => "is_directory",
             E::NotARegularFile(_) => "not_a_regular_file",
@@ -469,6 +479,9 @@ impl Error {
             E::EnvFileOutside(_) => text(
                 "[env] file must be a relative path inside the project, without `..`; fix config.toml",
             ),
+            E::UntrustedEndpoint(url) => Some(format!(
+                "config.toml comes from the repository, and anyone who can push can change it. If you trust this endpoint, run once with `--endpoint {url}` (ghenv then remembers it in ~/.config/ghenv/trusted-endpoints) or answer yes on a terminal; otherwise remove [github] endpoint from config.toml to use GitHub.com"
+            )),
             E::Symlink(path) => {
                 let shown = path.display();
                 Some(format!(

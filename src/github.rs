@@ -22,6 +22,11 @@ pub const BODY_LIMIT: u64 = 1024 * 1024;
 /// How long to wait for a connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Whether `url` is GitHub.com's GraphQL endpoint.
+pub fn is_default_endpoint(url: &str) -> bool {
+    reqwest::Url::parse(url).is_ok_and(|u| u.as_str() == DEFAULT_ENDPOINT)
+}
+
 /// Whether `url` names this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
 pub fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host_str() {
@@ -378,12 +383,15 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         .unwrap_or_else(|| "unknown error".into())
 }
 
+/// A string from the server, ready for a message: without the token (a
+/// server may echo it) and with control characters escaped.
 fn scrub(s: &str, secret: &str) -> String {
-    if secret.is_empty() {
+    let s = if secret.is_empty() {
         s.to_owned()
     } else {
         s.replace(secret, "[token]")
-    }
+    };
+    crate::text::sanitize(&s).into_owned()
 }
 
 fn scrub_error(e: GithubError, secret: &str) -> GithubError {

@@ -27,7 +27,9 @@ pub mod scan;
 pub mod scopes;
 pub mod secret;
 pub mod source;
+pub mod text;
 pub mod token;
+pub mod trust;
 pub mod write;
 
 pub use error::{Error, Result};

@@ -11,6 +11,7 @@ use crate::github;
 use crate::output::Io;
 use crate::project::{self, Location, Project};
 use crate::render::Template;
+use crate::trust;
 
 impl From<&cli::ProjectArgs> for Location {
     fn from(args: &cli::ProjectArgs) -> Location {
@@ -21,8 +22,9 @@ impl From<&cli::ProjectArgs> for Location {
     }
 }
 
-/// Which GitHub, as the flags say.
-#[derive(Debug, Clone)]
+/// Which GitHub, as the flags say (`Default`: no flag, for commands that
+/// take none and only read `GHENV_GRAPHQL_URL` and config.toml).
+#[derive(Debug, Clone, Default)]
 pub struct EndpointOptions {
     /// The URL from `--endpoint` or `--host`, and which flag gave it.
     pub flag: Option<(String, &'static str)>,
@@ -54,11 +56,12 @@ impl EndpointOptions {
 
     /// The GraphQL endpoint: `--endpoint` or `--host`, `GHENV_GRAPHQL_URL`,
     /// the one `project` records, then GitHub.com's; checked with
-    /// [`project::check_endpoint`].
+    /// [`project::check_endpoint`], and trusted (see [`ensure_trusted`]).
+    /// A endpoint other than GitHub.com's is named on stderr.
     ///
     /// # Errors
-    /// [`Error::BadEndpoint`].
-    pub fn resolve(&self, io: &Io, project: Option<&Project>) -> Result<String> {
+    /// [`Error::BadEndpoint`], [`Error::UntrustedEndpoint`].
+    pub fn resolve(&self, io: &mut Io, project: Option<&Project>) -> Result<String> {
         let (url, origin) = if let Some((url, flag)) = &self.flag {
             (url.clone(), *flag)
         } else if let Some(url) = io.var("GHENV_GRAPHQL_URL") {
@@ -68,7 +71,49 @@ impl EndpointOptions {
         } else {
             (github::DEFAULT_ENDPOINT.to_owned(), "default")
         };
-        project::check_endpoint(origin, &url)
+        let url = project::check_endpoint(origin, &url)?;
+        if !github::is_default_endpoint(&url) {
+            ensure_trusted(io, &url, origin)?;
+            io.say(&format!("Using the GraphQL endpoint {url} (from {origin})"));
+        }
+        Ok(url)
+    }
+}
+
+/// Makes sure the user trusts `url`, which is not GitHub.com's endpoint.
+/// One given this run (`--endpoint`, `--host`, `GHENV_GRAPHQL_URL`) is
+/// trusted, and a flag is remembered on this machine; one from
+/// `config.toml`, which anyone who can push wrote, must have been trusted
+/// before, or be confirmed now on a terminal with the full URL shown.
+///
+/// # Errors
+/// [`Error::UntrustedEndpoint`].
+pub fn ensure_trusted(io: &mut Io, url: &str, origin: &'static str) -> Result<()> {
+    let dir = trust::config_dir(|k| io.var(k));
+    let remember = |io: &mut Io| {
+        if let Some(dir) = &dir {
+            if let Err(e) = trust::remember(dir, url) {
+                io.warn(&format!("{e}; the endpoint was not remembered"));
+            }
+        }
+    };
+    match origin {
+        "--endpoint" | "--host" => {
+            remember(io);
+            Ok(())
+        }
+        "config.toml" if !trust::is_trusted(dir.as_deref(), url) => {
+            let question = format!(
+                "config.toml names the GraphQL endpoint\n  {url}\nwhich is not GitHub.com. Anyone who can push to the repository can change config.toml.\nSend your GitHub token there, now and from now on? [y/N] "
+            );
+            if io.ask(&question, false) {
+                remember(io);
+                Ok(())
+            } else {
+                Err(Error::UntrustedEndpoint(url.to_owned()))
+            }
+        }
+        _ => Ok(()),
     }
 }
 

@@ -103,6 +103,12 @@ impl Io {
     /// Asks a yes/no question on the terminal (default yes). False when
     /// standard input is not a terminal.
     pub fn confirm(&mut self, question: &str) -> bool {
+        self.ask(question, true)
+    }
+
+    /// Asks a yes/no question on the terminal; an empty answer is
+    /// `default`. False when standard input is not a terminal.
+    pub fn ask(&mut self, question: &str, default: bool) -> bool {
         if !self.stdin_tty {
             return false;
         }
@@ -112,7 +118,11 @@ impl Io {
         if self.stdin.read_line(&mut answer).is_err() {
             return false;
         }
-        matches!(answer.trim().to_lowercase().as_str(), "" | "y" | "yes")
+        match answer.trim().to_lowercase().as_str() {
+            "" => default,
+            "y" | "yes" => true,
+            _ => false,
+        }
     }
 
     fn paint(&self, code: &str, s: &str) -> String {
@@ -177,11 +187,19 @@ impl Io {
 
     /// Prints an error and its hint on stderr (even with `--quiet`).
     pub fn error(&mut self, e: &Error) {
+        // Messages hold names and values from outside (paths, config.toml,
+        // a server); each line is escaped before it reaches the terminal.
+        let lines = |text: &str| {
+            text.split('\n')
+                .map(|l| crate::text::sanitize(l).into_owned())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
         let label = self.red("error:");
-        let _ = writeln!(self.err, "ghenv: {label} {e}");
+        let _ = writeln!(self.err, "ghenv: {label} {}", lines(&e.to_string()));
         if let Some(hint) = e.hint() {
             let label = self.bold("hint:");
-            let _ = writeln!(self.err, "  {label} {hint}");
+            let _ = writeln!(self.err, "  {label} {}", lines(&hint));
         }
     }
 

@@ -228,21 +228,17 @@ impl Project {
     }
 
     /// The template context as config.toml recorded it, for commands that
-    /// render the env file again without asking GitHub (`unlock`, `run`).
+    /// render the env file again without asking GitHub (`unlock`, `run`);
+    /// `endpoint` is the one resolved and trusted for this run.
     ///
     /// # Errors
-    /// As [`Project::env_file`], and [`Error::BadEndpoint`] for a recorded
-    /// endpoint ghenv would not send the token to.
-    pub fn recorded_context(&self, template: &Template) -> Result<Context> {
+    /// As [`Project::env_file`].
+    pub fn recorded_context(&self, template: &Template, endpoint: String) -> Result<Context> {
         let g = self
             .config
             .as_ref()
             .map(|c| c.github.clone())
             .unwrap_or_default();
-        let endpoint = match &g.endpoint {
-            Some(url) => check_endpoint("config.toml", url)?,
-            None => github::DEFAULT_ENDPOINT.to_owned(),
-        };
         Ok(Context {
             template: template.name.clone(),
             endpoint,
@@ -341,6 +337,9 @@ pub fn check_endpoint(origin: &'static str, url: &str) -> Result<String> {
         url: url.to_owned(),
         problem,
     };
+    if url.chars().any(crate::text::is_unsafe_char) {
+        return Err(bad(EndpointProblem::ControlCharacters));
+    }
     let parsed =
         reqwest::Url::parse(url).map_err(|e| bad(EndpointProblem::NotAUrl(e.to_string())))?;
     match parsed.scheme() {

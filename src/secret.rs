@@ -16,10 +16,7 @@ use crate::output::Io;
 /// The default identity: `$XDG_CONFIG_HOME/ghenv/identity.txt`, else
 /// `~/.config/ghenv/identity.txt`.
 pub fn default_identity_path(io: &Io) -> Option<PathBuf> {
-    io.var("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| io.var("HOME").map(|h| PathBuf::from(h).join(".config")))
-        .map(|d| d.join("ghenv").join("identity.txt"))
+    crate::trust::config_dir(|k| io.var(k)).map(|d| d.join("identity.txt"))
 }
 
 fn ssh_key_paths(io: &Io) -> Vec<PathBuf> {

@@ -189,8 +189,9 @@ impl Report for CheckReport {
             ));
         }
         lines.push(("Endpoint", v.endpoint.clone()));
+        // Every value here may come from the server or the project's files.
         for (label, value) in lines {
-            let _ = writeln!(io.out, "{label:<11} {value}");
+            let _ = writeln!(io.out, "{label:<11} {}", crate::text::sanitize(&value));
         }
     }
 

@@ -22,6 +22,7 @@ use crate::report::{Boxed, Report};
 use crate::scopes;
 use crate::secret::{self, Lock};
 use crate::source::{self, Origin, Source};
+use crate::text::sanitize;
 use crate::token::Token;
 use crate::write::{self, Change, Status};
 
@@ -181,11 +182,11 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         let name = viewer
             .name
             .as_deref()
-            .map(|n| format!(" ({n})"))
+            .map(|n| format!(" ({})", sanitize(n)))
             .unwrap_or_default();
         io.ok(&format!(
             "GitHub: the token is valid for {}{name}",
-            io.bold(&viewer.login)
+            io.bold(&sanitize(&viewer.login))
         ));
         super::warn_expiry(io, &viewer);
         Some(viewer)

@@ -49,7 +49,10 @@ pub fn validate(io: &mut Io, token: &Token, endpoint: &str, timeout: Duration) -
     match result {
         Ok(viewer) => {
             if let Some(id) = &viewer.request_id {
-                io.detail(&format!("X-GitHub-Request-Id: {id}"));
+                io.detail(&format!(
+                    "X-GitHub-Request-Id: {}",
+                    crate::text::sanitize(id)
+                ));
             }
             if viewer.scopes.is_none() && token.kind().has_oauth_scopes() {
                 // GitHub always sends it for these tokens; without it the
@@ -291,7 +294,10 @@ pub fn warn_expiry(io: &mut Io, viewer: &Viewer) {
             ));
         }
     } else if let Some(raw) = &viewer.expires_raw {
-        io.warn(&format!("GitHub gave an expiry ghenv cannot read: {raw:?}"));
+        io.warn(&format!(
+            "GitHub gave an expiry ghenv cannot read: \"{}\"",
+            crate::text::sanitize(raw)
+        ));
     }
 }
 

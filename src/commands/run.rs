@@ -8,6 +8,7 @@ use std::process::Command;
 
 use crate::cli::{IdentityArgs, RunArgs};
 use crate::error::{Error, Result};
+use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::render;
@@ -51,7 +52,10 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
     let template = project.template(None)?;
     let env_path = project.env_path()?;
     let token_var = project.token_var(&template);
-    let ctx = project.recorded_context(&template)?;
+    // The endpoint run and unlock hand to the app follows the same trust
+    // rules as the one ghenv sends the token to.
+    let endpoint = EndpointOptions::default().resolve(io, Some(&project))?;
+    let ctx = project.recorded_context(&template, endpoint)?;
 
     let mut decrypt = |io: &mut Io| secret::from_project(&project, &opts.identity, io);
     // [secret] first: in an encrypted project it is the source of truth.

@@ -124,16 +124,7 @@ pub fn run(args: &ScanArgs, io: &mut Io) -> Result<Boxed> {
 /// (a newline or an escape sequence in a file name must not reach the
 /// terminal as such) and bytes that are not UTF-8 replaced.
 fn shown_name(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(bytes);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    crate::text::sanitize(&String::from_utf8_lossy(bytes)).into_owned()
 }
 
 fn given(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {

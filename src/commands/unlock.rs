@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::{FileReport, files_report, say_written};
 use crate::cli::{IdentityArgs, UnlockArgs};
 use crate::error::Result;
+use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::render;
@@ -75,7 +76,10 @@ pub fn unlock(opts: &UnlockOptions, io: &mut Io) -> Result<UnlockReport> {
     let secret = project.require_secret("unlock")?;
     let files = project.files()?;
     let template = project.template(None)?;
-    let ctx = project.recorded_context(&template)?;
+    // The endpoint run and unlock hand to the app follows the same trust
+    // rules as the one ghenv sends the token to.
+    let endpoint = EndpointOptions::default().resolve(io, Some(&project))?;
+    let ctx = project.recorded_context(&template, endpoint)?;
     let token = Token::parse(secret::decrypt_secret(secret, &opts.identity, io)?)?;
     io.ok(&format!(
         "Decrypted the token ({}, {})",

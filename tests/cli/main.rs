@@ -9,6 +9,7 @@ mod common;
 mod check;
 mod crypto;
 mod help_and_output;
+mod hostile;
 mod init;
 mod init_files;
 mod interactive;

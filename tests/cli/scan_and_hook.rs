@@ -143,7 +143,7 @@ fn scan_staged_cannot_be_fooled_by_file_names() {
     // The newline is shown escaped, never raw.
     let human = p.run(&["scan", "--staged"], "");
     human.code(1);
-    assert!(human.stdout.contains("two\\nlines.txt:1:3:"), "{human}");
+    assert!(human.stdout.contains("two\\u{a}lines.txt:1:3:"), "{human}");
 }
 
 #[test]

@@ -1,0 +1,144 @@
+//! Input written by someone else: a config.toml from the repository (anyone
+//! who can push wrote it) and a server that answers to paint the terminal.
+//! The token goes only where the user said, and nothing from outside
+//! reaches the terminal raw.
+
+use crate::common::*;
+
+const REACT_VAR: &str = "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN";
+
+/// A fresh clone whose config.toml names `endpoint` (TOML string text,
+/// without its quotes), with a token in .env.
+fn clone_with_endpoint(endpoint: &str, token: &str) -> Project {
+    let p = Project::new();
+    p.write(
+        "config.toml",
+        &format!("version = 1\ntemplate = \"react\"\n\n[github]\nendpoint = \"{endpoint}\"\n"),
+    );
+    p.write(".env", &format!("{REACT_VAR}={token}\n"));
+    p
+}
+
+#[test]
+fn an_endpoint_from_config_toml_gets_no_token_until_the_user_trusts_it() {
+    let token = classic();
+    // Two answers: for the run that trusts it, and the one after.
+    let attacker = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    let p = clone_with_endpoint(&attacker.url(), &token);
+    let before = p.snapshot();
+    for args in [
+        vec!["check"],
+        vec!["rotate", "--token-stdin"],
+        vec!["scopes"],
+        vec!["run", "--", "true"],
+    ] {
+        let out = p.run(&args, &token_with("ghp_", 61));
+        out.code(7)
+            .never_shows(&token)
+            .stderr_has(&["not trusted", &attacker.url(), "--endpoint"]);
+    }
+    // The shell's token on a clone without .env is not sent either.
+    std::fs::remove_file(p.file(".env")).unwrap();
+    let mut cmd = p.cmd(&["check", "--json"]);
+    cmd.env("GH_TOKEN", &token);
+    let out = p.run_with(cmd, b"");
+    out.code(7);
+    assert_eq!(out.json()["error"]["kind"], "untrusted_endpoint");
+    assert!(attacker.requests().is_empty(), "the token was sent");
+    p.write(".env", &format!("{REACT_VAR}={token}\n"));
+    assert_eq!(p.snapshot(), before);
+
+    // Given once by flag, it is remembered on this machine (not in the
+    // project) and named in the output.
+    p.run(&["check", "--endpoint", &attacker.url()], "").code(0);
+    let out = p.run(&["check"], "");
+    out.code(0)
+        .stderr_has(&["Using the GraphQL endpoint", &attacker.url()]);
+    let trusted =
+        std::fs::read_to_string(p.home.path().join(".config/ghenv/trusted-endpoints")).unwrap();
+    assert!(trusted.contains(&attacker.url()), "{trusted}");
+    assert_eq!(attacker.requests().len(), 2);
+}
+
+#[test]
+fn the_environment_variable_is_trusted_for_the_run_but_not_remembered() {
+    let token = classic();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let p = clone_with_endpoint("https://api.github.com/graphql", &token);
+    let mut cmd = p.cmd(&["check"]);
+    cmd.env("GHENV_GRAPHQL_URL", fake.url());
+    p.run_with(cmd, b"").code(0);
+    assert!(
+        !p.home
+            .path()
+            .join(".config/ghenv/trusted-endpoints")
+            .exists()
+    );
+}
+
+#[test]
+fn run_and_unlock_refuse_a_plain_http_endpoint_from_config_toml() {
+    let token = classic();
+    let p = clone_with_endpoint("http://evil.example/graphql", &token);
+    let marker = p.file("ran");
+    let out = p.run(&["run", "--", "touch", marker.to_str().unwrap()], "");
+    out.code(2)
+        .stderr_has(&["config.toml", "plain http", "evil.example"]);
+    assert!(
+        !marker.exists(),
+        "the command ran with the endpoint exported"
+    );
+}
+
+#[test]
+fn control_characters_in_an_endpoint_are_refused_and_never_printed() {
+    let token = classic();
+    let p = clone_with_endpoint("https://x.example/\\u001b]0;pwned\\u0007/graphql", &token);
+    let out = p.run(&["check"], "");
+    out.code(2).stderr_has(&["control characters"]);
+    assert!(!out.stderr.contains('\u{1b}'), "{out}");
+    assert!(!out.stderr.contains('\u{7}'), "{out}");
+}
+
+#[test]
+fn escapes_from_the_server_never_reach_the_terminal() {
+    let token = classic();
+    let p = Project::new();
+    let mut ok = Reply::ok("octo\\u001b]0;pwned\\u0007cat", COURSE_SCOPES);
+    ok.body = String::from_utf8(ok.body)
+        .unwrap()
+        .replace("The Octocat", "\\u001b[8mhidden\\n✓ all good")
+        .replace("2026-11-25T10:00:00Z", "\\u009b2J")
+        .into_bytes();
+    let fake = FakeGitHub::start(vec![ok.clone(), ok]);
+    let out = p.init(&fake, &token, &["--offline"]);
+    out.code(0);
+    let out = p.init(&fake, &token, &[]);
+    out.code(0);
+    let check = p.run(&["check", "--endpoint", &fake.url()], "");
+    for text in [&out.stderr, &check.stdout, &check.stderr] {
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\u{9b}']),
+            "a control character reached the terminal\n{out}\n{check}"
+        );
+        assert!(!text.contains("\n✓ all good"), "a fake line was printed");
+    }
+    assert!(out.stderr.contains("octo\\u{1b}]0;pwned\\u{7}cat"), "{out}");
+}
+
+#[test]
+fn escapes_in_an_error_message_from_the_server_are_shown_escaped() {
+    let token = classic();
+    let p = Project::new();
+    let mut r = Reply::bad_credentials();
+    r.body =
+        br#"{"message":"Bad credentials\u001b]0;pwned\u0007\n\u2713 token accepted"}"#.to_vec();
+    let fake = FakeGitHub::start(vec![r]);
+    let out = p.init(&fake, &token, &[]);
+    out.code(3).stderr_has(&["Bad credentials\\u{1b}]0;pwned"]);
+    assert!(!out.stderr.contains(['\u{1b}', '\u{7}']), "{out}");
+    assert!(!out.stderr.contains("\n✓ token accepted"), "{out}");
+}
