@@ -278,18 +278,6 @@ pub struct Options {
 /// the token, even if the server echoes it.
 pub fn validate(options: &Options, token: &Token) -> Result<Viewer, GithubError> {
     let endpoint = &options.endpoint;
-    let client = reqwest::blocking::Client::builder()
-        .user_agent(concat!("ghenv/", env!("CARGO_PKG_VERSION")))
-        .connect_timeout(CONNECT_TIMEOUT.min(options.timeout))
-        .timeout(options.timeout)
-        // A redirect could carry the Authorization header to another host.
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| GithubError::Connect {
-            endpoint: endpoint.clone(),
-            detail: error_chain(&e),
-        })?;
-    let body = serde_json::json!({ "query": QUERY, "operationName": OPERATION });
     // Built in zeroizing memory; the header value is marked sensitive so
     // reqwest and hyper never show it in Debug output.
     let mut bearer = zeroize::Zeroizing::new(String::with_capacity(100));
@@ -300,6 +288,64 @@ pub fn validate(options: &Options, token: &Token) -> Result<Viewer, GithubError>
             detail: "the token cannot be sent in a header".into(),
         })?;
     auth.set_sensitive(true);
+    // --timeout is one deadline for connecting, the headers and the body:
+    // reqwest's blocking timeout starts again with every read, so a server
+    // that trickles its answer could hold ghenv for ever. The exchange runs
+    // on its own thread; past the deadline ghenv stops waiting for it.
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let thread_options = options.clone();
+    std::thread::Builder::new()
+        .name("ghenv-request".into())
+        .spawn(move || {
+            let _ = sender.send(exchange(&thread_options, auth));
+        })
+        .map_err(|e| GithubError::Connect {
+            endpoint: endpoint.clone(),
+            detail: e.to_string(),
+        })?;
+    let (status, headers, bytes) = match receiver.recv_timeout(options.timeout) {
+        Ok(answer) => answer?,
+        Err(_) => {
+            return Err(GithubError::Timeout {
+                endpoint: endpoint.clone(),
+                secs: options.timeout.as_secs(),
+            });
+        }
+    };
+    interpret(status, &headers, &bytes).map_err(|e| match scrub_error(e, token.expose_secret()) {
+        GithubError::Redirect {
+            status, location, ..
+        } => GithubError::Redirect {
+            endpoint: endpoint.clone(),
+            status,
+            location,
+        },
+        other => other,
+    })
+}
+
+/// Sends the request and reads the answer (at most [`BODY_LIMIT`] bytes).
+fn exchange(
+    options: &Options,
+    auth: reqwest::header::HeaderValue,
+) -> Result<(u16, HeaderMap, Vec<u8>), GithubError> {
+    let endpoint = &options.endpoint;
+    let mut builder = reqwest::blocking::Client::builder()
+        .user_agent(concat!("ghenv/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(CONNECT_TIMEOUT.min(options.timeout))
+        .timeout(options.timeout)
+        // A redirect could carry the Authorization header to another host.
+        .redirect(reqwest::redirect::Policy::none());
+    if reqwest::Url::parse(endpoint).is_ok_and(|u| is_loopback(&u)) {
+        // This machine is reached directly: an HTTP proxy would see a
+        // plain-http token, and one on another host could not reach it.
+        builder = builder.no_proxy();
+    }
+    let client = builder.build().map_err(|e| GithubError::Connect {
+        endpoint: endpoint.clone(),
+        detail: error_chain(&e),
+    })?;
+    let body = serde_json::json!({ "query": QUERY, "operationName": OPERATION });
     let response = client
         .post(endpoint)
         .header(AUTHORIZATION, auth)
@@ -318,16 +364,7 @@ pub fn validate(options: &Options, token: &Token) -> Result<Viewer, GithubError>
     if bytes.len() as u64 > BODY_LIMIT {
         return Err(GithubError::TooLarge);
     }
-    interpret(status, &headers, &bytes).map_err(|e| match scrub_error(e, token.expose_secret()) {
-        GithubError::Redirect {
-            status, location, ..
-        } => GithubError::Redirect {
-            endpoint: endpoint.clone(),
-            status,
-            location,
-        },
-        other => other,
-    })
+    Ok((status, headers, bytes))
 }
 
 fn send_error(options: &Options, e: &reqwest::Error) -> GithubError {

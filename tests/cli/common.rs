@@ -91,6 +91,8 @@ pub struct Reply {
     pub delay: Duration,
     /// Claim the full length but close after this many body bytes.
     pub cut_at: Option<usize>,
+    /// Send the body one byte at a time, this long apart.
+    pub trickle: Option<Duration>,
 }
 
 pub const COURSE_SCOPES: &str =
@@ -123,6 +125,7 @@ impl Reply {
             body: body.as_bytes().to_vec(),
             delay: Duration::ZERO,
             cut_at: None,
+            trickle: None,
         }
     }
 
@@ -194,6 +197,7 @@ impl Reply {
             body: b"<html><body><h1>502 Bad Gateway</h1>Unicorn!</body></html>".to_vec(),
             delay: Duration::ZERO,
             cut_at: None,
+            trickle: None,
         }
     }
 
@@ -232,6 +236,7 @@ impl Reply {
             body: Vec::new(),
             delay: Duration::ZERO,
             cut_at: None,
+            trickle: None,
         }
     }
 
@@ -244,6 +249,12 @@ impl Reply {
     /// Waits before answering.
     pub fn delayed(mut self, delay: Duration) -> Reply {
         self.delay = delay;
+        self
+    }
+
+    /// Sends the body one byte every `gap`, after the headers.
+    pub fn trickled(mut self, gap: Duration) -> Reply {
+        self.trickle = Some(gap);
         self
     }
 
@@ -393,7 +404,20 @@ fn serve(stream: TcpStream, reply: &Reply, requests: &Mutex<Vec<Recorded>>) {
         Some(n) => &reply.body[..n.min(reply.body.len())],
         None => &reply.body[..],
     };
-    let _ = out.write_all(body);
+    match reply.trickle {
+        Some(gap) => {
+            let _ = out.flush();
+            for b in body {
+                thread::sleep(gap);
+                if out.write_all(&[*b]).and_then(|()| out.flush()).is_err() {
+                    return; // the client gave up
+                }
+            }
+        }
+        None => {
+            let _ = out.write_all(body);
+        }
+    }
     let _ = out.flush();
 }
 

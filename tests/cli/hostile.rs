@@ -142,3 +142,43 @@ fn escapes_in_an_error_message_from_the_server_are_shown_escaped() {
     assert!(!out.stderr.contains(['\u{1b}', '\u{7}']), "{out}");
     assert!(!out.stderr.contains("\n✓ token accepted"), "{out}");
 }
+
+#[test]
+fn a_trickling_server_is_cut_off_at_the_timeout() {
+    let token = classic();
+    let p = Project::new();
+    // Headers at once, then one body byte a second: about four minutes.
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES).trickled(std::time::Duration::from_secs(1)),
+    ]);
+    let started = std::time::Instant::now();
+    let out = p.init(&fake, &token, &["--timeout", "2"]);
+    out.code(5)
+        .never_shows(&token)
+        .stderr_has(&["within 2 seconds"]);
+    // A deadline, not a speed target: each byte restarting the clock would
+    // take minutes.
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "--timeout 2 took {:?}",
+        started.elapsed()
+    );
+    assert!(p.snapshot().is_empty());
+}
+
+#[test]
+fn a_proxy_never_sees_the_token_for_a_loopback_endpoint() {
+    let token = classic();
+    let p = Project::new();
+    let proxy = FakeGitHub::start(vec![]);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let endpoint = fake.url().replace("127.0.0.1", "localhost");
+    let proxy_url = proxy.url().replace("/graphql", "");
+    let mut cmd = p.cmd(&["init", "--token-stdin", "--endpoint", &endpoint]);
+    for var in ["http_proxy", "HTTP_PROXY", "https_proxy", "ALL_PROXY"] {
+        cmd.env(var, &proxy_url);
+    }
+    p.run_with(cmd, token.as_bytes()).code(0);
+    assert!(proxy.requests().is_empty(), "the proxy got the request");
+    assert_eq!(fake.requests().len(), 1);
+}
