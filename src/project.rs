@@ -297,16 +297,22 @@ impl Project {
         if crate::git::ignored_by_gitignore(&self.dir, Path::new(env_file)) {
             return Ok(None);
         }
+        // In a repository git has the last word: it says the file is not
+        // ignored (say `.env` then `!.env`), so the entry is added even if
+        // the text has one.
+        let in_repo = crate::git::toplevel(&self.dir).is_some();
         let existing = files.gitignore.as_ref();
         Ok(
-            write::gitignore_with(existing.map(|g| g.text.as_str()), env_file).map(|text| {
-                Change::new(
-                    self.dir.join(GITIGNORE),
-                    existing,
-                    Zeroizing::new(text),
-                    false,
-                )
-            }),
+            write::gitignore_with(existing.map(|g| g.text.as_str()), env_file, in_repo).map(
+                |text| {
+                    Change::new(
+                        self.dir.join(GITIGNORE),
+                        existing,
+                        Zeroizing::new(text),
+                        false,
+                    )
+                },
+            ),
         )
     }
 }

@@ -13,6 +13,10 @@ use crate::crypt::{self, CryptError, Identity, Recipient};
 use crate::error::{Error, Result};
 use crate::output::Io;
 
+/// Environment variables that hold a key or passphrase: `run` never passes
+/// them on to the command it starts.
+pub const SECRET_VARS: [&str; 2] = ["GHENV_IDENTITY", "GHENV_PASSPHRASE"];
+
 /// The default identity: `$XDG_CONFIG_HOME/ghenv/identity.txt`, else
 /// `~/.config/ghenv/identity.txt`.
 pub fn default_identity_path(io: &Io) -> Option<PathBuf> {

@@ -222,8 +222,18 @@ pub fn from_dotenv(path: &Path, var: &str) -> Result<Option<Found>> {
 /// not exist. Values are in zeroizing memory: one of them is the token.
 ///
 /// # Errors
-/// [`Error::EnvUnreadable`] when the file exists but cannot be parsed.
+/// [`Error::EnvUnreadable`] when the file exists but cannot be parsed;
+/// [`Error::Symlink`] or [`Error::NotARegularFile`] for a link, a FIFO, a
+/// folder.
 pub fn read_dotenv(path: &Path) -> Result<Vec<(String, Zeroizing<String>)>> {
+    // A FIFO would hang the read, and a link could point anywhere.
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(Error::io("inspect", path, e)),
+        Ok(m) if m.file_type().is_symlink() => return Err(Error::Symlink(path.to_owned())),
+        Ok(m) if !m.is_file() => return Err(Error::NotARegularFile(path.to_owned())),
+        Ok(_) => {}
+    }
     let iter = match dotenvy::from_path_iter(path) {
         Ok(iter) => iter,
         Err(dotenvy::Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -213,15 +213,21 @@ pub fn create_private_dir(dir: &Path) -> Result<()> {
 }
 
 /// The `.gitignore` text that ignores `entry`, or `None` when `existing`
-/// already ignores it with a plain line (`.env` or `/.env`).
-pub fn gitignore_with(existing: Option<&str>, entry: &str) -> Option<String> {
+/// already does: its last plain line naming `entry` (`.env`, `/.env`) is not
+/// a negation (`!.env`), since git lets the last matching line win. With
+/// `force`, the entry is appended whatever the text says (git itself said
+/// the file is not ignored).
+pub fn gitignore_with(existing: Option<&str>, entry: &str, force: bool) -> Option<String> {
     let existing = existing.unwrap_or("");
     let anchored = format!("/{entry}");
-    let already = existing
-        .lines()
-        .map(str::trim)
-        .any(|l| l == entry || l == anchored);
-    if already {
+    let last = existing.lines().map(str::trim).rev().find_map(|l| {
+        let (negated, pattern) = match l.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, l),
+        };
+        (pattern == entry || pattern == anchored).then_some(negated)
+    });
+    if last == Some(false) && !force {
         return None;
     }
     let eol = if existing.contains("\r\n") {
@@ -244,18 +250,28 @@ mod tests {
 
     #[test]
     fn gitignore_appends_once_and_keeps_style() {
-        assert_eq!(gitignore_with(None, ".env").as_deref(), Some(".env\n"));
         assert_eq!(
-            gitignore_with(Some("node_modules"), ".env").as_deref(),
+            gitignore_with(None, ".env", false).as_deref(),
+            Some(".env\n")
+        );
+        assert_eq!(
+            gitignore_with(Some("node_modules"), ".env", false).as_deref(),
             Some("node_modules\n.env\n")
         );
         assert_eq!(
-            gitignore_with(Some("a\r\nb\r\n"), ".env").as_deref(),
+            gitignore_with(Some("a\r\nb\r\n"), ".env", false).as_deref(),
             Some("a\r\nb\r\n.env\r\n")
         );
-        assert_eq!(gitignore_with(Some("x\n.env\n"), ".env"), None);
-        assert_eq!(gitignore_with(Some("  /.env  \n"), ".env"), None);
-        assert!(gitignore_with(Some(".env.example\n"), ".env").is_some());
+        assert_eq!(gitignore_with(Some("x\n.env\n"), ".env", false), None);
+        assert_eq!(gitignore_with(Some("  /.env  \n"), ".env", false), None);
+        assert!(gitignore_with(Some(".env.example\n"), ".env", false).is_some());
+        // The last line wins: a negation after .env un-ignores it.
+        assert_eq!(
+            gitignore_with(Some(".env\n!.env\n"), ".env", false).as_deref(),
+            Some(".env\n!.env\n.env\n")
+        );
+        assert_eq!(gitignore_with(Some("!.env\n.env\n"), ".env", false), None);
+        assert!(gitignore_with(Some(".env\n"), ".env", true).is_some());
     }
 
     #[test]

@@ -75,6 +75,10 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
     let program = &opts.command[0];
     let mut cmd = Command::new(program);
     cmd.args(&opts.command[1..]);
+    // The child gets the token it asked for, not the keys that unlock it.
+    for var in secret::SECRET_VARS {
+        cmd.env_remove(var);
+    }
     // The rest of the env file first, as dotenv does: it does not override
     // variables already set in the environment.
     for (key, value) in source::read_dotenv(&env_path)? {

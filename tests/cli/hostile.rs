@@ -182,3 +182,87 @@ fn a_proxy_never_sees_the_token_for_a_loopback_endpoint() {
     assert!(proxy.requests().is_empty(), "the proxy got the request");
     assert_eq!(fake.requests().len(), 1);
 }
+
+#[test]
+fn run_does_not_pass_the_keys_to_the_command() {
+    let token = classic();
+    let p = Project::new();
+    let (key, public) = p.keygen("k.txt");
+    p.run(
+        &["init", "--offline", "--token-stdin", "-r", &public],
+        &token,
+    )
+    .code(0);
+    let identity = std::fs::read_to_string(&key).unwrap();
+    let mut cmd = p.cmd(&[
+        "run",
+        "--",
+        "sh",
+        "-c",
+        &format!(
+            "test -z \"$GHENV_IDENTITY\" && test -z \"$GHENV_PASSPHRASE\" && test \"${REACT_VAR}\" = '{token}'"
+        ),
+    ]);
+    cmd.env("GHENV_IDENTITY", identity.trim())
+        .env("GHENV_PASSPHRASE", "not for the child");
+    p.run_with(cmd, b"").code(0);
+}
+
+#[test]
+fn a_fifo_at_env_is_refused_instead_of_hanging() {
+    let p = Project::new();
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    std::fs::remove_file(p.file(".env")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(p.file(".env"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for args in [vec!["check"], vec!["run", "--", "true"]] {
+        let mut child = p
+            .cmd(&args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("{args:?} hangs on a FIFO at .env");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(7), "{args:?}");
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        assert!(err.contains("not a regular file"), "{err}");
+    }
+}
+
+#[test]
+fn a_negated_env_in_gitignore_ends_ignored() {
+    let p = Project::new();
+    p.git_init();
+    p.write(".gitignore", "node_modules\n.env\n!.env\n");
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    let ignored = p.git(&["check-ignore", "-q", ".env"]);
+    assert!(
+        ignored.status.success(),
+        ".env is not ignored:\n{}",
+        p.read(".gitignore")
+    );
+    assert!(
+        p.read(".gitignore")
+            .starts_with("node_modules\n.env\n!.env\n")
+    );
+    p.git(&["add", "-A"]);
+    let staged = String::from_utf8(p.git(&["diff", "--cached", "--name-only"]).stdout).unwrap();
+    assert!(!staged.lines().any(|l| l == ".env"), "{staged}");
+}
