@@ -249,6 +249,9 @@ pub enum Error {
     /// `keygen` over an existing identity without `--force`.
     #[error("{} already exists; ghenv will not overwrite an identity", .0.display())]
     IdentityExists(PathBuf),
+    /// `keygen --output` into a git work tree, where `git add -A` would commit it.
+    #[error("{} is inside a git work tree and not ignored, so `git add -A` would commit the private key", .0.display())]
+    KeyInWorkTree(PathBuf),
     /// `recipients remove` of every recipient.
     #[error("refusing to remove every recipient: nobody could decrypt the token")]
     LastRecipient,
@@ -337,6 +340,7 @@ impl Error {
             | E::HookChainTaken(_)
             | E::HookNotOurs(_)
             | E::IdentityExists(_)
+            | E::KeyInWorkTree(_)
             | E::LastRecipient
             | E::StagedUnreadable { .. }
             | E::Io { .. } => exit::IO,
@@ -389,6 +393,7 @@ impl Error {
             E::HookChainTaken(_) => "hook_chain_taken",
             E::HookNotOurs(_) => "hook_not_ours",
             E::IdentityExists(_) => "identity_exists",
+            E::KeyInWorkTree(_) => "key_in_work_tree",
             E::LastRecipient => "last_recipient",
             E::StagedUnreadable { .. } => "staged_unreadable",
             E::Io { .. } => "io",
@@ -500,6 +505,11 @@ impl Error {
             E::IdentityExists(path) => Some(format!(
                 "`ghenv pubkey -i {}` prints its public key; --force replaces it (tokens encrypted to it can then no longer be decrypted with the new one)",
                 path.display()
+            )),
+            E::KeyInWorkTree(path) => Some(format!(
+                "keep keys outside the project (e.g. `ghenv keygen --output ~/.config/ghenv/ci.txt`), or add {} to .gitignore first",
+                path.file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
             )),
             E::LastRecipient => text(
                 "add the new recipient first (`ghenv recipients add`), then remove the old one",

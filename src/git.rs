@@ -64,6 +64,22 @@ pub fn is_tracked(dir: &Path, name: &Path) -> bool {
         .is_ok_and(|s| s.success())
 }
 
+/// Whether git would leave `name` in `dir` out of `git add -A`: it is
+/// ignored by any rule (a `.gitignore`, `.git/info/exclude`, the global
+/// excludes) and not tracked. True outside a repository.
+pub fn is_kept_out(dir: &Path, name: &Path) -> bool {
+    if toplevel(dir).is_none() {
+        return true;
+    }
+    let ignored = git(dir)
+        .args(["check-ignore", "-q", "--"])
+        .arg(name)
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    ignored && !is_tracked(dir, name)
+}
+
 /// Whether a `.gitignore` of the repository around `dir` (not a global or
 /// per-clone exclude, which teammates do not share) ignores `name`, with any
 /// pattern (`.env*`, `*.env`, a parent folder's `.gitignore`...). False

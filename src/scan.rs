@@ -1,7 +1,8 @@
-//! Finding GitHub tokens in text: the matcher (word-bounded candidates,
+//! Finding secrets in text: GitHub tokens (word-bounded candidates,
 //! confirmed by [`check_format`](crate::token::check_format), so a random
-//! 40-character string is reported only if its checksum holds) and a
-//! streaming line reader that skips binary content.
+//! 40-character string is reported only if its checksum holds) and age
+//! identities (`AGE-SECRET-KEY-1…`, confirmed by their Bech32 checksum),
+//! and a streaming line reader that skips binary content.
 //!
 //! Old 40-hex tokens are not looked for: they cannot be told apart from
 //! commit ids and other hashes.
@@ -15,21 +16,51 @@ use crate::token::{self, Kind};
 pub const BINARY_PEEK: usize = 8192;
 
 const FINE_GRAINED_PREFIX: &[u8] = b"github_pat_";
+const AGE_PREFIX: &[u8] = b"AGE-SECRET-KEY-1";
+/// `AGE-SECRET-KEY-1` and 58 Bech32 characters.
+const AGE_LEN: usize = 74;
 const FINE_GRAINED_LEN: usize = 93;
 const PREFIXED_LEN: usize = 40;
 
-/// A token found in a line.
+/// What was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secret {
+    /// A GitHub token of this kind.
+    Token(Kind),
+    /// An age X25519 identity: a private key.
+    AgeIdentity,
+}
+
+impl Secret {
+    /// The short name in JSON (`classic`, `fine-grained`, ..., `age-identity`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Secret::Token(k) => k.name(),
+            Secret::AgeIdentity => "age-identity",
+        }
+    }
+
+    /// What it is, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Secret::Token(k) => k.describe(),
+            Secret::AgeIdentity => "age identity (private key)",
+        }
+    }
+}
+
+/// A secret found in a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
     /// 1-based byte column.
     pub column: usize,
-    /// Its kind.
-    pub kind: Kind,
+    /// What it is.
+    pub kind: Secret,
     /// Masked for display (`ghp_…abcd`).
     pub masked: String,
 }
 
-/// A token found in a file.
+/// A secret found in a file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Finding {
     /// The file, as given or as git names it.
@@ -38,14 +69,14 @@ pub struct Finding {
     pub line: usize,
     /// 1-based byte column.
     pub column: usize,
-    /// The kind; in JSON its short name (`classic`, `fine-grained`, ...).
+    /// What it is; in JSON its short name (`classic`, `fine-grained`, ...).
     #[serde(serialize_with = "kind_name")]
-    pub kind: Kind,
+    pub kind: Secret,
     /// Masked for display.
     pub masked: String,
 }
 
-fn kind_name<S: serde::Serializer>(kind: &Kind, s: S) -> Result<S::Ok, S::Error> {
+fn kind_name<S: serde::Serializer>(kind: &Secret, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(kind.name())
 }
 
@@ -58,8 +89,39 @@ fn ends_word(line: &[u8], end: usize) -> bool {
     line.get(end).is_none_or(|&b| !is_word(b))
 }
 
-/// Appends the tokens in `line` to `out`.
+/// Appends the age identities in `line` to `out`.
+fn scan_age(line: &[u8], out: &mut Vec<Hit>) {
+    for i in memchr::memmem::find_iter(line, AGE_PREFIX) {
+        let is_key_char = |b: u8| b.is_ascii_alphanumeric() || b == b'-';
+        if (i > 0 && is_key_char(line[i - 1])) || line.len() < i + AGE_LEN {
+            continue;
+        }
+        if line.get(i + AGE_LEN).is_some_and(|&b| is_key_char(b)) {
+            continue;
+        }
+        let Ok(candidate) = std::str::from_utf8(&line[i..i + AGE_LEN]) else {
+            continue;
+        };
+        // The Bech32 checksum tells a real key from a placeholder.
+        if candidate.parse::<age::x25519::Identity>().is_ok() {
+            out.push(Hit {
+                column: i + 1,
+                kind: Secret::AgeIdentity,
+                masked: format!("AGE-SECRET-KEY-1…{}", &candidate[AGE_LEN - 4..]),
+            });
+        }
+    }
+}
+
+/// Appends the secrets in `line` to `out`.
 pub fn scan_line(line: &[u8], out: &mut Vec<Hit>) {
+    scan_tokens(line, out);
+    scan_age(line, out);
+    out.sort_by_key(|h| h.column);
+}
+
+/// Appends the GitHub tokens in `line` to `out`.
+fn scan_tokens(line: &[u8], out: &mut Vec<Hit>) {
     for i in memchr::memchr_iter(b'g', line) {
         if i > 0 && is_word(line[i - 1]) {
             continue;
@@ -86,7 +148,7 @@ pub fn scan_line(line: &[u8], out: &mut Vec<Hit>) {
             if kind != Kind::Legacy {
                 out.push(Hit {
                     column: i + 1,
-                    kind,
+                    kind: Secret::Token(kind),
                     masked: token::mask(candidate),
                 });
             }
@@ -122,6 +184,7 @@ pub fn scan_reader<R: BufRead>(
         // Cheap pre-filter: most lines have no "g" followed by "h" or "i".
         if memchr::memmem::find(&buf, b"gh").is_none()
             && memchr::memmem::find(&buf, b"github_pat_").is_none()
+            && memchr::memmem::find(&buf, AGE_PREFIX).is_none()
         {
             continue;
         }
@@ -185,6 +248,29 @@ mod tests {
             hits("0123456789abcdef0123456789abcdef01234567").is_empty(),
             "legacy hex looks like a commit id"
         );
+    }
+
+    #[test]
+    fn age_identities_are_found_by_their_checksum() {
+        use age::secrecy::ExposeSecret;
+        let key = age::x25519::Identity::generate()
+            .to_string()
+            .expose_secret()
+            .to_owned();
+        let mut out = Vec::new();
+        scan_line(format!("GHENV_IDENTITY={key}\n").as_bytes(), &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!((out[0].column, out[0].kind), (16, Secret::AgeIdentity));
+        assert!(!out[0].masked.contains(&key[16..60]), "{}", out[0].masked);
+        // One character changed breaks the Bech32 checksum; a placeholder
+        // is not a key.
+        let mut flipped = key.clone().into_bytes();
+        flipped[30] = if flipped[30] == b'Q' { b'P' } else { b'Q' };
+        let mut out = Vec::new();
+        scan_line(&flipped, &mut out);
+        scan_line(b"AGE-SECRET-KEY-1...", &mut out);
+        scan_line(format!("{key}X").as_bytes(), &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 
     #[test]

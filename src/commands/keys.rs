@@ -1,13 +1,14 @@
 //! `ghenv keygen` and `ghenv pubkey`: age identities.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::cli::{KeygenArgs, PubkeyArgs};
 use crate::crypt::{self, CryptError};
 use crate::error::{Error, Result};
+use crate::git;
 use crate::output::{Io, now_rfc3339};
 use crate::report::{Boxed, Report};
 use crate::secret::default_identity_path;
@@ -62,6 +63,16 @@ pub fn keygen(args: &KeygenArgs, io: &mut Io) -> Result<Boxed> {
     let existing = write::read_existing(&path)?;
     if existing.is_some() && !args.force {
         return Err(Error::IdentityExists(path));
+    }
+    // A key beside the config it decrypts is one `git add -A` from being
+    // published with it.
+    let (folder, name) = match (path.parent(), path.file_name()) {
+        (Some(p), Some(n)) if !p.as_os_str().is_empty() => (p, n),
+        (_, Some(n)) => (Path::new("."), n),
+        _ => (Path::new("."), path.as_os_str()),
+    };
+    if folder.is_dir() && !git::is_kept_out(folder, Path::new(name)) {
+        return Err(Error::KeyInWorkTree(path));
     }
     let (text, public) = crypt::generate_identity(&now_rfc3339());
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {

@@ -66,11 +66,26 @@ impl Report for ScanReport {
             paths.dedup();
             paths.len()
         };
-        let n = self.findings.len();
+        let keys = self
+            .findings
+            .iter()
+            .filter(|f| f.kind == scan::Secret::AgeIdentity)
+            .count();
+        let tokens = self.findings.len() - keys;
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        let what = match (tokens, keys) {
+            (t, 0) => plural(t, "GitHub token", "GitHub tokens"),
+            (0, k) => plural(k, "age identity", "age identities"),
+            (t, k) => format!(
+                "{} and {}",
+                plural(t, "GitHub token", "GitHub tokens"),
+                plural(k, "age identity", "age identities")
+            ),
+        };
         let label = io.red("found");
         io.say(&format!(
-            "ghenv: {label} {n} GitHub token{} in {files} file{}{}",
-            if n == 1 { "" } else { "s" },
+            "ghenv: {label} {what} in {files} file{}{}",
             if files == 1 { "" } else { "s" },
             if self.staged {
                 " staged for commit: the commit is blocked"
@@ -79,7 +94,7 @@ impl Report for ScanReport {
             }
         ));
         io.say(&format!(
-            "  hint: keep tokens in .env (git-ignored; `ghenv init` sets it up) and remove them here{}; a token that was ever committed or pushed must be revoked at {}",
+            "  hint: keep tokens in .env (git-ignored; `ghenv init` sets it up) and private keys outside the project, and remove them here{}; a token that was ever committed or pushed must be revoked at {}, and a key replaced (`ghenv keygen`, `ghenv recipients`)",
             if self.staged {
                 ", then `git add` the files again"
             } else {

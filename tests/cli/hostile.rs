@@ -266,3 +266,44 @@ fn a_negated_env_in_gitignore_ends_ignored() {
     let staged = String::from_utf8(p.git(&["diff", "--cached", "--name-only"]).stdout).unwrap();
     assert!(!staged.lines().any(|l| l == ".env"), "{staged}");
 }
+
+#[test]
+fn keygen_will_not_put_a_key_where_git_would_commit_it() {
+    let p = Project::new();
+    p.git_init();
+    let out = p.run(&["keygen", "--output", "ci.txt", "--json"], "");
+    out.code(7)
+        .stderr_has(&["git add -A", "outside the project"]);
+    assert_eq!(out.json()["error"]["kind"], "key_in_work_tree");
+    assert!(!p.exists("ci.txt"));
+    // Ignored first, it may go there; outside a work tree always.
+    p.write(".gitignore", "ci.txt\n");
+    p.run(&["keygen", "--output", "ci.txt"], "").code(0);
+    let outside = p.home.path().join("ci.txt");
+    p.run(&["keygen", "--output", outside.to_str().unwrap()], "")
+        .code(0);
+}
+
+#[test]
+fn a_committed_age_identity_is_found_by_scan_and_the_hook() {
+    let p = Project::new();
+    p.git_init();
+    let (key, _) = p.keygen("k.txt");
+    let identity = std::fs::read_to_string(&key).unwrap();
+    let secret = identity
+        .lines()
+        .find(|l| l.starts_with("AGE-SECRET-KEY-1"))
+        .unwrap()
+        .to_owned();
+    p.write("ci-key.txt", &identity);
+    p.git(&["add", "ci-key.txt"]);
+    let out = p.run(&["scan", "--staged", "--json"], "");
+    out.code(1).never_shows(&secret);
+    let j = out.json();
+    assert_eq!(j["findings"][0]["kind"], "age-identity");
+    assert_eq!(j["findings"][0]["path"], "ci-key.txt");
+    p.run(&["scan"], "")
+        .code(1)
+        .never_shows(&secret)
+        .stderr_has(&["1 age identity"]);
+}
