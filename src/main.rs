@@ -11,6 +11,7 @@ use ghenv::output::{Io, Verbosity};
 use ghenv::report::ToJson;
 
 fn main() -> ExitCode {
+    ghenv::output::forbid_core_dumps();
     let cli = Cli::parse();
     let mut io = Io::process(Verbosity {
         quiet: cli.quiet,

@@ -12,6 +12,51 @@ use secrecy::SecretString;
 
 use crate::error::Error;
 
+/// The core-file size limit the process started with, to give back to the
+/// command `run` execs.
+static CORE_LIMIT: std::sync::OnceLock<libc::rlimit> = std::sync::OnceLock::new();
+
+/// Keeps the token out of core dumps while ghenv holds it: no core files
+/// (`RLIMIT_CORE` 0) and, on Linux, not dumpable (which also keeps other
+/// processes of the user from attaching a debugger). Best effort: a system
+/// that refuses leaves things as they were.
+#[allow(unsafe_code)]
+pub fn forbid_core_dumps() {
+    let mut old = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read and write the plain struct
+    // passed by pointer, which lives on this stack frame.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_CORE, &mut old) == 0 {
+            let _ = CORE_LIMIT.set(old);
+            let none = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: old.rlim_max,
+            };
+            libc::setrlimit(libc::RLIMIT_CORE, &none);
+        }
+    }
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_DUMPABLE takes plain integers and no pointers.
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
+/// Gives the command `run` is about to exec the core-file limit ghenv
+/// started with (exec makes it dumpable again by itself).
+#[allow(unsafe_code)]
+pub fn restore_core_dumps() {
+    if let Some(old) = CORE_LIMIT.get() {
+        // SAFETY: as in forbid_core_dumps.
+        unsafe {
+            libc::setrlimit(libc::RLIMIT_CORE, old);
+        }
+    }
+}
+
 /// Asks for a secret on the terminal without echoing it.
 ///
 /// # Errors

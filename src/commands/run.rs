@@ -104,6 +104,7 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
 /// Returns only when that fails.
 fn replace_process(mut cmd: Command, program: &std::ffi::OsStr) -> Error {
     use std::os::unix::process::CommandExt;
+    crate::output::restore_core_dumps();
     let source = cmd.exec();
     Error::Exec {
         program: program.to_string_lossy().into_owned(),

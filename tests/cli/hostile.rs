@@ -307,3 +307,63 @@ fn a_committed_age_identity_is_found_by_scan_and_the_hook() {
         .never_shows(&secret)
         .stderr_has(&["1 age identity"]);
 }
+
+#[test]
+fn no_core_dump_while_the_token_is_held_and_the_limit_comes_back_for_run() {
+    let token = classic();
+    let p = Project::new();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES).delayed(std::time::Duration::from_millis(1500)),
+    ]);
+    // Started with core dumps allowed (sh execs ghenv, keeping the pid).
+    let ghenv = env!("CARGO_BIN_EXE_ghenv");
+    let mut child = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &format!(
+                "ulimit -c 1234 2>/dev/null || exit 99; exec '{ghenv}' init --token-stdin --endpoint {}",
+                fake.url()
+            ),
+        ])
+        .current_dir(p.path())
+        .env("HOME", p.home.path())
+        .env("XDG_CONFIG_HOME", p.home.path().join(".config"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), token.as_bytes()).unwrap();
+    // While ghenv waits for GitHub, holding the token:
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap();
+    assert_eq!(
+        core.split_whitespace().nth(4),
+        Some("0"),
+        "core dumps are allowed: {core}"
+    );
+    assert!(child.wait().unwrap().success());
+
+    // The command run execs gets the limit ghenv started with.
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args([
+        "-c",
+        &format!("ulimit -c 1234 2>/dev/null || exit 99; exec '{ghenv}' run -- sh -c 'ulimit -c'"),
+    ])
+    .current_dir(p.path())
+    .env("HOME", p.home.path());
+    let out = cmd.output().unwrap();
+    if out.status.code() == Some(99) {
+        eprintln!("skipped: the hard core-file limit is below 1234 here");
+        return;
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "1234",
+        "{out:?}"
+    );
+}
