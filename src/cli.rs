@@ -243,6 +243,10 @@ pub struct InitArgs {
     #[command(flatten)]
     pub lock: LockArgs,
 
+    /// Identities that decrypt the current [secret], to check its recipients.
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+
     /// With no token given: open GitHub's new-token page (scopes ticked) in the browser.
     #[arg(long)]
     pub open: bool,
@@ -278,6 +282,10 @@ pub struct LockArgs {
     /// With --encrypt: do not write .env (the token then lives only in config.toml).
     #[arg(long)]
     pub no_env: bool,
+
+    /// Encrypt to recipients in config.toml that nobody who could decrypt vouched for, without asking.
+    #[arg(long)]
+    pub accept_recipients: bool,
 }
 
 impl LockArgs {
@@ -361,6 +369,14 @@ pub struct RunArgs {
 /// `ghenv rotate`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RotateArgs {
+    /// Identities that decrypt the current token, to check its recipients.
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+
+    /// Encrypt to recipients in config.toml that nobody who could decrypt vouched for, without asking.
+    #[arg(long)]
+    pub accept_recipients: bool,
+
     /// Where the new token comes from.
     #[command(flatten)]
     pub source: TokenSource,
@@ -397,6 +413,10 @@ pub enum RecipientsCommand {
 /// `ghenv recipients list`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RecipientsListArgs {
+    /// Identities to check the recipients with (by decrypting the token).
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+
     /// Where the project is.
     #[command(flatten)]
     pub project: ProjectArgs,
@@ -416,6 +436,10 @@ pub struct RecipientsChangeArgs {
     /// Recipients from a file, one a line (repeatable).
     #[arg(short = 'R', long = "recipients-file", value_name = "PATH")]
     pub recipients_files: Vec<PathBuf>,
+
+    /// Keep recipients in config.toml that nobody who could decrypt vouched for, without asking.
+    #[arg(long)]
+    pub accept_recipients: bool,
 
     /// Identities that can decrypt the token now.
     #[command(flatten)]

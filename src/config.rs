@@ -56,6 +56,9 @@ pub struct SecretSection {
     pub passphrase: bool,
     /// The ASCII-armored age ciphertext.
     pub token: Option<String>,
+    /// One tag per recipient, keyed by the token: proof that whoever added
+    /// it could decrypt. `None` in a config written before ghenv kept them.
+    pub recipient_tags: Option<Vec<String>>,
 }
 
 /// What to store in `[secret]`.
@@ -67,6 +70,8 @@ pub struct Secret<'a> {
     pub passphrase: bool,
     /// ASCII-armored age ciphertext.
     pub armored: &'a str,
+    /// The recipients' tags (empty with a passphrase).
+    pub tags: &'a [String],
 }
 
 /// Sets the `[secret]` table of `text` (a valid config), replacing any
@@ -92,6 +97,19 @@ pub fn set_secret(text: &str, secret: &Secret<'_>) -> Result<String, ConfigError
         recipients.set_trailing_comma(true);
     }
     table.insert("recipients", toml_edit::value(recipients));
+    if !secret.tags.is_empty() {
+        let mut tags = toml_edit::Array::new();
+        for t in secret.tags {
+            tags.push(t.as_str());
+        }
+        let mut item = toml_edit::value(tags);
+        if let Some(v) = item.as_value_mut() {
+            v.decor_mut().set_suffix(
+                " # HMAC-SHA256 of each recipient keyed by the token: only someone who can decrypt can add one",
+            );
+        }
+        table.insert("recipient_tags", item);
+    }
     if secret.passphrase {
         table.insert("passphrase", toml_edit::value(true));
     }
@@ -279,6 +297,7 @@ mod tests {
             recipients: &recipients,
             passphrase: false,
             armored,
+            tags: &[],
         };
         let text = set_secret(RENDERED, &secret).unwrap();
         assert!(
@@ -298,6 +317,7 @@ mod tests {
                 recipients: &[],
                 passphrase: true,
                 armored,
+                tags: &[],
             },
         )
         .unwrap();

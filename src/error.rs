@@ -252,6 +252,14 @@ pub enum Error {
     /// `keygen --output` into a git work tree, where `git add -A` would commit it.
     #[error("{} is inside a git work tree and not ignored, so `git add -A` would commit the private key", .0.display())]
     KeyInWorkTree(PathBuf),
+    /// Encrypting to recipients nobody who could decrypt vouched for, without
+    /// the user's word.
+    #[error("config.toml lists {} recipient{} that nobody who can decrypt the token added: {}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.join(", "))]
+    UnverifiedRecipients(Vec<String>),
+    /// Encrypting to the recipients of a token no identity here decrypts, so
+    /// none of them could be checked, without the user's word.
+    #[error("cannot check the {} recipient{} in config.toml: no identity here decrypts the current token", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    RecipientsUnchecked(Vec<String>),
     /// `recipients remove` of every recipient.
     #[error("refusing to remove every recipient: nobody could decrypt the token")]
     LastRecipient,
@@ -341,6 +349,8 @@ impl Error {
             | E::HookNotOurs(_)
             | E::IdentityExists(_)
             | E::KeyInWorkTree(_)
+            | E::UnverifiedRecipients(_)
+            | E::RecipientsUnchecked(_)
             | E::LastRecipient
             | E::StagedUnreadable { .. }
             | E::Io { .. } => exit::IO,
@@ -394,6 +404,8 @@ impl Error {
             E::HookNotOurs(_) => "hook_not_ours",
             E::IdentityExists(_) => "identity_exists",
             E::KeyInWorkTree(_) => "key_in_work_tree",
+            E::UnverifiedRecipients(_) => "unverified_recipients",
+            E::RecipientsUnchecked(_) => "recipients_unchecked",
             E::LastRecipient => "last_recipient",
             E::StagedUnreadable { .. } => "staged_unreadable",
             E::Io { .. } => "io",
@@ -511,6 +523,12 @@ impl Error {
                 path.file_name()
                     .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
             )),
+            E::UnverifiedRecipients(_) => text(
+                "someone who can push may have appended their key to get the next token: check each with its owner; remove the ones you do not know (`ghenv recipients remove KEY`), or pass --accept-recipients (or answer yes on a terminal) for the ones you do",
+            ),
+            E::RecipientsUnchecked(_) => text(
+                "pass -i KEY with an identity that decrypts the current token (or set GHENV_IDENTITY) so ghenv can check them, or --accept-recipients if you know every one (`ghenv recipients list` shows them)",
+            ),
             E::LastRecipient => text(
                 "add the new recipient first (`ghenv recipients add`), then remove the old one",
             ),

@@ -158,7 +158,9 @@ pub fn decrypt_secret(
         return Ok(sealed.decrypt_with_passphrase(&passphrase)?);
     }
     let ids = identities(args, io)?;
-    Ok(sealed.decrypt(&ids, &secret.recipients)?)
+    let token = sealed.decrypt(&ids, &secret.recipients)?;
+    warn_unverified(io, secret, token.expose_secret());
+    Ok(token)
 }
 
 /// The project's `[secret]`, decrypted, as a token source: `None` when
@@ -178,6 +180,125 @@ pub fn from_project(
         ))),
         None => Ok(None),
     }
+}
+
+/// The tag that proves `recipient` was put in `[secret]` by someone who
+/// could decrypt `token`: HMAC-SHA256 keyed by the token, 128 bits in hex.
+/// Anyone can append a line to a committed config.toml; only someone who
+/// holds the token can make its tag.
+pub fn recipient_tag(token: &str, recipient: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(token.as_bytes())
+        .expect("HMAC takes keys of any length");
+    mac.update(b"ghenv recipient v1\n");
+    mac.update(recipient.trim().as_bytes());
+    mac.finalize().into_bytes()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The recipients of `secret` that have no valid tag for `token`: someone
+/// who could not decrypt added them (or the config predates the tags).
+pub fn unverified(secret: &SecretSection, token: &str) -> Vec<String> {
+    let tags = secret.recipient_tags.as_deref().unwrap_or_default();
+    secret
+        .recipients
+        .iter()
+        .filter(|r| !tags.contains(&recipient_tag(token, r)))
+        .cloned()
+        .collect()
+}
+
+/// Warns about recipients nobody who can decrypt vouched for.
+pub fn warn_unverified(io: &mut Io, secret: &SecretSection, token: &str) {
+    let bad = unverified(secret, token);
+    if bad.is_empty() {
+        return;
+    }
+    io.warn(&format!(
+        "config.toml lists {} recipient{} added by someone who could not decrypt the token (or before ghenv checked): {}; `ghenv recipients list` shows which, and ghenv will not encrypt a new token to them unless you confirm",
+        bad.len(),
+        if bad.len() == 1 { "" } else { "s" },
+        bad.iter()
+            .map(|r| crate::text::sanitize(r).into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+}
+
+/// Recipients of `[secret]` as far as ghenv could check them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Checked {
+    /// Decrypted: these recipients have no valid tag.
+    Unverified(Vec<String>),
+    /// No identity here decrypts the token, so none could be checked.
+    Unchecked(Vec<String>),
+}
+
+/// Lets the token be encrypted to recipients that are not vouched for only
+/// if the user says so: `accept` (`--accept-recipients`), or yes on a
+/// terminal with every key shown in full.
+///
+/// # Errors
+/// [`Error::UnverifiedRecipients`], [`Error::RecipientsUnchecked`].
+pub fn confirm_unverified(io: &mut Io, checked: Checked, accept: bool) -> Result<()> {
+    let (keys, why) = match &checked {
+        Checked::Unverified(k) => (k, "nobody who can decrypt the token added"),
+        Checked::Unchecked(k) => (
+            k,
+            "ghenv cannot check (no identity here decrypts the token)",
+        ),
+    };
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let list = keys
+        .iter()
+        .map(|r| format!("  {}", crate::text::sanitize(r)))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if accept {
+        io.warn(&format!(
+            "--accept-recipients: encrypting to recipients {why}:\n{list}"
+        ));
+        return Ok(());
+    }
+    let question = format!(
+        "config.toml lists recipients {why} (anyone who can push can append one):\n{list}\nEncrypt the token to them? [y/N] "
+    );
+    if io.ask(&question, false) {
+        return Ok(());
+    }
+    Err(match checked {
+        Checked::Unverified(k) => Error::UnverifiedRecipients(k),
+        Checked::Unchecked(k) => Error::RecipientsUnchecked(k),
+    })
+}
+
+/// The recipients of `secret` no valid tag vouches for, found by
+/// decrypting it with the identities at hand.
+pub fn check_recipients(secret: &SecretSection, args: &IdentityArgs, io: &mut Io) -> Checked {
+    if secret.passphrase {
+        return Checked::Unverified(Vec::new());
+    }
+    match decrypt_quietly(secret, args, io) {
+        Some(token) => Checked::Unverified(unverified(secret, token.expose_secret())),
+        None => Checked::Unchecked(secret.recipients.clone()),
+    }
+}
+
+/// The token in `secret`, decrypted with the identities at hand, or `None`
+/// when none can (no error, no warning: for checks that only inform).
+pub fn decrypt_quietly(
+    secret: &SecretSection,
+    args: &IdentityArgs,
+    io: &mut Io,
+) -> Option<SecretString> {
+    let armored = secret.token.as_deref()?;
+    let sealed = crypt::open(armored).ok()?;
+    let ids = identities(args, io).ok()?;
+    sealed.decrypt(&ids, &secret.recipients).ok()
 }
 
 /// An identity ghenv creates because `--encrypt` was given with nothing to
@@ -227,6 +348,7 @@ pub fn parse_recipients(values: &[String], files: &[PathBuf]) -> Result<Vec<Reci
 pub fn resolve(
     args: &LockArgs,
     existing: Option<&SecretSection>,
+    identity: &IdentityArgs,
     io: &mut Io,
 ) -> Result<Option<Lock>> {
     if !args.wants_encryption() && existing.is_none() {
@@ -250,6 +372,11 @@ pub fn resolve(
             return Ok(Some(Lock::Passphrase));
         }
         if !secret.recipients.is_empty() {
+            // Anyone who can push may have appended a key to get the next
+            // token: only recipients whose tag the old token vouches for go
+            // on without the user's word.
+            let checked = check_recipients(secret, identity, io);
+            confirm_unverified(io, checked, args.accept_recipients)?;
             let kept = secret
                 .recipients
                 .iter()
@@ -297,10 +424,15 @@ pub fn seal_into(
     armored: &str,
     token: &crate::token::Token,
 ) -> Result<String> {
+    let tags: Vec<String> = recipients
+        .iter()
+        .map(|r| recipient_tag(token.expose_secret(), r))
+        .collect();
     let secret = crate::config::Secret {
         recipients,
         passphrase,
         armored,
+        tags: &tags,
     };
     let text = crate::config::set_secret(config_text, &secret).map_err(|problem| {
         Error::ConfigInvalid {

@@ -9,7 +9,7 @@ use zeroize::Zeroizing;
 use super::{
     FileReport, ScopeReport, Validation, announce_token, files_report, say_written, short_key,
 };
-use crate::cli::{InitArgs, LockArgs, TokenSource};
+use crate::cli::{IdentityArgs, InitArgs, LockArgs, TokenSource};
 use crate::config;
 use crate::error::{Error, ErrorReport, Result};
 use crate::git;
@@ -42,6 +42,9 @@ pub struct InitOptions {
     pub offline: bool,
     /// How to encrypt.
     pub lock: LockArgs,
+    /// Identities that decrypt the current `[secret]` (to check its
+    /// recipients before encrypting a new token to them).
+    pub identity: IdentityArgs,
     /// `--open`.
     pub open: bool,
     /// `--hook`.
@@ -65,6 +68,7 @@ impl InitOptions {
             template: TemplateOptions::from_args(&args.template)?,
             offline: args.offline,
             lock: args.lock.clone(),
+            identity: args.identity.clone(),
             open: args.open,
             hook: args.hook,
             json: args.output.json,
@@ -167,7 +171,7 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     if let Some(secret) = project.secret() {
         secret::check_format(secret)?;
     }
-    let lock = secret::resolve(&opts.lock, project.secret(), io)?;
+    let lock = secret::resolve(&opts.lock, project.secret(), &opts.identity, io)?;
     let write_env = !(opts.lock.no_env && lock.is_some());
     let description = project.token_description();
 

@@ -25,16 +25,24 @@ pub struct RecipientsList {
     pub recipients: Vec<String>,
     /// Whether a passphrase is used instead.
     pub passphrase: bool,
+    /// For each recipient, whether someone who could decrypt added it;
+    /// `null` when no identity here can decrypt to check.
+    pub verified: Option<Vec<bool>>,
 }
 
 impl Report for RecipientsList {
     fn print(&self, io: &mut Io) {
         if self.passphrase {
             io.say("The token is encrypted with a passphrase: whoever knows it can decrypt.");
-        } else {
-            for r in &self.recipients {
-                let _ = writeln!(io.out, "{r}");
-            }
+            return;
+        }
+        for (i, r) in self.recipients.iter().enumerate() {
+            let mark = match &self.verified {
+                Some(v) if v[i] => "verified",
+                Some(_) => "NOT VERIFIED: added by someone who could not decrypt",
+                None => "not checked: no identity here decrypts the token",
+            };
+            let _ = writeln!(io.out, "{}  ({mark})", crate::text::sanitize(r));
         }
     }
 }
@@ -60,18 +68,27 @@ impl Report for RecipientsChange {
 /// See the subcommands.
 pub fn run(cmd: &RecipientsCommand, io: &mut Io) -> Result<Boxed> {
     match cmd {
-        RecipientsCommand::List(args) => Ok(Box::new(list(args)?)),
+        RecipientsCommand::List(args) => Ok(Box::new(list(args, io)?)),
         RecipientsCommand::Add(args) => Ok(Box::new(change(args, io, true)?)),
         RecipientsCommand::Remove(args) => Ok(Box::new(change(args, io, false)?)),
     }
 }
 
-fn list(args: &RecipientsListArgs) -> Result<RecipientsList> {
+fn list(args: &RecipientsListArgs, io: &mut Io) -> Result<RecipientsList> {
     let project = Project::open(&Location::from(&args.project))?;
     let secret = project.require_secret("list")?;
+    let verified = if secret.passphrase {
+        None
+    } else {
+        secret::decrypt_quietly(secret, &args.identity, io).map(|token| {
+            let bad = secret::unverified(secret, secrecy::ExposeSecret::expose_secret(&token));
+            secret.recipients.iter().map(|r| !bad.contains(r)).collect()
+        })
+    };
     Ok(RecipientsList {
         recipients: secret.recipients.clone(),
         passphrase: secret.passphrase,
+        verified,
     })
 }
 
@@ -86,6 +103,7 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
         return Err(Error::NoRecipientGiven);
     }
     let changed: Vec<String> = given.iter().map(|g| short_key(g.as_str())).collect();
+    let given_texts: Vec<String> = given.iter().map(|g| g.as_str().to_owned()).collect();
     let current: Vec<Recipient> = secret
         .recipients
         .iter()
@@ -122,6 +140,18 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
     };
 
     let token = Token::parse(secret::decrypt_secret(secret, &args.identity, io)?)?;
+    // Recipients kept from config.toml need a tag the token vouches for;
+    // the ones given on the command line are the user's own word.
+    let unverified: Vec<String> = secret::unverified(secret, token.expose_secret())
+        .into_iter()
+        .filter(|r| next.iter().any(|n| n.as_str() == r.as_str()))
+        .filter(|r| !given_texts.contains(r))
+        .collect();
+    secret::confirm_unverified(
+        io,
+        secret::Checked::Unverified(unverified),
+        args.accept_recipients,
+    )?;
     let armored = crypt::encrypt(token.expose_secret(), &next)?;
     let texts: Vec<String> = next.iter().map(|r| r.as_str().to_owned()).collect();
     let existing = project

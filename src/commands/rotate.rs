@@ -31,8 +31,10 @@ pub fn run(args: &RotateArgs, io: &mut Io) -> Result<Boxed> {
             encrypt: encrypted,
             // A project without its env file keeps the token only in config.toml.
             no_env: encrypted && !project.env_path()?.exists(),
+            accept_recipients: args.accept_recipients,
             ..LockArgs::default()
         },
+        identity: args.identity.clone(),
         open: false,
         hook: false,
         json: args.output.json,

@@ -240,11 +240,15 @@ fn no_env_keeps_the_token_only_in_config() {
 #[test]
 fn rerunning_init_keeps_the_recipients_unless_new_ones_are_given() {
     let p = Project::new();
-    let (_, pa) = p.keygen("a.txt");
+    let (ka, pa) = p.keygen("a.txt");
     let (_, pb) = p.keygen("b.txt");
     let token = classic();
     init_encrypted(&p, &token, &["-r", &pa, "-r", &pb]).code(0);
+    // Kept recipients are checked with an identity that decrypts.
     init_encrypted(&p, &token, &[])
+        .code(7)
+        .stderr_has(&["cannot check the 2 recipients", "-i KEY"]);
+    init_encrypted(&p, &token, &["-i", ka.to_str().unwrap()])
         .code(0)
         .stderr_has(&["recipients config.toml already has"]);
     assert_eq!(p.recipients(), vec![pa.clone(), pb]);
@@ -252,7 +256,17 @@ fn rerunning_init_keeps_the_recipients_unless_new_ones_are_given() {
     assert_eq!(p.recipients(), vec![pa]);
     // Without --encrypt, an encrypted project stays encrypted and consistent.
     let new = token_with("ghp_", 5);
-    p.run(&["init", "--token-stdin", "--offline"], &new).code(0);
+    p.run(
+        &[
+            "init",
+            "--token-stdin",
+            "--offline",
+            "-i",
+            ka.to_str().unwrap(),
+        ],
+        &new,
+    )
+    .code(0);
     p.config_without(&new);
     assert!(p.read("config.toml").contains("[secret]"));
 }
@@ -363,8 +377,11 @@ fn recipients_add_and_remove_change_who_can_decrypt() {
         .never_shows(&token);
     p.config_without(&token);
     assert_eq!(p.recipients(), vec![pa.clone(), pb.clone()]);
-    let listed = p.run(&["recipients", "list"], "");
-    assert_eq!(listed.stdout, format!("{pa}\n{pb}\n"));
+    let listed = p.run(&["recipients", "list", "-i", ka.to_str().unwrap()], "");
+    assert_eq!(
+        listed.stdout,
+        format!("{pa}  (verified)\n{pb}  (verified)\n")
+    );
     p.unlock(&["-i", kb.to_str().unwrap()]).code(0);
     assert_eq!(p.env_token(), token);
 
@@ -424,7 +441,11 @@ fn rotate_replaces_the_token_everywhere_for_the_same_recipients() {
     p.init(&fake, &old, &["--encrypt", "-r", &pa, "-r", &pb])
         .code(0);
     let new = token_with("ghp_", 42);
-    let out = p.run(&["rotate", "--token-stdin"], &new);
+    // -i: an identity that decrypts the old token vouches for the recipients.
+    let out = p.run(
+        &["rotate", "--token-stdin", "-i", ka.to_str().unwrap()],
+        &new,
+    );
     out.code(0)
         .never_shows(&new)
         .never_shows(&old)
@@ -690,6 +711,8 @@ fn a_project_from_a_user_template_unlocks_and_runs_with_template_dir() {
         &[
             "rotate",
             "--token-stdin",
+            "-i",
+            k,
             "--template-dir",
             t,
             "--endpoint",

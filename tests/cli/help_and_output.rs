@@ -223,7 +223,7 @@ fn json_shapes_are_the_documented_ones() {
         ]
     );
     let rotate = p.run(
-        &["rotate", "--json", "--token-stdin"],
+        &["rotate", "--json", "--token-stdin", "-i", k],
         &token_with("ghp_", 8),
     );
     assert_eq!(keys(&rotate.json()), keys(&init));
@@ -234,7 +234,7 @@ fn json_shapes_are_the_documented_ones() {
     );
     assert_eq!(
         keys(&p.run(&["recipients", "list", "--json"], "").json()),
-        ["passphrase", "recipients"]
+        ["passphrase", "recipients", "verified"]
     );
     let (_, other) = p.keygen("b.txt");
     assert_eq!(

@@ -367,3 +367,94 @@ fn no_core_dump_while_the_token_is_held_and_the_limit_comes_back_for_run() {
         "{out:?}"
     );
 }
+
+#[test]
+fn an_appended_recipient_is_flagged_and_never_gets_the_rotated_token() {
+    let p = Project::new();
+    let (alice, alice_pub) = p.keygen("alice.txt");
+    let (mallory, mallory_pub) = p.keygen("mallory.txt");
+    let a = alice.to_str().unwrap();
+    let token = classic();
+    p.run(
+        &["init", "--offline", "--token-stdin", "-r", &alice_pub],
+        &token,
+    )
+    .code(0);
+    // Mallory can push: she appends her key without re-encrypting.
+    let config = p.read("config.toml").replace(
+        &format!("    \"{alice_pub}\",\n"),
+        &format!("    \"{alice_pub}\",\n    \"{mallory_pub}\",\n"),
+    );
+    assert!(config.contains(&mallory_pub));
+    p.write("config.toml", &config);
+    std::fs::remove_file(p.file(".env")).unwrap();
+    let before = p.snapshot();
+
+    // Decrypting still works, with a warning naming her key.
+    p.unlock(&["-i", a])
+        .code(0)
+        .stderr_has(&["could not decrypt the token", &mallory_pub]);
+    let listed = p.run(&["recipients", "list", "-i", a, "--json"], "").json();
+    assert_eq!(listed["verified"], serde_json::json!([true, false]));
+    std::fs::remove_file(p.file(".env")).unwrap();
+    assert_eq!(p.snapshot(), before);
+
+    // Nothing encrypts a new token to her without the user's word.
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let new = token_with("ghp_", 71);
+    let out = p.run(
+        &[
+            "rotate",
+            "--token-stdin",
+            "-i",
+            a,
+            "--endpoint",
+            &fake.url(),
+            "--json",
+        ],
+        &new,
+    );
+    out.code(7).never_shows(&new);
+    assert_eq!(out.json()["error"]["kind"], "unverified_recipients");
+    let (_, bob_pub) = p.keygen("bob.txt");
+    p.run(&["recipients", "add", &bob_pub, "-i", a], "")
+        .code(7)
+        .stderr_has(&[&mallory_pub]);
+    assert_eq!(p.snapshot(), before, "nothing may be written");
+
+    // Removing her (verified or not, removal is safe), then rotating:
+    // her key cannot decrypt the new token.
+    p.run(&["recipients", "remove", &mallory_pub, "-i", a], "")
+        .code(0);
+    p.run(
+        &[
+            "rotate",
+            "--token-stdin",
+            "-i",
+            a,
+            "--endpoint",
+            &fake.url(),
+        ],
+        &new,
+    )
+    .code(0);
+    p.unlock(&["-i", mallory.to_str().unwrap()]).code(6);
+    p.unlock(&["-i", a]).code(0);
+    assert_eq!(p.env_token(), new);
+}
+
+#[test]
+fn the_reference_age_still_reads_a_tagged_secret() {
+    let p = Project::new();
+    let (key, public) = p.keygen("a.txt");
+    let token = classic();
+    p.run(
+        &["init", "--offline", "--token-stdin", "-r", &public],
+        &token,
+    )
+    .code(0);
+    assert!(p.read("config.toml").contains("recipient_tags"));
+    let out = age_cmd(&["-d", "-i", key.to_str().unwrap()], p.armored().as_bytes());
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), token);
+}
