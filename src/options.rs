@@ -91,10 +91,10 @@ impl EndpointOptions {
 pub fn ensure_trusted(io: &mut Io, url: &str, origin: &'static str) -> Result<()> {
     let dir = trust::config_dir(|k| io.var(k));
     let remember = |io: &mut Io| {
-        if let Some(dir) = &dir {
-            if let Err(e) = trust::remember(dir, url) {
-                io.warn(&format!("{e}; the endpoint was not remembered"));
-            }
+        if let Some(dir) = &dir
+            && let Err(e) = trust::remember(dir, url)
+        {
+            io.warn(&format!("{e}; the endpoint was not remembered"));
         }
     };
     match origin {

@@ -274,6 +274,25 @@ impl Project {
         })
     }
 
+    /// Locks the project folder for writing (see [`write::lock_folder`]),
+    /// then reads `config.toml` and the other files again: whatever another
+    /// ghenv or the user wrote while this one waited for GitHub or a prompt
+    /// is merged, not lost.
+    ///
+    /// # Errors
+    /// As [`write::lock_folder`], [`Project::files`], and
+    /// [`Error::ConfigInvalid`].
+    pub fn lock_and_reread(&self) -> Result<(write::FolderLock, Option<Existing>, Files)> {
+        let lock = write::lock_folder(&self.dir)?;
+        let path = self.config_path();
+        let config_file = write::read_existing(&path)?;
+        if let Some(found) = &config_file {
+            config::parse(&found.text).map_err(|problem| Error::ConfigInvalid { path, problem })?;
+        }
+        let files = self.files()?;
+        Ok((lock, config_file, files))
+    }
+
     /// The change that merges rendered env text into the env file.
     ///
     /// # Errors

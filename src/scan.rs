@@ -144,14 +144,14 @@ fn scan_tokens(line: &[u8], out: &mut Vec<Hit>) {
         let Ok(candidate) = std::str::from_utf8(&rest[..len]) else {
             continue;
         };
-        if let Ok(kind) = token::check_format(candidate) {
-            if kind != Kind::Legacy {
-                out.push(Hit {
-                    column: i + 1,
-                    kind: Secret::Token(kind),
-                    masked: token::mask(candidate),
-                });
-            }
+        if let Ok(kind) = token::check_format(candidate)
+            && kind != Kind::Legacy
+        {
+            out.push(Hit {
+                column: i + 1,
+                kind: Secret::Token(kind),
+                masked: token::mask(candidate),
+            });
         }
     }
 }

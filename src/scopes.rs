@@ -161,10 +161,10 @@ pub fn expand<S: AsRef<str>>(granted: &[S]) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     let mut stack: Vec<&str> = granted.iter().map(AsRef::as_ref).collect();
     while let Some(scope) = stack.pop() {
-        if out.insert(scope.to_owned()) {
-            if let Some((_, implied)) = IMPLIES.iter().find(|(s, _)| *s == scope) {
-                stack.extend(implied.iter().copied());
-            }
+        if out.insert(scope.to_owned())
+            && let Some((_, implied)) = IMPLIES.iter().find(|(s, _)| *s == scope)
+        {
+            stack.extend(implied.iter().copied());
         }
     }
     out

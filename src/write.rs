@@ -1,12 +1,14 @@
 //! Reading the project's existing files safely and writing new versions of
 //! them all-or-nothing: every file goes to a temp file in the same folder,
-//! is fsynced, and only when all are ready are they renamed into place, so a
-//! failure leaves the old files untouched and a crash leaves each file
-//! either old or new, never half-written. Also: `.gitignore` upkeep.
+//! is fsynced, and only when all are ready are they renamed into place, in
+//! the order given (the source of truth last), so a failure leaves the old
+//! files untouched and a crash leaves each file either old or new, never
+//! half-written. Writers hold a lock on the project folder, and remove the
+//! temp files a crash left behind. Also: `.gitignore` upkeep.
 
 use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
@@ -15,8 +17,11 @@ use crate::error::{Error, Result};
 
 /// Mode of files that hold a secret: only the owner may read them.
 pub const SECRET_MODE: u32 = 0o600;
-/// Mode of new files that hold no secret.
-pub const PUBLIC_MODE: u32 = 0o644;
+/// Mode of new files that hold no secret, before the umask takes its part.
+pub const PUBLIC_MODE: u32 = 0o666;
+/// The prefix and suffix of ghenv's temp files.
+const TEMP_PREFIX: &str = ".ghenv-";
+const TEMP_SUFFIX: &str = ".tmp";
 
 /// A file as found before writing.
 #[derive(Debug)]
@@ -25,6 +30,8 @@ pub struct Existing {
     pub text: Zeroizing<String>,
     /// Its permission bits.
     pub mode: u32,
+    /// Its owner and group, kept when root rewrites it.
+    pub owner: (u32, u32),
 }
 
 /// Reads `path` if it exists, refusing anything ghenv should not rewrite: a
@@ -55,6 +62,7 @@ pub fn read_existing(path: &Path) -> Result<Option<Existing>> {
     Ok(Some(Existing {
         text: Zeroizing::new(text.to_owned()),
         mode: meta.permissions().mode() & 0o7777,
+        owner: (meta.uid(), meta.gid()),
     }))
 }
 
@@ -78,6 +86,11 @@ pub struct Change {
     pub contents: Zeroizing<String>,
     /// The new permission bits.
     pub mode: u32,
+    /// Whether `mode` is only asked for and the umask takes its part (new
+    /// files that hold no secret), rather than set as it is.
+    pub follow_umask: bool,
+    /// The owner to keep, when the file exists.
+    pub owner: Option<(u32, u32)>,
     /// Created, updated or unchanged.
     pub status: Status,
 }
@@ -85,7 +98,8 @@ pub struct Change {
 impl Change {
     /// Plans writing `contents` to `path`, given what is there now. Secret
     /// files always get [`SECRET_MODE`]; others keep their mode, or get
-    /// [`PUBLIC_MODE`] when new.
+    /// [`PUBLIC_MODE`] less the umask when new. An existing file keeps its
+    /// owner.
     pub fn new(
         path: PathBuf,
         existing: Option<&Existing>,
@@ -106,6 +120,8 @@ impl Change {
             path,
             contents,
             mode,
+            follow_umask: !secret && existing.is_none(),
+            owner: existing.map(|e| e.owner),
             status,
         }
     }
@@ -125,10 +141,12 @@ pub fn commit(changes: &[Change]) -> Result<()> {
         staged.push((tmp, change));
     }
     failpoint("after-temp")?;
+    crash_point("after-temp");
     let mut dirs: Vec<&Path> = Vec::new();
-    for (tmp, change) in staged {
+    for (i, (tmp, change)) in staged.into_iter().enumerate() {
         tmp.persist(&change.path)
             .map_err(|e| Error::io("replace", &change.path, e.error))?;
+        crash_point(&format!("after-rename-{}", i + 1));
         let dir = parent(&change.path);
         if !dirs.contains(&dir) {
             dirs.push(dir);
@@ -143,6 +161,33 @@ pub fn commit(changes: &[Change]) -> Result<()> {
     Ok(())
 }
 
+/// An exclusive lock on a folder, held until dropped: one writing ghenv at
+/// a time per project, so that each re-reads the files the other wrote.
+#[derive(Debug)]
+pub struct FolderLock(#[allow(dead_code)] fs::File);
+
+/// Locks `dir` (waiting for another ghenv that holds it), then removes the
+/// temp files a crashed ghenv left there: they may hold the token, and
+/// nothing else can be writing them while the lock is held.
+///
+/// # Errors
+/// [`Error::Io`] when the folder cannot be opened or locked.
+pub fn lock_folder(dir: &Path) -> Result<FolderLock> {
+    let file = fs::File::open(dir).map_err(|e| Error::io("open", dir, e))?;
+    file.lock().map_err(|e| Error::io("lock", dir, e))?;
+    if let Ok(entries) = fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let ours = name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX);
+            if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+    }
+    Ok(FolderLock(file))
+}
+
 fn parent(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -151,18 +196,46 @@ fn parent(path: &Path) -> &Path {
 }
 
 fn stage(dir: &Path, change: &Change) -> io::Result<tempfile::NamedTempFile> {
-    // The temp file is created 0600 from the start, so a secret is never
-    // readable by others, even for an instant.
+    // A secret's temp file is 0600 from the start, so it is never readable
+    // by others, even for an instant. A new public file is created with
+    // PUBLIC_MODE and the umask decides the rest, as for any new file.
+    let create_mode = if change.follow_umask {
+        change.mode
+    } else {
+        SECRET_MODE
+    };
     let mut tmp = tempfile::Builder::new()
-        .prefix(".ghenv-")
-        .suffix(".tmp")
-        .permissions(fs::Permissions::from_mode(SECRET_MODE))
+        .prefix(TEMP_PREFIX)
+        .suffix(TEMP_SUFFIX)
+        .permissions(fs::Permissions::from_mode(create_mode))
         .tempfile_in(dir)?;
     tmp.write_all(change.contents.as_bytes())?;
-    tmp.as_file()
-        .set_permissions(fs::Permissions::from_mode(change.mode))?;
+    if !change.follow_umask {
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(change.mode))?;
+    }
+    keep_owner(tmp.as_file(), dir, change.owner)?;
     tmp.as_file().sync_all()?;
     Ok(tmp)
+}
+
+/// When root writes (`sudo ghenv init`), the file keeps its owner, or a new
+/// one gets the folder's: the user's `.env` must stay the user's.
+fn keep_owner(file: &fs::File, dir: &Path, owner: Option<(u32, u32)>) -> io::Result<()> {
+    if file.metadata()?.uid() != 0 {
+        return Ok(()); // only root can give a file away
+    }
+    let (uid, gid) = match owner {
+        Some(o) => o,
+        None => {
+            let d = fs::metadata(dir)?;
+            (d.uid(), d.gid())
+        }
+    };
+    if uid == 0 && gid == 0 {
+        return Ok(());
+    }
+    std::os::unix::fs::fchown(file, Some(uid), Some(gid))
 }
 
 /// A test-only way to fail at a named point, so tests can prove a failure
@@ -176,6 +249,15 @@ fn failpoint(name: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// A test-only crash: with `GHENV_CRASHPOINT=NAME`, the process is killed
+/// (abort, no unwinding, no clean-up) at that point, as a power cut or
+/// SIGKILL would. Compiled out of release builds.
+fn crash_point(name: &str) {
+    if cfg!(debug_assertions) && std::env::var("GHENV_CRASHPOINT").is_ok_and(|v| v == name) {
+        std::process::abort();
+    }
 }
 
 /// Writes a secret file that must not exist yet (mode 0600, created

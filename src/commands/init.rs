@@ -24,7 +24,7 @@ use crate::secret::{self, Lock};
 use crate::source::{self, Origin, Source};
 use crate::text::sanitize;
 use crate::token::Token;
-use crate::write::{self, Change, Status};
+use crate::write::{self, Change, Existing, Status};
 
 /// What `init` is asked to do, resolved from its flags (or built by
 /// `rotate`).
@@ -236,7 +236,9 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         ));
     }
 
-    // The files, planned, sealed and written together.
+    // The files: encrypted first (a passphrase may be asked for), then,
+    // holding the project's lock, planned over the files as they are now,
+    // and written together, config.toml last.
     let ctx = context(
         project,
         &template,
@@ -246,10 +248,10 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         &scopes,
     )?;
     let rendered = render::render(&template, &ctx, token.expose_secret())?;
-    let mut changes = plan(project, &files, rendered, write_env)?;
-    if let Some(lock) = &lock {
-        report.encrypted = Some(seal(io, lock, &token, &mut changes)?);
-    }
+    let sealed = match &lock {
+        Some(lock) => Some(secret::encrypt(lock, token.expose_secret(), io)?),
+        None => None,
+    };
     let new_identity = match &lock {
         Some(Lock::Recipients {
             new_identity: Some(id),
@@ -257,11 +259,24 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         }) => Some(id),
         _ => None,
     };
+    drop(files);
+    let (_lock, config_file, files) = project.lock_and_reread()?;
+    let mut changes = plan(project, config_file.as_ref(), &files, rendered, write_env)?;
     if let Some(id) = new_identity {
         if let Some(parent) = id.path.parent() {
             write::create_private_dir(parent)?;
         }
-        changes.push(Change::new(id.path.clone(), None, id.text.clone(), true));
+        changes.insert(
+            changes.len() - 1,
+            Change::new(id.path.clone(), None, id.text.clone(), true),
+        );
+    }
+    if let Some((recipients, passphrase, armored)) = sealed {
+        seal(&token, &mut changes, &recipients, passphrase, &armored)?;
+        report.encrypted = Some(Encrypted {
+            recipients,
+            passphrase,
+        });
     }
     write::commit(&changes)?;
 
@@ -354,14 +369,17 @@ fn context(
     })
 }
 
-/// Merges the rendered files into what exists and plans the writes.
+/// Merges the rendered files into what exists and plans the writes, in
+/// the order they are renamed into place: `config.toml` last, so that it
+/// stays the source of truth if ghenv dies half-way.
 fn plan(
     project: &Project,
+    config_file: Option<&Existing>,
     files: &Files,
     rendered: render::Rendered,
     write_env: bool,
 ) -> Result<Vec<Change>> {
-    let config_text = match project.config_file() {
+    let config_text = match config_file {
         Some(e) => {
             config::merge(&e.text, &rendered.config).map_err(|problem| Error::ConfigInvalid {
                 path: project.config_path(),
@@ -380,29 +398,34 @@ fn plan(
         &rendered.env_example,
         false,
     ));
+    changes.extend(project.gitignore_change(files)?);
     changes.push(Change::new(
         project.config_path(),
-        project.config_file(),
+        config_file,
         Zeroizing::new(config_text),
         false,
     ));
-    changes.extend(project.gitignore_change(files)?);
     Ok(changes)
 }
 
-/// Encrypts the token into the planned `config.toml`, and proves the
+/// Puts the encrypted token into the planned `config.toml`, and proves the
 /// plaintext is not in it.
-fn seal(io: &mut Io, lock: &Lock, token: &Token, changes: &mut [Change]) -> Result<Encrypted> {
-    let (recipients, passphrase, armored) = secret::encrypt(lock, token.expose_secret(), io)?;
+fn seal(
+    token: &Token,
+    changes: &mut [Change],
+    recipients: &[String],
+    passphrase: bool,
+    armored: &str,
+) -> Result<()> {
     let config_change = changes
         .iter_mut()
         .find(|c| c.path.file_name().is_some_and(|n| n == config::FILE))
         .expect("init always plans config.toml");
     let text = secret::seal_into(
         &config_change.contents,
-        &recipients,
+        recipients,
         passphrase,
-        &armored,
+        armored,
         token,
     )?;
     config_change.contents = Zeroizing::new(text);
@@ -410,10 +433,7 @@ fn seal(io: &mut Io, lock: &Lock, token: &Token, changes: &mut [Change]) -> Resu
         Status::Unchanged => Status::Updated,
         other => other,
     };
-    Ok(Encrypted {
-        recipients,
-        passphrase,
-    })
+    Ok(())
 }
 
 /// Installs the pre-commit hook with `--hook`, or offers to on a terminal.

@@ -154,13 +154,15 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
     )?;
     let armored = crypt::encrypt(token.expose_secret(), &next)?;
     let texts: Vec<String> = next.iter().map(|r| r.as_str().to_owned()).collect();
-    let existing = project
-        .config_file()
-        .expect("require_secret found config.toml");
+    let (_lock, config_file, _) = project.lock_and_reread()?;
+    let existing = config_file.ok_or_else(|| Error::NoConfig {
+        dir: project.dir().to_path_buf(),
+        action: "change",
+    })?;
     let text = secret::seal_into(&existing.text, &texts, false, &armored, &token)?;
     write::commit(&[Change::new(
         project.config_path(),
-        Some(existing),
+        Some(&existing),
         Zeroizing::new(text),
         false,
     )])?;

@@ -88,6 +88,8 @@ pub fn unlock(opts: &UnlockOptions, io: &mut Io) -> Result<UnlockReport> {
     ));
 
     let rendered_env = render::render_env(&template, &ctx, token.expose_secret())?;
+    drop(files);
+    let (_lock, _, files) = project.lock_and_reread()?;
     let mut changes = vec![project.env_change(&files, &rendered_env)?];
     changes.extend(project.gitignore_change(&files)?);
     write::commit(&changes)?;

@@ -71,14 +71,14 @@ fn on_terminal_answering(
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
         let text = String::from_utf8_lossy(&transcript).into_owned();
-        if let Some((prompt, answer)) = next {
-            if let Some(at) = text[seen..].find(prompt) {
-                // Typed only once the prompt is up, so echo is already off.
-                seen += at + prompt.len();
-                std::thread::sleep(Duration::from_millis(100));
-                stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
-                next = pending.next();
-            }
+        if let Some((prompt, answer)) = next
+            && let Some(at) = text[seen..].find(prompt)
+        {
+            // Typed only once the prompt is up, so echo is already off.
+            seen += at + prompt.len();
+            std::thread::sleep(Duration::from_millis(100));
+            stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
+            next = pending.next();
         }
         if text.contains("[exit ") {
             break;

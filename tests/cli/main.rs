@@ -7,6 +7,7 @@
 mod common;
 
 mod check;
+mod crash_and_concurrency;
 mod crypto;
 mod help_and_output;
 mod hostile;
