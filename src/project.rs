@@ -167,11 +167,22 @@ impl Project {
             .as_ref()
             .and_then(|c| c.env.file.as_deref())
             .unwrap_or(ENV_FILE);
-        let inside = !name.is_empty()
+        let relative = !name.is_empty()
             && Path::new(name)
                 .components()
                 .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-        if inside {
+        // A folder on the way may be a link that leads out of the project.
+        let folder = self.dir.join(name);
+        let folder = folder.parent().unwrap_or(&self.dir);
+        let stays = match (
+            std::fs::canonicalize(folder),
+            std::fs::canonicalize(&self.dir),
+        ) {
+            (Ok(f), Ok(d)) => f.starts_with(d),
+            // A folder that does not exist yet cannot lead anywhere.
+            _ => true,
+        };
+        if relative && stays {
             Ok(name)
         } else {
             Err(Error::EnvFileOutside(name.to_owned()))
@@ -409,6 +420,11 @@ mod tests {
         }
         let (_d, p) = project_with("[env]\nfile = \"web/.env\"\n");
         assert_eq!(p.env_file().unwrap(), "web/.env");
+        // A folder that is a link out of the project.
+        let outside = tempfile::tempdir().unwrap();
+        let (d, p) = project_with("[env]\nfile = \"web/.env\"\n");
+        std::os::unix::fs::symlink(outside.path(), d.path().join("web")).unwrap();
+        assert!(matches!(p.env_file(), Err(Error::EnvFileOutside(_))));
         let (_d, p) = project_with("");
         assert_eq!(p.env_file().unwrap(), ENV_FILE);
     }
