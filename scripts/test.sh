@@ -3,7 +3,8 @@
 # then rustfmt, clippy, `cargo test` and the .env compatibility tests.
 #
 #   git, age (the reference Go age, for interop), ssh-keygen,
-#   script (util-linux, for the pseudo-terminal tests)          apt-get
+#   script (util-linux, for the pseudo-terminal tests),
+#   openssl (a CA and a TLS server for the TLS tests)            apt-get
 #   node + npm, compat/node_modules (dotenv, dotenv-expand, vite)   apt-get, npm ci
 #   python-dotenv                                                pip
 set -euo pipefail
@@ -24,6 +25,8 @@ command -v git >/dev/null 2>&1 || need+=(git)
 command -v age >/dev/null 2>&1 || need+=(age)
 command -v ssh-keygen >/dev/null 2>&1 || need+=(openssh-client)
 command -v script >/dev/null 2>&1 || need+=(bsdutils)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
+command -v mkfifo >/dev/null 2>&1 || need+=(coreutils)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)

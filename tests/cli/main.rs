@@ -18,4 +18,5 @@ mod matrix;
 mod project;
 mod scan_and_hook;
 mod scopes_and_endpoints;
+mod tls;
 mod token_sources;
