@@ -194,3 +194,78 @@ fn init_on_a_terminal_offers_the_pre_commit_hook() {
     );
     assert!(p.read(".git/hooks/pre-commit").contains("scan --staged"));
 }
+
+#[test]
+fn an_endpoint_from_config_toml_is_trusted_only_on_a_yes_with_the_full_url_shown() {
+    let token = classic();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let p = Project::new();
+    p.write(
+        "config.toml",
+        &format!("version = 1\n\n[github]\nendpoint = \"{}\"\n", fake.url()),
+    );
+    p.write(
+        ".env",
+        &format!("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={token}\n"),
+    );
+    let xdg = p.home.path().join(".config");
+    let xdg = xdg.to_str().unwrap();
+    // The default is no: Enter refuses, and nothing is sent.
+    let (code, text) = on_terminal(&p, &["check"], &[("XDG_CONFIG_HOME", xdg)], "[y/N]", "");
+    assert_eq!(code, 7, "{text}");
+    assert!(text.contains(&fake.url()), "the full URL is shown:\n{text}");
+    assert!(fake.requests().is_empty());
+    // Yes: the token goes there, and it is remembered.
+    let (code, text) = on_terminal(&p, &["check"], &[("XDG_CONFIG_HOME", xdg)], "[y/N]", "y");
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        std::fs::read_to_string(p.home.path().join(".config/ghenv/trusted-endpoints"))
+            .unwrap()
+            .contains(&fake.url())
+    );
+    assert!(!text.contains(&token));
+}
+
+#[test]
+fn unverified_recipients_are_shown_in_full_and_need_a_yes() {
+    let p = Project::new();
+    let (alice, alice_pub) = p.keygen("alice.txt");
+    let (_, mallory_pub) = p.keygen("mallory.txt");
+    let token = classic();
+    p.run(
+        &["init", "--offline", "--token-stdin", "-r", &alice_pub],
+        &token,
+    )
+    .code(0);
+    let config = p.read("config.toml").replace(
+        &format!("    \"{alice_pub}\",\n"),
+        &format!("    \"{alice_pub}\",\n    \"{mallory_pub}\",\n"),
+    );
+    p.write("config.toml", &config);
+    let a = alice.to_str().unwrap();
+    let (_, bob_pub) = p.keygen("bob.txt");
+    let (code, text) = on_terminal(
+        &p,
+        &["recipients", "add", &bob_pub, "-i", a],
+        &[],
+        "[y/N]",
+        "n",
+    );
+    assert_eq!(code, 7, "{text}");
+    assert!(
+        text.contains(&mallory_pub),
+        "the key is shown in full:\n{text}"
+    );
+    assert!(!p.read("config.toml").contains(&bob_pub));
+    let (code, text) = on_terminal(
+        &p,
+        &["recipients", "add", &bob_pub, "-i", a],
+        &[],
+        "[y/N]",
+        "y",
+    );
+    assert_eq!(code, 0, "{text}");
+    // The user's yes vouches for her key from now on.
+    let listed = p.run(&["recipients", "list", "-i", a, "--json"], "").json();
+    assert_eq!(listed["verified"], serde_json::json!([true, true, true]));
+}

@@ -144,6 +144,15 @@ fn scan_staged_cannot_be_fooled_by_file_names() {
     let human = p.run(&["scan", "--staged"], "");
     human.code(1);
     assert!(human.stdout.contains("two\\u{a}lines.txt:1:3:"), "{human}");
+    // And git commit, through the hook, is blocked.
+    p.run(&["hook", "install"], "").code(0);
+    let commit = p.git(&["commit", "-q", "-m", "creds"]);
+    assert!(!commit.status.success(), "{commit:?}");
+    assert!(
+        !p.git(&["rev-parse", "-q", "--verify", "HEAD"])
+            .status
+            .success()
+    );
 }
 
 #[test]
