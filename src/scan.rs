@@ -89,6 +89,20 @@ fn ends_word(line: &[u8], end: usize) -> bool {
     line.get(end).is_none_or(|&b| !is_word(b))
 }
 
+/// The length of the JWT-shaped installation token at the start of `rest`
+/// (`ghs_` and at least 36 of `A-Za-z0-9._`, GitHub's own match, with
+/// exactly two dots and no empty part), or `None`.
+fn jwt_len(rest: &[u8]) -> Option<usize> {
+    let body = rest[4..]
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+        .count();
+    let token = &rest[4..4 + body];
+    let dots = token.iter().filter(|&&b| b == b'.').count();
+    let parts_ok = token.split(|&b| b == b'.').all(|p| !p.is_empty());
+    (body >= 36 && dots == 2 && parts_ok && ends_word(rest, 4 + body)).then_some(4 + body)
+}
+
 /// Appends the age identities in `line` to `out`.
 fn scan_age(line: &[u8], out: &mut Vec<Hit>) {
     for i in memchr::memmem::find_iter(line, AGE_PREFIX) {
@@ -127,6 +141,21 @@ fn scan_tokens(line: &[u8], out: &mut Vec<Hit>) {
             continue;
         }
         let rest = &line[i..];
+        if rest.starts_with(b"ghs_")
+            && let Some(len) = jwt_len(rest)
+        {
+            // A stateless installation token: no checksum, so its JWT
+            // shape (three dot-separated parts) confirms it.
+            let candidate = std::str::from_utf8(&rest[..len]).expect("ASCII");
+            if token::check_format(candidate).is_ok() {
+                out.push(Hit {
+                    column: i + 1,
+                    kind: Secret::Token(Kind::ServerToServer),
+                    masked: token::mask(candidate),
+                });
+            }
+            continue;
+        }
         let len = if rest.starts_with(FINE_GRAINED_PREFIX) {
             FINE_GRAINED_LEN
         } else if rest.len() >= 4
@@ -248,6 +277,25 @@ mod tests {
             hits("0123456789abcdef0123456789abcdef01234567").is_empty(),
             "legacy hex looks like a commit id"
         );
+    }
+
+    #[test]
+    fn jwt_installation_tokens_are_found_by_shape() {
+        let jwt = format!(
+            "ghs_{}.{}.{}",
+            "eyJhbGciOiJSUzI1NiJ9",
+            "eyJpc3MiOiIxMjM0NSJ9".repeat(20),
+            "c2ln_bmF0dXJl".repeat(8)
+        );
+        assert_eq!(
+            hits(&format!("GITHUB_TOKEN={jwt}\n")),
+            vec![(14, "server-to-server")]
+        );
+        // One dot, or an empty part, is not a JWT; a 40-character ghs_ still
+        // needs its checksum.
+        assert!(hits(&format!("ghs_{}.{}", "a".repeat(30), "b".repeat(30))).is_empty());
+        assert!(hits(&format!("ghs_{}..{}", "a".repeat(30), "b".repeat(30))).is_empty());
+        assert!(hits(&format!("ghs_{}", "a".repeat(36))).is_empty());
     }
 
     #[test]

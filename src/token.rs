@@ -24,6 +24,14 @@ const FINE_GRAINED_LEN: usize =
     FINE_GRAINED_PREFIX.len() + FINE_GRAINED_ID_LEN + 1 + FINE_GRAINED_SECRET_LEN;
 const PREFIXED_LEN: usize = 4 + RANDOM_LEN + CHECKSUM_LEN;
 const LEGACY_LEN: usize = 40;
+/// The longest token GitHub tells integrators to expect.
+const MAX_LEN: usize = 255;
+/// The longest stateless installation token (`ghs_` + a JWT of about 520
+/// characters) accepted, with room to grow.
+const MAX_JWT_LEN: usize = 2048;
+/// Invisible characters an editor or a copy may put around a token: the
+/// byte-order mark (Notepad, PowerShell) and zero-width spaces and joiners.
+const INVISIBLE: [char; 5] = ['\u{feff}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}'];
 
 /// The kinds of GitHub token ghenv recognises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -161,11 +169,24 @@ pub enum FormatError {
     /// The checksum at the end does not match the random part.
     #[error("checksum does not match: the token was probably mistyped or truncated")]
     Checksum,
+    /// The prefix appears again inside the token.
+    #[error("the token holds its prefix twice: it was probably pasted twice")]
+    PastedTwice,
+    /// Longer than any token of its kind.
+    #[error("a {kind} has at most {max} characters but this one has {found}")]
+    TooLongFor {
+        /// What the prefix says the token is.
+        kind: Kind,
+        /// The most that kind may have.
+        max: usize,
+        /// How long the input is.
+        found: usize,
+    },
 }
 
 fn unknown_prefix_note(prefix: &Option<String>) -> String {
     match prefix {
-        Some(p) => format!("; \"{p}\" is not one GitHub issues"),
+        Some(p) => format!("; GitHub issues no tokens that start with \"{p}\""),
         None => String::new(),
     }
 }
@@ -229,25 +250,49 @@ pub fn check_format(s: &str) -> Result<Kind, FormatError> {
 
 fn check_prefixed(s: &str, kind: Kind) -> Result<Kind, FormatError> {
     let found = s.chars().count();
-    if found != PREFIXED_LEN {
+    if s[4..].contains(kind.prefix()) {
+        return Err(FormatError::PastedTwice);
+    }
+    // Stateless installation tokens are `ghs_` and a JWT: dots and
+    // underscores besides base62 (GitHub's match: ghs_[A-Za-z0-9._]{36,}).
+    let jwt = kind == Kind::ServerToServer;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || (jwt && (c == '.' || c == '_'));
+    if let Some(i) = s.chars().skip(4).position(|c| !allowed(c)) {
+        return Err(FormatError::Character {
+            kind,
+            position: i + 5,
+        });
+    }
+    if found < PREFIXED_LEN {
         return Err(FormatError::Length {
             kind,
             expected: PREFIXED_LEN,
             found,
         });
     }
-    if let Some(i) = s.chars().skip(4).position(|c| !c.is_ascii_alphanumeric()) {
-        return Err(FormatError::Character {
-            kind,
-            position: i + 5,
-        });
+    let max = if jwt { MAX_JWT_LEN } else { MAX_LEN };
+    if found > max {
+        return Err(FormatError::TooLongFor { kind, max, found });
     }
-    // All ASCII from here, so byte slicing is safe.
-    let (random, sum) = s[4..].split_at(RANDOM_LEN);
-    if checksum(random) != sum {
-        return Err(FormatError::Checksum);
+    if found == PREFIXED_LEN && s.bytes().skip(4).all(|b| b.is_ascii_alphanumeric()) {
+        // All ASCII from here, so byte slicing is safe.
+        let (random, sum) = s[4..].split_at(RANDOM_LEN);
+        if checksum(random) != sum {
+            return Err(FormatError::Checksum);
+        }
     }
     Ok(kind)
+}
+
+/// Whether [`check_format`] could confirm `s` offline: a checksum (the
+/// 40-character prefixed tokens) or a fixed shape (fine-grained tokens).
+/// Other lengths GitHub may issue, and legacy tokens, are left to GitHub.
+pub fn checked_offline(s: &str, kind: Kind) -> bool {
+    match kind {
+        Kind::FineGrained => true,
+        Kind::Legacy => false,
+        _ => s.len() == PREFIXED_LEN && s.bytes().skip(4).all(|b| b.is_ascii_alphanumeric()),
+    }
 }
 
 fn check_fine_grained(s: &str) -> Result<Kind, FormatError> {
@@ -308,8 +353,22 @@ impl Token {
     /// # Errors
     /// A [`FormatError`] when the format is wrong.
     pub fn parse(secret: SecretString) -> Result<Token, FormatError> {
+        // A byte-order mark or a zero-width character around the token is
+        // not part of it.
+        let text = secret.expose_secret();
+        let trimmed = text.trim_matches(|c: char| INVISIBLE.contains(&c) || c.is_whitespace());
+        let secret = if trimmed.len() == text.len() {
+            secret
+        } else {
+            SecretString::from(trimmed.to_owned())
+        };
         let kind = check_format(secret.expose_secret())?;
         Ok(Token { secret, kind })
+    }
+
+    /// Whether its format was confirmed offline (see [`checked_offline`]).
+    pub fn checked_offline(&self) -> bool {
+        checked_offline(self.secret.expose_secret(), self.kind)
     }
 
     /// What kind of token this is.
@@ -388,6 +447,48 @@ mod tests {
             check_format(std::str::from_utf8(&b).unwrap()),
             Err(FormatError::Checksum)
         );
+    }
+
+    #[test]
+    fn other_lengths_github_may_issue_are_left_to_github() {
+        let long = format!("ghp_{}", "a1B2".repeat(20));
+        assert_eq!(check_format(&long), Ok(Kind::Classic));
+        assert!(!checked_offline(&long, Kind::Classic));
+        assert!(checked_offline(VALID, Kind::Classic));
+        // A stateless installation token: ghs_ and a JWT.
+        let jwt = format!(
+            "ghs_{}.{}.{}",
+            "eyJhbGciOiJSUzI1NiJ9",
+            "eyJpc3MiOiIxMjM0NSJ9".repeat(20),
+            "c2lnbmF0dXJl_-".replace('-', "A").repeat(10)
+        );
+        assert!(jwt.len() > 400);
+        assert_eq!(check_format(&jwt), Ok(Kind::ServerToServer));
+        // Dots are for ghs_ only; 256 characters is too many for a classic.
+        assert!(matches!(
+            check_format(&format!("ghp_{}.x", "a".repeat(40))),
+            Err(FormatError::Character { position: 45, .. })
+        ));
+        assert!(matches!(
+            check_format(&format!("ghp_{}", "a".repeat(252))),
+            Err(FormatError::TooLongFor { max: 255, .. })
+        ));
+        assert_eq!(
+            check_format(&format!("{VALID}{VALID}")),
+            Err(FormatError::PastedTwice)
+        );
+    }
+
+    #[test]
+    fn invisible_characters_around_the_token_are_stripped() {
+        for input in [
+            format!("\u{feff}{VALID}"),
+            format!("\u{200b}{VALID}\u{200b}"),
+            format!("{VALID}\u{2060}"),
+        ] {
+            let t = Token::parse(SecretString::from(input)).unwrap();
+            assert_eq!(t.expose_secret(), VALID);
+        }
     }
 
     #[test]

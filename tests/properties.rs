@@ -21,13 +21,24 @@ fn base62(b: u8) -> bool {
 }
 
 /// The token grammar, written again from the spec, independently of
-/// `token.rs`: what the parser must accept, and nothing else.
+/// `token.rs`: what the parser must accept, and nothing else. A known
+/// prefix with exactly 40 base62 characters must pass the CRC32 check;
+/// other lengths GitHub may issue (up to 255, and `ghs_` JWTs with dots and
+/// underscores) are accepted unchecked; the prefix never appears twice.
 fn well_formed(s: &str) -> bool {
     let b = s.as_bytes();
-    let prefixed = b.len() == 40
-        && PREFIXES.iter().any(|p| s.starts_with(p))
-        && b[4..].iter().all(|&c| base62(c))
-        && checksum(&s[4..34]) == s[34..];
+    let prefixed = PREFIXES.iter().any(|p| {
+        let jwt = *p == "ghs_";
+        let body_ok = |c: &u8| base62(*c) || (jwt && (*c == b'.' || *c == b'_'));
+        let max = if jwt { 2048 } else { 255 };
+        s.starts_with(p)
+            && !s[4..].contains(p)
+            && (40..=max).contains(&b.len())
+            && b[4..].iter().all(body_ok)
+            && (b.len() != 40
+                || !b[4..].iter().all(|&c| base62(c))
+                || checksum(&s[4..34]) == s[34..])
+    });
     let fine = b.len() == 93
         && s.starts_with("github_pat_")
         && b[11..33].iter().all(|&c| base62(c))

@@ -279,6 +279,12 @@ pub fn announce_token(io: &mut Io, token: &Token, origin: &Origin) {
     ));
     if token.kind() == Kind::Legacy {
         io.warn("this is an old-style 40-character token: its format cannot be checked offline; GitHub will still validate it");
+    } else if !token.checked_offline() {
+        io.warn(&format!(
+            "this {} is {} characters long, not the 40 whose checksum ghenv can check, so it cannot be checked offline; GitHub will validate it",
+            token.kind(),
+            token.expose_secret().chars().count()
+        ));
     }
 }
 

@@ -104,3 +104,40 @@ fn there_is_no_flag_that_takes_the_token() {
     out.code(2);
     assert!(p.snapshot().is_empty());
 }
+
+#[test]
+fn a_token_of_a_length_github_may_issue_is_left_to_github_with_a_note() {
+    let p = Project::new();
+    // A stateless installation token: ghs_ and a JWT of about 500 characters.
+    let jwt = format!(
+        "ghs_{}.{}.{}",
+        "eyJhbGciOiJSUzI1NiJ9",
+        "eyJpc3MiOiIxMjM0NSJ9".repeat(20),
+        "c2lnbmF0dXJl".repeat(8)
+    );
+    let fake = FakeGitHub::start(vec![Reply::fine_grained("octocat")]);
+    p.init(&fake, &jwt, &[])
+        .code(0)
+        .never_shows(&jwt)
+        .stderr_has(&["cannot be checked offline", "installation token"]);
+    assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, jwt);
+}
+
+#[test]
+fn a_byte_order_mark_or_zero_width_space_around_the_token_is_stripped() {
+    let token = classic();
+    for input in [
+        format!("\u{feff}{token}\n"),
+        format!("\u{200b}{token}\u{200b}\n"),
+    ] {
+        let p = Project::new();
+        p.run(&["init", "--offline", "--token-stdin"], &input)
+            .code(0);
+        assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, token);
+    }
+    let p = Project::new();
+    let mut cmd = p.cmd(&["init", "--offline"]);
+    cmd.env("GH_TOKEN", format!("\u{feff}{token}"));
+    p.run_with(cmd, b"").code(0);
+    assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, token);
+}
