@@ -596,8 +596,8 @@ impl From<&Error> for ErrorReport {
         ErrorReport {
             code: e.exit_code(),
             kind: e.kind(),
-            message: e.to_string(),
-            hint: e.hint(),
+            message: crate::token::redact(&e.to_string()).into_owned(),
+            hint: e.hint().map(|h| crate::token::redact(&h).into_owned()),
             missing,
             new_token_url,
         }

@@ -1,23 +1,41 @@
 //! The `ghenv` binary: parse arguments, run the library, print the report
 //! or the error once, and turn it into the exit code.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 use ghenv::cli::Cli;
 use ghenv::error::Failure;
 use ghenv::output::{Io, Verbosity};
 use ghenv::report::ToJson;
+use ghenv::token;
+
+/// Said after an error when an argument looks like a token.
+const TOKEN_IN_ARGV: &str = "note: ghenv never takes a token as an argument: the command line is visible to every user of the machine (`ps`) and stays in your shell history. Pipe it instead (`gh auth token | ghenv init --token-stdin`), or let ghenv ask for it.";
 
 fn main() -> ExitCode {
     ghenv::output::forbid_core_dumps();
-    let cli = Cli::parse();
+    let token_in_argv = std::env::args_os()
+        .skip(1)
+        .any(|a| token::looks_like_token(&a.to_string_lossy()));
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e, token_in_argv),
+    };
     let mut io = Io::process(Verbosity {
         quiet: cli.quiet,
         verbose: cli.verbose,
     });
     let json = cli.command.json();
+    let failed = |io: &mut Io, e: &ghenv::Error| {
+        io.error(e);
+        if token_in_argv {
+            io.say(TOKEN_IN_ARGV);
+        }
+        e.exit_code()
+    };
     let code = match ghenv::run(&cli, &mut io) {
         Ok(report) => {
             if json {
@@ -26,10 +44,7 @@ fn main() -> ExitCode {
                 report.print(&mut io);
             }
             match report.failure() {
-                Some(e) => {
-                    io.error(e);
-                    e.exit_code()
-                }
+                Some(e) => failed(&mut io, e),
                 None => report.exit_code(),
             }
         }
@@ -37,11 +52,45 @@ fn main() -> ExitCode {
             if json {
                 io.json(&Failure::from(&e).to_json());
             }
-            io.error(&e);
-            e.exit_code()
+            failed(&mut io, &e)
         }
     };
     // A closed pipe (ghenv check | head -1) is not an error.
     let _ = io.out.flush();
+    ExitCode::from(code as u8)
+}
+
+/// Prints clap's error or help, with any token-looking argument masked.
+/// `ghenv` alone prints the overview and succeeds.
+fn clap_error(e: &clap::Error, token_in_argv: bool) -> ExitCode {
+    let to_stdout = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    );
+    let no_arguments = std::env::args_os().len() == 1;
+    let color = if to_stdout {
+        std::io::stdout().is_terminal()
+    } else {
+        std::io::stderr().is_terminal()
+    } && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let rendered = e.render();
+    let text = if color {
+        rendered.ansi().to_string()
+    } else {
+        rendered.to_string()
+    };
+    let text = token::redact(&text);
+    if to_stdout {
+        let _ = std::io::stdout().write_all(text.as_bytes());
+        let _ = std::io::stdout().flush();
+    } else {
+        let _ = std::io::stderr().write_all(text.as_bytes());
+        if token_in_argv {
+            let _ = writeln!(std::io::stderr(), "\n{TOKEN_IN_ARGV}");
+        }
+    }
+    let code = if no_arguments { 0 } else { e.exit_code() };
     ExitCode::from(code as u8)
 }

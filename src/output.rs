@@ -234,9 +234,11 @@ impl Io {
     pub fn error(&mut self, e: &Error) {
         // Messages hold names and values from outside (paths, config.toml,
         // a server); each line is escaped before it reaches the terminal.
+        // A token given as an argument (-C, --token-file...) may be quoted
+        // in a message: it is masked.
         let lines = |text: &str| {
             text.split('\n')
-                .map(|l| crate::text::sanitize(l).into_owned())
+                .map(|l| crate::text::sanitize(&crate::token::redact(l)).into_owned())
                 .collect::<Vec<_>>()
                 .join("\n")
         };

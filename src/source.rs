@@ -183,10 +183,16 @@ fn explicit(source: &TokenSource, io: &mut Io) -> Result<Option<Found>> {
         return Ok(Some((first_line(&mut io.stdin)?, Origin::Stdin)));
     }
     if let Some(path) = &source.token_file {
-        let file = std::fs::File::open(path).map_err(|source| Error::TokenFile {
+        let unreadable = |source| Error::TokenFile {
             path: path.clone(),
             source,
-        })?;
+        };
+        if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+            return Err(unreadable(std::io::Error::other(
+                "it is a folder, not a file",
+            )));
+        }
+        let file = std::fs::File::open(path).map_err(unreadable)?;
         let mut reader = std::io::BufReader::new(file);
         return Ok(Some((first_line(&mut reader)?, Origin::File(path.clone()))));
     }

@@ -340,6 +340,62 @@ pub fn mask(s: &str) -> String {
     format!("{prefix}…{tail}")
 }
 
+/// Whether `s` looks like a GitHub token (a known prefix and at least eight
+/// more token characters), whether or not it is well formed.
+pub fn looks_like_token(s: &str) -> bool {
+    token_runs(s).next().is_some()
+}
+
+/// Byte ranges of the token-looking runs in `text`.
+fn token_runs(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let b = text.as_bytes();
+    let prefixes = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", FINE_GRAINED_PREFIX];
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < b.len() {
+            let start = at;
+            at += 1;
+            if start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_') {
+                continue;
+            }
+            let Some(p) = prefixes
+                .iter()
+                .find(|p| b[start..].starts_with(p.as_bytes()))
+            else {
+                continue;
+            };
+            let body = b[start + p.len()..]
+                .iter()
+                .take_while(|&&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'.')
+                .count();
+            if body >= 8 {
+                at = start + p.len() + body;
+                return Some(start..at);
+            }
+        }
+        None
+    })
+}
+
+/// `text` with every token-looking run masked (`ghp_…abcd`): for messages
+/// that may quote an argument, since a token typed as one must never be
+/// printed back.
+pub fn redact(text: &str) -> std::borrow::Cow<'_, str> {
+    let runs: Vec<_> = token_runs(text).collect();
+    if runs.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for r in runs {
+        out.push_str(&text[last..r.start]);
+        out.push_str(&mask(&text[r.clone()]));
+        last = r.end;
+    }
+    out.push_str(&text[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// A GitHub token whose format has been checked. It holds the secret in a
 /// [`SecretString`], which zeroizes on drop, and never prints it.
 pub struct Token {
@@ -477,6 +533,18 @@ mod tests {
             check_format(&format!("{VALID}{VALID}")),
             Err(FormatError::PastedTwice)
         );
+    }
+
+    #[test]
+    fn redact_masks_every_token_looking_run_and_nothing_else() {
+        let text = format!("unexpected argument '{VALID}' and --dir ghp_short12345 and ghp_x");
+        let r = redact(&text);
+        assert!(!r.contains(&VALID[4..30]), "{r}");
+        assert!(!r.contains("short12345"), "{r}");
+        assert!(r.contains("ghp_x"), "too short to be a token: {r}");
+        assert!(r.contains("unexpected argument"), "{r}");
+        assert!(looks_like_token(VALID) && !looks_like_token("./notes"));
+        assert_eq!(redact("nothing here"), "nothing here");
     }
 
     #[test]

@@ -103,10 +103,12 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
         ],
         io,
     )?;
-    let token = Token::parse(secret)?;
+    // Whatever fails, the user learns which token it was.
+    let token = Token::parse(secret).inspect_err(|_| super::name_origin(io, &origin))?;
     announce_token(io, &token, &origin);
 
-    let viewer = super::validate(io, &token, &endpoint, opts.endpoint.timeout)?;
+    let viewer = super::validate(io, &token, &endpoint, opts.endpoint.timeout)
+        .inspect_err(|_| super::name_origin(io, &origin))?;
     super::warn_expiry(io, &viewer);
     let scopes = ScopeReport::new(required, Some(&viewer));
     let outcome = scopes.enforce(

@@ -175,29 +175,46 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     let write_env = !(opts.lock.no_env && lock.is_some());
     let description = project.token_description();
 
-    // The token, checked offline, then by GitHub.
-    let (token, origin) = read_token(opts, io, &endpoint, &required, &description)?;
-    announce_token(io, &token, &origin);
-    let viewer = if opts.offline {
-        io.warn("--offline: the token was not validated with GitHub (config.toml says validated = false); run `ghenv check` when online");
-        None
-    } else {
-        let viewer = super::validate(io, &token, &endpoint, timeout)?;
-        let name = viewer
-            .name
-            .as_deref()
-            .map(|n| format!(" ({})", sanitize(n)))
-            .unwrap_or_default();
-        io.ok(&format!(
-            "GitHub: the token is valid for {}{name}",
-            io.bold(&sanitize(&viewer.login))
-        ));
-        super::warn_expiry(io, &viewer);
-        Some(viewer)
+    // The token, checked offline, then by GitHub, then its scopes against
+    // the project's. A typo at the prompt is asked again; on a terminal, a
+    // token from the environment that fails is named and another offered.
+    let mut asked = 0;
+    let mut prompt_only = false;
+    let got = loop {
+        let (secret, origin) =
+            read_secret(opts, io, &endpoint, &required, &description, prompt_only)?;
+        if origin == Origin::Prompt {
+            asked += 1;
+        }
+        let attempt = check_token(
+            io,
+            opts,
+            secret,
+            &origin,
+            (&endpoint, timeout),
+            &required,
+            &description,
+        );
+        let failed = match &attempt {
+            Ok(got) => got.failure.as_ref(),
+            Err(e) => Some(e),
+        };
+        if let Some(e) = failed {
+            if offer_another(io, &origin, e, asked) {
+                prompt_only = true;
+                continue;
+            }
+            super::name_origin(io, &origin);
+        }
+        break attempt?;
     };
-
-    // Its scopes against the project's.
-    let scopes = ScopeReport::new(required.clone(), viewer.as_ref());
+    let Checked {
+        token,
+        origin,
+        viewer,
+        scopes,
+        failure,
+    } = got;
     let mut report = InitReport {
         ok: true,
         validation: Validation::new(&token, &origin, &endpoint, viewer.as_ref(), scopes.clone()),
@@ -211,29 +228,11 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         wrote_env: write_env,
         rotating: opts.rotating,
     };
-    if let Err(e) = scopes.enforce(
-        io,
-        token.kind(),
-        viewer.is_some(),
-        opts.template.strict,
-        &endpoint,
-        &description,
-    ) {
+    if let Some(e) = failure {
         report.ok = false;
         report.error = Some(ErrorReport::from(&e));
         report.failure = Some(e);
         return Ok(report);
-    }
-    if let Some(granted) = &scopes.granted {
-        io.ok(&format!(
-            "Scopes: all {} required scopes granted ({})",
-            required.len(),
-            if granted.is_empty() {
-                "none".to_string()
-            } else {
-                granted.join(", ")
-            }
-        ));
     }
 
     // The files: encrypted first (a passphrase may be asked for), then,
@@ -308,18 +307,29 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     Ok(report)
 }
 
+/// A token that passed the offline check, and what GitHub said of it.
+struct Checked {
+    token: Token,
+    origin: Origin,
+    viewer: Option<Viewer>,
+    scopes: ScopeReport,
+    /// Missing scopes (or unknown ones under `--strict`).
+    failure: Option<Error>,
+}
+
 /// The token from the sources `init` reads, in order: `--token-stdin` /
 /// `--token-file`, `GH_TOKEN` / `GITHUB_TOKEN`, the prompt (after printing
-/// where to create one).
-fn read_token(
+/// where to create one); only the prompt when asking again.
+fn read_secret(
     opts: &InitOptions,
     io: &mut Io,
     endpoint: &str,
     required: &[String],
     description: &str,
-) -> Result<(Token, Origin)> {
+    prompt_only: bool,
+) -> Result<source::Found> {
     let mut show_where = |io: &mut Io| {
-        if io.stdin_tty || opts.open {
+        if (io.stdin_tty || opts.open) && !prompt_only {
             let url = scopes::new_token_url(endpoint, required, description);
             io.say(&format!(
                 "Create a token with the scopes this project needs ({}) at:\n  {url}\nthen paste it below.",
@@ -330,17 +340,101 @@ fn read_token(
             }
         }
     };
-    let (secret, origin) = source::resolve(
-        &mut [
-            Source::Flags(&opts.input),
-            Source::Environment,
-            Source::Prompt {
-                before: Some(&mut show_where),
-            },
-        ],
+    let prompt = Source::Prompt {
+        before: Some(&mut show_where),
+    };
+    if prompt_only {
+        return source::resolve(&mut [prompt], io);
+    }
+    source::resolve(
+        &mut [Source::Flags(&opts.input), Source::Environment, prompt],
         io,
-    )?;
-    Ok((Token::parse(secret)?, origin))
+    )
+}
+
+/// Checks `secret` offline, with GitHub (unless `--offline`), and its
+/// scopes.
+///
+/// # Errors
+/// A malformed token, GitHub's refusal or a network error; missing scopes
+/// are [`Checked::failure`].
+fn check_token(
+    io: &mut Io,
+    opts: &InitOptions,
+    secret: secrecy::SecretString,
+    origin: &Origin,
+    (endpoint, timeout): (&str, std::time::Duration),
+    required: &[String],
+    description: &str,
+) -> Result<Checked> {
+    let token = Token::parse(secret)?;
+    announce_token(io, &token, origin);
+    let viewer = if opts.offline {
+        io.warn("--offline: the token was not validated with GitHub (config.toml says validated = false); run `ghenv check` when online");
+        None
+    } else {
+        let viewer = super::validate(io, &token, endpoint, timeout)?;
+        let name = viewer
+            .name
+            .as_deref()
+            .map(|n| format!(" ({})", sanitize(n)))
+            .unwrap_or_default();
+        io.ok(&format!(
+            "GitHub: the token is valid for {}{name}",
+            io.bold(&sanitize(&viewer.login))
+        ));
+        super::warn_expiry(io, &viewer);
+        Some(viewer)
+    };
+    let scopes = ScopeReport::new(required.to_vec(), viewer.as_ref());
+    let failure = scopes
+        .enforce(
+            io,
+            token.kind(),
+            viewer.is_some(),
+            opts.template.strict,
+            endpoint,
+            description,
+        )
+        .err();
+    if failure.is_none()
+        && let Some(granted) = &scopes.granted
+    {
+        io.ok(&super::scopes_granted_line(required.len(), granted));
+    }
+    Ok(Checked {
+        token,
+        origin: origin.clone(),
+        viewer,
+        scopes,
+        failure,
+    })
+}
+
+/// Whether to ask for another token after `error`: a typo at the prompt
+/// (three tries in all), or, on a terminal, a token from the environment
+/// that the user may not even know is set.
+fn offer_another(io: &mut Io, origin: &Origin, error: &Error, asked: usize) -> bool {
+    let about_the_token = matches!(
+        error,
+        Error::TokenFormat(_)
+            | Error::TokenRejected { .. }
+            | Error::MissingScopes { .. }
+            | Error::ScopesUnknown { .. }
+    );
+    match origin {
+        Origin::Prompt if matches!(error, Error::TokenFormat(_)) && asked < 3 => {
+            io.warn(&format!("{error}; paste it again ({} of 3)", asked + 1));
+            true
+        }
+        Origin::Env(var) if io.stdin_tty && about_the_token => {
+            io.warn(&format!(
+                "the token in ${var}, set in your shell, failed: {error}"
+            ));
+            io.confirm("Paste a different token instead? [Y/n] ")
+        }
+        _ => false,
+    }
 }
 
 /// The template context of a freshly validated token.

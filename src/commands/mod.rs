@@ -288,6 +288,36 @@ pub fn announce_token(io: &mut Io, token: &Token, origin: &Origin) {
     }
 }
 
+/// Says where the token that failed came from, and for one from the
+/// environment how to get it out of the way: the user may not know their
+/// shell sets it.
+pub fn name_origin(io: &mut Io, origin: &Origin) {
+    match origin {
+        Origin::Env(var) => io.warn(&format!(
+            "the token came from ${var}, set in your shell; unset it (`unset {var}`) or give another token with --token-stdin"
+        )),
+        Origin::Prompt | Origin::Stdin => {}
+        other => io.warn(&format!(
+            "the token came from {}",
+            crate::text::sanitize(&other.to_string())
+        )),
+    }
+}
+
+/// "Scopes: the 7 required scopes are granted (the token has: …)".
+pub fn scopes_granted_line(required: usize, granted: &[String]) -> String {
+    let has = if granted.is_empty() {
+        "no scopes".to_owned()
+    } else {
+        granted.join(", ")
+    };
+    if required == 1 {
+        format!("Scopes: the required scope is granted (the token has: {has})")
+    } else {
+        format!("Scopes: all {required} required scopes are granted (the token has: {has})")
+    }
+}
+
 /// Warns about an expiry that is close.
 pub fn warn_expiry(io: &mut Io, viewer: &Viewer) {
     if let Some(at) = viewer.expires_at {

@@ -10,7 +10,7 @@ fn init_validates_once_and_writes_the_four_files() {
     let out = p.init(&fake, &token, &[]);
     out.code(0).never_shows(&token).stderr_has(&[
         "octocat",
-        "all 7 required scopes granted",
+        "all 7 required scopes are granted",
         "Wrote .env (created)",
     ]);
 

@@ -127,20 +127,25 @@ fn the_hidden_prompt_reads_the_token_without_echoing_it() {
 fn on_a_terminal_errors_are_coloured_and_no_color_turns_it_off() {
     let p = Project::new();
     let bad = flipped(&classic());
-    let (code, transcript) = on_terminal(&p, &["init"], &[], "GitHub token (input hidden):", &bad);
+    // A typo is asked again, three times in all; then it is an error.
+    let prompt = "GitHub token (input hidden):";
+    let three = [
+        (prompt, bad.as_str()),
+        (prompt, bad.as_str()),
+        (prompt, bad.as_str()),
+    ];
+    let (code, transcript) = on_terminal_answering(&p, &["init"], &[], &three);
     assert_eq!(code, 3, "{transcript}");
+    assert!(
+        transcript.contains("paste it again (2 of 3)"),
+        "{transcript}"
+    );
     assert!(
         transcript.contains("\x1b[31merror:\x1b[0m"),
         "{transcript:?}"
     );
     assert!(!transcript.contains(&bad));
-    let (code, transcript) = on_terminal(
-        &p,
-        &["init"],
-        &[("NO_COLOR", "1")],
-        "GitHub token (input hidden):",
-        &bad,
-    );
+    let (code, transcript) = on_terminal_answering(&p, &["init"], &[("NO_COLOR", "1")], &three);
     assert_eq!(code, 3, "{transcript}");
     assert!(
         transcript.contains("error:") && !transcript.contains("\x1b[31m"),
@@ -268,4 +273,47 @@ fn unverified_recipients_are_shown_in_full_and_need_a_yes() {
     // The user's yes vouches for her key from now on.
     let listed = p.run(&["recipients", "list", "-i", a, "--json"], "").json();
     assert_eq!(listed["verified"], serde_json::json!([true, true, true]));
+}
+
+#[test]
+fn on_a_terminal_a_failing_shell_token_is_named_and_another_asked_for() {
+    let (narrow, good) = (classic(), token_with("ghp_", 91));
+    let p = Project::new();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", "read:user"),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    let url = fake.url();
+    let (code, text) = on_terminal_answering(
+        &p,
+        &["init", "--endpoint", &url],
+        &[("GH_TOKEN", &narrow)],
+        &[
+            ("Paste a different token instead? [Y/n]", ""),
+            ("GitHub token (input hidden):", &good),
+        ],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("the token in $GH_TOKEN, set in your shell, failed"),
+        "{text}"
+    );
+    assert!(!text.contains(&narrow) && !text.contains(&good), "{text}");
+    assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, good);
+}
+
+#[test]
+fn a_typo_at_the_prompt_is_asked_again() {
+    let good = classic();
+    let p = Project::new();
+    let prompt = "GitHub token (input hidden):";
+    let (code, text) = on_terminal_answering(
+        &p,
+        &["init", "--offline"],
+        &[],
+        &[(prompt, &flipped(&good)), (prompt, &good)],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("checksum does not match"), "{text}");
+    assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, good);
 }

@@ -141,3 +141,56 @@ fn a_byte_order_mark_or_zero_width_space_around_the_token_is_stripped() {
     p.run_with(cmd, b"").code(0);
     assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, token);
 }
+
+#[test]
+fn a_token_typed_as_an_argument_is_never_printed_back() {
+    let token = classic();
+    let p = Project::new();
+    let inline = format!("--token-stdin={token}");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["init", &token],
+        vec!["init", &inline],
+        vec!["init", "--offline", "--token-file", &token],
+        vec!["init", "--offline", "-C", &token],
+        vec!["init", "--offline", "--token-stdin", "-t", &token],
+        vec!["check", "-C", &token, "--json"],
+    ];
+    for args in cases {
+        let out = p.run(&args, "");
+        assert_ne!(out.code, 0, "{args:?}");
+        out.never_shows(&token)
+            .stderr_has(&["never takes a token as an argument", "ghp_…"]);
+        if args.contains(&"--json") {
+            let j = out.json();
+            assert!(j["error"]["message"].as_str().unwrap().contains("ghp_…"));
+        }
+    }
+    assert!(p.snapshot().is_empty());
+}
+
+#[test]
+fn a_token_file_that_is_a_folder_is_a_read_error() {
+    let p = Project::new();
+    std::fs::create_dir(p.file("tokens")).unwrap();
+    let out = p.run(
+        &["init", "--offline", "--token-file", "tokens", "--json"],
+        "",
+    );
+    out.code(2).stderr_has(&["is a folder"]);
+    assert_eq!(out.json()["error"]["kind"], "token_file_unreadable");
+}
+
+#[test]
+fn a_failing_token_from_the_shell_is_named_with_how_to_get_it_out_of_the_way() {
+    let narrow = classic();
+    let p = Project::new();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", "read:user")]);
+    let mut cmd = p.cmd(&["init", "--endpoint", &fake.url()]);
+    cmd.env("GH_TOKEN", &narrow);
+    let out = p.run_with(cmd, b"");
+    out.code(4).never_shows(&narrow).stderr_has(&[
+        "came from $GH_TOKEN",
+        "unset GH_TOKEN",
+        "--token-stdin",
+    ]);
+}
