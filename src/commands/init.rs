@@ -53,6 +53,8 @@ pub struct InitOptions {
     pub json: bool,
     /// Whether this is `rotate`, which replaces a token.
     pub rotating: bool,
+    /// The token being replaced, when `rotate` could read it.
+    pub previous: Option<secrecy::SecretString>,
 }
 
 impl InitOptions {
@@ -73,6 +75,7 @@ impl InitOptions {
             hook: args.hook,
             json: args.output.json,
             rotating: false,
+            previous: None,
         })
     }
 }
@@ -113,6 +116,8 @@ pub struct InitReport {
     wrote_env: bool,
     #[serde(skip)]
     rotating: bool,
+    #[serde(skip)]
+    same_token: bool,
 }
 
 impl Report for InitReport {
@@ -125,10 +130,14 @@ impl Report for InitReport {
             io.say(&format!(
                 ".env is git-ignored and readable only by you; config.toml and {EXAMPLE_FILE} are safe to commit."
             ));
+        } else if self.rotating {
+            io.say("No .env written: this project keeps its token only in config.toml (use `ghenv run -- CMD` or `ghenv unlock`).");
         } else {
             io.say("No .env written (--no-env): use `ghenv run -- CMD` or `ghenv unlock`; config.toml is safe to commit.");
         }
-        if self.rotating {
+        if self.rotating && self.same_token {
+            io.say("The new token is the one already in use, so there is no old token to revoke.");
+        } else if self.rotating {
             io.say(&format!(
                 "Now revoke the old token at {} so it cannot be used any more.",
                 crate::error::TOKENS_URL
@@ -174,6 +183,8 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     let lock = secret::resolve(&opts.lock, project.secret(), &opts.identity, io)?;
     let write_env = !(opts.lock.no_env && lock.is_some());
     let description = project.token_description();
+    let env_path = project.env_path()?;
+    let token_var = project.token_var(&template);
 
     // The token, checked offline, then by GitHub, then its scopes against
     // the project's. A typo at the prompt is asked again; on a terminal, a
@@ -181,8 +192,14 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     let mut asked = 0;
     let mut prompt_only = false;
     let got = loop {
-        let (secret, origin) =
-            read_secret(opts, io, &endpoint, &required, &description, prompt_only)?;
+        let (secret, origin) = read_secret(
+            opts,
+            io,
+            &endpoint,
+            (&required, &description),
+            (&env_path, &token_var),
+            prompt_only,
+        )?;
         if origin == Origin::Prompt {
             asked += 1;
         }
@@ -227,6 +244,10 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         dir: project.dir().to_path_buf(),
         wrote_env: write_env,
         rotating: opts.rotating,
+        same_token: opts
+            .previous
+            .as_ref()
+            .is_some_and(|p| secrecy::ExposeSecret::expose_secret(p) == token.expose_secret()),
     };
     if let Some(e) = failure {
         report.ok = false;
@@ -318,14 +339,16 @@ struct Checked {
 }
 
 /// The token from the sources `init` reads, in order: `--token-stdin` /
-/// `--token-file`, `GH_TOKEN` / `GITHUB_TOKEN`, the prompt (after printing
-/// where to create one); only the prompt when asking again.
+/// `--token-file`, with `--encrypt` (and the like) the token already in the
+/// env file (so a project is encrypted without pasting it again),
+/// `GH_TOKEN` / `GITHUB_TOKEN`, the prompt (after printing where to create
+/// one); only the prompt when asking again.
 fn read_secret(
     opts: &InitOptions,
     io: &mut Io,
     endpoint: &str,
-    required: &[String],
-    description: &str,
+    (required, description): (&[String], &str),
+    (env_path, token_var): (&std::path::Path, &str),
     prompt_only: bool,
 ) -> Result<source::Found> {
     let mut show_where = |io: &mut Io| {
@@ -346,10 +369,26 @@ fn read_secret(
     if prompt_only {
         return source::resolve(&mut [prompt], io);
     }
-    source::resolve(
-        &mut [Source::Flags(&opts.input), Source::Environment, prompt],
-        io,
-    )
+    let env_file = Source::EnvFile {
+        path: env_path,
+        var: token_var,
+    };
+    if opts.lock.wants_encryption() && !opts.rotating {
+        source::resolve(
+            &mut [
+                Source::Flags(&opts.input),
+                env_file,
+                Source::Environment,
+                prompt,
+            ],
+            io,
+        )
+    } else {
+        source::resolve(
+            &mut [Source::Flags(&opts.input), Source::Environment, prompt],
+            io,
+        )
+    }
 }
 
 /// Checks `secret` offline, with GitHub (unless `--offline`), and its

@@ -9,6 +9,8 @@ use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::report::Boxed;
+use crate::secret;
+use crate::source;
 
 /// Runs `ghenv rotate`.
 ///
@@ -19,6 +21,15 @@ pub fn run(args: &RotateArgs, io: &mut Io) -> Result<Boxed> {
     let project = Project::open(&Location::from(&args.project))?;
     project.require_config("rotate")?;
     let encrypted = project.secret().is_some();
+    // The token being replaced, to tell the user whether there is one to
+    // revoke: from the env file, else [secret] if an identity here opens it.
+    let template = project.template(None)?;
+    let previous = match source::from_dotenv(&project.env_path()?, &project.token_var(&template))? {
+        Some((secret, _)) => Some(secret),
+        None => project
+            .secret()
+            .and_then(|s| secret::decrypt_quietly(s, &args.identity, io)),
+    };
     let opts = InitOptions {
         location: Location::from(&args.project),
         input: args.source.clone(),
@@ -39,6 +50,7 @@ pub fn run(args: &RotateArgs, io: &mut Io) -> Result<Boxed> {
         hook: false,
         json: args.output.json,
         rotating: true,
+        previous,
     };
     Ok(Box::new(init::init(&project, &opts, io)?))
 }

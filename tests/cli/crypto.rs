@@ -727,3 +727,75 @@ fn a_project_from_a_user_template_unlocks_and_runs_with_template_dir() {
     );
     p.config_without(&new);
 }
+
+#[test]
+fn rotate_says_revoke_only_when_the_token_changed_and_never_claims_no_env() {
+    let p = Project::new();
+    let (key, public) = p.keygen("a.txt");
+    let k = key.to_str().unwrap();
+    let token = classic();
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-r",
+            &public,
+            "--no-env",
+        ],
+        &token,
+    )
+    .code(0);
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    // The same token again: nothing to revoke.
+    let out = p.run(
+        &[
+            "rotate",
+            "--token-stdin",
+            "-i",
+            k,
+            "--endpoint",
+            &fake.url(),
+        ],
+        &token,
+    );
+    out.code(0).stderr_has(&["no old token to revoke"]);
+    assert!(!out.stderr.contains("Now revoke"), "{out}");
+    assert!(!out.stderr.contains("(--no-env)"), "{out}");
+    assert!(
+        out.stderr.contains("keeps its token only in config.toml"),
+        "{out}"
+    );
+    let out = p.run(
+        &[
+            "rotate",
+            "--token-stdin",
+            "-i",
+            k,
+            "--endpoint",
+            &fake.url(),
+        ],
+        &token_with("ghp_", 17),
+    );
+    out.code(0).stderr_has(&["Now revoke the old token"]);
+}
+
+#[test]
+fn init_encrypt_takes_the_token_already_in_env_without_asking() {
+    let token = classic();
+    let p = Project::new();
+    p.run(&["init", "--offline", "--token-stdin"], &token)
+        .code(0);
+    let (key, public) = p.keygen("a.txt");
+    // No stdin, no terminal, no variable: the token comes from .env.
+    let out = p.run(&["init", "--offline", "-r", &public], "");
+    out.code(0)
+        .never_shows(&token)
+        .stderr_has(&["from REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN in"]);
+    p.config_without(&token);
+    p.unlock(&["-i", key.to_str().unwrap()]).code(0);
+    assert_eq!(p.env_token(), token);
+}
