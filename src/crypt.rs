@@ -120,7 +120,8 @@ impl CryptError {
             CryptError::NoIdentity { .. } => "pass one with -i PATH (an age identity file or an unencrypted SSH private key), set GHENV_IDENTITY to the AGE-SECRET-KEY-1… text (for CI), or ask a teammate who can decrypt to run `ghenv recipients add` with your public key (`ghenv keygen` makes one)".into(),
             CryptError::NoMatch { .. } => "ask someone who can decrypt to add your public key with `ghenv recipients add`, or pass the right identity with -i".into(),
             CryptError::Corrupt(_) => "restore config.toml from git (`git checkout config.toml`), or run `ghenv rotate` to encrypt a token again".into(),
-            CryptError::WrongPassphrase | CryptError::NoPassphrase => "set GHENV_PASSPHRASE or run on a terminal to be asked for it".into(),
+            CryptError::WrongPassphrase => "type the passphrase the token was encrypted with (ask whoever set the project up), then run the command again".into(),
+            CryptError::NoPassphrase => "set GHENV_PASSPHRASE or run on a terminal to be asked for it".into(),
             CryptError::PassphraseMismatch => "run the command again and type the same passphrase twice".into(),
             CryptError::BadRecipient { .. } | CryptError::BadRecipientsLine { .. } => "a recipient is an age public key (age1…) or an SSH public key line (ssh-ed25519 … or ssh-rsa …)".into(),
             CryptError::BadIdentity { .. } => "an identity is an age identity file (AGE-SECRET-KEY-1…, see `ghenv keygen`) or an unencrypted OpenSSH private key".into(),
@@ -356,7 +357,7 @@ impl age::Callbacks for AskCallbacks {
     }
 
     fn request_passphrase(&self, description: &str) -> Option<SecretString> {
-        (self.0)(&format!("{description} "))
+        (self.0)(description)
     }
 }
 

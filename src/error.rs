@@ -182,6 +182,9 @@ pub enum Error {
     /// Encryption or decryption failed.
     #[error(transparent)]
     Crypt(#[from] CryptError),
+    /// `GHENV_PASSPHRASE` is set but does not decrypt the token.
+    #[error("wrong passphrase: GHENV_PASSPHRASE does not decrypt the token")]
+    WrongPassphraseInEnv,
 
     // ---------------------------------------------- refusing to write (7)
     /// The project folder given does not exist or cannot be used.
@@ -331,7 +334,7 @@ impl Error {
             E::TokenFormat(_) | E::TokenRejected { .. } => exit::TOKEN,
             E::MissingScopes { .. } | E::ScopesUnknown { .. } => exit::SCOPES,
             E::Github(_) => exit::NETWORK,
-            E::Crypt(_) => exit::CRYPTO,
+            E::Crypt(_) | E::WrongPassphraseInEnv => exit::CRYPTO,
             E::FolderUnusable { .. }
             | E::NotAFolder(_)
             | E::ConfigInvalid { .. }
@@ -387,6 +390,7 @@ impl Error {
             E::ScopesUnknown { .. } => "scopes_unknown",
             E::Github(e) => e.kind(),
             E::Crypt(e) => e.kind(),
+            E::WrongPassphraseInEnv => "wrong_passphrase",
             E::FolderUnusable { .. } => "folder_unusable",
             E::NotAFolder(_) => "not_a_folder",
             E::ConfigInvalid { .. } => "config_invalid",
@@ -476,6 +480,9 @@ impl Error {
             ),
             E::Github(e) => Some(e.hint()),
             E::Crypt(e) => e.hint(),
+            E::WrongPassphraseInEnv => text(
+                "GHENV_PASSPHRASE is set in your environment but holds another passphrase: check its value, or unset it (`unset GHENV_PASSPHRASE`) to be asked on a terminal",
+            ),
             E::FolderUnusable { path, .. } => Some(format!(
                 "create it first (mkdir -p {}) or pass another to --dir",
                 path.display()

@@ -57,6 +57,18 @@ pub fn restore_core_dumps() {
     }
 }
 
+/// age's description of a passphrase request as a prompt: the isolation
+/// marks (U+2066 to U+2069) it puts around names removed, other unsafe
+/// characters escaped, and a colon at the end.
+pub fn passphrase_prompt(description: &str) -> String {
+    let clean: String = description
+        .chars()
+        .filter(|c| !('\u{2066}'..='\u{2069}').contains(c))
+        .collect();
+    let clean = crate::text::sanitize(clean.trim_end().trim_end_matches(':'));
+    format!("{clean}: ")
+}
+
 /// Asks for a secret on the terminal without echoing it.
 ///
 /// # Errors
@@ -103,6 +115,8 @@ pub struct Io {
     pub verbosity: Verbosity,
     env: EnvLookup,
     prompt: Prompt,
+    /// Passphrases of SSH keys already asked for this run, by prompt.
+    asked: Arc<std::sync::Mutex<std::collections::HashMap<String, SecretString>>>,
 }
 
 impl Io {
@@ -122,6 +136,7 @@ impl Io {
             verbosity,
             env: Box::new(|k| std::env::var(k).ok()),
             prompt: Box::new(hidden_prompt),
+            asked: Arc::default(),
         }
     }
 
@@ -140,9 +155,24 @@ impl Io {
 
     /// How to ask for an SSH key's passphrase: on the terminal, when
     /// standard input is one.
+    /// Each key's passphrase is asked once a run, however many recipients
+    /// age tries it on, with a prompt that ends in a colon and without the
+    /// invisible isolation marks age puts around the key's path.
     pub fn asker(&self) -> Option<crate::crypt::Ask> {
-        self.stdin_tty
-            .then(|| Arc::new(|p: &str| hidden_prompt(p).ok()) as crate::crypt::Ask)
+        if !self.stdin_tty {
+            return None;
+        }
+        let asked = Arc::clone(&self.asked);
+        Some(Arc::new(move |description: &str| {
+            let prompt = passphrase_prompt(description);
+            let mut asked = asked.lock().ok()?;
+            if let Some(known) = asked.get(&prompt) {
+                return Some(known.clone());
+            }
+            let answer = hidden_prompt(&prompt).ok()?;
+            asked.insert(prompt, answer.clone());
+            Some(answer)
+        }) as crate::crypt::Ask)
     }
 
     /// Asks a yes/no question on the terminal (default yes). False when
@@ -287,5 +317,21 @@ impl Io {
         done.store(true, Ordering::Relaxed);
         let _ = spinner.join();
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passphrase_prompts_end_with_a_colon_and_lose_isolation_marks() {
+        assert_eq!(
+            passphrase_prompt(
+                "Type passphrase for OpenSSH key '\u{2068}/home/a/.ssh/id_ed25519\u{2069}'"
+            ),
+            "Type passphrase for OpenSSH key '/home/a/.ssh/id_ed25519': "
+        );
+        assert_eq!(passphrase_prompt("Passphrase: "), "Passphrase: ");
     }
 }

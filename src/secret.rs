@@ -97,33 +97,42 @@ pub fn passphrase_to_decrypt(io: &mut Io) -> Result<SecretString> {
         .map_err(|_| CryptError::NoPassphrase.into())
 }
 
-/// The passphrase to encrypt with: `GHENV_PASSPHRASE`, else asked twice.
+/// The passphrase to encrypt with: `GHENV_PASSPHRASE` (it must not be
+/// empty), else asked twice on a terminal, three tries in all.
 ///
 /// # Errors
-/// [`CryptError::NoPassphrase`], [`CryptError::PassphraseMismatch`], or a
-/// usage error for an empty passphrase.
+/// [`CryptError::NoPassphrase`], [`CryptError::PassphraseMismatch`], or
+/// [`Error::EmptyPassphrase`].
 pub fn passphrase_to_encrypt(io: &mut Io) -> Result<SecretString> {
-    let passphrase = if let Some(p) = io.var("GHENV_PASSPHRASE") {
-        SecretString::from(p)
-    } else {
-        if !io.stdin_tty {
-            return Err(CryptError::NoPassphrase.into());
-        }
+    if let Some(p) = io.var("GHENV_PASSPHRASE") {
+        return Ok(SecretString::from(p));
+    }
+    if !io.stdin_tty {
+        return Err(CryptError::NoPassphrase.into());
+    }
+    // Two typings that differ, or an empty one, are asked again.
+    for attempt in 1..=3 {
         let first = io
             .prompt_secret("New passphrase for the token: ")
             .map_err(|_| Error::from(CryptError::NoPassphrase))?;
+        if first.expose_secret().is_empty() {
+            if attempt == 3 {
+                return Err(Error::EmptyPassphrase);
+            }
+            io.warn("the passphrase is empty; choose one (or use recipients, -r, instead)");
+            continue;
+        }
         let second = io
             .prompt_secret("The same passphrase again: ")
             .map_err(|_| Error::from(CryptError::NoPassphrase))?;
-        if first.expose_secret() != second.expose_secret() {
-            return Err(CryptError::PassphraseMismatch.into());
+        if first.expose_secret() == second.expose_secret() {
+            return Ok(first);
         }
-        first
-    };
-    if passphrase.expose_secret().is_empty() {
-        return Err(Error::EmptyPassphrase);
+        if attempt < 3 {
+            io.warn("the passphrases do not match; type them again");
+        }
     }
-    Ok(passphrase)
+    Err(CryptError::PassphraseMismatch.into())
 }
 
 /// Refuses a `[secret]` in a format other than age.
@@ -154,8 +163,14 @@ pub fn decrypt_secret(
         .ok_or_else(|| CryptError::Corrupt("config.toml's [secret] has no token".into()))?;
     let sealed = crypt::open(armored)?;
     if sealed.is_passphrase() {
+        let from_env = io.var("GHENV_PASSPHRASE").is_some();
         let passphrase = passphrase_to_decrypt(io)?;
-        return Ok(sealed.decrypt_with_passphrase(&passphrase)?);
+        return sealed
+            .decrypt_with_passphrase(&passphrase)
+            .map_err(|e| match e {
+                CryptError::WrongPassphrase if from_env => Error::WrongPassphraseInEnv,
+                other => other.into(),
+            });
     }
     let ids = identities(args, io)?;
     let token = sealed.decrypt(&ids, &secret.recipients)?;
@@ -319,8 +334,9 @@ pub enum Lock {
         /// The default identity, when it has to be created.
         new_identity: Option<NewIdentity>,
     },
-    /// With a passphrase (asked when encrypting).
-    Passphrase,
+    /// With this passphrase (asked for before anything else, so that an
+    /// empty or mistyped one stops ghenv before it talks to GitHub).
+    Passphrase(SecretString),
 }
 
 /// Parses `-r` values and `-R` files.
@@ -358,7 +374,7 @@ pub fn resolve(
         return Ok(None);
     }
     if args.passphrase {
-        return Ok(Some(Lock::Passphrase));
+        return Ok(Some(Lock::Passphrase(passphrase_to_encrypt(io)?)));
     }
     let given = parse_recipients(&args.recipients, &args.recipients_files)?;
     if !given.is_empty() {
@@ -369,7 +385,7 @@ pub fn resolve(
     }
     if let Some(secret) = existing {
         if secret.passphrase {
-            return Ok(Some(Lock::Passphrase));
+            return Ok(Some(Lock::Passphrase(passphrase_to_encrypt(io)?)));
         }
         if !secret.recipients.is_empty() {
             // Anyone who can push may have appended a key to get the next
@@ -450,8 +466,8 @@ pub fn seal_into(
 /// passphrase was used, and the armored ciphertext.
 ///
 /// # Errors
-/// Passphrase problems or an encryption failure.
-pub fn encrypt(lock: &Lock, token: &str, io: &mut Io) -> Result<(Vec<String>, bool, String)> {
+/// An encryption failure.
+pub fn encrypt(lock: &Lock, token: &str) -> Result<(Vec<String>, bool, String)> {
     match lock {
         Lock::Recipients { recipients, .. } => {
             let armored = crypt::encrypt(token, recipients)?;
@@ -461,8 +477,8 @@ pub fn encrypt(lock: &Lock, token: &str, io: &mut Io) -> Result<(Vec<String>, bo
                 armored,
             ))
         }
-        Lock::Passphrase => {
-            let passphrase = passphrase_to_encrypt(io)?;
+        Lock::Passphrase(passphrase) => {
+            let passphrase = passphrase.clone();
             Ok((
                 Vec::new(),
                 true,

@@ -256,8 +256,7 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         return Ok(report);
     }
 
-    // The files: encrypted first (a passphrase may be asked for), then,
-    // holding the project's lock, planned over the files as they are now,
+    // The files: encrypted first, then, holding the project's lock, planned over the files as they are now,
     // and written together, config.toml last.
     let ctx = context(
         project,
@@ -269,7 +268,7 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     )?;
     let rendered = render::render(&template, &ctx, token.expose_secret())?;
     let sealed = match &lock {
-        Some(lock) => Some(secret::encrypt(lock, token.expose_secret(), io)?),
+        Some(lock) => Some(secret::encrypt(lock, token.expose_secret())?),
         None => None,
     };
     let new_identity = match &lock {

@@ -118,9 +118,13 @@ fn passphrase_round_trip_and_wrong_passphrase() {
     let _ = std::fs::remove_file(p.file(".env"));
     let mut cmd = p.cmd(&["unlock"]);
     cmd.env("GHENV_PASSPHRASE", "wrong");
-    p.run_with(cmd, b"")
-        .code(6)
-        .stderr_has(&["wrong passphrase"]);
+    let out = p.run_with(cmd, b"");
+    out.code(6).stderr_has(&[
+        "wrong passphrase",
+        "GHENV_PASSPHRASE is set",
+        "unset GHENV_PASSPHRASE",
+    ]);
+    assert!(!out.stderr.contains("set GHENV_PASSPHRASE or"), "{out}");
     assert!(!p.exists(".env"));
 
     // Not interactive and no GHENV_PASSPHRASE.

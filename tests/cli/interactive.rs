@@ -317,3 +317,90 @@ fn a_typo_at_the_prompt_is_asked_again() {
     assert!(text.contains("checksum does not match"), "{text}");
     assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, good);
 }
+
+#[test]
+fn passphrases_that_differ_or_are_empty_are_asked_again_before_github() {
+    let token = classic();
+    let p = Project::new();
+    // Three empty passphrases: refused before any request (the fake expects
+    // none) and before the token is asked for.
+    let fake = FakeGitHub::start(vec![]);
+    let url = fake.url();
+    let new = "New passphrase for the token:";
+    let (code, text) = on_terminal_answering(
+        &p,
+        &["init", "--passphrase", "--endpoint", &url],
+        &[],
+        &[(new, ""), (new, ""), (new, "")],
+    );
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("the passphrase is empty"), "{text}");
+    assert!(!text.contains("GitHub token (input hidden)"), "{text}");
+    drop(fake);
+    // Two that differ, then two that match: the token is encrypted.
+    let again = "The same passphrase again:";
+    let (code, text) = on_terminal_answering(
+        &p,
+        &["init", "--offline", "--passphrase"],
+        &[],
+        &[
+            (new, "one"),
+            (again, "two"),
+            (new, "correct horse"),
+            (again, "correct horse"),
+            ("GitHub token (input hidden):", &token),
+        ],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("do not match"), "{text}");
+    let mut cmd = p.cmd(&["unlock"]);
+    cmd.env("GHENV_PASSPHRASE", "correct horse");
+    let _ = std::fs::remove_file(p.file(".env"));
+    p.run_with(cmd, b"").code(0);
+    assert_eq!(p.env_token(), token);
+}
+
+#[test]
+fn an_ssh_keys_passphrase_is_asked_once_with_a_plain_prompt() {
+    let token = classic();
+    let p = Project::new();
+    let (key, public) = p.ssh_keygen("locked_ed25519", "ed25519", "hunter22");
+    let (_, other) = p.keygen("other.txt");
+    // Two recipients, so age tries the key on two stanzas.
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "--no-env",
+            "-r",
+            &other,
+            "-r",
+            &public,
+        ],
+        &token,
+    )
+    .code(0);
+    let k = key.to_str().unwrap();
+    // rotate opens [secret] twice: to know the old token, and to check
+    // the recipients; the key's passphrase is asked once.
+    let new = token_with("ghp_", 33);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let url = fake.url();
+    let (code, text) = on_terminal_answering(
+        &p,
+        &["rotate", "-i", k, "--endpoint", &url],
+        &[],
+        &[
+            ("passphrase", "hunter22"),
+            ("GitHub token (input hidden):", &new),
+        ],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(text.matches("passphrase for").count(), 1, "{text}");
+    assert!(!text.contains(['\u{2068}', '\u{2069}']), "{text:?}");
+    assert!(text.contains(&format!("{k}': ")), "{text}");
+    let (code, text) = on_terminal(&p, &["unlock", "-i", k], &[], "passphrase", "hunter22");
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(p.env_token(), new);
+}
