@@ -3,6 +3,10 @@
 //   cra:  dotenv 10 + dotenv-expand 5, as react-scripts 5 (Create React App) uses them
 //   node: current dotenv + dotenv-expand
 //   vite: Vite's own loadEnv
+//   docker: `docker run --env-file`'s documented rule (each VAR=VAL line taken
+//           verbatim: no quote removal, no trimming, no expansion; `#` lines
+//           and blank lines skipped; a name with white space is an error, so
+//           such lines are left out)
 // Usage: node read.mjs DIR
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,4 +40,19 @@ const node = isolated(() => {
 });
 const vite = isolated(() => loadEnv('development', dir, ''));
 
-process.stdout.write(JSON.stringify({ cra, node, vite }));
+function dockerEnvFile(buffer) {
+  const out = {};
+  for (const raw of buffer.toString('utf8').split('\n')) {
+    const line = raw.replace(/^[ \t]+/, '').replace(/\r$/, '');
+    if (line === '' || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq < 0) continue;
+    const name = line.slice(0, eq);
+    if (/\s/.test(name)) continue;
+    out[name] = line.slice(eq + 1);
+  }
+  return out;
+}
+const docker = dockerEnvFile(text);
+
+process.stdout.write(JSON.stringify({ cra, node, vite, docker }));

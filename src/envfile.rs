@@ -9,13 +9,20 @@ use std::collections::HashSet;
 
 /// Quotes `value` for a `.env` file.
 ///
-/// Plain values go in double quotes (no escapes are needed, so every parser
-/// agrees). Values with `"` or `$` go in single quotes, which dotenvy, node's
-/// dotenv and python-dotenv read literally (dotenv-expand, used by Create
-/// React App and Vite, still expands `$NAME` in them). Values that cannot be
-/// single-quoted (a `'`, a `\\` or a newline) use double quotes with
-/// backslash escapes, which dotenvy reads exactly.
+/// Values made only of characters no parser treats specially (letters,
+/// digits and `_ . / : @ + - , % = ? & ~`: every token and URL) are written
+/// bare, since `docker run --env-file` keeps quotes as part of the value.
+/// Other plain values go in double quotes (no escapes are needed, so every
+/// parser agrees). Values with `"` or `$` go in single quotes, which
+/// dotenvy, node's dotenv and python-dotenv read literally (dotenv-expand,
+/// used by Create React App and Vite, still expands `$NAME` in them).
+/// Values that cannot be single-quoted (a `'`, a `\\` or a newline) use
+/// double quotes with backslash escapes, which dotenvy reads exactly.
 pub fn quote(value: &str) -> String {
+    let bare = |c: char| c.is_ascii_alphanumeric() || "_./:@+-,%=?&~".contains(c);
+    if !value.is_empty() && value.chars().all(bare) {
+        return value.to_owned();
+    }
     let needs_escape = |c: char| matches!(c, '"' | '\\' | '$' | '\n' | '\r');
     if !value.contains(needs_escape) {
         return format!("\"{value}\"");
@@ -182,15 +189,40 @@ pub fn keys(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// Merges the assignments of `rendered` into `existing`; see [`merge_noting`].
+pub fn merge(existing: &str, rendered: &str) -> String {
+    merge_noting(existing, rendered).0
+}
+
+/// What [`merge_noting`] changed besides values, to tell the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rewrite {
+    /// `export KEY=` became `KEY=`: Create React App's dotenv 10 skips
+    /// `export` lines, so the app would not see the variable.
+    DroppedExport(String),
+    /// The byte-order mark at the start was removed: some readers take it
+    /// as part of the first variable's name.
+    DroppedBom,
+}
+
 /// Merges the assignments of `rendered` into `existing`.
 ///
 /// Every assignment in `existing` to a key that `rendered` sets is replaced
-/// by the rendered one (keeping an `export ` prefix and indentation; every
-/// occurrence, so parsers that keep the first and those that keep the last
-/// agree). Every other byte of `existing` stays as it was. Keys that
-/// `existing` lacks are appended, after a blank line, in the line-ending
-/// style of `existing`.
-pub fn merge(existing: &str, rendered: &str) -> String {
+/// by the rendered one, keeping its indentation but not an `export ` prefix
+/// (every occurrence, so parsers that keep the first and those that keep the
+/// last agree). A byte-order mark at the start is removed. Every other byte
+/// of `existing` stays as it was. Keys that `existing` lacks are appended,
+/// after a blank line, in the line-ending style of `existing`. Returns the
+/// text and the rewrites to tell the user about.
+pub fn merge_noting(existing: &str, rendered: &str) -> (String, Vec<Rewrite>) {
+    let mut notes = Vec::new();
+    let existing = match existing.strip_prefix('\u{feff}') {
+        Some(rest) => {
+            notes.push(Rewrite::DroppedBom);
+            rest
+        }
+        None => existing,
+    };
     let new: Vec<Entry<'_>> = entries(rendered)
         .into_iter()
         .filter(|e| e.key.is_some())
@@ -213,7 +245,14 @@ pub fn merge(existing: &str, rendered: &str) -> String {
             .and_then(|k| rendered_line(k).map(|line| (k, line)))
         {
             Some((key, line)) => {
-                out.push_str(entry.lead);
+                let indent = &entry.lead[..entry.lead.len() - entry.lead.trim_start().len()];
+                if entry.lead.trim_start().starts_with("export") {
+                    let note = Rewrite::DroppedExport(key.to_owned());
+                    if !notes.contains(&note) {
+                        notes.push(note);
+                    }
+                }
+                out.push_str(indent);
                 out.push_str(&line);
                 out.push_str(entry.line_ending());
                 done.insert(key);
@@ -239,7 +278,65 @@ pub fn merge(existing: &str, rendered: &str) -> String {
         out.push_str(&entry.body()[entry.lead.len()..]);
         out.push_str(eol);
     }
+    (out, notes)
+}
+
+/// Reads the variables of `.env` text the way ghenv writes and merges it,
+/// and as node's dotenv does: `KEY=value` lines (an `export ` prefix and a
+/// byte-order mark allowed), bare values trimmed and cut at ` #`, single
+/// quotes literal, double quotes with `\\n`, `\\r`, `\\t`, `\\"`, `\\\\` and
+/// `\\$` escapes, values spanning lines inside quotes. Lines that are not
+/// assignments are skipped, not errors: ghenv reads every file it accepts.
+pub fn parse(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in entries(text) {
+        let Some(key) = entry.key else { continue };
+        let body = entry.body();
+        let after_key = &body[entry.lead.len() + key.len()..];
+        let raw = after_key
+            .trim_start_matches([' ', '\t'])
+            .strip_prefix('=')
+            .unwrap_or("")
+            .trim_start_matches([' ', '\t']);
+        out.push((key.to_owned(), value(raw)));
+    }
     out
+}
+
+/// The value of an assignment, from the text after `=`.
+fn value(raw: &str) -> String {
+    let Some(quote) = raw.chars().next().filter(|c| matches!(c, '"' | '\'' | '`')) else {
+        // Bare: up to an inline comment, trimmed.
+        let cut = raw
+            .find(" #")
+            .or_else(|| raw.find("\t#"))
+            .unwrap_or(raw.len());
+        return raw[..cut].trim().to_owned();
+    };
+    let inner = &raw[1..];
+    if quote == '"' {
+        let mut out = String::new();
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' => return out,
+                '\\' => match chars.next() {
+                    Some('n') => out.push('\n'),
+                    Some('r') => out.push('\r'),
+                    Some('t') => out.push('\t'),
+                    Some(other) => out.push(other),
+                    None => out.push('\\'),
+                },
+                c => out.push(c),
+            }
+        }
+        // Unterminated: the rest of the line, as a bare value.
+        return raw.trim_end().to_owned();
+    }
+    match inner.find(quote) {
+        Some(end) => inner[..end].to_owned(),
+        None => raw.trim_end().to_owned(),
+    }
 }
 
 #[cfg(test)]
@@ -273,9 +370,32 @@ mod tests {
     }
 
     #[test]
-    fn plain_values_use_double_quotes_and_dollars_single() {
-        assert_eq!(quote("ghp_x"), "\"ghp_x\"");
+    fn tokens_and_urls_are_bare_others_quoted() {
+        assert_eq!(quote("ghp_x"), "ghp_x");
+        assert_eq!(
+            quote("https://api.github.com/graphql"),
+            "https://api.github.com/graphql"
+        );
+        assert_eq!(quote("has space"), "\"has space\"");
+        assert_eq!(quote("a#b"), "\"a#b\"");
+        assert_eq!(quote(""), "\"\"");
         assert_eq!(quote("a$b"), "'a$b'");
+    }
+
+    #[test]
+    fn parse_reads_what_ghenv_writes_and_what_dotenvy_refuses() {
+        let text = "\u{feff}export A=1\nPLAIN=hello world # note\nB=\"x\\ny\"\nC='$lit'\nnot an assignment\nD=\nM=\"two\nlines\"\n";
+        assert_eq!(
+            parse(text),
+            vec![
+                ("A".into(), "1".into()),
+                ("PLAIN".into(), "hello world".into()),
+                ("B".into(), "x\ny".into()),
+                ("C".into(), "$lit".into()),
+                ("D".into(), String::new()),
+                ("M".into(), "two\nlines".into()),
+            ]
+        );
     }
 
     #[test]
@@ -300,11 +420,12 @@ mod tests {
     #[test]
     fn merge_replaces_keys_and_keeps_everything_else_byte_for_byte() {
         let existing = "# my settings\nPORT=3000\nexport TOKEN=old # old one\n\n# end\n";
-        let merged = merge(existing, "TOKEN=\"new\"\nURL=\"u\"\n");
+        let (merged, notes) = merge_noting(existing, "TOKEN=\"new\"\nURL=\"u\"\n");
         assert_eq!(
             merged,
-            "# my settings\nPORT=3000\nexport TOKEN=\"new\"\n\n# end\n\nURL=\"u\"\n"
+            "# my settings\nPORT=3000\nTOKEN=\"new\"\n\n# end\n\nURL=\"u\"\n"
         );
+        assert_eq!(notes, vec![Rewrite::DroppedExport("TOKEN".into())]);
     }
 
     #[test]
@@ -321,9 +442,10 @@ mod tests {
     }
 
     #[test]
-    fn merge_sees_a_key_after_a_byte_order_mark() {
-        let merged = merge("\u{feff}TOKEN=old\nX=1\n", "TOKEN=\"new\"\n");
-        assert_eq!(merged, "\u{feff}TOKEN=\"new\"\nX=1\n");
+    fn merge_removes_a_byte_order_mark_so_no_line_hides_behind_it() {
+        let (merged, notes) = merge_noting("\u{feff}TOKEN=old\nX=1\n", "TOKEN=\"new\"\n");
+        assert_eq!(merged, "TOKEN=\"new\"\nX=1\n");
+        assert_eq!(notes, vec![Rewrite::DroppedBom]);
     }
 
     #[test]

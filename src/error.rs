@@ -209,14 +209,6 @@ pub enum Error {
     /// The env file is tracked by git, so a token written there would be committed.
     #[error("{} is tracked by git, so a token written there would be committed", .0.display())]
     EnvTracked(PathBuf),
-    /// The env file exists but cannot be parsed.
-    #[error("cannot read {}: {detail}", .path.display())]
-    EnvUnreadable {
-        /// The file.
-        path: PathBuf,
-        /// Where it fails to parse (never the line itself: it may hold a secret).
-        detail: String,
-    },
     /// `[env] file` in config.toml points outside the project.
     #[error("config.toml's [env] file = {0:?} is not a file inside the project")]
     EnvFileOutside(String),
@@ -339,7 +331,6 @@ impl Error {
             | E::NotAFolder(_)
             | E::ConfigInvalid { .. }
             | E::EnvTracked(_)
-            | E::EnvUnreadable { .. }
             | E::EnvFileOutside(_)
             | E::UntrustedEndpoint(_)
             | E::Symlink(_)
@@ -395,7 +386,6 @@ impl Error {
             E::NotAFolder(_) => "not_a_folder",
             E::ConfigInvalid { .. } => "config_invalid",
             E::EnvTracked(_) => "env_tracked",
-            E::EnvUnreadable { .. } => "env_unreadable",
             E::EnvFileOutside(_) => "env_file_outside",
             E::UntrustedEndpoint(_) => "untrusted_endpoint",
             E::Symlink(_) => "symlink",
@@ -497,11 +487,8 @@ impl Error {
                     "stop tracking it first: `git -C {dir} rm --cached {name}` and commit (and if a token was ever committed, revoke it at {TOKENS_URL})"
                 ))
             }
-            E::EnvUnreadable { .. } => {
-                text("fix the file, or move it away and run `ghenv init` to write it again")
-            }
             E::EnvFileOutside(_) => text(
-                "[env] file must be a relative path inside the project, without `..`; fix config.toml",
+                "[env] file must be a relative path inside the project, without `..` or a linked folder; fix config.toml",
             ),
             E::UntrustedEndpoint(url) => Some(format!(
                 "config.toml comes from the repository, and anyone who can push can change it. If you trust this endpoint, run once with `--endpoint {url}` (ghenv then remembers it in ~/.config/ghenv/trusted-endpoints) or answer yes on a terminal; otherwise remove [github] endpoint from config.toml to use GitHub.com"

@@ -9,7 +9,7 @@ use std::path::{Component, Path, PathBuf};
 use zeroize::Zeroizing;
 
 use crate::config::{self, Config, SecretSection};
-use crate::envfile;
+use crate::envfile::{self, Rewrite};
 use crate::error::{EndpointProblem, Error, Result};
 use crate::github;
 use crate::render::{self, Context, Template};
@@ -308,46 +308,73 @@ impl Project {
     ///
     /// # Errors
     /// As [`Project::env_path`].
-    pub fn env_change(&self, files: &Files, rendered: &str) -> Result<Change> {
-        Ok(merged_change(
-            self.env_path()?,
-            files.env.as_ref(),
-            rendered,
-            true,
-        ))
+    pub fn env_change(&self, files: &Files, rendered: &str) -> Result<(Change, Vec<Rewrite>)> {
+        let path = self.env_path()?;
+        let (text, notes) = match &files.env {
+            Some(e) => envfile::merge_noting(&e.text, rendered),
+            None => (rendered.to_owned(), Vec::new()),
+        };
+        let change = Change::new(path, files.env.as_ref(), Zeroizing::new(text), true);
+        Ok((change, notes))
     }
 
-    /// The change that makes `.gitignore` ignore the env file, if it does
-    /// not yet.
+    /// Tells the user what [`Project::env_change`] rewrote besides values.
+    pub fn say_rewrites(&self, io: &mut crate::output::Io, notes: &[Rewrite]) {
+        let file = self.env_file().unwrap_or(ENV_FILE);
+        for note in notes {
+            match note {
+                Rewrite::DroppedExport(key) => io.warn(&format!(
+                    "rewrote `export {key}=` as `{key}=` in {file}: Create React App reads .env with a dotenv that skips `export` lines, so the app would not see it"
+                )),
+                Rewrite::DroppedBom => io.warn(&format!(
+                    "removed the byte-order mark at the start of {file}: some readers take it as part of the first variable's name"
+                )),
+            }
+        }
+    }
+
+    /// The change that makes `.gitignore` ignore the env file, and the
+    /// `.env.local` and `.env.*.local` files Vite and Create React App load
+    /// (where tokens end up too), for those it does not ignore yet.
     ///
     /// # Errors
     /// As [`Project::env_file`].
     pub fn gitignore_change(&self, files: &Files) -> Result<Option<Change>> {
         let env_file = self.env_file()?;
-        if crate::git::ignored_by_gitignore(&self.dir, Path::new(env_file)) {
-            return Ok(None);
-        }
-        // In a repository git has the last word: it says the file is not
-        // ignored (say `.env` then `!.env`), so the entry is added even if
-        // the text has one.
+        // Each pattern, and a name git is asked about for it.
+        let wanted = [
+            (env_file, env_file),
+            (".env.local", ".env.local"),
+            (".env.*.local", ".env.development.local"),
+        ];
+        // In a repository git has the last word: when it says a file is not
+        // ignored (say `.env` then `!.env`), the entry is added even if the
+        // text has one.
         let in_repo = crate::git::toplevel(&self.dir).is_some();
         let existing = files.gitignore.as_ref();
-        Ok(
-            write::gitignore_with(existing.map(|g| g.text.as_str()), env_file, in_repo).map(
-                |text| {
-                    Change::new(
-                        self.dir.join(GITIGNORE),
-                        existing,
-                        Zeroizing::new(text),
-                        false,
-                    )
-                },
-            ),
-        )
+        let mut text: Option<String> = None;
+        let mut seen = Vec::new();
+        for (pattern, probe) in wanted {
+            if seen.contains(&pattern) {
+                continue;
+            }
+            seen.push(pattern);
+            if crate::git::ignored_by_gitignore(&self.dir, Path::new(probe)) {
+                continue;
+            }
+            let current = text
+                .as_deref()
+                .or_else(|| existing.map(|g| g.text.as_str()));
+            if let Some(next) = write::gitignore_with(current, pattern, in_repo) {
+                text = Some(next);
+            }
+        }
+        Ok(text.map(|t| Change::new(self.dir.join(GITIGNORE), existing, Zeroizing::new(t), false)))
     }
 }
 
-/// The change that merges rendered `.env`-style text into `path`.
+/// The change that merges rendered `.env`-style text into `path` (for
+/// files that hold no token, like `.env.example`).
 pub fn merged_change(
     path: PathBuf,
     existing: Option<&Existing>,

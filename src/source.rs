@@ -210,7 +210,7 @@ fn from_env(io: &Io) -> Option<Found> {
 /// The token held by `var` in the `.env` file at `path`, when both exist.
 ///
 /// # Errors
-/// [`Error::EnvUnreadable`] when the file exists but cannot be parsed.
+/// As [`read_dotenv`].
 pub fn from_dotenv(path: &Path, var: &str) -> Result<Option<Found>> {
     for (key, value) in read_dotenv(path)? {
         if key == var && !value.is_empty() {
@@ -228,9 +228,8 @@ pub fn from_dotenv(path: &Path, var: &str) -> Result<Option<Found>> {
 /// not exist. Values are in zeroizing memory: one of them is the token.
 ///
 /// # Errors
-/// [`Error::EnvUnreadable`] when the file exists but cannot be parsed;
 /// [`Error::Symlink`] or [`Error::NotARegularFile`] for a link, a FIFO, a
-/// folder.
+/// folder; [`Error::NotUtf8`]; [`Error::Io`] when it cannot be read.
 pub fn read_dotenv(path: &Path) -> Result<Vec<(String, Zeroizing<String>)>> {
     // A FIFO would hang the read, and a link could point anywhere.
     match std::fs::symlink_metadata(path) {
@@ -240,18 +239,16 @@ pub fn read_dotenv(path: &Path) -> Result<Vec<(String, Zeroizing<String>)>> {
         Ok(m) if !m.is_file() => return Err(Error::NotARegularFile(path.to_owned())),
         Ok(_) => {}
     }
-    let iter = match dotenvy::from_path_iter(path) {
-        Ok(iter) => iter,
-        Err(dotenvy::Error::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Ok(Vec::new());
-        }
-        Err(e) => return Err(dotenv_error(path, &e)),
-    };
-    iter.map(|item| {
-        item.map(|(k, v)| (k, Zeroizing::new(v)))
-            .map_err(|e| dotenv_error(path, &e))
-    })
-    .collect()
+    let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+    let bytes = Zeroizing::new(bytes);
+    let text = std::str::from_utf8(&bytes).map_err(|_| Error::NotUtf8(path.to_owned()))?;
+    // ghenv's own reader: it reads every file init accepts and merges into
+    // (a byte-order mark, `export`, a bare value with a space), which
+    // dotenvy refuses.
+    Ok(crate::envfile::parse(text)
+        .into_iter()
+        .map(|(k, v)| (k, Zeroizing::new(v)))
+        .collect())
 }
 
 /// What went wrong reading a `.env`, without the line itself: dotenvy's
@@ -262,13 +259,6 @@ pub fn dotenv_detail(e: &dotenvy::Error) -> String {
         dotenvy::Error::LineParse(_, index) => format!("it cannot be parsed near byte {index}"),
         dotenvy::Error::Io(io) => io.to_string(),
         _ => "it cannot be parsed".to_string(),
-    }
-}
-
-fn dotenv_error(path: &Path, e: &dotenvy::Error) -> Error {
-    Error::EnvUnreadable {
-        path: path.to_owned(),
-        detail: dotenv_detail(e),
     }
 }
 
@@ -295,14 +285,5 @@ mod tests {
             Err(FormatError::TooLong(MAX_LINE))
         );
         assert_eq!(line(b"\xff\xfe\n"), Err(FormatError::NotText));
-    }
-
-    #[test]
-    fn dotenv_errors_do_not_quote_the_line() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join(".env");
-        std::fs::write(&p, "T='ghp_secret\n").unwrap();
-        let err = from_dotenv(&p, "T").unwrap_err();
-        assert!(!err.to_string().contains("ghp_secret"), "{err}");
     }
 }

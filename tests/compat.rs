@@ -1,6 +1,8 @@
 //! Compatibility with the real consumers of `.env`: node's dotenv +
-//! dotenv-expand as Create React App uses them (dotenv 10, dotenv-expand 5),
-//! current dotenv + dotenv-expand, Vite's `loadEnv`, and python-dotenv.
+//! dotenv-expand as Create React App uses them (dotenv 10, dotenv-expand 5,
+//! which skip `export` lines), current dotenv + dotenv-expand, Vite's
+//! `loadEnv`, python-dotenv, `node --env-file`, and `docker run
+//! --env-file`'s rule (values verbatim, quotes included).
 //!
 //! These tests need Node.js packages and python-dotenv, so they are
 //! `#[ignore]`d in a plain `cargo test`; `scripts/test.sh` (and so CI)
@@ -24,6 +26,27 @@ fn read(dir: &Path) -> Values {
         "compat/node_modules is missing: run scripts/test.sh, or `npm ci --prefix compat`"
     );
     let mut all = Values::new();
+    // node --env-file (Node.js 20.6+): the variables node itself puts in
+    // process.env, with nothing else in the environment.
+    let out = Command::new("node")
+        .arg(format!("--env-file={}", dir.join(".env").display()))
+        .args([
+            "-e",
+            "process.stdout.write(JSON.stringify(Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PATH'))))",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .output()
+        .expect("node is installed");
+    assert!(
+        out.status.success(),
+        "node --env-file: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    all.insert(
+        "node-env-file".into(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    );
     for (program, script) in [("node", "read.mjs"), ("python3", "read.py")] {
         let out = Command::new(program)
             .arg(compat.join(script))
@@ -92,7 +115,7 @@ fn check(existing: Option<&str>, template: &str, token_var: &str, url_var: &str)
     let after = read(dir.path());
     assert_eq!(
         after.keys().collect::<Vec<_>>(),
-        ["cra", "node", "python", "vite"]
+        ["cra", "docker", "node", "node-env-file", "python", "vite"]
     );
     for (reader, values) in &after {
         assert_eq!(
@@ -106,7 +129,13 @@ fn check(existing: Option<&str>, template: &str, token_var: &str, url_var: &str)
             "{reader} reads the URL"
         );
         if let Some(old) = before.get(reader) {
-            for (k, v) in old.iter().filter(|(k, _)| *k != token_var && *k != url_var) {
+            // A name behind a byte-order mark was the token variable,
+            // misread: it is the one line ghenv rewrites on purpose.
+            let ours = |k: &str| {
+                let k = k.trim_start_matches('\u{feff}');
+                k == token_var || k == url_var
+            };
+            for (k, v) in old.iter().filter(|(k, _)| !ours(k)) {
                 assert_eq!(
                     values.get(k),
                     Some(v),
@@ -179,5 +208,24 @@ fn crlf_content_keeps_its_values_in_every_consumer() {
         "react",
         "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN",
         "REACT_APP_GITHUB_GRAPHQL_URL",
+    );
+}
+
+#[test]
+#[ignore = "needs compat/node_modules and python-dotenv: run scripts/test.sh"]
+fn an_export_token_line_or_a_byte_order_mark_is_rewritten_so_every_consumer_reads_it() {
+    // Create React App's dotenv 10 skips `export` lines: the app saw no token.
+    check(
+        Some("PORT=3000\nexport REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN=ghp_old\n"),
+        "react",
+        "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN",
+        "REACT_APP_GITHUB_GRAPHQL_URL",
+    );
+    // Behind a byte-order mark, the first variable's name is another one.
+    check(
+        Some("\u{feff}VITE_GITHUB_PERSONAL_ACCESS_TOKEN=ghp_old\nPORT=3000\n"),
+        "vite",
+        "VITE_GITHUB_PERSONAL_ACCESS_TOKEN",
+        "VITE_GITHUB_GRAPHQL_URL",
     );
 }

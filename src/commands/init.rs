@@ -280,7 +280,14 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     };
     drop(files);
     let (_lock, config_file, files) = project.lock_and_reread()?;
-    let mut changes = plan(project, config_file.as_ref(), &files, rendered, write_env)?;
+    let mut changes = plan(
+        io,
+        project,
+        config_file.as_ref(),
+        &files,
+        rendered,
+        write_env,
+    )?;
     if let Some(id) = new_identity {
         if let Some(parent) = id.path.parent() {
             write::create_private_dir(parent)?;
@@ -505,6 +512,7 @@ fn context(
 /// the order they are renamed into place: `config.toml` last, so that it
 /// stays the source of truth if ghenv dies half-way.
 fn plan(
+    io: &mut Io,
     project: &Project,
     config_file: Option<&Existing>,
     files: &Files,
@@ -522,7 +530,9 @@ fn plan(
     };
     let mut changes = Vec::new();
     if write_env {
-        changes.push(project.env_change(files, &rendered.env)?);
+        let (change, notes) = project.env_change(files, &rendered.env)?;
+        project.say_rewrites(io, &notes);
+        changes.push(change);
     }
     changes.push(project::merged_change(
         project.dir().join(EXAMPLE_FILE),

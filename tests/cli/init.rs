@@ -100,8 +100,8 @@ fn init_validates_once_and_writes_the_four_files() {
         Some("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN")
     );
 
-    // .gitignore ignores .env.
-    assert_eq!(p.read(".gitignore"), ".env\n");
+    // .gitignore ignores .env, and the .env.local files Vite and CRA load.
+    assert_eq!(p.read(".gitignore"), ".env\n.env.local\n.env.*.local\n");
 }
 
 #[test]

@@ -13,14 +13,17 @@ fn an_existing_env_is_merged_keeping_every_other_line() {
     p.write(".env", existing);
     let fake = ok_fake();
     let token = classic();
-    p.init(&fake, &token, &[])
-        .code(0)
-        .stderr_has(&[".env (updated)"]);
+    // The token line loses its `export` (Create React App's dotenv skips
+    // such lines), and the user is told; tokens and URLs go unquoted.
+    p.init(&fake, &token, &[]).code(0).stderr_has(&[
+        ".env (updated)",
+        "rewrote `export REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN=`",
+    ]);
     let merged = p.read(".env");
     assert_eq!(
         merged,
         format!(
-            "# my app\nPORT=3000\n\n# the old token:\nexport REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN=\"{token}\"\nSECRET_KEY='a#b $c'\n# end\n\nREACT_APP_GITHUB_GRAPHQL_URL=\"{}\"\n",
+            "# my app\nPORT=3000\n\n# the old token:\nREACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={token}\nSECRET_KEY='a#b $c'\n# end\n\nREACT_APP_GITHUB_GRAPHQL_URL={}\n",
             fake.url()
         )
     );
@@ -86,15 +89,16 @@ fn gitignore_is_appended_once_and_an_existing_entry_is_respected() {
         Reply::ok("octocat", COURSE_SCOPES),
     ]);
     p.init(&fake, &classic(), &[]).code(0);
-    assert_eq!(p.read(".gitignore"), "node_modules\n.env\n");
+    let ignores = "node_modules\n.env\n.env.local\n.env.*.local\n";
+    assert_eq!(p.read(".gitignore"), ignores);
     p.init(&fake, &classic(), &[]).code(0);
-    assert_eq!(p.read(".gitignore"), "node_modules\n.env\n");
+    assert_eq!(p.read(".gitignore"), ignores);
 
     let p = Project::new();
-    p.write(".gitignore", "/.env\n");
+    p.write(".gitignore", "/.env\n.env.local\n.env.*.local\n");
     let fake = ok_fake();
     p.init(&fake, &classic(), &[]).code(0);
-    assert_eq!(p.read(".gitignore"), "/.env\n");
+    assert_eq!(p.read(".gitignore"), "/.env\n.env.local\n.env.*.local\n");
 }
 
 #[test]
@@ -233,7 +237,7 @@ fn a_gitignore_pattern_that_already_covers_env_is_respected() {
     std::fs::write(q.file(".git/info/exclude"), ".env\n").unwrap();
     let fake = ok_fake();
     q.init(&fake, &classic(), &[]).code(0);
-    assert_eq!(q.read(".gitignore"), ".env\n");
+    assert_eq!(q.read(".gitignore"), ".env\n.env.local\n.env.*.local\n");
 
     // A negation un-ignores: the line is added.
     let r = Project::new();
@@ -242,5 +246,40 @@ fn a_gitignore_pattern_that_already_covers_env_is_respected() {
     let fake = ok_fake();
     r.init(&fake, &classic(), &[]).code(0);
     assert_eq!(r.read(".gitignore"), ".env*\n!.env\n.env\n");
+    for name in [".env.local", ".env.production.local"] {
+        assert!(
+            r.git(&["check-ignore", "-q", name]).status.success(),
+            "{name}"
+        );
+    }
     assert!(r.git(&["check-ignore", "-q", ".env"]).status.success());
+}
+
+#[test]
+fn what_init_accepts_check_and_run_read_too() {
+    // A byte-order mark and a line dotenvy refuses (a bare value with a
+    // space): init accepted them and check and run then failed with exit 7.
+    let p = Project::new();
+    p.write(".env", "\u{feff}PLAIN=hello world\nPORT=3000\n");
+    let token = classic();
+    p.run(&["init", "--offline", "--token-stdin"], &token)
+        .code(0)
+        .stderr_has(&["removed the byte-order mark"]);
+    assert!(!p.read(".env").starts_with('\u{feff}'));
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    p.run(&["check", "--endpoint", &fake.url()], "").code(0);
+    p.run(
+        &[
+            "run",
+            "--",
+            "sh",
+            "-c",
+            "test \"$PLAIN\" = 'hello world' && test \"$PORT\" = 3000",
+        ],
+        "",
+    )
+    .code(0);
+    // And init again, over the same file.
+    p.run(&["init", "--offline", "--token-stdin"], &token)
+        .code(0);
 }
