@@ -75,6 +75,12 @@ pub enum CryptError {
         "{0} is an SSH private key protected by a passphrase, which ghenv can only use on a terminal"
     )]
     EncryptedSshKey(String),
+    /// An age plugin recipient or identity (`age1yubikey1…`,
+    /// `AGE-PLUGIN-…`), which ghenv cannot use.
+    #[error(
+        "{0}: age plugins are not supported (yet); use an age X25519 key (ghenv keygen) or an SSH key"
+    )]
+    Plugin(String),
     /// `[secret]` has a format other than age.
     #[error("config.toml's [secret] has format = {0:?}; this ghenv only knows \"age\"")]
     UnknownFormat(String),
@@ -109,6 +115,7 @@ impl CryptError {
             CryptError::BadIdentity { .. } => "bad_identity",
             CryptError::EncryptedSshKey(_) => "protected_ssh_key",
             CryptError::UnknownFormat(_) => "unknown_secret_format",
+            CryptError::Plugin(_) => "age_plugin_unsupported",
             CryptError::Io { .. } => "key_file_io",
             CryptError::Encrypt(_) => "encrypt_failed",
         }
@@ -127,6 +134,7 @@ impl CryptError {
             CryptError::BadIdentity { .. } => "an identity is an age identity file (AGE-SECRET-KEY-1…, see `ghenv keygen`) or an unencrypted OpenSSH private key".into(),
             CryptError::EncryptedSshKey(_) => "run on a terminal to be asked for the key's passphrase, or use an age identity (`ghenv keygen`) and add its public key with `ghenv recipients add`".into(),
             CryptError::UnknownFormat(_) => "upgrade ghenv, or remove the [secret] table and run `ghenv init --encrypt` again".into(),
+            CryptError::Plugin(_) => "the other keys of the same file are used; add an X25519 (ghenv keygen) or SSH key for this person or machine".into(),
             CryptError::Io { .. } | CryptError::Encrypt(_) => return None,
         })
     }
@@ -169,6 +177,12 @@ pub fn parse_recipient(s: &str) -> Result<Recipient, CryptError> {
         recipient: shorten(s),
         why,
     };
+    if let Some(plugin) = plugin_name(s) {
+        return Err(CryptError::Plugin(format!(
+            "{} (the {plugin} plugin)",
+            shorten(s)
+        )));
+    }
     if s.starts_with("age1") {
         let r: age::x25519::Recipient = s
             .parse()
@@ -215,42 +229,99 @@ pub fn parse_recipient(s: &str) -> Result<Recipient, CryptError> {
     ))
 }
 
+/// The plugin named by an age plugin recipient (`age1yubikey1…` names
+/// `yubikey`), if `s` is one.
+fn plugin_name(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix("age1")?;
+    let name = &rest[..rest.find('1')?];
+    (!name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')).then_some(name)
+}
+
+/// Whether a recipients-file line may be skipped rather than fail the file:
+/// a key of a kind age cannot use (an ECDSA or security-key SSH key, an age
+/// plugin), as Go age skips them.
+fn skippable(e: &CryptError) -> bool {
+    match e {
+        CryptError::Plugin(_) => true,
+        CryptError::BadRecipient { why, .. } => why.contains("are not supported"),
+        _ => false,
+    }
+}
+
+/// A recipients file as read: the usable recipients, and the lines left out
+/// (1-based line number and why; never the line itself).
+#[derive(Debug)]
+pub struct RecipientsFile {
+    /// The recipients.
+    pub recipients: Vec<Recipient>,
+    /// Lines of a kind ghenv cannot use.
+    pub skipped: Vec<(usize, String)>,
+}
+
 /// Reads a recipients file: one recipient a line, `#` comments and blank
-/// lines ignored (the `age -R` format).
+/// lines ignored (the `age -R` format). Keys of a kind age cannot use (an
+/// ECDSA line in a GitHub `.keys` file, an age plugin) are skipped, as Go
+/// age does; the file fails only when none is usable.
 ///
 /// # Errors
 /// [`CryptError::Io`] or [`CryptError::BadRecipientsLine`] with the line
 /// number.
-pub fn read_recipients_file(path: &Path) -> Result<Vec<Recipient>, CryptError> {
+pub fn read_recipients_file(path: &Path) -> Result<RecipientsFile, CryptError> {
     let text = std::fs::read_to_string(path).map_err(|source| CryptError::Io {
         action: "read the recipients file",
         path: path.to_owned(),
         source,
     })?;
-    let mut out = Vec::new();
+    let mut recipients = Vec::new();
+    let mut skipped = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let r = parse_recipient(line).map_err(|e| CryptError::BadRecipientsLine {
-            path: path.to_owned(),
-            line: i + 1,
-            why: match e {
-                CryptError::BadRecipient { why, .. } => why,
-                other => other.to_string(),
-            },
-        })?;
-        out.push(r);
+        match parse_recipient(line) {
+            Ok(r) => recipients.push(r),
+            Err(e) if skippable(&e) => skipped.push((
+                i + 1,
+                match e {
+                    CryptError::BadRecipient { why, .. } => why,
+                    CryptError::Plugin(_) => {
+                        "an age plugin recipient, which ghenv cannot use".into()
+                    }
+                    other => other.to_string(),
+                },
+            )),
+            Err(e) => {
+                return Err(CryptError::BadRecipientsLine {
+                    path: path.to_owned(),
+                    line: i + 1,
+                    why: match e {
+                        CryptError::BadRecipient { why, .. } => why,
+                        other => other.to_string(),
+                    },
+                });
+            }
+        }
     }
-    if out.is_empty() {
+    if recipients.is_empty() {
         return Err(CryptError::BadRecipientsLine {
             path: path.to_owned(),
             line: 0,
-            why: "the file has no recipients".into(),
+            why: if skipped.is_empty() {
+                "the file has no recipients".into()
+            } else {
+                format!(
+                    "none of its {} keys can be used ({})",
+                    skipped.len(),
+                    skipped[0].1
+                )
+            },
         });
     }
-    Ok(out)
+    Ok(RecipientsFile {
+        recipients,
+        skipped,
+    })
 }
 
 /// Removes duplicate recipients, keeping the first of each.
@@ -373,11 +444,15 @@ pub fn parse_identity(source: &str, text: &str, ask: Option<&Ask>) -> Result<Ide
         source_name: source.to_owned(),
         why: why.to_owned(),
     };
+    if text.contains("AGE-PLUGIN-") && !text.contains("AGE-SECRET-KEY-") {
+        return Err(CryptError::Plugin(source.to_owned()));
+    }
     if text.contains("AGE-SECRET-KEY-") {
         let mut keys = Vec::new();
         for (i, line) in text.lines().enumerate() {
             let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
+            // Plugin identities are left out; the file's other keys are used.
+            if line.is_empty() || line.starts_with('#') || line.starts_with("AGE-PLUGIN-") {
                 continue;
             }
             // The line number, never the line: it may be a key.
@@ -682,7 +757,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("r.txt");
         std::fs::write(&p, format!("# team\n\n{pa}\n")).unwrap();
-        assert_eq!(read_recipients_file(&p).unwrap().len(), 1);
+        assert_eq!(read_recipients_file(&p).unwrap().recipients.len(), 1);
         std::fs::write(&p, format!("{pa}\nnot a key\n")).unwrap();
         let e = read_recipients_file(&p).unwrap_err();
         assert!(e.to_string().contains("line 2"), "{e}");

@@ -40,13 +40,26 @@ fn ssh_key_paths(io: &Io) -> Vec<PathBuf> {
 /// [`CryptError::NoIdentity`] naming where ghenv looked when there is none;
 /// [`CryptError::EncryptedSshKey`] when the only keys found are
 /// passphrase-protected SSH keys and there is no terminal.
-pub fn identities(args: &IdentityArgs, io: &Io) -> Result<Vec<Identity>> {
+pub fn identities(args: &IdentityArgs, io: &mut Io) -> Result<Vec<Identity>> {
     let ask = io.asker();
     let tty = ask.as_ref();
     let mut found = Vec::new();
     let mut looked = Vec::new();
     for path in &args.identities {
-        found.push(crypt::read_identity(path, tty)?);
+        if path.as_os_str() == "-" {
+            // `-i -`: the identity on standard input, as age reads it.
+            let mut text = Zeroizing::new(String::new());
+            std::io::Read::read_to_string(&mut io.stdin, &mut text).map_err(|source| {
+                CryptError::Io {
+                    action: "read the identity from",
+                    path: PathBuf::from("standard input"),
+                    source,
+                }
+            })?;
+            found.push(crypt::parse_identity("standard input", &text, tty)?);
+        } else {
+            found.push(crypt::read_identity(path, tty)?);
+        }
     }
     looked.push("$GHENV_IDENTITY".to_string());
     if let Some(text) = io.var("GHENV_IDENTITY") {
@@ -343,13 +356,24 @@ pub enum Lock {
 ///
 /// # Errors
 /// The first recipient that cannot be used.
-pub fn parse_recipients(values: &[String], files: &[PathBuf]) -> Result<Vec<Recipient>> {
+pub fn parse_recipients(
+    values: &[String],
+    files: &[PathBuf],
+    io: &mut Io,
+) -> Result<Vec<Recipient>> {
     let mut out = Vec::new();
     for v in values {
         out.push(crypt::parse_recipient(v)?);
     }
     for f in files {
-        out.extend(crypt::read_recipients_file(f)?);
+        let file = crypt::read_recipients_file(f)?;
+        for (line, why) in &file.skipped {
+            io.warn(&format!(
+                "{} line {line} skipped: {why}",
+                crate::text::sanitize(&f.display().to_string())
+            ));
+        }
+        out.extend(file.recipients);
     }
     Ok(crypt::dedup(out))
 }
@@ -376,7 +400,7 @@ pub fn resolve(
     if args.passphrase {
         return Ok(Some(Lock::Passphrase(passphrase_to_encrypt(io)?)));
     }
-    let given = parse_recipients(&args.recipients, &args.recipients_files)?;
+    let given = parse_recipients(&args.recipients, &args.recipients_files, io)?;
     if !given.is_empty() {
         return Ok(Some(Lock::Recipients {
             recipients: given,

@@ -98,7 +98,7 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
     if secret.passphrase {
         return Err(Error::PassphraseNotRecipients);
     }
-    let given = secret::parse_recipients(&args.recipients, &args.recipients_files)?;
+    let given = secret::parse_recipients(&args.recipients, &args.recipients_files, io)?;
     if given.is_empty() {
         return Err(Error::NoRecipientGiven);
     }

@@ -803,3 +803,77 @@ fn init_encrypt_takes_the_token_already_in_env_without_asking() {
     p.unlock(&["-i", key.to_str().unwrap()]).code(0);
     assert_eq!(p.env_token(), token);
 }
+
+#[test]
+fn an_age_file_whose_plaintext_ends_in_a_newline_is_read() {
+    // `echo "$TOK" | age -a -r KEY`, the natural way, adds a newline.
+    let p = Project::new();
+    let (key, public) = p.keygen("a.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public]).code(0);
+    let out = age_cmd(&["-a", "-r", &public], format!("{token}\n").as_bytes());
+    assert!(out.status.success());
+    let armored = String::from_utf8(out.stdout).unwrap();
+    let config = p
+        .read("config.toml")
+        .replace(p.armored().trim_end(), armored.trim_end());
+    p.write("config.toml", &config);
+    p.unlock(&["-i", key.to_str().unwrap()]).code(0);
+    assert_eq!(p.env_token(), token);
+}
+
+#[test]
+fn keys_age_cannot_use_are_skipped_with_a_warning_and_fail_only_alone() {
+    let p = Project::new();
+    let (_, ed) = p.ssh_keygen("ed", "ed25519", "");
+    let (_, ecdsa) = p.ssh_keygen("ec", "ecdsa", "");
+    // A GitHub .keys file with an ECDSA line and an age plugin recipient.
+    let plugin = "age1yubikey1qwt50d05nh5vutpdzmlg5wn80xq5negm4uj9ghv0snvdd3yysf5yw3rhl3t";
+    p.write("alice.keys", &format!("{ecdsa}\n{ed}\n{plugin}\n"));
+    init_encrypted(&p, &classic(), &["-R", "alice.keys"])
+        .code(0)
+        .stderr_has(&["line 1 skipped", "ecdsa", "line 3 skipped", "plugin"]);
+    // The key without its comment, as age writes it.
+    let ed_key: Vec<&str> = ed.split_whitespace().take(2).collect();
+    assert_eq!(p.recipients(), vec![ed_key.join(" ")]);
+    // Nothing usable: an error that says why.
+    let q = Project::new();
+    q.write("bob.keys", &format!("{ecdsa}\n"));
+    init_encrypted(&q, &classic(), &["-R", "bob.keys"])
+        .code(6)
+        .stderr_has(&["none of its 1 keys can be used"]);
+    // A plugin recipient given directly is refused plainly.
+    let r = Project::new();
+    init_encrypted(&r, &classic(), &["-r", plugin])
+        .code(6)
+        .stderr_has(&["age plugins are not supported (yet)"]);
+    assert!(!r.exists("config.toml"));
+}
+
+#[test]
+fn plugin_identities_are_skipped_and_an_identity_can_come_from_stdin() {
+    let p = Project::new();
+    let (key, public) = p.keygen("a.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &public, "--no-env"]).code(0);
+    let identity = std::fs::read_to_string(&key).unwrap();
+    // An identity file that also holds a plugin identity.
+    let mixed = p.home.path().join("mixed.txt");
+    std::fs::write(
+        &mixed,
+        format!("AGE-PLUGIN-YUBIKEY-1QYQS9S9S9S9S9S9S9S9SQQQQQQ\n{identity}"),
+    )
+    .unwrap();
+    p.unlock(&["-i", mixed.to_str().unwrap()]).code(0);
+    assert_eq!(p.env_token(), token);
+    // Only plugin identities: said plainly.
+    let only = p.home.path().join("only.txt");
+    std::fs::write(&only, "AGE-PLUGIN-YUBIKEY-1QYQS9S9S9S9S9S9S9S9SQQQQQQ\n").unwrap();
+    p.unlock(&["-i", only.to_str().unwrap()])
+        .code(6)
+        .stderr_has(&["age plugins are not supported (yet)"]);
+    // -i - reads it from standard input, as age does.
+    let _ = std::fs::remove_file(p.file(".env"));
+    p.run(&["unlock", "-i", "-"], &identity).code(0);
+    assert_eq!(p.env_token(), token);
+}
