@@ -139,9 +139,17 @@ pub enum Error {
         /// The cause.
         source: io::Error,
     },
-    /// A template could not be found, loaded or rendered.
+    /// There is no template of that name.
     #[error("template {name}: {message}")]
     Template {
+        /// The template's name.
+        name: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A template file is malformed or does not render.
+    #[error("template {name}: {message}")]
+    TemplateInvalid {
         /// The template's name.
         name: String,
         /// What is wrong.
@@ -322,7 +330,8 @@ impl Error {
             | E::NoRecipientGiven
             | E::NotARecipient(_)
             | E::ScanPath { .. }
-            | E::Template { .. } => exit::USAGE,
+            | E::Template { .. }
+            | E::TemplateInvalid { .. } => exit::USAGE,
             E::TokenFormat(_) | E::TokenRejected { .. } => exit::TOKEN,
             E::MissingScopes { .. } | E::ScopesUnknown { .. } => exit::SCOPES,
             E::Github(_) => exit::NETWORK,
@@ -375,6 +384,7 @@ impl Error {
             E::NotARecipient(_) => "not_a_recipient",
             E::ScanPath { .. } => "scan_path",
             E::Template { .. } => "template",
+            E::TemplateInvalid { .. } => "template_invalid",
             E::TokenFormat(_) => "token_format",
             E::TokenRejected { .. } => "token_rejected",
             E::MissingScopes { .. } => "missing_scopes",
@@ -449,6 +459,9 @@ impl Error {
             E::NotARecipient(_) => text("`ghenv recipients list` shows the recipients"),
             E::ScanPath { .. } => text("check the path"),
             E::Template { .. } => text("run `ghenv templates` to list the templates"),
+            E::TemplateInvalid { .. } => text(
+                "fix the template file (its keys: description, scopes, token_var, env, env_example, and optionally config; see the README's Templates section)",
+            ),
             E::TokenFormat(FormatError::Empty) => text(
                 "paste the token when asked, or pass it with --token-stdin, --token-file or GH_TOKEN",
             ),

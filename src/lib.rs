@@ -57,7 +57,7 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<Boxed> {
         Command::Scopes(args) => commands::scopes::run(args, io),
         Command::Scan(args) => commands::scan::run(args, io),
         Command::Hook(cmd) => commands::hook::run(cmd, io),
-        Command::Templates(args) => commands::templates::run(args),
+        Command::Templates(args) => commands::templates::run(args, io),
         Command::Completions(args) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut text = Vec::new();

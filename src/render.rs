@@ -112,7 +112,7 @@ pub struct Rendered {
 }
 
 fn parse_template(name: &str, origin: String, text: &str) -> Result<Template> {
-    let template_error = |message: String| Error::Template {
+    let template_error = |message: String| Error::TemplateInvalid {
         name: name.to_owned(),
         message,
     };
@@ -144,7 +144,8 @@ fn is_template_name(name: &str) -> bool {
 /// Loads template `name`: from `dir` when it has `NAME.toml`, else built in.
 ///
 /// # Errors
-/// [`Error::Template`] when there is no such template or it is malformed.
+/// [`Error::Template`] when there is no such template,
+/// [`Error::TemplateInvalid`] when its file is malformed.
 pub fn load(name: &str, dir: Option<&Path>) -> Result<Template> {
     if !is_template_name(name) {
         return Err(Error::Template {
@@ -163,7 +164,7 @@ pub fn load(name: &str, dir: Option<&Path>) -> Result<Template> {
     match BUILTIN.iter().find(|(n, _)| *n == name) {
         Some((n, text)) => parse_template(n, "built-in".into(), text),
         None => {
-            let names: Vec<String> = list(dir)?.into_iter().map(|t| t.name).collect();
+            let names: Vec<String> = list(dir)?.0.into_iter().map(|t| t.name).collect();
             Err(Error::Template {
                 name: name.to_owned(),
                 message: format!(
@@ -181,16 +182,20 @@ pub fn load(name: &str, dir: Option<&Path>) -> Result<Template> {
 }
 
 /// Every template: the built-in ones, then those in `dir` (which replace
-/// built-in ones of the same name).
+/// built-in ones of the same name), and the files in `dir` that are not
+/// valid templates, with why (one broken file does not hide the others).
 ///
 /// # Errors
-/// When `dir` cannot be read or holds a malformed template.
-pub fn list(dir: Option<&Path>) -> Result<Vec<Template>> {
+/// When `dir` cannot be read.
+pub fn list(dir: Option<&Path>) -> Result<(Vec<Template>, Vec<Error>)> {
     let mut out: Vec<Template> = BUILTIN
         .iter()
         .map(|(n, text)| parse_template(n, "built-in".into(), text))
         .collect::<Result<_>>()?;
-    let Some(dir) = dir else { return Ok(out) };
+    let mut broken = Vec::new();
+    let Some(dir) = dir else {
+        return Ok((out, broken));
+    };
     let read = std::fs::read_dir(dir).map_err(|e| Error::io("read the template folder", dir, e))?;
     let mut paths: Vec<PathBuf> = read
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -205,12 +210,18 @@ pub fn list(dir: Option<&Path>) -> Result<Vec<Template>> {
         else {
             continue;
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io("read", &path, e))?;
-        let t = parse_template(name, path.display().to_string(), &text)?;
-        out.retain(|o| o.name != t.name);
-        out.push(t);
+        let parsed = std::fs::read_to_string(&path)
+            .map_err(|e| Error::io("read", &path, e))
+            .and_then(|text| parse_template(name, path.display().to_string(), &text));
+        match parsed {
+            Ok(t) => {
+                out.retain(|o| o.name != t.name);
+                out.push(t);
+            }
+            Err(e) => broken.push(e),
+        }
     }
-    Ok(out)
+    Ok((out, broken))
 }
 
 fn environment() -> minijinja::Environment<'static> {
@@ -268,10 +279,11 @@ fn render_one(
     source: &str,
     ctx: &minijinja::Value,
 ) -> Result<String> {
-    env.render_str(source, ctx).map_err(|e| Error::Template {
-        name: template.name.clone(),
-        message: format!("cannot render its {what}: {e}"),
-    })
+    env.render_str(source, ctx)
+        .map_err(|e| Error::TemplateInvalid {
+            name: template.name.clone(),
+            message: format!("cannot render its {what}: {e}"),
+        })
 }
 
 /// Renders only the `.env` text of `template` for `token`, for the commands
@@ -323,7 +335,7 @@ pub fn render(template: &Template, ctx: &Context, token: &str) -> Result<Rendere
         &without_token,
     )?;
     if let Err(e) = config.parse::<toml_edit::DocumentMut>() {
-        return Err(Error::Template {
+        return Err(Error::TemplateInvalid {
             name: template.name.clone(),
             message: format!("its config does not render to valid TOML: {}", e.message()),
         });
@@ -346,7 +358,7 @@ fn check_token_reads_back(template: &Template, env_text: &str, token: &str) -> R
     if ok {
         Ok(())
     } else {
-        Err(Error::Template {
+        Err(Error::TemplateInvalid {
             name: template.name.clone(),
             message: format!(
                 "its env text does not set {} to the token (use `{{{{ token | dotenv }}}}`)",
@@ -520,9 +532,16 @@ mod tests {
         assert!(
             list(Some(dir.path()))
                 .unwrap()
+                .0
                 .iter()
                 .any(|t| t.name == "mine")
         );
+        // A broken file is reported and does not hide the others.
+        std::fs::write(dir.path().join("broken.toml"), "description = ").unwrap();
+        let (found, broken) = list(Some(dir.path())).unwrap();
+        assert!(found.iter().any(|t| t.name == "mine"));
+        assert!(matches!(broken[..], [Error::TemplateInvalid { .. }]));
+        std::fs::remove_file(dir.path().join("broken.toml")).unwrap();
 
         std::fs::write(
             dir.path().join("bad.toml"),

@@ -88,7 +88,7 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
     }
     // The template's variables always win: they are what ghenv is for.
     for item in dotenvy::from_read_iter(rendered_env.as_bytes()) {
-        let (key, value) = item.map_err(|e| Error::Template {
+        let (key, value) = item.map_err(|e| Error::TemplateInvalid {
             name: template.name.clone(),
             message: format!("its env does not parse: {}", source::dotenv_detail(&e)),
         })?;

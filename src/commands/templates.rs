@@ -51,9 +51,13 @@ impl Report for TemplatesReport {
 /// Runs `ghenv templates`.
 ///
 /// # Errors
-/// When `--template-dir` cannot be read or holds a malformed template.
-pub fn run(args: &TemplatesArgs) -> Result<Boxed> {
-    let templates = render::list(args.template_dir.as_deref())?;
+/// When `--template-dir` cannot be read.
+pub fn run(args: &TemplatesArgs, io: &mut Io) -> Result<Boxed> {
+    let (templates, broken) = render::list(args.template_dir.as_deref())?;
+    // A broken file is reported and skipped; the other templates are listed.
+    for e in &broken {
+        io.warn(&format!("{e}; skipped"));
+    }
     Ok(Box::new(TemplatesReport(
         templates
             .into_iter()

@@ -297,3 +297,70 @@ fn json_shapes_are_the_documented_ones() {
     assert_eq!(keys(&failed), ["error", "ok"]);
     assert_eq!(keys(&failed["error"]), ["code", "hint", "kind", "message"]);
 }
+
+#[test]
+fn a_broken_template_file_does_not_hide_the_others() {
+    let p = Project::new();
+    let dir = p.home.path().join("templates");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("mine.toml"),
+        "description = \"mine\"\nscopes = [\"repo\"]\ntoken_var = \"MY_TOKEN\"\nenv = \"MY_TOKEN={{ token | dotenv }}\\n\"\nenv_example = \"MY_TOKEN=\\n\"\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("broken.toml"), "description = \n").unwrap();
+    let d = dir.to_str().unwrap();
+    let out = p.run(&["templates", "--template-dir", d, "--json"], "");
+    out.code(0).stderr_has(&["template broken", "skipped"]);
+    let names: Vec<String> = out
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(names.contains(&"mine".to_owned()) && names.contains(&"react".to_owned()));
+    // Using it says to fix the file, not to list the templates.
+    let out = p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-t",
+            "broken",
+            "--template-dir",
+            d,
+            "--json",
+        ],
+        &classic(),
+    );
+    out.code(2);
+    let j = out.json();
+    assert_eq!(j["error"]["kind"], "template_invalid");
+    assert!(
+        j["error"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("fix the template file")
+    );
+    // check finds a project's own template like run does.
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-t",
+            "mine",
+            "--template-dir",
+            d,
+        ],
+        &classic(),
+    )
+    .code(0);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", "repo")]);
+    p.run(
+        &["check", "--template-dir", d, "--endpoint", &fake.url()],
+        "",
+    )
+    .code(0);
+}
