@@ -172,6 +172,34 @@ pub struct OutputArgs {
     pub json: bool,
 }
 
+/// A template name: any name is taken (templates of your own live in
+/// `--template-dir`), and the built-in ones are offered to shell completion.
+#[derive(Debug, Clone, Copy)]
+pub struct TemplateName;
+
+impl clap::builder::TypedValueParser for TemplateName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            crate::render::BUILTIN_NAMES
+                .iter()
+                .map(clap::builder::PossibleValue::new),
+        ))
+    }
+}
+
 /// Where the token comes from, besides the environment and the prompt.
 #[derive(Debug, Clone, Default, Args)]
 pub struct TokenSource {
@@ -204,7 +232,7 @@ pub struct Endpoint {
 #[derive(Debug, Clone, Default, Args)]
 pub struct TemplateChoice {
     /// The project template (see `ghenv templates`) [default: the one config.toml records, else react].
-    #[arg(short, long, value_name = "NAME")]
+    #[arg(short, long, value_name = "NAME", value_parser = TemplateName, hide_possible_values = true)]
     pub template: Option<String>,
 
     /// Required scopes, comma-separated, instead of the template's.

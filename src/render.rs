@@ -28,6 +28,9 @@ const BUILTIN: &[(&str, &str)] = &[
     ("plain", include_str!("../templates/plain.toml")),
 ];
 
+/// The built-in templates' names, for shell completion.
+pub const BUILTIN_NAMES: [&str; 4] = ["react", "vite", "node", "plain"];
+
 /// The `config.toml` text used by templates that do not define their own.
 const DEFAULT_CONFIG: &str = include_str!("../templates/config.toml.j2");
 
@@ -556,6 +559,12 @@ mod tests {
             "{err}"
         );
         assert!(!err.to_string().contains(TOKEN));
+    }
+
+    #[test]
+    fn builtin_names_are_the_builtin_templates() {
+        let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, BUILTIN_NAMES);
     }
 
     #[test]

@@ -113,7 +113,17 @@ fn completions_generate_for_every_shell() {
         for word in ["init", "unlock", "scan", "token-stdin"] {
             assert!(out.stdout.contains(word), "{shell} lacks {word}");
         }
+        // --template <TAB> offers the built-in templates.
+        assert!(
+            out.stdout.contains("vite"),
+            "{shell} lacks the template names"
+        );
     }
+    let bash = p.run(&["completions", "bash"], "").stdout;
+    assert!(
+        bash.contains("compgen -W \"react vite node plain\""),
+        "{bash}"
+    );
     p.run(&["completions", "tcsh"], "").code(2);
 }
 
