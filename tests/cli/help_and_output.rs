@@ -113,11 +113,14 @@ fn completions_generate_for_every_shell() {
         for word in ["init", "unlock", "scan", "token-stdin"] {
             assert!(out.stdout.contains(word), "{shell} lacks {word}");
         }
-        // --template <TAB> offers the built-in templates.
-        assert!(
-            out.stdout.contains("vite"),
-            "{shell} lacks the template names"
-        );
+        // --template <TAB> offers the built-in templates (clap_complete
+        // lists values for these shells, not for PowerShell or Elvish).
+        if ["bash", "zsh", "fish"].contains(&shell) {
+            assert!(
+                out.stdout.contains("vite"),
+                "{shell} lacks the template names"
+            );
+        }
     }
     let bash = p.run(&["completions", "bash"], "").stdout;
     assert!(
