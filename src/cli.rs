@@ -137,11 +137,13 @@ Examples:
   ghenv completions fish > ~/.config/fish/completions/ghenv.fish")]
     Completions(CompletionsArgs),
 
-    /// Print the man page (roff).
+    /// Print a man page (roff), or write every page to a folder.
     #[command(after_help = "\
-Example:
-  ghenv man > ~/.local/share/man/man1/ghenv.1 && man ghenv")]
-    Man,
+Examples:
+  ghenv man > ~/.local/share/man/man1/ghenv.1 && man ghenv
+  ghenv man recipients add              the page ghenv-recipients-add(1)
+  ghenv man --dir ~/.local/share/man/man1   ghenv.1 and a page for every command")]
+    Man(ManArgs),
 
     /// List the project templates (built in, and from --template-dir).
     #[command(after_help = "\
@@ -607,6 +609,18 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `ghenv man`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (e.g. `init`, `recipients add`) [default: ghenv's].
+    #[arg(value_name = "COMMAND")]
+    pub command: Vec<String>,
+
+    /// Write ghenv.1 and a page for every command (ghenv-init.1, ...) into this folder.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<PathBuf>,
+}
+
 /// `ghenv templates`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct TemplatesArgs {
@@ -638,7 +652,7 @@ impl Command {
             Command::Hook(HookCommand::Install(a)) => a.output,
             Command::Hook(HookCommand::Uninstall(a)) => a.output,
             Command::Templates(a) => a.output,
-            Command::Run(_) | Command::Completions(_) | Command::Man => return None,
+            Command::Run(_) | Command::Completions(_) | Command::Man(_) => return None,
         })
     }
 

@@ -131,6 +131,9 @@ pub enum Error {
     /// `recipients remove` of a key that is not a recipient.
     #[error("{0} is not a recipient of the token")]
     NotARecipient(String),
+    /// `ghenv man` for a command that does not exist.
+    #[error("there is no command `{0}`")]
+    UnknownCommand(String),
     /// A path given to `scan` cannot be read.
     #[error("cannot scan {}: {source}", .path.display())]
     ScanPath {
@@ -330,6 +333,7 @@ impl Error {
             | E::NoRecipientGiven
             | E::NotARecipient(_)
             | E::ScanPath { .. }
+            | E::UnknownCommand(_)
             | E::Template { .. }
             | E::TemplateInvalid { .. } => exit::USAGE,
             E::TokenFormat(_) | E::TokenRejected { .. } => exit::TOKEN,
@@ -383,6 +387,7 @@ impl Error {
             E::NoRecipientGiven => "no_recipient",
             E::NotARecipient(_) => "not_a_recipient",
             E::ScanPath { .. } => "scan_path",
+            E::UnknownCommand(_) => "unknown_command",
             E::Template { .. } => "template",
             E::TemplateInvalid { .. } => "template_invalid",
             E::TokenFormat(_) => "token_format",
@@ -458,6 +463,7 @@ impl Error {
             E::NoRecipientGiven => text("give age1… keys or SSH public key lines, or -R FILE"),
             E::NotARecipient(_) => text("`ghenv recipients list` shows the recipients"),
             E::ScanPath { .. } => text("check the path"),
+            E::UnknownCommand(_) => text("`ghenv --help` lists the commands"),
             E::Template { .. } => text("run `ghenv templates` to list the templates"),
             E::TemplateInvalid { .. } => text(
                 "fix the template file (its keys: description, scopes, token_var, env, env_example, and optionally config; see the README's Templates section)",

@@ -66,15 +66,6 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<Boxed> {
                 String::from_utf8_lossy(&text).into_owned(),
             )))
         }
-        Command::Man => {
-            let cmd = <Cli as clap::CommandFactory>::command();
-            let mut text = Vec::new();
-            clap_mangen::Man::new(cmd)
-                .render(&mut text)
-                .map_err(|e| Error::io("render", "the man page", e))?;
-            Ok(Box::new(report::Text(
-                String::from_utf8_lossy(&text).into_owned(),
-            )))
-        }
+        Command::Man(args) => commands::man::run(args),
     }
 }

@@ -313,10 +313,49 @@ impl Io {
             let _ = write!(err, "\r\x1b[2K");
             let _ = err.flush();
         });
+        // Ctrl-C while it spins clears its line before ghenv dies of the
+        // signal, so the shell prompt does not land on a half-drawn frame.
+        let previous = on_interrupt_clear_line();
         let result = work();
         done.store(true, Ordering::Relaxed);
         let _ = spinner.join();
+        restore_interrupt(previous);
         result
+    }
+}
+
+/// Clears the terminal line, then dies of the signal as the default action
+/// would (so the shell sees an interrupted command). Only async-signal-safe
+/// calls.
+#[allow(unsafe_code)]
+extern "C" fn clear_line_and_reraise(signal: libc::c_int) {
+    const CLEAR: &[u8] = b"\r\x1b[2K";
+    // SAFETY: write, signal and raise are async-signal-safe, and CLEAR is a
+    // static buffer.
+    unsafe {
+        libc::write(2, CLEAR.as_ptr().cast(), CLEAR.len());
+        libc::signal(signal, libc::SIG_DFL);
+        libc::raise(signal);
+    }
+}
+
+/// Installs [`clear_line_and_reraise`] for SIGINT; returns the handler it
+/// replaced.
+#[allow(unsafe_code)]
+fn on_interrupt_clear_line() -> libc::sighandler_t {
+    let handler = clear_line_and_reraise as extern "C" fn(libc::c_int);
+    // SAFETY: installing a handler that only makes async-signal-safe calls.
+    unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) }
+}
+
+/// Puts back the SIGINT handler [`on_interrupt_clear_line`] replaced.
+#[allow(unsafe_code)]
+fn restore_interrupt(previous: libc::sighandler_t) {
+    if previous != libc::SIG_ERR {
+        // SAFETY: restores a handler the process had.
+        unsafe {
+            libc::signal(libc::SIGINT, previous);
+        }
     }
 }
 

@@ -6,6 +6,7 @@ pub mod check;
 pub mod hook;
 pub mod init;
 pub mod keys;
+pub mod man;
 pub mod recipients;
 pub mod rotate;
 pub mod run;

@@ -137,6 +137,43 @@ fn the_man_page_generates() {
     out.code(0);
     assert!(out.stdout.contains(".TH ghenv 1"));
     assert!(out.stdout.contains("init"));
+    // Every page ghenv(1) refers to exists.
+    let dir = p.home.path().join("man1");
+    std::fs::create_dir(&dir).unwrap();
+    p.run(&["man", "--dir", dir.to_str().unwrap()], "").code(0);
+    let mut refs = 0;
+    for page in std::fs::read_dir(&dir).unwrap() {
+        let text = std::fs::read_to_string(page.unwrap().path()).unwrap();
+        for line in text
+            .lines()
+            .filter(|l| l.starts_with("ghenv\\-") && l.ends_with("(1)"))
+        {
+            let name = line["ghenv\\-".len()..line.len() - 3].replace("\\-", "-");
+            assert!(
+                dir.join(format!("ghenv-{name}.1")).exists(),
+                "ghenv-{name}(1) has no page"
+            );
+            refs += 1;
+        }
+    }
+    assert!(refs >= 14, "{}", out.stdout);
+    let page = p.run(&["man", "recipients", "add"], "");
+    page.code(0);
+    assert!(page.stdout.contains(".TH ghenv-recipients-add 1"), "{page}");
+    p.run(&["man", "nope"], "")
+        .code(2)
+        .stderr_has(&["no command"]);
+    // A reader that stops early is not an error.
+    let ghenv = env!("CARGO_BIN_EXE_ghenv");
+    let out = std::process::Command::new("sh")
+        .args(["-c", &format!("'{ghenv}' man | head -1 >/dev/null")])
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

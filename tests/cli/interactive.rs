@@ -404,3 +404,36 @@ fn an_ssh_keys_passphrase_is_asked_once_with_a_plain_prompt() {
     assert_eq!(code, 0, "{text}");
     assert_eq!(p.env_token(), new);
 }
+
+#[test]
+fn ctrl_c_during_the_spinner_clears_its_line() {
+    let p = Project::new();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES).delayed(Duration::from_secs(3)),
+    ]);
+    let token = classic();
+    let url = fake.url();
+    let (code, text) = on_terminal_answering(
+        &p,
+        &["init", "--endpoint", &url],
+        &[],
+        &[
+            ("GitHub token (input hidden):", &token),
+            // Ctrl-C, through the terminal, as a user types it.
+            ("Validating the token with GitHub", "\u{3}"),
+        ],
+    );
+    // The interrupt reaches the shell that wraps ghenv too, so there may be
+    // no exit line to read; what matters is the line ghenv leaves.
+    assert!(code == 130 || code == -1, "{text:?}");
+    let after = text
+        .rsplit("Validating the token with GitHub")
+        .next()
+        .unwrap();
+    let after = &after[..after.find("[exit ").unwrap_or(after.len())];
+    assert!(
+        after.contains("\r\u{1b}[2K"),
+        "the spinner line was left: {after:?}"
+    );
+    assert!(!p.exists(".env"));
+}

@@ -1,0 +1,98 @@
+//! `ghenv man`: the man pages, rendered by clap_mangen from the command
+//! definitions: `ghenv(1)`, and one page per command (`ghenv-init(1)`,
+//! `ghenv-recipients-add(1)`, ...), which `ghenv(1)` refers to.
+
+use std::path::Path;
+
+use clap::CommandFactory;
+
+use crate::cli::{Cli, ManArgs};
+use crate::error::{Error, Result};
+use crate::report::{Boxed, Text};
+use crate::write::{self, Change};
+
+/// Runs `ghenv man`.
+///
+/// # Errors
+/// An unknown command, or a page that cannot be written.
+pub fn run(args: &ManArgs) -> Result<Boxed> {
+    let root = Cli::command();
+    if let Some(dir) = &args.dir {
+        return write_all(&root, dir);
+    }
+    let mut cmd = root;
+    let mut name = String::from("ghenv");
+    for word in &args.command {
+        let sub = cmd
+            .find_subcommand(word)
+            .cloned()
+            .ok_or_else(|| Error::UnknownCommand(format!("{name} {word}")))?;
+        name = format!("{name}-{word}");
+        cmd = sub;
+    }
+    Ok(Box::new(Text(render(cmd, &name)?)))
+}
+
+/// The page of `cmd`, titled `name`.
+fn render(cmd: clap::Command, name: &str) -> Result<String> {
+    let mut text = Vec::new();
+    clap_mangen::Man::new(cmd.name(name.to_owned()))
+        .render(&mut text)
+        .map_err(|e| Error::io("render", "the man page", e))?;
+    Ok(String::from_utf8_lossy(&text).into_owned())
+}
+
+/// Every page, as `name.1`, into `dir`.
+fn write_all(root: &clap::Command, dir: &Path) -> Result<Boxed> {
+    let mut pages = Vec::new();
+    // Built, so that clap's own `help` subcommands, which the pages list
+    // too, exist.
+    let mut root = root.clone();
+    root.build();
+    collect(root, "ghenv", &mut pages)?;
+    let mut changes = Vec::new();
+    let mut names = Vec::new();
+    for (name, text) in pages {
+        let path = dir.join(format!("{name}.1"));
+        let existing = write::read_existing(&path)?;
+        changes.push(Change::new(
+            path,
+            existing.as_ref(),
+            zeroize::Zeroizing::new(text),
+            false,
+        ));
+        names.push(format!("{name}.1"));
+    }
+    write::commit(&changes)?;
+    Ok(Box::new(Text(format!(
+        "{}\n",
+        names
+            .iter()
+            .map(|n| dir.join(n).display().to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    ))))
+}
+
+fn collect(cmd: clap::Command, name: &str, pages: &mut Vec<(String, String)>) -> Result<()> {
+    // A `help` command's page is written (the parent's page lists it), but
+    // not the pages of what it can show help for: those exist already.
+    if cmd.get_name() == "help" {
+        // Its own subcommands mirror the parent's: the page names them
+        // by a positional argument instead of pages of their own.
+        let plain = clap::Command::new("help")
+            .about(cmd.get_about().cloned().unwrap_or_default())
+            .arg(
+                clap::Arg::new("COMMAND")
+                    .num_args(0..)
+                    .help("The command to show the help of"),
+            );
+        pages.push((name.to_owned(), render(plain, name)?));
+        return Ok(());
+    }
+    for sub in cmd.get_subcommands() {
+        collect(sub.clone(), &format!("{name}-{}", sub.get_name()), pages)?;
+    }
+    pages.push((name.to_owned(), render(cmd, name)?));
+    Ok(())
+}
