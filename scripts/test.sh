@@ -5,8 +5,9 @@
 #   git, age (the reference Go age, for interop), ssh-keygen,
 #   script (util-linux, for the pseudo-terminal tests),
 #   openssl (a CA and a TLS server for the TLS tests)            apt-get
-#   node + npm, compat/node_modules (dotenv, dotenv-expand, vite)   apt-get, npm ci
-#   python-dotenv                                                pip
+#   node + npm, compat/node_modules (dotenv, dotenv-expand, vite,
+#     husky)                                                     apt-get, npm ci
+#   python-dotenv, pre-commit                                    pip
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,17 +33,20 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
 if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
 
-if [ ! -d compat/node_modules/vite ]; then
+if [ ! -d compat/node_modules/vite ] || [ ! -d compat/node_modules/husky ]; then
   npm ci --prefix compat --no-audit --no-fund --loglevel=error >&2
 fi
-if ! python3 -c 'import dotenv' 2>/dev/null; then
-  python3 -m pip install --quiet python-dotenv 2>/dev/null \
-    || python3 -m pip install --quiet --break-system-packages python-dotenv
-fi
+pip_install() {
+  python3 -m pip install --quiet "$@" 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages "$@"
+}
+python3 -c 'import dotenv' 2>/dev/null || pip_install python-dotenv
+command -v pre-commit >/dev/null 2>&1 || python3 -m pre_commit --version >/dev/null 2>&1 || pip_install pre-commit
 
 # Style and lints first: a failure here is cheaper to read than a test's.
 cargo fmt --all -- --check
 cargo clippy --locked --all-targets -- -D warnings
 cargo test --locked "$@"
-# The .env compatibility tests need the packages installed above.
-cargo test --locked --test compat "$@" -- --ignored
+# The .env compatibility tests and the hook-manager tests need the packages
+# installed above (real dotenv readers, husky, pre-commit).
+cargo test --locked --test compat --test hook_managers "$@" -- --ignored

@@ -249,6 +249,11 @@ pub enum Error {
     /// The chained hook's name is taken, so chaining would lose a hook.
     #[error("{} already exists, so the current hook cannot be chained without losing one", .0.display())]
     HookChainTaken(PathBuf),
+    /// The pre-commit framework manages the hooks; it would overwrite ghenv's.
+    #[error(
+        "this repository's hooks are managed by the pre-commit framework, which rewrites the pre-commit hook on `pre-commit install`: ghenv will not replace it"
+    )]
+    PreCommitFramework,
     /// `hook uninstall` on a hook that is not ghenv's.
     #[error("{} is not ghenv's hook; leaving it alone", .0.display())]
     HookNotOurs(PathBuf),
@@ -354,6 +359,7 @@ impl Error {
             | E::HookExists(_)
             | E::HookChainTaken(_)
             | E::HookNotOurs(_)
+            | E::PreCommitFramework
             | E::IdentityExists(_)
             | E::KeyInWorkTree(_)
             | E::UnverifiedRecipients(_)
@@ -411,6 +417,7 @@ impl Error {
             E::HookExists(_) => "hook_exists",
             E::HookChainTaken(_) => "hook_chain_taken",
             E::HookNotOurs(_) => "hook_not_ours",
+            E::PreCommitFramework => "pre_commit_framework",
             E::IdentityExists(_) => "identity_exists",
             E::KeyInWorkTree(_) => "key_in_work_tree",
             E::UnverifiedRecipients(_) => "unverified_recipients",
@@ -527,6 +534,10 @@ impl Error {
             }
             E::HookChainTaken(_) => text("move one of the two hooks away, then run this again"),
             E::HookNotOurs(_) => None,
+            E::PreCommitFramework => Some(format!(
+                "add ghenv to .pre-commit-config.yaml, under `repos:`, then run `pre-commit install`:\n{}",
+                PRE_COMMIT_CONFIG
+            )),
             E::IdentityExists(path) => Some(format!(
                 "`ghenv pubkey -i {}` prints its public key; --force replaces it (tokens encrypted to it can then no longer be decrypted with the new one)",
                 path.display()
@@ -565,6 +576,17 @@ impl Error {
         }
     }
 }
+
+/// What to add to `.pre-commit-config.yaml` for the pre-commit framework
+/// (the same hook the repository's `.pre-commit-hooks.yaml` offers).
+const PRE_COMMIT_CONFIG: &str = "\
+  - repo: local
+    hooks:
+      - id: ghenv-scan
+        name: ghenv scan (GitHub tokens and age keys)
+        entry: ghenv scan --staged
+        language: system
+        pass_filenames: false";
 
 /// `path`'s folder and file name, for a `git -C DIR CMD NAME` hint.
 fn split(path: &std::path::Path) -> (String, String) {
