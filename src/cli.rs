@@ -67,6 +67,15 @@ Examples:
   GH_TOKEN=... ghenv check --dir /tmp/empty")]
     Check(CheckArgs),
 
+    /// Find why the app does not see the token, and where it leaks: project, variable, token, secrets, bundle.
+    #[command(after_help = "\
+Examples:
+  ghenv doctor                  every check, one request to GitHub
+  ghenv doctor --offline        no request: project, variable, secrets and bundle
+  ghenv doctor --json | jq '.[] | select(.status == \"fail\")'
+Exit status: 0 when nothing fails (warnings allowed), 1 when a check fails.")]
+    Doctor(DoctorArgs),
+
     /// Decrypt the token from config.toml and write .env (e.g. on a fresh clone).
     #[command(after_help = "\
 Examples:
@@ -364,6 +373,30 @@ pub struct CheckArgs {
     pub output: OutputArgs,
 }
 
+/// `ghenv doctor`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct DoctorArgs {
+    /// Skip the token group (no request to GitHub).
+    #[arg(long)]
+    pub offline: bool,
+
+    /// Which GitHub.
+    #[command(flatten)]
+    pub endpoint: Endpoint,
+
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Identities, to check [secret].
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 /// `ghenv unlock`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct UnlockArgs {
@@ -639,6 +672,7 @@ impl Command {
         Some(match self {
             Command::Init(a) => a.output,
             Command::Check(a) => a.output,
+            Command::Doctor(a) => a.output,
             Command::Unlock(a) => a.output,
             Command::Rotate(a) => a.output,
             Command::Recipients(RecipientsCommand::List(a)) => a.output,

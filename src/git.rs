@@ -80,6 +80,69 @@ pub fn is_kept_out(dir: &Path, name: &Path) -> bool {
     ignored && !is_tracked(dir, name)
 }
 
+/// The blob id git gives `file`'s content (`git hash-object`), without
+/// writing it.
+pub fn blob_id(dir: &Path, file: &Path) -> Option<String> {
+    output(
+        dir,
+        &["hash-object", "--no-filters", "--", &file.to_string_lossy()],
+    )
+    .map(|o| String::from_utf8_lossy(&trim_newline(o)).into_owned())
+}
+
+/// A commit on any ref that adds or changes blob `id`, short; `None` when
+/// no commit holds it. One object lookup first, so a clean history costs
+/// almost nothing.
+pub fn commit_with_blob(dir: &Path, id: &str) -> Option<String> {
+    let exists = git(dir)
+        .args(["cat-file", "-e", id])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !exists {
+        return None;
+    }
+    output(
+        dir,
+        &[
+            "log",
+            "--all",
+            "--format=%h",
+            "-1",
+            &format!("--find-object={id}"),
+        ],
+    )
+    .map(|o| String::from_utf8_lossy(&trim_newline(o)).into_owned())
+    .filter(|c| !c.is_empty())
+}
+
+/// `git config core.hooksPath`, when set.
+pub fn hooks_path_setting(dir: &Path) -> Option<String> {
+    output(dir, &["config", "--get", "core.hooksPath"])
+        .map(|o| String::from_utf8_lossy(&trim_newline(o)).into_owned())
+}
+
+/// The files git tracks and the untracked ones it does not ignore, under
+/// `dir`; `None` outside a repository.
+pub fn files_git_would_commit(dir: &Path) -> Option<Vec<PathBuf>> {
+    output(
+        dir,
+        &[
+            "ls-files",
+            "-z",
+            "--cached",
+            "--others",
+            "--exclude-standard",
+        ],
+    )
+    .map(|o| {
+        o.split(|&b| b == 0)
+            .filter(|p| !p.is_empty())
+            .map(path_from)
+            .collect()
+    })
+}
+
 /// Whether a `.gitignore` of the repository around `dir` (not a global or
 /// per-clone exclude, which teammates do not share) ignores `name`, with any
 /// pattern (`.env*`, `*.env`, a parent folder's `.gitignore`...). False

@@ -80,6 +80,9 @@ pub struct Viewer {
     pub expires_raw: Option<String>,
     /// `X-GitHub-Request-Id`, for support requests.
     pub request_id: Option<String>,
+    /// `X-GitHub-SSO`: `required; url=…` or `partial-results;
+    /// organizations=…` when an organization enforces SAML single sign-on.
+    pub sso: Option<String>,
 }
 
 /// When a rate-limited client may try again.
@@ -639,6 +642,7 @@ pub fn interpret(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Viewer
             .filter(|_| expires_at.is_none())
             .map(str::to_owned),
         request_id: header(headers, "x-github-request-id").map(str::to_owned),
+        sso: header(headers, "x-github-sso").map(str::to_owned),
     })
 }
 

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod crypt;
+pub mod doctor;
 pub mod envfile;
 pub mod error;
 pub mod git;
@@ -48,6 +49,7 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<Boxed> {
     match &cli.command {
         Command::Init(args) => commands::init::run(args, io),
         Command::Check(args) => commands::check::run(args, io),
+        Command::Doctor(args) => commands::doctor::run(args, io),
         Command::Unlock(args) => commands::unlock::run(args, io),
         Command::Run(args) => commands::run::run(args, io),
         Command::Rotate(args) => commands::rotate::run(args, io),

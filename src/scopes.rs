@@ -4,6 +4,23 @@
 
 use std::collections::BTreeSet;
 
+/// What a course app cannot do without `scope` (for `ghenv doctor`).
+pub fn breaks(scope: &str) -> Option<&'static str> {
+    Some(match scope {
+        "repo" => "repository queries: private repositories, stars, issues and pull requests",
+        "public_repo" => "starring and changing public repositories",
+        "read:org" | "write:org" | "admin:org" => "the organization query and its members",
+        "notifications" => "the notifications query",
+        "read:user" => "the viewer's profile",
+        "user:email" => "the viewer's email address",
+        "user:follow" => "following and unfollowing users",
+        "user" => "the viewer's profile, email and follows",
+        "gist" => "gists",
+        "workflow" => "changing GitHub Actions workflows",
+        _ => return None,
+    })
+}
+
 /// Where to create or manage classic tokens on GitHub.com.
 pub const TOKENS_URL: &str = "https://github.com/settings/tokens";
 

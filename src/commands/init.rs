@@ -331,6 +331,9 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     }
     report.files = files_report(&changes);
     report.hook = offer_hook(opts, io, project.dir());
+    if !opts.rotating && !opts.json {
+        after_init_checks(opts, io);
+    }
     Ok(report)
 }
 
@@ -576,6 +579,30 @@ fn seal(
         other => other,
     };
     Ok(())
+}
+
+/// The offline part of `ghenv doctor` on the project just written,
+/// printed only for what is not ok.
+fn after_init_checks(opts: &InitOptions, io: &mut Io) {
+    let Ok(project) = Project::open(&opts.location) else {
+        return;
+    };
+    let doctor = super::doctor::DoctorOptions {
+        location: opts.location.clone(),
+        offline: true,
+        endpoint: EndpointOptions::default(),
+        identity: opts.identity.clone(),
+    };
+    for check in super::doctor::checks(&project, &doctor, io) {
+        if check.status != crate::doctor::Status::Ok {
+            let fix = check
+                .fix
+                .as_deref()
+                .map(|f| format!("; fix: {f}"))
+                .unwrap_or_default();
+            io.warn(&sanitize(&format!("{}{fix}", check.message)));
+        }
+    }
 }
 
 /// Installs the pre-commit hook with `--hook`, or offers to on a terminal.

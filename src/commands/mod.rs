@@ -3,6 +3,7 @@
 //! of their reports that are the same.
 
 pub mod check;
+pub mod doctor;
 pub mod hook;
 pub mod init;
 pub mod keys;

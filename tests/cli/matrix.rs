@@ -485,7 +485,10 @@ fn files_env_tracked_by_git() {
 fn files_config_not_toml() {
     Row::github(vec![])
         .setup(|p| p.write("config.toml", "[app\nport = \n"))
-        .fails(7, &["not valid TOML", "line 1, column", "will not overwrite"])
+        .fails(
+            7,
+            &["not valid TOML", "line 1, column", "will not overwrite"],
+        )
         .check();
 }
 

@@ -1,0 +1,577 @@
+//! What `ghenv doctor` looks at, without printing: the app's framework and
+//! the env files it loads, the variable names its code reads, lines that
+//! one `.env` reader takes and another skips, dev servers started before
+//! the env file changed, and build output that holds the token.
+
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::envfile;
+
+/// How a check came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Nothing to do.
+    Ok,
+    /// Worth a look; does not fail `doctor`.
+    Warn,
+    /// Broken: `doctor` exits 1.
+    Fail,
+}
+
+/// One line of the checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct Check {
+    /// A stable name (`env_location`, `code_reads`, ...).
+    pub id: &'static str,
+    /// The group: `project`, `variable`, `token`, `secrets`, `bundle`.
+    pub group: &'static str,
+    /// How it came out.
+    pub status: Status,
+    /// What was found, in one line.
+    pub message: String,
+    /// What to do, in one line, when not ok.
+    pub fix: Option<String>,
+    /// The file it is about, when one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// The line in `file`, when one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+impl Check {
+    /// A check with no file.
+    pub fn new(id: &'static str, group: &'static str, status: Status, message: String) -> Check {
+        Check {
+            id,
+            group,
+            status,
+            message,
+            fix: None,
+            file: None,
+            line: None,
+        }
+    }
+
+    /// With what to do.
+    pub fn fix(mut self, fix: impl Into<String>) -> Check {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    /// About `file` (and `line`).
+    pub fn at(mut self, file: impl Into<String>, line: Option<usize>) -> Check {
+        self.file = Some(file.into());
+        self.line = line;
+        self
+    }
+}
+
+/// The framework that serves the app, from `package.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Framework {
+    /// Create React App (`react-scripts`).
+    Cra,
+    /// Vite.
+    Vite,
+    /// Next.js.
+    Next,
+    /// Plain Node.js: nothing reaches a browser.
+    Node,
+}
+
+impl Framework {
+    /// What people call it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Framework::Cra => "Create React App",
+            Framework::Vite => "Vite",
+            Framework::Next => "Next.js",
+            Framework::Node => "Node.js",
+        }
+    }
+
+    /// The prefix of the variables it copies into the JavaScript it ships
+    /// to browsers (none for plain Node.js).
+    pub fn prefix(self) -> Option<&'static str> {
+        match self {
+            Framework::Cra => Some("REACT_APP_"),
+            Framework::Vite => Some("VITE_"),
+            Framework::Next => Some("NEXT_PUBLIC_"),
+            Framework::Node => None,
+        }
+    }
+
+    /// The env files its dev server loads, highest precedence first.
+    pub fn env_files(self) -> &'static [&'static str] {
+        match self {
+            Framework::Cra => &[
+                ".env.development.local",
+                ".env.local",
+                ".env.development",
+                ".env",
+            ],
+            Framework::Vite | Framework::Next => &[
+                ".env.development.local",
+                ".env.development",
+                ".env.local",
+                ".env",
+            ],
+            Framework::Node => &[".env"],
+        }
+    }
+
+    /// Its dev server's name in a process's command line.
+    fn server_word(self) -> &'static str {
+        match self {
+            Framework::Cra => "react-scripts",
+            Framework::Vite => "vite",
+            Framework::Next => "next",
+            Framework::Node => "\0",
+        }
+    }
+
+    /// Where its build puts the JavaScript it ships.
+    pub fn build_dirs(self) -> &'static [&'static str] {
+        match self {
+            Framework::Cra => &["build"],
+            Framework::Vite => &["dist"],
+            Framework::Next => &[".next", "out"],
+            Framework::Node => &[],
+        }
+    }
+}
+
+/// The app: the folder of the `package.json` whose dev server runs it.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// Its folder.
+    pub dir: PathBuf,
+    /// Its framework.
+    pub framework: Framework,
+}
+
+/// The framework a `package.json` text depends on, if any.
+fn framework_of(package_json: &str) -> Option<Framework> {
+    let v: serde_json::Value = serde_json::from_str(package_json).ok()?;
+    let has = |name: &str| {
+        ["dependencies", "devDependencies"]
+            .iter()
+            .any(|k| v[k].get(name).is_some())
+    };
+    Some(if has("react-scripts") {
+        Framework::Cra
+    } else if has("vite") {
+        Framework::Vite
+    } else if has("next") {
+        Framework::Next
+    } else {
+        Framework::Node
+    })
+}
+
+/// The app in `dir`: its `package.json`, else one in a folder below it
+/// (one level, `node_modules` aside) whose framework serves a browser.
+pub fn find_app(dir: &Path) -> Option<App> {
+    let here = |d: &Path| {
+        std::fs::read_to_string(d.join("package.json"))
+            .ok()
+            .and_then(|t| framework_of(&t))
+    };
+    if let Some(framework) = here(dir) {
+        if framework != Framework::Node {
+            return Some(App {
+                dir: dir.to_path_buf(),
+                framework,
+            });
+        }
+    }
+    let mut below: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n != "node_modules" && n != ".git")
+        })
+        .collect();
+    below.sort();
+    for sub in below {
+        if let Some(framework) = here(&sub).filter(|f| *f != Framework::Node) {
+            return Some(App {
+                dir: sub,
+                framework,
+            });
+        }
+    }
+    here(dir).map(|framework| App {
+        dir: dir.to_path_buf(),
+        framework,
+    })
+}
+
+/// A variable the app's code reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Read {
+    /// The variable.
+    pub name: String,
+    /// The file, relative to the app.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+}
+
+const SOURCE_EXTENSIONS: [&str; 8] = ["js", "jsx", "ts", "tsx", "mjs", "cjs", "vue", "svelte"];
+
+/// Every `process.env.NAME`, `process.env["NAME"]` and
+/// `import.meta.env.NAME` in the app's source, skipping what `.gitignore`
+/// skips (and `node_modules` and build output, ignored or not).
+pub fn code_reads(app: &App) -> Vec<Read> {
+    let mut out = Vec::new();
+    let skip: Vec<&str> = ["node_modules", ".git"]
+        .into_iter()
+        .chain(app.framework.build_dirs().iter().copied())
+        .collect();
+    let walker = ignore::WalkBuilder::new(&app.dir)
+        .hidden(false)
+        .require_git(false)
+        .filter_entry(move |e| !e.file_name().to_str().is_some_and(|n| skip.contains(&n)))
+        .build();
+    for entry in walker.flatten() {
+        let path = entry.path();
+        let source = path
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| SOURCE_EXTENSIONS.contains(&x));
+        if !source || !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let file = path
+            .strip_prefix(&app.dir)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        for (i, line) in text.lines().enumerate() {
+            for name in names_read(line) {
+                out.push(Read {
+                    name,
+                    file: file.clone(),
+                    line: i + 1,
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The variable names one line of code reads.
+fn names_read(line: &str) -> Vec<String> {
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut out = Vec::new();
+    for prefix in ["process.env.", "import.meta.env."] {
+        for (at, _) in line.match_indices(prefix) {
+            let name = ident(&line[at + prefix.len()..]);
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+    }
+    for prefix in [
+        "process.env[\"",
+        "process.env['",
+        "import.meta.env[\"",
+        "import.meta.env['",
+    ] {
+        for (at, _) in line.match_indices(prefix) {
+            let name = ident(&line[at + prefix.len()..]);
+            if !name.is_empty() {
+                out.push(name);
+            }
+        }
+    }
+    out
+}
+
+/// Whether a variable name is about GitHub: a token or the GraphQL URL.
+pub fn about_github(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    n.contains("GITHUB") || n.contains("GH_") || n.contains("GRAPHQL") || n.ends_with("TOKEN")
+}
+
+/// The defined name closest to `name`: the one sharing most of its words
+/// (`VITE_GITHUB_TOKEN` and `VITE_GITHUB_PERSONAL_ACCESS_TOKEN` share three),
+/// then the nearest by edit distance; `None` when none is close.
+pub fn closest<'a>(name: &str, defined: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let words = |s: &str| -> Vec<String> { s.split('_').map(str::to_owned).collect() };
+    let mine = words(name);
+    defined
+        .map(|d| {
+            let shared = words(d).iter().filter(|w| mine.contains(w)).count();
+            (shared, levenshtein(name, d), d)
+        })
+        .filter(|(shared, dist, d)| {
+            *shared * 2 > mine.len() || *dist <= name.len().max(d.len()) / 3
+        })
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|(_, _, d)| d)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
+            prev = row[j + 1];
+            row[j + 1] = next;
+        }
+    }
+    row[b.len()]
+}
+
+/// An env file the framework loads, read.
+#[derive(Debug, Clone)]
+pub struct EnvFile {
+    /// Its name in the app folder.
+    pub name: &'static str,
+    /// Its text.
+    pub text: String,
+    /// Its variables.
+    pub vars: Vec<(String, String)>,
+}
+
+/// The env files of `app`'s framework that exist, highest precedence first.
+pub fn env_files(app: &App) -> Vec<EnvFile> {
+    app.framework
+        .env_files()
+        .iter()
+        .filter_map(|name| {
+            let text = std::fs::read_to_string(app.dir.join(name)).ok()?;
+            let vars = envfile::parse(&text);
+            Some(EnvFile { name, text, vars })
+        })
+        .collect()
+}
+
+/// A line one `.env` reader takes and another skips or reads otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quirk {
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong and for whom.
+    pub what: String,
+}
+
+/// The quirks of `text` that matter for `vars` (the app's variables).
+pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
+    let mut out = Vec::new();
+    if text.starts_with('\u{feff}') {
+        out.push(Quirk {
+            line: 1,
+            what: "a byte-order mark: some readers take it as part of the first name".into(),
+        });
+    }
+    if text.contains("\r\n") {
+        out.push(Quirk {
+            line: 1,
+            what: "Windows line endings (CRLF): some readers keep the \\r in values".into(),
+        });
+    }
+    let mut seen: Vec<String> = Vec::new();
+    let mut line = 1;
+    for entry in envfile::entries(text) {
+        if let Some(key) = entry.key {
+            if entry.lead.trim_start().starts_with("export") && framework == Framework::Cra {
+                out.push(Quirk {
+                    line,
+                    what: format!(
+                        "`export {key}=`: Create React App's dotenv skips export lines, so the app does not see {key}"
+                    ),
+                });
+            }
+            let value = entry.body()[entry.lead.len() + key.len()..]
+                .trim_start_matches([' ', '\t', '='])
+                .trim_start();
+            if value.starts_with(['"', '\'']) && about_github(key) {
+                out.push(Quirk {
+                    line,
+                    what: format!(
+                        "{key} is quoted: `docker run --env-file` keeps the quotes as part of the value"
+                    ),
+                });
+            }
+            if seen.iter().any(|k| k == key) {
+                out.push(Quirk {
+                    line,
+                    what: format!(
+                        "{key} is set twice: some readers keep the first value, others the last"
+                    ),
+                });
+            }
+            seen.push(key.to_owned());
+        }
+        line += entry.text.matches('\n').count();
+    }
+    out
+}
+
+/// Dev servers of `framework` running in `dir` that started before
+/// `changed` (the env file's last change): they still have the old values.
+/// Linux only (`/proc`); elsewhere, none are found.
+pub fn stale_dev_servers(
+    dir: &Path,
+    framework: Framework,
+    changed: std::time::SystemTime,
+) -> Vec<u32> {
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    let Ok(dir) = std::fs::canonicalize(dir) else {
+        return Vec::new();
+    };
+    let boot = boot_time();
+    let tick = 100.0; // USER_HZ, 100 on every Linux ghenv runs on
+    let mut out = Vec::new();
+    for entry in procs.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let base = entry.path();
+        let Ok(cmdline) = std::fs::read(base.join("cmdline")) else {
+            continue;
+        };
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        if !cmdline.contains(framework.server_word()) {
+            continue;
+        }
+        if std::fs::read_link(base.join("cwd")).ok().as_deref() != Some(dir.as_path()) {
+            continue;
+        }
+        let started = std::fs::read_to_string(base.join("stat"))
+            .ok()
+            .and_then(|stat| {
+                let after = &stat[stat.rfind(')')? + 2..];
+                let ticks: f64 = after.split(' ').nth(19)?.parse().ok()?;
+                Some(boot? + ticks / tick)
+            });
+        let changed = changed
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs_f64())
+            .unwrap_or(0.0);
+        if started.is_some_and(|s| s < changed) {
+            out.push(pid);
+        }
+    }
+    out
+}
+
+fn boot_time() -> Option<f64> {
+    std::fs::read_to_string("/proc/stat")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("btime "))
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Files under `dir` (a build output folder, even git-ignored) that hold
+/// `token`; at most a few, for the message.
+pub fn files_holding(dir: &Path, token: &str) -> Vec<PathBuf> {
+    let finder = memchr::memmem::Finder::new(token.as_bytes());
+    let mut out = Vec::new();
+    let walker = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .build();
+    for entry in walker.flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        if let Ok(bytes) = std::fs::read(entry.path()) {
+            if finder.find(&bytes).is_some() {
+                out.push(entry.into_path());
+                if out.len() == 3 {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_read_finds_every_form() {
+        assert_eq!(
+            names_read(
+                "const t = process.env.REACT_APP_X || process.env['B_C'] + import.meta.env.VITE_Y;"
+            ),
+            vec!["REACT_APP_X", "VITE_Y", "B_C"]
+        );
+        assert!(names_read("process.env").is_empty());
+    }
+
+    #[test]
+    fn closest_name_is_found_and_far_ones_are_not() {
+        let defined = [
+            "VITE_GITHUB_GRAPHQL_URL",
+            "VITE_GITHUB_PERSONAL_ACCESS_TOKEN",
+            "PORT",
+        ];
+        assert_eq!(
+            closest("VITE_GITHUB_TOKEN", defined.into_iter()),
+            Some("VITE_GITHUB_PERSONAL_ACCESS_TOKEN")
+        );
+        assert_eq!(
+            closest(
+                "REACT_APP_GITHUB_TOKN",
+                ["REACT_APP_GITHUB_TOKEN"].into_iter()
+            ),
+            Some("REACT_APP_GITHUB_TOKEN")
+        );
+        assert_eq!(closest("SOMETHING_ELSE", ["PORT"].into_iter()), None);
+    }
+
+    #[test]
+    fn frameworks_come_from_dependencies() {
+        assert_eq!(
+            framework_of(r#"{"dependencies":{"react-scripts":"5"}}"#),
+            Some(Framework::Cra)
+        );
+        assert_eq!(
+            framework_of(r#"{"devDependencies":{"vite":"8"}}"#),
+            Some(Framework::Vite)
+        );
+        assert_eq!(framework_of(r#"{"name":"x"}"#), Some(Framework::Node));
+        assert_eq!(framework_of("not json"), None);
+    }
+
+    #[test]
+    fn quirks_name_the_line() {
+        let q = quirks(
+            "A=1\nexport REACT_APP_GITHUB_TOKEN=x\nGITHUB_TOKEN=\"q\"\nA=2\n",
+            Framework::Cra,
+        );
+        let lines: Vec<usize> = q.iter().map(|q| q.line).collect();
+        assert_eq!(lines, vec![2, 3, 4], "{q:?}");
+    }
+}
