@@ -181,13 +181,13 @@ pub fn find_app(dir: &Path) -> Option<App> {
             .ok()
             .and_then(|t| framework_of(&t))
     };
-    if let Some(framework) = here(dir) {
-        if framework != Framework::Node {
-            return Some(App {
-                dir: dir.to_path_buf(),
-                framework,
-            });
-        }
+    if let Some(framework) = here(dir)
+        && framework != Framework::Node
+    {
+        return Some(App {
+            dir: dir.to_path_buf(),
+            framework,
+        });
     }
     let mut below: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
@@ -503,12 +503,12 @@ pub fn files_holding(dir: &Path, token: &str) -> Vec<PathBuf> {
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        if let Ok(bytes) = std::fs::read(entry.path()) {
-            if finder.find(&bytes).is_some() {
-                out.push(entry.into_path());
-                if out.len() == 3 {
-                    break;
-                }
+        if let Ok(bytes) = std::fs::read(entry.path())
+            && finder.find(&bytes).is_some()
+        {
+            out.push(entry.into_path());
+            if out.len() == 3 {
+                break;
             }
         }
     }

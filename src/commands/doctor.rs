@@ -391,11 +391,12 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
     }
 
     // A dev server started before the env file changed.
-    if let Ok(meta) = std::fs::metadata(app.dir.join(&env_name)) {
-        if let Ok(changed) = meta.modified() {
-            let stale = doctor::stale_dev_servers(&app.dir, app.framework, changed);
-            if let Some(pid) = stale.first() {
-                out.push(
+    if let Ok(meta) = std::fs::metadata(app.dir.join(&env_name))
+        && let Ok(changed) = meta.modified()
+    {
+        let stale = doctor::stale_dev_servers(&app.dir, app.framework, changed);
+        if let Some(pid) = stale.first() {
+            out.push(
                     Check::new(
                         "dev_server",
                         g,
@@ -407,7 +408,6 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
                     )
                     .fix("restart it"),
                 );
-            }
         }
     }
 }
@@ -549,9 +549,10 @@ fn token_group(
             }),
         );
     }
-    if let Some(recorded) = project.config().and_then(|c| c.github.login.as_deref()) {
-        if recorded != viewer.login {
-            out.push(
+    if let Some(recorded) = project.config().and_then(|c| c.github.login.as_deref())
+        && recorded != viewer.login
+    {
+        out.push(
                 Check::new(
                     "account",
                     g,
@@ -560,23 +561,23 @@ fn token_group(
                 )
                 .fix("use a token of the account the project expects, or run `ghenv init` to record this one"),
             );
-        }
     }
-    if let Some(rate) = &viewer.rate_limit {
-        if rate.limit > 0 && rate.remaining * 10 < rate.limit {
-            out.push(
-                Check::new(
-                    "rate_limit",
-                    g,
-                    Status::Warn,
-                    format!(
-                        "{} of {} points left, resets at {}",
-                        rate.remaining, rate.limit, rate.reset_at
-                    ),
-                )
-                .fix("wait for the reset, or make fewer requests"),
-            );
-        }
+    if let Some(rate) = &viewer.rate_limit
+        && rate.limit > 0
+        && rate.remaining * 10 < rate.limit
+    {
+        out.push(
+            Check::new(
+                "rate_limit",
+                g,
+                Status::Warn,
+                format!(
+                    "{} of {} points left, resets at {}",
+                    rate.remaining, rate.limit, rate.reset_at
+                ),
+            )
+            .fix("wait for the reset, or make fewer requests"),
+        );
     }
 }
 
@@ -866,9 +867,10 @@ fn bundle_group(
 ) {
     let g = "bundle";
     let token_var = project.token_var(template);
-    if let Some(prefix) = app.framework.prefix() {
-        if token_var.starts_with(prefix) {
-            out.push(
+    if let Some(prefix) = app.framework.prefix()
+        && token_var.starts_with(prefix)
+    {
+        out.push(
                 Check::new(
                     "client_exposed",
                     g,
@@ -877,7 +879,6 @@ fn bundle_group(
                 )
                 .fix("do not deploy a build made with the token; keep it on a server: a small proxy that adds the Authorization header (ghenv proxy, once it exists), not the browser"),
             );
-        }
     }
     let Some(token) = token else { return };
     let mut leaked = false;
