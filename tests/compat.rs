@@ -229,3 +229,56 @@ fn an_export_token_line_or_a_byte_order_mark_is_rewritten_so_every_consumer_read
         "VITE_GITHUB_GRAPHQL_URL",
     );
 }
+
+#[test]
+#[ignore = "needs compat/node_modules (vite): run scripts/test.sh"]
+fn doctor_finds_the_token_in_a_real_vite_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path();
+    std::fs::write(
+        app.join("package.json"),
+        "{\"name\":\"app\",\"private\":true,\"devDependencies\":{\"vite\":\"*\"}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("index.html"),
+        "<!doctype html><script type=\"module\" src=\"/main.js\"></script>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("main.js"),
+        "document.body.textContent = import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN;\n",
+    )
+    .unwrap();
+    init(app, "vite");
+    let vite = Path::new(env!("CARGO_MANIFEST_DIR")).join("compat/node_modules/vite/bin/vite.js");
+    let built = Command::new("node")
+        .arg(vite)
+        .args(["build", "--logLevel", "error"])
+        .current_dir(app)
+        .status()
+        .expect("node is installed");
+    assert!(built.success());
+    let out = Command::new(env!("CARGO_BIN_EXE_ghenv"))
+        .args(["doctor", "--offline", "--json"])
+        .current_dir(app)
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let checks: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let build = checks
+        .iter()
+        .find(|c| c["id"] == "build_output" && c["status"] == "fail")
+        .unwrap_or_else(|| panic!("{checks:#?}"));
+    let file = build["file"].as_str().unwrap();
+    assert!(
+        file.contains("dist/assets/") && file.ends_with(".js"),
+        "{file}"
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains(TOKEN),
+        "doctor never prints the token"
+    );
+}

@@ -9,6 +9,7 @@ mod common;
 mod check;
 mod crash_and_concurrency;
 mod crypto;
+mod doctor;
 mod help_and_output;
 mod hostile;
 mod init;

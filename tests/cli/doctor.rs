@@ -1,0 +1,391 @@
+//! `ghenv doctor` on fixture projects made here, for Create React App and
+//! Vite, each with exactly one fault; a healthy one passes every check.
+//! The network group runs against the local GitHub look-alike.
+
+use crate::common::*;
+
+const VITE_VAR: &str = "VITE_GITHUB_PERSONAL_ACCESS_TOKEN";
+const CRA_VAR: &str = "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN";
+
+/// A healthy app of `framework` ("vite" or "react") in `p` (or in `sub`):
+/// package.json, source that reads the template's variables, ghenv init,
+/// a git repository with the hook installed.
+fn app(p: &Project, framework: &str, sub: &str) -> String {
+    let dir = p.file(sub);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let (dep, var, read) = match framework {
+        "vite" => ("vite", VITE_VAR, "import.meta.env"),
+        _ => ("react-scripts", CRA_VAR, "process.env"),
+    };
+    std::fs::write(
+        dir.join("package.json"),
+        format!("{{\"name\":\"app\",\"private\":true,\"dependencies\":{{\"{dep}\":\"*\"}}}}\n"),
+    )
+    .unwrap();
+    let url_var = var.replace("PERSONAL_ACCESS_TOKEN", "GRAPHQL_URL");
+    std::fs::write(
+        dir.join("src/client.js"),
+        format!("export const token = {read}.{var};\nexport const url = {read}.{url_var};\n"),
+    )
+    .unwrap();
+    if !p.exists(".git") {
+        p.git_init();
+    }
+    let token = classic();
+    let mut cmd = p.cmd(&["init", "--offline", "--token-stdin", "-q", "-t", framework]);
+    cmd.current_dir(&dir);
+    p.run_with(cmd, token.as_bytes()).code(0);
+    p.run(&["hook", "install"], "").code(0);
+    token
+}
+
+/// `doctor --offline --json` in `sub`: the checks, and the exit code.
+fn doctor(p: &Project, sub: &str, extra: &[&str]) -> (Vec<serde_json::Value>, i32) {
+    let mut args = vec!["doctor", "--json"];
+    args.extend_from_slice(extra);
+    if !extra.contains(&"--endpoint") {
+        args.push("--offline");
+    }
+    let mut cmd = p.cmd(&args);
+    cmd.current_dir(p.file(sub));
+    let out = p.run_with(cmd, b"");
+    let checks = out.json().as_array().unwrap().clone();
+    (checks, out.code)
+}
+
+fn failing(checks: &[serde_json::Value]) -> Vec<&str> {
+    checks
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .map(|c| c["id"].as_str().unwrap())
+        .collect()
+}
+
+fn find<'a>(checks: &'a [serde_json::Value], id: &str) -> &'a serde_json::Value {
+    checks
+        .iter()
+        .find(|c| c["id"] == id && c["status"] != "ok")
+        .or_else(|| checks.iter().find(|c| c["id"] == id))
+        .unwrap_or_else(|| panic!("no check {id}: {checks:#?}"))
+}
+
+#[test]
+fn a_healthy_project_passes_every_check_and_the_json_has_its_shape() {
+    for framework in ["vite", "react"] {
+        let p = Project::new();
+        app(&p, framework, ".");
+        let (checks, code) = doctor(&p, ".", &[]);
+        assert_eq!(
+            failing(&checks),
+            Vec::<&str>::new(),
+            "{framework}: {checks:#?}"
+        );
+        assert_eq!(code, 0);
+        for c in &checks {
+            let mut keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
+            keys.sort();
+            assert!(
+                keys == ["fix", "group", "id", "message", "status"]
+                    || keys == ["file", "fix", "group", "id", "message", "status"]
+                    || keys == ["file", "fix", "group", "id", "line", "message", "status"],
+                "{keys:?}"
+            );
+        }
+        // The one warning: a client-exposed token ends up in the bundle.
+        assert_eq!(find(&checks, "client_exposed")["status"], "warn");
+    }
+}
+
+#[test]
+fn env_one_folder_too_high_is_the_classic_401() {
+    let p = Project::new();
+    app(&p, "vite", "web");
+    // The token goes to the repository root instead of web/.
+    std::fs::rename(p.file("web/.env"), p.file(".env")).unwrap();
+    std::fs::rename(p.file("web/config.toml"), p.file("config.toml")).unwrap();
+    let (checks, code) = doctor(&p, ".", &[]);
+    assert_eq!(code, 1);
+    let c = find(&checks, "env_location");
+    assert_eq!(c["status"], "fail", "{c}");
+    assert!(c["fix"].as_str().unwrap().contains("ghenv init -C"), "{c}");
+}
+
+#[test]
+fn a_misspelt_variable_is_named_with_its_line_and_the_closest_defined_one() {
+    let p = Project::new();
+    app(&p, "vite", ".");
+    p.write(
+        "src/client.js",
+        "// the course's client\nexport const token = import.meta.env.VITE_GITHUB_TOKEN;\n",
+    );
+    let (checks, code) = doctor(&p, ".", &[]);
+    assert_eq!(code, 1);
+    let c = find(&checks, "code_reads");
+    assert_eq!(c["status"], "fail");
+    assert!(c["file"].as_str().unwrap().ends_with("src/client.js"));
+    assert_eq!(c["line"], 2);
+    assert!(c["message"].as_str().unwrap().contains(VITE_VAR), "{c}");
+}
+
+#[test]
+fn a_token_variable_without_the_browser_prefix_fails() {
+    let p = Project::new();
+    app(&p, "react", ".");
+    // The node template's GITHUB_TOKEN in a Create React App project.
+    p.run(
+        &["init", "--offline", "--token-stdin", "-q", "-t", "node"],
+        &classic(),
+    )
+    .code(0);
+    let (checks, _) = doctor(&p, ".", &[]);
+    assert_eq!(find(&checks, "prefix")["status"], "fail");
+}
+
+#[test]
+fn a_stale_token_in_env_local_shadows_env() {
+    let p = Project::new();
+    app(&p, "react", ".");
+    p.write(
+        ".env.local",
+        &format!("{CRA_VAR}={}\n", token_with("ghp_", 77)),
+    );
+    let (checks, code) = doctor(&p, ".", &[]);
+    assert_eq!(code, 1);
+    let c = find(&checks, "shadowed");
+    assert_eq!(c["status"], "fail");
+    assert!(c["file"].as_str().unwrap().ends_with(".env.local"), "{c}");
+}
+
+#[test]
+fn lines_readers_disagree_on_are_warned_about_with_their_line() {
+    let p = Project::new();
+    let token = app(&p, "react", ".");
+    p.write(
+        ".env",
+        &format!("PORT=3000\nexport {CRA_VAR}=\"{token}\"\n"),
+    );
+    let (checks, _) = doctor(&p, ".", &[]);
+    let quirks: Vec<&serde_json::Value> =
+        checks.iter().filter(|c| c["id"] == "consumers").collect();
+    assert!(
+        quirks
+            .iter()
+            .all(|c| c["status"] == "warn" && c["line"] == 2),
+        "{quirks:#?}"
+    );
+    assert!(
+        quirks
+            .iter()
+            .any(|c| c["message"].as_str().unwrap().contains("export"))
+    );
+    assert!(
+        quirks
+            .iter()
+            .any(|c| c["message"].as_str().unwrap().contains("docker"))
+    );
+}
+
+#[test]
+fn a_tracked_or_committed_env_fails() {
+    let p = Project::new();
+    app(&p, "vite", ".");
+    p.git(&["add", "-f", ".env"]);
+    let (checks, _) = doctor(&p, ".", &[]);
+    assert_eq!(find(&checks, "env_tracked")["status"], "fail");
+    // Committed once, then untracked: still in the history.
+    let committed = std::process::Command::new("git")
+        .args([
+            "-c",
+            "core.hooksPath=/dev/null",
+            "commit",
+            "-q",
+            "-m",
+            "oops",
+        ])
+        .current_dir(p.path())
+        .env("HOME", p.home.path())
+        .status()
+        .unwrap();
+    assert!(committed.success());
+    p.git(&["rm", "-q", "--cached", ".env"]);
+    let (checks, code) = doctor(&p, ".", &[]);
+    assert_eq!(code, 1);
+    let c = find(&checks, "env_history");
+    assert_eq!(c["status"], "fail", "{c}");
+    assert!(c["message"].as_str().unwrap().contains("committed in"));
+}
+
+#[test]
+fn a_hook_that_git_never_runs_fails_and_a_missing_one_warns() {
+    let p = Project::new();
+    app(&p, "vite", ".");
+    p.git(&["config", "core.hooksPath", ".husky/_"]);
+    let (checks, _) = doctor(&p, ".", &[]);
+    assert_eq!(find(&checks, "hook")["status"], "fail");
+    p.git(&["config", "--unset", "core.hooksPath"]);
+    p.run(&["hook", "uninstall"], "").code(0);
+    let (checks, code) = doctor(&p, ".", &[]);
+    assert_eq!(find(&checks, "hook")["status"], "warn");
+    assert_eq!(code, 0);
+}
+
+#[test]
+fn a_private_key_git_would_commit_fails() {
+    let p = Project::new();
+    app(&p, "vite", ".");
+    let (key, _) = p.keygen("k.txt");
+    std::fs::copy(key, p.file("ci-key.txt")).unwrap();
+    let (checks, _) = doctor(&p, ".", &[]);
+    let c = find(&checks, "keys_in_tree");
+    assert_eq!(c["status"], "fail");
+    assert_eq!(c["file"], "ci-key.txt");
+}
+
+#[test]
+fn a_stale_env_after_a_teammate_rotated_and_an_appended_recipient_fail() {
+    let p = Project::new();
+    app(&p, "vite", ".");
+    let (key, public) = p.keygen("k.txt");
+    let (_, mallory) = p.keygen("m.txt");
+    let k = key.to_str().unwrap();
+    p.run(&["init", "--offline", "-q", "-r", &public], "")
+        .code(0);
+    // A teammate rotated: [secret] holds another token than .env.
+    let env = p.read(".env");
+    p.run(
+        &["init", "--offline", "--token-stdin", "-q", "-i", k],
+        &token_with("ghp_", 88),
+    )
+    .code(0);
+    p.write(".env", &env);
+    let config = p.read("config.toml").replace(
+        &format!("    \"{public}\",\n"),
+        &format!("    \"{public}\",\n    \"{mallory}\",\n"),
+    );
+    p.write("config.toml", &config);
+    let (checks, code) = doctor(&p, ".", &["-i", k]);
+    assert_eq!(code, 1);
+    assert_eq!(find(&checks, "secret_matches_env")["status"], "fail");
+    assert_eq!(find(&checks, "recipients_intact")["status"], "fail");
+}
+
+#[test]
+fn build_output_holding_the_token_fails_naming_the_file() {
+    let p = Project::new();
+    let token = app(&p, "react", ".");
+    std::fs::create_dir_all(p.file("build/static/js")).unwrap();
+    p.write(
+        "build/static/js/main.3f2a.js",
+        &format!("var t=\"{token}\";"),
+    );
+    let (checks, code) = doctor(&p, ".", &[]);
+    assert_eq!(code, 1);
+    let c = find(&checks, "build_output");
+    assert!(c["file"].as_str().unwrap().ends_with("main.3f2a.js"), "{c}");
+}
+
+#[test]
+fn a_dev_server_started_before_env_changed_is_told_to_restart() {
+    let p = Project::new();
+    app(&p, "vite", ".");
+    // A process named like Vite's dev server, running in the app folder.
+    let bin = p.home.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let vite = bin.join("vite");
+    std::fs::write(&vite, "#!/bin/sh\nsleep 10\n").unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&vite, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut server = std::process::Command::new("sh")
+        .arg(&vite)
+        .args(["--port", "5173"])
+        .current_dir(p.path())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    let text = p.read(".env");
+    p.write(".env", &format!("{text}EXTRA=1\n"));
+    let (checks, _) = doctor(&p, ".", &[]);
+    let _ = server.kill();
+    let _ = server.wait();
+    let c = find(&checks, "dev_server");
+    assert_eq!(c["status"], "warn", "{checks:#?}");
+    assert!(c["fix"].as_str().unwrap().contains("restart"));
+}
+
+#[test]
+fn the_token_group_reports_expiry_sso_the_account_and_the_rate_limit() {
+    let p = Project::new();
+    app(&p, "vite", ".");
+    let soon = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(48))
+        .unwrap()
+        .strftime("%Y-%m-%d %H:%M:%S UTC")
+        .to_string();
+    let mut reply = Reply::ok("someone-else", COURSE_SCOPES)
+        .header("github-authentication-token-expiration", &soon)
+        .header(
+            "X-GitHub-SSO",
+            "partial-results; organizations=21955855,20582480",
+        );
+    reply.body = String::from_utf8(reply.body)
+        .unwrap()
+        .replace("\"remaining\":4999", "\"remaining\":12")
+        .into_bytes();
+    let fake = FakeGitHub::start(vec![reply]);
+    // config.toml recorded another account.
+    let config = p
+        .read("config.toml")
+        .replace("[github]\n", "[github]\nlogin = \"octocat\"\n");
+    p.write("config.toml", &config);
+    let (checks, _) = doctor(&p, ".", &["--endpoint", &fake.url()]);
+    assert_eq!(find(&checks, "token")["status"], "ok");
+    assert_eq!(find(&checks, "expiry")["status"], "warn");
+    assert!(
+        find(&checks, "sso")["message"]
+            .as_str()
+            .unwrap()
+            .contains("21955855")
+    );
+    let account = find(&checks, "account")["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        account.contains("someone-else") && account.contains("octocat"),
+        "{account}"
+    );
+    assert_eq!(find(&checks, "rate_limit")["status"], "warn");
+    assert_eq!(fake.requests().len(), 1, "one request, as check");
+}
+
+#[test]
+fn missing_scopes_say_what_they_break_in_the_course() {
+    let p = Project::new();
+    app(&p, "react", ".");
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", "repo, read:user")]);
+    let (checks, code) = doctor(&p, ".", &["--endpoint", &fake.url()]);
+    assert_eq!(code, 1);
+    let m = find(&checks, "scopes")["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(m.contains("read:org (the organization query"), "{m}");
+    assert!(m.contains("notifications (the notifications query)"), "{m}");
+}
+
+#[test]
+fn init_ends_with_the_offline_checks_that_are_not_ok() {
+    let p = Project::new();
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    p.write("package.json", "{\"dependencies\":{\"vite\":\"*\"}}\n");
+    p.write(
+        "src/main.js",
+        "const t = import.meta.env.VITE_GITHUB_TOKEN;\n",
+    );
+    p.run(
+        &["init", "--offline", "--token-stdin", "-t", "vite"],
+        &classic(),
+    )
+    .code(0)
+    .stderr_has(&["the code reads VITE_GITHUB_TOKEN", "npm run build"]);
+}
