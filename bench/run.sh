@@ -64,6 +64,11 @@ TREE=$WORK/tree
 python3 bench/gen_tree.py "$TREE" 10000 10000
 (cd "$TREE" && git init -q && git add -A && git -c user.email=b@b -c user.name=b commit -qm tree)
 
+echo "generating the doctor project (30,000 files in node_modules, 1,000 commits)…" >&2
+DOCTOR=$WORK/doctor
+python3 bench/gen_doctor.py "$DOCTOR"
+printf '%s\n' "$TOKEN" | "$GHENV" init -C "$DOCTOR" --token-stdin --offline -q -t vite
+
 # ------------------------------------------------------------ timings
 H="hyperfine -N --style basic"
 echo "start-up…" >&2
@@ -87,6 +92,11 @@ GREP_FOUND=$(cd "$TREE" && { git grep -E "ghp_[A-Za-z0-9]{36}" || true; } | wc -
 (cd "$TREE" && $H -i --warmup 2 --runs 10 --export-json "$WORK/scan.json" \
   "$GHENV scan -q" \
   "git grep -E ghp_[A-Za-z0-9]{36}" >&2)
+
+echo "doctor…" >&2
+(cd "$DOCTOR" && $H -i --warmup 3 --runs 30 --export-json "$WORK/doctor.json" \
+  "$GHENV doctor --offline" \
+  "git status --porcelain" >&2)
 
 # ------------------------------------------------------------ memory and size
 peak() { { /usr/bin/time -v "$@" 2>&1 >/dev/null || true; } | awk -F': ' '/Maximum resident set size/ {print $2}'; }
