@@ -92,6 +92,16 @@ Examples:
 The command's exit status is ghenv's exit status.")]
     Run(RunArgs),
 
+    /// Serve a GraphQL proxy on loopback that adds the token, so it never enters the browser.
+    #[command(after_help = "\
+Examples:
+  ghenv proxy                            on http://127.0.0.1:8787/graphql until Ctrl-C
+  ghenv proxy -- npm start               the app and the proxy together (GHENV_PROXY_URL is set)
+  ghenv proxy --port 9000 --allow-origin https://my-app.example
+The app posts to the proxy's URL without a token; the proxy adds it and forwards to GitHub.
+Set a project up for it with `ghenv init --proxy`.")]
+    Proxy(ProxyArgs),
+
     /// Replace the token: validate a new one and write it to .env and config.toml.
     #[command(after_help = "\
 Examples:
@@ -294,6 +304,10 @@ pub struct InitArgs {
     #[arg(long)]
     pub hook: bool,
 
+    /// Set the app up for `ghenv proxy`: the browser gets only the proxy's URL (react and vite templates).
+    #[arg(long)]
+    pub proxy: bool,
+
     /// How to print the result.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -426,6 +440,38 @@ pub struct RunArgs {
 
     /// The command and its arguments, after `--`.
     #[arg(required = true, last = true, value_name = "CMD")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+/// `ghenv proxy`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ProxyArgs {
+    /// The port to listen on.
+    #[arg(long, default_value_t = 8787)]
+    pub port: u16,
+
+    /// Listen on this address instead of 127.0.0.1 (another machine could then use the token).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+
+    /// Also let pages from this origin use the proxy (repeatable; loopback pages always can).
+    #[arg(long, value_name = "ORIGIN")]
+    pub allow_origin: Vec<String>,
+
+    /// Which GitHub.
+    #[command(flatten)]
+    pub endpoint: Endpoint,
+
+    /// Identities to decrypt [secret] with.
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// A command to start beside the proxy (after `--`); the proxy stops when it exits.
+    #[arg(last = true, value_name = "CMD")]
     pub command: Vec<std::ffi::OsString>,
 }
 
@@ -686,7 +732,9 @@ impl Command {
             Command::Hook(HookCommand::Install(a)) => a.output,
             Command::Hook(HookCommand::Uninstall(a)) => a.output,
             Command::Templates(a) => a.output,
-            Command::Run(_) | Command::Completions(_) | Command::Man(_) => return None,
+            Command::Run(_) | Command::Proxy(_) | Command::Completions(_) | Command::Man(_) => {
+                return None;
+            }
         })
     }
 

@@ -131,6 +131,15 @@ pub enum Error {
     /// `recipients remove` of a key that is not a recipient.
     #[error("{0} is not a recipient of the token")]
     NotARecipient(String),
+    /// The proxy's port is taken.
+    #[error("port {0} is already in use")]
+    PortInUse(u16),
+    /// `--listen` is not an IP address.
+    #[error("--listen {0:?} is not an IP address")]
+    BadListen(String),
+    /// `init --proxy` with a template that has no proxy form.
+    #[error("--proxy works with the react and vite templates, not {0}")]
+    ProxyTemplate(String),
     /// `ghenv man` for a command that does not exist.
     #[error("there is no command `{0}`")]
     UnknownCommand(String),
@@ -339,6 +348,9 @@ impl Error {
             | E::NotARecipient(_)
             | E::ScanPath { .. }
             | E::UnknownCommand(_)
+            | E::PortInUse(_)
+            | E::BadListen(_)
+            | E::ProxyTemplate(_)
             | E::Template { .. }
             | E::TemplateInvalid { .. } => exit::USAGE,
             E::TokenFormat(_) | E::TokenRejected { .. } => exit::TOKEN,
@@ -394,6 +406,9 @@ impl Error {
             E::NotARecipient(_) => "not_a_recipient",
             E::ScanPath { .. } => "scan_path",
             E::UnknownCommand(_) => "unknown_command",
+            E::PortInUse(_) => "port_in_use",
+            E::BadListen(_) => "bad_listen",
+            E::ProxyTemplate(_) => "proxy_template",
             E::Template { .. } => "template",
             E::TemplateInvalid { .. } => "template_invalid",
             E::TokenFormat(_) => "token_format",
@@ -471,6 +486,11 @@ impl Error {
             E::NotARecipient(_) => text("`ghenv recipients list` shows the recipients"),
             E::ScanPath { .. } => text("check the path"),
             E::UnknownCommand(_) => text("`ghenv --help` lists the commands"),
+            E::PortInUse(port) => Some(format!(
+                "another program (another ghenv proxy?) listens on {port}: stop it, or pick another port with --port (and put that URL in the app's .env)"
+            )),
+            E::BadListen(_) => text("give an address such as 127.0.0.1, ::1 or 0.0.0.0"),
+            E::ProxyTemplate(_) => text("use `--template react` or `--template vite` with --proxy"),
             E::Template { .. } => text("run `ghenv templates` to list the templates"),
             E::TemplateInvalid { .. } => text(
                 "fix the template file (its keys: description, scopes, token_var, env, env_example, and optionally config; see the README's Templates section)",

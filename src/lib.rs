@@ -22,6 +22,7 @@ pub mod github;
 pub mod options;
 pub mod output;
 pub mod project;
+pub mod proxy;
 pub mod render;
 pub mod report;
 pub mod scan;
@@ -53,6 +54,7 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<Boxed> {
         Command::Unlock(args) => commands::unlock::run(args, io),
         Command::Run(args) => commands::run::run(args, io),
         Command::Rotate(args) => commands::rotate::run(args, io),
+        Command::Proxy(args) => commands::proxy::run(args, io),
         Command::Recipients(cmd) => commands::recipients::run(cmd, io),
         Command::Keygen(args) => commands::keys::keygen(args, io),
         Command::Pubkey(args) => commands::keys::pubkey(args, io),

@@ -26,10 +26,23 @@ const BUILTIN: &[(&str, &str)] = &[
     ("vite", include_str!("../templates/vite.toml")),
     ("node", include_str!("../templates/node.toml")),
     ("plain", include_str!("../templates/plain.toml")),
+    ("react-proxy", include_str!("../templates/react-proxy.toml")),
+    ("vite-proxy", include_str!("../templates/vite-proxy.toml")),
 ];
 
 /// The built-in templates' names, for shell completion.
-pub const BUILTIN_NAMES: [&str; 4] = ["react", "vite", "node", "plain"];
+pub const BUILTIN_NAMES: [&str; 6] = [
+    "react",
+    "vite",
+    "node",
+    "plain",
+    "react-proxy",
+    "vite-proxy",
+];
+
+/// The URL `ghenv proxy` serves on by default, which the proxy templates
+/// give the browser (`{{ proxy_url }}`).
+pub const PROXY_URL: &str = "http://127.0.0.1:8787/graphql";
 
 /// The `config.toml` text used by templates that do not define their own.
 const DEFAULT_CONFIG: &str = include_str!("../templates/config.toml.j2");
@@ -229,6 +242,7 @@ pub fn list(dir: Option<&Path>) -> Result<(Vec<Template>, Vec<Error>)> {
 
 fn environment() -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
+    env.add_global("proxy_url", PROXY_URL);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
     env.set_keep_trailing_newline(true);
     env.add_filter("dotenv", |v: minijinja::Value| {

@@ -8,6 +8,10 @@
 //! `#[ignore]`d in a plain `cargo test`; `scripts/test.sh` (and so CI)
 //! installs them and runs these too.
 
+#[path = "cli/common.rs"]
+#[allow(clippy::print_stderr)]
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -281,4 +285,86 @@ fn doctor_finds_the_token_in_a_real_vite_build() {
         !String::from_utf8_lossy(&out.stdout).contains(TOKEN),
         "doctor never prints the token"
     );
+}
+
+#[test]
+#[ignore = "needs compat/node_modules (vite, @apollo/client): run scripts/test.sh"]
+fn a_vite_app_made_with_init_proxy_queries_through_the_proxy_and_its_bundle_holds_no_token() {
+    use common::{COURSE_SCOPES, FakeGitHub, Reply};
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path();
+    std::fs::write(
+        app.join("package.json"),
+        "{\"name\":\"app\",\"private\":true,\"devDependencies\":{\"vite\":\"*\"}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("index.html"),
+        "<!doctype html><script type=\"module\" src=\"/main.js\"></script>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("main.js"),
+        "fetch(import.meta.env.VITE_GITHUB_GRAPHQL_URL, { method: 'POST', body: '{}' });\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ghenv"))
+        .args([
+            "init",
+            "--token-stdin",
+            "--offline",
+            "-q",
+            "--template",
+            "vite",
+            "--proxy",
+        ])
+        .current_dir(app)
+        .env("HOME", app)
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_TOKEN")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(TOKEN.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+
+    // The app's Apollo query, through `ghenv proxy -- CMD`, on the URL the
+    // .env gives the browser, against the look-alike.
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let compat = Path::new(env!("CARGO_MANIFEST_DIR")).join("compat");
+    let out = Command::new(env!("CARGO_BIN_EXE_ghenv"))
+        .args(["proxy", "--endpoint", &fake.url(), "--", "node"])
+        .arg(compat.join("apollo-query.mjs"))
+        .arg(app)
+        .current_dir(app)
+        .env("HOME", app)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "octocat");
+    assert_eq!(
+        fake.requests()[0].header("authorization"),
+        Some(format!("bearer {TOKEN}").as_str())
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(TOKEN));
+
+    // The built bundle holds the proxy's URL, never the token.
+    let built = Command::new("node")
+        .arg(compat.join("node_modules/vite/bin/vite.js"))
+        .args(["build", "--logLevel", "error"])
+        .current_dir(app)
+        .status()
+        .unwrap();
+    assert!(built.success());
+    let mut bundle = String::new();
+    for entry in std::fs::read_dir(app.join("dist/assets")).unwrap() {
+        bundle.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
+    }
+    assert!(bundle.contains("127.0.0.1:8787/graphql"), "{bundle}");
+    assert!(!bundle.contains(TOKEN), "the token is in the bundle");
 }

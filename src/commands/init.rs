@@ -53,6 +53,8 @@ pub struct InitOptions {
     pub json: bool,
     /// Whether this is `rotate`, which replaces a token.
     pub rotating: bool,
+    /// `--proxy`: the proxy form of the template.
+    pub proxy: bool,
     /// The token being replaced, when `rotate` could read it.
     pub previous: Option<secrecy::SecretString>,
 }
@@ -76,6 +78,7 @@ impl InitOptions {
             json: args.output.json,
             rotating: false,
             previous: None,
+            proxy: args.proxy,
         })
     }
 }
@@ -167,6 +170,14 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<Boxed> {
 pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitReport> {
     // What the project needs, and what it has now.
     let template = opts.template.template(project)?;
+    let template = if opts.proxy && !template.name.ends_with("-proxy") {
+        match template.name.as_str() {
+            "react" | "vite" => project.template(Some(&format!("{}-proxy", template.name)))?,
+            other => return Err(Error::ProxyTemplate(other.to_owned())),
+        }
+    } else {
+        template
+    };
     let required = opts.template.required(&template);
     let endpoint = match &opts.endpoint {
         Some(e) => e.resolve(io, Some(project))?,
@@ -333,6 +344,16 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     report.hook = offer_hook(opts, io, project.dir());
     if !opts.rotating && !opts.json {
         after_init_checks(opts, io);
+    }
+    if template.name.ends_with("-proxy") && !opts.json {
+        let var = if template.name.starts_with("vite") {
+            "import.meta.env.VITE_GITHUB_GRAPHQL_URL"
+        } else {
+            "process.env.REACT_APP_GITHUB_GRAPHQL_URL"
+        };
+        io.say(&format!(
+            "The app talks to `ghenv proxy`, which adds the token. In the Apollo client, change two lines:\n  uri: {var},   // the proxy, not GitHub\n  // and remove the Authorization header: the proxy sends it\nStart both with `ghenv proxy -- npm start` (or `-- npx vite`)."
+        ));
     }
     Ok(report)
 }

@@ -8,6 +8,7 @@ pub mod hook;
 pub mod init;
 pub mod keys;
 pub mod man;
+pub mod proxy;
 pub mod recipients;
 pub mod rotate;
 pub mod run;

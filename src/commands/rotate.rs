@@ -51,6 +51,7 @@ pub fn run(args: &RotateArgs, io: &mut Io) -> Result<Boxed> {
         json: args.output.json,
         rotating: true,
         previous,
+        proxy: false,
     };
     Ok(Box::new(init::init(&project, &opts, io)?))
 }

@@ -22,7 +22,17 @@ fn templates_lists_the_builtin_ones() {
         .iter()
         .map(|t| t["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["react", "vite", "node", "plain"]);
+    assert_eq!(
+        names,
+        [
+            "react",
+            "vite",
+            "node",
+            "plain",
+            "react-proxy",
+            "vite-proxy"
+        ]
+    );
     assert_eq!(j[0]["default"], true);
     assert_eq!(j[3]["variables"], serde_json::json!(["GITHUB_TOKEN"]));
 }
@@ -124,7 +134,7 @@ fn completions_generate_for_every_shell() {
     }
     let bash = p.run(&["completions", "bash"], "").stdout;
     assert!(
-        bash.contains("compgen -W \"react vite node plain\""),
+        bash.contains("compgen -W \"react vite node plain react-proxy vite-proxy\""),
         "{bash}"
     );
     p.run(&["completions", "tcsh"], "").code(2);

@@ -17,6 +17,7 @@ mod init_files;
 mod interactive;
 mod matrix;
 mod project;
+mod proxy;
 mod scan_and_hook;
 mod scopes_and_endpoints;
 mod tls;

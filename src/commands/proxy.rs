@@ -1,0 +1,207 @@
+//! `ghenv proxy [-- CMD…]`: serve the GraphQL proxy on loopback with the
+//! project's token (from the env file, or decrypted from `[secret]` in
+//! memory, as `run` does), and with `-- CMD`, start CMD beside it and stop
+//! when CMD exits, with its exit code.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use hyper::header::HeaderValue;
+use serde::Serialize;
+
+use crate::cli::{IdentityArgs, ProxyArgs};
+use crate::error::{Error, Result};
+use crate::options::EndpointOptions;
+use crate::output::Io;
+use crate::project::{Location, Project};
+use crate::proxy::{self, Config};
+use crate::report::{Boxed, Report};
+use crate::secret;
+use crate::source::{self, Source};
+use crate::token::Token;
+
+/// What `proxy` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ProxyOptions {
+    /// Where the project is.
+    pub location: Location,
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// Whether `--listen` chose another address than loopback.
+    pub public: bool,
+    /// `--allow-origin`.
+    pub allowed_origins: Vec<String>,
+    /// Which GitHub.
+    pub endpoint: EndpointOptions,
+    /// `-i`.
+    pub identity: IdentityArgs,
+    /// The command to start beside the proxy.
+    pub command: Vec<OsString>,
+}
+
+/// How the proxy ended.
+#[derive(Debug, Serialize)]
+pub struct ProxyReport {
+    /// The exit code: the command's, or 0 after Ctrl-C / SIGTERM.
+    pub code: i32,
+}
+
+impl Report for ProxyReport {
+    fn print(&self, _io: &mut Io) {}
+
+    fn exit_code(&self) -> i32 {
+        self.code
+    }
+}
+
+/// Runs `ghenv proxy`.
+///
+/// # Errors
+/// No token, an untrusted endpoint, a port in use, a command that cannot
+/// start.
+pub fn run(args: &ProxyArgs, io: &mut Io) -> Result<Boxed> {
+    let (addr, public) = match &args.listen {
+        Some(listen) => {
+            let ip: std::net::IpAddr = listen
+                .parse()
+                .map_err(|_| Error::BadListen(listen.clone()))?;
+            (SocketAddr::new(ip, args.port), !ip.is_loopback())
+        }
+        None => (proxy::default_addr(args.port), false),
+    };
+    let opts = ProxyOptions {
+        location: Location::from(&args.project),
+        addr,
+        public,
+        allowed_origins: args.allow_origin.clone(),
+        endpoint: EndpointOptions::from_args(&args.endpoint)?,
+        identity: args.identity.clone(),
+        command: args.command.clone(),
+    };
+    Ok(Box::new(serve(&opts, io)?))
+}
+
+/// Serves until CMD exits, or Ctrl-C / SIGTERM.
+///
+/// # Errors
+/// As [`run`].
+pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
+    let project = Project::open(&opts.location)?;
+    let template = project.template(None)?;
+    let env_path = project.env_path()?;
+    let token_var = project.token_var(&template);
+    let endpoint = opts.endpoint.resolve(io, Some(&project))?;
+    let mut decrypt = |io: &mut Io| secret::from_project(&project, &opts.identity, io);
+    let (secret, origin) = source::resolve(
+        &mut [
+            Source::Secret(&mut decrypt),
+            Source::EnvFile {
+                path: &env_path,
+                var: &token_var,
+            },
+        ],
+        io,
+    )?;
+    let token = Token::parse(secret)?;
+    let mut bearer = zeroize::Zeroizing::new(String::from("bearer "));
+    bearer.push_str(token.expose_secret());
+    let mut authorization = HeaderValue::from_str(&bearer)
+        .map_err(|_| Error::from(crate::token::FormatError::NotText))?;
+    authorization.set_sensitive(true);
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("start", "the proxy's runtime", e))?;
+    let std_listener = std::net::TcpListener::bind(opts.addr).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AddrInUse => Error::PortInUse(opts.addr.port()),
+        _ => Error::io("listen on", opts.addr.to_string(), e),
+    })?;
+    std_listener
+        .set_nonblocking(true)
+        .map_err(|e| Error::io("listen on", opts.addr.to_string(), e))?;
+    let port = std_listener
+        .local_addr()
+        .map_err(|e| Error::io("listen on", opts.addr.to_string(), e))?
+        .port();
+    let allowed_hosts = if opts.public {
+        io.warn(&format!(
+            "--listen {}: the proxy, and so your token, can be used from other machines on this network",
+            opts.addr.ip()
+        ));
+        vec![opts.addr.ip().to_string()]
+    } else {
+        Vec::new()
+    };
+    let url = format!("http://127.0.0.1:{port}/graphql");
+    io.ok(&format!(
+        "Proxy on {url} → {endpoint}, with the token ({}) from {}; Ctrl-C stops it",
+        token.masked(),
+        crate::text::sanitize(&origin.to_string())
+    ));
+    drop(token);
+    let config = Config {
+        endpoint,
+        authorization,
+        port,
+        allowed_origins: opts.allowed_origins.clone(),
+        allowed_hosts,
+    };
+    let log: proxy::Log = Arc::new(|line: &str| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "ghenv proxy: {}",
+            crate::text::sanitize(line)
+        );
+    });
+    let command = opts.command.clone();
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(std_listener)
+            .map_err(|e| Error::io("listen on", url.clone(), e))?;
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(proxy::serve(listener, config, log, async {
+            let _ = stop_rx.await;
+        }));
+        let code = if command.is_empty() {
+            wait_for_signal().await;
+            0
+        } else {
+            let mut child = tokio::process::Command::new(&command[0])
+                .args(&command[1..])
+                .env("GHENV_PROXY_URL", &url)
+                .env_remove("GHENV_IDENTITY")
+                .env_remove("GHENV_PASSPHRASE")
+                .spawn()
+                .map_err(|source| Error::Exec {
+                    program: command[0].to_string_lossy().into_owned(),
+                    source,
+                })?;
+            tokio::select! {
+                status = child.wait() => status.ok().and_then(|s| s.code()).unwrap_or(1),
+                () = wait_for_signal() => {
+                    let _ = child.kill().await;
+                    130
+                }
+            }
+        };
+        let _ = stop_tx.send(());
+        let _ = server.await;
+        Ok(ProxyReport { code })
+    })
+}
+
+/// Ctrl-C or SIGTERM.
+async fn wait_for_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = async {
+            match term.as_mut() {
+                Some(t) => { t.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => {}
+    }
+}

@@ -1,0 +1,436 @@
+//! The GraphQL proxy: a server on loopback that takes `POST /graphql` from
+//! the app, adds `Authorization: bearer <token>` and forwards it to the one
+//! configured endpoint, so the token never enters the browser. It is a
+//! local server that holds a token, so it refuses what a web page the
+//! student visits could send: other hosts (DNS rebinding), other origins,
+//! other paths, big bodies; and it never logs the token or the variables.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+
+/// The largest request body forwarded.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+/// How long one request may take, upstream included.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The default port.
+pub const DEFAULT_PORT: u16 = 8787;
+
+/// Answer headers passed back to the app: what GraphQL clients and
+/// students look at (rate limits, request id, scopes).
+const PASSED_BACK: [&str; 10] = [
+    "content-type",
+    "x-ratelimit-limit",
+    "x-ratelimit-remaining",
+    "x-ratelimit-used",
+    "x-ratelimit-reset",
+    "x-ratelimit-resource",
+    "x-github-request-id",
+    "x-oauth-scopes",
+    "x-github-sso",
+    "retry-after",
+];
+
+/// What the proxy needs to run.
+pub struct Config {
+    /// The GraphQL endpoint requests go to.
+    pub endpoint: String,
+    /// `bearer <token>`, marked sensitive.
+    pub authorization: HeaderValue,
+    /// The port it listens on (for the `Host` check).
+    pub port: u16,
+    /// Origins allowed besides `http://localhost:*`, `http://127.0.0.1:*`
+    /// and `http://[::1]:*`.
+    pub allowed_origins: Vec<String>,
+    /// Host names allowed besides the loopback ones (`--listen`).
+    pub allowed_hosts: Vec<String>,
+}
+
+/// Why a request is refused before it is forwarded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// Another path than `/graphql`.
+    NotFound,
+    /// Another method than POST (or OPTIONS).
+    Method,
+    /// A `Host` that is not this server: DNS rebinding.
+    Host,
+    /// An `Origin` that is not allowed: a web page the user visits.
+    Origin,
+    /// A body over [`BODY_LIMIT`].
+    TooLarge,
+}
+
+impl Refusal {
+    /// The status it is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Refusal::NotFound => StatusCode::NOT_FOUND,
+            Refusal::Method => StatusCode::METHOD_NOT_ALLOWED,
+            Refusal::Host | Refusal::Origin => StatusCode::FORBIDDEN,
+            Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        }
+    }
+
+    /// Why, for the answer and the log.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Refusal::NotFound => "only POST /graphql is forwarded",
+            Refusal::Method => "only POST (and OPTIONS for CORS) is forwarded",
+            Refusal::Host => "the Host header is not this proxy's (DNS rebinding?)",
+            Refusal::Origin => "this Origin may not use the token (allow it with --allow-origin)",
+            Refusal::TooLarge => "the request body is larger than 1 MiB",
+        }
+    }
+}
+
+/// Whether `origin` may use the proxy: a loopback page on any port, or one
+/// allowed by name.
+pub fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
+    if allowed.iter().any(|a| a == origin) {
+        return true;
+    }
+    let Some(rest) = origin.strip_prefix("http://") else {
+        return false;
+    };
+    let host = match rest.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h,
+        _ => rest,
+    };
+    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+/// Whether `host` (the `Host` header) names this server on `port`.
+pub fn host_allowed(host: &str, port: u16, allowed: &[String]) -> bool {
+    let Some((name, p)) = host.rsplit_once(':') else {
+        return false;
+    };
+    p == port.to_string()
+        && (matches!(name, "localhost" | "127.0.0.1" | "[::1]")
+            || allowed.iter().any(|a| a == name))
+}
+
+/// The checks every request passes before anything else.
+pub fn check(
+    method: &Method,
+    path: &str,
+    headers: &HeaderMap,
+    config: &Config,
+) -> Result<(), Refusal> {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if !host_allowed(host, config.port, &config.allowed_hosts) {
+        return Err(Refusal::Host);
+    }
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let ok = origin
+            .to_str()
+            .is_ok_and(|o| origin_allowed(o, &config.allowed_origins));
+        if !ok {
+            return Err(Refusal::Origin);
+        }
+    }
+    if path != "/graphql" {
+        return Err(Refusal::NotFound);
+    }
+    if method != Method::POST && method != Method::OPTIONS {
+        return Err(Refusal::Method);
+    }
+    Ok(())
+}
+
+/// The operation a GraphQL request body names, for the log: its
+/// `operationName`, else the name after `query`/`mutation`, else `-`.
+/// Never the variables.
+pub fn operation_name(body: &[u8]) -> String {
+    let Ok(v) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return "-".into();
+    };
+    if let Some(name) = v["operationName"].as_str() {
+        return crate::text::sanitize(name).into_owned();
+    }
+    let query = v["query"].as_str().unwrap_or("").trim_start();
+    let named = ["query", "mutation", "subscription"]
+        .iter()
+        .find_map(|k| query.strip_prefix(k))
+        .map(|rest| {
+            rest.trim_start()
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect::<String>()
+        })
+        .filter(|n| !n.is_empty());
+    named.unwrap_or_else(|| "-".into())
+}
+
+type Answer = Response<Full<Bytes>>;
+
+fn answer(status: StatusCode, text: &str) -> Answer {
+    let mut r = Response::new(Full::new(Bytes::from(format!(
+        "{{\"message\":\"ghenv proxy: {text}\"}}"
+    ))));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    r
+}
+
+fn cors(response: &mut Answer, origin: Option<&HeaderValue>) {
+    if let Some(origin) = origin {
+        let h = response.headers_mut();
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+        h.insert(header::VARY, HeaderValue::from_static("Origin"));
+    }
+}
+
+/// One line of the log: never the token, never the variables.
+pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Handles one request.
+pub async fn handle(
+    req: Request<Incoming>,
+    config: Arc<Config>,
+    client: reqwest::Client,
+    log: Log,
+) -> Result<Answer, Infallible> {
+    let started = Instant::now();
+    let origin = req.headers().get(header::ORIGIN).cloned();
+    if let Err(refusal) = check(req.method(), req.uri().path(), req.headers(), &config) {
+        log(&format!(
+            "{} {} refused: {}",
+            req.method(),
+            crate::text::sanitize(req.uri().path()),
+            refusal.reason()
+        ));
+        return Ok(answer(refusal.status(), refusal.reason()));
+    }
+    if req.method() == Method::OPTIONS {
+        let mut r = answer(StatusCode::NO_CONTENT, "");
+        *r.body_mut() = Full::new(Bytes::new());
+        cors(&mut r, origin.as_ref());
+        let h = r.headers_mut();
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_METHODS,
+            HeaderValue::from_static("POST, OPTIONS"),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_HEADERS,
+            HeaderValue::from_static(
+                "content-type, apollographql-client-name, apollographql-client-version",
+            ),
+        );
+        h.insert(
+            header::ACCESS_CONTROL_MAX_AGE,
+            HeaderValue::from_static("600"),
+        );
+        return Ok(r);
+    }
+    let content_type = req.headers().get(header::CONTENT_TYPE).cloned();
+    // Read at most BODY_LIMIT; the app's Authorization and Cookie headers
+    // are dropped with the rest of its request.
+    let body = match Limited::new(req.into_body(), BODY_LIMIT).collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => {
+            log(&format!(
+                "POST /graphql refused: {}",
+                Refusal::TooLarge.reason()
+            ));
+            let mut r = answer(Refusal::TooLarge.status(), Refusal::TooLarge.reason());
+            cors(&mut r, origin.as_ref());
+            return Ok(r);
+        }
+    };
+    let operation = operation_name(&body);
+    let forwarded = client
+        .post(&config.endpoint)
+        .header(header::AUTHORIZATION, config.authorization.clone())
+        .header(
+            header::CONTENT_TYPE,
+            content_type.unwrap_or(HeaderValue::from_static("application/json")),
+        )
+        .header(header::ACCEPT, "application/json")
+        .body(body)
+        .send()
+        .await;
+    let mut response = match forwarded {
+        Ok(upstream) => {
+            let status = upstream.status();
+            let headers = upstream.headers().clone();
+            match upstream.bytes().await {
+                Ok(bytes) => {
+                    let mut r = Response::new(Full::new(bytes));
+                    *r.status_mut() = status;
+                    for name in PASSED_BACK {
+                        if let Some(v) = headers.get(name) {
+                            r.headers_mut().insert(name, v.clone());
+                        }
+                    }
+                    r
+                }
+                Err(_) => answer(StatusCode::BAD_GATEWAY, "the answer from GitHub broke off"),
+            }
+        }
+        Err(e) if e.is_timeout() => {
+            answer(StatusCode::GATEWAY_TIMEOUT, "GitHub did not answer in time")
+        }
+        Err(_) => answer(StatusCode::BAD_GATEWAY, "GitHub could not be reached"),
+    };
+    cors(&mut response, origin.as_ref());
+    let left = response
+        .headers()
+        .get("x-ratelimit-remaining")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| format!(", {v} points left"))
+        .unwrap_or_default();
+    log(&format!(
+        "POST /graphql {operation} {} {} ms{left}",
+        response.status().as_u16(),
+        started.elapsed().as_millis()
+    ));
+    Ok(response)
+}
+
+/// Serves on `listener` until `stop` resolves.
+///
+/// # Errors
+/// When the upstream client cannot be built.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    config: Config,
+    log: Log,
+    stop: impl Future<Output = ()>,
+) -> Result<(), reqwest::Error> {
+    let mut builder = reqwest::Client::builder()
+        .user_agent(concat!("ghenv-proxy/", env!("CARGO_PKG_VERSION")))
+        .timeout(REQUEST_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none());
+    if reqwest::Url::parse(&config.endpoint).is_ok_and(|u| crate::github::is_loopback(&u)) {
+        builder = builder.no_proxy();
+    }
+    let client = builder.build()?;
+    let config = Arc::new(config);
+    tokio::pin!(stop);
+    loop {
+        let accepted = tokio::select! {
+            () = &mut stop => return Ok(()),
+            accepted = listener.accept() => accepted,
+        };
+        let Ok((stream, _peer)) = accepted else {
+            continue;
+        };
+        let config = Arc::clone(&config);
+        let client = client.clone();
+        let log = Arc::clone(&log);
+        tokio::spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                handle(req, Arc::clone(&config), client.clone(), Arc::clone(&log))
+            });
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(REQUEST_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// Where the proxy listens by default: loopback only.
+pub fn default_addr(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config {
+            endpoint: "https://api.github.com/graphql".into(),
+            authorization: HeaderValue::from_static("bearer x"),
+            port: 8787,
+            allowed_origins: vec!["https://app.example".into()],
+            allowed_hosts: Vec::new(),
+        }
+    }
+
+    fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn only_this_host_loopback_origins_and_post_graphql_pass() {
+        let c = config();
+        let ok = headers(&[
+            ("host", "127.0.0.1:8787"),
+            ("origin", "http://localhost:5173"),
+        ]);
+        assert_eq!(check(&Method::POST, "/graphql", &ok, &c), Ok(()));
+        assert_eq!(check(&Method::OPTIONS, "/graphql", &ok, &c), Ok(()));
+        let curl = headers(&[("host", "localhost:8787")]);
+        assert_eq!(check(&Method::POST, "/graphql", &curl, &c), Ok(()));
+        let rebinding = headers(&[("host", "evil.example:8787")]);
+        assert_eq!(
+            check(&Method::POST, "/graphql", &rebinding, &c),
+            Err(Refusal::Host)
+        );
+        let other_port = headers(&[("host", "127.0.0.1:9999")]);
+        assert_eq!(
+            check(&Method::POST, "/graphql", &other_port, &c),
+            Err(Refusal::Host)
+        );
+        let page = headers(&[
+            ("host", "127.0.0.1:8787"),
+            ("origin", "https://evil.example"),
+        ]);
+        assert_eq!(
+            check(&Method::POST, "/graphql", &page, &c),
+            Err(Refusal::Origin)
+        );
+        let allowed = headers(&[
+            ("host", "127.0.0.1:8787"),
+            ("origin", "https://app.example"),
+        ]);
+        assert_eq!(check(&Method::POST, "/graphql", &allowed, &c), Ok(()));
+        assert_eq!(
+            check(&Method::POST, "/other", &ok, &c),
+            Err(Refusal::NotFound)
+        );
+        assert_eq!(
+            check(&Method::GET, "/graphql", &ok, &c),
+            Err(Refusal::Method)
+        );
+        // A look-alike of localhost is not localhost.
+        assert!(!origin_allowed("http://localhost.evil.example:80", &[]));
+        assert!(!origin_allowed("https://localhost:5173", &[]));
+    }
+
+    #[test]
+    fn the_log_names_the_operation_never_the_variables() {
+        assert_eq!(
+            operation_name(
+                br#"{"query":"query Viewer { viewer { login } }","variables":{"secret":"x"}}"#
+            ),
+            "Viewer"
+        );
+        assert_eq!(
+            operation_name(br#"{"operationName":"Stars","query":"..."}"#),
+            "Stars"
+        );
+        assert_eq!(operation_name(b"{ viewer }"), "-");
+    }
+}

@@ -1,0 +1,264 @@
+//! `ghenv proxy`: real HTTP through the proxy to the GitHub look-alike.
+//! The upstream gets the token, the app's request never carries it, and
+//! what a web page could send (another origin, a rebinding Host, another
+//! path, a big body) is refused.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+
+use crate::common::*;
+
+/// A project set up with `init --proxy` (vite), and its token.
+fn proxied_project() -> (Project, String) {
+    let p = Project::new();
+    let token = classic();
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-q",
+            "-t",
+            "vite",
+            "--proxy",
+        ],
+        &token,
+    )
+    .code(0);
+    (p, token)
+}
+
+/// A running `ghenv proxy --port 0 …`; its URL from the line it prints.
+struct Proxy {
+    child: Child,
+    url: String,
+    stderr: std::sync::mpsc::Receiver<String>,
+}
+
+impl Proxy {
+    fn start(p: &Project, args: &[&str]) -> Proxy {
+        let mut all = vec!["proxy", "--port", "0"];
+        all.extend_from_slice(args);
+        let mut child = p
+            .cmd(&all)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let url = loop {
+            let line = rx
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .expect("the proxy says where it listens");
+            if let Some(at) = line.find("Proxy on http://127.0.0.1:") {
+                let rest = &line[at + "Proxy on ".len()..];
+                break rest.split_whitespace().next().unwrap().to_owned();
+            }
+        };
+        Proxy {
+            child,
+            url,
+            stderr: rx,
+        }
+    }
+
+    fn port(&self) -> u16 {
+        self.url
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .trim_end_matches("/graphql")
+            .parse()
+            .unwrap()
+    }
+
+    /// Stops it (SIGTERM) and returns everything it logged.
+    fn stop(mut self) -> String {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let status = self.child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "SIGTERM stops it cleanly");
+        self.stderr.try_iter().collect::<Vec<_>>().join("\n")
+    }
+}
+
+fn client() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+}
+
+const QUERY: &str =
+    r#"{"query":"query Viewer { viewer { login } }","variables":{"secret":"do-not-log"}}"#;
+
+#[test]
+fn the_upstream_gets_the_token_and_the_apps_request_never_carries_one() {
+    let (p, token) = proxied_project();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url()]);
+    let answer = client()
+        .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
+        .header("authorization", "bearer ghp_from_the_browser_000000000000")
+        .header("cookie", "session=1")
+        .header("content-type", "application/json")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(
+        answer.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+    assert_eq!(answer.headers()["x-ratelimit-remaining"], "4999");
+    assert!(answer.text().unwrap().contains("octocat"));
+    let seen = &fake.requests()[0];
+    assert_eq!(
+        seen.header("authorization"),
+        Some(format!("bearer {token}").as_str())
+    );
+    assert!(seen.header("cookie").is_none());
+    assert_eq!(seen.body, QUERY);
+    let log = proxy.stop();
+    assert!(log.contains("POST /graphql Viewer 200"), "{log}");
+    assert!(
+        !log.contains(&token[4..]) && !log.contains("do-not-log"),
+        "{log}"
+    );
+}
+
+#[test]
+fn errors_from_github_pass_through_with_their_status() {
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![Reply::bad_credentials(), Reply::bad_gateway()]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url()]);
+    for expected in [401, 502] {
+        let status = client()
+            .post(&proxy.url)
+            .body(QUERY)
+            .send()
+            .unwrap()
+            .status();
+        assert_eq!(status, expected);
+    }
+    proxy.stop();
+}
+
+#[test]
+fn what_a_web_page_could_send_is_refused_and_never_forwarded() {
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url()]);
+    let c = client();
+    let foreign = c
+        .post(&proxy.url)
+        .header("origin", "https://evil.example")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(foreign.status(), 403);
+    assert!(
+        foreign
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    let rebinding = c
+        .post(&proxy.url)
+        .header("host", format!("evil.example:{}", proxy.port()))
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(rebinding.status(), 403);
+    let other = c
+        .post(proxy.url.replace("/graphql", "/repos"))
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(other.status(), 404);
+    let big = c.post(&proxy.url).body(vec![b'x'; 2 << 20]).send().unwrap();
+    assert_eq!(big.status(), 413);
+    // A CORS preflight from the dev server passes.
+    let preflight = c
+        .request(reqwest::Method::OPTIONS, &proxy.url)
+        .header("origin", "http://localhost:5173")
+        .header("access-control-request-method", "POST")
+        .send()
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+    let log = proxy.stop();
+    assert!(log.contains("refused"), "{log}");
+}
+
+#[test]
+fn with_a_command_it_sets_ghenv_proxy_url_and_exits_with_its_code() {
+    let (p, token) = proxied_project();
+    let out = p.run(
+        &[
+            "proxy",
+            "--port",
+            "0",
+            "--",
+            "sh",
+            "-c",
+            "case \"$GHENV_PROXY_URL\" in http://127.0.0.1:*/graphql) ;; *) exit 9;; esac; test -z \"$GITHUB_TOKEN\" || exit 8; exit 3",
+        ],
+        "",
+    );
+    out.code(3).never_shows(&token);
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let (p, _) = proxied_project();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let out = p.run(&["proxy", "--port", &port, "--", "true"], "");
+    out.code(2)
+        .stderr_has(&[&format!("port {port} is already in use")]);
+}
+
+#[test]
+fn init_proxy_keeps_the_token_out_of_every_client_variable() {
+    let (p, token) = proxied_project();
+    let pairs = dotenv_pairs(&p.read(".env"));
+    for (k, v) in &pairs {
+        if k.starts_with("VITE_") {
+            assert!(!v.contains(&token[4..]), "{k} holds the token");
+        }
+    }
+    assert!(pairs.contains(&("GITHUB_TOKEN".into(), token)));
+    assert!(pairs.contains(&(
+        "VITE_GITHUB_GRAPHQL_URL".into(),
+        "http://127.0.0.1:8787/graphql".into()
+    )));
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-t",
+            "node",
+            "--proxy",
+        ],
+        &classic(),
+    )
+    .code(2)
+    .stderr_has(&["--proxy works with the react and vite templates"]);
+}
