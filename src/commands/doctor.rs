@@ -313,8 +313,16 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
         ));
     }
 
-    // The prefix the browser needs.
-    if let Some(prefix) = app.framework.prefix() {
+    // The prefix the browser needs, unless the app goes through the proxy.
+    let proxied = template.name.ends_with("-proxy");
+    if proxied {
+        out.push(Check::new(
+            "prefix",
+            g,
+            Status::Ok,
+            format!("{token_var} stays out of the browser: the app talks to `ghenv proxy`, which adds it"),
+        ));
+    } else if let Some(prefix) = app.framework.prefix() {
         out.push(if token_var.starts_with(prefix) {
             Check::new(
                 "prefix",
@@ -877,7 +885,7 @@ fn bundle_group(
                     Status::Warn,
                     format!("{token_var} is a {prefix} variable: `npm run build` copies the token into the JavaScript every visitor downloads"),
                 )
-                .fix("do not deploy a build made with the token; keep it on a server: a small proxy that adds the Authorization header (ghenv proxy, once it exists), not the browser"),
+                .fix("keep the token out of the browser: `ghenv init --proxy`, then run the app with `ghenv proxy -- npm start`"),
             );
     }
     let Some(token) = token else { return };

@@ -389,3 +389,30 @@ fn init_ends_with_the_offline_checks_that_are_not_ok() {
     .code(0)
     .stderr_has(&["the code reads VITE_GITHUB_TOKEN", "npm run build"]);
 }
+
+#[test]
+fn a_proxied_app_keeps_the_token_out_of_the_browser_and_passes() {
+    let p = Project::new();
+    app(&p, "vite", ".");
+    p.write(
+        "src/client.js",
+        "export const url = import.meta.env.VITE_GITHUB_GRAPHQL_URL;\n",
+    );
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-q",
+            "-t",
+            "vite",
+            "--proxy",
+        ],
+        &classic(),
+    )
+    .code(0);
+    let (checks, code) = doctor(&p, ".", &[]);
+    assert_eq!(failing(&checks), Vec::<&str>::new(), "{checks:#?}");
+    assert_eq!(code, 0);
+    assert!(!checks.iter().any(|c| c["id"] == "client_exposed"));
+}
