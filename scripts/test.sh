@@ -6,7 +6,7 @@
 #   script (util-linux, for the pseudo-terminal tests),
 #   openssl (a CA and a TLS server for the TLS tests)            apt-get
 #   node + npm, compat/node_modules (dotenv, dotenv-expand, vite,
-#     husky)                                                     apt-get, npm ci
+#     husky, @apollo/client), compat/cra (react-scripts)        apt-get, npm ci
 #   python-dotenv, pre-commit                                    pip
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,8 +33,13 @@ command -v npm >/dev/null 2>&1 || need+=(npm)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
 if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
 
-if [ ! -d compat/node_modules/vite ] || [ ! -d compat/node_modules/husky ]; then
+if [ ! -d compat/node_modules/vite ] || [ ! -d compat/node_modules/husky ] \
+   || [ ! -d compat/node_modules/@apollo/client ]; then
   npm ci --prefix compat --no-audit --no-fund --loglevel=error >&2
+fi
+# Create React App (react-scripts 5), for a real CRA build in the doctor test.
+if [ ! -d compat/cra/node_modules/react-scripts ]; then
+  npm ci --prefix compat/cra --no-audit --no-fund --loglevel=error >&2
 fi
 pip_install() {
   python3 -m pip install --quiet "$@" 2>/dev/null \

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
@@ -172,6 +172,31 @@ pub fn operation_name(body: &[u8]) -> String {
     named.unwrap_or_else(|| "-".into())
 }
 
+/// How much of an oversized body is read (and thrown away) before the 413
+/// is sent, so that a client still sending gets the answer rather than a
+/// reset connection.
+const DRAIN_LIMIT: usize = 16 * BODY_LIMIT;
+
+/// The body, or `None` when it is larger than [`BODY_LIMIT`] (read up to
+/// [`DRAIN_LIMIT`] and dropped).
+async fn read_body(mut body: Incoming) -> Option<Bytes> {
+    let mut kept = Vec::new();
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { break };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        total += data.len();
+        if total <= BODY_LIMIT {
+            kept.extend_from_slice(&data);
+        } else if total > DRAIN_LIMIT {
+            break;
+        }
+    }
+    (total <= BODY_LIMIT).then(|| Bytes::from(kept))
+}
+
 type Answer = Response<Full<Bytes>>;
 
 fn answer(status: StatusCode, text: &str) -> Answer {
@@ -237,19 +262,16 @@ pub async fn handle(
         return Ok(r);
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).cloned();
-    // Read at most BODY_LIMIT; the app's Authorization and Cookie headers
+    // Keep at most BODY_LIMIT; the app's Authorization and Cookie headers
     // are dropped with the rest of its request.
-    let body = match Limited::new(req.into_body(), BODY_LIMIT).collect().await {
-        Ok(b) => b.to_bytes(),
-        Err(_) => {
-            log(&format!(
-                "POST /graphql refused: {}",
-                Refusal::TooLarge.reason()
-            ));
-            let mut r = answer(Refusal::TooLarge.status(), Refusal::TooLarge.reason());
-            cors(&mut r, origin.as_ref());
-            return Ok(r);
-        }
+    let Some(body) = read_body(req.into_body()).await else {
+        log(&format!(
+            "POST /graphql refused: {}",
+            Refusal::TooLarge.reason()
+        ));
+        let mut r = answer(Refusal::TooLarge.status(), Refusal::TooLarge.reason());
+        cors(&mut r, origin.as_ref());
+        return Ok(r);
     };
     let operation = operation_name(&body);
     let forwarded = client

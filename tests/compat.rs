@@ -368,3 +368,69 @@ fn a_vite_app_made_with_init_proxy_queries_through_the_proxy_and_its_bundle_hold
     assert!(bundle.contains("127.0.0.1:8787/graphql"), "{bundle}");
     assert!(!bundle.contains(TOKEN), "the token is in the bundle");
 }
+
+#[test]
+#[ignore = "needs compat/cra/node_modules (react-scripts): run scripts/test.sh"]
+fn doctor_finds_the_token_in_a_real_create_react_app_build() {
+    let cra = Path::new(env!("CARGO_MANIFEST_DIR")).join("compat/cra");
+    assert!(
+        cra.join("node_modules/react-scripts").exists(),
+        "compat/cra/node_modules is missing: run scripts/test.sh"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path();
+    std::fs::create_dir_all(app.join("src")).unwrap();
+    std::fs::create_dir_all(app.join("public")).unwrap();
+    std::fs::write(
+        app.join("package.json"),
+        "{\"name\":\"app\",\"private\":true,\"dependencies\":{\"react-scripts\":\"5.0.1\"}}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("public/index.html"),
+        "<!doctype html><div id=\"root\"></div>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("src/index.js"),
+        "document.getElementById('root').textContent = process.env.REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN;\n",
+    )
+    .unwrap();
+    // react-scripts resolves its tools from the app's node_modules.
+    std::os::unix::fs::symlink(cra.join("node_modules"), app.join("node_modules")).unwrap();
+    init(app, "react");
+    let built = Command::new("node")
+        .arg(cra.join("node_modules/react-scripts/bin/react-scripts.js"))
+        .arg("build")
+        .current_dir(app)
+        .env("CI", "true")
+        .env("GENERATE_SOURCEMAP", "false")
+        .output()
+        .expect("node is installed");
+    assert!(built.status.success(), "{built:?}");
+    let out = Command::new(env!("CARGO_BIN_EXE_ghenv"))
+        .args(["doctor", "--offline", "--json"])
+        .current_dir(app)
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_TOKEN")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let checks: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let build = checks
+        .iter()
+        .find(|c| c["id"] == "build_output" && c["status"] == "fail")
+        .unwrap_or_else(|| panic!("{checks:#?}"));
+    let file = build["file"].as_str().unwrap();
+    assert!(
+        file.contains("build/static/js/main.") && file.ends_with(".js"),
+        "{file}"
+    );
+    let framework = checks.iter().find(|c| c["id"] == "framework").unwrap();
+    assert!(
+        framework["message"]
+            .as_str()
+            .unwrap()
+            .contains("Create React App")
+    );
+}
