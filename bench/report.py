@@ -63,12 +63,21 @@ doctor = results("doctor")
 ghenv_doctor = next(r for r in doctor if "doctor" in r["command"])
 git_status = next(r for r in doctor if "git status" in r["command"])
 
+with open(os.path.join(work, "proxy.json")) as f:
+    proxy = json.load(f)
+p50_over = proxy["ghenv"]["p50"] - proxy["direct"]["p50"]
+p99_over = proxy["ghenv"]["p99"] - proxy["direct"]["p99"]
+
 targets = [
     ("`run` within 1.2x of `env VAR=x true`", f"{ms(ghenv_run) / ms(env_run):.2f}x", ms(ghenv_run) <= 1.2 * ms(env_run)),
     ("`run` far ahead of dotenvx", f"{ms(dotenvx_run) / ms(ghenv_run):.0f}x faster", ms(ghenv_run) * 5 <= ms(dotenvx_run)),
     ("start-up within 2x of `true`", f"{ms(ghenv_version) / ms(true_):.2f}x", ms(ghenv_version) <= 2 * ms(true_)),
     ("scan at least as fast as `git grep`", f"{ms(ghenv_scan) / ms(git_grep):.2f}x the time", ms(ghenv_scan) <= ms(git_grep)),
     ("one HTTP request per `check`", f"{per_check:.2f}", per_check == 1),
+    ("proxy overhead p50 under 1 ms", f"{p50_over:.2f} ms", p50_over < 1),
+    ("proxy overhead p99 under 5 ms", f"{p99_over:.2f} ms", p99_over < 5),
+    ("proxy: 200 concurrent requests without an error", f"{proxy['ghenv_errors']} errors", proxy["ghenv_errors"] == 0),
+    ("proxy memory under 20 MiB", f"{proxy['ghenv_peak_kib'] / 1024:.1f} MiB", proxy["ghenv_peak_kib"] < 20 * 1024),
     ("`doctor --offline` under 1 s (node_modules of 30,000 files, 1,000 commits)", f"{ms(ghenv_doctor):.0f} ms", ms(ghenv_doctor) < 1000),
     ("binary under 6 MB", f"{int(size) / 1024 / 1024:.2f} MiB", int(size) < 6 * 1024 * 1024),
     ("peak memory under 15 MB (init, run, scan)", f"{int(mem_init) / mb:.1f} / {int(mem_run) / mb:.1f} / {int(mem_scan) / mb:.1f} MiB",
@@ -116,6 +125,20 @@ Found: ghenv {ghenv_found} tokens (checksums verified), `git grep -E 'ghp_[A-Za-
 {table(doctor, git_status)}
 
 `git status` is shown as the floor: any look at a work tree costs that much.
+
+## `ghenv proxy` forwarding to a GitHub look-alike on loopback
+
+`bench/proxy_bench.mjs`: 2,000 sequential requests to each (after 100 to warm
+up), then 200 at once; the look-alike is a Node.js server answering like GitHub.
+
+| path | p50 | p99 |
+|---|---:|---:|
+| direct to the look-alike | {proxy['direct']['p50']:.3f} ms | {proxy['direct']['p99']:.3f} ms |
+| through `ghenv proxy` | {proxy['ghenv']['p50']:.3f} ms | {proxy['ghenv']['p99']:.3f} ms |
+| through Vite's dev-server proxy (`server.proxy`) | {proxy['vite']['p50']:.3f} ms | {proxy['vite']['p99']:.3f} ms |
+
+200 concurrent requests: {proxy['ghenv_errors']} errors through ghenv, {proxy['vite_errors']} through Vite.
+`ghenv proxy` peak memory (VmHWM): {proxy['ghenv_peak_kib'] / 1024:.1f} MiB.
 
 ## Peak memory (`/usr/bin/time -v`, maximum resident set size)
 

@@ -98,6 +98,13 @@ echo "doctor…" >&2
   "$GHENV doctor --offline" \
   "git status --porcelain" >&2)
 
+echo "proxy…" >&2
+PROXYPROJ=$WORK/proxyproj
+mkdir -p "$PROXYPROJ"
+printf '%s\n' "$TOKEN" | "$GHENV" init -C "$PROXYPROJ" --token-stdin --offline -q -t vite --proxy
+[ -d compat/node_modules/vite ] || npm ci --prefix compat --no-audit --no-fund --loglevel=error >&2
+node bench/proxy_bench.mjs "$GHENV" "$PROXYPROJ" "$PWD/compat/node_modules/vite/dist/node/index.js" > "$WORK/proxy.json"
+
 # ------------------------------------------------------------ memory and size
 peak() { { /usr/bin/time -v "$@" 2>&1 >/dev/null || true; } | awk -F': ' '/Maximum resident set size/ {print $2}'; }
 MEM_INIT=$(mkdir -p "$WORK/init" && cd "$WORK/init" && printf '%s\n' "$TOKEN" > "$WORK/tokenfile" && peak "$GHENV" init -q --token-file "$WORK/tokenfile" --endpoint "$ENDPOINT")
