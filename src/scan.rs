@@ -7,7 +7,7 @@
 //! Old 40-hex tokens are not looked for: they cannot be told apart from
 //! commit ids and other hashes.
 
-use std::io::{self, BufRead};
+use std::io::{self, BufRead, Read};
 
 use crate::token::{self, Kind};
 
@@ -136,7 +136,12 @@ pub fn scan_line(line: &[u8], out: &mut Vec<Hit>) {
 
 /// Appends the GitHub tokens in `line` to `out`.
 fn scan_tokens(line: &[u8], out: &mut Vec<Hit>) {
-    for i in memchr::memchr_iter(b'g', line) {
+    // The prefixed kinds start with "gh" (ghp_ … ghr_), fine-grained ones
+    // with "github_pat_": two searches over the whole text, not a look at
+    // every "g".
+    let starts = memchr::memmem::find_iter(line, b"gh")
+        .chain(memchr::memmem::find_iter(line, FINE_GRAINED_PREFIX));
+    for i in starts {
         if i > 0 && is_word(line[i - 1]) {
             continue;
         }
@@ -185,12 +190,156 @@ fn scan_tokens(line: &[u8], out: &mut Vec<Hit>) {
     }
 }
 
-/// Scans `reader` line by line, appending findings for `path` to `out`.
-/// Returns `false`, having read only the start, when the content is binary.
+/// How much the block scanner reads at a time.
+const BLOCK: usize = 256 * 1024;
+/// A line longer than this is scanned in pieces that overlap by [`OVERLAP`],
+/// so memory stays flat whatever the input.
+const LONG_LINE: usize = 1024 * 1024;
+/// More than the longest secret looked for (a `ghs_` JWT of up to 2,048).
+const OVERLAP: usize = 4096;
+
+/// Scans `reader`, appending findings for `path` to `out`. Returns `false`,
+/// having read only the start, when the content is binary (a NUL byte in
+/// the first 8 KiB, as git and ripgrep decide).
+///
+/// It reads 256 KiB blocks, searches each whole block for candidates
+/// (`gh`, `AGE-SECRET-KEY-1`), confirms their shape in place, and only then
+/// counts lines to place what it found: most blocks hold no candidate at
+/// all, and their lines are never split out. The findings are exactly those
+/// of reading line by line ([`scan_reader_by_line`], kept as the reference
+/// the property tests compare against).
 ///
 /// # Errors
 /// Read errors.
-pub fn scan_reader<R: BufRead>(
+pub fn scan_reader<R: Read>(reader: R, path: &str, out: &mut Vec<Finding>) -> io::Result<bool> {
+    scan_blocks(reader, path, out, Blocks::default())
+}
+
+/// The block scanner's sizes; tests make them small to cross boundaries.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy)]
+pub struct Blocks {
+    /// How much is read at a time.
+    pub block: usize,
+    /// A line longer than this is scanned in overlapping pieces.
+    pub long_line: usize,
+    /// The overlap: more than the longest secret.
+    pub overlap: usize,
+}
+
+impl Default for Blocks {
+    fn default() -> Blocks {
+        Blocks {
+            block: BLOCK,
+            long_line: LONG_LINE,
+            overlap: OVERLAP,
+        }
+    }
+}
+
+/// [`scan_reader`] with the sizes given.
+///
+/// # Errors
+/// Read errors.
+#[doc(hidden)]
+pub fn scan_blocks<R: Read>(
+    mut reader: R,
+    path: &str,
+    out: &mut Vec<Finding>,
+    sizes: Blocks,
+) -> io::Result<bool> {
+    let Blocks {
+        block,
+        long_line,
+        overlap,
+    } = sizes;
+    let mut buf: Vec<u8> = Vec::with_capacity(block + overlap);
+    let mut hits = Vec::new();
+    let mut first = true;
+    let mut eof = false;
+    // The line that buf[0] is on, and where that line started, measured
+    // from buf[0] (negative: it started in bytes already dropped).
+    let mut line = 1usize;
+    let mut line_start: isize = 0;
+    // buf[0] was already looked at as a candidate (the overlap of a long
+    // line): it is there only as the byte before the next one.
+    let mut skip_first = false;
+    loop {
+        // Fill up to a block more, or to the end. read_to_end writes into
+        // the spare capacity without zeroing it first (a small file must not
+        // cost a 256 KiB memset).
+        if !eof {
+            let asked = block as u64;
+            let n = (&mut reader).take(asked).read_to_end(&mut buf)?;
+            eof = (n as u64) < asked;
+        }
+        if first {
+            first = false;
+            if memchr::memchr(0, &buf[..buf.len().min(BINARY_PEEK)]).is_some() {
+                return Ok(false);
+            }
+        }
+        if buf.is_empty() {
+            return Ok(true);
+        }
+        // What this round settles: everything up to the last newline (no
+        // secret spans one), all of it at the end, or a long line's piece.
+        let limit = if eof {
+            buf.len()
+        } else if let Some(nl) = memchr::memrchr(b'\n', &buf) {
+            nl + 1
+        } else if buf.len() >= long_line {
+            buf.len() - overlap
+        } else {
+            continue;
+        };
+        scan_line(&buf, &mut hits);
+        let mut counted = 0;
+        for hit in hits.drain(..) {
+            let at = hit.column - 1;
+            if at >= limit || (skip_first && at == 0) {
+                continue;
+            }
+            for nl in memchr::memchr_iter(b'\n', &buf[counted..at]) {
+                line += 1;
+                line_start = (counted + nl + 1) as isize;
+            }
+            counted = at;
+            out.push(Finding {
+                path: path.to_owned(),
+                line,
+                column: (at as isize - line_start) as usize + 1,
+                kind: hit.kind,
+                masked: hit.masked,
+            });
+        }
+        for nl in memchr::memchr_iter(b'\n', &buf[counted..limit]) {
+            line += 1;
+            line_start = (counted + nl + 1) as isize;
+        }
+        if eof && limit == buf.len() {
+            return Ok(true);
+        }
+        // Keep the byte before the next one, so a candidate at the start of
+        // the next round sees what stands before it.
+        let keep_from = if buf[limit - 1] == b'\n' {
+            limit
+        } else {
+            limit - 1
+        };
+        skip_first = keep_from < limit;
+        buf.drain(..keep_from);
+        line_start -= keep_from as isize;
+    }
+}
+
+/// The reference scanner: line by line, each line searched on its own.
+/// Slower; kept so tests can prove [`scan_reader`] finds exactly the same.
+///
+/// # Errors
+/// Read errors.
+#[doc(hidden)]
+pub fn scan_reader_by_line<R: BufRead>(
     mut reader: R,
     path: &str,
     out: &mut Vec<Finding>,
@@ -210,13 +359,6 @@ pub fn scan_reader<R: BufRead>(
             break;
         }
         line += 1;
-        // Cheap pre-filter: most lines have no "g" followed by "h" or "i".
-        if memchr::memmem::find(&buf, b"gh").is_none()
-            && memchr::memmem::find(&buf, b"github_pat_").is_none()
-            && memchr::memmem::find(&buf, AGE_PREFIX).is_none()
-        {
-            continue;
-        }
         scan_line(&buf, &mut hits);
         for hit in hits.drain(..) {
             out.push(Finding {
@@ -319,6 +461,32 @@ mod tests {
         scan_line(b"AGE-SECRET-KEY-1...", &mut out);
         scan_line(format!("{key}X").as_bytes(), &mut out);
         assert!(out.is_empty(), "{out:?}");
+    }
+
+    #[test]
+    fn a_token_at_a_long_lines_cut_still_sees_the_byte_before_it() {
+        // block 1, long lines cut every 4,096 bytes with 4,096 of overlap:
+        // the first cut falls right before the token.
+        let sizes = Blocks {
+            block: 1,
+            long_line: 8192,
+            overlap: 4096,
+        };
+        let run = |text: String| {
+            let mut out = Vec::new();
+            assert!(scan_blocks(text.as_bytes(), "f", &mut out, sizes).unwrap());
+            out.iter().map(|f| (f.line, f.column)).collect::<Vec<_>>()
+        };
+        let filler = "x".repeat(4096);
+        // Glued to the word before the cut: not a token.
+        assert_eq!(run(format!("{filler}{CLASSIC} {filler}\n")), vec![]);
+        let spaces = " ".repeat(4096);
+        assert_eq!(run(format!("{spaces}{CLASSIC}{filler}")), vec![]);
+        assert_eq!(run(format!("{spaces}{CLASSIC} {filler}")), vec![(1, 4097)]);
+        assert_eq!(
+            run(format!("a\r\n{spaces}{CLASSIC} {filler}\n{CLASSIC}")),
+            vec![(2, 4097), (3, 1)]
+        );
     }
 
     #[test]

@@ -252,3 +252,58 @@ proptest! {
         prop_assert_eq!(pairs, vec![("K".to_string(), value)]);
     }
 }
+
+// ------------------------------------------------------------ the scanner
+
+/// Text made of pieces that matter to the scanner: tokens of every kind
+/// (valid, with a changed character, glued to a word), age keys, newlines
+/// and CRLF, filler and long runs without a newline.
+fn scan_input() -> impl Strategy<Value = Vec<u8>> {
+    let age_key =
+        "AGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSHMDW9A".to_owned();
+    let piece = prop_oneof![
+        4 => valid_prefixed(),
+        2 => valid_fine_grained(),
+        2 => mutated(),
+        1 => valid_prefixed().prop_map(|t| format!("x{t}")),
+        1 => valid_prefixed().prop_map(|t| format!("{t}y")),
+        1 => Just(age_key),
+        4 => "[ a-z=:\"'.#_-]{0,40}",
+        3 => Just("\n".to_owned()),
+        1 => Just("\r\n".to_owned()),
+        1 => (1usize..20_000).prop_map(|n| "g".repeat(n)),
+        1 => (1usize..3_000).prop_map(|n| "ab ".repeat(n)),
+    ];
+    proptest::collection::vec(piece, 0..60).prop_map(|v| v.concat().into_bytes())
+}
+
+fn findings(
+    input: &[u8],
+    scan: impl Fn(&[u8], &mut Vec<ghenv::scan::Finding>) -> bool,
+) -> (bool, String) {
+    let mut out = Vec::new();
+    let text = scan(input, &mut out);
+    (text, serde_json::to_string(&out).unwrap())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..config() })]
+
+    /// The block scanner finds byte for byte what the line-by-line reference
+    /// finds, whatever the block size (so tokens cross block boundaries),
+    /// on CRLF, without a final newline, several to a line, in long lines.
+    #[test]
+    fn the_block_scanner_finds_exactly_what_the_reference_finds(
+        input in scan_input(),
+        block in 1usize..300,
+    ) {
+        use ghenv::scan::{Blocks, scan_blocks, scan_reader, scan_reader_by_line};
+        let reference = findings(&input, |i, out| scan_reader_by_line(i, "f", out).unwrap());
+        let small = findings(&input, |i, out| {
+            scan_blocks(i, "f", out, Blocks { block, long_line: 8192, overlap: 4096 }).unwrap()
+        });
+        let default = findings(&input, |i, out| scan_reader(i, "f", out).unwrap());
+        prop_assert_eq!(&small, &reference);
+        prop_assert_eq!(&default, &reference);
+    }
+}

@@ -3,7 +3,7 @@
 //! reporting findings.
 
 use std::fs::File;
-use std::io::{BufReader, Write};
+use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -123,12 +123,22 @@ pub fn run(args: &ScanArgs, io: &mut Io) -> Result<Boxed> {
     let mut report = if args.staged {
         scan_staged()?
     } else {
-        let files = if args.paths.is_empty() {
-            git::tracked_files(Path::new(".")).unwrap_or_else(|| walk(Path::new(".")))
+        let (files, dirs) = if args.paths.is_empty() {
+            match git::tracked_files(Path::new(".")) {
+                Some(tracked) => (tracked, Vec::new()),
+                None => (Vec::new(), vec![PathBuf::from(".")]),
+            }
         } else {
             given(&args.paths)?
         };
-        scan_files(&files, io)
+        let mut report = scan_files(&files, io);
+        if !dirs.is_empty() {
+            report.merge(scan_walk(&dirs, io));
+        }
+        report
+            .findings
+            .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        report
     };
     report.staged = args.staged;
     report.ok = report.findings.is_empty();
@@ -142,39 +152,96 @@ fn shown_name(bytes: &[u8]) -> String {
     crate::text::sanitize(&String::from_utf8_lossy(bytes)).into_owned()
 }
 
-fn given(paths: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
+/// The files and the folders among `paths`.
+fn given(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    let (mut files, mut dirs) = (Vec::new(), Vec::new());
     for p in paths {
         let meta = std::fs::metadata(p).map_err(|source| Error::ScanPath {
             path: p.clone(),
             source,
         })?;
         if meta.is_dir() {
-            out.extend(walk(p));
+            dirs.push(p.clone());
         } else {
             // A file named explicitly is scanned even if git ignores it.
-            out.push(p.clone());
+            files.push(p.clone());
         }
     }
-    Ok(out)
+    Ok((files, dirs))
 }
 
-/// Every file under `dir`, honouring .gitignore (also outside a repository)
-/// and skipping `.git`; hidden files are included, since `.env.local` and
-/// the like are where tokens hide.
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    ignore::WalkBuilder::new(dir)
+impl ScanReport {
+    fn merge(&mut self, other: ScanReport) {
+        self.findings.extend(other.findings);
+        self.scanned += other.scanned;
+        self.binary += other.binary;
+    }
+
+    /// Scans one file into this report; a file that cannot be read is a
+    /// warning in `warnings`.
+    fn scan_file(&mut self, path: &Path, warnings: &Mutex<Vec<String>>) {
+        let shown = shown_name(path.as_os_str().as_bytes());
+        let opened = match std::fs::symlink_metadata(path) {
+            // A link is scanned where it points, in its own file.
+            Ok(m) if m.file_type().is_symlink() => return,
+            Ok(_) => File::open(path),
+            // Tracked but deleted in the working tree.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
+            Err(e) => Err(e),
+        };
+        match opened.and_then(|f| scan::scan_reader(f, &shown, &mut self.findings)) {
+            Ok(true) => self.scanned += 1,
+            Ok(false) => self.binary += 1,
+            Err(e) => warnings
+                .lock()
+                .expect("no panics while held")
+                .push(format!("cannot read {shown}: {e}")),
+        }
+    }
+}
+
+fn say_warnings(io: &mut Io, warnings: Mutex<Vec<String>>) {
+    for w in warnings.into_inner().expect("threads joined") {
+        io.warn(&w);
+    }
+}
+
+/// Every file under `dirs`, honouring .gitignore (also outside a
+/// repository) and skipping `.git`; hidden files are included, since
+/// `.env.local` and the like are where tokens hide. The walk and the scan
+/// run together on every core (ignore's parallel walker), so scanning
+/// starts with the first file found.
+fn scan_walk(dirs: &[PathBuf], io: &mut Io) -> ScanReport {
+    let mut builder = ignore::WalkBuilder::new(&dirs[0]);
+    for d in &dirs[1..] {
+        builder.add(d);
+    }
+    let results = Mutex::new(ScanReport::default());
+    let warnings = Mutex::new(Vec::new());
+    builder
         .hidden(false)
         .require_git(false)
         .filter_entry(|e| e.file_name() != ".git")
-        .build()
-        .filter_map(std::result::Result::ok)
-        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
-        .map(|e| {
-            let p = e.into_path();
-            p.strip_prefix("./").map(Path::to_path_buf).unwrap_or(p)
-        })
-        .collect()
+        .threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
+        .build_parallel()
+        .run(|| {
+            let (results, warnings) = (&results, &warnings);
+            Box::new(move |entry| {
+                let Ok(entry) = entry else {
+                    return ignore::WalkState::Continue;
+                };
+                if entry.file_type().is_some_and(|t| t.is_file()) {
+                    let path = entry.path();
+                    let path = path.strip_prefix("./").unwrap_or(path);
+                    let mut one = ScanReport::default();
+                    one.scan_file(path, warnings);
+                    results.lock().expect("no panics while held").merge(one);
+                }
+                ignore::WalkState::Continue
+            })
+        });
+    say_warnings(io, warnings);
+    results.into_inner().expect("threads joined")
 }
 
 /// Reads `files` on every core; a file that cannot be read is skipped with
@@ -190,49 +257,15 @@ fn scan_files(files: &[PathBuf], io: &mut Io) -> ScanReport {
         for _ in 0..workers {
             s.spawn(|| {
                 let mut local = ScanReport::default();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(path) = files.get(i) else { break };
-                    let shown = shown_name(path.as_os_str().as_bytes());
-                    let opened = match std::fs::symlink_metadata(path) {
-                        // A link is scanned where it points, in its own file.
-                        Ok(m) if m.file_type().is_symlink() => continue,
-                        Ok(_) => File::open(path),
-                        // Tracked but deleted in the working tree.
-                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                        Err(e) => Err(e),
-                    };
-                    let result = opened.and_then(|f| {
-                        scan::scan_reader(
-                            BufReader::with_capacity(64 * 1024, f),
-                            &shown,
-                            &mut local.findings,
-                        )
-                    });
-                    match result {
-                        Ok(true) => local.scanned += 1,
-                        Ok(false) => local.binary += 1,
-                        Err(e) => warnings
-                            .lock()
-                            .expect("no panics while held")
-                            .push(format!("cannot read {shown}: {e}")),
-                    }
+                while let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    local.scan_file(path, &warnings);
                 }
-                let mut all = results.lock().expect("no panics while held");
-                all.findings.append(&mut local.findings);
-                all.scanned += local.scanned;
-                all.binary += local.binary;
+                results.lock().expect("no panics while held").merge(local);
             });
         }
     });
-    for w in warnings.into_inner().expect("threads joined") {
-        io.warn(&w);
-    }
-    let mut report = results.into_inner().expect("threads joined");
-    report
-        .findings
-        .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
-    report
+    say_warnings(io, warnings);
+    results.into_inner().expect("threads joined")
 }
 
 /// Scans the staged version of every added, copied, modified or renamed
