@@ -37,6 +37,69 @@ fn trim_newline(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
+/// Whether `dir` is inside a git work tree, by looking for `.git` upwards,
+/// without starting git: outside a repository ghenv asks git nothing.
+pub fn in_work_tree(dir: &Path) -> bool {
+    let Ok(dir) = std::fs::canonicalize(dir) else {
+        return false;
+    };
+    dir.ancestors().any(|d| d.join(".git").exists())
+}
+
+/// For each of `names` in `dir`, whether a `.gitignore` of the repository
+/// (not a global or per-clone exclude) ignores it, the last matching rule
+/// deciding; one `git check-ignore --stdin` for all of them. All false
+/// outside a repository.
+pub fn ignored_by_gitignores(dir: &Path, names: &[&Path]) -> Vec<bool> {
+    let none = || vec![false; names.len()];
+    if !in_work_tree(dir) {
+        return none();
+    }
+    let Ok(mut child) = git(dir)
+        .args([
+            "check-ignore",
+            "--verbose",
+            "--non-matching",
+            "--no-index",
+            "--stdin",
+            "-z",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    else {
+        return none();
+    };
+    let mut input = Vec::new();
+    for n in names {
+        input.extend_from_slice(n.as_os_str().as_bytes());
+        input.push(0);
+    }
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(&input);
+    }
+    let Ok(out) = child.wait_with_output() else {
+        return none();
+    };
+    // -z --verbose: source, line, pattern, path; each NUL-terminated.
+    let fields: Vec<&[u8]> = out.stdout.split(|&b| b == 0).collect();
+    names
+        .iter()
+        .enumerate()
+        .map(|(i, _)| {
+            let Some(rule) = fields.get(i * 4..i * 4 + 3) else {
+                return false;
+            };
+            let (source, pattern) = (rule[0], rule[2]);
+            !source.is_empty()
+                && !pattern.starts_with(b"!")
+                && Path::new(OsStr::from_bytes(source))
+                    .file_name()
+                    .is_some_and(|f| f == ".gitignore")
+        })
+        .collect()
+}
+
 /// The root of the work tree around `dir`; `None` outside a repository or
 /// without git.
 pub fn toplevel(dir: &Path) -> Option<PathBuf> {
@@ -56,12 +119,13 @@ pub fn hooks_dir(dir: &Path) -> Option<PathBuf> {
 /// Whether git tracks `name` in `dir`. False when git is not installed or
 /// `dir` is not in a repository.
 pub fn is_tracked(dir: &Path, name: &Path) -> bool {
-    git(dir)
-        .args(["ls-files", "--error-unmatch", "--"])
-        .arg(name)
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    in_work_tree(dir)
+        && git(dir)
+            .args(["ls-files", "--error-unmatch", "--"])
+            .arg(name)
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
 }
 
 /// Whether git would leave `name` in `dir` out of `git add -A`: it is

@@ -349,19 +349,19 @@ impl Project {
         ];
         // In a repository git has the last word: when it says a file is not
         // ignored (say `.env` then `!.env`), the entry is added even if the
-        // text has one.
-        let in_repo = crate::git::toplevel(&self.dir).is_some();
+        // text has one. One git process answers for every name, and none
+        // runs outside a work tree.
+        let in_repo = crate::git::in_work_tree(&self.dir);
+        let probes: Vec<&Path> = wanted.iter().map(|(_, probe)| Path::new(*probe)).collect();
+        let ignored = crate::git::ignored_by_gitignores(&self.dir, &probes);
         let existing = files.gitignore.as_ref();
         let mut text: Option<String> = None;
         let mut seen = Vec::new();
-        for (pattern, probe) in wanted {
-            if seen.contains(&pattern) {
+        for ((pattern, _), ignored) in wanted.into_iter().zip(ignored) {
+            if seen.contains(&pattern) || ignored {
                 continue;
             }
             seen.push(pattern);
-            if crate::git::ignored_by_gitignore(&self.dir, Path::new(probe)) {
-                continue;
-            }
             let current = text
                 .as_deref()
                 .or_else(|| existing.map(|g| g.text.as_str()));
