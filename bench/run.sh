@@ -11,6 +11,7 @@ ROOT=$PWD
 
 need=()
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
+command -v rg >/dev/null 2>&1 || need+=(ripgrep)
 command -v age >/dev/null 2>&1 || need+=(age)
 [ -x /usr/bin/time ] || need+=(time)
 command -v git >/dev/null 2>&1 || need+=(git)
@@ -91,7 +92,23 @@ GHENV_FOUND=$(cd "$TREE" && { "$GHENV" scan -q || true; } | wc -l)
 GREP_FOUND=$(cd "$TREE" && { git grep -E "ghp_[A-Za-z0-9]{36}" || true; } | wc -l)
 (cd "$TREE" && $H -i --warmup 2 --runs 10 --export-json "$WORK/scan.json" \
   "$GHENV scan -q" \
-  "git grep -E ghp_[A-Za-z0-9]{36}" >&2)
+  "git grep -E ghp_[A-Za-z0-9]{36}" \
+  "git grep -P ghp_[A-Za-z0-9]{36}" \
+  "rg ghp_[A-Za-z0-9]{36}" >&2)
+
+echo "scan of an installed node_modules (walk mode)…" >&2
+[ -d compat/cra/node_modules/react-scripts ] || npm ci --prefix compat/cra --no-audit --no-fund --loglevel=error >&2
+NM=$PWD/compat/cra/node_modules
+NM_FILES=$(find "$NM" -type f | wc -l)
+NM_SIZE=$(du -sm "$NM" | cut -f1)
+$H -i --warmup 2 --runs 10 --export-json "$WORK/walk.json" \
+  "$GHENV scan -q $NM" \
+  "rg -uu ghp_[A-Za-z0-9]{36} $NM" >&2
+
+echo "unlock…" >&2
+(cd "$PROJECT" && $H --warmup 20 --runs 200 --export-json "$WORK/unlock.json" \
+  "$GHENV unlock -q -i $KEY" \
+  "age -d -i $KEY -o $WORK/plain.txt $WORK/token.age" >&2)
 
 echo "doctor…" >&2
 (cd "$DOCTOR" && $H -i --warmup 3 --runs 30 --export-json "$WORK/doctor.json" \
@@ -113,5 +130,5 @@ MEM_SCAN=$(cd "$TREE" && peak "$GHENV" scan -q)
 SIZE=$(stat -c %s "$GHENV")
 
 # ------------------------------------------------------------ report
-python3 bench/report.py "$WORK" "$REQUESTS" "$GHENV_FOUND" "$GREP_FOUND" "$MEM_INIT" "$MEM_RUN" "$MEM_SCAN" "$SIZE" > bench/RESULTS.md
+NM_FILES=$NM_FILES NM_SIZE=$NM_SIZE python3 bench/report.py "$WORK" "$REQUESTS" "$GHENV_FOUND" "$GREP_FOUND" "$MEM_INIT" "$MEM_RUN" "$MEM_SCAN" "$SIZE" > bench/RESULTS.md
 cat bench/RESULTS.md
