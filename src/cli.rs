@@ -140,6 +140,7 @@ Examples:
 Examples:
   ghenv scan                             every file git tracks
   ghenv scan --staged                    what the next commit would add (the pre-commit hook)
+  ghenv scan --history                   every blob of every branch, tag and stash, each once
   ghenv scan src/ notes.txt --json
 Classic-format tokens are confirmed by their checksum, fine-grained ones by shape.")]
     Scan(ScanArgs),
@@ -623,8 +624,16 @@ pub struct ScanArgs {
     pub paths: Vec<PathBuf>,
 
     /// Scan the staged content, as it will be committed.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "history")]
     pub staged: bool,
+
+    /// Scan every blob reachable from any branch, tag or stash, each once.
+    #[arg(long, conflicts_with = "paths")]
+    pub history: bool,
+
+    /// With --history: only what came after this commit (or ref).
+    #[arg(long, value_name = "REV", requires = "history")]
+    pub since: Option<String>,
 
     /// How to print the result.
     #[command(flatten)]

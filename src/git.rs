@@ -309,6 +309,69 @@ fn parse_raw(bytes: &[u8]) -> io::Result<Vec<StagedBlob>> {
     Ok(blobs)
 }
 
+/// Every blob reachable from any ref (branches, tags, stashes, notes),
+/// each once, with the first path it was seen at: `git rev-list --all
+/// --objects --filter=object:type=blob`. With `since`, only blobs of the
+/// commits not reachable from it.
+///
+/// # Errors
+/// When git cannot be run or fails (not a repository, an unknown `since`).
+pub fn history_blobs(root: &Path, since: Option<&str>) -> io::Result<Vec<StagedBlob>> {
+    let mut cmd = git(root);
+    cmd.args([
+        "rev-list",
+        "--all",
+        "--objects",
+        "--filter=object:type=blob",
+        "--filter-provided-objects",
+    ]);
+    if let Some(rev) = since {
+        cmd.arg("--not").arg(rev);
+    }
+    let out = cmd.output()?;
+    if !out.status.success() {
+        return Err(io::Error::other("git rev-list failed"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut blobs = Vec::new();
+    for line in out.stdout.split(|&b| b == b'\n') {
+        // "<id> <path>" for blobs; commits come without a path.
+        let Some(space) = line.iter().position(|&b| b == b' ') else {
+            continue;
+        };
+        let id = String::from_utf8_lossy(&line[..space]).into_owned();
+        if seen.insert(id.clone()) {
+            blobs.push(StagedBlob {
+                id,
+                path: line[space + 1..].to_vec(),
+            });
+        }
+    }
+    Ok(blobs)
+}
+
+/// The commits that add or remove blob `id` on any ref, oldest first
+/// (the first added it), short ids.
+pub fn commits_touching(root: &Path, id: &str) -> Vec<String> {
+    output(
+        root,
+        &[
+            "log",
+            "--all",
+            "--reverse",
+            "--format=%h",
+            &format!("--find-object={id}"),
+        ],
+    )
+    .map(|o| {
+        String::from_utf8_lossy(&o)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
 /// A running `git cat-file --batch` fed with object ids, read in order.
 pub struct BlobStream {
     child: Child,

@@ -140,6 +140,17 @@ impl Io {
         }
     }
 
+    /// Under GitHub Actions (`GITHUB_ACTIONS=true`), tells the runner to
+    /// mask `secret` in the job's log: `::add-mask::SECRET` on stdout,
+    /// which the runner reads and never shows. This is the one place a
+    /// secret is written out, on purpose, and only there.
+    pub fn mask_in_ci(&mut self, secret: &str) {
+        if self.var("GITHUB_ACTIONS").as_deref() == Some("true") {
+            let _ = writeln!(self.out, "::add-mask::{secret}");
+            let _ = self.out.flush();
+        }
+    }
+
     /// An environment variable, empty counting as unset.
     pub fn var(&self, name: &str) -> Option<String> {
         (self.env)(name).filter(|v| !v.trim().is_empty())

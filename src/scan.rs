@@ -74,6 +74,12 @@ pub struct Finding {
     pub kind: Secret,
     /// Masked for display.
     pub masked: String,
+    /// With `scan --history`: the blob it is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blob: Option<String>,
+    /// With `scan --history`: the commits that added (first) or removed it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub commits: Vec<String>,
 }
 
 fn kind_name<S: serde::Serializer>(kind: &Secret, s: S) -> Result<S::Ok, S::Error> {
@@ -311,6 +317,8 @@ pub fn scan_blocks<R: Read>(
                 column: (at as isize - line_start) as usize + 1,
                 kind: hit.kind,
                 masked: hit.masked,
+                blob: None,
+                commits: Vec::new(),
             });
         }
         for nl in memchr::memchr_iter(b'\n', &buf[counted..limit]) {
@@ -367,6 +375,8 @@ pub fn scan_reader_by_line<R: BufRead>(
                 column: hit.column,
                 kind: hit.kind,
                 masked: hit.masked,
+                blob: None,
+                commits: Vec::new(),
             });
         }
     }

@@ -70,6 +70,8 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
         io,
     )?;
     let token = Token::parse(secret)?;
+    // Before anything else is printed, so the job's log never shows it.
+    io.mask_in_ci(token.expose_secret());
     let rendered_env = render::render_env(&template, &ctx, token.expose_secret())?;
 
     let program = &opts.command[0];

@@ -38,9 +38,17 @@ pub struct ScanReport {
 impl Report for ScanReport {
     fn print(&self, io: &mut Io) {
         for f in &self.findings {
+            let commits = match f.commits.split_first() {
+                None => String::new(),
+                Some((first, [])) => format!(" (committed in {first})"),
+                Some((first, rest)) => format!(
+                    " (committed in {first}; touched again in {})",
+                    rest.join(", ")
+                ),
+            };
             let _ = writeln!(
                 io.out,
-                "{}:{}:{}: {} {}",
+                "{}:{}:{}: {} {}{commits}",
                 f.path,
                 f.line,
                 f.column,
@@ -122,6 +130,8 @@ impl Report for ScanReport {
 pub fn run(args: &ScanArgs, io: &mut Io) -> Result<Boxed> {
     let mut report = if args.staged {
         scan_staged()?
+    } else if args.history {
+        scan_history(args.since.as_deref())?
     } else {
         let (files, dirs) = if args.paths.is_empty() {
             match git::tracked_files(Path::new(".")) {
@@ -266,6 +276,47 @@ fn scan_files(files: &[PathBuf], io: &mut Io) -> ScanReport {
     });
     say_warnings(io, warnings);
     results.into_inner().expect("threads joined")
+}
+
+/// Scans every blob reachable from any ref, each once (de-duplicated by
+/// id, streamed through one `git cat-file --batch`), and names for each
+/// finding its blob and the commits that added and removed it.
+fn scan_history(since: Option<&str>) -> Result<ScanReport> {
+    let root = git::toplevel(Path::new(".")).ok_or(Error::NotARepository(PathBuf::from(".")))?;
+    let fail = |e: std::io::Error| Error::io("read the history with", "git", e);
+    let blobs = git::history_blobs(&root, since).map_err(fail)?;
+    let mut report = ScanReport::default();
+    if blobs.is_empty() {
+        return Ok(report);
+    }
+    let mut stream =
+        BlobStream::start(&root, blobs.iter().map(|b| b.id.clone()).collect()).map_err(fail)?;
+    for blob in &blobs {
+        let name = shown_name(&blob.path);
+        let size = match stream.next_header().map_err(fail)? {
+            BlobHeader::Blob(size) => size,
+            // A promised object a partial clone never fetched: nothing to read.
+            BlobHeader::Missing | BlobHeader::Other(_) => continue,
+        };
+        let before = report.findings.len();
+        let findings = &mut report.findings;
+        let text = stream
+            .read_body(size, |body| scan::scan_reader(body, &name, findings))
+            .map_err(fail)?;
+        if text {
+            report.scanned += 1;
+        } else {
+            report.binary += 1;
+        }
+        if report.findings.len() > before {
+            let commits = git::commits_touching(&root, &blob.id);
+            for f in &mut report.findings[before..] {
+                f.blob = Some(blob.id.clone());
+                f.commits = commits.clone();
+            }
+        }
+    }
+    Ok(report)
 }
 
 /// Scans the staged version of every added, copied, modified or renamed

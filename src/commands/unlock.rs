@@ -81,6 +81,8 @@ pub fn unlock(opts: &UnlockOptions, io: &mut Io) -> Result<UnlockReport> {
     let endpoint = EndpointOptions::default().resolve(io, Some(&project))?;
     let ctx = project.recorded_context(&template, endpoint)?;
     let token = Token::parse(secret::decrypt_secret(secret, &opts.identity, io)?)?;
+    // Before anything else is printed, so the job's log never shows it.
+    io.mask_in_ci(token.expose_secret());
     io.ok(&format!(
         "Decrypted the token ({}, {})",
         token.masked(),

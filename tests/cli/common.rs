@@ -447,6 +447,15 @@ impl Output {
         self
     }
 
+    /// Fails unless stdout contains every one of `parts`.
+    #[track_caller]
+    pub fn stdout_has(&self, parts: &[&str]) -> &Output {
+        for p in parts {
+            assert!(self.stdout.contains(p), "stdout lacks {p:?}\n{self}");
+        }
+        self
+    }
+
     /// Fails unless stderr contains every one of `parts`.
     #[track_caller]
     pub fn stderr_has(&self, parts: &[&str]) -> &Output {

@@ -15,6 +15,7 @@ mod hostile;
 mod init;
 mod init_files;
 mod interactive;
+mod leaks;
 mod matrix;
 mod project;
 mod proxy;
