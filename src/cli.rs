@@ -145,6 +145,16 @@ Examples:
 Classic-format tokens are confirmed by their checksum, fine-grained ones by shape.")]
     Scan(ScanArgs),
 
+    /// Revoke leaked tokens through GitHub's credential revocation API; GitHub tells their owners.
+    #[command(after_help = "\
+Examples:
+  ghenv revoke                                     the token in the project's .env
+  ghenv scan --history --json | ghenv revoke --from-scan - --yes
+  ghenv revoke --token-file leaked.txt             one token per line
+Only classic (ghp_) and fine-grained (github_pat_) personal access tokens can be revoked this way.
+Exit status: 0 when GitHub accepted every token, 5 when a request failed or was refused.")]
+    Revoke(RevokeArgs),
+
     /// Install or remove the git pre-commit hook that blocks commits containing a token.
     #[command(subcommand)]
     Hook(HookCommand),
@@ -640,6 +650,38 @@ pub struct ScanArgs {
     pub output: OutputArgs,
 }
 
+/// `ghenv revoke`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RevokeArgs {
+    /// Read the tokens from standard input, one or more per line.
+    #[arg(long, conflicts_with_all = ["token_file", "from_scan"])]
+    pub token_stdin: bool,
+
+    /// Read the tokens from this file, one or more per line.
+    #[arg(long, value_name = "PATH", conflicts_with = "from_scan")]
+    pub token_file: Option<PathBuf>,
+
+    /// The tokens a `ghenv scan --json` found (`-` for standard input), read again from the files or blobs it names.
+    #[arg(long, value_name = "FILE")]
+    pub from_scan: Option<PathBuf>,
+
+    /// Revoke without asking (needed when standard input is not a terminal).
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+
+    /// Give up on a request after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+
+    /// Where the project is (for its .env, when no tokens are given).
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
 /// `ghenv hook`.
 #[derive(Debug, Clone, Subcommand)]
 pub enum HookCommand {
@@ -738,6 +780,7 @@ impl Command {
             Command::Pubkey(a) => a.output,
             Command::Scopes(a) => a.output,
             Command::Scan(a) => a.output,
+            Command::Revoke(a) => a.output,
             Command::Hook(HookCommand::Install(a)) => a.output,
             Command::Hook(HookCommand::Uninstall(a)) => a.output,
             Command::Templates(a) => a.output,

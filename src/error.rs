@@ -137,6 +137,23 @@ pub enum Error {
     /// `--listen` is not an IP address.
     #[error("--listen {0:?} is not an IP address")]
     BadListen(String),
+    /// `ghenv revoke` found no token where it was told to look.
+    #[error("no token to revoke in {0}")]
+    NothingToRevoke(String),
+    /// A scan's JSON given to `revoke --from-scan` cannot be read.
+    #[error("cannot read the scan in {source_name}: {detail}")]
+    ScanInput {
+        /// The file, or "standard input".
+        source_name: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The user answered no.
+    #[error("nothing was revoked")]
+    Declined,
+    /// A question that needs a terminal, asked without one.
+    #[error("{0} needs a confirmation, and standard input is not a terminal")]
+    ConfirmationNeeded(&'static str),
     /// `init --proxy` with a template that has no proxy form.
     #[error("--proxy works with the react and vite templates, not {0}")]
     ProxyTemplate(String),
@@ -351,6 +368,10 @@ impl Error {
             | E::PortInUse(_)
             | E::BadListen(_)
             | E::ProxyTemplate(_)
+            | E::NothingToRevoke(_)
+            | E::ScanInput { .. }
+            | E::ConfirmationNeeded(_)
+            | E::Declined
             | E::Template { .. }
             | E::TemplateInvalid { .. } => exit::USAGE,
             E::TokenFormat(_) | E::TokenRejected { .. } => exit::TOKEN,
@@ -409,6 +430,10 @@ impl Error {
             E::PortInUse(_) => "port_in_use",
             E::BadListen(_) => "bad_listen",
             E::ProxyTemplate(_) => "proxy_template",
+            E::NothingToRevoke(_) => "nothing_to_revoke",
+            E::ScanInput { .. } => "scan_input",
+            E::ConfirmationNeeded(_) => "confirmation_needed",
+            E::Declined => "declined",
             E::Template { .. } => "template",
             E::TemplateInvalid { .. } => "template_invalid",
             E::TokenFormat(_) => "token_format",
@@ -491,6 +516,14 @@ impl Error {
             )),
             E::BadListen(_) => text("give an address such as 127.0.0.1, ::1 or 0.0.0.0"),
             E::ProxyTemplate(_) => text("use `--template react` or `--template vite` with --proxy"),
+            E::NothingToRevoke(_) => text(
+                "give the tokens with --token-stdin or --token-file, or a scan's findings with --from-scan (e.g. `ghenv scan --history --json | ghenv revoke --from-scan - --yes`)",
+            ),
+            E::ScanInput { .. } => text(
+                "give --from-scan the output of `ghenv scan --json` (or `scan --history --json`), run in the same folder",
+            ),
+            E::ConfirmationNeeded(_) => text("pass --yes to go ahead without asking"),
+            E::Declined => None,
             E::Template { .. } => text("run `ghenv templates` to list the templates"),
             E::TemplateInvalid { .. } => text(
                 "fix the template file (its keys: description, scopes, token_var, env, env_example, and optionally config; see the README's Templates section)",

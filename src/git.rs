@@ -154,6 +154,16 @@ pub fn blob_id(dir: &Path, file: &Path) -> Option<String> {
     .map(|o| String::from_utf8_lossy(&trim_newline(o)).into_owned())
 }
 
+/// The content of blob `id` (a full hexadecimal object id, nothing else:
+/// it comes from a scan's JSON, and must not reach git as an option).
+pub fn blob_content(dir: &Path, id: &str) -> Option<Vec<u8>> {
+    let hex = matches!(id.len(), 40 | 64) && id.bytes().all(|b| b.is_ascii_hexdigit());
+    if !hex {
+        return None;
+    }
+    output(dir, &["cat-file", "blob", id])
+}
+
 /// A commit on any ref that adds or changes blob `id`, short; `None` when
 /// no commit holds it. One object lookup first, so a clean history costs
 /// almost nothing.

@@ -15,6 +15,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::token::Token;
 
+/// GitHub.com's REST API.
+pub const DEFAULT_API: &str = "https://api.github.com";
+/// The media type GitHub recommends for its REST API.
+pub const REST_ACCEPT: &str = "application/vnd.github+json";
+/// The REST API version ghenv speaks.
+pub const REST_API_VERSION: &str = "2022-11-28";
 /// GitHub.com's GraphQL endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://api.github.com/graphql";
 /// The largest answer ghenv reads; GitHub's is a few hundred bytes.
@@ -291,30 +297,9 @@ pub fn validate(options: &Options, token: &Token) -> Result<Viewer, GithubError>
             detail: "the token cannot be sent in a header".into(),
         })?;
     auth.set_sensitive(true);
-    // --timeout is one deadline for connecting, the headers and the body:
-    // reqwest's blocking timeout starts again with every read, so a server
-    // that trickles its answer could hold ghenv for ever. The exchange runs
-    // on its own thread; past the deadline ghenv stops waiting for it.
-    let (sender, receiver) = std::sync::mpsc::channel();
-    let thread_options = options.clone();
-    std::thread::Builder::new()
-        .name("ghenv-request".into())
-        .spawn(move || {
-            let _ = sender.send(exchange(&thread_options, auth));
-        })
-        .map_err(|e| GithubError::Connect {
-            endpoint: endpoint.clone(),
-            detail: e.to_string(),
-        })?;
-    let (status, headers, bytes) = match receiver.recv_timeout(options.timeout) {
-        Ok(answer) => answer?,
-        Err(_) => {
-            return Err(GithubError::Timeout {
-                endpoint: endpoint.clone(),
-                secs: options.timeout.as_secs(),
-            });
-        }
-    };
+    let body = serde_json::json!({ "query": QUERY, "operationName": OPERATION }).to_string();
+    let (status, headers, bytes) =
+        post(options, Some(auth), body.into_bytes(), "application/json")?;
     interpret(status, &headers, &bytes).map_err(|e| match scrub_error(e, token.expose_secret()) {
         GithubError::Redirect {
             status, location, ..
@@ -327,11 +312,168 @@ pub fn validate(options: &Options, token: &Token) -> Result<Viewer, GithubError>
     })
 }
 
+/// The most tokens GitHub takes in one revocation request.
+pub const REVOKE_BATCH: usize = 1000;
+
+/// The revocation URL under a REST API base (`https://api.github.com`).
+pub fn revoke_url(api_base: &str) -> String {
+    format!("{}/credentials/revoke", api_base.trim_end_matches('/'))
+}
+
+/// What GitHub said to one revocation request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Revoked {
+    /// 202: GitHub accepted the tokens for revocation and notifies their
+    /// owners.
+    Accepted,
+    /// 422 (validation failed, or GitHub thinks the endpoint is being
+    /// spammed), 403 (GitHub refuses, e.g. an authenticated request) or
+    /// another 4xx, with GitHub's message.
+    Refused {
+        /// The status.
+        status: u16,
+        /// GitHub's message, or a description.
+        message: String,
+    },
+}
+
+/// Asks GitHub to revoke `tokens` (at most [`REVOKE_BATCH`]) through the
+/// credential revocation API at `options.endpoint` (a URL from
+/// [`revoke_url`]): one unauthenticated POST of `{"credentials": [...]}`.
+///
+/// # Errors
+/// [`GithubError::RateLimited`] when GitHub's limit (60 an hour) is
+/// reached, and the network and server errors of [`validate`].
+pub fn revoke(options: &Options, tokens: &[&Token]) -> Result<Revoked, GithubError> {
+    assert!(
+        tokens.len() <= REVOKE_BATCH,
+        "at most {REVOKE_BATCH} tokens"
+    );
+    // The body holds the tokens: built at its final size in zeroizing
+    // memory, so no reallocation leaves a copy behind. Token characters
+    // need no JSON escaping ([A-Za-z0-9_.]).
+    let size = 20
+        + tokens
+            .iter()
+            .map(|t| t.expose_secret().len() + 3)
+            .sum::<usize>();
+    let mut body = zeroize::Zeroizing::new(Vec::with_capacity(size));
+    body.extend_from_slice(b"{\"credentials\":[");
+    for (i, token) in tokens.iter().enumerate() {
+        if i > 0 {
+            body.push(b',');
+        }
+        body.push(b'"');
+        body.extend_from_slice(token.expose_secret().as_bytes());
+        body.push(b'"');
+    }
+    body.extend_from_slice(b"]}");
+    let answer = post(options, None, body.to_vec(), REST_ACCEPT);
+    let (status, headers, bytes) = answer?;
+    let scrub_all = |s: String| tokens.iter().fold(s, |s, t| scrub(&s, t.expose_secret()));
+    interpret_revoke(status, &headers, &bytes)
+        .map_err(|e| match e {
+            GithubError::RateLimited { message, retry } => GithubError::RateLimited {
+                message: scrub_all(message),
+                retry,
+            },
+            GithubError::Redirect {
+                status, location, ..
+            } => GithubError::Redirect {
+                endpoint: options.endpoint.clone(),
+                status,
+                location: scrub_all(location),
+            },
+            other => other,
+        })
+        .map(|r| match r {
+            Revoked::Refused { status, message } => Revoked::Refused {
+                status,
+                message: scrub_all(message),
+            },
+            accepted => accepted,
+        })
+}
+
+/// Reads GitHub's answer to a revocation request.
+///
+/// # Errors
+/// As [`revoke`].
+pub fn interpret_revoke(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Revoked, GithubError> {
+    if is_rate_limited(status, headers, body) {
+        return Err(GithubError::RateLimited {
+            message: body_message(body).unwrap_or_else(|| "too many revocation requests".into()),
+            retry: retry_from(headers),
+        });
+    }
+    match status {
+        200..=299 => Ok(Revoked::Accepted),
+        300..=399 => Err(GithubError::Redirect {
+            endpoint: String::new(),
+            status,
+            location: header(headers, LOCATION.as_str())
+                .map(describe_location)
+                .unwrap_or_else(|| "an unnamed place".into()),
+        }),
+        400..=499 => Ok(Revoked::Refused {
+            status,
+            message: body_message(body).unwrap_or_else(|| match status {
+                422 => "validation failed, or the endpoint has been spammed".into(),
+                _ => format!("status {status}"),
+            }),
+        }),
+        _ => Err(GithubError::Server { status }),
+    }
+}
+
+/// What came back: status, headers and at most [`BODY_LIMIT`] bytes of body.
+type Answer = (u16, HeaderMap, Vec<u8>);
+
+/// POSTs `body` to `options.endpoint` with `auth` (if any) and reads the
+/// answer, all within `options.timeout`.
+///
+/// `--timeout` is one deadline for connecting, the headers and the body:
+/// reqwest's blocking timeout starts again with every read, so a server
+/// that trickles its answer could hold ghenv for ever. The exchange runs on
+/// its own thread; past the deadline ghenv stops waiting for it.
+fn post(
+    options: &Options,
+    auth: Option<reqwest::header::HeaderValue>,
+    body: Vec<u8>,
+    accept: &'static str,
+) -> Result<Answer, GithubError> {
+    let endpoint = &options.endpoint;
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let thread_options = options.clone();
+    std::thread::Builder::new()
+        .name("ghenv-request".into())
+        .spawn(move || {
+            let _ = sender.send(exchange(&thread_options, auth, body, accept));
+        })
+        .map_err(|e| GithubError::Connect {
+            endpoint: endpoint.clone(),
+            detail: e.to_string(),
+        })?;
+    match receiver.recv_timeout(options.timeout) {
+        Ok(answer) => answer,
+        Err(_) => Err(GithubError::Timeout {
+            endpoint: endpoint.clone(),
+            secs: options.timeout.as_secs(),
+        }),
+    }
+}
+
 /// Sends the request and reads the answer (at most [`BODY_LIMIT`] bytes).
 fn exchange(
     options: &Options,
-    auth: reqwest::header::HeaderValue,
-) -> Result<(u16, HeaderMap, Vec<u8>), GithubError> {
+    auth: Option<reqwest::header::HeaderValue>,
+    body: Vec<u8>,
+    accept: &'static str,
+) -> Result<Answer, GithubError> {
     let endpoint = &options.endpoint;
     let mut builder = reqwest::blocking::Client::builder()
         .user_agent(concat!("ghenv/", env!("CARGO_PKG_VERSION")))
@@ -348,13 +490,18 @@ fn exchange(
         endpoint: endpoint.clone(),
         detail: error_chain(&e),
     })?;
-    let body = serde_json::json!({ "query": QUERY, "operationName": OPERATION });
-    let response = client
+    let mut request = client
         .post(endpoint)
-        .header(AUTHORIZATION, auth)
         .header(CONTENT_TYPE, "application/json")
-        .header(reqwest::header::ACCEPT, "application/json")
-        .body(body.to_string())
+        .header(reqwest::header::ACCEPT, accept);
+    if accept == REST_ACCEPT {
+        request = request.header("x-github-api-version", REST_API_VERSION);
+    }
+    if let Some(auth) = auth {
+        request = request.header(AUTHORIZATION, auth);
+    }
+    let response = request
+        .body(body)
         .send()
         .map_err(|e| send_error(options, &e))?;
     let status = response.status().as_u16();
@@ -674,6 +821,53 @@ mod tests {
             );
         }
         h
+    }
+
+    #[test]
+    fn revocation_answers_are_read_as_github_documents_them() {
+        assert_eq!(
+            interpret_revoke(202, &headers(&[]), b""),
+            Ok(Revoked::Accepted)
+        );
+        assert_eq!(
+            interpret_revoke(422, &headers(&[]), br#"{"message":"Validation Failed"}"#),
+            Ok(Revoked::Refused {
+                status: 422,
+                message: "Validation Failed".into()
+            })
+        );
+        // A 422 without a body still says what GitHub's documentation says.
+        let Ok(Revoked::Refused { message, .. }) = interpret_revoke(422, &headers(&[]), b"") else {
+            panic!("refused");
+        };
+        assert!(message.contains("spammed"));
+        assert!(matches!(
+            interpret_revoke(403, &headers(&[("retry-after", "60")]), b"{}"),
+            Err(GithubError::RateLimited {
+                retry: Retry::After(60),
+                ..
+            })
+        ));
+        assert!(matches!(
+            interpret_revoke(403, &headers(&[]), br#"{"message":"Forbidden"}"#),
+            Ok(Revoked::Refused { status: 403, .. })
+        ));
+        assert_eq!(
+            interpret_revoke(500, &headers(&[]), b""),
+            Err(GithubError::Server { status: 500 })
+        );
+        assert!(matches!(
+            interpret_revoke(
+                301,
+                &headers(&[("location", "https://evil.example/x")]),
+                b""
+            ),
+            Err(GithubError::Redirect { status: 301, .. })
+        ));
+        assert_eq!(
+            revoke_url("http://127.0.0.1:9/"),
+            "http://127.0.0.1:9/credentials/revoke"
+        );
     }
 
     const OK_BODY: &str = r#"{"data":{"viewer":{"login":"octocat","name":"The Octocat"},"rateLimit":{"limit":5000,"remaining":4999,"resetAt":"2026-11-25T09:00:00Z"}}}"#;

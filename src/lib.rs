@@ -60,6 +60,7 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<Boxed> {
         Command::Pubkey(args) => commands::keys::pubkey(args, io),
         Command::Scopes(args) => commands::scopes::run(args, io),
         Command::Scan(args) => commands::scan::run(args, io),
+        Command::Revoke(args) => commands::revoke::run(args, io),
         Command::Hook(cmd) => commands::hook::run(cmd, io),
         Command::Templates(args) => commands::templates::run(args, io),
         Command::Completions(args) => {

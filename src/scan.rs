@@ -58,6 +58,8 @@ pub struct Hit {
     pub kind: Secret,
     /// Masked for display (`ghp_…abcd`).
     pub masked: String,
+    /// Its length in bytes.
+    pub len: usize,
 }
 
 /// A secret found in a file.
@@ -128,6 +130,7 @@ fn scan_age(line: &[u8], out: &mut Vec<Hit>) {
                 column: i + 1,
                 kind: Secret::AgeIdentity,
                 masked: format!("AGE-SECRET-KEY-1…{}", &candidate[AGE_LEN - 4..]),
+                len: AGE_LEN,
             });
         }
     }
@@ -163,6 +166,7 @@ fn scan_tokens(line: &[u8], out: &mut Vec<Hit>) {
                     column: i + 1,
                     kind: Secret::Token(Kind::ServerToServer),
                     masked: token::mask(candidate),
+                    len,
                 });
             }
             continue;
@@ -191,9 +195,21 @@ fn scan_tokens(line: &[u8], out: &mut Vec<Hit>) {
                 column: i + 1,
                 kind: Secret::Token(kind),
                 masked: token::mask(candidate),
+                len,
             });
         }
     }
+}
+
+/// The secret a scan found at `line` and `column` (both 1-based) of
+/// `content`, and what it is: how `revoke --from-scan` gets back the token
+/// a finding only shows masked. `None` when it is no longer there.
+pub fn secret_at(content: &[u8], line: usize, column: usize) -> Option<(&[u8], Secret)> {
+    let text = content.split(|&b| b == b'\n').nth(line.checked_sub(1)?)?;
+    let mut hits = Vec::new();
+    scan_line(text, &mut hits);
+    let hit = hits.into_iter().find(|h| h.column == column)?;
+    Some((&text[column - 1..column - 1 + hit.len], hit.kind))
 }
 
 /// How much the block scanner reads at a time.
@@ -393,6 +409,19 @@ mod tests {
         let mut out = Vec::new();
         scan_line(line.as_bytes(), &mut out);
         out.into_iter().map(|h| (h.column, h.kind.name())).collect()
+    }
+
+    #[test]
+    fn secret_at_gives_back_what_a_finding_points_at() {
+        let content = format!("# notes\r\nA=1\nTOKEN=\"{CLASSIC}\" # x\n");
+        let (secret, kind) = secret_at(content.as_bytes(), 3, 8).expect("found");
+        assert_eq!(secret, CLASSIC.as_bytes());
+        assert_eq!(kind, Secret::Token(Kind::Classic));
+        // Another line, another column, past the end: nothing.
+        assert_eq!(secret_at(content.as_bytes(), 2, 8), None);
+        assert_eq!(secret_at(content.as_bytes(), 3, 7), None);
+        assert_eq!(secret_at(content.as_bytes(), 9, 8), None);
+        assert_eq!(secret_at(content.as_bytes(), 0, 8), None);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod keys;
 pub mod man;
 pub mod proxy;
 pub mod recipients;
+pub mod revoke;
 pub mod rotate;
 pub mod run;
 pub mod scan;

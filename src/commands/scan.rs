@@ -33,6 +33,8 @@ pub struct ScanReport {
     pub binary: usize,
     #[serde(skip)]
     staged: bool,
+    #[serde(skip)]
+    history: bool,
 }
 
 impl Report for ScanReport {
@@ -102,12 +104,13 @@ impl Report for ScanReport {
             }
         ));
         io.say(&format!(
-            "  hint: keep tokens in .env (git-ignored; `ghenv init` sets it up) and private keys outside the project, and remove them here{}; a token that was ever committed or pushed must be revoked at {}, and a key replaced (`ghenv keygen`, `ghenv recipients`)",
+            "  hint: keep tokens in .env (git-ignored; `ghenv init` sets it up) and private keys outside the project, and remove them here{}; a token that was ever committed or pushed must be revoked (`ghenv scan{} --json | ghenv revoke --from-scan - --yes`, or at {}), and a key replaced (`ghenv keygen`, `ghenv recipients`)",
             if self.staged {
                 ", then `git add` the files again"
             } else {
                 ""
             },
+            if self.history { " --history" } else { "" },
             crate::error::TOKENS_URL
         ));
     }
@@ -151,6 +154,7 @@ pub fn run(args: &ScanArgs, io: &mut Io) -> Result<Boxed> {
         report
     };
     report.staged = args.staged;
+    report.history = args.history;
     report.ok = report.findings.is_empty();
     Ok(Box::new(report))
 }

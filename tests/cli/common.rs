@@ -178,6 +178,36 @@ impl Reply {
             .header("X-RateLimit-Reset", &reset.to_string())
     }
 
+    /// 202 from the credential revocation API (REST headers, unauthenticated limit).
+    pub fn revoke_accepted() -> Reply {
+        Reply::rest(202, "Accepted", "{}")
+    }
+
+    /// 422 from the credential revocation API.
+    pub fn revoke_unprocessable(message: &str) -> Reply {
+        Reply::rest(
+            422,
+            "Unprocessable Entity",
+            &serde_json::json!({
+                "message": message,
+                "documentation_url": "https://docs.github.com/rest/credentials/revoke#revoke-a-list-of-credentials",
+                "status": "422"
+            })
+            .to_string(),
+        )
+    }
+
+    /// A REST answer with the headers of an unauthenticated call.
+    pub fn rest(status: u16, reason: &'static str, body: &str) -> Reply {
+        let mut r = Reply::json(status, reason, body);
+        r.headers
+            .retain(|(k, _)| !k.starts_with("X-RateLimit") && k != "X-GitHub-Media-Type");
+        r.header("X-GitHub-Media-Type", "github.v3; format=json")
+            .header("X-RateLimit-Limit", "60")
+            .header("X-RateLimit-Remaining", "59")
+            .header("X-RateLimit-Resource", "core")
+    }
+
     /// 429 Too Many Requests.
     pub fn too_many(secs: u64) -> Reply {
         Reply::json(
@@ -326,6 +356,11 @@ impl FakeGitHub {
             handle: Some(handle),
             expected,
         }
+    }
+
+    /// The REST base to pass in `GHENV_API_URL`.
+    pub fn base(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
     }
 
     /// The GraphQL URL to pass with `--endpoint`.

@@ -437,3 +437,26 @@ fn ctrl_c_during_the_spinner_clears_its_line() {
     );
     assert!(!p.exists(".env"));
 }
+
+#[test]
+fn revoke_lists_the_masked_tokens_and_revokes_only_on_a_yes() {
+    let token = classic();
+    let fake = FakeGitHub::start(vec![Reply::revoke_accepted()]);
+    let p = Project::new();
+    p.write(
+        ".env",
+        &format!("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={token}\n"),
+    );
+    let base = fake.base();
+    let env = [("GHENV_API_URL", base.as_str())];
+    // Enter is no: nothing is sent.
+    let (code, text) = on_terminal(&p, &["revoke"], &env, "[y/N]", "");
+    assert_eq!(code, 2, "{text}");
+    assert!(text.contains("nothing was revoked"), "{text}");
+    assert!(text.contains(&format!("ghp_…{}", &token[36..])), "{text}");
+    assert!(fake.requests().is_empty());
+    let (code, text) = on_terminal(&p, &["revoke"], &env, "[y/N]", "y");
+    assert_eq!(code, 0, "{text}");
+    assert!(!text.contains(&token));
+    assert_eq!(fake.requests().len(), 1);
+}

@@ -1,0 +1,449 @@
+//! `ghenv revoke`: the tokens to revoke (given, in the project's env file,
+//! or the findings of a scan read again from their files and blobs), a
+//! confirmation, then GitHub's credential revocation API in batches.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::cli::RevokeArgs;
+use crate::error::{Error, Result, exit};
+use crate::github::{self, GithubError, Revoked};
+use crate::output::Io;
+use crate::project::{self, Location, Project};
+use crate::report::{Boxed, Report};
+use crate::scan::{self, Secret};
+use crate::source;
+use crate::token::{Kind, Token};
+
+/// The most bytes read from `--token-stdin`, `--token-file` or `--from-scan`.
+const INPUT_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// One token and what became of it.
+#[derive(Debug, Serialize)]
+pub struct Entry {
+    /// Masked (`ghp_…abcd`).
+    pub masked: String,
+    /// Its kind (`classic`, `fine-grained`, ...).
+    pub kind: &'static str,
+    /// Where it was read from (`.env`, `src/App.js:3`, ...).
+    pub from: String,
+    /// `accepted`, `refused`, `rate_limited`, `failed`, `not_sent` or
+    /// `not_revocable`.
+    pub status: &'static str,
+    /// GitHub's message, or what to do instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// What `ghenv revoke` did.
+#[derive(Debug, Serialize)]
+pub struct RevokeReport {
+    /// True when GitHub accepted every token.
+    pub ok: bool,
+    /// The revocation URL.
+    pub url: String,
+    /// Every token, in the order found.
+    pub tokens: Vec<Entry>,
+    /// When GitHub's rate limit was reached: when to try again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry: Option<String>,
+}
+
+impl Report for RevokeReport {
+    fn print(&self, io: &mut Io) {
+        for e in &self.tokens {
+            let status = match e.status {
+                "accepted" => io.green("revoked"),
+                "not_revocable" => io.yellow("not revocable here"),
+                "not_sent" => io.yellow("not sent"),
+                other => io.red(&other.replace('_', " ")),
+            };
+            let _ = writeln!(io.out, "{}  {status}  ({})", e.masked, e.from);
+            if let Some(message) = &e.message {
+                let _ = writeln!(io.out, "    {message}");
+            }
+        }
+        let count = |status: &str| self.tokens.iter().filter(|e| e.status == status).count();
+        let accepted = count("accepted");
+        if accepted > 0 {
+            io.ok(&format!(
+                "GitHub accepted {accepted} token{} for revocation and tells {} owner{} by email",
+                plural(accepted),
+                if accepted == 1 { "its" } else { "their" },
+                plural(accepted)
+            ));
+            io.say("  next: `ghenv rotate` puts a new token in this project (and re-encrypts it for the team); the old one stays in git history, but it no longer works");
+        }
+        if let Some(retry) = &self.retry {
+            io.warn(&format!(
+                "GitHub's limit of 60 revocation requests an hour was reached: run the same command again {retry}; the tokens marked \"not sent\" were not revoked"
+            ));
+        } else if count("failed") + count("not_sent") > 0 {
+            io.warn("some tokens were not revoked: run the same command again (GitHub forgets nothing it accepted, so tokens sent twice are harmless)");
+        }
+        if count("refused") > 0 {
+            io.warn("GitHub refused a request (422: a token it does not recognise, or too many requests): check the tokens, or revoke them at https://github.com/settings/tokens");
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        let sent_fine = self
+            .tokens
+            .iter()
+            .all(|e| matches!(e.status, "accepted" | "not_revocable"));
+        if !sent_fine {
+            exit::NETWORK
+        } else if self.ok {
+            exit::OK
+        } else {
+            exit::TOKEN
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A token to revoke and where it came from.
+struct Candidate {
+    token: Token,
+    from: String,
+}
+
+/// Runs `ghenv revoke`.
+///
+/// # Errors
+/// [`Error::NothingToRevoke`] when no token is found where told to look,
+/// [`Error::ScanInput`] for `--from-scan` input that is not a scan,
+/// [`Error::ConfirmationNeeded`] off a terminal without `--yes`, a refused
+/// confirmation ([`Error::Declined`]), and [`Error::BadEndpoint`] for a bad
+/// `GHENV_API_URL`.
+pub fn run(args: &RevokeArgs, io: &mut Io) -> Result<Boxed> {
+    let url = api_url(io)?;
+    let candidates = gather(args, io)?;
+    let (revocable, other): (Vec<Candidate>, Vec<Candidate>) = candidates
+        .into_iter()
+        .partition(|c| matches!(c.token.kind(), Kind::Classic | Kind::FineGrained));
+    if !revocable.is_empty() && !args.yes {
+        confirm(io, &revocable)?;
+    }
+    let mut tokens = Vec::new();
+    let mut retry = None;
+    let options = github::Options {
+        endpoint: url.clone(),
+        timeout: Duration::from_secs(args.timeout),
+    };
+    let mut stopped: Option<(&'static str, String)> = None;
+    for batch in revocable.chunks(github::REVOKE_BATCH) {
+        let entries = |status: &'static str, message: Option<String>| {
+            batch.iter().map(move |c| entry(c, status, message.clone()))
+        };
+        if let Some((status, message)) = &stopped {
+            tokens.extend(entries(status, Some(message.clone())));
+            continue;
+        }
+        let refs: Vec<&Token> = batch.iter().map(|c| &c.token).collect();
+        io.detail(&format!("POST {url} ({} tokens)", refs.len()));
+        let answer = io.with_spinner(
+            &format!("Revoking {} token{}…", refs.len(), plural(refs.len())),
+            || github::revoke(&options, &refs),
+        );
+        match answer {
+            Ok(Revoked::Accepted) => tokens.extend(entries("accepted", None)),
+            Ok(Revoked::Refused { status, message }) => tokens.extend(entries(
+                "refused",
+                Some(format!("GitHub answered {status}: {message}")),
+            )),
+            Err(GithubError::RateLimited { message, retry: r }) => {
+                let when = r.describe(Timestamp::now());
+                tokens.extend(entries("rate_limited", Some(message)));
+                stopped = Some((
+                    "not_sent",
+                    format!("not sent after the rate limit; try again {when}"),
+                ));
+                retry = Some(when);
+            }
+            Err(e) => {
+                tokens.extend(entries("failed", Some(e.to_string())));
+                stopped = Some(("not_sent", format!("not sent after an error: {e}")));
+            }
+        }
+    }
+    for c in &other {
+        tokens.push(entry(c, "not_revocable", Some(elsewhere(c.token.kind()))));
+    }
+    let ok = tokens.iter().all(|e| e.status == "accepted");
+    Ok(Box::new(RevokeReport {
+        ok,
+        url,
+        tokens,
+        retry,
+    }))
+}
+
+fn entry(c: &Candidate, status: &'static str, message: Option<String>) -> Entry {
+    Entry {
+        masked: c.token.masked(),
+        kind: c.token.kind().name(),
+        from: c.from.clone(),
+        status,
+        message,
+    }
+}
+
+/// Where a token the API does not take is revoked instead.
+fn elsewhere(kind: Kind) -> String {
+    match kind {
+        Kind::OAuth | Kind::UserToServer | Kind::Refresh => format!(
+            "GitHub's revocation API takes personal access tokens only: revoke this {} at https://github.com/settings/applications (or in the app's own settings)",
+            kind.describe()
+        ),
+        Kind::ServerToServer => {
+            "an installation token expires within an hour; the app's owner can revoke it sooner"
+                .into()
+        }
+        _ => format!(
+            "GitHub's revocation API does not take a {}: delete it at https://github.com/settings/tokens",
+            kind.describe()
+        ),
+    }
+}
+
+/// The revocation URL: under `GHENV_API_URL`, else GitHub.com's API.
+fn api_url(io: &mut Io) -> Result<String> {
+    let base = match io.var("GHENV_API_URL") {
+        Some(base) => {
+            let base = project::check_endpoint("GHENV_API_URL", &base)?;
+            io.say(&format!(
+                "Using the REST API at {base} (from GHENV_API_URL)"
+            ));
+            base
+        }
+        None => github::DEFAULT_API.to_owned(),
+    };
+    Ok(github::revoke_url(&base))
+}
+
+/// Lists the tokens and asks before revoking them.
+fn confirm(io: &mut Io, tokens: &[Candidate]) -> Result<()> {
+    if !io.stdin_tty {
+        return Err(Error::ConfirmationNeeded("revoke"));
+    }
+    io.say(&format!(
+        "These {} token{} will stop working for good, and GitHub will email {} owner{}:",
+        tokens.len(),
+        plural(tokens.len()),
+        if tokens.len() == 1 { "its" } else { "their" },
+        plural(tokens.len())
+    ));
+    for c in tokens.iter().take(20) {
+        io.say(&format!("  {}  ({})", c.token.masked(), c.from));
+    }
+    if tokens.len() > 20 {
+        io.say(&format!("  … and {} more", tokens.len() - 20));
+    }
+    if io.ask("Revoke them? [y/N] ", false) {
+        Ok(())
+    } else {
+        Err(Error::Declined)
+    }
+}
+
+/// The tokens the flags point at, each once, in the order found.
+fn gather(args: &RevokeArgs, io: &mut Io) -> Result<Vec<Candidate>> {
+    let mut found = if args.token_stdin {
+        let text = read_limited(&mut io.stdin, "standard input")?;
+        tokens_in_text(&text, "standard input")
+    } else if let Some(path) = &args.token_file {
+        let text = read_file(path)?;
+        tokens_in_text(&text, &path.display().to_string())
+    } else if let Some(scan) = &args.from_scan {
+        from_scan(scan, io)?
+    } else {
+        from_project(args)?
+    };
+    let keep: Vec<bool> = {
+        let mut seen = std::collections::HashSet::new();
+        found
+            .iter()
+            .map(|c| seen.insert(c.token.expose_secret()))
+            .collect()
+    };
+    let mut keep = keep.into_iter();
+    found.retain(|_| keep.next().unwrap_or(false));
+    if found.is_empty() {
+        let place = match (&args.token_file, &args.from_scan) {
+            _ if args.token_stdin => "standard input".to_owned(),
+            (Some(p), _) | (None, Some(p)) if p != Path::new("-") => p.display().to_string(),
+            (None, Some(_)) => "the scan on standard input".to_owned(),
+            _ => "the project".to_owned(),
+        };
+        return Err(Error::NothingToRevoke(place));
+    }
+    Ok(found)
+}
+
+fn read_limited(reader: &mut dyn Read, name: &str) -> Result<Zeroizing<Vec<u8>>> {
+    let mut bytes = Zeroizing::new(Vec::new());
+    reader
+        .take(INPUT_LIMIT)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Error::io("read", Path::new(name), e))?;
+    Ok(bytes)
+}
+
+fn read_file(path: &Path) -> Result<Zeroizing<Vec<u8>>> {
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => return Err(Error::NotARegularFile(path.to_owned())),
+        Err(e) => {
+            return Err(Error::TokenFile {
+                path: path.to_owned(),
+                source: e,
+            });
+        }
+        Ok(_) => {}
+    }
+    let mut file = std::fs::File::open(path).map_err(|e| Error::TokenFile {
+        path: path.to_owned(),
+        source: e,
+    })?;
+    read_limited(&mut file, &path.display().to_string())
+}
+
+/// Every GitHub token in `text`, wherever it is on its line (a bare token,
+/// `GH_TOKEN=...`, a pasted log), confirmed as `scan` confirms them.
+fn tokens_in_text(text: &[u8], name: &str) -> Vec<Candidate> {
+    let mut out = Vec::new();
+    for (n, line) in text.split(|&b| b == b'\n').enumerate() {
+        let mut hits = Vec::new();
+        scan::scan_line(line, &mut hits);
+        for hit in hits {
+            let bytes = &line[hit.column - 1..hit.column - 1 + hit.len];
+            if let Some(c) = candidate(bytes, hit.kind, format!("{name}:{}", n + 1)) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
+/// The token `bytes` are, unless it is an age identity.
+fn candidate(bytes: &[u8], kind: Secret, from: String) -> Option<Candidate> {
+    if kind == Secret::AgeIdentity {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    let token = Token::parse(SecretString::from(text.to_owned())).ok()?;
+    Some(Candidate { token, from })
+}
+
+/// The token in the project's env file.
+fn from_project(args: &RevokeArgs) -> Result<Vec<Candidate>> {
+    let project = Project::open(&Location::from(&args.project))?;
+    let template = project.template(None)?;
+    let env_path = project.env_path()?;
+    let var = project.token_var(&template);
+    let Some((secret, _)) = source::from_dotenv(&env_path, &var)? else {
+        return Err(Error::NothingToRevoke(format!(
+            "{} (no {var})",
+            env_path.display()
+        )));
+    };
+    let token = Token::parse(secret)?;
+    Ok(vec![Candidate {
+        token,
+        from: format!("{var} in {}", env_path.display()),
+    }])
+}
+
+/// A finding as `ghenv scan --json` prints it.
+#[derive(Deserialize)]
+struct ScanFinding {
+    path: String,
+    line: usize,
+    column: usize,
+    kind: String,
+    blob: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ScanDocument {
+    findings: Vec<ScanFinding>,
+}
+
+/// The tokens of a scan's findings, read again from the blobs (history) or
+/// files they name: the scan shows them masked only.
+fn from_scan(path: &PathBuf, io: &mut Io) -> Result<Vec<Candidate>> {
+    let (bytes, name) = if path == Path::new("-") {
+        (
+            read_limited(&mut io.stdin, "standard input")?,
+            "standard input".to_owned(),
+        )
+    } else {
+        let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, e))?;
+        (Zeroizing::new(bytes), path.display().to_string())
+    };
+    let document: ScanDocument = serde_json::from_slice(&bytes).map_err(|e| Error::ScanInput {
+        source_name: name.clone(),
+        detail: e.to_string(),
+    })?;
+    let here = Path::new(".");
+    let mut out = Vec::new();
+    let mut keys = 0;
+    for f in document.findings {
+        let shown = crate::text::sanitize(&f.path).into_owned();
+        if f.kind == "age-identity" {
+            keys += 1;
+            continue;
+        }
+        let content = match &f.blob {
+            Some(blob) => crate::git::blob_content(here, blob).map(Zeroizing::new),
+            None => regular_file(Path::new(&f.path)),
+        };
+        let Some(content) = content else {
+            io.warn(&format!(
+                "{shown}: cannot read it{}; skipped",
+                if f.blob.is_some() {
+                    " from git (run revoke in the repository the scan ran in)"
+                } else {
+                    " (run revoke in the folder the scan ran in)"
+                }
+            ));
+            continue;
+        };
+        let from = format!("{shown}:{}", f.line);
+        match scan::secret_at(&content, f.line, f.column) {
+            Some((bytes, kind)) if kind != Secret::AgeIdentity => {
+                out.extend(candidate(bytes, kind, from));
+            }
+            _ => io.warn(&format!(
+                "{from}:{}: the token is no longer there; run the scan again",
+                f.column
+            )),
+        }
+    }
+    if keys > 0 {
+        io.warn(&format!(
+            "{keys} age identit{} skipped: a private key cannot be revoked; make a new one (`ghenv keygen`) and replace the old recipient (`ghenv recipients`)",
+            if keys == 1 { "y" } else { "ies" }
+        ));
+    }
+    Ok(out)
+}
+
+/// The content of a regular file (not a link, a FIFO or a folder: the path
+/// came from a repository).
+fn regular_file(path: &Path) -> Option<Zeroizing<Vec<u8>>> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    std::fs::read(path).ok().map(Zeroizing::new)
+}
