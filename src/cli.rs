@@ -339,8 +339,12 @@ pub struct LockArgs {
     #[arg(short = 'R', long = "recipients-file", value_name = "PATH")]
     pub recipients_files: Vec<PathBuf>,
 
+    /// Encrypt to the SSH keys this GitHub user shows at https://github.com/USER.keys (repeatable; implies --encrypt).
+    #[arg(long = "github", value_name = "USER")]
+    pub github: Vec<String>,
+
     /// Encrypt with a passphrase (asked twice, or GHENV_PASSPHRASE) instead of recipients.
-    #[arg(long, conflicts_with_all = ["recipients", "recipients_files"])]
+    #[arg(long, conflicts_with_all = ["recipients", "recipients_files", "github"])]
     pub passphrase: bool,
 
     /// With --encrypt: do not write .env (the token then lives only in config.toml).
@@ -359,6 +363,7 @@ impl LockArgs {
             || self.passphrase
             || !self.recipients.is_empty()
             || !self.recipients_files.is_empty()
+            || !self.github.is_empty()
     }
 }
 
@@ -522,11 +527,13 @@ pub enum RecipientsCommand {
     List(RecipientsListArgs),
     /// Add recipients and re-encrypt the token (needs an identity that can decrypt it now).
     #[command(
-        after_help = "Examples:\n  ghenv recipients add age1teammate…\n  ghenv recipients add -R alice.keys  (e.g. from https://github.com/alice.keys)"
+        after_help = "Examples:\n  ghenv recipients add age1teammate…\n  ghenv recipients add --github alice   her SSH keys from https://github.com/alice.keys\n  ghenv recipients add -R bob.keys"
     )]
     Add(RecipientsChangeArgs),
     /// Remove recipients and re-encrypt the token to the others.
-    #[command(after_help = "Example:\n  ghenv recipients remove age1former…")]
+    #[command(
+        after_help = "Examples:\n  ghenv recipients remove age1former…\n  ghenv recipients remove --github alice   every key added with --github alice"
+    )]
     Remove(RecipientsChangeArgs),
 }
 
@@ -556,6 +563,18 @@ pub struct RecipientsChangeArgs {
     /// Recipients from a file, one a line (repeatable).
     #[arg(short = 'R', long = "recipients-file", value_name = "PATH")]
     pub recipients_files: Vec<PathBuf>,
+
+    /// add: the SSH keys this GitHub user shows at https://github.com/USER.keys; remove: the keys added that way (repeatable).
+    #[arg(long = "github", value_name = "USER")]
+    pub github: Vec<String>,
+
+    /// With --github: a GitHub Enterprise Server host (https://HOST/USER.keys).
+    #[arg(long, value_name = "HOST", requires = "github")]
+    pub host: Option<String>,
+
+    /// With --github: give up after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
 
     /// Keep recipients in config.toml that nobody who could decrypt vouched for, without asking.
     #[arg(long)]

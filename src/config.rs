@@ -59,6 +59,10 @@ pub struct SecretSection {
     /// One tag per recipient, keyed by the token: proof that whoever added
     /// it could decrypt. `None` in a config written before ghenv kept them.
     pub recipient_tags: Option<Vec<String>>,
+    /// Where recipients came from (`github:alice`), by recipient. Only a
+    /// label to show: config.toml is not trusted, the tags are the check.
+    #[serde(default)]
+    pub origins: std::collections::BTreeMap<String, String>,
 }
 
 /// What to store in `[secret]`.
@@ -72,6 +76,8 @@ pub struct Secret<'a> {
     pub armored: &'a str,
     /// The recipients' tags (empty with a passphrase).
     pub tags: &'a [String],
+    /// Where some recipients came from: (recipient, origin).
+    pub origins: &'a [(String, String)],
 }
 
 /// Sets the `[secret]` table of `text` (a valid config), replacing any
@@ -109,6 +115,20 @@ pub fn set_secret(text: &str, secret: &Secret<'_>) -> Result<String, ConfigError
             );
         }
         table.insert("recipient_tags", item);
+    }
+    let mut origins = toml_edit::InlineTable::new();
+    for (recipient, origin) in secret.origins {
+        if secret.recipients.contains(recipient) {
+            origins.insert(recipient, origin.as_str().into());
+        }
+    }
+    if !origins.is_empty() {
+        let mut item = toml_edit::value(origins);
+        if let Some(v) = item.as_value_mut() {
+            v.decor_mut()
+                .set_suffix(" # where recipients came from, for `ghenv recipients list`");
+        }
+        table.insert("origins", item);
     }
     if secret.passphrase {
         table.insert("passphrase", toml_edit::value(true));
@@ -293,11 +313,16 @@ mod tests {
         let armored =
             "-----BEGIN AGE ENCRYPTED FILE-----\nYWdl\n-----END AGE ENCRYPTED FILE-----\n";
         let recipients = vec!["age1abc".to_string(), "ssh-ed25519 AAAA".to_string()];
+        let origins = vec![
+            ("ssh-ed25519 AAAA".to_string(), "github:alice".to_string()),
+            ("age1gone".to_string(), "github:bob".to_string()),
+        ];
         let secret = Secret {
             recipients: &recipients,
             passphrase: false,
             armored,
             tags: &[],
+            origins: &origins,
         };
         let text = set_secret(RENDERED, &secret).unwrap();
         assert!(
@@ -310,6 +335,9 @@ mod tests {
         assert_eq!(s.recipients, recipients);
         assert!(!s.passphrase);
         assert_eq!(s.token.unwrap(), armored.to_string());
+        // Origins only for recipients that are there.
+        assert_eq!(s.origins.len(), 1, "{text}");
+        assert_eq!(s.origins["ssh-ed25519 AAAA"], "github:alice");
         // Replacing keeps one table and the rest of the file.
         let again = set_secret(
             &text,
@@ -318,6 +346,7 @@ mod tests {
                 passphrase: true,
                 armored,
                 tags: &[],
+                origins: &[],
             },
         )
         .unwrap();

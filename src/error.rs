@@ -148,6 +148,20 @@ pub enum Error {
         /// What is wrong.
         detail: String,
     },
+    /// `--github` with something that cannot be a GitHub login.
+    #[error("{0:?} is not a GitHub username")]
+    BadGithubUser(String),
+    /// `--github USER` for a user GitHub does not know (404).
+    #[error("GitHub has no user {0}")]
+    GithubUserUnknown(String),
+    /// `--github USER`: none of the user's keys can be used with age.
+    #[error("none of {user}'s public keys on GitHub can be used with age{}", if .skipped.is_empty() { " (there are none)".to_owned() } else { format!(" ({})", .skipped.join(", ")) })]
+    NoUsableKeys {
+        /// The user.
+        user: String,
+        /// The kinds of key skipped.
+        skipped: Vec<String>,
+    },
     /// The user answered no.
     #[error("nothing was revoked")]
     Declined,
@@ -372,12 +386,14 @@ impl Error {
             | E::ScanInput { .. }
             | E::ConfirmationNeeded(_)
             | E::Declined
+            | E::BadGithubUser(_)
+            | E::GithubUserUnknown(_)
             | E::Template { .. }
             | E::TemplateInvalid { .. } => exit::USAGE,
             E::TokenFormat(_) | E::TokenRejected { .. } => exit::TOKEN,
             E::MissingScopes { .. } | E::ScopesUnknown { .. } => exit::SCOPES,
             E::Github(_) => exit::NETWORK,
-            E::Crypt(_) | E::WrongPassphraseInEnv => exit::CRYPTO,
+            E::Crypt(_) | E::WrongPassphraseInEnv | E::NoUsableKeys { .. } => exit::CRYPTO,
             E::FolderUnusable { .. }
             | E::NotAFolder(_)
             | E::ConfigInvalid { .. }
@@ -434,6 +450,9 @@ impl Error {
             E::ScanInput { .. } => "scan_input",
             E::ConfirmationNeeded(_) => "confirmation_needed",
             E::Declined => "declined",
+            E::BadGithubUser(_) => "bad_github_user",
+            E::GithubUserUnknown(_) => "github_user_unknown",
+            E::NoUsableKeys { .. } => "no_usable_keys",
             E::Template { .. } => "template",
             E::TemplateInvalid { .. } => "template_invalid",
             E::TokenFormat(_) => "token_format",
@@ -524,6 +543,13 @@ impl Error {
             ),
             E::ConfirmationNeeded(_) => text("pass --yes to go ahead without asking"),
             E::Declined => None,
+            E::BadGithubUser(_) => text("give the login as on github.com, e.g. --github octocat"),
+            E::GithubUserUnknown(_) => text(
+                "check the spelling of the username (and --host for GitHub Enterprise Server); nothing was written",
+            ),
+            E::NoUsableKeys { .. } => text(
+                "ask them to add an ed25519 key at https://github.com/settings/keys, or to send an age public key (`ghenv keygen` prints one) for -r; nothing was written",
+            ),
             E::Template { .. } => text("run `ghenv templates` to list the templates"),
             E::TemplateInvalid { .. } => text(
                 "fix the template file (its keys: description, scopes, token_var, env, env_example, and optionally config; see the README's Templates section)",

@@ -430,6 +430,50 @@ pub fn interpret_revoke(
     }
 }
 
+/// The public SSH keys GitHub shows for a user (`https://github.com/USER.keys`,
+/// the URL in `options.endpoint`), one a line; `None` when there is no such
+/// user (404).
+///
+/// # Errors
+/// Rate limits, redirects, 5xx and network errors as for [`validate`].
+pub fn fetch_keys(options: &Options) -> Result<Option<String>, GithubError> {
+    let (status, headers, bytes) = request(
+        options,
+        reqwest::Method::GET,
+        None,
+        Vec::new(),
+        "text/plain",
+    )?;
+    if is_rate_limited(status, &headers, &bytes) {
+        return Err(GithubError::RateLimited {
+            message: body_message(&bytes).unwrap_or_else(|| "too many requests".into()),
+            retry: retry_from(&headers),
+        });
+    }
+    match status {
+        200 => String::from_utf8(bytes)
+            .map(Some)
+            .map_err(|_| GithubError::Malformed {
+                detail: "the keys are not text".into(),
+            }),
+        404 => Ok(None),
+        300..=399 => Err(GithubError::Redirect {
+            endpoint: options.endpoint.clone(),
+            status,
+            location: header(&headers, LOCATION.as_str())
+                .map(describe_location)
+                .unwrap_or_else(|| "an unnamed place".into()),
+        }),
+        500..=599 => Err(GithubError::Server { status }),
+        _ => Err(GithubError::Status {
+            status,
+            message: body_message(&bytes)
+                .map(|m| crate::text::sanitize(&m).into_owned())
+                .unwrap_or_else(|| format!("status {status}")),
+        }),
+    }
+}
+
 /// What came back: status, headers and at most [`BODY_LIMIT`] bytes of body.
 type Answer = (u16, HeaderMap, Vec<u8>);
 
@@ -446,13 +490,24 @@ fn post(
     body: Vec<u8>,
     accept: &'static str,
 ) -> Result<Answer, GithubError> {
+    request(options, reqwest::Method::POST, auth, body, accept)
+}
+
+/// Sends one request within `options.timeout` (see [`post`]).
+fn request(
+    options: &Options,
+    method: reqwest::Method,
+    auth: Option<reqwest::header::HeaderValue>,
+    body: Vec<u8>,
+    accept: &'static str,
+) -> Result<Answer, GithubError> {
     let endpoint = &options.endpoint;
     let (sender, receiver) = std::sync::mpsc::channel();
     let thread_options = options.clone();
     std::thread::Builder::new()
         .name("ghenv-request".into())
         .spawn(move || {
-            let _ = sender.send(exchange(&thread_options, auth, body, accept));
+            let _ = sender.send(exchange(&thread_options, method, auth, body, accept));
         })
         .map_err(|e| GithubError::Connect {
             endpoint: endpoint.clone(),
@@ -470,6 +525,7 @@ fn post(
 /// Sends the request and reads the answer (at most [`BODY_LIMIT`] bytes).
 fn exchange(
     options: &Options,
+    method: reqwest::Method,
     auth: Option<reqwest::header::HeaderValue>,
     body: Vec<u8>,
     accept: &'static str,
@@ -491,9 +547,11 @@ fn exchange(
         detail: error_chain(&e),
     })?;
     let mut request = client
-        .post(endpoint)
-        .header(CONTENT_TYPE, "application/json")
+        .request(method.clone(), endpoint)
         .header(reqwest::header::ACCEPT, accept);
+    if method == reqwest::Method::POST {
+        request = request.header(CONTENT_TYPE, "application/json");
+    }
     if accept == REST_ACCEPT {
         request = request.header("x-github-api-version", REST_API_VERSION);
     }

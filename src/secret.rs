@@ -346,10 +346,122 @@ pub enum Lock {
         recipients: Vec<Recipient>,
         /// The default identity, when it has to be created.
         new_identity: Option<NewIdentity>,
+        /// Where some of them came from: (recipient, `github:USER`).
+        origins: Vec<(String, String)>,
     },
     /// With this passphrase (asked for before anything else, so that an
     /// empty or mistyped one stops ghenv before it talks to GitHub).
     Passphrase(SecretString),
+}
+
+/// Where `--github USER` fetches keys: `GHENV_WEB_URL`, else
+/// `https://HOST` for `--host`, else `https://github.com`.
+#[derive(Debug, Clone)]
+pub struct Web {
+    /// `--host`, when given.
+    pub host: Option<String>,
+    /// How long to wait for an answer.
+    pub timeout: std::time::Duration,
+}
+
+impl Web {
+    /// The web base URL, checked like an endpoint.
+    ///
+    /// # Errors
+    /// [`Error::BadEndpoint`] for a bad `GHENV_WEB_URL` or `--host`.
+    pub fn base(&self, io: &Io) -> Result<String> {
+        let (url, origin) = match (io.var("GHENV_WEB_URL"), &self.host) {
+            (Some(url), _) => (url, "GHENV_WEB_URL"),
+            (None, Some(host)) => (format!("https://{host}"), "--host"),
+            (None, None) => return Ok("https://github.com".into()),
+        };
+        crate::project::check_endpoint(origin, &url).map(|u| u.trim_end_matches('/').to_owned())
+    }
+}
+
+/// Whether `user` can be a GitHub login: letters, digits and single
+/// hyphens, not at either end, at most 39 characters.
+pub fn is_github_login(user: &str) -> bool {
+    !user.is_empty()
+        && user.len() <= 39
+        && user.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !user.starts_with('-')
+        && !user.ends_with('-')
+        && !user.contains("--")
+}
+
+/// The keys of each GitHub user in `users` that age can encrypt to
+/// (ssh-ed25519, ssh-rsa), fetched from `https://github.com/USER.keys`,
+/// each with its origin `github:USER`. Other keys (ECDSA, security keys)
+/// are skipped with a warning.
+///
+/// # Errors
+/// [`Error::BadGithubUser`], [`Error::GithubUserUnknown`] (404),
+/// [`Error::NoUsableKeys`], and network errors as [`Error::Github`].
+pub fn github_recipients(
+    users: &[String],
+    web: &Web,
+    io: &mut Io,
+) -> Result<Vec<(Recipient, String)>> {
+    if users.is_empty() {
+        return Ok(Vec::new());
+    }
+    let base = web.base(io)?;
+    let mut out = Vec::new();
+    for user in users {
+        if !is_github_login(user) {
+            return Err(Error::BadGithubUser(
+                crate::text::sanitize(user).into_owned(),
+            ));
+        }
+        let url = format!("{base}/{user}.keys");
+        io.detail(&format!("GET {url}"));
+        let options = crate::github::Options {
+            endpoint: url.clone(),
+            timeout: web.timeout,
+        };
+        let keys = io
+            .with_spinner(&format!("Fetching {user}'s public keys…"), || {
+                crate::github::fetch_keys(&options)
+            })
+            .map_err(Error::Github)?
+            .ok_or_else(|| Error::GithubUserUnknown(user.clone()))?;
+        let origin = format!("github:{user}");
+        let mut usable = 0;
+        let mut skipped = Vec::new();
+        for line in keys.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            match crypt::parse_recipient(line) {
+                Ok(r) => {
+                    usable += 1;
+                    out.push((r, origin.clone()));
+                }
+                Err(e) => {
+                    let kind = line.split_whitespace().next().unwrap_or("?");
+                    let kind = crate::text::sanitize(&kind.chars().take(40).collect::<String>())
+                        .into_owned();
+                    skipped.push(kind.clone());
+                    io.warn(&format!(
+                        "{origin}: skipped a key of type {kind}: {}",
+                        match e {
+                            CryptError::BadRecipient { why, .. } => why,
+                            other => other.to_string(),
+                        }
+                    ));
+                }
+            }
+        }
+        if usable == 0 {
+            return Err(Error::NoUsableKeys {
+                user: user.clone(),
+                skipped,
+            });
+        }
+        io.say(&format!(
+            "Using {usable} key{} of {user} from {url}",
+            if usable == 1 { "" } else { "s" }
+        ));
+    }
+    Ok(out)
 }
 
 /// Parses `-r` values and `-R` files.
@@ -389,6 +501,7 @@ pub fn resolve(
     args: &LockArgs,
     existing: Option<&SecretSection>,
     identity: &IdentityArgs,
+    web: &Web,
     io: &mut Io,
 ) -> Result<Option<Lock>> {
     if !args.wants_encryption() && existing.is_none() {
@@ -400,11 +513,19 @@ pub fn resolve(
     if args.passphrase {
         return Ok(Some(Lock::Passphrase(passphrase_to_encrypt(io)?)));
     }
-    let given = parse_recipients(&args.recipients, &args.recipients_files, io)?;
+    let mut given = parse_recipients(&args.recipients, &args.recipients_files, io)?;
+    let from_github = github_recipients(&args.github, web, io)?;
+    let origins: Vec<(String, String)> = from_github
+        .iter()
+        .map(|(r, o)| (r.as_str().to_owned(), o.clone()))
+        .collect();
+    given.extend(from_github.into_iter().map(|(r, _)| r));
+    let given = crypt::dedup(given);
     if !given.is_empty() {
         return Ok(Some(Lock::Recipients {
             recipients: given,
             new_identity: None,
+            origins,
         }));
     }
     if let Some(secret) = existing {
@@ -429,6 +550,7 @@ pub fn resolve(
             return Ok(Some(Lock::Recipients {
                 recipients: kept,
                 new_identity: None,
+                origins: Vec::new(),
             }));
         }
     }
@@ -443,12 +565,14 @@ pub fn resolve(
         return Ok(Some(Lock::Recipients {
             recipients,
             new_identity: None,
+            origins: Vec::new(),
         }));
     }
     let (text, public) = crypt::generate_identity(&crate::output::now_rfc3339());
     Ok(Some(Lock::Recipients {
         recipients: vec![crypt::parse_recipient(&public)?],
         new_identity: Some(NewIdentity { path, text }),
+        origins: Vec::new(),
     }))
 }
 
@@ -463,7 +587,18 @@ pub fn seal_into(
     passphrase: bool,
     armored: &str,
     token: &crate::token::Token,
+    origins: &[(String, String)],
 ) -> Result<String> {
+    // The origins config.toml has for recipients that stay, then the new.
+    let mut all: Vec<(String, String)> = crate::config::parse(config_text)
+        .ok()
+        .and_then(|c| c.secret)
+        .map(|s| s.origins.into_iter().collect())
+        .unwrap_or_default();
+    for (recipient, origin) in origins {
+        all.retain(|(r, _)| r != recipient);
+        all.push((recipient.clone(), origin.clone()));
+    }
     let tags: Vec<String> = recipients
         .iter()
         .map(|r| recipient_tag(token.expose_secret(), r))
@@ -473,6 +608,7 @@ pub fn seal_into(
         passphrase,
         armored,
         tags: &tags,
+        origins: &all,
     };
     let text = crate::config::set_secret(config_text, &secret).map_err(|problem| {
         Error::ConfigInvalid {

@@ -191,7 +191,22 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     if let Some(secret) = project.secret() {
         secret::check_format(secret)?;
     }
-    let lock = secret::resolve(&opts.lock, project.secret(), &opts.identity, io)?;
+    // `--github USER` fetches keys from the web host of `--host`.
+    let web = secret::Web {
+        host: opts
+            .endpoint
+            .as_ref()
+            .and_then(|e| e.flag.as_ref())
+            .filter(|(_, flag)| *flag == "--host")
+            .and_then(|(url, _)| reqwest::Url::parse(url).ok())
+            .and_then(|u| u.host_str().map(str::to_owned)),
+        timeout,
+    };
+    let lock = secret::resolve(&opts.lock, project.secret(), &opts.identity, &web, io)?;
+    let origins = match &lock {
+        Some(Lock::Recipients { origins, .. }) => origins.clone(),
+        _ => Vec::new(),
+    };
     let write_env = !(opts.lock.no_env && lock.is_some());
     let description = project.token_description();
     let env_path = project.env_path()?;
@@ -309,7 +324,14 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         );
     }
     if let Some((recipients, passphrase, armored)) = sealed {
-        seal(&token, &mut changes, &recipients, passphrase, &armored)?;
+        seal(
+            &token,
+            &mut changes,
+            &recipients,
+            passphrase,
+            &armored,
+            &origins,
+        )?;
         report.encrypted = Some(Encrypted {
             recipients,
             passphrase,
@@ -582,6 +604,7 @@ fn seal(
     recipients: &[String],
     passphrase: bool,
     armored: &str,
+    origins: &[(String, String)],
 ) -> Result<()> {
     let config_change = changes
         .iter_mut()
@@ -593,6 +616,7 @@ fn seal(
         passphrase,
         armored,
         token,
+        origins,
     )?;
     config_change.contents = Zeroizing::new(text);
     config_change.status = match config_change.status {

@@ -28,6 +28,9 @@ pub struct RecipientsList {
     /// For each recipient, whether someone who could decrypt added it;
     /// `null` when no identity here can decrypt to check.
     pub verified: Option<Vec<bool>>,
+    /// For each recipient, where it came from (`github:alice`), as
+    /// config.toml records it; `null` when not recorded.
+    pub origins: Vec<Option<String>>,
 }
 
 impl Report for RecipientsList {
@@ -42,7 +45,11 @@ impl Report for RecipientsList {
                 Some(_) => "NOT VERIFIED: added by someone who could not decrypt",
                 None => "not checked: no identity here decrypts the token",
             };
-            let _ = writeln!(io.out, "{}  ({mark})", crate::text::sanitize(r));
+            let from = match &self.origins[i] {
+                Some(o) => format!(", from {}", crate::text::sanitize(o)),
+                None => String::new(),
+            };
+            let _ = writeln!(io.out, "{}  ({mark}{from})", crate::text::sanitize(r));
         }
     }
 }
@@ -86,6 +93,11 @@ fn list(args: &RecipientsListArgs, io: &mut Io) -> Result<RecipientsList> {
         })
     };
     Ok(RecipientsList {
+        origins: secret
+            .recipients
+            .iter()
+            .map(|r| secret.origins.get(r).cloned())
+            .collect(),
         recipients: secret.recipients.clone(),
         passphrase: secret.passphrase,
         verified,
@@ -98,7 +110,35 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
     if secret.passphrase {
         return Err(Error::PassphraseNotRecipients);
     }
-    let given = secret::parse_recipients(&args.recipients, &args.recipients_files, io)?;
+    let mut given = secret::parse_recipients(&args.recipients, &args.recipients_files, io)?;
+    let mut origins: Vec<(String, String)> = Vec::new();
+    if add {
+        let web = secret::Web {
+            host: args.host.clone(),
+            timeout: std::time::Duration::from_secs(args.timeout),
+        };
+        for (r, origin) in secret::github_recipients(&args.github, &web, io)? {
+            origins.push((r.as_str().to_owned(), origin));
+            given.push(r);
+        }
+        given = crypt::dedup(given);
+    } else {
+        for user in &args.github {
+            let origin = format!("github:{user}");
+            let added: Vec<&String> = secret
+                .origins
+                .iter()
+                .filter(|(r, o)| **o == origin && secret.recipients.contains(r))
+                .map(|(r, _)| r)
+                .collect();
+            if added.is_empty() {
+                return Err(Error::NotARecipient(origin));
+            }
+            for r in added {
+                given.push(crypt::parse_recipient(r)?);
+            }
+        }
+    }
     if given.is_empty() {
         return Err(Error::NoRecipientGiven);
     }
@@ -159,7 +199,7 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
         dir: project.dir().to_path_buf(),
         action: "change",
     })?;
-    let text = secret::seal_into(&existing.text, &texts, false, &armored, &token)?;
+    let text = secret::seal_into(&existing.text, &texts, false, &armored, &token, &origins)?;
     write::commit(&[Change::new(
         project.config_path(),
         Some(&existing),

@@ -197,6 +197,29 @@ impl Reply {
         )
     }
 
+    /// 200 with `https://github.com/USER.keys`'s body: one key a line.
+    pub fn keys(lines: &[&str]) -> Reply {
+        let mut body = lines.join("\n");
+        body.push('\n');
+        Reply {
+            status: 200,
+            reason: "OK",
+            headers: vec![("Content-Type".into(), "text/plain; charset=utf-8".into())],
+            body: body.into_bytes(),
+            delay: Duration::ZERO,
+            cut_at: None,
+            trickle: None,
+        }
+    }
+
+    /// 404 as github.com answers an unknown user's `.keys`.
+    pub fn not_found() -> Reply {
+        let mut r = Reply::keys(&["Not Found"]);
+        r.status = 404;
+        r.reason = "Not Found";
+        r
+    }
+
     /// A REST answer with the headers of an unauthenticated call.
     pub fn rest(status: u16, reason: &'static str, body: &str) -> Reply {
         let mut r = Reply::json(status, reason, body);

@@ -877,3 +877,168 @@ fn plugin_identities_are_skipped_and_an_identity_can_come_from_stdin() {
     p.run(&["unlock", "-i", "-"], &identity).code(0);
     assert_eq!(p.env_token(), token);
 }
+
+// ------------------------------------------------- recipients from GitHub
+
+const ECDSA: &str = "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg=";
+
+/// `ghenv ARGS` with `GHENV_WEB_URL` pointing at `fake`.
+fn with_web(p: &Project, fake: &FakeGitHub, args: &[&str], stdin: &str) -> Output {
+    let mut cmd = p.cmd(args);
+    cmd.env("GHENV_WEB_URL", fake.base());
+    p.run_with(cmd, stdin.as_bytes())
+}
+
+/// The key part of an SSH public key line (GitHub's .keys drop the comment).
+fn bare(key: &str) -> String {
+    key.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn recipients_add_github_uses_ed25519_and_rsa_skips_ecdsa_and_records_the_origin() {
+    let p = Project::new();
+    let (ka, pa) = p.keygen("a.txt");
+    let (ked, ped) = p.ssh_keygen("bob_ed", "ed25519", "");
+    let (_krsa, prsa) = p.ssh_keygen("bob_rsa", "rsa", "");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &pa]).code(0);
+    let fake = FakeGitHub::start(vec![Reply::keys(&[&bare(&ped), ECDSA, &bare(&prsa)])]);
+    let a = ka.to_str().unwrap();
+    with_web(
+        &p,
+        &fake,
+        &["recipients", "add", "--github", "bob", "-i", a],
+        "",
+    )
+    .code(0)
+    .never_shows(&token)
+    .stderr_has(&[
+        "github:bob: skipped a key of type ecdsa-sha2-nistp256",
+        "Using 2 keys of bob",
+    ]);
+    let r = &fake.requests()[0];
+    assert_eq!((r.method.as_str(), r.path.as_str()), ("GET", "/bob.keys"));
+    assert_eq!(r.header("authorization"), None);
+    assert_eq!(p.recipients(), vec![pa.clone(), bare(&ped), bare(&prsa)]);
+    // Bob's SSH key decrypts.
+    p.unlock(&["-i", ked.to_str().unwrap()]).code(0);
+    assert_eq!(p.env_token(), token);
+    // The origin is recorded and listed, and survives another change.
+    let listed = p.run(&["recipients", "list", "-i", a, "--json"], "");
+    let json = listed.json();
+    assert_eq!(json["origins"][0], serde_json::Value::Null);
+    assert_eq!(json["origins"][1], "github:bob");
+    assert_eq!(json["origins"][2], "github:bob");
+    p.run(&["recipients", "list", "-i", a], "")
+        .stdout_has(&["(verified, from github:bob)"]);
+    let (_kc, pc) = p.keygen("c.txt");
+    p.run(&["recipients", "add", &pc, "-i", a], "").code(0);
+    assert_eq!(
+        p.run(&["recipients", "list", "--json", "-i", a], "").json()["origins"][1],
+        "github:bob"
+    );
+    // remove --github takes out every key added that way.
+    p.run(&["recipients", "remove", "--github", "bob", "-i", a], "")
+        .code(0);
+    assert_eq!(p.recipients(), vec![pa.clone(), pc.clone()]);
+    assert!(!p.read("config.toml").contains("github:bob"));
+}
+
+#[test]
+fn github_user_unknown_or_without_usable_keys_changes_nothing() {
+    let p = Project::new();
+    let (ka, pa) = p.keygen("a.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &pa]).code(0);
+    let a = ka.to_str().unwrap();
+    let before = p.snapshot();
+    let fake = FakeGitHub::start(vec![
+        Reply::not_found(),
+        Reply::keys(&[ECDSA]),
+        Reply::keys(&[]),
+    ]);
+    let out = with_web(
+        &p,
+        &fake,
+        &[
+            "recipients",
+            "add",
+            "--github",
+            "nobody-here",
+            "-i",
+            a,
+            "--json",
+        ],
+        "",
+    );
+    out.code(2);
+    assert_eq!(out.json()["error"]["kind"], "github_user_unknown");
+    let out = with_web(
+        &p,
+        &fake,
+        &[
+            "recipients",
+            "add",
+            "--github",
+            "ecdsa-only",
+            "-i",
+            a,
+            "--json",
+        ],
+        "",
+    );
+    out.code(6);
+    assert_eq!(out.json()["error"]["kind"], "no_usable_keys");
+    assert!(
+        out.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ecdsa-sha2-nistp256")
+    );
+    with_web(
+        &p,
+        &fake,
+        &["recipients", "add", "--github", "keyless", "-i", a],
+        "",
+    )
+    .code(6)
+    .stderr_has(&["there are none", "settings/keys"]);
+    // Not a login: never sent (no request left in the fake for it).
+    with_web(
+        &p,
+        &fake,
+        &["recipients", "add", "--github", "../etc/passwd", "-i", a],
+        "",
+    )
+    .code(2)
+    .stderr_has(&["is not a GitHub username"]);
+    assert_eq!(p.snapshot(), before);
+}
+
+#[test]
+fn init_encrypt_github_encrypts_to_the_users_keys() {
+    let p = Project::new();
+    let (ked, ped) = p.ssh_keygen("alice_ed", "ed25519", "");
+    let fake = FakeGitHub::start(vec![Reply::keys(&[&bare(&ped)])]);
+    let token = classic();
+    with_web(
+        &p,
+        &fake,
+        &[
+            "init",
+            "--token-stdin",
+            "--offline",
+            "--encrypt",
+            "--github",
+            "alice",
+            "--no-env",
+        ],
+        &token,
+    )
+    .code(0)
+    .never_shows(&token);
+    assert_eq!(p.recipients(), vec![bare(&ped)]);
+    assert!(p.read("config.toml").contains("github:alice"));
+    p.unlock(&["-i", ked.to_str().unwrap()]).code(0);
+    assert_eq!(p.env_token(), token);
+}

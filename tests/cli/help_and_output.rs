@@ -295,7 +295,7 @@ fn json_shapes_are_the_documented_ones() {
     );
     assert_eq!(
         keys(&p.run(&["recipients", "list", "--json"], "").json()),
-        ["passphrase", "recipients", "verified"]
+        ["origins", "passphrase", "recipients", "verified"]
     );
     let (_, other) = p.keygen("b.txt");
     assert_eq!(
