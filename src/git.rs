@@ -3,6 +3,7 @@
 //! data an attacker may have chosen (newlines, `:`, Latin-1), and they must
 //! neither break a parser nor hide a file.
 
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::os::unix::ffi::OsStrExt;
@@ -319,67 +320,222 @@ fn parse_raw(bytes: &[u8]) -> io::Result<Vec<StagedBlob>> {
     Ok(blobs)
 }
 
-/// Every blob reachable from any ref (branches, tags, stashes, notes),
-/// each once, with the first path it was seen at: `git rev-list --all
-/// --objects --filter=object:type=blob`. With `since`, only blobs of the
-/// commits not reachable from it.
-///
-/// # Errors
-/// When git cannot be run or fails (not a repository, an unknown `since`).
-pub fn history_blobs(root: &Path, since: Option<&str>) -> io::Result<Vec<StagedBlob>> {
-    let mut cmd = git(root);
-    cmd.args([
-        "rev-list",
-        "--all",
-        "--objects",
-        "--filter=object:type=blob",
-        "--filter-provided-objects",
-    ]);
-    if let Some(rev) = since {
-        cmd.arg("--not").arg(rev);
+/// The commits that add or remove each blob of `ids`, on any ref, oldest
+/// first (the first added it), short ids: one pass of `git log --raw` over
+/// the history, whatever the number of blobs.
+pub fn commits_touching(root: &Path, ids: &HashSet<String>) -> HashMap<String, Vec<String>> {
+    let mut found: HashMap<String, Vec<String>> = HashMap::new();
+    if ids.is_empty() {
+        return found;
     }
-    let out = cmd.output()?;
-    if !out.status.success() {
-        return Err(io::Error::other("git rev-list failed"));
-    }
-    let mut seen = std::collections::HashSet::new();
-    let mut blobs = Vec::new();
-    for line in out.stdout.split(|&b| b == b'\n') {
-        // "<id> <path>" for blobs; commits come without a path.
-        let Some(space) = line.iter().position(|&b| b == b' ') else {
-            continue;
-        };
-        let id = String::from_utf8_lossy(&line[..space]).into_owned();
-        if seen.insert(id.clone()) {
-            blobs.push(StagedBlob {
-                id,
-                path: line[space + 1..].to_vec(),
-            });
-        }
-    }
-    Ok(blobs)
-}
-
-/// The commits that add or remove blob `id` on any ref, oldest first
-/// (the first added it), short ids.
-pub fn commits_touching(root: &Path, id: &str) -> Vec<String> {
-    output(
-        root,
-        &[
+    let Ok(mut child) = git(root)
+        .args([
             "log",
             "--all",
             "--reverse",
-            "--format=%h",
-            &format!("--find-object={id}"),
-        ],
-    )
-    .map(|o| {
-        String::from_utf8_lossy(&o)
-            .lines()
-            .map(str::to_owned)
-            .collect()
-    })
-    .unwrap_or_default()
+            "--format=commit %h",
+            "--raw",
+            "--no-abbrev",
+            "--no-renames",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+    else {
+        return found;
+    };
+    let out = BufReader::with_capacity(64 * 1024, child.stdout.take().expect("piped"));
+    let mut commit = String::new();
+    for line in out.split(b'\n') {
+        let Ok(line) = line else { break };
+        if let Some(id) = line.strip_prefix(b"commit ") {
+            commit = String::from_utf8_lossy(id).into_owned();
+            continue;
+        }
+        // ":100644 100644 OLD NEW M\tpath"
+        if !line.starts_with(b":") {
+            continue;
+        }
+        let head = line.split(|&b| b == b'\t').next().unwrap_or_default();
+        for blob in head.split(|&b| b == b' ').skip(2).take(2) {
+            let blob = String::from_utf8_lossy(blob);
+            if let Some(id) = ids.get(blob.as_ref()) {
+                let commits = found.entry(id.clone()).or_default();
+                if commits.last() != Some(&commit) {
+                    commits.push(commit.clone());
+                }
+            }
+        }
+    }
+    let _ = child.wait();
+    // --no-abbrev makes %h full too: shorten the few commits found at once.
+    let full: Vec<String> = {
+        let mut all: Vec<String> = found.values().flatten().cloned().collect();
+        all.sort();
+        all.dedup();
+        all
+    };
+    if full.is_empty() {
+        return found;
+    }
+    let mut args = vec!["log", "--no-walk=unsorted", "--format=%H %h"];
+    args.extend(full.iter().map(String::as_str));
+    let short: HashMap<String, String> = output(root, &args)
+        .map(|o| {
+            String::from_utf8_lossy(&o)
+                .lines()
+                .filter_map(|l| l.split_once(' '))
+                .map(|(f, s)| (f.to_owned(), s.to_owned()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for commits in found.values_mut() {
+        for c in commits.iter_mut() {
+            if let Some(s) = short.get(c.as_str()) {
+                c.clone_from(s);
+            }
+        }
+    }
+    found
+}
+
+/// Every blob reachable from any ref (branches, tags, stashes, notes), each
+/// once, streamed: `git rev-list --all --objects --filter=object:type=blob`
+/// piped straight into `git cat-file --batch`, so ghenv holds no list of
+/// the history and its memory stays flat however long it is. With `since`,
+/// only blobs of the commits not reachable from it.
+pub struct HistoryStream {
+    rev_list: Child,
+    cat_file: Child,
+    out: BufReader<ChildStdout>,
+}
+
+/// One object's header from [`HistoryStream`].
+pub struct Named {
+    /// The object id.
+    pub id: String,
+    /// `Some(size)` for a blob of `size` bytes; `None` for another object
+    /// (rev-list also names the commits), already skipped.
+    pub blob: Option<u64>,
+    /// The first path the blob was seen at, as bytes.
+    pub path: Vec<u8>,
+}
+
+impl HistoryStream {
+    /// Starts the two git processes in `root`.
+    ///
+    /// # Errors
+    /// When git cannot be started.
+    pub fn start(root: &Path, since: Option<&str>) -> io::Result<HistoryStream> {
+        let mut cmd = git(root);
+        cmd.args([
+            "rev-list",
+            "--all",
+            "--objects",
+            "--filter=object:type=blob",
+            "--filter-provided-objects",
+        ]);
+        if let Some(rev) = since {
+            cmd.arg("--not").arg(rev);
+        }
+        let mut rev_list = cmd.stdout(Stdio::piped()).spawn()?;
+        let names = rev_list.stdout.take().expect("piped");
+        let cat_file = git(root)
+            .args([
+                "cat-file",
+                "--batch=%(objectname) %(objecttype) %(objectsize) %(rest)",
+            ])
+            .stdin(Stdio::from(names))
+            .stdout(Stdio::piped())
+            .spawn();
+        let mut cat_file = match cat_file {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = rev_list.kill();
+                let _ = rev_list.wait();
+                return Err(e);
+            }
+        };
+        let out = BufReader::with_capacity(64 * 1024, cat_file.stdout.take().expect("piped"));
+        Ok(HistoryStream {
+            rev_list,
+            cat_file,
+            out,
+        })
+    }
+
+    /// The next object, or `None` at the end.
+    ///
+    /// # Errors
+    /// A read error, output that is not a `cat-file` header, or rev-list
+    /// failing (an unknown `since`).
+    pub fn next_object(&mut self) -> io::Result<Option<Named>> {
+        loop {
+            let mut header = Vec::new();
+            if self.out.read_until(b'\n', &mut header)? == 0 {
+                let status = self.rev_list.wait()?;
+                if !status.success() {
+                    return Err(io::Error::other("git rev-list failed"));
+                }
+                return Ok(None);
+            }
+            if header.last() == Some(&b'\n') {
+                header.pop();
+            }
+            if header.ends_with(b" missing") {
+                // A promised object a partial clone never fetched.
+                continue;
+            }
+            let mut parts = header.splitn(4, |&b| b == b' ');
+            let (Some(id), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(io::Error::other("bad git cat-file header"));
+            };
+            let size: u64 = std::str::from_utf8(size)
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| io::Error::other("bad git cat-file header"))?;
+            let named = Named {
+                id: String::from_utf8_lossy(id).into_owned(),
+                blob: (kind == b"blob").then_some(size),
+                path: parts.next().unwrap_or_default().to_vec(),
+            };
+            if named.blob.is_none() {
+                self.skip(size)?;
+            }
+            return Ok(Some(named));
+        }
+    }
+
+    /// Hands the body of the blob just named (`size` bytes) to `read`, then
+    /// skips what it left and the newline after it.
+    ///
+    /// # Errors
+    /// A read error, or `read`'s.
+    pub fn read_body<T>(
+        &mut self,
+        size: u64,
+        read: impl FnOnce(&mut dyn BufRead) -> io::Result<T>,
+    ) -> io::Result<T> {
+        let mut body = (&mut self.out).take(size);
+        let value = read(&mut body)?;
+        io::copy(&mut body, &mut io::sink())?;
+        let mut newline = [0u8; 1];
+        self.out.read_exact(&mut newline)?;
+        Ok(value)
+    }
+
+    fn skip(&mut self, size: u64) -> io::Result<()> {
+        self.read_body(size, |_| Ok(()))
+    }
+}
+
+impl Drop for HistoryStream {
+    fn drop(&mut self) {
+        let _ = self.rev_list.kill();
+        let _ = self.rev_list.wait();
+        let _ = self.cat_file.kill();
+        let _ = self.cat_file.wait();
+    }
 }
 
 /// A running `git cat-file --batch` fed with object ids, read in order.

@@ -288,20 +288,11 @@ fn scan_files(files: &[PathBuf], io: &mut Io) -> ScanReport {
 fn scan_history(since: Option<&str>) -> Result<ScanReport> {
     let root = git::toplevel(Path::new(".")).ok_or(Error::NotARepository(PathBuf::from(".")))?;
     let fail = |e: std::io::Error| Error::io("read the history with", "git", e);
-    let blobs = git::history_blobs(&root, since).map_err(fail)?;
+    let mut stream = git::HistoryStream::start(&root, since).map_err(fail)?;
     let mut report = ScanReport::default();
-    if blobs.is_empty() {
-        return Ok(report);
-    }
-    let mut stream =
-        BlobStream::start(&root, blobs.iter().map(|b| b.id.clone()).collect()).map_err(fail)?;
-    for blob in &blobs {
-        let name = shown_name(&blob.path);
-        let size = match stream.next_header().map_err(fail)? {
-            BlobHeader::Blob(size) => size,
-            // A promised object a partial clone never fetched: nothing to read.
-            BlobHeader::Missing | BlobHeader::Other(_) => continue,
-        };
+    while let Some(object) = stream.next_object().map_err(fail)? {
+        let Some(size) = object.blob else { continue };
+        let name = shown_name(&object.path);
         let before = report.findings.len();
         let findings = &mut report.findings;
         let text = stream
@@ -312,12 +303,21 @@ fn scan_history(since: Option<&str>) -> Result<ScanReport> {
         } else {
             report.binary += 1;
         }
-        if report.findings.len() > before {
-            let commits = git::commits_touching(&root, &blob.id);
-            for f in &mut report.findings[before..] {
-                f.blob = Some(blob.id.clone());
-                f.commits = commits.clone();
-            }
+        for f in &mut report.findings[before..] {
+            f.blob = Some(object.id.clone());
+        }
+    }
+    drop(stream);
+    // The commits of every blob with a finding, in one pass over the log.
+    let ids: std::collections::HashSet<String> = report
+        .findings
+        .iter()
+        .filter_map(|f| f.blob.clone())
+        .collect();
+    let commits = git::commits_touching(&root, &ids);
+    for f in &mut report.findings {
+        if let Some(c) = f.blob.as_ref().and_then(|b| commits.get(b)) {
+            f.commits = c.clone();
         }
     }
     Ok(report)
