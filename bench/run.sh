@@ -7,6 +7,7 @@
 # are taken side by side on the same machine state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+BENCH_DIR=$PWD/bench
 ROOT=$PWD
 
 need=()
@@ -70,6 +71,11 @@ DOCTOR=$WORK/doctor
 python3 bench/gen_doctor.py "$DOCTOR"
 printf '%s\n' "$TOKEN" | "$GHENV" init -C "$DOCTOR" --token-stdin --offline -q -t vite
 
+echo "generating histories of 1,000 and 10,000 commits…" >&2
+python3 bench/gen_history.py "$WORK/h1k" 1000
+python3 bench/gen_history.py "$WORK/h10k" 10000
+(cd "$WORK/h1k" && git repack -adq) && (cd "$WORK/h10k" && git repack -adq)
+
 # ------------------------------------------------------------ timings
 H="hyperfine -N --style basic"
 echo "start-up…" >&2
@@ -104,6 +110,21 @@ NM_SIZE=$(du -sm "$NM" | cut -f1)
 $H -i --warmup 2 --runs 10 --export-json "$WORK/walk.json" \
   "$GHENV scan -q $NM" \
   "rg -uu ghp_[A-Za-z0-9]{36} $NM" >&2
+
+echo "scan --history…" >&2
+LOGGREP="bash -c 'git log -p --all | grep -E ghp_[A-Za-z0-9]{36}'"
+GITLEAKS=()
+command -v gitleaks >/dev/null 2>&1 && GITLEAKS=("gitleaks git --no-banner --exit-code 0 .")
+for h in h1k h10k repo; do
+  dir=$WORK/$h; [ "$h" = repo ] && dir=$PWD
+  (cd "$dir" && $H -i --warmup 1 --runs 5 --export-json "$WORK/history_$h.json" \
+    "$GHENV scan --history -q" "$LOGGREP" "${GITLEAKS[@]}" >&2)
+done
+HIST_MEM_1K=$(cd "$WORK/h1k" && python3 "$BENCH_DIR/peak_self.py" "$GHENV" scan --history -q)
+HIST_MEM_10K=$(cd "$WORK/h10k" && python3 "$BENCH_DIR/peak_self.py" "$GHENV" scan --history -q)
+HIST_FOUND=$(cd "$WORK/h10k" && { "$GHENV" scan --history -q || true; } | wc -l)
+REPO_COMMITS=$(git rev-list --all | wc -l)
+export HIST_MEM_1K HIST_MEM_10K HIST_FOUND REPO_COMMITS
 
 echo "unlock…" >&2
 (cd "$PROJECT" && $H --warmup 20 --runs 200 --export-json "$WORK/unlock.json" \
