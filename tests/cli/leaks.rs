@@ -411,3 +411,48 @@ fn from_scan_refuses_what_is_not_a_scan_and_skips_what_moved() {
         .stderr_has(&["x: cannot read it from git"]);
     assert!(!std::path::Path::new("/tmp/pwned").exists());
 }
+
+#[test]
+fn the_readme_path_from_found_to_safe_in_three_commands() {
+    // A team project: the token encrypted to Alice and Bob, config.toml committed.
+    let p = Project::new();
+    p.git_init();
+    let (ka, pa) = p.keygen("a.txt");
+    let (kb, pb) = p.keygen("b.txt");
+    let old = classic();
+    let graphql = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    p.init(&graphql, &old, &["--encrypt", "-r", &pa, "-r", &pb])
+        .code(0);
+    commit_all(&p, "set up");
+    // Someone pastes the token into the code, commits, and deletes it later.
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    p.write("src/apollo.js", &format!("const token = '{old}';\n"));
+    commit_all(&p, "quick test");
+    std::fs::remove_file(p.file("src/apollo.js")).unwrap();
+    commit_all(&p, "oops");
+    p.run(&["scan"], "").code(0);
+
+    // 1. Every copy.
+    let found = p.run(&["scan", "--history", "--json"], "");
+    found.code(1).never_shows(&old);
+    // 2. Revoke them all.
+    let rest = FakeGitHub::start(vec![Reply::revoke_accepted()]);
+    revoke(&p, &rest, &["--from-scan", "-", "--yes"], &found.stdout)
+        .code(0)
+        .never_shows(&old);
+    assert_eq!(credentials(&rest.requests()[0]), vec![old.clone()]);
+    // 3. A new token, re-encrypted to the same recipients.
+    let new = token_with("ghp_", 77);
+    p.run(
+        &["rotate", "--token-stdin", "-i", ka.to_str().unwrap()],
+        &new,
+    )
+    .code(0)
+    .never_shows(&new);
+    assert_eq!(p.recipients(), vec![pa, pb]);
+    p.unlock(&["-i", kb.to_str().unwrap()]).code(0);
+    assert_eq!(p.env_token(), new);
+}
