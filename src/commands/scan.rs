@@ -2,7 +2,6 @@
 //! given paths walked with .gitignore rules), reading them in parallel, and
 //! reporting findings.
 
-use std::fs::File;
 use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -194,23 +193,50 @@ impl ScanReport {
     /// Scans one file into this report; a file that cannot be read is a
     /// warning in `warnings`.
     fn scan_file(&mut self, path: &Path, warnings: &Mutex<Vec<String>>) {
-        let shown = shown_name(path.as_os_str().as_bytes());
-        let opened = match std::fs::symlink_metadata(path) {
-            // A link is scanned where it points, in its own file.
-            Ok(m) if m.file_type().is_symlink() => return,
-            Ok(_) => File::open(path),
-            // Tracked but deleted in the working tree.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
-            Err(e) => Err(e),
+        use std::os::unix::fs::OpenOptionsExt;
+        // One open, no lstat: O_NOFOLLOW refuses a link (it is scanned
+        // where it points, in its own file) and O_NONBLOCK keeps a FIFO
+        // from hanging the open; fstat then keeps regular files only.
+        let opened = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+            .open(path);
+        let file = match opened {
+            Ok(f) => f,
+            // Tracked but deleted in the working tree, or a link.
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound
+                    || e.raw_os_error() == Some(libc::ELOOP) =>
+            {
+                return;
+            }
+            Err(e) => return self.warn(path, &e, warnings),
         };
-        match opened.and_then(|f| scan::scan_reader(f, &shown, &mut self.findings)) {
+        match file.metadata() {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => return,
+            Err(e) => return self.warn(path, &e, warnings),
+        }
+        let before = self.findings.len();
+        // The name is made printable only when something is found in it.
+        match scan::scan_reader(file, "", &mut self.findings) {
             Ok(true) => self.scanned += 1,
             Ok(false) => self.binary += 1,
-            Err(e) => warnings
-                .lock()
-                .expect("no panics while held")
-                .push(format!("cannot read {shown}: {e}")),
+            Err(e) => return self.warn(path, &e, warnings),
         }
+        if self.findings.len() > before {
+            let shown = shown_name(path.as_os_str().as_bytes());
+            for f in &mut self.findings[before..] {
+                f.path.clone_from(&shown);
+            }
+        }
+    }
+
+    fn warn(&self, path: &Path, e: &std::io::Error, warnings: &Mutex<Vec<String>>) {
+        warnings.lock().expect("no panics while held").push(format!(
+            "cannot read {}: {e}",
+            shown_name(path.as_os_str().as_bytes())
+        ));
     }
 }
 
@@ -239,7 +265,13 @@ fn scan_walk(dirs: &[PathBuf], io: &mut Io) -> ScanReport {
         .threads(std::thread::available_parallelism().map_or(2, |n| n.get()))
         .build_parallel()
         .run(|| {
-            let (results, warnings) = (&results, &warnings);
+            let warnings = &warnings;
+            // Each walker thread keeps its own report, merged once when the
+            // thread is done, not a lock per file.
+            let mut local = Merged {
+                report: ScanReport::default(),
+                into: &results,
+            };
             Box::new(move |entry| {
                 let Ok(entry) = entry else {
                     return ignore::WalkState::Continue;
@@ -247,15 +279,28 @@ fn scan_walk(dirs: &[PathBuf], io: &mut Io) -> ScanReport {
                 if entry.file_type().is_some_and(|t| t.is_file()) {
                     let path = entry.path();
                     let path = path.strip_prefix("./").unwrap_or(path);
-                    let mut one = ScanReport::default();
-                    one.scan_file(path, warnings);
-                    results.lock().expect("no panics while held").merge(one);
+                    local.report.scan_file(path, warnings);
                 }
                 ignore::WalkState::Continue
             })
         });
     say_warnings(io, warnings);
     results.into_inner().expect("threads joined")
+}
+
+/// A walker thread's report, merged into the shared one when dropped.
+struct Merged<'a> {
+    report: ScanReport,
+    into: &'a Mutex<ScanReport>,
+}
+
+impl Drop for Merged<'_> {
+    fn drop(&mut self) {
+        let mine = std::mem::take(&mut self.report);
+        if let Ok(mut all) = self.into.lock() {
+            all.merge(mine);
+        }
+    }
 }
 
 /// Reads `files` on every core; a file that cannot be read is skipped with
@@ -292,11 +337,10 @@ fn scan_history(since: Option<&str>) -> Result<ScanReport> {
     let mut report = ScanReport::default();
     while let Some(object) = stream.next_object().map_err(fail)? {
         let Some(size) = object.blob else { continue };
-        let name = shown_name(&object.path);
         let before = report.findings.len();
         let findings = &mut report.findings;
         let text = stream
-            .read_body(size, |body| scan::scan_reader(body, &name, findings))
+            .read_body(size, |body| scan::scan_reader(body, "", findings))
             .map_err(fail)?;
         if text {
             report.scanned += 1;
@@ -304,6 +348,7 @@ fn scan_history(since: Option<&str>) -> Result<ScanReport> {
             report.binary += 1;
         }
         for f in &mut report.findings[before..] {
+            f.path = shown_name(&object.path);
             f.blob = Some(object.id.clone());
         }
     }

@@ -306,3 +306,27 @@ fn init_hook_installs_the_hook_in_the_project_repository() {
     .code(0)
     .stderr_has(&["not in a git repository"]);
 }
+
+#[test]
+fn a_folder_scan_skips_links_and_fifos_and_does_not_hang() {
+    let p = Project::new();
+    let token = classic();
+    std::fs::create_dir_all(p.file("dir")).unwrap();
+    p.write("dir/real.txt", &format!("t={token}\n"));
+    // A link to the file: reported once, at the file itself.
+    std::os::unix::fs::symlink("real.txt", p.file("dir/link.txt")).unwrap();
+    // A FIFO nobody writes to would block a plain open for ever.
+    let status = std::process::Command::new("mkfifo")
+        .arg(p.file("dir/pipe"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = p.run(&["scan", "dir", "--json"], "");
+    out.code(1).never_shows(&token);
+    let json = out.json();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json}");
+    assert_eq!(findings[0]["path"], "dir/real.txt");
+    // Named on the command line, the FIFO is not opened for a blocking read.
+    p.run(&["scan", "dir/pipe"], "").code(0);
+}
