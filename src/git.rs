@@ -516,12 +516,7 @@ impl HistoryStream {
         size: u64,
         read: impl FnOnce(&mut dyn BufRead) -> io::Result<T>,
     ) -> io::Result<T> {
-        let mut body = (&mut self.out).take(size);
-        let value = read(&mut body)?;
-        io::copy(&mut body, &mut io::sink())?;
-        let mut newline = [0u8; 1];
-        self.out.read_exact(&mut newline)?;
-        Ok(value)
+        read_batch_body(&mut self.out, size, read)
     }
 
     fn skip(&mut self, size: u64) -> io::Result<()> {
@@ -536,6 +531,21 @@ impl Drop for HistoryStream {
         let _ = self.cat_file.kill();
         let _ = self.cat_file.wait();
     }
+}
+
+/// Hands the next `size` bytes of `cat-file --batch` output (an object's
+/// body) to `read`, then skips what it left and the newline after it.
+fn read_batch_body<T>(
+    out: &mut BufReader<ChildStdout>,
+    size: u64,
+    read: impl FnOnce(&mut dyn BufRead) -> io::Result<T>,
+) -> io::Result<T> {
+    let mut body = out.take(size);
+    let value = read(&mut body)?;
+    io::copy(&mut body, &mut io::sink())?;
+    let mut newline = [0u8; 1];
+    out.read_exact(&mut newline)?;
+    Ok(value)
 }
 
 /// A running `git cat-file --batch` fed with object ids, read in order.
@@ -620,12 +630,7 @@ impl BlobStream {
         size: u64,
         read: impl FnOnce(&mut dyn BufRead) -> io::Result<T>,
     ) -> io::Result<T> {
-        let mut body = (&mut self.out).take(size);
-        let value = read(&mut body)?;
-        io::copy(&mut body, &mut io::sink())?;
-        let mut newline = [0u8; 1];
-        self.out.read_exact(&mut newline)?;
-        Ok(value)
+        read_batch_body(&mut self.out, size, read)
     }
 }
 
