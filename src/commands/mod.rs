@@ -31,6 +31,35 @@ use crate::source::Origin;
 use crate::token::{Kind, Token};
 use crate::write::{Change, Status};
 
+/// The project's token as the commands that hand it on (`run`, `proxy`)
+/// read it: `[secret]` first, decrypted with `identity` (in an encrypted
+/// project it is the source of truth), then the token variable in the env
+/// file.
+///
+/// # Errors
+/// No token ([`Error::NoToken`]), a decryption failure, a malformed token.
+pub fn project_token(
+    project: &crate::project::Project,
+    template: &crate::render::Template,
+    identity: &crate::cli::IdentityArgs,
+    io: &mut Io,
+) -> Result<(Token, Origin)> {
+    let env_path = project.env_path()?;
+    let token_var = project.token_var(template);
+    let mut decrypt = |io: &mut Io| crate::secret::from_project(project, identity, io);
+    let (secret, origin) = crate::source::resolve(
+        &mut [
+            crate::source::Source::Secret(&mut decrypt),
+            crate::source::Source::EnvFile {
+                path: &env_path,
+                var: &token_var,
+            },
+        ],
+        io,
+    )?;
+    Ok((Token::parse(secret)?, origin))
+}
+
 /// Warn when a token expires sooner than this.
 const EXPIRY_WARNING: Duration = Duration::from_secs(7 * 24 * 3600);
 

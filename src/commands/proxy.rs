@@ -18,9 +18,6 @@ use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::proxy::{self, Config};
 use crate::report::{Boxed, Report};
-use crate::secret;
-use crate::source::{self, Source};
-use crate::token::Token;
 
 /// What `proxy` is asked to do.
 #[derive(Debug, Clone)]
@@ -90,21 +87,8 @@ pub fn run(args: &ProxyArgs, io: &mut Io) -> Result<Boxed> {
 pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
     let project = Project::open(&opts.location)?;
     let template = project.template(None)?;
-    let env_path = project.env_path()?;
-    let token_var = project.token_var(&template);
     let endpoint = opts.endpoint.resolve(io, Some(&project))?;
-    let mut decrypt = |io: &mut Io| secret::from_project(&project, &opts.identity, io);
-    let (secret, origin) = source::resolve(
-        &mut [
-            Source::Secret(&mut decrypt),
-            Source::EnvFile {
-                path: &env_path,
-                var: &token_var,
-            },
-        ],
-        io,
-    )?;
-    let token = Token::parse(secret)?;
+    let (token, origin) = super::project_token(&project, &template, &opts.identity, io)?;
     let mut bearer = zeroize::Zeroizing::new(String::from("bearer "));
     bearer.push_str(token.expose_secret());
     let mut authorization = HeaderValue::from_str(&bearer)

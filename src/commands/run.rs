@@ -14,8 +14,7 @@ use crate::project::{Location, Project};
 use crate::render;
 use crate::report::Boxed;
 use crate::secret;
-use crate::source::{self, Source};
-use crate::token::Token;
+use crate::source;
 
 /// What `run` is asked to do.
 #[derive(Debug, Clone)]
@@ -51,25 +50,12 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
     let project = Project::open(&opts.location)?;
     let template = project.template(None)?;
     let env_path = project.env_path()?;
-    let token_var = project.token_var(&template);
     // The endpoint run and unlock hand to the app follows the same trust
     // rules as the one ghenv sends the token to.
     let endpoint = EndpointOptions::default().resolve(io, Some(&project))?;
     let ctx = project.recorded_context(&template, endpoint)?;
 
-    let mut decrypt = |io: &mut Io| secret::from_project(&project, &opts.identity, io);
-    // [secret] first: in an encrypted project it is the source of truth.
-    let (secret, _) = source::resolve(
-        &mut [
-            Source::Secret(&mut decrypt),
-            Source::EnvFile {
-                path: &env_path,
-                var: &token_var,
-            },
-        ],
-        io,
-    )?;
-    let token = Token::parse(secret)?;
+    let (token, _) = super::project_token(&project, &template, &opts.identity, io)?;
     // Before anything else is printed, so the job's log never shows it.
     io.mask_in_ci(token.expose_secret());
     let rendered_env = render::render_env(&template, &ctx, token.expose_secret())?;
