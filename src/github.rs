@@ -415,9 +415,7 @@ pub fn interpret_revoke(
         300..=399 => Err(GithubError::Redirect {
             endpoint: String::new(),
             status,
-            location: header(headers, LOCATION.as_str())
-                .map(describe_location)
-                .unwrap_or_else(|| "an unnamed place".into()),
+            location: redirect_target(headers),
         }),
         400..=499 => Ok(Revoked::Refused {
             status,
@@ -460,9 +458,7 @@ pub fn fetch_keys(options: &Options) -> Result<Option<String>, GithubError> {
         300..=399 => Err(GithubError::Redirect {
             endpoint: options.endpoint.clone(),
             status,
-            location: header(&headers, LOCATION.as_str())
-                .map(describe_location)
-                .unwrap_or_else(|| "an unnamed place".into()),
+            location: redirect_target(&headers),
         }),
         500..=599 => Err(GithubError::Server { status }),
         _ => Err(GithubError::Status {
@@ -780,9 +776,7 @@ pub fn interpret(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Viewer
             });
         }
         300..=399 => {
-            let location = header(headers, LOCATION.as_str())
-                .map(describe_location)
-                .unwrap_or_else(|| "an unnamed place".into());
+            let location = redirect_target(headers);
             return Err(GithubError::Redirect {
                 endpoint: String::new(),
                 status,
@@ -851,9 +845,12 @@ pub fn interpret(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Viewer
     })
 }
 
-/// Scheme, host and path of a redirect target, without its query (which
-/// could hold anything).
-fn describe_location(location: &str) -> String {
+/// Where a redirect points: scheme, host and path of its `Location`,
+/// without the query (which could hold anything).
+fn redirect_target(headers: &HeaderMap) -> String {
+    let Some(location) = header(headers, LOCATION.as_str()) else {
+        return "an unnamed place".into();
+    };
     match reqwest::Url::parse(location) {
         Ok(u) => format!(
             "{}://{}{}",
