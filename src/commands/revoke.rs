@@ -140,13 +140,14 @@ pub fn run(args: &RevokeArgs, io: &mut Io) -> Result<Boxed> {
         endpoint: url.clone(),
         timeout: Duration::from_secs(args.timeout),
     };
-    let mut stopped: Option<(&'static str, String)> = None;
+    // Why the batches after a rate limit or an error were not sent.
+    let mut stopped: Option<String> = None;
     for batch in revocable.chunks(github::REVOKE_BATCH) {
         let entries = |status: &'static str, message: Option<String>| {
             batch.iter().map(move |c| entry(c, status, message.clone()))
         };
-        if let Some((status, message)) = &stopped {
-            tokens.extend(entries(status, Some(message.clone())));
+        if let Some(why) = &stopped {
+            tokens.extend(entries("not_sent", Some(why.clone())));
             continue;
         }
         let refs: Vec<&Token> = batch.iter().map(|c| &c.token).collect();
@@ -164,15 +165,12 @@ pub fn run(args: &RevokeArgs, io: &mut Io) -> Result<Boxed> {
             Err(GithubError::RateLimited { message, retry: r }) => {
                 let when = r.describe(Timestamp::now());
                 tokens.extend(entries("rate_limited", Some(message)));
-                stopped = Some((
-                    "not_sent",
-                    format!("not sent after the rate limit; try again {when}"),
-                ));
+                stopped = Some(format!("not sent after the rate limit; try again {when}"));
                 retry = Some(when);
             }
             Err(e) => {
                 tokens.extend(entries("failed", Some(e.to_string())));
-                stopped = Some(("not_sent", format!("not sent after an error: {e}")));
+                stopped = Some(format!("not sent after an error: {e}"));
             }
         }
     }
