@@ -210,19 +210,19 @@ impl ScanReport {
             {
                 return;
             }
-            Err(e) => return self.warn(path, &e, warnings),
+            Err(e) => return unreadable(path, &e, warnings),
         };
         match file.metadata() {
             Ok(m) if m.is_file() => {}
             Ok(_) => return,
-            Err(e) => return self.warn(path, &e, warnings),
+            Err(e) => return unreadable(path, &e, warnings),
         }
         let before = self.findings.len();
         // The name is made printable only when something is found in it.
         match scan::scan_reader(file, "", &mut self.findings) {
             Ok(true) => self.scanned += 1,
             Ok(false) => self.binary += 1,
-            Err(e) => return self.warn(path, &e, warnings),
+            Err(e) => return unreadable(path, &e, warnings),
         }
         if self.findings.len() > before {
             let shown = shown_name(path.as_os_str().as_bytes());
@@ -231,13 +231,14 @@ impl ScanReport {
             }
         }
     }
+}
 
-    fn warn(&self, path: &Path, e: &std::io::Error, warnings: &Mutex<Vec<String>>) {
-        warnings.lock().expect("no panics while held").push(format!(
-            "cannot read {}: {e}",
-            shown_name(path.as_os_str().as_bytes())
-        ));
-    }
+/// Notes that `path` could not be read, for a warning after the scan.
+fn unreadable(path: &Path, e: &std::io::Error, warnings: &Mutex<Vec<String>>) {
+    warnings.lock().expect("no panics while held").push(format!(
+        "cannot read {}: {e}",
+        shown_name(path.as_os_str().as_bytes())
+    ));
 }
 
 fn say_warnings(io: &mut Io, warnings: Mutex<Vec<String>>) {
