@@ -194,9 +194,13 @@ impl ScanReport {
     /// warning in `warnings`.
     fn scan_file(&mut self, path: &Path, warnings: &Mutex<Vec<String>>) {
         use std::os::unix::fs::OpenOptionsExt;
-        // One open, no lstat: O_NOFOLLOW refuses a link (it is scanned
-        // where it points, in its own file) and O_NONBLOCK keeps a FIFO
-        // from hanging the open; fstat then keeps regular files only.
+        // One open and no stat at all (rg makes none either): O_NOFOLLOW
+        // refuses a link (it is scanned where it points, in its own file),
+        // O_NONBLOCK keeps a FIFO from hanging the open or the read, and a
+        // directory (a submodule git lists) fails the read with EISDIR.
+        // The walker hands over regular files only (by the directory
+        // entry's type); a device put in one's place meanwhile takes the
+        // privilege to create device nodes.
         let opened = std::fs::OpenOptions::new()
             .read(true)
             .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
@@ -212,16 +216,18 @@ impl ScanReport {
             }
             Err(e) => return unreadable(path, &e, warnings),
         };
-        match file.metadata() {
-            Ok(m) if m.is_file() => {}
-            Ok(_) => return,
-            Err(e) => return unreadable(path, &e, warnings),
-        }
         let before = self.findings.len();
         // The name is made printable only when something is found in it.
         match scan::scan_reader(file, "", &mut self.findings) {
             Ok(true) => self.scanned += 1,
             Ok(false) => self.binary += 1,
+            // Not a file: a submodule, or a FIFO with a writer.
+            Err(e)
+                if e.raw_os_error() == Some(libc::EISDIR)
+                    || e.kind() == std::io::ErrorKind::WouldBlock =>
+            {
+                return;
+            }
             Err(e) => return unreadable(path, &e, warnings),
         }
         if self.findings.len() > before {

@@ -330,3 +330,36 @@ fn a_folder_scan_skips_links_and_fifos_and_does_not_hang() {
     // Named on the command line, the FIFO is not opened for a blocking read.
     p.run(&["scan", "dir/pipe"], "").code(0);
 }
+
+#[test]
+fn tracked_files_that_are_not_files_are_skipped_without_a_warning() {
+    let p = Project::new();
+    p.git_init();
+    let token = classic();
+    p.write("a.txt", &format!("t={token}\n"));
+    p.write("b.txt", "plain\n");
+    // A gitlink (what a submodule is in the index): a directory on disk.
+    std::fs::create_dir_all(p.file("sub")).unwrap();
+    let head = "0123456789abcdef0123456789abcdef01234567";
+    p.git(&[
+        "update-index",
+        "--add",
+        "--cacheinfo",
+        &format!("160000,{head},sub"),
+    ]);
+    p.git(&["add", "a.txt", "b.txt"]);
+    // A tracked file replaced by a FIFO in the work tree.
+    std::fs::remove_file(p.file("b.txt")).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(p.file("b.txt"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = p.run(&["scan", "--json"], "");
+    out.code(1).never_shows(&token);
+    let json = out.json();
+    let findings = json["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{json}");
+    assert_eq!(findings[0]["path"], "a.txt");
+    assert!(!out.stderr.contains("cannot read"), "{}", out.stderr);
+}
