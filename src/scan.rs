@@ -337,17 +337,40 @@ impl Default for Blocks {
 /// Read errors.
 #[doc(hidden)]
 pub fn scan_blocks<R: Read>(
+    reader: R,
+    path: &str,
+    out: &mut Vec<Finding>,
+    sizes: Blocks,
+) -> io::Result<bool> {
+    thread_local! {
+        /// One buffer per thread, reused from file to file: a 260 KiB
+        /// allocation and free for every small file of a walk was a sixth
+        /// of its user time (malloc_consolidate, _int_free).
+        static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    let mut buf = BUFFER.take();
+    buf.clear();
+    buf.reserve(sizes.block + sizes.overlap);
+    let result = scan_blocks_in(reader, path, out, sizes, &mut buf);
+    // A buffer grown by one huge line is not kept.
+    if buf.capacity() <= 2 * (sizes.block + sizes.overlap) {
+        BUFFER.set(buf);
+    }
+    result
+}
+
+fn scan_blocks_in<R: Read>(
     mut reader: R,
     path: &str,
     out: &mut Vec<Finding>,
     sizes: Blocks,
+    buf: &mut Vec<u8>,
 ) -> io::Result<bool> {
     let Blocks {
         block,
         long_line,
         overlap,
     } = sizes;
-    let mut buf: Vec<u8> = Vec::with_capacity(block + overlap);
     let mut hits = Vec::new();
     let mut first = true;
     let mut eof = false;
@@ -364,7 +387,7 @@ pub fn scan_blocks<R: Read>(
         // cost a 256 KiB memset).
         if !eof {
             let asked = block as u64;
-            let n = (&mut reader).take(asked).read_to_end(&mut buf)?;
+            let n = (&mut reader).take(asked).read_to_end(buf)?;
             eof = (n as u64) < asked;
         }
         if first {
@@ -380,14 +403,14 @@ pub fn scan_blocks<R: Read>(
         // secret spans one), all of it at the end, or a long line's piece.
         let limit = if eof {
             buf.len()
-        } else if let Some(nl) = memchr::memrchr(b'\n', &buf) {
+        } else if let Some(nl) = memchr::memrchr(b'\n', buf) {
             nl + 1
         } else if buf.len() >= long_line {
             buf.len() - overlap
         } else {
             continue;
         };
-        scan_line(&buf, &mut hits);
+        scan_line(buf.as_slice(), &mut hits);
         let mut counted = 0;
         for hit in hits.drain(..) {
             let at = hit.column - 1;
@@ -406,10 +429,11 @@ pub fn scan_blocks<R: Read>(
                 commits: Vec::new(),
             });
         }
-        count_lines(&buf[..limit], counted, &mut line, &mut line_start);
         if eof && limit == buf.len() {
+            // The lines after the last finding place nothing.
             return Ok(true);
         }
+        count_lines(&buf[..limit], counted, &mut line, &mut line_start);
         // Keep the byte before the next one, so a candidate at the start of
         // the next round sees what stands before it.
         let keep_from = if buf[limit - 1] == b'\n' {
@@ -460,7 +484,7 @@ pub fn scan_reader_by_line<R: BufRead>(
             break;
         }
         line += 1;
-        scan_line(&buf, &mut hits);
+        scan_line(buf.as_slice(), &mut hits);
         for hit in hits.drain(..) {
             out.push(Finding {
                 path: path.to_owned(),
