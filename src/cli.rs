@@ -1,6 +1,14 @@
 //! Command-line definitions (clap derive) and nothing else: no I/O here.
 //! There is deliberately no flag that takes the token itself: argv is
 //! visible to every user of the machine (`ps`) and lands in shell history.
+//!
+//! The argument structs have plain comments, not doc comments: clap makes
+//! a struct's doc comment the about of the command it is built into, and
+//! with the commands deferred (see [`Command`]) that would replace the
+//! command's own. A test compares every command's help with the overview.
+
+// The structs' fields are documented (their doc comments are the help).
+#![allow(missing_docs)]
 
 use std::path::PathBuf;
 
@@ -47,8 +55,11 @@ pub struct Cli {
     pub verbose: bool,
 }
 
-/// ghenv's commands.
+/// ghenv's commands. Each one's arguments are built only when it is the
+/// one run (`defer`): building and dropping every command's arguments was
+/// a third of the instructions of a start-up.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Ask for a token, validate it with GitHub, write .env, .env.example, config.toml and .gitignore.
     #[command(after_help = "\
@@ -183,8 +194,8 @@ Examples:
     Templates(TemplatesArgs),
 }
 
-/// Where the project is. Without `-C`, ghenv walks up from the current
-/// folder to the nearest `config.toml`, stopping at the git work-tree root.
+// Where the project is. Without `-C`, ghenv walks up from the current
+// folder to the nearest `config.toml`, stopping at the git work-tree root.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ProjectArgs {
     /// The project folder [default: the nearest folder upwards with a config.toml, else the current one].
@@ -196,7 +207,7 @@ pub struct ProjectArgs {
     pub template_dir: Option<PathBuf>,
 }
 
-/// How to print the result.
+// How to print the result.
 #[derive(Debug, Clone, Copy, Default, Args)]
 pub struct OutputArgs {
     /// Print one JSON document with the result on stdout.
@@ -232,7 +243,7 @@ impl clap::builder::TypedValueParser for TemplateName {
     }
 }
 
-/// Where the token comes from, besides the environment and the prompt.
+// Where the token comes from, besides the environment and the prompt.
 #[derive(Debug, Clone, Default, Args)]
 pub struct TokenSource {
     /// Read the token from the first line of standard input.
@@ -244,7 +255,7 @@ pub struct TokenSource {
     pub token_file: Option<PathBuf>,
 }
 
-/// Which GitHub to talk to, and how long to wait.
+// Which GitHub to talk to, and how long to wait.
 #[derive(Debug, Clone, Default, Args)]
 pub struct Endpoint {
     /// GraphQL endpoint URL [env: GHENV_GRAPHQL_URL] [default: https://api.github.com/graphql].
@@ -260,7 +271,7 @@ pub struct Endpoint {
     pub timeout: u64,
 }
 
-/// Which template and scopes.
+// Which template and scopes.
 #[derive(Debug, Clone, Default, Args)]
 pub struct TemplateChoice {
     /// The project template (see `ghenv templates`) [default: the one config.toml records, else react].
@@ -276,7 +287,7 @@ pub struct TemplateChoice {
     pub strict: bool,
 }
 
-/// `ghenv init`.
+// `ghenv init`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct InitArgs {
     /// Where the token comes from.
@@ -324,7 +335,7 @@ pub struct InitArgs {
     pub output: OutputArgs,
 }
 
-/// How to encrypt the token into config.toml.
+// How to encrypt the token into config.toml.
 #[derive(Debug, Clone, Default, Args)]
 pub struct LockArgs {
     /// Also encrypt the token with age into config.toml's [secret] (safe to commit).
@@ -367,7 +378,7 @@ impl LockArgs {
     }
 }
 
-/// Identities to decrypt with.
+// Identities to decrypt with.
 #[derive(Debug, Clone, Default, Args)]
 pub struct IdentityArgs {
     /// Decrypt with this identity: an age identity file or an unencrypted SSH private key (repeatable).
@@ -375,7 +386,7 @@ pub struct IdentityArgs {
     pub identities: Vec<PathBuf>,
 }
 
-/// `ghenv check`.
+// `ghenv check`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct CheckArgs {
     /// Where the token comes from.
@@ -403,7 +414,7 @@ pub struct CheckArgs {
     pub output: OutputArgs,
 }
 
-/// `ghenv doctor`.
+// `ghenv doctor`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct DoctorArgs {
     /// Skip the token group (no request to GitHub).
@@ -427,7 +438,7 @@ pub struct DoctorArgs {
     pub output: OutputArgs,
 }
 
-/// `ghenv unlock`.
+// `ghenv unlock`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct UnlockArgs {
     /// Identities to decrypt with.
@@ -443,7 +454,7 @@ pub struct UnlockArgs {
     pub output: OutputArgs,
 }
 
-/// `ghenv run`.
+// `ghenv run`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RunArgs {
     /// Identities to decrypt with.
@@ -459,7 +470,7 @@ pub struct RunArgs {
     pub command: Vec<std::ffi::OsString>,
 }
 
-/// `ghenv proxy`.
+// `ghenv proxy`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ProxyArgs {
     /// The port to listen on.
@@ -491,7 +502,7 @@ pub struct ProxyArgs {
     pub command: Vec<std::ffi::OsString>,
 }
 
-/// `ghenv rotate`.
+// `ghenv rotate`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RotateArgs {
     /// Identities that decrypt the current token, to check its recipients.
@@ -537,7 +548,7 @@ pub enum RecipientsCommand {
     Remove(RecipientsChangeArgs),
 }
 
-/// `ghenv recipients list`.
+// `ghenv recipients list`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RecipientsListArgs {
     /// Identities to check the recipients with (by decrypting the token).
@@ -553,7 +564,7 @@ pub struct RecipientsListArgs {
     pub output: OutputArgs,
 }
 
-/// `ghenv recipients add|remove`.
+// `ghenv recipients add|remove`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RecipientsChangeArgs {
     /// Recipients: age1… or SSH public key lines.
@@ -593,7 +604,7 @@ pub struct RecipientsChangeArgs {
     pub output: OutputArgs,
 }
 
-/// `ghenv keygen`.
+// `ghenv keygen`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct KeygenArgs {
     /// Where to write the identity [default: $XDG_CONFIG_HOME/ghenv/identity.txt].
@@ -609,7 +620,7 @@ pub struct KeygenArgs {
     pub output: OutputArgs,
 }
 
-/// `ghenv pubkey`.
+// `ghenv pubkey`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct PubkeyArgs {
     /// The identity [default: $XDG_CONFIG_HOME/ghenv/identity.txt].
@@ -621,7 +632,7 @@ pub struct PubkeyArgs {
     pub output: OutputArgs,
 }
 
-/// `ghenv scopes`.
+// `ghenv scopes`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ScopesArgs {
     /// Which template and scopes.
@@ -645,7 +656,7 @@ pub struct ScopesArgs {
     pub output: OutputArgs,
 }
 
-/// `ghenv scan`.
+// `ghenv scan`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ScanArgs {
     /// Files or folders to scan (folders honour .gitignore) [default: the files git tracks].
@@ -669,7 +680,7 @@ pub struct ScanArgs {
     pub output: OutputArgs,
 }
 
-/// `ghenv revoke`.
+// `ghenv revoke`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RevokeArgs {
     /// Read the tokens from standard input, one or more per line.
@@ -714,7 +725,7 @@ pub enum HookCommand {
     Uninstall(HookUninstallArgs),
 }
 
-/// The repository a hook command works on.
+// The repository a hook command works on.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RepoArgs {
     /// The repository folder [default: the current folder].
@@ -722,7 +733,7 @@ pub struct RepoArgs {
     pub dir: Option<PathBuf>,
 }
 
-/// `ghenv hook install`.
+// `ghenv hook install`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct HookArgs {
     /// Install even if a pre-commit hook exists: it is kept and runs after ghenv's check.
@@ -738,7 +749,7 @@ pub struct HookArgs {
     pub output: OutputArgs,
 }
 
-/// `ghenv hook uninstall`.
+// `ghenv hook uninstall`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct HookUninstallArgs {
     /// The repository.
@@ -750,7 +761,7 @@ pub struct HookUninstallArgs {
     pub output: OutputArgs,
 }
 
-/// `ghenv completions`.
+// `ghenv completions`.
 #[derive(Debug, Clone, Args)]
 pub struct CompletionsArgs {
     /// The shell.
@@ -758,7 +769,7 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// `ghenv man`.
+// `ghenv man`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ManArgs {
     /// The command whose page to print (e.g. `init`, `recipients add`) [default: ghenv's].
@@ -770,7 +781,7 @@ pub struct ManArgs {
     pub dir: Option<PathBuf>,
 }
 
-/// `ghenv templates`.
+// `ghenv templates`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct TemplatesArgs {
     /// Also list templates (NAME.toml) in this folder.

@@ -192,8 +192,11 @@ fn every_command_has_help_with_an_example() {
     for cmd in [
         vec!["init"],
         vec!["check"],
+        vec!["doctor"],
         vec!["unlock"],
         vec!["run"],
+        vec!["proxy"],
+        vec!["revoke"],
         vec!["rotate"],
         vec!["recipients", "list"],
         vec!["recipients", "add"],
@@ -216,6 +219,41 @@ fn every_command_has_help_with_an_example() {
             out.stdout.contains("Example"),
             "{cmd:?} --help has no example\n{out}"
         );
+    }
+}
+
+#[test]
+fn every_commands_help_starts_with_what_the_overview_says_it_does() {
+    // The commands' arguments are built only when run (clap's defer): a
+    // doc comment on an argument struct would then replace the command's
+    // about, in its --help and its man page.
+    let p = Project::new();
+    let overview = p.run(&["--help"], "").stdout;
+    let listed: Vec<(String, String)> = overview
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| {
+            let l = l.strip_prefix("  ")?;
+            let (name, about) = l.split_once(' ')?;
+            (!name.is_empty()).then(|| (name.to_owned(), about.trim().to_owned()))
+        })
+        .filter(|(name, _)| name != "help")
+        .collect();
+    assert!(listed.len() >= 17, "{overview}");
+    for (name, about) in listed {
+        let help = p.run(&[&name, "--help"], "");
+        help.code(0);
+        // The overview wraps long lines; compare the start.
+        let start: String = about.chars().take(30).collect();
+        assert!(
+            help.stdout.starts_with(&start),
+            "{name} --help does not start with {start:?}\n{help}"
+        );
+        let page = p.run(&["man", &name], "").stdout;
+        let page = page.replace("\\-", "-").replace("\\*(Aq", "'");
+        assert!(page.contains(&start), "man {name}\n{page}");
     }
 }
 
