@@ -532,6 +532,7 @@ pub struct RotateArgs {
 
 /// `ghenv recipients`.
 #[derive(Debug, Clone, Subcommand)]
+#[command(defer = true)]
 pub enum RecipientsCommand {
     /// Print the recipients the token is encrypted to.
     #[command(after_help = "Example:\n  ghenv recipients list --json")]
@@ -714,6 +715,7 @@ pub struct RevokeArgs {
 
 /// `ghenv hook`.
 #[derive(Debug, Clone, Subcommand)]
+#[command(defer = true)]
 pub enum HookCommand {
     /// Install a pre-commit hook that runs `ghenv scan --staged`.
     #[command(

@@ -1,10 +1,10 @@
 //! The `ghenv` binary: parse arguments, run the library, print the report
 //! or the error once, and turn it into the exit code.
 
-use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
+#![no_main]
 
-use clap::Parser;
+use std::io::{IsTerminal, Write};
+
 use clap::error::ErrorKind;
 use ghenv::cli::Cli;
 use ghenv::error::Failure;
@@ -15,12 +15,31 @@ use ghenv::token;
 /// Said after an error when an argument looks like a token.
 const TOKEN_IN_ARGV: &str = "note: ghenv never takes a token as an argument: the command line is visible to every user of the machine (`ps`) and stays in your shell history. Pipe it instead (`gh auth token | ghenv init --token-stdin`), or let ghenv ask for it.";
 
-fn main() -> ExitCode {
+/// The C entry point, in place of std's: std's runtime set-up reads
+/// `/proc/self/maps` (through `pthread_getattr_np`) to place a guard for
+/// the main thread's stack overflow message, about a sixth of a start-up's
+/// instructions. What else it does that matters is done here instead:
+/// standard descriptors opened on /dev/null if closed, SIGPIPE ignored;
+/// stdout is flushed before returning. std::env::args works as before
+/// (glibc hands std the arguments itself).
+#[allow(unsafe_code)]
+#[unsafe(no_mangle)]
+extern "C" fn main(
+    _argc: std::ffi::c_int,
+    _argv: *const *const std::ffi::c_char,
+) -> std::ffi::c_int {
+    ghenv::output::start_process();
+    let code = ghenv_main();
+    let _ = std::io::stdout().flush();
+    std::ffi::c_int::from(code)
+}
+
+fn ghenv_main() -> u8 {
     ghenv::output::forbid_core_dumps();
     let token_in_argv = std::env::args_os()
         .skip(1)
         .any(|a| token::looks_like_token(&a.to_string_lossy()));
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => return clap_error(&e, token_in_argv),
     };
@@ -57,12 +76,22 @@ fn main() -> ExitCode {
     };
     // A closed pipe (ghenv check | head -1) is not an error.
     let _ = io.out.flush();
-    ExitCode::from(code as u8)
+    code as u8
+}
+
+/// Parses the command line. The command tree is not dropped: the process
+/// ends soon, and freeing its allocations one by one was a sixth of a
+/// start-up's instructions.
+fn parse() -> Result<Cli, clap::Error> {
+    use clap::{CommandFactory, FromArgMatches};
+    let cmd = Box::leak(Box::new(Cli::command()));
+    let mut matches = cmd.try_get_matches_from_mut(std::env::args_os())?;
+    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(cmd))
 }
 
 /// Prints clap's error or help, with any token-looking argument masked.
 /// `ghenv` alone prints the overview and succeeds.
-fn clap_error(e: &clap::Error, token_in_argv: bool) -> ExitCode {
+fn clap_error(e: &clap::Error, token_in_argv: bool) -> u8 {
     let to_stdout = matches!(
         e.kind(),
         ErrorKind::DisplayHelp
@@ -92,5 +121,5 @@ fn clap_error(e: &clap::Error, token_in_argv: bool) -> ExitCode {
         }
     }
     let code = if no_arguments { 0 } else { e.exit_code() };
-    ExitCode::from(code as u8)
+    code as u8
 }

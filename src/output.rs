@@ -16,6 +16,33 @@ use crate::error::Error;
 /// command `run` execs.
 static CORE_LIMIT: std::sync::OnceLock<libc::rlimit> = std::sync::OnceLock::new();
 
+/// What std's runtime would do before `main` that ghenv needs (the binary
+/// has its own entry point, see `main.rs`): a closed standard descriptor
+/// (0, 1 or 2) is opened on /dev/null, so that no file ghenv opens later
+/// (a `.env`) takes its number and receives what is printed; and SIGPIPE
+/// is ignored, so a closed pipe is an error to handle, not a kill. A
+/// command `run` starts gets the default SIGPIPE back (std resets it).
+#[allow(unsafe_code)]
+pub fn start_process() {
+    for fd in 0..3 {
+        // SAFETY: F_GETFD only asks whether the descriptor is open.
+        let closed = unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1
+            && io::Error::last_os_error().raw_os_error() == Some(libc::EBADF);
+        if closed {
+            // SAFETY: a NUL-terminated path; the lowest free descriptor is
+            // this one, since the lower ones are open.
+            let opened = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
+            if opened != fd {
+                std::process::abort();
+            }
+        }
+    }
+    // SAFETY: installs the ignore disposition; no handler code runs.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+    }
+}
+
 /// Keeps the token out of core dumps while ghenv holds it: no core files
 /// (`RLIMIT_CORE` 0) and, on Linux, not dumpable (which also keeps other
 /// processes of the user from attaching a debugger). Best effort: a system

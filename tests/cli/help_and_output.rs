@@ -462,3 +462,61 @@ fn a_broken_template_file_does_not_hide_the_others() {
     )
     .code(0);
 }
+
+// ------------------------------------------------------------ the process
+// ghenv has its own entry point instead of std's runtime set-up (start-up
+// speed); these are the parts of that set-up it must keep.
+
+#[test]
+fn a_closed_standard_descriptor_is_held_by_dev_null() {
+    // With stdout closed, the first file ghenv opened would take its
+    // number, and what ghenv prints would go into that file. ghenv opens
+    // /dev/null there first, which the command `run` starts inherits.
+    let p = Project::new();
+    p.run(&["init", "--token-stdin", "--offline"], &classic())
+        .code(0);
+    // python3 closes fd 1 and execs ghenv, whose command prints where its
+    // own fd 1 leads (shells re-arrange descriptors on their own).
+    let ghenv = env!("CARGO_BIN_EXE_ghenv");
+    let show = "import os, sys; sys.stderr.write(os.readlink('/proc/self/fd/1'))";
+    let launch = "import os, sys; os.close(1); os.execv(sys.argv[1], sys.argv[1:])";
+    let mut cmd = std::process::Command::new("python3");
+    cmd.args(["-c", launch, ghenv, "run", "--", "python3", "-c", show]);
+    cmd.current_dir(p.path()).env("HOME", p.home.path());
+    let out = p.run_with(cmd, b"");
+    out.code(0);
+    assert_eq!(out.stderr.trim(), "/dev/null", "{out}");
+}
+
+#[test]
+fn a_closed_pipe_ends_ghenv_quietly_not_by_a_signal() {
+    let ghenv = env!("CARGO_BIN_EXE_ghenv");
+    let out = std::process::Command::new("bash")
+        // The reader is gone before ghenv writes.
+        .args([
+            "-c",
+            "set -o pipefail; { sleep 0.3; exec \"$0\" man; } | true",
+            ghenv,
+        ])
+        .output()
+        .unwrap();
+    // Killed by SIGPIPE, bash would say 141.
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}
+
+#[test]
+fn run_gives_the_command_the_default_sigpipe() {
+    let p = Project::new();
+    p.run(&["init", "--token-stdin", "--offline"], &classic())
+        .code(0);
+    let out = p.run(&["run", "--", "cat", "/proc/self/status"], "");
+    out.code(0);
+    let ignored = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("SigIgn:"))
+        .map(|m| u64::from_str_radix(m.trim(), 16).unwrap())
+        .expect("SigIgn");
+    let sigpipe = 1u64 << (13 - 1);
+    assert_eq!(ignored & sigpipe, 0, "SIGPIPE ignored in the command");
+}
