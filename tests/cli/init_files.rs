@@ -283,3 +283,38 @@ fn what_init_accepts_check_and_run_read_too() {
     p.run(&["init", "--offline", "--token-stdin"], &token)
         .code(0);
 }
+
+#[test]
+fn a_custom_template_can_compute_with_floats() {
+    // `**` on floats is the one libm function ghenv uses (pow), linked
+    // from the libm crate rather than the system's library.
+    let p = Project::new();
+    std::fs::create_dir(p.file("t")).unwrap();
+    p.write(
+        "t/mine.toml",
+        "description = \"d\"\nscopes = [\"repo\"]\ntoken_var = \"GITHUB_TOKEN\"\nenv = '''\nGITHUB_TOKEN={{ token | dotenv }}\nROOT={{ 2.0 ** 0.5 }}\nCUBE={{ 1.5 ** 3 }}\n'''\nenv_example = \"GITHUB_TOKEN=\\n\"\n",
+    );
+    let token = classic();
+    p.run(
+        &[
+            "init",
+            "--token-stdin",
+            "--offline",
+            "-t",
+            "mine",
+            "--template-dir",
+            "t",
+        ],
+        &token,
+    )
+    .code(0);
+    let pairs = dotenv_pairs(&p.read(".env"));
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    };
+    assert_eq!(get("ROOT"), Some("1.4142135623730951"), "{pairs:?}");
+    assert_eq!(get("CUBE"), Some("3.375"), "{pairs:?}");
+}
