@@ -135,18 +135,24 @@ pub fn run(args: &ScanArgs, io: &mut Io) -> Result<Boxed> {
     } else if args.history {
         scan_history(args.since.as_deref())?
     } else {
-        let (files, dirs) = if args.paths.is_empty() {
-            match git::tracked_files(Path::new(".")) {
-                Some(tracked) => (tracked, Vec::new()),
-                None => (Vec::new(), vec![PathBuf::from(".")]),
+        let mut report = if args.paths.is_empty() {
+            match scan_tracked(io)? {
+                Some(report) => report,
+                // Outside a repository (or without git): the folder.
+                None => scan_walk(&[PathBuf::from(".")], io),
             }
         } else {
-            given(&args.paths)?
+            let (files, dirs) = given(&args.paths)?;
+            let at = AtomicUsize::new(0);
+            let mut report = scan_files(
+                &|| files.get(at.fetch_add(1, Ordering::Relaxed)).cloned(),
+                io,
+            );
+            if !dirs.is_empty() {
+                report.merge(scan_walk(&dirs, io));
+            }
+            report
         };
-        let mut report = scan_files(&files, io);
-        if !dirs.is_empty() {
-            report.merge(scan_walk(&dirs, io));
-        }
         report
             .findings
             .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
@@ -310,21 +316,59 @@ impl Drop for Merged<'_> {
     }
 }
 
-/// Reads `files` on every core; a file that cannot be read is skipped with
-/// a warning.
-fn scan_files(files: &[PathBuf], io: &mut Io) -> ScanReport {
-    let next = AtomicUsize::new(0);
+/// Scans the files git tracks, as `git ls-files` names them; `None`
+/// outside a repository, or when git cannot be run.
+///
+/// # Errors
+/// git failing after it began to list files.
+fn scan_tracked(io: &mut Io) -> Result<Option<ScanReport>> {
+    let Ok(mut tracked) = git::Tracked::start(Path::new(".")) else {
+        return Ok(None);
+    };
+    let fail = |e: std::io::Error| Error::io("list the tracked files with", "git", e);
+    let first = match tracked.next_file().map_err(fail)? {
+        git::NextTracked::NotARepository => return Ok(None),
+        git::NextTracked::End => None,
+        git::NextTracked::File(path) => Some(path),
+    };
+    let state = Mutex::new((first, tracked, None));
+    let report = scan_files(
+        &|| {
+            let mut state = state.lock().ok()?;
+            let (first, tracked, failed) = &mut *state;
+            if let Some(path) = first.take() {
+                return Some(path);
+            }
+            match tracked.next_file() {
+                Ok(git::NextTracked::File(path)) => Some(path),
+                Ok(_) => None,
+                Err(e) => {
+                    failed.get_or_insert(e);
+                    None
+                }
+            }
+        },
+        io,
+    );
+    let (_, _, failed) = state.into_inner().expect("threads joined");
+    match failed {
+        Some(e) => Err(fail(e)),
+        None => Ok(Some(report)),
+    }
+}
+
+/// Reads the files `next` gives on every core; a file that cannot be read
+/// is skipped with a warning.
+fn scan_files(next: &(dyn Fn() -> Option<PathBuf> + Sync), io: &mut Io) -> ScanReport {
     let results = Mutex::new(ScanReport::default());
     let warnings = Mutex::new(Vec::new());
-    let workers = std::thread::available_parallelism()
-        .map_or(2, |n| n.get())
-        .min(files.len().max(1));
+    let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| {
                 let mut local = ScanReport::default();
-                while let Some(path) = files.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    local.scan_file(path, &warnings);
+                while let Some(path) = next() {
+                    local.scan_file(&path, &warnings);
                 }
                 results.lock().expect("no panics while held").merge(local);
             });

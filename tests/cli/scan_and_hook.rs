@@ -363,3 +363,22 @@ fn tracked_files_that_are_not_files_are_skipped_without_a_warning() {
     assert_eq!(findings[0]["path"], "a.txt");
     assert!(!out.stderr.contains("cannot read"), "{}", out.stderr);
 }
+
+#[test]
+fn scan_without_paths_reads_tracked_files_in_a_repository_and_the_folder_outside() {
+    let token = classic();
+    // Outside a repository: the folder.
+    let p = Project::new();
+    p.write("notes.txt", &format!("t={token}\n"));
+    let out = p.run(&["scan", "--json"], "");
+    out.code(1).never_shows(&token);
+    assert_eq!(out.json()["findings"][0]["path"], "notes.txt");
+    // In a repository where nothing is tracked yet: nothing to read.
+    p.git_init();
+    let out = p.run(&["scan", "--json"], "");
+    out.code(0);
+    assert_eq!(out.json()["files_scanned"], 0, "{}", out.stdout);
+    // Tracked: read.
+    p.git(&["add", "notes.txt"]);
+    p.run(&["scan"], "").code(1).never_shows(&token);
+}
