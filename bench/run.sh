@@ -78,6 +78,23 @@ TREE=$WORK/tree
 python3 bench/gen_tree.py "$TREE" 10000 10000
 (cd "$TREE" && git init -q && git add -A && git -c user.email=b@b -c user.name=b commit -qm tree)
 
+echo "generating the 10 MB and 1 GB scan trees…" >&2
+# 10 MB: 1,000 files of the same kind; 1 GB: the 100 MB tree ten times
+# over (100,000 files, 1,000 tokens), which git stores once but every tool
+# reads ten times from the work tree.
+python3 bench/gen_tree.py "$WORK/tree10m" 1000 10000
+mkdir -p "$WORK/tree1g"
+for i in 0 1 2 3 4 5 6 7 8 9; do
+  cp -r "$TREE" "$WORK/tree1g/copy$i" && rm -rf "$WORK/tree1g/copy$i/.git"
+done
+for t in tree10m tree1g; do
+  (cd "$WORK/$t" && git init -q && git add -A && git -c user.email=b@b -c user.name=b commit -qm tree)
+done
+# Measured minutes later, after the other benchmarks: right after a 1 GB
+# copy this VM runs every reader (ghenv, git grep, rg alike) on one core
+# for several seconds.
+sync
+
 echo "generating the doctor project (30,000 files in node_modules, 1,000 commits)…" >&2
 DOCTOR=$WORK/doctor
 python3 bench/gen_doctor.py "$DOCTOR"
@@ -138,6 +155,18 @@ HIST_MEM_10K=$(cd "$WORK/h10k" && python3 "$BENCH_DIR/peak_self.py" "$GHENV" sca
 HIST_FOUND=$(cd "$WORK/h10k" && { "$GHENV" scan --history -q || true; } | wc -l)
 REPO_COMMITS=$(git rev-list --all | wc -l)
 export HIST_MEM_1K HIST_MEM_10K HIST_FOUND REPO_COMMITS
+
+echo "scan of 10 MB and 1 GB trees…" >&2
+for t in tree10m tree1g; do
+  runs=30; [ "$t" = tree1g ] && runs=10
+  (cd "$WORK/$t" && $H -i --warmup 5 --runs "$runs" --export-json "$WORK/scan_$t.json" \
+    "$GHENV scan -q" \
+    "git grep -P ghp_[A-Za-z0-9]{36}" \
+    "rg ghp_[A-Za-z0-9]{36}" >&2)
+done
+MEM_SCAN_1G=$(cd "$WORK/tree1g" && python3 "$BENCH_DIR/peak_self.py" "$GHENV" scan -q)
+MEM_SCAN_100M=$(cd "$TREE" && python3 "$BENCH_DIR/peak_self.py" "$GHENV" scan -q)
+export MEM_SCAN_1G MEM_SCAN_100M
 
 echo "unlock…" >&2
 (cd "$PROJECT" && $H --warmup 20 --runs 200 --export-json "$WORK/unlock.json" \
