@@ -73,10 +73,13 @@ mem_scan_1g = int(os.environ.get("MEM_SCAN_1G", "0"))
 mem_scan_100m = int(os.environ.get("MEM_SCAN_100M", "0"))
 
 
+def ratio(rows, word, base_word):
+    """The median time of the command with `word` over that with `base_word`."""
+    return ms(by(rows, word)) / ms(by(rows, base_word))
+
+
 def vs_grep_p(t):
-    ghenv_t = next(r for r in sized[t] if "ghenv" in r["command"])
-    grep_t = next(r for r in sized[t] if "grep -P" in r["command"])
-    return ms(ghenv_t) / ms(grep_t)
+    return ratio(sized[t], "ghenv", "grep -P")
 
 
 walk = results("walk")
@@ -105,9 +108,7 @@ hist_mem_10k = int(os.environ.get("HIST_MEM_10K", "0"))
 
 
 def hist_ratio(h):
-    ghenv_h = next(r for r in history[h] if "ghenv" in r["command"])
-    log_h = next(r for r in history[h] if "git log" in r["command"])
-    return ms(ghenv_h) / ms(log_h)
+    return ratio(history[h], "ghenv", "git log")
 
 
 def gitleaks_ratio(h):
