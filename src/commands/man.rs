@@ -42,8 +42,10 @@ fn render(cmd: clap::Command, name: &str) -> Result<String> {
     Ok(String::from_utf8_lossy(&text).into_owned())
 }
 
-/// Every page, as `name.1`, into `dir`.
+/// Every page, as `name.1`, into `dir`, made first if it does not exist
+/// (`~/.local/share/man/man1` often does not).
 fn write_all(root: &clap::Command, dir: &Path) -> Result<Boxed> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("create", dir, e))?;
     let mut pages = Vec::new();
     // Built, so that clap's own `help` subcommands, which the pages list
     // too, exist.

@@ -167,6 +167,11 @@ fn the_man_page_generates() {
         }
     }
     assert!(refs >= 14, "{}", out.stdout);
+    // A folder that does not exist yet is made.
+    let fresh = p.home.path().join("share/man/man1");
+    p.run(&["man", "--dir", fresh.to_str().unwrap()], "")
+        .code(0);
+    assert!(fresh.join("ghenv-init.1").exists());
     let page = p.run(&["man", "recipients", "add"], "");
     page.code(0);
     assert!(page.stdout.contains(".TH ghenv-recipients-add 1"), "{page}");
