@@ -674,6 +674,15 @@ impl Project {
         self.git(&["config", "user.name", "T"]);
     }
 
+    /// A FIFO at `name` in the project (nobody writes to it).
+    pub fn mkfifo(&self, name: &str) {
+        let made = Command::new("mkfifo")
+            .arg(self.file(name))
+            .status()
+            .expect("mkfifo");
+        assert!(made.success(), "mkfifo {name}");
+    }
+
     pub fn git(&self, args: &[&str]) -> std::process::Output {
         Command::new("git")
             .args(args)

@@ -214,11 +214,7 @@ fn a_fifo_at_env_is_refused_instead_of_hanging() {
     p.run(&["init", "--offline", "--token-stdin"], &classic())
         .code(0);
     std::fs::remove_file(p.file(".env")).unwrap();
-    let made = std::process::Command::new("mkfifo")
-        .arg(p.file(".env"))
-        .status()
-        .unwrap();
-    assert!(made.success());
+    p.mkfifo(".env");
     for args in [vec!["check"], vec!["run", "--", "true"]] {
         let mut child = p
             .cmd(&args)

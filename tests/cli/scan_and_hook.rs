@@ -316,11 +316,7 @@ fn a_folder_scan_skips_links_and_fifos_and_does_not_hang() {
     // A link to the file: reported once, at the file itself.
     std::os::unix::fs::symlink("real.txt", p.file("dir/link.txt")).unwrap();
     // A FIFO nobody writes to would block a plain open for ever.
-    let status = std::process::Command::new("mkfifo")
-        .arg(p.file("dir/pipe"))
-        .status()
-        .unwrap();
-    assert!(status.success());
+    p.mkfifo("dir/pipe");
     let out = p.run(&["scan", "dir", "--json"], "");
     out.code(1).never_shows(&token);
     let json = out.json();
@@ -350,11 +346,7 @@ fn tracked_files_that_are_not_files_are_skipped_without_a_warning() {
     p.git(&["add", "a.txt", "b.txt"]);
     // A tracked file replaced by a FIFO in the work tree.
     std::fs::remove_file(p.file("b.txt")).unwrap();
-    let status = std::process::Command::new("mkfifo")
-        .arg(p.file("b.txt"))
-        .status()
-        .unwrap();
-    assert!(status.success());
+    p.mkfifo("b.txt");
     let out = p.run(&["scan", "--json"], "");
     out.code(1).never_shows(&token);
     let json = out.json();
