@@ -133,16 +133,41 @@ pub fn is_tracked(dir: &Path, name: &Path) -> bool {
 /// ignored by any rule (a `.gitignore`, `.git/info/exclude`, the global
 /// excludes) and not tracked. True outside a repository.
 pub fn is_kept_out(dir: &Path, name: &Path) -> bool {
-    if toplevel(dir).is_none() {
-        return true;
+    kept_out(dir, &[name])[0]
+}
+
+/// [`is_kept_out`] for each of `names`, with one `git check-ignore
+/// --stdin` (which, consulting the index, never names a tracked file) and
+/// no git at all outside a work tree.
+pub fn kept_out(dir: &Path, names: &[&Path]) -> Vec<bool> {
+    if !in_work_tree(dir) {
+        return vec![true; names.len()];
     }
-    let ignored = git(dir)
-        .args(["check-ignore", "-q", "--"])
-        .arg(name)
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    ignored && !is_tracked(dir, name)
+    let Ok(mut child) = git(dir)
+        .args(["check-ignore", "--stdin", "-z"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+    else {
+        return vec![true; names.len()];
+    };
+    let mut input = Vec::new();
+    for n in names {
+        input.extend_from_slice(n.as_os_str().as_bytes());
+        input.push(0);
+    }
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(&input);
+    }
+    // Exit 1 when nothing is ignored; the output says which are.
+    let Ok(out) = child.wait_with_output() else {
+        return vec![true; names.len()];
+    };
+    let ignored: HashSet<&[u8]> = out.stdout.split(|&b| b == 0).collect();
+    names
+        .iter()
+        .map(|n| ignored.contains(n.as_os_str().as_bytes()))
+        .collect()
 }
 
 /// The blob id git gives `file`'s content (`git hash-object`), without

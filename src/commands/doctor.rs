@@ -621,7 +621,7 @@ fn secrets_group(
             .fix(format!("chmod 600 {}", shown(&env_path)))
         });
     }
-    let in_repo = git::toplevel(dir).is_some();
+    let in_repo = git::in_work_tree(dir);
     if in_repo {
         let env_rel = Path::new(&env_name);
         if git::is_tracked(dir, env_rel) {
@@ -683,9 +683,11 @@ fn secrets_group(
             });
         }
         let local = [".env.local", ".env.development.local"];
+        let kept_out = git::kept_out(dir, &local.map(Path::new));
         let unignored: Vec<&str> = local
             .into_iter()
-            .filter(|n| !git::is_kept_out(dir, Path::new(n)))
+            .zip(kept_out)
+            .filter_map(|(n, out)| (!out).then_some(n))
             .collect();
         out.push(if unignored.is_empty() {
             Check::new(

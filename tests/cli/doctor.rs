@@ -216,6 +216,41 @@ fn a_tracked_or_committed_env_fails() {
 }
 
 #[test]
+fn local_env_files_git_would_commit_are_warned_about() {
+    let p = Project::new();
+    app(&p, "vite", ".");
+    // init ignores them: ok.
+    let (checks, _) = doctor(&p, ".", &[]);
+    assert_eq!(find(&checks, "local_ignored")["status"], "ok");
+    // Force-added, .env.local is tracked, so the .gitignore line does not
+    // keep it out; .env.development.local still is.
+    p.write(".env.local", "X=1\n");
+    p.git(&["add", "-f", ".env.local"]);
+    let (checks, _) = doctor(&p, ".", &[]);
+    let c = find(&checks, "local_ignored");
+    assert_eq!(c["status"], "warn", "{c}");
+    let message = c["message"].as_str().unwrap();
+    assert!(message.contains(".env.local"), "{c}");
+    assert!(!message.contains(".env.development.local"), "{c}");
+    // Untracked again and ignored by nothing: both would be committed.
+    p.git(&["rm", "-q", "--cached", ".env.local"]);
+    p.write(".gitignore", ".env\n");
+    let (checks, _) = doctor(&p, ".", &[]);
+    let message = find(&checks, "local_ignored")["message"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        message.contains(".env.local and .env.development.local"),
+        "{message}"
+    );
+    // A personal exclude keeps them out of this clone's commits.
+    p.write(".git/info/exclude", ".env.local\n.env.development.local\n");
+    let (checks, _) = doctor(&p, ".", &[]);
+    assert_eq!(find(&checks, "local_ignored")["status"], "ok");
+}
+
+#[test]
 fn a_hook_that_git_never_runs_fails_and_a_missing_one_warns() {
     let p = Project::new();
     app(&p, "vite", ".");
