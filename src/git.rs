@@ -47,6 +47,29 @@ pub fn in_work_tree(dir: &Path) -> bool {
     dir.ancestors().any(|d| d.join(".git").exists())
 }
 
+/// The output of `git check-ignore OPTIONS --stdin -z` given `names`, one
+/// per NUL; `None` when git cannot be run. Its exit status (1 when nothing
+/// is ignored) says nothing the output does not.
+fn check_ignore(dir: &Path, options: &[&str], names: &[&Path]) -> Option<Vec<u8>> {
+    let mut child = git(dir)
+        .arg("check-ignore")
+        .args(options)
+        .args(["--stdin", "-z"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    let mut input = Vec::new();
+    for n in names {
+        input.extend_from_slice(n.as_os_str().as_bytes());
+        input.push(0);
+    }
+    if let Some(mut stdin) = child.stdin.take() {
+        let _ = stdin.write_all(&input);
+    }
+    child.wait_with_output().ok().map(|o| o.stdout)
+}
+
 /// For each of `names` in `dir`, whether a `.gitignore` of the repository
 /// (not a global or per-clone exclude) ignores it, the last matching rule
 /// deciding; one `git check-ignore --stdin` for all of them. All false
@@ -56,34 +79,11 @@ pub fn ignored_by_gitignores(dir: &Path, names: &[&Path]) -> Vec<bool> {
     if !in_work_tree(dir) {
         return none();
     }
-    let Ok(mut child) = git(dir)
-        .args([
-            "check-ignore",
-            "--verbose",
-            "--non-matching",
-            "--no-index",
-            "--stdin",
-            "-z",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-    else {
-        return none();
-    };
-    let mut input = Vec::new();
-    for n in names {
-        input.extend_from_slice(n.as_os_str().as_bytes());
-        input.push(0);
-    }
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(&input);
-    }
-    let Ok(out) = child.wait_with_output() else {
+    let Some(out) = check_ignore(dir, &["--verbose", "--non-matching", "--no-index"], names) else {
         return none();
     };
     // -z --verbose: source, line, pattern, path; each NUL-terminated.
-    let fields: Vec<&[u8]> = out.stdout.split(|&b| b == 0).collect();
+    let fields: Vec<&[u8]> = out.split(|&b| b == 0).collect();
     names
         .iter()
         .enumerate()
@@ -143,27 +143,10 @@ pub fn kept_out(dir: &Path, names: &[&Path]) -> Vec<bool> {
     if !in_work_tree(dir) {
         return vec![true; names.len()];
     }
-    let Ok(mut child) = git(dir)
-        .args(["check-ignore", "--stdin", "-z"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-    else {
+    let Some(out) = check_ignore(dir, &[], names) else {
         return vec![true; names.len()];
     };
-    let mut input = Vec::new();
-    for n in names {
-        input.extend_from_slice(n.as_os_str().as_bytes());
-        input.push(0);
-    }
-    if let Some(mut stdin) = child.stdin.take() {
-        let _ = stdin.write_all(&input);
-    }
-    // Exit 1 when nothing is ignored; the output says which are.
-    let Ok(out) = child.wait_with_output() else {
-        return vec![true; names.len()];
-    };
-    let ignored: HashSet<&[u8]> = out.stdout.split(|&b| b == 0).collect();
+    let ignored: HashSet<&[u8]> = out.split(|&b| b == 0).collect();
     names
         .iter()
         .map(|n| ignored.contains(n.as_os_str().as_bytes()))
