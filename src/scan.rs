@@ -124,6 +124,8 @@ fn jwt_len(rest: &[u8]) -> Option<usize> {
 struct Needle {
     literal: &'static [u8],
     pair: (u8, u8),
+    /// Its place in the table of SIMD searchers, built once.
+    slot: usize,
     /// Without AVX2: memmem on this (a prefix of `literal`, or all of it).
     fallback: &'static [u8],
 }
@@ -133,16 +135,19 @@ struct Needle {
 const PREFIXED: Needle = Needle {
     literal: b"ghp_",
     pair: (0, 3),
+    slot: 0,
     fallback: b"gh",
 };
 const FINE_GRAINED: Needle = Needle {
     literal: FINE_GRAINED_PREFIX,
     pair: (5, 6),
+    slot: 1,
     fallback: FINE_GRAINED_PREFIX,
 };
 const AGE: Needle = Needle {
     literal: AGE_PREFIX,
     pair: (13, 14),
+    slot: 2,
     fallback: AGE_PREFIX,
 };
 
@@ -163,12 +168,7 @@ fn candidates(text: &[u8], needle: &Needle, mut f: impl FnMut(usize)) {
                 )
             })
         });
-        let finder = match needle.literal {
-            l if l == PREFIXED.literal => &finders[0],
-            l if l == FINE_GRAINED.literal => &finders[1],
-            _ => &finders[2],
-        };
-        if let Some(finder) = finder {
+        if let Some(finder) = &finders[needle.slot] {
             let mut at = 0;
             while text.len() - at >= finder.min_haystack_len() {
                 let Some(i) = finder.find_prefilter(&text[at..]) else {
@@ -183,11 +183,6 @@ fn candidates(text: &[u8], needle: &Needle, mut f: impl FnMut(usize)) {
         }
     }
     memchr::memmem::find_iter(text, needle.fallback).for_each(f);
-}
-
-/// Appends the age identities in `line` to `out`.
-fn scan_age(line: &[u8], out: &mut Vec<Hit>) {
-    candidates(line, &AGE, |i| age_at(line, i, out));
 }
 
 /// Appends the age identity starting at `line[i]`, if there is one, to `out`.
@@ -218,7 +213,7 @@ fn age_at(line: &[u8], i: usize, out: &mut Vec<Hit>) {
 pub fn scan_line(line: &[u8], out: &mut Vec<Hit>) {
     candidates(line, &PREFIXED, |i| token_at(line, i, out));
     candidates(line, &FINE_GRAINED, |i| token_at(line, i, out));
-    scan_age(line, out);
+    candidates(line, &AGE, |i| age_at(line, i, out));
     out.sort_by_key(|h| h.column);
 }
 
