@@ -437,6 +437,38 @@ impl Token {
         mask(self.secret.expose_secret())
     }
 
+    /// `text` (from a server, a proxied body, an error) with this token,
+    /// and anything else that looks like a token, replaced by its masked
+    /// form: a server may echo what it was sent, and what it says is
+    /// printed, stored and passed on.
+    pub fn scrub<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        let secret = self.secret.expose_secret();
+        if !secret.is_empty() && text.contains(secret) {
+            let replaced = text.replace(secret, &self.masked());
+            return std::borrow::Cow::Owned(redact(&replaced).into_owned());
+        }
+        redact(text)
+    }
+
+    /// [`Token::scrub`] for bytes that may not be UTF-8 (a proxied body):
+    /// every occurrence of the token is replaced by its masked form.
+    pub fn scrub_bytes<'a>(&self, bytes: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
+        let secret = self.secret.expose_secret().as_bytes();
+        if secret.is_empty() || memchr::memmem::find(bytes, secret).is_none() {
+            return std::borrow::Cow::Borrowed(bytes);
+        }
+        let masked = self.masked();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut rest = bytes;
+        while let Some(at) = memchr::memmem::find(rest, secret) {
+            out.extend_from_slice(&rest[..at]);
+            out.extend_from_slice(masked.as_bytes());
+            rest = &rest[at + secret.len()..];
+        }
+        out.extend_from_slice(rest);
+        std::borrow::Cow::Owned(out)
+    }
+
     /// The secret itself. Only for the places that must send or store it:
     /// the `Authorization` header and the `.env` file.
     pub fn expose_secret(&self) -> &str {
@@ -470,6 +502,24 @@ mod tests {
 
     fn fine_grained() -> String {
         format!("github_pat_{}_{}", "A1".repeat(11), "b2c".repeat(19) + "dd")
+    }
+
+    #[test]
+    fn scrub_masks_the_token_wherever_a_server_echoes_it() {
+        let token = Token::parse(SecretString::from(VALID.to_owned())).unwrap();
+        let echoed = format!("login L-{VALID} bearer {VALID}!");
+        let clean = token.scrub(&echoed);
+        assert!(!clean.contains(VALID), "{clean}");
+        assert_eq!(clean, "login L-ghp_…2O59 bearer ghp_…2O59!");
+        assert_eq!(token.scrub("octocat"), "octocat");
+        let body = format!("{{\"message\":\"bad header: bearer {VALID}\"}}");
+        let bytes = token.scrub_bytes(body.as_bytes());
+        assert!(memchr::memmem::find(&bytes, VALID.as_bytes()).is_none());
+        assert!(memchr::memmem::find(&bytes, "ghp_…2O59".as_bytes()).is_some());
+        assert!(matches!(
+            token.scrub_bytes(b"plain"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]
