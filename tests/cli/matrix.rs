@@ -329,14 +329,17 @@ fn network_403_secondary_rate_limit() {
 
 #[test]
 fn network_403_primary_rate_limit() {
-    let reset = jiff::Timestamp::now().as_second() as u64 + 120;
+    // 150 s ahead reads "in 3 minutes" for anything from 121 to 150 s
+    // left: the answer stays the same however slowly the test runs (up to
+    // 29 s), where 120 s ahead turned into "119 seconds" a second later.
+    let reset = jiff::Timestamp::now().as_second() as u64 + 150;
     Row::github(vec![Reply::primary_rate_limit(reset)])
         .fails(
             5,
             &[
                 "API rate limit exceeded",
                 "try again at",
-                "UTC (in 2 minutes)",
+                "UTC (in 3 minutes)",
             ],
         )
         .check();
