@@ -24,6 +24,7 @@ Examples:
   ghenv run -- npm start          run a command with the token in its environment
   ghenv check                     re-validate the token in .env
   ghenv rotate                    replace the token everywhere
+  ghenv allow                     accept what a changed config.toml asks for, on this machine
 
 Exit codes: 0 ok, 2 usage, 3 token rejected, 4 missing scopes,
 5 GitHub unreachable, 6 encryption, 7 refusing to write.";
@@ -120,6 +121,17 @@ Examples:
   gh auth token | ghenv rotate --token-stdin
 The new token is encrypted to the same recipients; the old one is not kept.")]
     Rotate(RotateArgs),
+
+    /// Show what config.toml says about where the token goes, and accept it on this machine.
+    #[command(after_help = "\
+Examples:
+  ghenv allow                            after a pull changed config.toml, or on a fresh clone
+  ghenv allow -i ~/keys/course.txt       also accept the token in [secret], decrypted with this key
+  ghenv allow --json
+Anyone who can push can change config.toml. Until you accept a change here, ghenv keeps
+sending the token where you last accepted it and never encrypts it to a recipient you did
+not accept. Nothing is asked: running it is your yes, so read what it prints.")]
+    Allow(AllowArgs),
 
     /// List, add or remove who can decrypt the token.
     #[command(subcommand)]
@@ -362,9 +374,17 @@ pub struct LockArgs {
     #[arg(long)]
     pub no_env: bool,
 
-    /// Encrypt to recipients in config.toml that nobody who could decrypt vouched for, without asking.
+    /// Encrypt to recipients in config.toml you have not accepted on this machine, without asking.
     #[arg(long)]
     pub accept_recipients: bool,
+
+    /// With --github: encrypt to the keys GitHub lists without asking (they are printed with their fingerprints).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Go on even when no key on this machine could decrypt the token afterwards.
+    #[arg(long)]
+    pub force: bool,
 }
 
 impl LockArgs {
@@ -445,6 +465,10 @@ pub struct UnlockArgs {
     #[command(flatten)]
     pub identity: IdentityArgs,
 
+    /// Replace a different token the env file holds without asking.
+    #[arg(long)]
+    pub replace: bool,
+
     /// Where the project is.
     #[command(flatten)]
     pub project: ProjectArgs,
@@ -509,7 +533,7 @@ pub struct RotateArgs {
     #[command(flatten)]
     pub identity: IdentityArgs,
 
-    /// Encrypt to recipients in config.toml that nobody who could decrypt vouched for, without asking.
+    /// Encrypt to recipients in config.toml you have not accepted on this machine, without asking.
     #[arg(long)]
     pub accept_recipients: bool,
 
@@ -547,6 +571,22 @@ pub enum RecipientsCommand {
         after_help = "Examples:\n  ghenv recipients remove age1former…\n  ghenv recipients remove --github alice   every key added with --github alice"
     )]
     Remove(RecipientsChangeArgs),
+}
+
+// `ghenv allow`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct AllowArgs {
+    /// Identities to decrypt [secret] with, to accept the token it holds.
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 // `ghenv recipients list`.
@@ -588,9 +628,17 @@ pub struct RecipientsChangeArgs {
     #[arg(long, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
     pub timeout: u64,
 
-    /// Keep recipients in config.toml that nobody who could decrypt vouched for, without asking.
+    /// Keep recipients in config.toml you have not accepted on this machine, without asking.
     #[arg(long)]
     pub accept_recipients: bool,
+
+    /// add --github: use the keys GitHub lists without asking (they are printed with their fingerprints).
+    #[arg(long)]
+    pub yes: bool,
+
+    /// Go on even when no key on this machine could decrypt the token afterwards.
+    #[arg(long)]
+    pub force: bool,
 
     /// Identities that can decrypt the token now.
     #[command(flatten)]
@@ -803,6 +851,7 @@ impl Command {
             Command::Check(a) => a.output,
             Command::Doctor(a) => a.output,
             Command::Unlock(a) => a.output,
+            Command::Allow(a) => a.output,
             Command::Rotate(a) => a.output,
             Command::Recipients(RecipientsCommand::List(a)) => a.output,
             Command::Recipients(RecipientsCommand::Add(a) | RecipientsCommand::Remove(a)) => {

@@ -56,11 +56,13 @@ pub struct SecretSection {
     pub passphrase: bool,
     /// The ASCII-armored age ciphertext.
     pub token: Option<String>,
-    /// One tag per recipient, keyed by the token: proof that whoever added
-    /// it could decrypt. `None` in a config written before ghenv kept them.
+    /// Tags an older ghenv wrote (an HMAC keyed by the token, which anyone
+    /// who encrypts a token of their own can forge): read so that old
+    /// files parse, never trusted, and dropped on the next write.
     pub recipient_tags: Option<Vec<String>>,
     /// Where recipients came from (`github:alice`), by recipient. Only a
-    /// label to show: config.toml is not trusted, the tags are the check.
+    /// label to show: config.toml is not trusted; what this user accepted
+    /// on this machine ([`crate::trust::Record`]) is the check.
     #[serde(default)]
     pub origins: std::collections::BTreeMap<String, String>,
 }
@@ -74,8 +76,6 @@ pub struct Secret<'a> {
     pub passphrase: bool,
     /// ASCII-armored age ciphertext.
     pub armored: &'a str,
-    /// The recipients' tags (empty with a passphrase).
-    pub tags: &'a [String],
     /// Where some recipients came from: (recipient, origin).
     pub origins: &'a [(String, String)],
 }
@@ -103,19 +103,6 @@ pub fn set_secret(text: &str, secret: &Secret<'_>) -> Result<String, ConfigError
         recipients.set_trailing_comma(true);
     }
     table.insert("recipients", toml_edit::value(recipients));
-    if !secret.tags.is_empty() {
-        let mut tags = toml_edit::Array::new();
-        for t in secret.tags {
-            tags.push(t.as_str());
-        }
-        let mut item = toml_edit::value(tags);
-        if let Some(v) = item.as_value_mut() {
-            v.decor_mut().set_suffix(
-                " # HMAC-SHA256 of each recipient keyed by the token: only someone who can decrypt can add one",
-            );
-        }
-        table.insert("recipient_tags", item);
-    }
     let mut origins = toml_edit::InlineTable::new();
     for (recipient, origin) in secret.origins {
         if secret.recipients.contains(recipient) {
@@ -321,7 +308,6 @@ mod tests {
             recipients: &recipients,
             passphrase: false,
             armored,
-            tags: &[],
             origins: &origins,
         };
         let text = set_secret(RENDERED, &secret).unwrap();
@@ -345,7 +331,6 @@ mod tests {
                 recipients: &[],
                 passphrase: true,
                 armored,
-                tags: &[],
                 origins: &[],
             },
         )

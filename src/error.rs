@@ -52,6 +52,8 @@ pub enum EndpointProblem {
     Credentials,
     /// Control characters or bidirectional marks, which could paint the terminal.
     ControlCharacters,
+    /// It holds something shaped like a token (pasted into the wrong flag).
+    LooksLikeToken,
 }
 
 /// Everything that can go wrong in ghenv.
@@ -85,6 +87,7 @@ pub enum Error {
         EndpointProblem::Scheme(scheme) => format!("{scheme}:// is not supported"),
         EndpointProblem::Credentials => "the URL must not hold credentials".to_string(),
         EndpointProblem::ControlCharacters => format!("{:?} holds control characters", .url),
+        EndpointProblem::LooksLikeToken => format!("{:?} holds a GitHub token, not a URL", .url),
     })]
     BadEndpoint {
         /// Where the URL came from (`--endpoint`, `config.toml`, ...).
@@ -260,9 +263,43 @@ pub enum Error {
     /// The env file is tracked by git, so a token written there would be committed.
     #[error("{} is tracked by git, so a token written there would be committed", .0.display())]
     EnvTracked(PathBuf),
-    /// `[env] file` in config.toml points outside the project.
-    #[error("config.toml's [env] file = {0:?} is not a file inside the project")]
-    EnvFileOutside(String),
+    /// `[env] file` in config.toml names a file ghenv never writes a token to.
+    #[error("config.toml{} names the env file \"{name}\", which {why}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
+    EnvFileRefused {
+        /// The name, with control characters escaped.
+        name: String,
+        /// The line of config.toml, when known.
+        line: Option<usize>,
+        /// Why.
+        why: &'static str,
+    },
+    /// config.toml changed where the token goes, and the user did not
+    /// accept the change on this machine.
+    #[error("config.toml changed where your token goes, and you have not accepted it on this machine: {}", .0.join("; "))]
+    SettingsNotAccepted(Vec<String>),
+    /// `[secret]` holds a token other than the one last used here.
+    #[error("the token in config.toml's [secret] ({masked}) is not one you accepted on this machine{}", changed_by.as_deref().map(|b| format!("; [secret] was last changed in {b}")).unwrap_or_default())]
+    TokenNotAccepted {
+        /// The new token, masked.
+        masked: String,
+        /// The commit that last changed config.toml, when git tells.
+        changed_by: Option<String>,
+    },
+    /// The env file holds another token than the one `unlock` would write.
+    #[error(
+        "{file} holds another token ({old}) than the one in config.toml ({new}); ghenv will not replace it without your word"
+    )]
+    EnvTokenDiffers {
+        /// The env file.
+        file: String,
+        /// The token there, masked.
+        old: String,
+        /// The decrypted one, masked.
+        new: String,
+    },
+    /// The change leaves no recipient this machine holds a key for.
+    #[error("after this change no key on this machine could decrypt the token")]
+    LockedOut,
     /// config.toml names an endpoint the user has not trusted on this machine.
     #[error(
         "config.toml names the GraphQL endpoint {0}, which you have not trusted on this machine; ghenv will not send your token there"
@@ -303,14 +340,9 @@ pub enum Error {
     /// `keygen --output` into a git work tree, where `git add -A` would commit it.
     #[error("{} is inside a git work tree and not ignored, so `git add -A` would commit the private key", .0.display())]
     KeyInWorkTree(PathBuf),
-    /// Encrypting to recipients nobody who could decrypt vouched for, without
-    /// the user's word.
-    #[error("config.toml lists {} recipient{} that nobody who can decrypt the token added: {}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.join(", "))]
-    UnverifiedRecipients(Vec<String>),
-    /// Encrypting to the recipients of a token no identity here decrypts, so
-    /// none of them could be checked, without the user's word.
-    #[error("cannot check the {} recipient{} in config.toml: no identity here decrypts the current token", .0.len(), if .0.len() == 1 { "" } else { "s" })]
-    RecipientsUnchecked(Vec<String>),
+    /// Encrypting to recipients the user has not accepted on this machine.
+    #[error("config.toml lists {} recipient{} you have not accepted on this machine: {}", .0.len(), if .0.len() == 1 { "" } else { "s" }, .0.join(", "))]
+    RecipientsNotAccepted(Vec<String>),
     /// `recipients remove` of every recipient.
     #[error("refusing to remove every recipient: nobody could decrypt the token")]
     LastRecipient,
@@ -398,7 +430,11 @@ impl Error {
             | E::NotAFolder(_)
             | E::ConfigInvalid { .. }
             | E::EnvTracked(_)
-            | E::EnvFileOutside(_)
+            | E::EnvFileRefused { .. }
+            | E::SettingsNotAccepted(_)
+            | E::TokenNotAccepted { .. }
+            | E::EnvTokenDiffers { .. }
+            | E::LockedOut
             | E::UntrustedEndpoint(_)
             | E::Symlink(_)
             | E::IsDirectory(_)
@@ -411,8 +447,7 @@ impl Error {
             | E::PreCommitFramework
             | E::IdentityExists(_)
             | E::KeyInWorkTree(_)
-            | E::UnverifiedRecipients(_)
-            | E::RecipientsUnchecked(_)
+            | E::RecipientsNotAccepted(_)
             | E::LastRecipient
             | E::StagedUnreadable { .. }
             | E::Io { .. } => exit::IO,
@@ -466,7 +501,11 @@ impl Error {
             E::NotAFolder(_) => "not_a_folder",
             E::ConfigInvalid { .. } => "config_invalid",
             E::EnvTracked(_) => "env_tracked",
-            E::EnvFileOutside(_) => "env_file_outside",
+            E::EnvFileRefused { .. } => "env_file_refused",
+            E::SettingsNotAccepted(_) => "settings_not_accepted",
+            E::TokenNotAccepted { .. } => "token_not_accepted",
+            E::EnvTokenDiffers { .. } => "env_token_differs",
+            E::LockedOut => "locked_out",
             E::UntrustedEndpoint(_) => "untrusted_endpoint",
             E::Symlink(_) => "symlink",
             E::IsDirectory(_) => "is_directory",
@@ -479,8 +518,7 @@ impl Error {
             E::PreCommitFramework => "pre_commit_framework",
             E::IdentityExists(_) => "identity_exists",
             E::KeyInWorkTree(_) => "key_in_work_tree",
-            E::UnverifiedRecipients(_) => "unverified_recipients",
-            E::RecipientsUnchecked(_) => "recipients_unchecked",
+            E::RecipientsNotAccepted(_) => "recipients_not_accepted",
             E::LastRecipient => "last_recipient",
             E::StagedUnreadable { .. } => "staged_unreadable",
             E::Io { .. } => "io",
@@ -509,6 +547,12 @@ impl Error {
                 problem: EndpointProblem::NotAUrl(_),
                 ..
             } => text("give a full URL, e.g. https://api.github.com/graphql"),
+            E::BadEndpoint {
+                problem: EndpointProblem::LooksLikeToken,
+                ..
+            } => text(
+                "the token was not sent or stored anywhere; give it on standard input instead (`--token-stdin`), and the endpoint as a URL, e.g. https://api.github.com/graphql",
+            ),
             E::BadEndpoint { .. } => text("use an https:// URL"),
             E::NoConfig { .. } => text(
                 "run `ghenv init` in the project first (`ghenv init --encrypt` to encrypt the token), or pass the project's folder with -C DIR",
@@ -592,8 +636,20 @@ impl Error {
                     "stop tracking it first: `git -C {dir} rm --cached {name}` and commit (and if a token was ever committed, revoke it at {TOKENS_URL})"
                 ))
             }
-            E::EnvFileOutside(_) => text(
-                "[env] file must be a relative path inside the project, without `..` or a linked folder; fix config.toml",
+            E::EnvFileRefused { .. } => text(
+                "[env] file must be a relative path inside the project whose name starts with .env, outside .git/ and the folders a build serves (public/, static/, dist/, build/, out/); fix that line of config.toml",
+            ),
+            E::SettingsNotAccepted(_) => text(
+                "`ghenv allow` shows what config.toml asks for and accepts it on this machine (or answer yes on a terminal); if you did not expect the change, ask who made it (`git log -p config.toml`)",
+            ),
+            E::TokenNotAccepted { .. } => text(
+                "if a teammate rotated the token, `ghenv allow` accepts the new one on this machine (or answer yes on a terminal); if nobody did, someone who can push replaced it: `git log -p config.toml`",
+            ),
+            E::EnvTokenDiffers { .. } => text(
+                "`ghenv unlock --replace` replaces it (or answer yes on a terminal); `ghenv check` tells which of the two tokens works",
+            ),
+            E::LockedOut => text(
+                "add a key you hold too (`ghenv pubkey` prints yours), or pass --force if that is what you want",
             ),
             E::UntrustedEndpoint(url) => Some(format!(
                 "config.toml comes from the repository, and anyone who can push can change it. If you trust this endpoint, run once with `--endpoint {url}` (ghenv then remembers it in ~/.config/ghenv/trusted-endpoints) or answer yes on a terminal; otherwise remove [github] endpoint from config.toml to use GitHub.com"
@@ -626,11 +682,8 @@ impl Error {
                 path.file_name()
                     .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
             )),
-            E::UnverifiedRecipients(_) => text(
-                "someone who can push may have appended their key to get the next token: check each with its owner; remove the ones you do not know (`ghenv recipients remove KEY`), or pass --accept-recipients (or answer yes on a terminal) for the ones you do",
-            ),
-            E::RecipientsUnchecked(_) => text(
-                "pass -i KEY with an identity that decrypts the current token (or set GHENV_IDENTITY) so ghenv can check them, or --accept-recipients if you know every one (`ghenv recipients list` shows them)",
+            E::RecipientsNotAccepted(_) => text(
+                "someone who can push may have added their key to get the next token: check each fingerprint with its owner, then `ghenv allow` (or --accept-recipients, or yes on a terminal); remove the ones you do not know with `ghenv recipients remove KEY`",
             ),
             E::LastRecipient => text(
                 "add the new recipient first (`ghenv recipients add`), then remove the old one",

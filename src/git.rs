@@ -199,6 +199,28 @@ pub fn commit_with_blob(dir: &Path, id: &str) -> Option<String> {
     .filter(|c| !c.is_empty())
 }
 
+/// Who last changed `file` (in `dir`) in a way that touched `needle`, or
+/// last changed it at all without one: "abc1234 by Name <mail> on
+/// 2026-12-01", escaped for a terminal. What git says of authors is what
+/// the committer claimed: a clue for people, never an authority.
+pub fn changed_by(dir: &Path, file: &Path, needle: Option<&str>) -> Option<String> {
+    let mut args = vec![
+        "log".to_owned(),
+        "-1".to_owned(),
+        "--format=%h by %an <%ae> on %ad".to_owned(),
+        "--date=short".to_owned(),
+    ];
+    if let Some(needle) = needle {
+        args.push(format!("-S{needle}"));
+    }
+    args.push("--".to_owned());
+    args.push(file.to_string_lossy().into_owned());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = output(dir, &args)?;
+    let line = String::from_utf8_lossy(&trim_newline(out)).into_owned();
+    (!line.is_empty()).then(|| crate::text::sanitize(&line).into_owned())
+}
+
 /// `git config core.hooksPath`, when set.
 pub fn hooks_path_setting(dir: &Path) -> Option<String> {
     output(dir, &["config", "--get", "core.hooksPath"])

@@ -91,6 +91,27 @@ pub struct Viewer {
     pub sso: Option<String>,
 }
 
+impl Viewer {
+    /// This answer with `token`, and anything token-shaped, masked in every
+    /// string the server sent.
+    pub fn scrubbed(self, token: &Token) -> Viewer {
+        let clean = |s: String| token.scrub(&s).into_owned();
+        Viewer {
+            login: clean(self.login),
+            name: self.name.map(clean),
+            scopes: self.scopes.map(|s| s.into_iter().map(clean).collect()),
+            rate_limit: self.rate_limit.map(|r| RateLimit {
+                reset_at: clean(r.reset_at),
+                ..r
+            }),
+            expires_at: self.expires_at,
+            expires_raw: self.expires_raw.map(clean),
+            request_id: self.request_id.map(clean),
+            sso: self.sso.map(clean),
+        }
+    }
+}
+
 /// When a rate-limited client may try again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Retry {
@@ -300,7 +321,11 @@ pub fn validate(options: &Options, token: &Token) -> Result<Viewer, GithubError>
     let body = serde_json::json!({ "query": QUERY, "operationName": OPERATION }).to_string();
     let (status, headers, bytes) =
         post(options, Some(auth), body.into_bytes(), "application/json")?;
-    interpret(status, &headers, &bytes).map_err(|e| match scrub_error(e, token.expose_secret()) {
+    // Every string of the answer is the server's: one that echoes the token
+    // (in a login, a name, a header) must not carry it to the terminal,
+    // the JSON report or config.toml.
+    let viewer = interpret(status, &headers, &bytes).map(|v| v.scrubbed(token));
+    viewer.map_err(|e| match scrub_error(e, token.expose_secret()) {
         GithubError::Redirect {
             status, location, ..
         } => GithubError::Redirect {
@@ -659,6 +684,9 @@ fn scrub_error(e: GithubError, secret: &str) -> GithubError {
             endpoint,
             status,
             location: scrub(&location, secret),
+        },
+        GithubError::Malformed { detail } => GithubError::Malformed {
+            detail: scrub(&detail, secret),
         },
         other => other,
     }

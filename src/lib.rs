@@ -10,6 +10,7 @@
 //! command; [`output`] holds every process edge and [`git`] every git call,
 //! so the rest can be tested without a terminal, a network or a repository.
 
+pub mod accept;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -55,6 +56,7 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<Boxed> {
         Command::Run(args) => commands::run::run(args, io),
         Command::Rotate(args) => commands::rotate::run(args, io),
         Command::Proxy(args) => commands::proxy::run(args, io),
+        Command::Allow(args) => commands::allow::run(args, io),
         Command::Recipients(cmd) => commands::recipients::run(cmd, io),
         Command::Keygen(args) => commands::keys::keygen(args, io),
         Command::Pubkey(args) => commands::keys::pubkey(args, io),

@@ -42,7 +42,7 @@ impl EndpointOptions {
             Some((url.clone(), "--endpoint"))
         } else if let Some(host) = &args.host {
             if host.is_empty() || host.contains(['/', '?', '#', '@']) {
-                return Err(Error::BadHost(host.clone()));
+                return Err(Error::BadHost(crate::token::redact(host).into_owned()));
             }
             Some((github::enterprise_endpoint(host), "--host"))
         } else {

@@ -3,6 +3,7 @@
 //! an [`Io`], so these edges are in one place and nothing else prints.
 
 use std::io::{self, BufRead, IsTerminal, Write};
+use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -140,6 +141,8 @@ pub struct Io {
     pub color: bool,
     /// `-q` / `-v`.
     pub verbosity: Verbosity,
+    /// Whether standard error is a regular file (redirected to one).
+    pub stderr_is_file: bool,
     env: EnvLookup,
     prompt: Prompt,
     /// Passphrases of SSH keys already asked for this run, by prompt.
@@ -161,6 +164,12 @@ impl Io {
             stderr_tty,
             color: stderr_tty && !no_color && !dumb,
             verbosity,
+            stderr_is_file: io::stderr()
+                .as_fd()
+                .try_clone_to_owned()
+                .ok()
+                .and_then(|fd| std::fs::File::from(fd).metadata().ok())
+                .is_some_and(|m| m.is_file()),
             env: Box::new(|k| std::env::var(k).ok()),
             prompt: Box::new(hidden_prompt),
             asked: Arc::default(),
@@ -168,13 +177,18 @@ impl Io {
     }
 
     /// Under GitHub Actions (`GITHUB_ACTIONS=true`), tells the runner to
-    /// mask `secret` in the job's log: `::add-mask::SECRET` on stdout,
-    /// which the runner reads and never shows. This is the one place a
-    /// secret is written out, on purpose, and only there.
+    /// mask `secret` in the job's log: `::add-mask::SECRET`, which the
+    /// runner reads and never shows. This is the one place a secret is
+    /// written out, on purpose, and only there. The runner reads workflow
+    /// commands from a step's stdout and stderr alike (actions/runner,
+    /// `ScriptHandler`: one `OutputManager` per stream), so it goes to
+    /// stderr, where it cannot break `--json` on stdout; and only when
+    /// stderr is a pipe or terminal, never a file a `2> log` redirected it
+    /// to, which would then hold the token.
     pub fn mask_in_ci(&mut self, secret: &str) {
-        if self.var("GITHUB_ACTIONS").as_deref() == Some("true") {
-            let _ = writeln!(self.out, "::add-mask::{secret}");
-            let _ = self.out.flush();
+        if self.var("GITHUB_ACTIONS").as_deref() == Some("true") && !self.stderr_is_file {
+            let _ = writeln!(self.err, "::add-mask::{secret}");
+            let _ = self.err.flush();
         }
     }
 

@@ -101,12 +101,29 @@ impl Project {
             ),
             None => None,
         };
-        Ok(Project {
+        let project = Project {
             dir,
             template_dir: at.template_dir.clone(),
             config_file,
             config,
-        })
+        };
+        project.sweep_temp_files();
+        Ok(project)
+    }
+
+    /// Removes the temp files a ghenv killed mid-write left in the project
+    /// and beside its env file (they may hold the token), unless another
+    /// ghenv is writing there right now.
+    fn sweep_temp_files(&self) {
+        let env_folder = self
+            .env_file()
+            .ok()
+            .map(|f| self.dir.join(f))
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .filter(|f| *f != self.dir);
+        let mut folders = vec![self.dir.as_path()];
+        folders.extend(env_folder.as_deref());
+        write::sweep_if_idle(&self.dir, &folders);
     }
 
     /// The folder.
@@ -156,21 +173,18 @@ impl Project {
             .ok_or(Error::NotEncrypted)
     }
 
-    /// The env file's name: `[env] file`, else `.env`. It must stay inside
-    /// the project: a relative path without `..`.
+    /// The env file's name: `[env] file`, else `.env`. config.toml is
+    /// written by anyone who can push, so only a name that cannot lead the
+    /// token anywhere else is taken (see [`env_file_problem`]).
     ///
     /// # Errors
-    /// [`Error::EnvFileOutside`].
+    /// [`Error::EnvFileRefused`] naming the line of config.toml.
     pub fn env_file(&self) -> Result<&str> {
         let name = self
             .config
             .as_ref()
             .and_then(|c| c.env.file.as_deref())
             .unwrap_or(ENV_FILE);
-        let relative = !name.is_empty()
-            && Path::new(name)
-                .components()
-                .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
         // A folder on the way may be a link that leads out of the project.
         let folder = self.dir.join(name);
         let folder = folder.parent().unwrap_or(&self.dir);
@@ -182,10 +196,18 @@ impl Project {
             // A folder that does not exist yet cannot lead anywhere.
             _ => true,
         };
-        if relative && stays {
-            Ok(name)
-        } else {
-            Err(Error::EnvFileOutside(name.to_owned()))
+        let why = env_file_problem(name)
+            .or((!stays).then_some("leads out of the project through a linked folder"));
+        match why {
+            None => Ok(name),
+            Some(why) => Err(Error::EnvFileRefused {
+                name: crate::text::sanitize(name).into_owned(),
+                line: self
+                    .config_file
+                    .as_ref()
+                    .and_then(|f| env_file_line(&f.text)),
+                why,
+            }),
         }
     }
 
@@ -295,6 +317,9 @@ impl Project {
     /// [`Error::ConfigInvalid`].
     pub fn lock_and_reread(&self) -> Result<(write::FolderLock, Option<Existing>, Files)> {
         let lock = write::lock_folder(&self.dir)?;
+        if let Some(folder) = self.env_path().ok().as_deref().and_then(Path::parent) {
+            write::sweep(folder);
+        }
         let path = self.config_path();
         let config_file = write::read_existing(&path)?;
         if let Some(found) = &config_file {
@@ -316,6 +341,48 @@ impl Project {
         };
         let change = Change::new(path, files.env.as_ref(), Zeroizing::new(text), true);
         Ok((change, notes))
+    }
+
+    /// Writes `changes` (planned under the project's lock) so that the env
+    /// file is never left where git would commit it: `.gitignore` first,
+    /// then, in a repository, git is asked whether the env file is ignored
+    /// now (a `.gitignore` deeper down may un-ignore it with `!.env`), and
+    /// only then the rest. Refused, the env file is not written.
+    ///
+    /// # Errors
+    /// [`Error::EnvFileRefused`] when git would not ignore the env file,
+    /// and the errors of [`write::commit`].
+    pub fn commit_guarded(&self, changes: &[Change]) -> Result<()> {
+        let env_path = self.env_path()?;
+        if !changes.iter().any(|c| c.path == env_path) {
+            return write::commit(changes);
+        }
+        let gitignore = self.dir.join(GITIGNORE);
+        let (first, rest): (Vec<&Change>, Vec<&Change>) =
+            changes.iter().partition(|c| c.path == gitignore);
+        let first: Vec<Change> = first
+            .into_iter()
+            .filter(|c| c.status != write::Status::Unchanged)
+            .cloned()
+            .collect();
+        let rest: Vec<Change> = rest.into_iter().cloned().collect();
+        if !first.is_empty() {
+            write::commit(&first)?;
+        }
+        let name = self.env_file()?;
+        if crate::git::in_work_tree(&self.dir)
+            && !crate::git::ignored_by_gitignore(&self.dir, Path::new(name))
+        {
+            return Err(Error::EnvFileRefused {
+                name: crate::text::sanitize(name).into_owned(),
+                line: self
+                    .config_file
+                    .as_ref()
+                    .and_then(|f| env_file_line(&f.text)),
+                why: "would not be ignored by git (a .gitignore un-ignores it), so `git add -A` would commit the token",
+            });
+        }
+        write::commit(&rest)
     }
 
     /// Tells the user what [`Project::env_change`] rewrote besides values.
@@ -346,6 +413,9 @@ impl Project {
             (env_file, env_file),
             (".env.local", ".env.local"),
             (".env.*.local", ".env.development.local"),
+            // The temp files a write goes through hold the token until the
+            // rename: never committed, even after a crash.
+            (write::TEMP_PATTERN, ".ghenv-probe.tmp"),
         ];
         // In a repository git has the last word: when it says a file is not
         // ignored (say `.env` then `!.env`), the entry is added even if the
@@ -373,6 +443,67 @@ impl Project {
     }
 }
 
+/// Folders a framework serves or copies into the build: a token there is
+/// published with the site.
+const SERVED_FOLDERS: [&str; 5] = ["public", "static", "dist", "build", "out"];
+
+/// Why ghenv will not write the token to `name`, or `None` when it may: a
+/// relative path inside the project whose file name starts with `.env`,
+/// printable, never under `.git/` (a hook there would run, or the token
+/// would sit in git's own files) nor in a folder a build serves.
+pub fn env_file_problem(name: &str) -> Option<&'static str> {
+    if name.chars().any(crate::text::is_unsafe_char) {
+        return Some("contains control characters");
+    }
+    let path = Path::new(name);
+    let relative = !name.is_empty()
+        && path
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    if !relative {
+        return Some("is not a relative path inside the project (no `..`, no leading `/`)");
+    }
+    let folders: Vec<&str> = path
+        .parent()
+        .into_iter()
+        .flat_map(Path::components)
+        .filter_map(|c| c.as_os_str().to_str())
+        .collect();
+    if folders.contains(&".git") {
+        return Some("is inside .git/");
+    }
+    if folders
+        .iter()
+        .any(|f| SERVED_FOLDERS.iter().any(|s| f.eq_ignore_ascii_case(s)))
+    {
+        return Some(
+            "is in a folder the build serves or bundles (public/, static/, dist/, build/, out/)",
+        );
+    }
+    let file = path.file_name().and_then(|f| f.to_str()).unwrap_or("");
+    if !file.starts_with(".env") {
+        return Some("does not start with .env");
+    }
+    None
+}
+
+/// The line of `[env] file` in config.toml's text, for messages.
+fn env_file_line(text: &str) -> Option<usize> {
+    let mut in_env = false;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim();
+        if t.starts_with('[') {
+            in_env = t.trim_start_matches('[').trim_end_matches(']').trim() == "env";
+            continue;
+        }
+        let key = t.split('=').next().unwrap_or("").trim();
+        if (in_env && key == "file") || key == "env.file" {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
 /// The change that merges rendered `.env`-style text into `path` (for
 /// files that hold no token, like `.env.example`).
 pub fn merged_change(
@@ -397,9 +528,13 @@ pub fn merged_change(
 pub fn check_endpoint(origin: &'static str, url: &str) -> Result<String> {
     let bad = |problem| Error::BadEndpoint {
         origin,
-        url: url.to_owned(),
+        // A token pasted into the wrong flag is never printed back.
+        url: crate::token::redact(url).into_owned(),
         problem,
     };
+    if crate::token::looks_like_token(url) {
+        return Err(bad(EndpointProblem::LooksLikeToken));
+    }
     if url.chars().any(crate::text::is_unsafe_char) {
         return Err(bad(EndpointProblem::ControlCharacters));
     }
@@ -438,12 +573,36 @@ mod tests {
 
     #[test]
     fn env_file_must_stay_inside_the_project() {
-        for bad in ["../other/.env", "/etc/passwd", "a/../../b", ""] {
-            let (_d, p) = project_with(&format!("[env]\nfile = {bad:?}\n"));
-            assert!(
-                matches!(p.env_file(), Err(Error::EnvFileOutside(_))),
-                "{bad}"
-            );
+        for bad in [
+            "../other/.env",
+            "/etc/passwd",
+            "a/../../b/.env",
+            "",
+            "cache\n!.env",
+            ".git/hooks/pre-commit",
+            ".git/.env",
+            "public/manifest-data.txt",
+            "public/.env",
+            "client/build/.env",
+            "Static/.env",
+            "notes.txt",
+            ".env\u{1b}]0;PWN\u{7}",
+        ] {
+            let quoted = toml_edit::Value::from(bad).to_string();
+            let (_d, p) = project_with(&format!("version = 1\n[env]\nfile = {quoted}\n"));
+            match p.env_file() {
+                Err(Error::EnvFileRefused { line, .. }) => assert_eq!(line, Some(3), "{bad}"),
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+        for good in [
+            ".env",
+            ".env.local",
+            "client/.env",
+            "./web/.env.development",
+        ] {
+            let (_d, p) = project_with(&format!("[env]\nfile = {good:?}\n"));
+            assert_eq!(p.env_file().unwrap(), good);
         }
         let (_d, p) = project_with("[env]\nfile = \"web/.env\"\n");
         assert_eq!(p.env_file().unwrap(), "web/.env");
@@ -451,7 +610,7 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         let (d, p) = project_with("[env]\nfile = \"web/.env\"\n");
         std::os::unix::fs::symlink(outside.path(), d.path().join("web")).unwrap();
-        assert!(matches!(p.env_file(), Err(Error::EnvFileOutside(_))));
+        assert!(matches!(p.env_file(), Err(Error::EnvFileRefused { .. })));
         let (_d, p) = project_with("");
         assert_eq!(p.env_file().unwrap(), ENV_FILE);
     }

@@ -95,6 +95,46 @@ pub fn identities(args: &IdentityArgs, io: &mut Io) -> Result<Vec<Identity>> {
     Ok(found)
 }
 
+/// The public keys of the identities this machine holds, found without
+/// asking for any passphrase: `-i`, `GHENV_IDENTITY`, the default
+/// identity, and the SSH keys (their `.pub` files): to warn before a change
+/// leaves the user unable to decrypt.
+pub fn held_recipients(args: &IdentityArgs, io: &Io) -> Vec<String> {
+    let mut out = Vec::new();
+    let from_file = |path: &std::path::Path, out: &mut Vec<String>| {
+        if let Ok(id) = crypt::read_identity(path, None) {
+            out.extend(id.recipients());
+        }
+        let mut public = path.as_os_str().to_owned();
+        public.push(".pub");
+        if let Ok(text) = std::fs::read_to_string(PathBuf::from(public)) {
+            out.extend(
+                text.lines()
+                    .filter_map(|l| crypt::parse_recipient(l).ok())
+                    .map(|r| r.as_str().to_owned()),
+            );
+        }
+    };
+    for path in args.identities.iter().filter(|p| p.as_os_str() != "-") {
+        from_file(path, &mut out);
+    }
+    if let Some(text) = io.var("GHENV_IDENTITY") {
+        let text = Zeroizing::new(text);
+        if let Ok(id) = crypt::parse_identity("$GHENV_IDENTITY", &text, None) {
+            out.extend(id.recipients());
+        }
+    }
+    for path in default_identity_path(io)
+        .into_iter()
+        .chain(ssh_key_paths(io))
+    {
+        from_file(&path, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// The passphrase to decrypt with: `GHENV_PASSPHRASE`, else asked once.
 ///
 /// # Errors
@@ -186,9 +226,7 @@ pub fn decrypt_secret(
             });
     }
     let ids = identities(args, io)?;
-    let token = sealed.decrypt(&ids, &secret.recipients)?;
-    warn_unverified(io, secret, token.expose_secret());
-    Ok(token)
+    Ok(sealed.decrypt(&ids, &secret.recipients)?)
 }
 
 /// The project's `[secret]`, decrypted, as a token source: `None` when
@@ -207,112 +245,6 @@ pub fn from_project(
             crate::source::Origin::Config(project.config_path()),
         ))),
         None => Ok(None),
-    }
-}
-
-/// The tag that proves `recipient` was put in `[secret]` by someone who
-/// could decrypt `token`: HMAC-SHA256 keyed by the token, 128 bits in hex.
-/// Anyone can append a line to a committed config.toml; only someone who
-/// holds the token can make its tag.
-pub fn recipient_tag(token: &str, recipient: &str) -> String {
-    use hmac::Mac;
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(token.as_bytes())
-        .expect("HMAC takes keys of any length");
-    mac.update(b"ghenv recipient v1\n");
-    mac.update(recipient.trim().as_bytes());
-    mac.finalize().into_bytes()[..16]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The recipients of `secret` that have no valid tag for `token`: someone
-/// who could not decrypt added them (or the config predates the tags).
-pub fn unverified(secret: &SecretSection, token: &str) -> Vec<String> {
-    let tags = secret.recipient_tags.as_deref().unwrap_or_default();
-    secret
-        .recipients
-        .iter()
-        .filter(|r| !tags.contains(&recipient_tag(token, r)))
-        .cloned()
-        .collect()
-}
-
-/// Warns about recipients nobody who can decrypt vouched for.
-pub fn warn_unverified(io: &mut Io, secret: &SecretSection, token: &str) {
-    let bad = unverified(secret, token);
-    if bad.is_empty() {
-        return;
-    }
-    io.warn(&format!(
-        "config.toml lists {} recipient{} added by someone who could not decrypt the token (or before ghenv checked): {}; `ghenv recipients list` shows which, and ghenv will not encrypt a new token to them unless you confirm",
-        bad.len(),
-        if bad.len() == 1 { "" } else { "s" },
-        bad.iter()
-            .map(|r| crate::text::sanitize(r).into_owned())
-            .collect::<Vec<_>>()
-            .join(", ")
-    ));
-}
-
-/// Recipients of `[secret]` as far as ghenv could check them.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Checked {
-    /// Decrypted: these recipients have no valid tag.
-    Unverified(Vec<String>),
-    /// No identity here decrypts the token, so none could be checked.
-    Unchecked(Vec<String>),
-}
-
-/// Lets the token be encrypted to recipients that are not vouched for only
-/// if the user says so: `accept` (`--accept-recipients`), or yes on a
-/// terminal with every key shown in full.
-///
-/// # Errors
-/// [`Error::UnverifiedRecipients`], [`Error::RecipientsUnchecked`].
-pub fn confirm_unverified(io: &mut Io, checked: Checked, accept: bool) -> Result<()> {
-    let (keys, why) = match &checked {
-        Checked::Unverified(k) => (k, "nobody who can decrypt the token added"),
-        Checked::Unchecked(k) => (
-            k,
-            "ghenv cannot check (no identity here decrypts the token)",
-        ),
-    };
-    if keys.is_empty() {
-        return Ok(());
-    }
-    let list = keys
-        .iter()
-        .map(|r| format!("  {}", crate::text::sanitize(r)))
-        .collect::<Vec<_>>()
-        .join("\n");
-    if accept {
-        io.warn(&format!(
-            "--accept-recipients: encrypting to recipients {why}:\n{list}"
-        ));
-        return Ok(());
-    }
-    let question = format!(
-        "config.toml lists recipients {why} (anyone who can push can append one):\n{list}\nEncrypt the token to them? [y/N] "
-    );
-    if io.ask(&question, false) {
-        return Ok(());
-    }
-    Err(match checked {
-        Checked::Unverified(k) => Error::UnverifiedRecipients(k),
-        Checked::Unchecked(k) => Error::RecipientsUnchecked(k),
-    })
-}
-
-/// The recipients of `secret` no valid tag vouches for, found by
-/// decrypting it with the identities at hand.
-pub fn check_recipients(secret: &SecretSection, args: &IdentityArgs, io: &mut Io) -> Checked {
-    if secret.passphrase {
-        return Checked::Unverified(Vec::new());
-    }
-    match decrypt_quietly(secret, args, io) {
-        Some(token) => Checked::Unverified(unverified(secret, token.expose_secret())),
-        None => Checked::Unchecked(secret.recipients.clone()),
     }
 }
 
@@ -352,6 +284,9 @@ pub enum Lock {
     /// With this passphrase (asked for before anything else, so that an
     /// empty or mistyped one stops ghenv before it talks to GitHub).
     Passphrase(SecretString),
+    /// To the recipients `[secret]` has when config.toml is read again
+    /// under the project's lock.
+    Existing,
 }
 
 /// Where `--github USER` fetches keys: `GHENV_WEB_URL`, else
@@ -401,6 +336,7 @@ pub fn is_github_login(user: &str) -> bool {
 pub fn github_recipients(
     users: &[String],
     web: &Web,
+    yes: bool,
     io: &mut Io,
 ) -> Result<Vec<(Recipient, String)>> {
     if users.is_empty() {
@@ -429,10 +365,26 @@ pub fn github_recipients(
         let origin = format!("github:{user}");
         let mut usable = 0;
         let mut skipped = Vec::new();
+        let mut shown = Vec::new();
         for line in keys.lines().map(str::trim).filter(|l| !l.is_empty()) {
-            match crypt::parse_recipient(line) {
+            // GitHub's .keys lists SSH keys: anything else (an age key a
+            // server slipped in) is not what the user asked for.
+            let parsed = if line.starts_with("ssh-")
+                || line.starts_with("ecdsa-")
+                || line.starts_with("sk-")
+            {
+                crypt::parse_recipient(line)
+            } else {
+                Err(CryptError::BadRecipient {
+                    recipient: String::new(),
+                    why: "not an SSH public key line".into(),
+                })
+            };
+            match parsed {
                 Ok(r) => {
                     usable += 1;
+                    let (kind, fingerprint) = crate::trust::describe_recipient(r.as_str());
+                    shown.push(format!("  {kind} {fingerprint}"));
                     out.push((r, origin.clone()));
                 }
                 Err(e) => {
@@ -456,10 +408,23 @@ pub fn github_recipients(
                 skipped,
             });
         }
-        io.say(&format!(
-            "Using {usable} key{} of {user} from {url}",
-            if usable == 1 { "" } else { "s" }
-        ));
+        let listing = format!(
+            "{usable} key{} of {user} from {}:\n{}",
+            if usable == 1 { "" } else { "s" },
+            crate::text::sanitize(&url),
+            shown.join("\n")
+        );
+        if yes {
+            io.say(&format!("Using {listing}"));
+        } else if !io.stdin_tty {
+            io.say(&format!("Found {listing}"));
+            return Err(Error::ConfirmationNeeded("--github"));
+        } else if !io.ask(
+            &format!("{listing}\nCompare the fingerprints with {user} (`ssh-keygen -lf KEY.pub`). Encrypt the token to these keys? [y/N] "),
+            false,
+        ) {
+            return Err(Error::Declined);
+        }
     }
     Ok(out)
 }
@@ -500,7 +465,6 @@ pub fn parse_recipients(
 pub fn resolve(
     args: &LockArgs,
     existing: Option<&SecretSection>,
-    identity: &IdentityArgs,
     web: &Web,
     io: &mut Io,
 ) -> Result<Option<Lock>> {
@@ -514,7 +478,7 @@ pub fn resolve(
         return Ok(Some(Lock::Passphrase(passphrase_to_encrypt(io)?)));
     }
     let mut given = parse_recipients(&args.recipients, &args.recipients_files, io)?;
-    let from_github = github_recipients(&args.github, web, io)?;
+    let from_github = github_recipients(&args.github, web, args.yes, io)?;
     let origins: Vec<(String, String)> = from_github
         .iter()
         .map(|(r, o)| (r.as_str().to_owned(), o.clone()))
@@ -533,25 +497,10 @@ pub fn resolve(
             return Ok(Some(Lock::Passphrase(passphrase_to_encrypt(io)?)));
         }
         if !secret.recipients.is_empty() {
-            // Anyone who can push may have appended a key to get the next
-            // token: only recipients whose tag the old token vouches for go
-            // on without the user's word.
-            let checked = check_recipients(secret, identity, io);
-            confirm_unverified(io, checked, args.accept_recipients)?;
-            let kept = secret
-                .recipients
-                .iter()
-                .map(|r| crypt::parse_recipient(r))
-                .collect::<Result<Vec<_>, _>>()?;
-            io.say(&format!(
-                "Encrypting to the recipients config.toml already has ({}).",
-                kept.len()
-            ));
-            return Ok(Some(Lock::Recipients {
-                recipients: kept,
-                new_identity: None,
-                origins: Vec::new(),
-            }));
+            // Which ones is decided under the project's lock, from
+            // config.toml as it is then, and only with the user's word for
+            // those not accepted on this machine (see `crate::accept`).
+            return Ok(Some(Lock::Existing));
         }
     }
     let path = default_identity_path(io).ok_or(Error::NoHome("--encrypt with no recipient"))?;
@@ -599,15 +548,10 @@ pub fn seal_into(
         all.retain(|(r, _)| r != recipient);
         all.push((recipient.clone(), origin.clone()));
     }
-    let tags: Vec<String> = recipients
-        .iter()
-        .map(|r| recipient_tag(token.expose_secret(), r))
-        .collect();
     let secret = crate::config::Secret {
         recipients,
         passphrase,
         armored,
-        tags: &tags,
         origins: &all,
     };
     let text = crate::config::set_secret(config_text, &secret).map_err(|problem| {
@@ -645,5 +589,22 @@ pub fn encrypt(lock: &Lock, token: &str) -> Result<(Vec<String>, bool, String)> 
                 crypt::encrypt_with_passphrase(token, passphrase)?,
             ))
         }
+        // Settled into recipients by `existing_recipients` first.
+        Lock::Existing => Err(Error::NotEncrypted),
     }
+}
+
+/// The recipients of `secret` (config.toml as read under the project's
+/// lock), for a [`Lock::Existing`].
+///
+/// # Errors
+/// [`Error::NotEncrypted`] when config.toml lost its `[secret]` meanwhile,
+/// a recipient age cannot use.
+pub fn existing_recipients(secret: Option<&SecretSection>) -> Result<Vec<Recipient>> {
+    let secret = secret.ok_or(Error::NotEncrypted)?;
+    Ok(secret
+        .recipients
+        .iter()
+        .map(|r| crypt::parse_recipient(r))
+        .collect::<Result<Vec<_>, _>>()?)
 }

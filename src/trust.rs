@@ -1,11 +1,15 @@
 //! What the user trusts on this machine, kept under
 //! `$XDG_CONFIG_HOME/ghenv/` (trusted: only the user writes there), never in
 //! the repository: a committed `config.toml` is written by anyone who can
-//! push, so an endpoint it names gets the token only once the user has
-//! trusted it here.
+//! push, so what it says about where the token goes takes effect only once
+//! the user accepted it here, as direnv's `allow` and SSH's `known_hosts`
+//! do. This module stores those facts: the trusted endpoints, and one
+//! [`Record`] per project (the settings, recipients and token accepted
+//! there). [`crate::accept`] compares them with config.toml and asks.
 
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
 use crate::error::Result;
@@ -67,12 +71,223 @@ pub fn remember(dir: &Path, url: &str) -> Result<()> {
     }
     text.push_str(&normal(url));
     text.push('\n');
+    // 0600: the list says which hosts get the user's token; others on the
+    // machine have no business reading it.
     write::commit(&[Change::new(
         path,
         existing.as_ref(),
         Zeroizing::new(text),
-        false,
+        true,
     )])
+}
+
+/// The folder of per-project records.
+const PROJECTS_DIR: &str = "projects";
+/// The random key the token fingerprints are made with.
+const MACHINE_KEY_FILE: &str = "machine-key";
+
+/// Where the token goes in a project, as config.toml (and the template it
+/// names) says: what must be accepted before it takes effect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    /// The env file the token is written to (`[env] file`).
+    pub env_file: String,
+    /// The template, which decides what the env file exports.
+    pub template: String,
+    /// The variable that holds the token.
+    pub token_var: String,
+    /// Whether that variable is one the framework puts into the browser
+    /// bundle (`REACT_APP_`, `VITE_`, `NEXT_PUBLIC_`).
+    pub exposed: bool,
+}
+
+/// The prefixes of variables the frameworks copy into the browser bundle.
+pub const BROWSER_PREFIXES: [&str; 4] = ["REACT_APP_", "VITE_", "NEXT_PUBLIC_", "PUBLIC_"];
+
+impl Settings {
+    /// The settings of a project that writes the token to `env_file` as
+    /// `token_var` with `template`.
+    pub fn new(env_file: &str, template: &str, token_var: &str) -> Settings {
+        Settings {
+            env_file: env_file.to_owned(),
+            template: template.to_owned(),
+            token_var: token_var.to_owned(),
+            exposed: BROWSER_PREFIXES.iter().any(|p| token_var.starts_with(p)),
+        }
+    }
+}
+
+/// What this user accepted on this machine for one project folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// The project folder, for people reading the file.
+    #[serde(default)]
+    pub path: String,
+    /// Where the token goes, as last accepted.
+    pub settings: Option<Settings>,
+    /// The recipients accepted (`None`: none ever were).
+    pub recipients: Option<Vec<String>>,
+    /// A keyed fingerprint of the token last decrypted or written here
+    /// (HMAC-SHA256 under this machine's key): never the token.
+    pub token: Option<String>,
+    /// The one before it, when ghenv itself replaced it here (`rotate`,
+    /// `init`): a write cut short leaves either in config.toml.
+    #[serde(default)]
+    pub previous_token: Option<String>,
+}
+
+impl Record {
+    /// Whether the token with keyed fingerprint `f` was accepted here.
+    pub fn knows_token(&self, f: &str) -> bool {
+        self.token.as_deref() == Some(f) || self.previous_token.as_deref() == Some(f)
+    }
+
+    /// Records `f` as the token in use, keeping the one it replaces.
+    pub fn set_token(&mut self, f: String) {
+        if self.token.as_deref() != Some(f.as_str()) {
+            self.previous_token = self.token.take();
+            self.token = Some(f);
+        }
+    }
+}
+
+/// This machine's store of what the user accepted: the folder under
+/// `$XDG_CONFIG_HOME/ghenv`, or none when there is no home (then nothing
+/// is remembered, and every first use is the only one).
+#[derive(Debug, Clone)]
+pub struct Machine {
+    dir: Option<PathBuf>,
+}
+
+impl Machine {
+    /// The store in `dir` (see [`config_dir`]).
+    pub fn new(dir: Option<PathBuf>) -> Machine {
+        Machine { dir }
+    }
+
+    /// Whether there is anywhere to remember things.
+    pub fn has_store(&self) -> bool {
+        self.dir.is_some()
+    }
+
+    fn record_path(&self, project: &Path) -> Option<PathBuf> {
+        use sha2::Digest;
+        let dir = self.dir.as_ref()?;
+        let canonical = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
+        let digest = sha2::Sha256::digest(canonical.as_os_str().as_encoded_bytes());
+        let name: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        Some(dir.join(PROJECTS_DIR).join(format!("{name}.toml")))
+    }
+
+    /// What was accepted for the project in `project`; empty when nothing
+    /// was, or the record cannot be read (then the user is asked again).
+    pub fn record(&self, project: &Path) -> Record {
+        self.record_path(project)
+            .and_then(|p| std::fs::read_to_string(p).ok())
+            .and_then(|text| toml::from_str(&text).ok())
+            .unwrap_or_default()
+    }
+
+    /// Stores `record` for the project in `project`.
+    ///
+    /// # Errors
+    /// [`Error::Io`](crate::Error::Io) when it cannot be written.
+    pub fn save(&self, project: &Path, record: &Record) -> Result<()> {
+        let Some(path) = self.record_path(project) else {
+            return Ok(());
+        };
+        let mut record = record.clone();
+        record.path = std::fs::canonicalize(project)
+            .unwrap_or_else(|_| project.to_path_buf())
+            .display()
+            .to_string();
+        let body = toml::to_string(&record).map_err(|e| {
+            crate::Error::io(
+                "write",
+                &path,
+                std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()),
+            )
+        })?;
+        let text = format!(
+            "# What you accepted for this project on this machine (ghenv allow). Delete the file to be asked again.\n{body}"
+        );
+        let parent = path.parent().unwrap_or(Path::new("."));
+        write::create_private_dir(parent)?;
+        let existing = write::read_existing(&path)?;
+        write::commit_private(&[Change::new(
+            path,
+            existing.as_ref(),
+            Zeroizing::new(text),
+            true,
+        )])
+    }
+
+    /// The keyed fingerprint of `token` on this machine, made with a random
+    /// key created here on first use; `None` without a store.
+    ///
+    /// # Errors
+    /// [`Error::Io`](crate::Error::Io) when the key cannot be read or made.
+    pub fn fingerprint(&self, token: &str) -> Result<Option<String>> {
+        use hmac::Mac;
+        let Some(dir) = &self.dir else {
+            return Ok(None);
+        };
+        let path = dir.join(MACHINE_KEY_FILE);
+        let key = match std::fs::read_to_string(&path) {
+            Ok(k) if k.trim().len() == 64 => Zeroizing::new(k.trim().to_owned()),
+            _ => {
+                let mut bytes = Zeroizing::new([0u8; 32]);
+                getrandom::getrandom(bytes.as_mut()).map_err(|e| {
+                    crate::Error::io("make", &path, std::io::Error::other(e.to_string()))
+                })?;
+                let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+                write::create_private_dir(dir)?;
+                let existing = write::read_existing(&path)?;
+                write::commit_private(&[Change::new(
+                    path.clone(),
+                    existing.as_ref(),
+                    Zeroizing::new(format!("{hex}\n")),
+                    true,
+                )])?;
+                Zeroizing::new(hex)
+            }
+        };
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes())
+            .expect("HMAC takes keys of any length");
+        mac.update(b"ghenv token v1\n");
+        mac.update(token.as_bytes());
+        Ok(Some(
+            mac.finalize().into_bytes()[..16]
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        ))
+    }
+}
+
+/// A recipient as people compare it: its key type and a fingerprint
+/// (`SHA256:…` of the key blob, as `ssh-keygen -l` prints it, for SSH keys;
+/// the key itself for age keys, which are short).
+pub fn describe_recipient(recipient: &str) -> (String, String) {
+    use base64::Engine;
+    use sha2::Digest;
+    let mut parts = recipient.split_whitespace();
+    let kind = parts.next().unwrap_or("");
+    if kind.starts_with("age1") {
+        return ("age X25519".into(), kind.to_owned());
+    }
+    let fingerprint = parts
+        .next()
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+        .map(|blob| {
+            format!(
+                "SHA256:{}",
+                base64::engine::general_purpose::STANDARD_NO_PAD
+                    .encode(sha2::Sha256::digest(&blob))
+            )
+        })
+        .unwrap_or_else(|| "(unreadable key)".into());
+    (crate::text::sanitize(kind).into_owned(), fingerprint)
 }
 
 #[cfg(test)]
@@ -95,5 +310,49 @@ mod tests {
         let text = std::fs::read_to_string(ghenv.join(ENDPOINTS_FILE)).unwrap();
         assert_eq!(text.matches(url).count(), 1, "{text}");
         assert!(!is_trusted(None, url));
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(ghenv.join(ENDPOINTS_FILE))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn records_are_per_project_and_fingerprints_are_keyed_per_machine() {
+        let home = tempfile::tempdir().unwrap();
+        let a = tempfile::tempdir().unwrap();
+        let b = tempfile::tempdir().unwrap();
+        let machine = Machine::new(Some(home.path().join("ghenv")));
+        assert_eq!(machine.record(a.path()), Record::default());
+        let record = Record {
+            settings: Some(Settings::new(".env", "react", "REACT_APP_X")),
+            recipients: Some(vec!["age1x".into()]),
+            ..Record::default()
+        };
+        machine.save(a.path(), &record).unwrap();
+        let back = machine.record(a.path());
+        assert_eq!(back.settings, record.settings);
+        assert_eq!(back.recipients, record.recipients);
+        assert!(back.settings.unwrap().exposed);
+        assert_eq!(machine.record(b.path()), Record::default());
+        let one = machine.fingerprint("ghp_x").unwrap().unwrap();
+        assert_eq!(machine.fingerprint("ghp_x").unwrap().unwrap(), one);
+        assert_ne!(machine.fingerprint("ghp_y").unwrap().unwrap(), one);
+        let other = Machine::new(Some(home.path().join("other")));
+        assert_ne!(other.fingerprint("ghp_x").unwrap().unwrap(), one);
+        assert_eq!(Machine::new(None).fingerprint("ghp_x").unwrap(), None);
+    }
+
+    #[test]
+    fn ssh_fingerprints_are_the_ones_ssh_keygen_prints() {
+        // `ssh-keygen -lf` on this key printed the fingerprint below.
+        let key =
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILoZkCdKnmKAFkRuExU/unJVF0YN+NTJ2aMsp+lQKtL3";
+        let (kind, fp) = describe_recipient(key);
+        assert_eq!(kind, "ssh-ed25519");
+        assert_eq!(fp, "SHA256:l4rRN+qLQZYkA8M2Qx/5Ms/IzFs1M1e+eXYzVol6SCc");
+        let (kind, fp) = describe_recipient("age1abc");
+        assert_eq!((kind.as_str(), fp.as_str()), ("age X25519", "age1abc"));
     }
 }

@@ -22,6 +22,8 @@ pub const PUBLIC_MODE: u32 = 0o666;
 /// The prefix and suffix of ghenv's temp files.
 const TEMP_PREFIX: &str = ".ghenv-";
 const TEMP_SUFFIX: &str = ".tmp";
+/// A `.gitignore` pattern for those temp files.
+pub const TEMP_PATTERN: &str = ".ghenv-*.tmp";
 
 /// A file as found before writing.
 #[derive(Debug)]
@@ -79,6 +81,7 @@ pub enum Status {
 }
 
 /// A file to write.
+#[derive(Clone)]
 pub struct Change {
     /// Where.
     pub path: PathBuf,
@@ -134,6 +137,26 @@ impl Change {
 /// replaced when this happens before the renames (the usual case: a full
 /// disk, a read-only folder).
 pub fn commit(changes: &[Change]) -> Result<()> {
+    commit_observed(changes, true)
+}
+
+/// [`commit`] for ghenv's own files under the user's config folder (what
+/// was accepted, the machine key): the test-only crash and fail points
+/// stand for a cut in the project's write, so they do not fire here.
+///
+/// # Errors
+/// As [`commit`].
+pub fn commit_private(changes: &[Change]) -> Result<()> {
+    commit_observed(changes, false)
+}
+
+fn commit_observed(changes: &[Change], points: bool) -> Result<()> {
+    let failpoint = |name: &str| if points { failpoint(name) } else { Ok(()) };
+    let crash_point = |name: &str| {
+        if points {
+            crash_point(name);
+        }
+    };
     let mut staged = Vec::new();
     for change in changes.iter().filter(|c| c.status != Status::Unchanged) {
         let dir = parent(&change.path);
@@ -175,7 +198,15 @@ pub struct FolderLock(#[allow(dead_code)] fs::File);
 pub fn lock_folder(dir: &Path) -> Result<FolderLock> {
     let file = fs::File::open(dir).map_err(|e| Error::io("open", dir, e))?;
     file.lock().map_err(|e| Error::io("lock", dir, e))?;
-    if let Ok(entries) = fs::read_dir(dir) {
+    sweep(dir);
+    Ok(FolderLock(file))
+}
+
+/// Removes the temp files a crashed ghenv left in `folder` (they may hold
+/// the token). Only while the project's lock is held: nothing else can be
+/// writing them then.
+pub fn sweep(folder: &Path) {
+    if let Ok(entries) = fs::read_dir(folder) {
         for entry in entries.flatten() {
             let name = entry.file_name();
             let name = name.to_string_lossy();
@@ -185,7 +216,20 @@ pub fn lock_folder(dir: &Path) -> Result<FolderLock> {
             }
         }
     }
-    Ok(FolderLock(file))
+}
+
+/// [`sweep`]s `folders` when no other ghenv holds the lock of `dir`, and
+/// leaves them alone (without waiting) when one does: every command
+/// cleans up after a crash, none waits for another to do so.
+pub fn sweep_if_idle(dir: &Path, folders: &[&Path]) {
+    let Ok(file) = fs::File::open(dir) else {
+        return;
+    };
+    if file.try_lock().is_ok() {
+        for folder in folders {
+            sweep(folder);
+        }
+    }
 }
 
 fn parent(path: &Path) -> &Path {

@@ -106,6 +106,10 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
     // Whatever fails, the user learns which token it was.
     let token = Token::parse(secret).inspect_err(|_| super::name_origin(io, &origin))?;
     announce_token(io, &token, &origin);
+    if matches!(origin, source::Origin::Config(_)) {
+        crate::accept::decrypted_token(io, &project, &token, true)?;
+    }
+    crate::accept::warn_recipients(io, &project);
 
     let viewer = super::validate(io, &token, &endpoint, opts.endpoint.timeout)
         .inspect_err(|_| super::name_origin(io, &origin))?;

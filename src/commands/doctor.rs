@@ -732,25 +732,37 @@ fn secrets_group(
                             .fix("ghenv unlock")
                     });
                 }
-                let bad = secret::unverified(secret, &inside);
-                out.push(if bad.is_empty() {
+                let record = crate::accept::machine(io).record(project.dir());
+                let accepted = crate::accept::accepted_recipients(io, &record);
+                let bad: Vec<String> = secret
+                    .recipients
+                    .iter()
+                    .filter(|r| !accepted.as_ref().is_some_and(|a| a.contains(r)))
+                    .map(|r| {
+                        let (kind, fp) = crate::trust::describe_recipient(r);
+                        format!("{kind} {fp}")
+                    })
+                    .collect();
+                out.push(if bad.is_empty() || secret.passphrase {
                     Check::new(
                         "recipients_intact",
                         g,
                         Status::Ok,
-                        "every recipient was added by someone who could decrypt".into(),
+                        "every recipient was accepted on this machine".into(),
                     )
                 } else {
                     Check::new(
                         "recipients_intact",
                         g,
-                        Status::Fail,
+                        // Never accepted anything here (a fresh clone): a
+                        // warning; a recipient added since: a failure.
+                        if accepted.is_some() { Status::Fail } else { Status::Warn },
                         format!(
-                            "recipients nobody who can decrypt added: {}",
+                            "recipients not accepted on this machine: {}",
                             bad.join(", ")
                         ),
                     )
-                    .fix("`ghenv recipients list` shows them; remove the ones you do not know")
+                    .fix("`ghenv recipients list` shows them; check each fingerprint with its owner, then `ghenv allow`, or remove the ones you do not know")
                 });
             }
             None => out.push(

@@ -202,7 +202,33 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
             .and_then(|u| u.host_str().map(str::to_owned)),
         timeout,
     };
-    let lock = secret::resolve(&opts.lock, project.secret(), &opts.identity, &web, io)?;
+    // Where the token goes, as config.toml (from the repository) says:
+    // accepted on this machine before the token is asked for.
+    if project.config().is_some() {
+        crate::accept::settings(
+            io,
+            project,
+            &template,
+            opts.template.template.is_some() || opts.proxy,
+        )?;
+    }
+    let lock = secret::resolve(&opts.lock, project.secret(), &web, io)?;
+    // Recipients kept from config.toml are asked about now, before the
+    // token is read or GitHub asked; what the user approves here is not
+    // asked again under the lock, where the set is decided for good.
+    let approved: Vec<String> = match (&lock, project.secret()) {
+        (Some(Lock::Existing), Some(s)) if !s.passphrase => {
+            crate::accept::recipients(
+                io,
+                project,
+                &s.recipients,
+                &[],
+                opts.lock.accept_recipients,
+            )?;
+            s.recipients.clone()
+        }
+        _ => Vec::new(),
+    };
     let origins = match &lock {
         Some(Lock::Recipients { origins, .. }) => origins.clone(),
         _ => Vec::new(),
@@ -217,15 +243,19 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     // token from the environment that fails is named and another offered.
     let mut asked = 0;
     let mut prompt_only = false;
+    let mut pasted: Option<secrecy::SecretString> = None;
     let got = loop {
-        let (secret, origin) = read_secret(
-            opts,
-            io,
-            &endpoint,
-            (&required, &description),
-            (&env_path, &token_var),
-            prompt_only,
-        )?;
+        let (secret, origin) = match pasted.take() {
+            Some(secret) => (secret, Origin::Prompt),
+            None => read_secret(
+                opts,
+                io,
+                &endpoint,
+                (&required, &description),
+                (&env_path, &token_var),
+                prompt_only,
+            )?,
+        };
         if origin == Origin::Prompt {
             asked += 1;
         }
@@ -243,9 +273,16 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
             Err(e) => Some(e),
         };
         if let Some(e) = failed {
-            if offer_another(io, &origin, e, asked) {
-                prompt_only = true;
-                continue;
+            match offer_another(io, &origin, e, asked) {
+                Another::Prompt => {
+                    prompt_only = true;
+                    continue;
+                }
+                Another::Pasted(secret) => {
+                    pasted = Some(secret);
+                    continue;
+                }
+                Another::No => {}
             }
             super::name_origin(io, &origin);
         }
@@ -293,10 +330,6 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         &scopes,
     )?;
     let rendered = render::render(&template, &ctx, token.expose_secret())?;
-    let sealed = match &lock {
-        Some(lock) => Some(secret::encrypt(lock, token.expose_secret())?),
-        None => None,
-    };
     let new_identity = match &lock {
         Some(Lock::Recipients {
             new_identity: Some(id),
@@ -305,7 +338,56 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         _ => None,
     };
     drop(files);
+    // From here to the write, config.toml is read, the recipients decided
+    // and the token encrypted under the project's lock: a change another
+    // ghenv made meanwhile is neither lost nor undone.
     let (_lock, config_file, files) = project.lock_and_reread()?;
+    let settled = match &lock {
+        Some(Lock::Existing) => {
+            let reread = config_file
+                .as_ref()
+                .and_then(|f| config::parse(&f.text).ok())
+                .and_then(|c| c.secret);
+            if reread.as_ref().is_some_and(|s| s.passphrase) {
+                Some(Lock::Passphrase(secret::passphrase_to_encrypt(io)?))
+            } else {
+                let recipients = secret::existing_recipients(reread.as_ref())?;
+                let texts: Vec<String> = recipients.iter().map(|r| r.as_str().to_owned()).collect();
+                crate::accept::recipients(
+                    io,
+                    project,
+                    &texts,
+                    &approved,
+                    opts.lock.accept_recipients,
+                )?;
+                io.say(&format!(
+                    "Encrypting to the recipients config.toml already has ({}).",
+                    texts.len()
+                ));
+                Some(Lock::Recipients {
+                    recipients,
+                    new_identity: None,
+                    origins: Vec::new(),
+                })
+            }
+        }
+        _ => None,
+    };
+    let lock = settled.as_ref().or(lock.as_ref());
+    if let Some(Lock::Recipients {
+        recipients,
+        new_identity: None,
+        ..
+    }) = lock
+    {
+        let texts: Vec<String> = recipients.iter().map(|r| r.as_str().to_owned()).collect();
+        let held = secret::held_recipients(&opts.identity, io);
+        crate::accept::keep_access(io, &texts, &held, opts.lock.force)?;
+    }
+    let sealed = match lock {
+        Some(lock) => Some(secret::encrypt(lock, token.expose_secret())?),
+        None => None,
+    };
     let mut changes = plan(
         io,
         project,
@@ -337,7 +419,19 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
             passphrase,
         });
     }
-    write::commit(&changes)?;
+    crate::accept::expect_token(io, project, token.expose_secret());
+    project.commit_guarded(&changes)?;
+    crate::accept::record_written(
+        io,
+        project,
+        Some(crate::accept::current_settings(project, &template)?),
+        report
+            .encrypted
+            .as_ref()
+            .filter(|e| !e.passphrase)
+            .map(|e| e.recipients.clone()),
+        Some(token.expose_secret()),
+    );
 
     // What was done.
     if let Some(id) = new_identity {
@@ -502,10 +596,22 @@ fn check_token(
     })
 }
 
+/// What to do after a token failed.
+enum Another {
+    /// Give up.
+    No,
+    /// Ask for one at the prompt.
+    Prompt,
+    /// Use this one, pasted at the question itself.
+    Pasted(secrecy::SecretString),
+}
+
 /// Whether to ask for another token after `error`: a typo at the prompt
 /// (three tries in all), or, on a terminal, a token from the environment
-/// that the user may not even know is set.
-fn offer_another(io: &mut Io, origin: &Origin, error: &Error, asked: usize) -> bool {
+/// that the user may not even know is set. That question is read hidden:
+/// a user who pastes a token instead of answering must not see it echoed,
+/// and it is taken as the token.
+fn offer_another(io: &mut Io, origin: &Origin, error: &Error, asked: usize) -> Another {
     let about_the_token = matches!(
         error,
         Error::TokenFormat(_)
@@ -516,15 +622,31 @@ fn offer_another(io: &mut Io, origin: &Origin, error: &Error, asked: usize) -> b
     match origin {
         Origin::Prompt if matches!(error, Error::TokenFormat(_)) && asked < 3 => {
             io.warn(&format!("{error}; paste it again ({} of 3)", asked + 1));
-            true
+            Another::Prompt
         }
         Origin::Env(var) if io.stdin_tty && about_the_token => {
             io.warn(&format!(
                 "the token in ${var}, set in your shell, failed: {error}"
             ));
-            io.confirm("Paste a different token instead? [Y/n] ")
+            let Ok(answer) =
+                io.prompt_secret("Paste a different token instead? [Y/n] (input hidden) ")
+            else {
+                return Another::No;
+            };
+            let text = secrecy::ExposeSecret::expose_secret(&answer).trim();
+            if crate::token::looks_like_token(text) || text.len() >= 20 {
+                io.ok(&format!(
+                    "Took the token pasted at the question ({})",
+                    crate::token::mask(text)
+                ));
+                return Another::Pasted(answer);
+            }
+            match text.to_lowercase().as_str() {
+                "" | "y" | "yes" => Another::Prompt,
+                _ => Another::No,
+            }
         }
-        _ => false,
+        _ => Another::No,
     }
 }
 
@@ -574,6 +696,11 @@ fn plan(
         }
         None => rendered.config,
     };
+    // config.toml is committed: nothing shaped like a token goes in, even
+    // one a server slipped into a login.
+    if crate::token::looks_like_token(&config_text) {
+        return Err(Error::PlaintextInConfig);
+    }
     let mut changes = Vec::new();
     if write_env {
         let (change, notes) = project.env_change(files, &rendered.env)?;

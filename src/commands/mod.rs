@@ -2,6 +2,7 @@
 //! token with GitHub, comparing scopes, announcing the token, and the parts
 //! of their reports that are the same.
 
+pub mod allow;
 pub mod check;
 pub mod doctor;
 pub mod hook;
@@ -57,7 +58,12 @@ pub fn project_token(
         ],
         io,
     )?;
-    Ok((Token::parse(secret)?, origin))
+    let token = Token::parse(secret)?;
+    if matches!(origin, Origin::Config(_)) {
+        crate::accept::decrypted_token(io, project, &token, true)?;
+        crate::accept::warn_recipients(io, project);
+    }
+    Ok((token, origin))
 }
 
 /// Warn when a token expires sooner than this.

@@ -25,9 +25,12 @@ pub struct RecipientsList {
     pub recipients: Vec<String>,
     /// Whether a passphrase is used instead.
     pub passphrase: bool,
-    /// For each recipient, whether someone who could decrypt added it;
-    /// `null` when no identity here can decrypt to check.
-    pub verified: Option<Vec<bool>>,
+    /// For each recipient, whether this user accepted it on this machine
+    /// (`ghenv allow`, or a change made here with ghenv).
+    pub accepted: Vec<bool>,
+    /// For each recipient, its fingerprint (`SHA256:…` for SSH keys, the
+    /// key itself for age keys).
+    pub fingerprints: Vec<String>,
     /// For each recipient, where it came from (`github:alice`), as
     /// config.toml records it; `null` when not recorded.
     pub origins: Vec<Option<String>>,
@@ -40,10 +43,18 @@ impl Report for RecipientsList {
             return;
         }
         for (i, r) in self.recipients.iter().enumerate() {
-            let mark = match &self.verified {
-                Some(v) if v[i] => "verified",
-                Some(_) => "NOT VERIFIED: added by someone who could not decrypt",
-                None => "not checked: no identity here decrypts the token",
+            // An age key is its own fingerprint; an SSH key's is shown as
+            // `ssh-keygen -l` prints it, to compare with its owner.
+            let fingerprint = match &self.fingerprints[i] {
+                f if f == r => String::new(),
+                f => format!(", {f}"),
+            };
+            let mark = if self.accepted[i] {
+                format!("accepted here{fingerprint}")
+            } else {
+                format!(
+                    "NOT ACCEPTED on this machine{fingerprint}: check it with its owner, then `ghenv allow`"
+                )
             };
             let from = match &self.origins[i] {
                 Some(o) => format!(", from {}", crate::text::sanitize(o)),
@@ -84,32 +95,39 @@ pub fn run(cmd: &RecipientsCommand, io: &mut Io) -> Result<Boxed> {
 fn list(args: &RecipientsListArgs, io: &mut Io) -> Result<RecipientsList> {
     let project = Project::open(&Location::from(&args.project))?;
     let secret = project.require_secret("list")?;
-    let verified = if secret.passphrase {
-        None
-    } else {
-        secret::decrypt_quietly(secret, &args.identity, io).map(|token| {
-            let bad = secret::unverified(secret, secrecy::ExposeSecret::expose_secret(&token));
-            secret.recipients.iter().map(|r| !bad.contains(r)).collect()
-        })
-    };
+    let record = crate::accept::machine(io).record(project.dir());
+    let accepted = crate::accept::accepted_recipients(io, &record).unwrap_or_default();
     Ok(RecipientsList {
         origins: secret
             .recipients
             .iter()
             .map(|r| secret.origins.get(r).cloned())
             .collect(),
+        accepted: secret
+            .recipients
+            .iter()
+            .map(|r| accepted.contains(r))
+            .collect(),
+        fingerprints: secret
+            .recipients
+            .iter()
+            .map(|r| crate::trust::describe_recipient(r).1)
+            .collect(),
         recipients: secret.recipients.clone(),
         passphrase: secret.passphrase,
-        verified,
     })
 }
 
 fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<RecipientsChange> {
     let project = Project::open(&Location::from(&args.project))?;
-    let secret = project.require_secret(if add { "add to" } else { "remove from" })?;
+    let action = if add { "add to" } else { "remove from" };
+    let secret = project.require_secret(action)?;
     if secret.passphrase {
         return Err(Error::PassphraseNotRecipients);
     }
+    // What the user names (files may be slow to read, keys come over the
+    // network) is gathered first; the set it changes is read under the
+    // project's lock, so a change another ghenv made meanwhile is kept.
     let mut given = secret::parse_recipients(&args.recipients, &args.recipients_files, io)?;
     let mut origins: Vec<(String, String)> = Vec::new();
     if add {
@@ -117,12 +135,26 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
             host: args.host.clone(),
             timeout: std::time::Duration::from_secs(args.timeout),
         };
-        for (r, origin) in secret::github_recipients(&args.github, &web, io)? {
+        for (r, origin) in secret::github_recipients(&args.github, &web, args.yes, io)? {
             origins.push((r.as_str().to_owned(), origin));
             given.push(r);
         }
         given = crypt::dedup(given);
-    } else {
+    }
+    let (_lock, config_file, _) = project.lock_and_reread()?;
+    let existing = config_file.ok_or_else(|| Error::NoConfig {
+        dir: project.dir().to_path_buf(),
+        action: "change",
+    })?;
+    let config = crate::config::parse(&existing.text).map_err(|problem| Error::ConfigInvalid {
+        path: project.config_path(),
+        problem,
+    })?;
+    let secret = config.secret.as_ref().ok_or(Error::NotEncrypted)?;
+    if secret.passphrase {
+        return Err(Error::PassphraseNotRecipients);
+    }
+    if !add {
         for user in &args.github {
             let origin = format!("github:{user}");
             let added: Vec<&String> = secret
@@ -178,27 +210,16 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
         }
         kept
     };
-
-    let token = Token::parse(secret::decrypt_secret(secret, &args.identity, io)?)?;
-    // Recipients kept from config.toml need a tag the token vouches for;
-    // the ones given on the command line are the user's own word.
-    let unverified: Vec<String> = secret::unverified(secret, token.expose_secret())
-        .into_iter()
-        .filter(|r| next.iter().any(|n| n.as_str() == r.as_str()))
-        .filter(|r| !given_texts.contains(r))
-        .collect();
-    secret::confirm_unverified(
-        io,
-        secret::Checked::Unverified(unverified),
-        args.accept_recipients,
-    )?;
-    let armored = crypt::encrypt(token.expose_secret(), &next)?;
     let texts: Vec<String> = next.iter().map(|r| r.as_str().to_owned()).collect();
-    let (_lock, config_file, _) = project.lock_and_reread()?;
-    let existing = config_file.ok_or_else(|| Error::NoConfig {
-        dir: project.dir().to_path_buf(),
-        action: "change",
-    })?;
+
+    // The recipients kept from config.toml must be ones this user accepted
+    // here; the ones named on the command line are the user's own word.
+    crate::accept::recipients(io, &project, &texts, &given_texts, args.accept_recipients)?;
+    let held = secret::held_recipients(&args.identity, io);
+    crate::accept::keep_access(io, &texts, &held, args.force)?;
+    let token = Token::parse(secret::decrypt_secret(secret, &args.identity, io)?)?;
+    crate::accept::decrypted_token(io, &project, &token, true)?;
+    let armored = crypt::encrypt(token.expose_secret(), &next)?;
     let text = secret::seal_into(&existing.text, &texts, false, &armored, &token, &origins)?;
     write::commit(&[Change::new(
         project.config_path(),
@@ -206,6 +227,15 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
         Zeroizing::new(text),
         false,
     )])?;
+    let template = project.template(None)?;
+    let settings = crate::accept::current_settings(&project, &template)?;
+    crate::accept::record_written(
+        io,
+        &project,
+        Some(settings),
+        Some(texts.clone()),
+        Some(token.expose_secret()),
+    );
     io.ok(&format!(
         "{} {}; the token is now encrypted to {} recipient{}",
         if add { "Added" } else { "Removed" },

@@ -49,6 +49,7 @@ pub fn run(args: &RunArgs, io: &mut Io) -> Result<Boxed> {
 pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
     let project = Project::open(&opts.location)?;
     let template = project.template(None)?;
+    crate::accept::settings(io, &project, &template, false)?;
     let env_path = project.env_path()?;
     // The endpoint run and unlock hand to the app follows the same trust
     // rules as the one ghenv sends the token to.

@@ -14,7 +14,6 @@ use crate::render;
 use crate::report::{Boxed, Report};
 use crate::secret;
 use crate::token::Token;
-use crate::write;
 
 /// What `unlock` is asked to do.
 #[derive(Debug, Clone, Default)]
@@ -23,6 +22,8 @@ pub struct UnlockOptions {
     pub location: Location,
     /// `-i`.
     pub identity: IdentityArgs,
+    /// `--replace`: replace another token in the env file without asking.
+    pub replace: bool,
 }
 
 /// The decrypted token, as `unlock` reports it.
@@ -63,6 +64,7 @@ pub fn run(args: &UnlockArgs, io: &mut Io) -> Result<Boxed> {
     let opts = UnlockOptions {
         location: Location::from(&args.project),
         identity: args.identity.clone(),
+        replace: args.replace,
     };
     Ok(Box::new(unlock(&opts, io)?))
 }
@@ -76,6 +78,7 @@ pub fn unlock(opts: &UnlockOptions, io: &mut Io) -> Result<UnlockReport> {
     let secret = project.require_secret("unlock")?;
     let files = project.files()?;
     let template = project.template(None)?;
+    crate::accept::settings(io, &project, &template, false)?;
     // The endpoint run and unlock hand to the app follows the same trust
     // rules as the one ghenv sends the token to.
     let endpoint = EndpointOptions::default().resolve(io, Some(&project))?;
@@ -83,6 +86,33 @@ pub fn unlock(opts: &UnlockOptions, io: &mut Io) -> Result<UnlockReport> {
     let token = Token::parse(secret::decrypt_secret(secret, &opts.identity, io)?)?;
     // Before anything else is printed, so the job's log never shows it.
     io.mask_in_ci(token.expose_secret());
+    // A token the env file already holds is never replaced by another
+    // without the user's word: [secret] may be someone else's.
+    let env_path = project.env_path()?;
+    let held = crate::source::from_dotenv(&env_path, &ctx.token_var)?
+        .map(|(s, _)| s)
+        .filter(|s| secrecy::ExposeSecret::expose_secret(s) != token.expose_secret());
+    crate::accept::decrypted_token(io, &project, &token, held.is_none())?;
+    crate::accept::warn_recipients(io, &project);
+    if let Some(old) = held {
+        let old = crate::token::mask(secrecy::ExposeSecret::expose_secret(&old));
+        let file = crate::text::sanitize(project.env_file()?).into_owned();
+        let question = format!(
+            "{file} holds another token ({old}) than config.toml ({}). Replace it? [y/N] ",
+            token.masked()
+        );
+        if !opts.replace && !io.ask(&question, false) {
+            return Err(crate::Error::EnvTokenDiffers {
+                file,
+                old,
+                new: token.masked(),
+            });
+        }
+        io.warn(&format!(
+            "replacing the token in {file} ({old}) with the one in config.toml ({})",
+            token.masked()
+        ));
+    }
     io.ok(&format!(
         "Decrypted the token ({}, {})",
         token.masked(),
@@ -96,7 +126,7 @@ pub fn unlock(opts: &UnlockOptions, io: &mut Io) -> Result<UnlockReport> {
     project.say_rewrites(io, &notes);
     let mut changes = vec![change];
     changes.extend(project.gitignore_change(&files)?);
-    write::commit(&changes)?;
+    project.commit_guarded(&changes)?;
     Ok(UnlockReport {
         ok: true,
         token: UnlockedToken {

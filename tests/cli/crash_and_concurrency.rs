@@ -127,8 +127,10 @@ fn a_crash_at_any_step_of_rotate_leaves_no_split_state_once_config_is_new() {
             // The crash left the temp files; the next writer removes them.
             assert!(!temp_files(&p).is_empty(), "{point}\n{out}");
         }
-        // config.toml is the source of truth: unlock makes .env agree.
-        p.run(&["unlock", "-i", &key], "").code(0);
+        // config.toml is the source of truth: unlock makes .env agree
+        // (told to replace a token .env holds, which it never does by
+        // itself).
+        p.run(&["unlock", "-i", &key, "--replace"], "").code(0);
         assert_eq!(p.env_token(), in_secret, "{point}");
         assert!(temp_files(&p).is_empty(), "{point}: {:?}", temp_files(&p));
     }

@@ -204,7 +204,14 @@ fn ghenv_decrypts_what_the_reference_age_encrypts() {
         "config.toml",
         &format!("{}{}{}", &config[..start], armored, &config[end..]),
     );
+    // A token swapped in [secret] is only used once accepted here.
     p.unlock(&["-i", key.to_str().unwrap()])
+        .code(7)
+        .never_shows(&token);
+    p.run(&["allow", "-i", key.to_str().unwrap()], "")
+        .code(0)
+        .never_shows(&token);
+    p.unlock(&["-i", key.to_str().unwrap(), "--replace"])
         .code(0)
         .never_shows(&token);
     assert_eq!(p.env_token(), token);
@@ -248,10 +255,11 @@ fn rerunning_init_keeps_the_recipients_unless_new_ones_are_given() {
     let (_, pb) = p.keygen("b.txt");
     let token = classic();
     init_encrypted(&p, &token, &["-r", &pa, "-r", &pb]).code(0);
-    // Kept recipients are checked with an identity that decrypts.
+    // Kept recipients were accepted on this machine when this user set
+    // them: no identity is needed to re-encrypt to them.
     init_encrypted(&p, &token, &[])
-        .code(7)
-        .stderr_has(&["cannot check the 2 recipients", "-i KEY"]);
+        .code(0)
+        .stderr_has(&["recipients config.toml already has"]);
     init_encrypted(&p, &token, &["-i", ka.to_str().unwrap()])
         .code(0)
         .stderr_has(&["recipients config.toml already has"]);
@@ -384,7 +392,7 @@ fn recipients_add_and_remove_change_who_can_decrypt() {
     let listed = p.run(&["recipients", "list", "-i", ka.to_str().unwrap()], "");
     assert_eq!(
         listed.stdout,
-        format!("{pa}  (verified)\n{pb}  (verified)\n")
+        format!("{pa}  (accepted here)\n{pb}  (accepted here)\n")
     );
     p.unlock(&["-i", kb.to_str().unwrap()]).code(0);
     assert_eq!(p.env_token(), token);
@@ -907,7 +915,7 @@ fn recipients_add_github_uses_ed25519_and_rsa_skips_ecdsa_and_records_the_origin
     with_web(
         &p,
         &fake,
-        &["recipients", "add", "--github", "bob", "-i", a],
+        &["recipients", "add", "--github", "bob", "-i", a, "--yes"],
         "",
     )
     .code(0)
@@ -930,7 +938,7 @@ fn recipients_add_github_uses_ed25519_and_rsa_skips_ecdsa_and_records_the_origin
     assert_eq!(json["origins"][1], "github:bob");
     assert_eq!(json["origins"][2], "github:bob");
     p.run(&["recipients", "list", "-i", a], "")
-        .stdout_has(&["(verified, from github:bob)"]);
+        .stdout_has(&["(accepted here, SHA256:", ", from github:bob)"]);
     let (_kc, pc) = p.keygen("c.txt");
     p.run(&["recipients", "add", &pc, "-i", a], "").code(0);
     assert_eq!(
@@ -1032,6 +1040,7 @@ fn init_encrypt_github_encrypts_to_the_users_keys() {
             "--github",
             "alice",
             "--no-env",
+            "--yes",
         ],
         &token,
     )
@@ -1041,4 +1050,58 @@ fn init_encrypt_github_encrypts_to_the_users_keys() {
     assert!(p.read("config.toml").contains("github:alice"));
     p.unlock(&["-i", ked.to_str().unwrap()]).code(0);
     assert_eq!(p.env_token(), token);
+}
+
+#[test]
+fn github_keys_are_shown_with_fingerprints_and_need_a_yes_and_only_ssh_lines_count() {
+    let p = Project::new();
+    let (ka, pa) = p.keygen("a.txt");
+    let (ked, ped) = p.ssh_keygen("bob_ed", "ed25519", "");
+    let (_, mallory_age) = p.keygen("m.txt");
+    let token = classic();
+    init_encrypted(&p, &token, &["-r", &pa]).code(0);
+    let before = p.snapshot();
+    let a = ka.to_str().unwrap();
+    // Off a terminal without --yes: the keys and their fingerprints are
+    // shown, and nothing is written.
+    let fp = String::from_utf8(
+        std::process::Command::new("ssh-keygen")
+            .args(["-lf", &format!("{}.pub", ked.display())])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let fp = fp.split_whitespace().nth(1).unwrap().to_owned();
+    let fake = FakeGitHub::start(vec![Reply::keys(&[&bare(&ped)])]);
+    with_web(
+        &p,
+        &fake,
+        &["recipients", "add", "--github", "bob", "-i", a],
+        "",
+    )
+    .code(2)
+    .stderr_has(&[&fp, "/bob.keys", "--yes"]);
+    assert_eq!(p.snapshot(), before);
+    // An age key slipped into a .keys answer is not a key GitHub lists.
+    let fake = FakeGitHub::start(vec![Reply::keys(&[&mallory_age])]);
+    let out = with_web(
+        &p,
+        &fake,
+        &[
+            "recipients",
+            "add",
+            "--github",
+            "bob",
+            "-i",
+            a,
+            "--yes",
+            "--json",
+        ],
+        "",
+    );
+    out.code(6);
+    assert_eq!(out.json()["error"]["kind"], "no_usable_keys");
+    assert_eq!(p.snapshot(), before);
+    assert!(!p.read("config.toml").contains(&mallory_age));
 }

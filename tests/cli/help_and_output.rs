@@ -338,7 +338,13 @@ fn json_shapes_are_the_documented_ones() {
     );
     assert_eq!(
         keys(&p.run(&["recipients", "list", "--json"], "").json()),
-        ["origins", "passphrase", "recipients", "verified"]
+        [
+            "accepted",
+            "fingerprints",
+            "origins",
+            "passphrase",
+            "recipients"
+        ]
     );
     let (_, other) = p.keygen("b.txt");
     assert_eq!(

@@ -100,8 +100,12 @@ fn init_validates_once_and_writes_the_four_files() {
         Some("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN")
     );
 
-    // .gitignore ignores .env, and the .env.local files Vite and CRA load.
-    assert_eq!(p.read(".gitignore"), ".env\n.env.local\n.env.*.local\n");
+    // .gitignore ignores .env, the .env.local files Vite and CRA load, and
+    // the temp files a write holding the token goes through.
+    assert_eq!(
+        p.read(".gitignore"),
+        ".env\n.env.local\n.env.*.local\n.ghenv-*.tmp\n"
+    );
 }
 
 #[test]

@@ -89,7 +89,7 @@ fn gitignore_is_appended_once_and_an_existing_entry_is_respected() {
         Reply::ok("octocat", COURSE_SCOPES),
     ]);
     p.init(&fake, &classic(), &[]).code(0);
-    let ignores = "node_modules\n.env\n.env.local\n.env.*.local\n";
+    let ignores = "node_modules\n.env\n.env.local\n.env.*.local\n.ghenv-*.tmp\n";
     assert_eq!(p.read(".gitignore"), ignores);
     p.init(&fake, &classic(), &[]).code(0);
     assert_eq!(p.read(".gitignore"), ignores);
@@ -98,7 +98,10 @@ fn gitignore_is_appended_once_and_an_existing_entry_is_respected() {
     p.write(".gitignore", "/.env\n.env.local\n.env.*.local\n");
     let fake = ok_fake();
     p.init(&fake, &classic(), &[]).code(0);
-    assert_eq!(p.read(".gitignore"), "/.env\n.env.local\n.env.*.local\n");
+    assert_eq!(
+        p.read(".gitignore"),
+        "/.env\n.env.local\n.env.*.local\n.ghenv-*.tmp\n"
+    );
 }
 
 #[test]
@@ -228,7 +231,10 @@ fn a_gitignore_pattern_that_already_covers_env_is_respected() {
     p.write(".gitignore", "node_modules\n.env*\n!.env.example\n");
     let fake = ok_fake();
     p.init(&fake, &classic(), &[]).code(0);
-    assert_eq!(p.read(".gitignore"), "node_modules\n.env*\n!.env.example\n");
+    assert_eq!(
+        p.read(".gitignore"),
+        "node_modules\n.env*\n!.env.example\n.ghenv-*.tmp\n"
+    );
     assert!(p.git(&["check-ignore", "-q", ".env"]).status.success());
 
     // A global exclude does not count: teammates do not share it.
@@ -237,7 +243,10 @@ fn a_gitignore_pattern_that_already_covers_env_is_respected() {
     std::fs::write(q.file(".git/info/exclude"), ".env\n").unwrap();
     let fake = ok_fake();
     q.init(&fake, &classic(), &[]).code(0);
-    assert_eq!(q.read(".gitignore"), ".env\n.env.local\n.env.*.local\n");
+    assert_eq!(
+        q.read(".gitignore"),
+        ".env\n.env.local\n.env.*.local\n.ghenv-*.tmp\n"
+    );
 
     // A negation un-ignores: the line is added.
     let r = Project::new();
@@ -245,7 +254,7 @@ fn a_gitignore_pattern_that_already_covers_env_is_respected() {
     r.write(".gitignore", ".env*\n!.env\n");
     let fake = ok_fake();
     r.init(&fake, &classic(), &[]).code(0);
-    assert_eq!(r.read(".gitignore"), ".env*\n!.env\n.env\n");
+    assert_eq!(r.read(".gitignore"), ".env*\n!.env\n.env\n.ghenv-*.tmp\n");
     for name in [".env.local", ".env.production.local"] {
         assert!(
             r.git(&["check-ignore", "-q", name]).status.success(),

@@ -232,7 +232,7 @@ fn an_endpoint_from_config_toml_is_trusted_only_on_a_yes_with_the_full_url_shown
 }
 
 #[test]
-fn unverified_recipients_are_shown_in_full_and_need_a_yes() {
+fn unaccepted_recipients_are_shown_and_need_a_yes() {
     let p = Project::new();
     let (alice, alice_pub) = p.keygen("alice.txt");
     let (_, mallory_pub) = p.keygen("mallory.txt");
@@ -270,9 +270,9 @@ fn unverified_recipients_are_shown_in_full_and_need_a_yes() {
         "y",
     );
     assert_eq!(code, 0, "{text}");
-    // The user's yes vouches for her key from now on.
+    // The user's yes accepts her key on this machine from now on.
     let listed = p.run(&["recipients", "list", "-i", a, "--json"], "").json();
-    assert_eq!(listed["verified"], serde_json::json!([true, true, true]));
+    assert_eq!(listed["accepted"], serde_json::json!([true, true, true]));
 }
 
 #[test]

@@ -130,22 +130,65 @@ fn under_github_actions_run_and_unlock_mask_the_token_first() {
     cmd.env("GITHUB_ACTIONS", "true");
     let out = p.run_with(cmd, b"");
     out.code(0);
+    // The runner reads workflow commands from stderr as from stdout; on
+    // stderr the mask never mixes with a command's results.
     assert_eq!(
-        out.stdout.lines().next(),
+        out.stderr.lines().next(),
         Some(format!("::add-mask::{token}").as_str()),
         "the mask comes first\n{out}"
     );
+    assert_eq!(out.stdout, "from the job\n");
     std::fs::remove_file(p.file(".env")).unwrap();
     let mut cmd = p.cmd(&["unlock", "-i", k]);
     cmd.env("GITHUB_ACTIONS", "true");
     let out = p.run_with(cmd, b"");
     assert!(
-        out.stdout.starts_with(&format!("::add-mask::{token}\n")),
+        out.stderr.starts_with(&format!("::add-mask::{token}\n")),
         "{out}"
     );
     // Anywhere else, never.
     let out = p.run(&["run", "-i", k, "--", "echo", "local"], "");
     out.code(0).never_shows(&token);
+}
+
+#[test]
+fn under_github_actions_json_stays_json_and_a_redirected_stderr_never_gets_the_token() {
+    let p = Project::new();
+    let (key, public) = p.keygen("k.txt");
+    let token = classic();
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-q",
+            "-r",
+            &public,
+            "--no-env",
+        ],
+        &token,
+    )
+    .code(0);
+    let k = key.to_str().unwrap();
+    let mut cmd = p.cmd(&["unlock", "-i", k, "--json"]);
+    cmd.env("GITHUB_ACTIONS", "true");
+    let out = p.run_with(cmd, b"");
+    out.code(0);
+    assert!(!out.stdout.contains(&token), "{out}");
+    assert_eq!(out.json()["ok"], true);
+    // `ghenv unlock 2> log`: the file would keep the token; nothing is
+    // masked there, since no runner reads it.
+    std::fs::remove_file(p.file(".env")).unwrap();
+    let log = p.file("stderr.log");
+    let mut cmd = p.cmd(&["unlock", "-i", k, "--json"]);
+    cmd.env("GITHUB_ACTIONS", "true");
+    cmd.stderr(std::fs::File::create(&log).unwrap());
+    cmd.stdout(std::process::Stdio::piped());
+    let done = cmd.output().unwrap();
+    assert!(done.status.success());
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(!text.contains(&token), "{text}");
+    assert!(!String::from_utf8_lossy(&done.stdout).contains(&token));
 }
 
 // ------------------------------------------------------------------ revoke

@@ -124,6 +124,17 @@ fn unlock_writes_the_env_file_config_toml_names() {
         .read("config.toml")
         .replace("file = \".env\"", "file = \".env.local\"");
     p.write("config.toml", &config);
+    // A changed env file is where the token would now go: it takes effect
+    // once this user accepted it here.
+    let before = p.snapshot();
+    p.run(&["unlock", "-i", key.to_str().unwrap()], "")
+        .code(7)
+        .stderr_has(&["env file: .env -> .env.local", "ghenv allow"])
+        .never_shows(&token);
+    assert_eq!(p.snapshot(), before);
+    p.run(&["allow"], "")
+        .code(0)
+        .stdout_has(&["env file     .env.local"]);
     p.run(&["unlock", "-i", key.to_str().unwrap()], "")
         .code(0)
         .never_shows(&token);
@@ -145,12 +156,15 @@ fn check_and_run_read_the_token_variable_config_toml_names() {
     );
     p.write("config.toml", &config);
     p.write(".env", &format!("MY_TOKEN={token}\n"));
+    p.run(&["allow"], "").code(0);
     let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
     let out = p.run(&["check", "--json", "--endpoint", &fake.url()], "");
     out.code(0);
+    // The masked form of this token (its last four characters), which no
+    // other token in the project has.
     assert_eq!(
-        out.json()["token"]["masked"].as_str().unwrap()[..4],
-        token[..4]
+        out.json()["token"]["masked"].as_str().unwrap(),
+        format!("ghp_…{}", &token[token.len() - 4..])
     );
     let seen = fake.requests();
     assert!(
@@ -166,7 +180,7 @@ fn check_and_run_read_the_token_variable_config_toml_names() {
             "--",
             "sh",
             "-c",
-            &format!("test \"${REACT_VAR}\" = \"$MY_TOKEN\""),
+            &format!("test -n \"$MY_TOKEN\" && test \"${REACT_VAR}\" = \"$MY_TOKEN\""),
         ],
         "",
     );
@@ -199,10 +213,13 @@ fn an_env_file_outside_the_project_is_refused_and_not_read() {
     ] {
         let out = p.run(&args, "");
         out.code(7).never_shows(&stolen);
-        out.stderr_has(&["is not a file inside the project"]);
+        out.stderr_has(&[
+            "is not a relative path inside the project",
+            "config.toml line 3",
+        ]);
     }
     let out = p.run(&["check", "--json", "--endpoint", &fake.url()], "");
-    assert_eq!(out.json()["error"]["kind"], "env_file_outside");
+    assert_eq!(out.json()["error"]["kind"], "env_file_refused");
     assert_eq!(p.snapshot(), before);
 }
 

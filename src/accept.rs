@@ -1,0 +1,380 @@
+//! The accept step: what a committed `config.toml` says about where the
+//! token goes (the env file, the template and token variable, the
+//! recipients, a changed `[secret]`) takes effect on this machine only
+//! after this user accepted it here. Anyone who can push wrote config.toml;
+//! only the user writes the [`trust::Record`] it is compared with.
+//!
+//! - The first use of a project on a machine (a fresh clone, a CI runner)
+//!   accepts its settings and token as they are, as SSH's `known_hosts`
+//!   does; every later change is shown and needs a yes on a terminal, or
+//!   `ghenv allow`, before it takes effect.
+//! - Recipients are never accepted by first use: a token ghenv encrypts
+//!   reaches only recipients this user accepted here or named on the
+//!   command line.
+//! - What the user changes with ghenv is recorded as accepted.
+
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::output::Io;
+use crate::project::Project;
+use crate::render::Template;
+use crate::trust::{self, Machine, Record, Settings};
+
+/// This user's store on this machine.
+pub fn machine(io: &Io) -> Machine {
+    Machine::new(trust::config_dir(|k| io.var(k)))
+}
+
+/// The settings `project` asks for with `template`.
+///
+/// # Errors
+/// A refused env file ([`Error::EnvFileRefused`]).
+pub fn current_settings(project: &Project, template: &Template) -> Result<Settings> {
+    Ok(Settings::new(
+        project.env_file()?,
+        &template.name,
+        &project.token_var(template),
+    ))
+}
+
+/// What changed between the settings accepted and the ones asked for, one
+/// line each, for people.
+pub fn describe_changes(old: &Settings, new: &Settings) -> Vec<String> {
+    let mut lines = Vec::new();
+    let show = |s: &str| crate::text::sanitize(s).into_owned();
+    if old.env_file != new.env_file {
+        lines.push(format!(
+            "env file: {} -> {}",
+            show(&old.env_file),
+            show(&new.env_file)
+        ));
+    }
+    if old.template != new.template {
+        lines.push(format!(
+            "template: {} -> {}",
+            show(&old.template),
+            show(&new.template)
+        ));
+    }
+    if old.token_var != new.token_var {
+        lines.push(format!(
+            "token variable: {} -> {}",
+            show(&old.token_var),
+            show(&new.token_var)
+        ));
+    }
+    if new.exposed && !old.exposed {
+        lines.push(format!(
+            "the token would now be put into the browser bundle as {} (any visitor of the built site can read it)",
+            show(&new.token_var)
+        ));
+    }
+    lines
+}
+
+/// Makes sure the user accepted where `project` now sends the token (the
+/// env file, the template, the token variable): accepted by first use on a
+/// machine without a record; a change needs a yes on a terminal. With
+/// `chosen` the user named the template this run (`--template`), so only
+/// what config.toml still decides is compared.
+///
+/// # Errors
+/// [`Error::SettingsNotAccepted`] off a terminal or on a no;
+/// [`Error::EnvFileRefused`] for an env file ghenv never writes.
+pub fn settings(io: &mut Io, project: &Project, template: &Template, chosen: bool) -> Result<()> {
+    let machine = machine(io);
+    let wanted = current_settings(project, template)?;
+    let mut record = machine.record(project.dir());
+    let var_from_config = project.config().is_some_and(|c| c.env.token_var.is_some());
+    let compared = record.settings.clone().map(|mut old| {
+        if chosen {
+            old.template = wanted.template.clone();
+            if !var_from_config {
+                old.token_var = wanted.token_var.clone();
+                old.exposed = wanted.exposed;
+            }
+        }
+        old
+    });
+    match &compared {
+        Some(old) if *old == wanted => {}
+        Some(old) => {
+            let changes = describe_changes(old, &wanted);
+            let by = crate::git::changed_by(project.dir(), Path::new(crate::config::FILE), None)
+                .map(|b| format!(" (config.toml last changed in {b})"))
+                .unwrap_or_default();
+            let question = format!(
+                "config.toml changed where your token goes since you accepted it on this machine{by}:\n{}\nAnyone who can push can change config.toml. Accept? [y/N] ",
+                changes
+                    .iter()
+                    .map(|c| format!("  {c}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            );
+            if !io.ask(&question, false) {
+                return Err(Error::SettingsNotAccepted(changes));
+            }
+        }
+        None => {}
+    }
+    if record.settings.as_ref() == Some(&wanted) {
+        return Ok(());
+    }
+    record.settings = Some(wanted);
+    save(io, &machine, project.dir(), &record);
+    Ok(())
+}
+
+/// Makes sure `token`, just decrypted from `[secret]`, is the one last used
+/// on this machine, or the user accepts the new one. With `first_use`
+/// false a token seen for the first time needs a yes too (unlock over an
+/// env file that holds another token).
+///
+/// # Errors
+/// [`Error::TokenNotAccepted`] off a terminal or on a no.
+pub fn decrypted_token(
+    io: &mut Io,
+    project: &Project,
+    token: &crate::token::Token,
+    first_use: bool,
+) -> Result<()> {
+    let machine = machine(io);
+    let Some(fingerprint) = machine.fingerprint(token.expose_secret())? else {
+        return Ok(());
+    };
+    let mut record = machine.record(project.dir());
+    if record.knows_token(&fingerprint) {
+        return Ok(());
+    }
+    if record.token.is_some() || !first_use {
+        let by = crate::git::changed_by(project.dir(), Path::new(crate::config::FILE), None);
+        let why = if record.token.is_some() {
+            "is not the one last used on this machine"
+        } else {
+            "has not been used on this machine yet"
+        };
+        let question = format!(
+            "The token in config.toml's [secret] ({}) {why}{}.\nAnyone who can push can replace [secret] with a token of their own. Use it? [y/N] ",
+            token.masked(),
+            by.as_deref()
+                .map(|b| format!("; [secret] was last changed in {b}"))
+                .unwrap_or_default()
+        );
+        if !io.ask(&question, false) {
+            return Err(Error::TokenNotAccepted {
+                masked: token.masked(),
+                changed_by: by,
+            });
+        }
+    }
+    record.set_token(fingerprint);
+    save(io, &machine, project.dir(), &record);
+    Ok(())
+}
+
+/// Records `token` as the one this user is about to write here, before the
+/// write: a crash half-way then leaves config.toml with either this token
+/// or the one it replaces, both accepted.
+pub fn expect_token(io: &mut Io, project: &Project, token: &str) {
+    record_written(io, project, None, None, Some(token));
+}
+
+/// A recipient as shown when asking: type, fingerprint, and where git says
+/// it came from.
+pub fn show_recipient(project_dir: &Path, recipient: &str, origin: Option<&str>) -> String {
+    let (kind, fingerprint) = trust::describe_recipient(recipient);
+    let needle = recipient
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let by = crate::git::changed_by(project_dir, Path::new(crate::config::FILE), Some(&needle))
+        .map(|b| format!(", added in {b}"))
+        .unwrap_or_default();
+    let origin = origin
+        .map(|o| {
+            format!(
+                ", config.toml says from {}",
+                crate::text::sanitize(o).into_owned()
+            )
+        })
+        .unwrap_or_default();
+    format!("{kind} {fingerprint}{origin}{by}")
+}
+
+/// The accepted recipients: the record's, else `GHENV_RECIPIENTS` (a
+/// workflow's pin, one a line or comma-separated), else none.
+pub fn accepted_recipients(io: &Io, record: &Record) -> Option<Vec<String>> {
+    if let Some(pin) = io.var("GHENV_RECIPIENTS") {
+        return Some(
+            pin.split(['\n', ','])
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                .map(canonical)
+                .collect(),
+        );
+    }
+    record.recipients.clone()
+}
+
+/// A recipient's text as compared: what age parses it to, else itself.
+fn canonical(r: &str) -> String {
+    crate::crypt::parse_recipient(r).map_or_else(|_| r.trim().to_owned(), |p| p.as_str().to_owned())
+}
+
+/// Makes sure every recipient in `next` that is not in `given` (named by
+/// the user this run) was accepted on this machine, showing each new one
+/// with its type, fingerprint and the commit that added it; `accept` is
+/// `--accept-recipients`.
+///
+/// # Errors
+/// [`Error::RecipientsNotAccepted`] off a terminal or on a no.
+pub fn recipients(
+    io: &mut Io,
+    project: &Project,
+    next: &[String],
+    given: &[String],
+    accept: bool,
+) -> Result<()> {
+    let machine = machine(io);
+    let record = machine.record(project.dir());
+    let accepted = accepted_recipients(io, &record).unwrap_or_default();
+    let unknown: Vec<&String> = next
+        .iter()
+        .filter(|r| !accepted.contains(r) && !given.contains(r))
+        .collect();
+    let removed: Vec<&String> = accepted.iter().filter(|r| !next.contains(r)).collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let origins = project
+        .secret()
+        .map(|s| s.origins.clone())
+        .unwrap_or_default();
+    let list = unknown
+        .iter()
+        .map(|r| {
+            format!(
+                "  + {}",
+                show_recipient(project.dir(), r, origins.get(*r).map(String::as_str))
+            )
+        })
+        .chain(removed.iter().map(|r| {
+            let (kind, fp) = trust::describe_recipient(r);
+            format!("  - {kind} {fp}")
+        }))
+        .collect::<Vec<_>>()
+        .join("\n");
+    if accept {
+        io.warn(&format!(
+            "--accept-recipients: encrypting to recipients not accepted on this machine before:\n{list}"
+        ));
+        return Ok(());
+    }
+    let question = format!(
+        "config.toml lists recipients you have not accepted on this machine (anyone who can push can add one to get the next token):\n{list}\nEncrypt the token to them? [y/N] "
+    );
+    if io.ask(&question, false) {
+        return Ok(());
+    }
+    Err(Error::RecipientsNotAccepted(
+        unknown
+            .iter()
+            .map(|r| {
+                let (kind, fp) = trust::describe_recipient(r);
+                format!("{kind} {fp}")
+            })
+            .collect(),
+    ))
+}
+
+/// Warns, when decrypting, about recipients config.toml lists that this
+/// machine never accepted (decrypting gives them nothing, but the next
+/// `rotate` would ask): only once something was accepted here.
+pub fn warn_recipients(io: &mut Io, project: &Project) {
+    let Some(secret) = project.secret() else {
+        return;
+    };
+    let record = machine(io).record(project.dir());
+    let Some(accepted) = accepted_recipients(io, &record) else {
+        return;
+    };
+    let new: Vec<String> = secret
+        .recipients
+        .iter()
+        .filter(|r| !accepted.contains(r))
+        .map(|r| {
+            let (kind, fp) = trust::describe_recipient(r);
+            format!("{kind} {fp}")
+        })
+        .collect();
+    if !new.is_empty() {
+        io.warn(&format!(
+            "config.toml lists {} recipient{} not accepted on this machine: {}; `ghenv recipients list` shows them, and no new token is encrypted to them until you accept them (`ghenv allow`)",
+            new.len(),
+            if new.len() == 1 { "" } else { "s" },
+            new.join(", ")
+        ));
+    }
+}
+
+/// Records what the user's own ghenv just wrote as accepted: the settings,
+/// the recipients it encrypted to (when it did), the token.
+pub fn record_written(
+    io: &mut Io,
+    project: &Project,
+    settings: Option<Settings>,
+    recipients: Option<Vec<String>>,
+    token: Option<&str>,
+) {
+    let machine = machine(io);
+    let mut record = machine.record(project.dir());
+    if let Some(s) = settings {
+        record.settings = Some(s);
+    }
+    if let Some(r) = recipients {
+        record.recipients = Some(r);
+    }
+    if let Some(token) = token {
+        match machine.fingerprint(token) {
+            Ok(Some(f)) => record.set_token(f),
+            Ok(None) => {}
+            Err(e) => io.warn(&format!("{e}; the token was not remembered as accepted")),
+        }
+    }
+    save(io, &machine, project.dir(), &record);
+}
+
+/// Saves `record`; a failure is a warning (the user is asked again next
+/// time, nothing is lost).
+fn save(io: &mut Io, machine: &Machine, dir: &Path, record: &Record) {
+    if let Err(e) = machine.save(dir, record) {
+        io.warn(&format!(
+            "{e}; what you accepted was not remembered, so ghenv will ask again"
+        ));
+    }
+}
+
+/// Makes sure the user keeps a way to decrypt: when none of `next` is a
+/// key this machine holds (`held`), asks on a terminal or refuses without
+/// `force`; a machine that holds no key at all is only warned.
+///
+/// # Errors
+/// [`Error::LockedOut`].
+pub fn keep_access(io: &mut Io, next: &[String], held: &[String], force: bool) -> Result<()> {
+    if next.iter().any(|r| held.contains(r)) {
+        return Ok(());
+    }
+    let what = "after this, no key on this machine can decrypt the token in config.toml";
+    if held.is_empty() || force {
+        io.warn(&format!(
+            "{what}; keep a copy of the token, or a key that decrypts it (`ghenv keygen`)"
+        ));
+        return Ok(());
+    }
+    if io.ask(&format!("{what}. Go on? [y/N] "), false) {
+        return Ok(());
+    }
+    Err(Error::LockedOut)
+}
