@@ -281,10 +281,7 @@ pub fn recipients(
     Err(Error::RecipientsNotAccepted(
         unknown
             .iter()
-            .map(|r| {
-                let (kind, fp) = trust::describe_recipient(r);
-                format!("{kind} {fp}")
-            })
+            .map(|r| show_recipient(project.dir(), r, origins.get(*r).map(String::as_str)))
             .collect(),
     ))
 }

@@ -303,6 +303,33 @@ fn on_a_terminal_a_failing_shell_token_is_named_and_another_asked_for() {
 }
 
 #[test]
+fn a_token_pasted_at_the_yes_no_question_is_hidden_and_used() {
+    let (narrow, good) = (classic(), token_with("ghp_", 92));
+    let p = Project::new();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", "read:user"),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    let url = fake.url();
+    let (code, text) = on_terminal_answering(
+        &p,
+        &["init", "--endpoint", &url],
+        &[("GH_TOKEN", &narrow)],
+        &[("Paste a different token instead? [Y/n]", &good)],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        !text.contains(&good),
+        "the pasted token is not echoed:\n{text}"
+    );
+    assert!(
+        text.contains(&format!("ghp_…{}", &good[good.len() - 4..])),
+        "{text}"
+    );
+    assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, good);
+}
+
+#[test]
 fn a_typo_at_the_prompt_is_asked_again() {
     let good = classic();
     let p = Project::new();
@@ -408,9 +435,12 @@ fn an_ssh_keys_passphrase_is_asked_once_with_a_plain_prompt() {
 #[test]
 fn ctrl_c_during_the_spinner_clears_its_line() {
     let p = Project::new();
+    // The spinner is up before the request is sent: Ctrl-C may come
+    // before the fake sees it, which is not what this test is about.
     let fake = FakeGitHub::start(vec![
         Reply::ok("octocat", COURSE_SCOPES).delayed(Duration::from_secs(3)),
-    ]);
+    ])
+    .at_most();
     let token = classic();
     let url = fake.url();
     let (code, text) = on_terminal_answering(

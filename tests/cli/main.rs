@@ -23,3 +23,4 @@ mod scan_and_hook;
 mod scopes_and_endpoints;
 mod tls;
 mod token_sources;
+mod trust;
