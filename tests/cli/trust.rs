@@ -290,7 +290,7 @@ fn a_remove_while_an_add_waits_is_not_undone() {
     .code(0);
     // `add -R slow` blocks on the FIFO (a slow disk, a network mount)...
     p.mkfifo("slow.txt");
-    let mut add = p
+    let add = p
         .cmd(&["recipients", "add", "-R", "slow.txt", "-i", &a])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
