@@ -5,6 +5,8 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
 
 use crate::common::*;
 
@@ -32,15 +34,25 @@ fn proxied_project() -> (Project, String) {
 struct Proxy {
     child: Child,
     url: String,
-    stderr: std::sync::mpsc::Receiver<String>,
+    /// Every line of its stderr, as the reader thread sends them; the
+    /// sender is dropped when stderr reaches its end.
+    lines: std::sync::mpsc::Receiver<String>,
+    /// The lines received so far.
+    seen: Vec<String>,
 }
+
+/// How long a test waits for the proxy to do something before failing.
+const PATIENCE: Duration = Duration::from_secs(10);
 
 impl Proxy {
     fn start(p: &Project, args: &[&str]) -> Proxy {
         let mut all = vec!["proxy", "--port", "0"];
         all.extend_from_slice(args);
-        let mut child = p
-            .cmd(&all)
+        Proxy::start_with(p.cmd(&all))
+    }
+
+    fn start_with(mut cmd: std::process::Command) -> Proxy {
+        let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -56,40 +68,80 @@ impl Proxy {
                 }
             }
         });
-        let url = loop {
-            let line = rx
-                .recv_timeout(std::time::Duration::from_secs(10))
-                .expect("the proxy says where it listens");
-            if let Some(at) = line.find("Proxy on http://127.0.0.1:") {
-                let rest = &line[at + "Proxy on ".len()..];
-                break rest.split_whitespace().next().unwrap().to_owned();
-            }
-        };
-        Proxy {
+        let mut proxy = Proxy {
             child,
-            url,
-            stderr: rx,
+            url: String::new(),
+            lines: rx,
+            seen: Vec::new(),
+        };
+        let line = proxy.wait_for("Proxy on http://");
+        let rest = &line[line.find("Proxy on ").unwrap() + "Proxy on ".len()..];
+        proxy.url = rest.split_whitespace().next().unwrap().to_owned();
+        proxy
+    }
+
+    /// Waits (at most [`PATIENCE`]) for a line of stderr that contains
+    /// `needle`, and returns it.
+    fn wait_for(&mut self, needle: &str) -> String {
+        if let Some(line) = self.seen.iter().find(|l| l.contains(needle)) {
+            return line.clone();
+        }
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(e) => panic!(
+                    "no line with {needle:?} on stderr ({e:?}); so far:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
         }
     }
 
-    fn port(&self) -> u16 {
+    /// The socket address in its URL.
+    fn addr(&self) -> String {
         self.url
-            .rsplit(':')
-            .next()
-            .unwrap()
+            .trim_start_matches("http://")
             .trim_end_matches("/graphql")
-            .parse()
-            .unwrap()
+            .to_owned()
     }
 
-    /// Stops it (SIGTERM) and returns everything it logged.
+    fn port(&self) -> u16 {
+        self.addr().rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// Stops it (SIGTERM) and returns everything it logged: stderr is
+    /// read to its end, so no line is lost.
     fn stop(mut self) -> String {
         let _ = std::process::Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
         let status = self.child.wait().unwrap();
         assert_eq!(status.code(), Some(0), "SIGTERM stops it cleanly");
-        self.stderr.try_iter().collect::<Vec<_>>().join("\n")
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => panic!("its stderr never closed"),
+            }
+        }
+        self.seen.join("\n")
+    }
+}
+
+impl Drop for Proxy {
+    /// A test that fails half-way leaves no proxy running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -203,7 +255,81 @@ fn what_a_web_page_could_send_is_refused_and_never_forwarded() {
         "http://localhost:5173"
     );
     let log = proxy.stop();
-    assert!(log.contains("refused"), "{log}");
+    for reason in [
+        "POST /graphql refused: this Origin may not use the token",
+        "POST /graphql refused: the Host header is not this proxy's",
+        "POST /repos refused: only POST /graphql is forwarded",
+        "POST /graphql refused: the request body is larger than 1 MiB",
+    ] {
+        assert!(log.contains(reason), "{reason:?} is not logged:\n{log}");
+    }
+}
+
+#[test]
+fn allow_origin_lets_that_origin_use_the_proxy_and_no_look_alike() {
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let proxy = Proxy::start(
+        &p,
+        &[
+            "--endpoint",
+            &fake.url(),
+            "--allow-origin",
+            "https://app.example",
+        ],
+    );
+    let c = client();
+    let preflight = c
+        .request(reqwest::Method::OPTIONS, &proxy.url)
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+    let allowed = c
+        .post(&proxy.url)
+        .header("origin", "https://app.example")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+    // Only that exact origin: not another scheme, port or a longer name.
+    for look_alike in [
+        "http://app.example",
+        "https://app.example:8443",
+        "https://app.example.evil.example",
+        "https://evil.example",
+    ] {
+        let refused = c
+            .post(&proxy.url)
+            .header("origin", look_alike)
+            .body(QUERY)
+            .send()
+            .unwrap();
+        assert_eq!(refused.status(), 403, "{look_alike}");
+        assert!(
+            refused
+                .headers()
+                .get("access-control-allow-origin")
+                .is_none(),
+            "{look_alike}"
+        );
+    }
+    let log = proxy.stop();
+    assert_eq!(
+        log.matches("refused: this Origin may not use the token")
+            .count(),
+        4,
+        "{log}"
+    );
 }
 
 #[test]
