@@ -109,6 +109,7 @@ Examples:
   ghenv proxy                            on http://127.0.0.1:8787/graphql until Ctrl-C
   ghenv proxy -- npm start               the app and the proxy together (GHENV_PROXY_URL is set)
   ghenv proxy --port 9000 --allow-origin https://my-app.example
+  ghenv proxy --allow-no-origin          also for curl, GraphiQL or Altair desktop (no Origin header)
 The app posts to the proxy's URL without a token; the proxy adds it and forwards to GitHub.
 Set a project up for it with `ghenv init --proxy`.")]
     Proxy(ProxyArgs),
@@ -484,6 +485,10 @@ pub struct ProxyArgs {
     /// Also let pages from this origin use the proxy (repeatable; loopback pages always can).
     #[arg(long, value_name = "ORIGIN")]
     pub allow_origin: Vec<String>,
+
+    /// Also forward requests without an Origin header (curl, scripts, desktop clients): any program on this machine, any user's, can then use the token.
+    #[arg(long)]
+    pub allow_no_origin: bool,
 
     /// Which GitHub.
     #[command(flatten)]

@@ -51,6 +51,10 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     /// Host names allowed besides the loopback ones (`--listen`).
     pub allowed_hosts: Vec<String>,
+    /// Whether a request without an `Origin` header (curl, a script, a
+    /// desktop client: any program of any user on this machine) is
+    /// forwarded (`--allow-no-origin`).
+    pub allow_no_origin: bool,
 }
 
 /// Why a request is refused before it is forwarded.
@@ -64,6 +68,9 @@ pub enum Refusal {
     Host,
     /// An `Origin` that is not allowed: a web page the user visits.
     Origin,
+    /// No `Origin` at all: not a browser page, but any program on this
+    /// machine, another user's too.
+    NoOrigin,
     /// A body over [`BODY_LIMIT`].
     TooLarge,
 }
@@ -74,7 +81,7 @@ impl Refusal {
         match self {
             Refusal::NotFound => StatusCode::NOT_FOUND,
             Refusal::Method => StatusCode::METHOD_NOT_ALLOWED,
-            Refusal::Host | Refusal::Origin => StatusCode::FORBIDDEN,
+            Refusal::Host | Refusal::Origin | Refusal::NoOrigin => StatusCode::FORBIDDEN,
             Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
@@ -86,6 +93,9 @@ impl Refusal {
             Refusal::Method => "only POST (and OPTIONS for CORS) is forwarded",
             Refusal::Host => "the Host header is not this proxy's (DNS rebinding?)",
             Refusal::Origin => "this Origin may not use the token (allow it with --allow-origin)",
+            Refusal::NoOrigin => {
+                "no Origin header, so not a page of an allowed origin (to let curl and other programs on this machine use the token, start the proxy with --allow-no-origin)"
+            }
             Refusal::TooLarge => "the request body is larger than 1 MiB",
         }
     }
@@ -131,13 +141,19 @@ pub fn check(
     if !host_allowed(host, config.port, &config.allowed_hosts) {
         return Err(Refusal::Host);
     }
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let ok = origin
-            .to_str()
-            .is_ok_and(|o| origin_allowed(o, &config.allowed_origins));
-        if !ok {
-            return Err(Refusal::Origin);
+    match headers.get(header::ORIGIN) {
+        Some(origin) => {
+            let ok = origin
+                .to_str()
+                .is_ok_and(|o| origin_allowed(o, &config.allowed_origins));
+            if !ok {
+                return Err(Refusal::Origin);
+            }
         }
+        // Browsers send Origin with every POST and preflight; without one
+        // it is a program, and any user's program can reach loopback.
+        None if !config.allow_no_origin => return Err(Refusal::NoOrigin),
+        None => {}
     }
     if path != "/graphql" {
         return Err(Refusal::NotFound);
@@ -383,6 +399,7 @@ mod tests {
             port: 8787,
             allowed_origins: vec!["https://app.example".into()],
             allowed_hosts: Vec::new(),
+            allow_no_origin: false,
         }
     }
 
@@ -404,13 +421,27 @@ mod tests {
         assert_eq!(check(&Method::POST, "/graphql", &ok, &c), Ok(()));
         assert_eq!(check(&Method::OPTIONS, "/graphql", &ok, &c), Ok(()));
         let curl = headers(&[("host", "localhost:8787")]);
-        assert_eq!(check(&Method::POST, "/graphql", &curl, &c), Ok(()));
-        let rebinding = headers(&[("host", "evil.example:8787")]);
+        assert_eq!(
+            check(&Method::POST, "/graphql", &curl, &c),
+            Err(Refusal::NoOrigin)
+        );
+        let opted_in = Config {
+            allow_no_origin: true,
+            ..config()
+        };
+        assert_eq!(check(&Method::POST, "/graphql", &curl, &opted_in), Ok(()));
+        let rebinding = headers(&[
+            ("host", "evil.example:8787"),
+            ("origin", "http://localhost:5173"),
+        ]);
         assert_eq!(
             check(&Method::POST, "/graphql", &rebinding, &c),
             Err(Refusal::Host)
         );
-        let other_port = headers(&[("host", "127.0.0.1:9999")]);
+        let other_port = headers(&[
+            ("host", "127.0.0.1:9999"),
+            ("origin", "http://localhost:5173"),
+        ]);
         assert_eq!(
             check(&Method::POST, "/graphql", &other_port, &c),
             Err(Refusal::Host)

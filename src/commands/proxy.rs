@@ -30,6 +30,8 @@ pub struct ProxyOptions {
     pub public: bool,
     /// `--allow-origin`.
     pub allowed_origins: Vec<String>,
+    /// `--allow-no-origin`.
+    pub allow_no_origin: bool,
     /// Which GitHub.
     pub endpoint: EndpointOptions,
     /// `-i`.
@@ -73,6 +75,7 @@ pub fn run(args: &ProxyArgs, io: &mut Io) -> Result<Boxed> {
         addr,
         public,
         allowed_origins: args.allow_origin.clone(),
+        allow_no_origin: args.allow_no_origin,
         endpoint: EndpointOptions::from_args(&args.endpoint)?,
         identity: args.identity.clone(),
         command: args.command.clone(),
@@ -132,6 +135,7 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         port,
         allowed_origins: opts.allowed_origins.clone(),
         allowed_hosts,
+        allow_no_origin: opts.allow_no_origin,
     };
     let log: proxy::Log = Arc::new(|line: &str| {
         let _ = writeln!(

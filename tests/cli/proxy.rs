@@ -199,6 +199,7 @@ fn errors_from_github_pass_through_with_their_status() {
     for expected in [401, 502] {
         let status = client()
             .post(&proxy.url)
+            .header("origin", "http://localhost:5173")
             .body(QUERY)
             .send()
             .unwrap()
@@ -229,6 +230,7 @@ fn what_a_web_page_could_send_is_refused_and_never_forwarded() {
     );
     let rebinding = c
         .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
         .header("host", format!("evil.example:{}", proxy.port()))
         .body(QUERY)
         .send()
@@ -236,11 +238,17 @@ fn what_a_web_page_could_send_is_refused_and_never_forwarded() {
     assert_eq!(rebinding.status(), 403);
     let other = c
         .post(proxy.url.replace("/graphql", "/repos"))
+        .header("origin", "http://localhost:5173")
         .body(QUERY)
         .send()
         .unwrap();
     assert_eq!(other.status(), 404);
-    let big = c.post(&proxy.url).body(vec![b'x'; 2 << 20]).send().unwrap();
+    let big = c
+        .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
+        .body(vec![b'x'; 2 << 20])
+        .send()
+        .unwrap();
     assert_eq!(big.status(), 413);
     // A CORS preflight from the dev server passes.
     let preflight = c
@@ -263,6 +271,56 @@ fn what_a_web_page_could_send_is_refused_and_never_forwarded() {
     ] {
         assert!(log.contains(reason), "{reason:?} is not logged:\n{log}");
     }
+}
+
+#[test]
+fn a_request_without_an_origin_is_refused_unless_allow_no_origin_is_given() {
+    let (p, _) = proxied_project();
+    // Any local user's curl sends no Origin: it must not get the owner's data.
+    let fake = FakeGitHub::start(vec![]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url()]);
+    let c = client();
+    let curl = c
+        .post(&proxy.url)
+        .header("content-type", "application/json")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(curl.status(), 403);
+    assert!(curl.text().unwrap().contains("--allow-no-origin"));
+    let preflight = c
+        .request(reqwest::Method::OPTIONS, &proxy.url)
+        .send()
+        .unwrap();
+    assert_eq!(preflight.status(), 403);
+    let log = proxy.stop();
+    let refused: Vec<_> = log
+        .lines()
+        .filter(|l| l.contains("refused: no Origin header"))
+        .collect();
+    assert_eq!(refused.len(), 2, "{log}");
+    assert!(refused[0].contains("--allow-no-origin"), "{log}");
+    drop(fake);
+
+    // The owner opts in for curl and desktop clients.
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url(), "--allow-no-origin"]);
+    let curl = c.post(&proxy.url).body(QUERY).send().unwrap();
+    assert_eq!(curl.status(), 200);
+    assert!(curl.headers().get("access-control-allow-origin").is_none());
+    // A foreign Origin is still refused.
+    let page = c
+        .post(&proxy.url)
+        .header("origin", "https://evil.example")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(page.status(), 403);
+    proxy.stop();
+
+    let help = p.run(&["proxy", "--help"], "");
+    help.code(0)
+        .stdout_has(&["--allow-no-origin", "ghenv proxy --allow-no-origin"]);
 }
 
 #[test]
