@@ -49,7 +49,10 @@ pub struct Config {
     /// Origins allowed besides `http://localhost:*`, `http://127.0.0.1:*`
     /// and `http://[::1]:*`.
     pub allowed_origins: Vec<String>,
-    /// Host names allowed besides the loopback ones (`--listen`).
+    /// Host names (lower case, IPv6 addresses in brackets, no port)
+    /// allowed besides the loopback ones: `--allow-host`, and the address
+    /// given to `--listen`. Loopback names are allowed only on connections
+    /// that arrive on loopback.
     pub allowed_hosts: Vec<String>,
     /// Whether a request without an `Origin` header (curl, a script, a
     /// desktop client: any program of any user on this machine) is
@@ -91,7 +94,9 @@ impl Refusal {
         match self {
             Refusal::NotFound => "only POST /graphql is forwarded",
             Refusal::Method => "only POST (and OPTIONS for CORS) is forwarded",
-            Refusal::Host => "the Host header is not this proxy's (DNS rebinding?)",
+            Refusal::Host => {
+                "the Host header is not this proxy's (DNS rebinding? from another machine, name the host it uses with --allow-host)"
+            }
             Refusal::Origin => "this Origin may not use the token (allow it with --allow-origin)",
             Refusal::NoOrigin => {
                 "no Origin header, so not a page of an allowed origin (to let curl and other programs on this machine use the token, start the proxy with --allow-no-origin)"
@@ -117,28 +122,33 @@ pub fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
     matches!(host, "localhost" | "127.0.0.1" | "[::1]")
 }
 
-/// Whether `host` (the `Host` header) names this server on `port`.
-pub fn host_allowed(host: &str, port: u16, allowed: &[String]) -> bool {
+/// Whether `host` (the `Host` header) names this server on `port`: a
+/// name in `allowed`, or a loopback name when the connection arrived on
+/// loopback (`on_loopback`). A client of the network that says
+/// `Host: 127.0.0.1` is not on loopback.
+pub fn host_allowed(host: &str, port: u16, allowed: &[String], on_loopback: bool) -> bool {
     let Some((name, p)) = host.rsplit_once(':') else {
         return false;
     };
     p == port.to_string()
-        && (matches!(name, "localhost" | "127.0.0.1" | "[::1]")
-            || allowed.iter().any(|a| a == name))
+        && ((on_loopback && matches!(name, "localhost" | "127.0.0.1" | "[::1]"))
+            || allowed.iter().any(|a| a.eq_ignore_ascii_case(name)))
 }
 
-/// The checks every request passes before anything else.
+/// The checks every request passes before anything else; `on_loopback`
+/// says whether its connection arrived on a loopback address.
 pub fn check(
     method: &Method,
     path: &str,
     headers: &HeaderMap,
     config: &Config,
+    on_loopback: bool,
 ) -> Result<(), Refusal> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    if !host_allowed(host, config.port, &config.allowed_hosts) {
+    if !host_allowed(host, config.port, &config.allowed_hosts, on_loopback) {
         return Err(Refusal::Host);
     }
     match headers.get(header::ORIGIN) {
@@ -238,16 +248,24 @@ fn cors(response: &mut Answer, origin: Option<&HeaderValue>) {
 /// One line of the log: never the token, never the variables.
 pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
-/// Handles one request.
+/// Handles one request, which arrived on a loopback address or not
+/// (`on_loopback`).
 pub async fn handle(
     req: Request<Incoming>,
     config: Arc<Config>,
     client: reqwest::Client,
     log: Log,
+    on_loopback: bool,
 ) -> Result<Answer, Infallible> {
     let started = Instant::now();
     let origin = req.headers().get(header::ORIGIN).cloned();
-    if let Err(refusal) = check(req.method(), req.uri().path(), req.headers(), &config) {
+    if let Err(refusal) = check(
+        req.method(),
+        req.uri().path(),
+        req.headers(),
+        &config,
+        on_loopback,
+    ) {
         log(&format!(
             "{} {} refused: {}",
             req.method(),
@@ -367,12 +385,23 @@ pub async fn serve(
         let Ok((stream, _peer)) = accepted else {
             continue;
         };
+        // The address the connection arrived on, not the Host it names:
+        // the kernel drops packets for 127.0.0.0/8 and ::1 from outside.
+        let on_loopback = stream
+            .local_addr()
+            .is_ok_and(|a| a.ip().to_canonical().is_loopback());
         let config = Arc::clone(&config);
         let client = client.clone();
         let log = Arc::clone(&log);
         tokio::spawn(async move {
             let service = hyper::service::service_fn(move |req| {
-                handle(req, Arc::clone(&config), client.clone(), Arc::clone(&log))
+                handle(
+                    req,
+                    Arc::clone(&config),
+                    client.clone(),
+                    Arc::clone(&log),
+                    on_loopback,
+                )
             });
             let _ = hyper::server::conn::http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
@@ -418,24 +447,27 @@ mod tests {
             ("host", "127.0.0.1:8787"),
             ("origin", "http://localhost:5173"),
         ]);
-        assert_eq!(check(&Method::POST, "/graphql", &ok, &c), Ok(()));
-        assert_eq!(check(&Method::OPTIONS, "/graphql", &ok, &c), Ok(()));
+        assert_eq!(check(&Method::POST, "/graphql", &ok, &c, true), Ok(()));
+        assert_eq!(check(&Method::OPTIONS, "/graphql", &ok, &c, true), Ok(()));
         let curl = headers(&[("host", "localhost:8787")]);
         assert_eq!(
-            check(&Method::POST, "/graphql", &curl, &c),
+            check(&Method::POST, "/graphql", &curl, &c, true),
             Err(Refusal::NoOrigin)
         );
         let opted_in = Config {
             allow_no_origin: true,
             ..config()
         };
-        assert_eq!(check(&Method::POST, "/graphql", &curl, &opted_in), Ok(()));
+        assert_eq!(
+            check(&Method::POST, "/graphql", &curl, &opted_in, true),
+            Ok(())
+        );
         let rebinding = headers(&[
             ("host", "evil.example:8787"),
             ("origin", "http://localhost:5173"),
         ]);
         assert_eq!(
-            check(&Method::POST, "/graphql", &rebinding, &c),
+            check(&Method::POST, "/graphql", &rebinding, &c, true),
             Err(Refusal::Host)
         );
         let other_port = headers(&[
@@ -443,7 +475,7 @@ mod tests {
             ("origin", "http://localhost:5173"),
         ]);
         assert_eq!(
-            check(&Method::POST, "/graphql", &other_port, &c),
+            check(&Method::POST, "/graphql", &other_port, &c, true),
             Err(Refusal::Host)
         );
         let page = headers(&[
@@ -451,22 +483,30 @@ mod tests {
             ("origin", "https://evil.example"),
         ]);
         assert_eq!(
-            check(&Method::POST, "/graphql", &page, &c),
+            check(&Method::POST, "/graphql", &page, &c, true),
             Err(Refusal::Origin)
         );
         let allowed = headers(&[
             ("host", "127.0.0.1:8787"),
             ("origin", "https://app.example"),
         ]);
-        assert_eq!(check(&Method::POST, "/graphql", &allowed, &c), Ok(()));
+        assert_eq!(check(&Method::POST, "/graphql", &allowed, &c, true), Ok(()));
         assert_eq!(
-            check(&Method::POST, "/other", &ok, &c),
+            check(&Method::POST, "/other", &ok, &c, true),
             Err(Refusal::NotFound)
         );
         assert_eq!(
-            check(&Method::GET, "/graphql", &ok, &c),
+            check(&Method::GET, "/graphql", &ok, &c, true),
             Err(Refusal::Method)
         );
+        // From the network, loopback names are not this server; the names
+        // it was given are, in any case.
+        assert!(!host_allowed("127.0.0.1:8787", 8787, &[], false));
+        assert!(!host_allowed("localhost:8787", 8787, &[], false));
+        let named = ["proxy.example".to_owned()];
+        assert!(host_allowed("Proxy.Example:8787", 8787, &named, false));
+        assert!(!host_allowed("proxy.example:8788", 8787, &named, false));
+        assert!(!host_allowed("proxy.example", 8787, &named, false));
         // A look-alike of localhost is not localhost.
         assert!(!origin_allowed("http://localhost.evil.example:80", &[]));
         assert!(!origin_allowed("https://localhost:5173", &[]));

@@ -28,6 +28,8 @@ pub struct ProxyOptions {
     pub addr: SocketAddr,
     /// Whether `--listen` chose another address than loopback.
     pub public: bool,
+    /// `--allow-host`.
+    pub allowed_hosts: Vec<String>,
     /// `--allow-origin`.
     pub allowed_origins: Vec<String>,
     /// `--allow-no-origin`.
@@ -74,6 +76,7 @@ pub fn run(args: &ProxyArgs, io: &mut Io) -> Result<Boxed> {
         location: Location::from(&args.project),
         addr,
         public,
+        allowed_hosts: args.allow_host.clone(),
         allowed_origins: args.allow_origin.clone(),
         allow_no_origin: args.allow_no_origin,
         endpoint: EndpointOptions::from_args(&args.endpoint)?,
@@ -113,15 +116,26 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         .local_addr()
         .map_err(|e| Error::io("listen on", opts.addr.to_string(), e))?
         .port();
-    let allowed_hosts = if opts.public {
+    let ip = opts.addr.ip();
+    let mut allowed_hosts = opts.allowed_hosts.clone();
+    // The address it listens on, named as an address: a rebinding page
+    // needs a name of its own.
+    if !ip.is_unspecified() {
+        allowed_hosts.push(match ip {
+            std::net::IpAddr::V4(v4) => v4.to_string(),
+            std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        });
+    }
+    if opts.public {
         io.warn(&format!(
-            "--listen {}: the proxy, and so your token, can be used from other machines on this network",
-            opts.addr.ip()
+            "--listen {ip}: the proxy, and so your token, can be used from other machines on this network"
         ));
-        vec![opts.addr.ip().to_string()]
-    } else {
-        Vec::new()
-    };
+        if ip.is_unspecified() && opts.allowed_hosts.is_empty() {
+            io.warn(&format!(
+                "--listen {ip} without --allow-host: other machines' requests are refused until you name the host they use (--allow-host NAME)"
+            ));
+        }
+    }
     let url = format!("http://127.0.0.1:{port}/graphql");
     io.ok(&format!(
         "Proxy on {url} → {endpoint}, with the token ({}) from {}; Ctrl-C stops it",

@@ -446,3 +446,119 @@ fn init_proxy_keeps_the_token_out_of_every_client_variable() {
     .code(2)
     .stderr_has(&["--proxy works with the react and vite templates"]);
 }
+
+/// This machine's address on its network (not loopback), or `None` (the
+/// test is then skipped): a UDP "connection" sends nothing, it only picks
+/// the source address a packet out would have.
+fn network_ip() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.123:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+/// Sends `POST /graphql` over raw TCP to `to` with these `Host` and
+/// `Origin` headers and returns the answer's status.
+fn raw_post(to: std::net::SocketAddr, host: &str, origin: &str) -> u16 {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect_timeout(&to, PATIENCE).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let request = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {host}\r\nOrigin: {origin}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{QUERY}",
+        QUERY.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"))
+}
+
+#[test]
+fn listening_on_the_network_serves_only_the_listed_host_names() {
+    let Some(ip) = network_ip() else {
+        eprintln!("skipped: this machine has no address besides loopback");
+        return;
+    };
+    let (p, _) = proxied_project();
+    let page = "http://localhost:5173";
+
+    // --listen IP: a client of the network that says Host: 127.0.0.1 is
+    // not on loopback, and is refused; the address it listens on is served.
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let ip_text = ip.to_string();
+    let mut proxy = Proxy::start(&p, &["--endpoint", &fake.url(), "--listen", &ip_text]);
+    proxy.wait_for("can be used from other machines");
+    let at = std::net::SocketAddr::new(ip, proxy.port());
+    let port = proxy.port();
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(raw_post(at, &host, page), 403, "Host: {host}");
+    }
+    assert_eq!(raw_post(at, &at.to_string(), page), 200);
+    let log = proxy.stop();
+    assert_eq!(log.matches("refused: the Host header").count(), 3, "{log}");
+    drop(fake);
+
+    // --listen 0.0.0.0: only the names given with --allow-host from the
+    // network; loopback names still from loopback.
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    let proxy = Proxy::start(
+        &p,
+        &[
+            "--endpoint",
+            &fake.url(),
+            "--listen",
+            "0.0.0.0",
+            "--allow-host",
+            "proxy.example",
+        ],
+    );
+    let port = proxy.port();
+    let at = std::net::SocketAddr::new(ip, port);
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("evil.example:{port}"),
+        format!("0.0.0.0:{port}"),
+        format!("proxy.example:{}", port.wrapping_add(1)),
+    ] {
+        assert_eq!(raw_post(at, &host, page), 403, "Host: {host}");
+    }
+    assert_eq!(raw_post(at, &format!("PROXY.example:{port}"), page), 200);
+    let local = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    assert_eq!(raw_post(local, &format!("127.0.0.1:{port}"), page), 200);
+    proxy.stop();
+
+    // Without --allow-host, it says other machines are refused; a name
+    // with a port is a usage error.
+    p.run(
+        &["proxy", "--port", "0", "--listen", "0.0.0.0", "--", "true"],
+        "",
+    )
+    .code(0)
+    .stderr_has(&["can be used from other machines", "without --allow-host"]);
+    p.run(
+        &[
+            "proxy",
+            "--listen",
+            "0.0.0.0",
+            "--allow-host",
+            "proxy.example:8787",
+            "--",
+            "true",
+        ],
+        "",
+    )
+    .code(2)
+    .stderr_has(&["without a port"]);
+}
