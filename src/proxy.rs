@@ -18,7 +18,8 @@ use hyper::{Method, Request, Response, StatusCode};
 
 /// The largest request body forwarded.
 pub const BODY_LIMIT: usize = 1024 * 1024;
-/// How long one request may take, upstream included.
+/// How long one request may take in all: reading its headers and body,
+/// the upstream call and writing the answer.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default port.
 pub const DEFAULT_PORT: u16 = 8787;
@@ -58,6 +59,9 @@ pub struct Config {
     /// desktop client: any program of any user on this machine) is
     /// forwarded (`--allow-no-origin`).
     pub allow_no_origin: bool,
+    /// The whole-request deadline: [`REQUEST_TIMEOUT`] (shorter only in
+    /// tests).
+    pub deadline: Duration,
 }
 
 /// Why a request is refused before it is forwarded.
@@ -76,6 +80,8 @@ pub enum Refusal {
     NoOrigin,
     /// A body over [`BODY_LIMIT`].
     TooLarge,
+    /// A body that did not arrive before the deadline (a slowloris).
+    TooSlow,
 }
 
 impl Refusal {
@@ -86,6 +92,7 @@ impl Refusal {
             Refusal::Method => StatusCode::METHOD_NOT_ALLOWED,
             Refusal::Host | Refusal::Origin | Refusal::NoOrigin => StatusCode::FORBIDDEN,
             Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::TooSlow => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -102,6 +109,7 @@ impl Refusal {
                 "no Origin header, so not a page of an allowed origin (to let curl and other programs on this machine use the token, start the proxy with --allow-no-origin)"
             }
             Refusal::TooLarge => "the request body is larger than 1 MiB",
+            Refusal::TooSlow => "the request body did not arrive in time",
         }
     }
 }
@@ -245,19 +253,32 @@ fn cors(response: &mut Answer, origin: Option<&HeaderValue>) {
     }
 }
 
+/// The answer to a body refused for `refusal` (too large, too slow),
+/// logged.
+fn refuse_body(refusal: Refusal, origin: Option<&HeaderValue>, log: &Log) -> Answer {
+    log(&format!("POST /graphql refused: {}", refusal.reason()));
+    let mut r = answer(refusal.status(), refusal.reason());
+    cors(&mut r, origin);
+    r
+}
+
 /// One line of the log: never the token, never the variables.
 pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Handles one request, which arrived on a loopback address or not
-/// (`on_loopback`).
+/// (`on_loopback`), on a connection accepted at `accepted`: its body and
+/// the upstream call must be done by the last tenth of the deadline, left
+/// for writing the answer.
 pub async fn handle(
     req: Request<Incoming>,
     config: Arc<Config>,
     client: reqwest::Client,
     log: Log,
     on_loopback: bool,
+    accepted: tokio::time::Instant,
 ) -> Result<Answer, Infallible> {
     let started = Instant::now();
+    let answer_by = accepted + config.deadline - config.deadline / 10;
     let origin = req.headers().get(header::ORIGIN).cloned();
     if let Err(refusal) = check(
         req.method(),
@@ -298,14 +319,10 @@ pub async fn handle(
     let content_type = req.headers().get(header::CONTENT_TYPE).cloned();
     // Keep at most BODY_LIMIT; the app's Authorization and Cookie headers
     // are dropped with the rest of its request.
-    let Some(body) = read_body(req.into_body()).await else {
-        log(&format!(
-            "POST /graphql refused: {}",
-            Refusal::TooLarge.reason()
-        ));
-        let mut r = answer(Refusal::TooLarge.status(), Refusal::TooLarge.reason());
-        cors(&mut r, origin.as_ref());
-        return Ok(r);
+    let body = match tokio::time::timeout_at(answer_by, read_body(req.into_body())).await {
+        Ok(Some(body)) => body,
+        Ok(None) => return Ok(refuse_body(Refusal::TooLarge, origin.as_ref(), &log)),
+        Err(_) => return Ok(refuse_body(Refusal::TooSlow, origin.as_ref(), &log)),
     };
     let operation = operation_name(&body);
     let forwarded = client
@@ -316,31 +333,33 @@ pub async fn handle(
             content_type.unwrap_or(HeaderValue::from_static("application/json")),
         )
         .header(header::ACCEPT, "application/json")
-        .body(body)
-        .send()
-        .await;
-    let mut response = match forwarded {
-        Ok(upstream) => {
-            let status = upstream.status();
-            let headers = upstream.headers().clone();
-            match upstream.bytes().await {
-                Ok(bytes) => {
-                    let mut r = Response::new(Full::new(bytes));
-                    *r.status_mut() = status;
-                    for name in PASSED_BACK {
-                        if let Some(v) = headers.get(name) {
-                            r.headers_mut().insert(name, v.clone());
-                        }
-                    }
-                    r
+        .body(body);
+    let upstream = async {
+        let upstream = forwarded.send().await?;
+        let status = upstream.status();
+        let headers = upstream.headers().clone();
+        let bytes = upstream.bytes().await?;
+        Ok::<_, reqwest::Error>((status, headers, bytes))
+    };
+    let mut response = match tokio::time::timeout_at(answer_by, upstream).await {
+        Ok(Ok((status, headers, bytes))) => {
+            let mut r = Response::new(Full::new(bytes));
+            *r.status_mut() = status;
+            for name in PASSED_BACK {
+                if let Some(v) = headers.get(name) {
+                    r.headers_mut().insert(name, v.clone());
                 }
-                Err(_) => answer(StatusCode::BAD_GATEWAY, "the answer from GitHub broke off"),
             }
+            r
         }
-        Err(e) if e.is_timeout() => {
+        Ok(Err(e)) if e.is_timeout() => {
             answer(StatusCode::GATEWAY_TIMEOUT, "GitHub did not answer in time")
         }
-        Err(_) => answer(StatusCode::BAD_GATEWAY, "GitHub could not be reached"),
+        Err(_) => answer(StatusCode::GATEWAY_TIMEOUT, "GitHub did not answer in time"),
+        Ok(Err(e)) if e.is_body() || e.is_decode() => {
+            answer(StatusCode::BAD_GATEWAY, "the answer from GitHub broke off")
+        }
+        Ok(Err(_)) => answer(StatusCode::BAD_GATEWAY, "GitHub could not be reached"),
     };
     cors(&mut response, origin.as_ref());
     let left = response
@@ -369,7 +388,7 @@ pub async fn serve(
 ) -> Result<(), reqwest::Error> {
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("ghenv-proxy/", env!("CARGO_PKG_VERSION")))
-        .timeout(REQUEST_TIMEOUT)
+        .timeout(config.deadline)
         .redirect(reqwest::redirect::Policy::none());
     if reqwest::Url::parse(&config.endpoint).is_ok_and(|u| crate::github::is_loopback(&u)) {
         builder = builder.no_proxy();
@@ -385,6 +404,8 @@ pub async fn serve(
         let Ok((stream, _peer)) = accepted else {
             continue;
         };
+        let accepted = tokio::time::Instant::now();
+        let deadline = config.deadline;
         // The address the connection arrived on, not the Host it names:
         // the kernel drops packets for 127.0.0.0/8 and ::1 from outside.
         let on_loopback = stream
@@ -401,13 +422,18 @@ pub async fn serve(
                     client.clone(),
                     Arc::clone(&log),
                     on_loopback,
+                    accepted,
                 )
             });
-            let _ = hyper::server::conn::http1::Builder::new()
+            // One request per connection, so the connection's deadline is
+            // the request's: headers, body, upstream and writing the
+            // answer, however slowly a client sends or reads.
+            let connection = hyper::server::conn::http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(REQUEST_TIMEOUT)
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                .await;
+                .header_read_timeout(deadline)
+                .keep_alive(false)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let _ = tokio::time::timeout_at(accepted + deadline, connection).await;
         });
     }
 }
@@ -429,6 +455,7 @@ mod tests {
             allowed_origins: vec!["https://app.example".into()],
             allowed_hosts: Vec::new(),
             allow_no_origin: false,
+            deadline: REQUEST_TIMEOUT,
         }
     }
 

@@ -150,6 +150,7 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         allowed_origins: opts.allowed_origins.clone(),
         allowed_hosts,
         allow_no_origin: opts.allow_no_origin,
+        deadline: request_deadline(),
     };
     let log: proxy::Log = Arc::new(|line: &str| {
         let _ = writeln!(
@@ -192,6 +193,20 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         let _ = server.await;
         Ok(ProxyReport { code })
     })
+}
+
+/// The whole-request deadline: [`proxy::REQUEST_TIMEOUT`]. For the tests
+/// only, `GHENV_TEST_PROXY_DEADLINE_MS` shortens it (it cannot lengthen
+/// it), so that they check it without waiting 30 seconds; it is not a
+/// setting for users and is documented nowhere else.
+fn request_deadline() -> std::time::Duration {
+    std::env::var("GHENV_TEST_PROXY_DEADLINE_MS")
+        .ok()
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .filter(|&ms| ms > 0)
+        .map_or(proxy::REQUEST_TIMEOUT, |ms| {
+            std::time::Duration::from_millis(ms).min(proxy::REQUEST_TIMEOUT)
+        })
 }
 
 /// Ctrl-C or SIGTERM.

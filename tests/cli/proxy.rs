@@ -562,3 +562,96 @@ fn listening_on_the_network_serves_only_the_listed_host_names() {
     .code(2)
     .stderr_has(&["without a port"]);
 }
+
+/// The deadline the tests give the proxy instead of 30 s (a test-only
+/// setting that can only shorten it).
+const SHORT_DEADLINE: Duration = Duration::from_millis(1500);
+
+/// A proxy whose whole-request deadline is [`SHORT_DEADLINE`].
+fn impatient_proxy(p: &Project, fake: &FakeGitHub) -> Proxy {
+    let mut cmd = p.cmd(&["proxy", "--port", "0", "--endpoint", &fake.url()]);
+    cmd.env(
+        "GHENV_TEST_PROXY_DEADLINE_MS",
+        SHORT_DEADLINE.as_millis().to_string(),
+    );
+    Proxy::start_with(cmd)
+}
+
+/// Sends `head` (and no more) and waits, at most [`PATIENCE`], for the
+/// proxy to answer or close; returns what it sent and how long it took.
+fn send_and_stall(proxy: &Proxy, head: &str) -> (String, Duration) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(proxy.addr()).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let started = Instant::now();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    match stream.read_to_end(&mut answer) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+        Err(e) => panic!(
+            "the connection is still held after {:?} ({e})",
+            started.elapsed()
+        ),
+    }
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[test]
+fn a_slow_request_gets_408_or_is_closed_within_the_deadline() {
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![]);
+    let proxy = impatient_proxy(&p, &fake);
+    let host = proxy.addr();
+    // A slowloris body: 10 of the 1000 bytes it announces, then nothing.
+    let (answer, took) = send_and_stall(
+        &proxy,
+        &format!(
+            "POST /graphql HTTP/1.1\r\nHost: {host}\r\nOrigin: http://localhost:5173\r\nContent-Length: 1000\r\n\r\n{{\"query\":"
+        ),
+    );
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(took < SHORT_DEADLINE + Duration::from_secs(2), "{took:?}");
+    // Headers that never end.
+    let (answer, took) = send_and_stall(
+        &proxy,
+        &format!("POST /graphql HTTP/1.1\r\nHost: {host}\r\nOrigin: http://local"),
+    );
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+    assert!(took < SHORT_DEADLINE + Duration::from_secs(2), "{took:?}");
+    let log = proxy.stop();
+    assert!(
+        log.contains("POST /graphql refused: the request body did not arrive in time"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_slow_github_gets_504_within_the_deadline() {
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES).delayed(SHORT_DEADLINE * 2),
+    ]);
+    let proxy = impatient_proxy(&p, &fake);
+    let started = Instant::now();
+    let answer = client()
+        .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 504);
+    assert!(
+        started.elapsed() < SHORT_DEADLINE * 2,
+        "{:?}",
+        started.elapsed()
+    );
+    let log = proxy.stop();
+    assert!(log.contains("POST /graphql Viewer 504"), "{log}");
+}
