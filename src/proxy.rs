@@ -16,6 +16,8 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
+use crate::token::Token;
+
 /// The largest request body forwarded.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 /// How long one request may take in all: reading its headers and body,
@@ -45,6 +47,8 @@ pub struct Config {
     pub endpoint: String,
     /// `bearer <token>`, marked sensitive.
     pub authorization: HeaderValue,
+    /// The token, to mask it in whatever the upstream echoes back.
+    pub token: Token,
     /// The port it listens on (for the `Host` check).
     pub port: u16,
     /// Origins allowed besides `http://localhost:*`, `http://127.0.0.1:*`
@@ -253,6 +257,24 @@ fn cors(response: &mut Answer, origin: Option<&HeaderValue>) {
     }
 }
 
+/// `value` with the token (and, if it is text, anything token-shaped)
+/// masked. A text value stays ASCII (`ghp_...abcd`), so that a page can
+/// read it.
+fn scrub_header(token: &Token, value: &HeaderValue) -> HeaderValue {
+    let scrubbed = match value.to_str() {
+        Ok(text) => match token.scrub(text) {
+            std::borrow::Cow::Borrowed(_) => return value.clone(),
+            std::borrow::Cow::Owned(masked) => HeaderValue::from_str(&masked.replace('…', "...")),
+        },
+        Err(_) => match token.scrub_bytes(value.as_bytes()) {
+            std::borrow::Cow::Borrowed(_) => return value.clone(),
+            std::borrow::Cow::Owned(masked) => HeaderValue::from_bytes(&masked),
+        },
+    };
+    // Masking only removes and adds visible characters; fail closed anyway.
+    scrubbed.unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
 /// The answer to a body refused for `refusal` (too large, too slow),
 /// logged.
 fn refuse_body(refusal: Refusal, origin: Option<&HeaderValue>, log: &Log) -> Answer {
@@ -343,11 +365,17 @@ pub async fn handle(
     };
     let mut response = match tokio::time::timeout_at(answer_by, upstream).await {
         Ok(Ok((status, headers, bytes))) => {
+            // A server may echo what it was sent ("bad header: bearer
+            // ghp_…"), and what it says goes to the page.
+            let bytes = match config.token.scrub_bytes(&bytes) {
+                std::borrow::Cow::Borrowed(_) => bytes,
+                std::borrow::Cow::Owned(scrubbed) => Bytes::from(scrubbed),
+            };
             let mut r = Response::new(Full::new(bytes));
             *r.status_mut() = status;
             for name in PASSED_BACK {
                 if let Some(v) = headers.get(name) {
-                    r.headers_mut().insert(name, v.clone());
+                    r.headers_mut().insert(name, scrub_header(&config.token, v));
                 }
             }
             r
@@ -451,12 +479,33 @@ mod tests {
         Config {
             endpoint: "https://api.github.com/graphql".into(),
             authorization: HeaderValue::from_static("bearer x"),
+            token: token(),
             port: 8787,
             allowed_origins: vec!["https://app.example".into()],
             allowed_hosts: Vec::new(),
             allow_no_origin: false,
             deadline: REQUEST_TIMEOUT,
         }
+    }
+
+    const TOKEN: &str = "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";
+
+    fn token() -> Token {
+        Token::parse(secrecy::SecretString::from(TOKEN)).unwrap()
+    }
+
+    #[test]
+    fn header_values_that_echo_the_token_are_masked_and_stay_ascii() {
+        let t = token();
+        let echo = HeaderValue::from_str(&format!("url=https://x/?t={TOKEN}")).unwrap();
+        assert_eq!(scrub_header(&t, &echo), "url=https://x/?t=ghp_...2O59");
+        let mut latin1 = b"\xe9 ".to_vec();
+        latin1.extend_from_slice(TOKEN.as_bytes());
+        let odd = HeaderValue::from_bytes(&latin1).unwrap();
+        let scrubbed = scrub_header(&t, &odd);
+        assert!(!scrubbed.as_bytes().ends_with(&TOKEN.as_bytes()[4..]));
+        let plain = HeaderValue::from_static("4999");
+        assert_eq!(scrub_header(&t, &plain), plain);
     }
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {

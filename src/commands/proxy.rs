@@ -142,10 +142,10 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         token.masked(),
         crate::text::sanitize(&origin.to_string())
     ));
-    drop(token);
     let config = Config {
         endpoint,
         authorization,
+        token,
         port,
         allowed_origins: opts.allowed_origins.clone(),
         allowed_hosts,

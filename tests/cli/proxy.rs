@@ -655,3 +655,43 @@ fn a_slow_github_gets_504_within_the_deadline() {
     let log = proxy.stop();
     assert!(log.contains("POST /graphql Viewer 504"), "{log}");
 }
+
+#[test]
+fn an_answer_that_echoes_the_token_reaches_the_app_masked() {
+    let (p, token) = proxied_project();
+    let masked = format!("ghp_…{}", &token[token.len() - 4..]);
+    let echo = Reply::bad_credentials().header(
+        "X-GitHub-SSO",
+        &format!("required; url=https://github.com/orgs/o/sso?token={token}"),
+    );
+    let echo = Reply {
+        body: format!(r#"{{"errors":[{{"message":"bad header: bearer {token}"}}]}}"#).into_bytes(),
+        ..echo
+    };
+    let fake = FakeGitHub::start(vec![echo]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url()]);
+    let answer = client()
+        .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+    let sso = answer.headers()["x-github-sso"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = answer.text().unwrap();
+    // Header values stay ASCII, so the app can read them.
+    assert!(!sso.contains(&token[4..]), "{sso}");
+    assert!(
+        sso.ends_with(&format!("?token=ghp_...{}", &token[token.len() - 4..])),
+        "{sso}"
+    );
+    assert!(!body.contains(&token[4..]), "{body}");
+    assert_eq!(
+        body,
+        format!(r#"{{"errors":[{{"message":"bad header: bearer {masked}"}}]}}"#)
+    );
+    proxy.stop();
+}
