@@ -136,7 +136,8 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
             ));
         }
     }
-    let url = format!("http://127.0.0.1:{port}/graphql");
+    let url = local_url(SocketAddr::new(ip, port));
+    warn_if_env_points_elsewhere(&project, &template, &url, io);
     io.ok(&format!(
         "Proxy on {url} → {endpoint}, with the token ({}) from {}; Ctrl-C stops it",
         token.masked(),
@@ -193,6 +194,77 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         let _ = server.await;
         Ok(ProxyReport { code })
     })
+}
+
+/// The URL a program on this machine reaches the proxy at when it listens
+/// on `addr`: that address, or loopback of its family for `0.0.0.0` and
+/// `::`.
+fn local_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        std::net::IpAddr::V4(v4) if v4.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(v6) if v6.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    // SocketAddr writes an IPv6 address in brackets, as a URL needs.
+    format!("http://{}/graphql", SocketAddr::new(ip, addr.port()))
+}
+
+/// Warns when the variable of the env file that gives the app the
+/// proxy's URL (the template's `{{ proxy_url }}` one, e.g.
+/// `VITE_GITHUB_GRAPHQL_URL`) names another port, or another loopback
+/// address, than the proxy's `url`: the app would post where nothing
+/// listens, and the browser only says "Failed to fetch".
+fn warn_if_env_points_elsewhere(
+    project: &Project,
+    template: &crate::render::Template,
+    url: &str,
+    io: &mut Io,
+) {
+    let Some(var) = crate::envfile::parse(&template.env)
+        .into_iter()
+        .find(|(_, value)| value.contains("proxy_url"))
+        .map(|(key, _)| key)
+    else {
+        return;
+    };
+    let Ok(env_file) = project.env_file() else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(project.dir().join(env_file)) else {
+        return;
+    };
+    let Some(given) = crate::envfile::parse(&text)
+        .into_iter()
+        .rev()
+        .find(|(key, _)| *key == var)
+        .map(|(_, value)| value)
+    else {
+        return;
+    };
+    let (Ok(given_url), Ok(real)) = (reqwest::Url::parse(&given), reqwest::Url::parse(url)) else {
+        return;
+    };
+    let other_port = given_url.port_or_known_default() != real.port_or_known_default();
+    // `localhost` may be either loopback address; an address is one.
+    let ip = |u: &reqwest::Url| {
+        u.host_str()
+            .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
+            .and_then(|h| h.parse::<std::net::IpAddr>().ok())
+    };
+    let other_address = matches!((ip(&given_url), ip(&real)), (Some(g), Some(r)) if g != r);
+    if other_port || other_address {
+        let port_fix = given_url
+            .port_or_known_default()
+            .filter(|_| other_port && !other_address)
+            .map(|p| format!(" (or start the proxy with --port {p})"))
+            .unwrap_or_default();
+        io.warn(&format!(
+            "{var} in {} is {}, but the proxy listens on {url}: the app would post where nothing answers; set {var}={url} in {} and restart the dev server{port_fix}",
+            crate::text::sanitize(env_file),
+            crate::text::sanitize(&given),
+            crate::text::sanitize(env_file),
+        ));
+    }
 }
 
 /// The whole-request deadline: [`proxy::REQUEST_TIMEOUT`]. For the tests

@@ -695,3 +695,65 @@ fn an_answer_that_echoes_the_token_reaches_the_app_masked() {
     );
     proxy.stop();
 }
+
+#[test]
+fn listening_on_ipv6_loopback_announces_and_exports_that_address() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipped: no IPv6 loopback on this machine");
+        return;
+    }
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url(), "--listen", "::1"]);
+    assert!(proxy.url.starts_with("http://[::1]:"), "{}", proxy.url);
+    let answer = client()
+        .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    proxy.stop();
+    p.run(
+        &[
+            "proxy",
+            "--port",
+            "0",
+            "--listen",
+            "::1",
+            "--",
+            "sh",
+            "-c",
+            "case \"$GHENV_PROXY_URL\" in 'http://[::1]:'*/graphql) exit 3;; *) exit 9;; esac",
+        ],
+        "",
+    )
+    .code(3);
+}
+
+#[test]
+fn a_port_other_than_the_one_in_the_env_file_is_warned_about_with_the_fix() {
+    let (p, _) = proxied_project();
+    // .env gives the app port 8787; --port 0 listens on another.
+    let out = p.run(&["proxy", "--port", "0", "--", "true"], "");
+    out.code(0).stderr_has(&[
+        "VITE_GITHUB_GRAPHQL_URL in .env is http://127.0.0.1:8787/graphql",
+        "set VITE_GITHUB_GRAPHQL_URL=http://127.0.0.1:",
+        "--port 8787",
+    ]);
+    // When .env names the port it listens on, nothing is said.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let env = p.read(".env").replace(
+        "http://127.0.0.1:8787/graphql",
+        &format!("http://127.0.0.1:{port}/graphql"),
+    );
+    p.write(".env", &env);
+    let out = p.run(&["proxy", "--port", &port, "--", "true"], "");
+    out.code(0);
+    assert!(!out.stderr.contains("VITE_GITHUB_GRAPHQL_URL"), "{out}");
+}
