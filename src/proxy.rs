@@ -8,6 +8,7 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -40,6 +41,17 @@ const PASSED_BACK: [&str; 10] = [
     "x-github-sso",
     "retry-after",
 ];
+
+/// The passed-back headers a page may read besides the CORS-safelisted
+/// `content-type` (see [`PASSED_BACK`]): without this, `fetch` hides the
+/// rate limit from the app.
+const EXPOSED: &str = "x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-used, x-ratelimit-reset, x-ratelimit-resource, x-github-request-id, x-oauth-scopes, x-github-sso, retry-after";
+
+/// The request headers a preflight may ask for. `authorization` is allowed
+/// so that an app that still sends its own token gets an answer (its header
+/// is dropped, and the log says to remove it) rather than "Failed to fetch".
+const ALLOWED_HEADERS: &str =
+    "content-type, authorization, apollographql-client-name, apollographql-client-version";
 
 /// What the proxy needs to run.
 pub struct Config {
@@ -254,6 +266,10 @@ fn cors(response: &mut Answer, origin: Option<&HeaderValue>) {
         let h = response.headers_mut();
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
         h.insert(header::VARY, HeaderValue::from_static("Origin"));
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSED),
+        );
     }
 }
 
@@ -287,27 +303,57 @@ fn refuse_body(refusal: Refusal, origin: Option<&HeaderValue>, log: &Log) -> Ans
 /// One line of the log: never the token, never the variables.
 pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
-/// Handles one request, which arrived on a loopback address or not
-/// (`on_loopback`), on a connection accepted at `accepted`: its body and
-/// the upstream call must be done by the last tenth of the deadline, left
-/// for writing the answer.
-pub async fn handle(
-    req: Request<Incoming>,
-    config: Arc<Config>,
+/// What the requests of one run share.
+struct Shared {
+    config: Config,
     client: reqwest::Client,
     log: Log,
+    /// Whether the log has said to remove the app's own Authorization
+    /// header: once a run is enough.
+    told_authorization: AtomicBool,
+}
+
+impl Shared {
+    /// Logs, once a run, that the app sends a token of its own.
+    fn tell_authorization(&self) {
+        if !self.told_authorization.swap(true, Ordering::Relaxed) {
+            (self.log)(
+                "the app sends its own Authorization header (a token in the browser): the proxy drops it and sends the project's token; remove it from the app (e.g. the headers of Apollo's HttpLink)",
+            );
+        }
+    }
+}
+
+/// Where a request came from: whether its connection arrived on a
+/// loopback address, and when it was accepted.
+#[derive(Clone, Copy)]
+struct Arrival {
     on_loopback: bool,
     accepted: tokio::time::Instant,
+}
+
+/// Handles one request. Its body and the upstream call must be done by
+/// the last tenth of the deadline, left for writing the answer.
+async fn handle(
+    req: Request<Incoming>,
+    shared: Arc<Shared>,
+    arrival: Arrival,
 ) -> Result<Answer, Infallible> {
+    let Shared {
+        config,
+        client,
+        log,
+        ..
+    } = &*shared;
     let started = Instant::now();
-    let answer_by = accepted + config.deadline - config.deadline / 10;
+    let answer_by = arrival.accepted + config.deadline - config.deadline / 10;
     let origin = req.headers().get(header::ORIGIN).cloned();
     if let Err(refusal) = check(
         req.method(),
         req.uri().path(),
         req.headers(),
-        &config,
-        on_loopback,
+        config,
+        arrival.on_loopback,
     ) {
         log(&format!(
             "{} {} refused: {}",
@@ -318,6 +364,16 @@ pub async fn handle(
         return Ok(answer(refusal.status(), refusal.reason()));
     }
     if req.method() == Method::OPTIONS {
+        let asks_authorization = req
+            .headers()
+            .get_all(header::ACCESS_CONTROL_REQUEST_HEADERS)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|name| name.trim().eq_ignore_ascii_case("authorization"));
+        if asks_authorization {
+            shared.tell_authorization();
+        }
         let mut r = answer(StatusCode::NO_CONTENT, "");
         *r.body_mut() = Full::new(Bytes::new());
         cors(&mut r, origin.as_ref());
@@ -328,9 +384,7 @@ pub async fn handle(
         );
         h.insert(
             header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static(
-                "content-type, apollographql-client-name, apollographql-client-version",
-            ),
+            HeaderValue::from_static(ALLOWED_HEADERS),
         );
         h.insert(
             header::ACCESS_CONTROL_MAX_AGE,
@@ -339,12 +393,15 @@ pub async fn handle(
         return Ok(r);
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).cloned();
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        shared.tell_authorization();
+    }
     // Keep at most BODY_LIMIT; the app's Authorization and Cookie headers
     // are dropped with the rest of its request.
     let body = match tokio::time::timeout_at(answer_by, read_body(req.into_body())).await {
         Ok(Some(body)) => body,
-        Ok(None) => return Ok(refuse_body(Refusal::TooLarge, origin.as_ref(), &log)),
-        Err(_) => return Ok(refuse_body(Refusal::TooSlow, origin.as_ref(), &log)),
+        Ok(None) => return Ok(refuse_body(Refusal::TooLarge, origin.as_ref(), log)),
+        Err(_) => return Ok(refuse_body(Refusal::TooSlow, origin.as_ref(), log)),
     };
     let operation = operation_name(&body);
     let forwarded = client
@@ -421,8 +478,12 @@ pub async fn serve(
     if reqwest::Url::parse(&config.endpoint).is_ok_and(|u| crate::github::is_loopback(&u)) {
         builder = builder.no_proxy();
     }
-    let client = builder.build()?;
-    let config = Arc::new(config);
+    let shared = Arc::new(Shared {
+        client: builder.build()?,
+        config,
+        log,
+        told_authorization: AtomicBool::new(false),
+    });
     tokio::pin!(stop);
     loop {
         let accepted = tokio::select! {
@@ -433,26 +494,19 @@ pub async fn serve(
             continue;
         };
         let accepted = tokio::time::Instant::now();
-        let deadline = config.deadline;
+        let deadline = shared.config.deadline;
         // The address the connection arrived on, not the Host it names:
         // the kernel drops packets for 127.0.0.0/8 and ::1 from outside.
-        let on_loopback = stream
-            .local_addr()
-            .is_ok_and(|a| a.ip().to_canonical().is_loopback());
-        let config = Arc::clone(&config);
-        let client = client.clone();
-        let log = Arc::clone(&log);
+        let arrival = Arrival {
+            on_loopback: stream
+                .local_addr()
+                .is_ok_and(|a| a.ip().to_canonical().is_loopback()),
+            accepted,
+        };
+        let shared = Arc::clone(&shared);
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req| {
-                handle(
-                    req,
-                    Arc::clone(&config),
-                    client.clone(),
-                    Arc::clone(&log),
-                    on_loopback,
-                    accepted,
-                )
-            });
+            let service =
+                hyper::service::service_fn(move |req| handle(req, Arc::clone(&shared), arrival));
             // One request per connection, so the connection's deadline is
             // the request's: headers, body, upstream and writing the
             // answer, however slowly a client sends or reads.
@@ -492,6 +546,16 @@ mod tests {
 
     fn token() -> Token {
         Token::parse(secrecy::SecretString::from(TOKEN)).unwrap()
+    }
+
+    #[test]
+    fn every_passed_back_header_but_content_type_is_exposed() {
+        let exposed: Vec<&str> = EXPOSED.split(", ").collect();
+        let passed: Vec<&str> = PASSED_BACK
+            .into_iter()
+            .filter(|h| *h != "content-type")
+            .collect();
+        assert_eq!(exposed, passed);
     }
 
     #[test]

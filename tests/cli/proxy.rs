@@ -757,3 +757,81 @@ fn a_port_other_than_the_one_in_the_env_file_is_warned_about_with_the_fix() {
     out.code(0);
     assert!(!out.stderr.contains("VITE_GITHUB_GRAPHQL_URL"), "{out}");
 }
+
+/// A header's comma-separated names, lower case.
+fn names(answer: &reqwest::blocking::Response, header: &str) -> Vec<String> {
+    answer
+        .headers()
+        .get(header)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or("")
+        .split(',')
+        .map(|n| n.trim().to_ascii_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_page_can_read_the_rate_limit_and_an_app_sending_authorization_is_told_once() {
+    let (p, token) = proxied_project();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url()]);
+    let c = client();
+    // The course's Apollo client still sends its own Authorization header,
+    // so the browser's preflight asks for it.
+    let preflight = c
+        .request(reqwest::Method::OPTIONS, &proxy.url)
+        .header("origin", "http://localhost:5173")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization,content-type",
+        )
+        .send()
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    let allowed = names(&preflight, "access-control-allow-headers");
+    for asked in ["authorization", "content-type"] {
+        assert!(allowed.iter().any(|a| a == asked), "{allowed:?}");
+    }
+    for _ in 0..2 {
+        let answer = c
+            .post(&proxy.url)
+            .header("origin", "http://localhost:5173")
+            .header("authorization", "bearer REACT_APP_token_from_the_bundle")
+            .header("content-type", "application/json")
+            .body(QUERY)
+            .send()
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        let exposed = names(&answer, "access-control-expose-headers");
+        for header in [
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+            "x-ratelimit-used",
+            "x-ratelimit-reset",
+            "x-ratelimit-resource",
+            "x-github-request-id",
+            "x-oauth-scopes",
+            "retry-after",
+        ] {
+            assert!(exposed.iter().any(|e| e == header), "{header}: {exposed:?}");
+        }
+    }
+    // The app's Authorization is dropped; the proxy's token goes upstream.
+    for seen in fake.requests() {
+        assert_eq!(
+            seen.header("authorization"),
+            Some(format!("bearer {token}").as_str())
+        );
+    }
+    let log = proxy.stop();
+    assert_eq!(
+        log.matches("remove it from the app").count(),
+        1,
+        "one line per run:\n{log}"
+    );
+}
