@@ -110,6 +110,7 @@ Examples:
   ghenv proxy                            on http://127.0.0.1:8787/graphql until Ctrl-C
   ghenv proxy -- npm start               the app and the proxy together (GHENV_PROXY_URL is set)
   ghenv proxy --port 9000 --allow-origin https://my-app.example
+  ghenv proxy --allow-no-origin          also for curl, GraphiQL or Altair desktop (no Origin header)
 The app posts to the proxy's URL without a token; the proxy adds it and forwards to GitHub.
 Set a project up for it with `ghenv init --proxy`.")]
     Proxy(ProxyArgs),
@@ -509,6 +510,14 @@ pub struct ProxyArgs {
     #[arg(long, value_name = "ORIGIN")]
     pub allow_origin: Vec<String>,
 
+    /// With --listen, also serve requests whose Host is this name or address, as other machines reach the proxy (repeatable).
+    #[arg(long, value_name = "NAME", value_parser = host_name)]
+    pub allow_host: Vec<String>,
+
+    /// Also forward requests without an Origin header (curl, scripts, desktop clients): any program on this machine, any user's, can then use the token.
+    #[arg(long)]
+    pub allow_no_origin: bool,
+
     /// Which GitHub.
     #[command(flatten)]
     pub endpoint: Endpoint,
@@ -524,6 +533,25 @@ pub struct ProxyArgs {
     /// A command to start beside the proxy (after `--`); the proxy stops when it exits.
     #[arg(last = true, value_name = "CMD")]
     pub command: Vec<std::ffi::OsString>,
+}
+
+/// A `--allow-host` value as the `Host` header names it: a lower-case DNS
+/// name, an IPv4 address, or an IPv6 address in brackets; no port.
+fn host_name(value: &str) -> Result<String, String> {
+    let bare = value.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<std::net::Ipv6Addr>() {
+        return Ok(format!("[{ip}]"));
+    }
+    let name_like = !value.is_empty()
+        && value.len() <= 253
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.');
+    if name_like {
+        Ok(value.to_ascii_lowercase())
+    } else {
+        Err("give a host name or an IP address, without a port (e.g. my-laptop.local)".into())
+    }
 }
 
 // `ghenv rotate`.

@@ -8,6 +8,7 @@
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -16,9 +17,12 @@ use hyper::body::Incoming;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
+use crate::token::Token;
+
 /// The largest request body forwarded.
 pub const BODY_LIMIT: usize = 1024 * 1024;
-/// How long one request may take, upstream included.
+/// How long one request may take in all: reading its headers and body,
+/// the upstream call and writing the answer.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default port.
 pub const DEFAULT_PORT: u16 = 8787;
@@ -38,19 +42,42 @@ const PASSED_BACK: [&str; 10] = [
     "retry-after",
 ];
 
+/// The passed-back headers a page may read besides the CORS-safelisted
+/// `content-type` (see [`PASSED_BACK`]): without this, `fetch` hides the
+/// rate limit from the app.
+const EXPOSED: &str = "x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-used, x-ratelimit-reset, x-ratelimit-resource, x-github-request-id, x-oauth-scopes, x-github-sso, retry-after";
+
+/// The request headers a preflight may ask for. `authorization` is allowed
+/// so that an app that still sends its own token gets an answer (its header
+/// is dropped, and the log says to remove it) rather than "Failed to fetch".
+const ALLOWED_HEADERS: &str =
+    "content-type, authorization, apollographql-client-name, apollographql-client-version";
+
 /// What the proxy needs to run.
 pub struct Config {
     /// The GraphQL endpoint requests go to.
     pub endpoint: String,
     /// `bearer <token>`, marked sensitive.
     pub authorization: HeaderValue,
+    /// The token, to mask it in whatever the upstream echoes back.
+    pub token: Token,
     /// The port it listens on (for the `Host` check).
     pub port: u16,
     /// Origins allowed besides `http://localhost:*`, `http://127.0.0.1:*`
     /// and `http://[::1]:*`.
     pub allowed_origins: Vec<String>,
-    /// Host names allowed besides the loopback ones (`--listen`).
+    /// Host names (lower case, IPv6 addresses in brackets, no port)
+    /// allowed besides the loopback ones: `--allow-host`, and the address
+    /// given to `--listen`. Loopback names are allowed only on connections
+    /// that arrive on loopback.
     pub allowed_hosts: Vec<String>,
+    /// Whether a request without an `Origin` header (curl, a script, a
+    /// desktop client: any program of any user on this machine) is
+    /// forwarded (`--allow-no-origin`).
+    pub allow_no_origin: bool,
+    /// The whole-request deadline: [`REQUEST_TIMEOUT`] (shorter only in
+    /// tests).
+    pub deadline: Duration,
 }
 
 /// Why a request is refused before it is forwarded.
@@ -64,8 +91,13 @@ pub enum Refusal {
     Host,
     /// An `Origin` that is not allowed: a web page the user visits.
     Origin,
+    /// No `Origin` at all: not a browser page, but any program on this
+    /// machine, another user's too.
+    NoOrigin,
     /// A body over [`BODY_LIMIT`].
     TooLarge,
+    /// A body that did not arrive before the deadline (a slowloris).
+    TooSlow,
 }
 
 impl Refusal {
@@ -74,8 +106,9 @@ impl Refusal {
         match self {
             Refusal::NotFound => StatusCode::NOT_FOUND,
             Refusal::Method => StatusCode::METHOD_NOT_ALLOWED,
-            Refusal::Host | Refusal::Origin => StatusCode::FORBIDDEN,
+            Refusal::Host | Refusal::Origin | Refusal::NoOrigin => StatusCode::FORBIDDEN,
             Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Refusal::TooSlow => StatusCode::REQUEST_TIMEOUT,
         }
     }
 
@@ -84,9 +117,15 @@ impl Refusal {
         match self {
             Refusal::NotFound => "only POST /graphql is forwarded",
             Refusal::Method => "only POST (and OPTIONS for CORS) is forwarded",
-            Refusal::Host => "the Host header is not this proxy's (DNS rebinding?)",
+            Refusal::Host => {
+                "the Host header is not this proxy's (DNS rebinding? from another machine, name the host it uses with --allow-host)"
+            }
             Refusal::Origin => "this Origin may not use the token (allow it with --allow-origin)",
+            Refusal::NoOrigin => {
+                "no Origin header, so not a page of an allowed origin (to let curl and other programs on this machine use the token, start the proxy with --allow-no-origin)"
+            }
             Refusal::TooLarge => "the request body is larger than 1 MiB",
+            Refusal::TooSlow => "the request body did not arrive in time",
         }
     }
 }
@@ -107,37 +146,48 @@ pub fn origin_allowed(origin: &str, allowed: &[String]) -> bool {
     matches!(host, "localhost" | "127.0.0.1" | "[::1]")
 }
 
-/// Whether `host` (the `Host` header) names this server on `port`.
-pub fn host_allowed(host: &str, port: u16, allowed: &[String]) -> bool {
+/// Whether `host` (the `Host` header) names this server on `port`: a
+/// name in `allowed`, or a loopback name when the connection arrived on
+/// loopback (`on_loopback`). A client of the network that says
+/// `Host: 127.0.0.1` is not on loopback.
+pub fn host_allowed(host: &str, port: u16, allowed: &[String], on_loopback: bool) -> bool {
     let Some((name, p)) = host.rsplit_once(':') else {
         return false;
     };
     p == port.to_string()
-        && (matches!(name, "localhost" | "127.0.0.1" | "[::1]")
-            || allowed.iter().any(|a| a == name))
+        && ((on_loopback && matches!(name, "localhost" | "127.0.0.1" | "[::1]"))
+            || allowed.iter().any(|a| a.eq_ignore_ascii_case(name)))
 }
 
-/// The checks every request passes before anything else.
+/// The checks every request passes before anything else; `on_loopback`
+/// says whether its connection arrived on a loopback address.
 pub fn check(
     method: &Method,
     path: &str,
     headers: &HeaderMap,
     config: &Config,
+    on_loopback: bool,
 ) -> Result<(), Refusal> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
-    if !host_allowed(host, config.port, &config.allowed_hosts) {
+    if !host_allowed(host, config.port, &config.allowed_hosts, on_loopback) {
         return Err(Refusal::Host);
     }
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let ok = origin
-            .to_str()
-            .is_ok_and(|o| origin_allowed(o, &config.allowed_origins));
-        if !ok {
-            return Err(Refusal::Origin);
+    match headers.get(header::ORIGIN) {
+        Some(origin) => {
+            let ok = origin
+                .to_str()
+                .is_ok_and(|o| origin_allowed(o, &config.allowed_origins));
+            if !ok {
+                return Err(Refusal::Origin);
+            }
         }
+        // Browsers send Origin with every POST and preflight; without one
+        // it is a program, and any user's program can reach loopback.
+        None if !config.allow_no_origin => return Err(Refusal::NoOrigin),
+        None => {}
     }
     if path != "/graphql" {
         return Err(Refusal::NotFound);
@@ -216,22 +266,95 @@ fn cors(response: &mut Answer, origin: Option<&HeaderValue>) {
         let h = response.headers_mut();
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
         h.insert(header::VARY, HeaderValue::from_static("Origin"));
+        h.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static(EXPOSED),
+        );
     }
+}
+
+/// `value` with the token (and, if it is text, anything token-shaped)
+/// masked. A text value stays ASCII (`ghp_...abcd`), so that a page can
+/// read it.
+fn scrub_header(token: &Token, value: &HeaderValue) -> HeaderValue {
+    let scrubbed = match value.to_str() {
+        Ok(text) => match token.scrub(text) {
+            std::borrow::Cow::Borrowed(_) => return value.clone(),
+            std::borrow::Cow::Owned(masked) => HeaderValue::from_str(&masked.replace('…', "...")),
+        },
+        Err(_) => match token.scrub_bytes(value.as_bytes()) {
+            std::borrow::Cow::Borrowed(_) => return value.clone(),
+            std::borrow::Cow::Owned(masked) => HeaderValue::from_bytes(&masked),
+        },
+    };
+    // Masking only removes and adds visible characters; fail closed anyway.
+    scrubbed.unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The answer to a body refused for `refusal` (too large, too slow),
+/// logged.
+fn refuse_body(refusal: Refusal, origin: Option<&HeaderValue>, log: &Log) -> Answer {
+    log(&format!("POST /graphql refused: {}", refusal.reason()));
+    let mut r = answer(refusal.status(), refusal.reason());
+    cors(&mut r, origin);
+    r
 }
 
 /// One line of the log: never the token, never the variables.
 pub type Log = Arc<dyn Fn(&str) + Send + Sync>;
 
-/// Handles one request.
-pub async fn handle(
-    req: Request<Incoming>,
-    config: Arc<Config>,
+/// What the requests of one run share.
+struct Shared {
+    config: Config,
     client: reqwest::Client,
     log: Log,
+    /// Whether the log has said to remove the app's own Authorization
+    /// header: once a run is enough.
+    told_authorization: AtomicBool,
+}
+
+impl Shared {
+    /// Logs, once a run, that the app sends a token of its own.
+    fn tell_authorization(&self) {
+        if !self.told_authorization.swap(true, Ordering::Relaxed) {
+            (self.log)(
+                "the app sends its own Authorization header (a token in the browser): the proxy drops it and sends the project's token; remove it from the app (e.g. the headers of Apollo's HttpLink)",
+            );
+        }
+    }
+}
+
+/// Where a request came from: whether its connection arrived on a
+/// loopback address, and when it was accepted.
+#[derive(Clone, Copy)]
+struct Arrival {
+    on_loopback: bool,
+    accepted: tokio::time::Instant,
+}
+
+/// Handles one request. Its body and the upstream call must be done by
+/// the last tenth of the deadline, left for writing the answer.
+async fn handle(
+    req: Request<Incoming>,
+    shared: Arc<Shared>,
+    arrival: Arrival,
 ) -> Result<Answer, Infallible> {
+    let Shared {
+        config,
+        client,
+        log,
+        ..
+    } = &*shared;
     let started = Instant::now();
+    let answer_by = arrival.accepted + config.deadline - config.deadline / 10;
     let origin = req.headers().get(header::ORIGIN).cloned();
-    if let Err(refusal) = check(req.method(), req.uri().path(), req.headers(), &config) {
+    if let Err(refusal) = check(
+        req.method(),
+        req.uri().path(),
+        req.headers(),
+        config,
+        arrival.on_loopback,
+    ) {
         log(&format!(
             "{} {} refused: {}",
             req.method(),
@@ -241,6 +364,16 @@ pub async fn handle(
         return Ok(answer(refusal.status(), refusal.reason()));
     }
     if req.method() == Method::OPTIONS {
+        let asks_authorization = req
+            .headers()
+            .get_all(header::ACCESS_CONTROL_REQUEST_HEADERS)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .any(|name| name.trim().eq_ignore_ascii_case("authorization"));
+        if asks_authorization {
+            shared.tell_authorization();
+        }
         let mut r = answer(StatusCode::NO_CONTENT, "");
         *r.body_mut() = Full::new(Bytes::new());
         cors(&mut r, origin.as_ref());
@@ -251,9 +384,7 @@ pub async fn handle(
         );
         h.insert(
             header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static(
-                "content-type, apollographql-client-name, apollographql-client-version",
-            ),
+            HeaderValue::from_static(ALLOWED_HEADERS),
         );
         h.insert(
             header::ACCESS_CONTROL_MAX_AGE,
@@ -262,16 +393,15 @@ pub async fn handle(
         return Ok(r);
     }
     let content_type = req.headers().get(header::CONTENT_TYPE).cloned();
+    if req.headers().contains_key(header::AUTHORIZATION) {
+        shared.tell_authorization();
+    }
     // Keep at most BODY_LIMIT; the app's Authorization and Cookie headers
     // are dropped with the rest of its request.
-    let Some(body) = read_body(req.into_body()).await else {
-        log(&format!(
-            "POST /graphql refused: {}",
-            Refusal::TooLarge.reason()
-        ));
-        let mut r = answer(Refusal::TooLarge.status(), Refusal::TooLarge.reason());
-        cors(&mut r, origin.as_ref());
-        return Ok(r);
+    let body = match tokio::time::timeout_at(answer_by, read_body(req.into_body())).await {
+        Ok(Some(body)) => body,
+        Ok(None) => return Ok(refuse_body(Refusal::TooLarge, origin.as_ref(), log)),
+        Err(_) => return Ok(refuse_body(Refusal::TooSlow, origin.as_ref(), log)),
     };
     let operation = operation_name(&body);
     let forwarded = client
@@ -282,31 +412,39 @@ pub async fn handle(
             content_type.unwrap_or(HeaderValue::from_static("application/json")),
         )
         .header(header::ACCEPT, "application/json")
-        .body(body)
-        .send()
-        .await;
-    let mut response = match forwarded {
-        Ok(upstream) => {
-            let status = upstream.status();
-            let headers = upstream.headers().clone();
-            match upstream.bytes().await {
-                Ok(bytes) => {
-                    let mut r = Response::new(Full::new(bytes));
-                    *r.status_mut() = status;
-                    for name in PASSED_BACK {
-                        if let Some(v) = headers.get(name) {
-                            r.headers_mut().insert(name, v.clone());
-                        }
-                    }
-                    r
+        .body(body);
+    let upstream = async {
+        let upstream = forwarded.send().await?;
+        let status = upstream.status();
+        let headers = upstream.headers().clone();
+        let bytes = upstream.bytes().await?;
+        Ok::<_, reqwest::Error>((status, headers, bytes))
+    };
+    let mut response = match tokio::time::timeout_at(answer_by, upstream).await {
+        Ok(Ok((status, headers, bytes))) => {
+            // A server may echo what it was sent ("bad header: bearer
+            // ghp_…"), and what it says goes to the page.
+            let bytes = match config.token.scrub_bytes(&bytes) {
+                std::borrow::Cow::Borrowed(_) => bytes,
+                std::borrow::Cow::Owned(scrubbed) => Bytes::from(scrubbed),
+            };
+            let mut r = Response::new(Full::new(bytes));
+            *r.status_mut() = status;
+            for name in PASSED_BACK {
+                if let Some(v) = headers.get(name) {
+                    r.headers_mut().insert(name, scrub_header(&config.token, v));
                 }
-                Err(_) => answer(StatusCode::BAD_GATEWAY, "the answer from GitHub broke off"),
             }
+            r
         }
-        Err(e) if e.is_timeout() => {
+        Ok(Err(e)) if e.is_timeout() => {
             answer(StatusCode::GATEWAY_TIMEOUT, "GitHub did not answer in time")
         }
-        Err(_) => answer(StatusCode::BAD_GATEWAY, "GitHub could not be reached"),
+        Err(_) => answer(StatusCode::GATEWAY_TIMEOUT, "GitHub did not answer in time"),
+        Ok(Err(e)) if e.is_body() || e.is_decode() => {
+            answer(StatusCode::BAD_GATEWAY, "the answer from GitHub broke off")
+        }
+        Ok(Err(_)) => answer(StatusCode::BAD_GATEWAY, "GitHub could not be reached"),
     };
     cors(&mut response, origin.as_ref());
     let left = response
@@ -335,13 +473,17 @@ pub async fn serve(
 ) -> Result<(), reqwest::Error> {
     let mut builder = reqwest::Client::builder()
         .user_agent(concat!("ghenv-proxy/", env!("CARGO_PKG_VERSION")))
-        .timeout(REQUEST_TIMEOUT)
+        .timeout(config.deadline)
         .redirect(reqwest::redirect::Policy::none());
     if reqwest::Url::parse(&config.endpoint).is_ok_and(|u| crate::github::is_loopback(&u)) {
         builder = builder.no_proxy();
     }
-    let client = builder.build()?;
-    let config = Arc::new(config);
+    let shared = Arc::new(Shared {
+        client: builder.build()?,
+        config,
+        log,
+        told_authorization: AtomicBool::new(false),
+    });
     tokio::pin!(stop);
     loop {
         let accepted = tokio::select! {
@@ -351,18 +493,29 @@ pub async fn serve(
         let Ok((stream, _peer)) = accepted else {
             continue;
         };
-        let config = Arc::clone(&config);
-        let client = client.clone();
-        let log = Arc::clone(&log);
+        let accepted = tokio::time::Instant::now();
+        let deadline = shared.config.deadline;
+        // The address the connection arrived on, not the Host it names:
+        // the kernel drops packets for 127.0.0.0/8 and ::1 from outside.
+        let arrival = Arrival {
+            on_loopback: stream
+                .local_addr()
+                .is_ok_and(|a| a.ip().to_canonical().is_loopback()),
+            accepted,
+        };
+        let shared = Arc::clone(&shared);
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req| {
-                handle(req, Arc::clone(&config), client.clone(), Arc::clone(&log))
-            });
-            let _ = hyper::server::conn::http1::Builder::new()
+            let service =
+                hyper::service::service_fn(move |req| handle(req, Arc::clone(&shared), arrival));
+            // One request per connection, so the connection's deadline is
+            // the request's: headers, body, upstream and writing the
+            // answer, however slowly a client sends or reads.
+            let connection = hyper::server::conn::http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(REQUEST_TIMEOUT)
-                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                .await;
+                .header_read_timeout(deadline)
+                .keep_alive(false)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let _ = tokio::time::timeout_at(accepted + deadline, connection).await;
         });
     }
 }
@@ -380,10 +533,43 @@ mod tests {
         Config {
             endpoint: "https://api.github.com/graphql".into(),
             authorization: HeaderValue::from_static("bearer x"),
+            token: token(),
             port: 8787,
             allowed_origins: vec!["https://app.example".into()],
             allowed_hosts: Vec::new(),
+            allow_no_origin: false,
+            deadline: REQUEST_TIMEOUT,
         }
+    }
+
+    const TOKEN: &str = "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";
+
+    fn token() -> Token {
+        Token::parse(secrecy::SecretString::from(TOKEN)).unwrap()
+    }
+
+    #[test]
+    fn every_passed_back_header_but_content_type_is_exposed() {
+        let exposed: Vec<&str> = EXPOSED.split(", ").collect();
+        let passed: Vec<&str> = PASSED_BACK
+            .into_iter()
+            .filter(|h| *h != "content-type")
+            .collect();
+        assert_eq!(exposed, passed);
+    }
+
+    #[test]
+    fn header_values_that_echo_the_token_are_masked_and_stay_ascii() {
+        let t = token();
+        let echo = HeaderValue::from_str(&format!("url=https://x/?t={TOKEN}")).unwrap();
+        assert_eq!(scrub_header(&t, &echo), "url=https://x/?t=ghp_...2O59");
+        let mut latin1 = b"\xe9 ".to_vec();
+        latin1.extend_from_slice(TOKEN.as_bytes());
+        let odd = HeaderValue::from_bytes(&latin1).unwrap();
+        let scrubbed = scrub_header(&t, &odd);
+        assert!(!scrubbed.as_bytes().ends_with(&TOKEN.as_bytes()[4..]));
+        let plain = HeaderValue::from_static("4999");
+        assert_eq!(scrub_header(&t, &plain), plain);
     }
 
     fn headers(pairs: &[(&'static str, &str)]) -> HeaderMap {
@@ -401,18 +587,35 @@ mod tests {
             ("host", "127.0.0.1:8787"),
             ("origin", "http://localhost:5173"),
         ]);
-        assert_eq!(check(&Method::POST, "/graphql", &ok, &c), Ok(()));
-        assert_eq!(check(&Method::OPTIONS, "/graphql", &ok, &c), Ok(()));
+        assert_eq!(check(&Method::POST, "/graphql", &ok, &c, true), Ok(()));
+        assert_eq!(check(&Method::OPTIONS, "/graphql", &ok, &c, true), Ok(()));
         let curl = headers(&[("host", "localhost:8787")]);
-        assert_eq!(check(&Method::POST, "/graphql", &curl, &c), Ok(()));
-        let rebinding = headers(&[("host", "evil.example:8787")]);
         assert_eq!(
-            check(&Method::POST, "/graphql", &rebinding, &c),
+            check(&Method::POST, "/graphql", &curl, &c, true),
+            Err(Refusal::NoOrigin)
+        );
+        let opted_in = Config {
+            allow_no_origin: true,
+            ..config()
+        };
+        assert_eq!(
+            check(&Method::POST, "/graphql", &curl, &opted_in, true),
+            Ok(())
+        );
+        let rebinding = headers(&[
+            ("host", "evil.example:8787"),
+            ("origin", "http://localhost:5173"),
+        ]);
+        assert_eq!(
+            check(&Method::POST, "/graphql", &rebinding, &c, true),
             Err(Refusal::Host)
         );
-        let other_port = headers(&[("host", "127.0.0.1:9999")]);
+        let other_port = headers(&[
+            ("host", "127.0.0.1:9999"),
+            ("origin", "http://localhost:5173"),
+        ]);
         assert_eq!(
-            check(&Method::POST, "/graphql", &other_port, &c),
+            check(&Method::POST, "/graphql", &other_port, &c, true),
             Err(Refusal::Host)
         );
         let page = headers(&[
@@ -420,22 +623,30 @@ mod tests {
             ("origin", "https://evil.example"),
         ]);
         assert_eq!(
-            check(&Method::POST, "/graphql", &page, &c),
+            check(&Method::POST, "/graphql", &page, &c, true),
             Err(Refusal::Origin)
         );
         let allowed = headers(&[
             ("host", "127.0.0.1:8787"),
             ("origin", "https://app.example"),
         ]);
-        assert_eq!(check(&Method::POST, "/graphql", &allowed, &c), Ok(()));
+        assert_eq!(check(&Method::POST, "/graphql", &allowed, &c, true), Ok(()));
         assert_eq!(
-            check(&Method::POST, "/other", &ok, &c),
+            check(&Method::POST, "/other", &ok, &c, true),
             Err(Refusal::NotFound)
         );
         assert_eq!(
-            check(&Method::GET, "/graphql", &ok, &c),
+            check(&Method::GET, "/graphql", &ok, &c, true),
             Err(Refusal::Method)
         );
+        // From the network, loopback names are not this server; the names
+        // it was given are, in any case.
+        assert!(!host_allowed("127.0.0.1:8787", 8787, &[], false));
+        assert!(!host_allowed("localhost:8787", 8787, &[], false));
+        let named = ["proxy.example".to_owned()];
+        assert!(host_allowed("Proxy.Example:8787", 8787, &named, false));
+        assert!(!host_allowed("proxy.example:8788", 8787, &named, false));
+        assert!(!host_allowed("proxy.example", 8787, &named, false));
         // A look-alike of localhost is not localhost.
         assert!(!origin_allowed("http://localhost.evil.example:80", &[]));
         assert!(!origin_allowed("https://localhost:5173", &[]));

@@ -28,8 +28,12 @@ pub struct ProxyOptions {
     pub addr: SocketAddr,
     /// Whether `--listen` chose another address than loopback.
     pub public: bool,
+    /// `--allow-host`.
+    pub allowed_hosts: Vec<String>,
     /// `--allow-origin`.
     pub allowed_origins: Vec<String>,
+    /// `--allow-no-origin`.
+    pub allow_no_origin: bool,
     /// Which GitHub.
     pub endpoint: EndpointOptions,
     /// `-i`.
@@ -72,7 +76,9 @@ pub fn run(args: &ProxyArgs, io: &mut Io) -> Result<Boxed> {
         location: Location::from(&args.project),
         addr,
         public,
+        allowed_hosts: args.allow_host.clone(),
         allowed_origins: args.allow_origin.clone(),
+        allow_no_origin: args.allow_no_origin,
         endpoint: EndpointOptions::from_args(&args.endpoint)?,
         identity: args.identity.clone(),
         command: args.command.clone(),
@@ -110,28 +116,42 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         .local_addr()
         .map_err(|e| Error::io("listen on", opts.addr.to_string(), e))?
         .port();
-    let allowed_hosts = if opts.public {
+    let ip = opts.addr.ip();
+    let mut allowed_hosts = opts.allowed_hosts.clone();
+    // The address it listens on, named as an address: a rebinding page
+    // needs a name of its own.
+    if !ip.is_unspecified() {
+        allowed_hosts.push(match ip {
+            std::net::IpAddr::V4(v4) => v4.to_string(),
+            std::net::IpAddr::V6(v6) => format!("[{v6}]"),
+        });
+    }
+    if opts.public {
         io.warn(&format!(
-            "--listen {}: the proxy, and so your token, can be used from other machines on this network",
-            opts.addr.ip()
+            "--listen {ip}: the proxy, and so your token, can be used from other machines on this network"
         ));
-        vec![opts.addr.ip().to_string()]
-    } else {
-        Vec::new()
-    };
-    let url = format!("http://127.0.0.1:{port}/graphql");
+        if ip.is_unspecified() && opts.allowed_hosts.is_empty() {
+            io.warn(&format!(
+                "--listen {ip} without --allow-host: other machines' requests are refused until you name the host they use (--allow-host NAME)"
+            ));
+        }
+    }
+    let url = local_url(SocketAddr::new(ip, port));
+    warn_if_env_points_elsewhere(&project, &template, &url, io);
     io.ok(&format!(
         "Proxy on {url} → {endpoint}, with the token ({}) from {}; Ctrl-C stops it",
         token.masked(),
         crate::text::sanitize(&origin.to_string())
     ));
-    drop(token);
     let config = Config {
         endpoint,
         authorization,
+        token,
         port,
         allowed_origins: opts.allowed_origins.clone(),
         allowed_hosts,
+        allow_no_origin: opts.allow_no_origin,
+        deadline: request_deadline(),
     };
     let log: proxy::Log = Arc::new(|line: &str| {
         let _ = writeln!(
@@ -174,6 +194,91 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         let _ = server.await;
         Ok(ProxyReport { code })
     })
+}
+
+/// The URL a program on this machine reaches the proxy at when it listens
+/// on `addr`: that address, or loopback of its family for `0.0.0.0` and
+/// `::`.
+fn local_url(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        std::net::IpAddr::V4(v4) if v4.is_unspecified() => std::net::Ipv4Addr::LOCALHOST.into(),
+        std::net::IpAddr::V6(v6) if v6.is_unspecified() => std::net::Ipv6Addr::LOCALHOST.into(),
+        ip => ip,
+    };
+    // SocketAddr writes an IPv6 address in brackets, as a URL needs.
+    format!("http://{}/graphql", SocketAddr::new(ip, addr.port()))
+}
+
+/// Warns when the variable of the env file that gives the app the
+/// proxy's URL (the template's `{{ proxy_url }}` one, e.g.
+/// `VITE_GITHUB_GRAPHQL_URL`) names another port, or another loopback
+/// address, than the proxy's `url`: the app would post where nothing
+/// listens, and the browser only says "Failed to fetch".
+fn warn_if_env_points_elsewhere(
+    project: &Project,
+    template: &crate::render::Template,
+    url: &str,
+    io: &mut Io,
+) {
+    let Some(var) = crate::envfile::parse(&template.env)
+        .into_iter()
+        .find(|(_, value)| value.contains("proxy_url"))
+        .map(|(key, _)| key)
+    else {
+        return;
+    };
+    let Ok(env_file) = project.env_file() else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(project.dir().join(env_file)) else {
+        return;
+    };
+    let Some(given) = crate::envfile::parse(&text)
+        .into_iter()
+        .rev()
+        .find(|(key, _)| *key == var)
+        .map(|(_, value)| value)
+    else {
+        return;
+    };
+    let (Ok(given_url), Ok(real)) = (reqwest::Url::parse(&given), reqwest::Url::parse(url)) else {
+        return;
+    };
+    let other_port = given_url.port_or_known_default() != real.port_or_known_default();
+    // `localhost` may be either loopback address; an address is one.
+    let ip = |u: &reqwest::Url| {
+        u.host_str()
+            .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
+            .and_then(|h| h.parse::<std::net::IpAddr>().ok())
+    };
+    let other_address = matches!((ip(&given_url), ip(&real)), (Some(g), Some(r)) if g != r);
+    if other_port || other_address {
+        let port_fix = given_url
+            .port_or_known_default()
+            .filter(|_| other_port && !other_address)
+            .map(|p| format!(" (or start the proxy with --port {p})"))
+            .unwrap_or_default();
+        io.warn(&format!(
+            "{var} in {} is {}, but the proxy listens on {url}: the app would post where nothing answers; set {var}={url} in {} and restart the dev server{port_fix}",
+            crate::text::sanitize(env_file),
+            crate::text::sanitize(&given),
+            crate::text::sanitize(env_file),
+        ));
+    }
+}
+
+/// The whole-request deadline: [`proxy::REQUEST_TIMEOUT`]. For the tests
+/// only, `GHENV_TEST_PROXY_DEADLINE_MS` shortens it (it cannot lengthen
+/// it), so that they check it without waiting 30 seconds; it is not a
+/// setting for users and is documented nowhere else.
+fn request_deadline() -> std::time::Duration {
+    std::env::var("GHENV_TEST_PROXY_DEADLINE_MS")
+        .ok()
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .filter(|&ms| ms > 0)
+        .map_or(proxy::REQUEST_TIMEOUT, |ms| {
+            std::time::Duration::from_millis(ms).min(proxy::REQUEST_TIMEOUT)
+        })
 }
 
 /// Ctrl-C or SIGTERM.

@@ -5,6 +5,8 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Stdio};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::{Duration, Instant};
 
 use crate::common::*;
 
@@ -32,15 +34,25 @@ fn proxied_project() -> (Project, String) {
 struct Proxy {
     child: Child,
     url: String,
-    stderr: std::sync::mpsc::Receiver<String>,
+    /// Every line of its stderr, as the reader thread sends them; the
+    /// sender is dropped when stderr reaches its end.
+    lines: std::sync::mpsc::Receiver<String>,
+    /// The lines received so far.
+    seen: Vec<String>,
 }
+
+/// How long a test waits for the proxy to do something before failing.
+const PATIENCE: Duration = Duration::from_secs(10);
 
 impl Proxy {
     fn start(p: &Project, args: &[&str]) -> Proxy {
         let mut all = vec!["proxy", "--port", "0"];
         all.extend_from_slice(args);
-        let mut child = p
-            .cmd(&all)
+        Proxy::start_with(p.cmd(&all))
+    }
+
+    fn start_with(mut cmd: std::process::Command) -> Proxy {
+        let mut child = cmd
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -56,40 +68,80 @@ impl Proxy {
                 }
             }
         });
-        let url = loop {
-            let line = rx
-                .recv_timeout(std::time::Duration::from_secs(10))
-                .expect("the proxy says where it listens");
-            if let Some(at) = line.find("Proxy on http://127.0.0.1:") {
-                let rest = &line[at + "Proxy on ".len()..];
-                break rest.split_whitespace().next().unwrap().to_owned();
-            }
-        };
-        Proxy {
+        let mut proxy = Proxy {
             child,
-            url,
-            stderr: rx,
+            url: String::new(),
+            lines: rx,
+            seen: Vec::new(),
+        };
+        let line = proxy.wait_for("Proxy on http://");
+        let rest = &line[line.find("Proxy on ").unwrap() + "Proxy on ".len()..];
+        proxy.url = rest.split_whitespace().next().unwrap().to_owned();
+        proxy
+    }
+
+    /// Waits (at most [`PATIENCE`]) for a line of stderr that contains
+    /// `needle`, and returns it.
+    fn wait_for(&mut self, needle: &str) -> String {
+        if let Some(line) = self.seen.iter().find(|l| l.contains(needle)) {
+            return line.clone();
+        }
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(e) => panic!(
+                    "no line with {needle:?} on stderr ({e:?}); so far:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
         }
     }
 
-    fn port(&self) -> u16 {
+    /// The socket address in its URL.
+    fn addr(&self) -> String {
         self.url
-            .rsplit(':')
-            .next()
-            .unwrap()
+            .trim_start_matches("http://")
             .trim_end_matches("/graphql")
-            .parse()
-            .unwrap()
+            .to_owned()
     }
 
-    /// Stops it (SIGTERM) and returns everything it logged.
+    fn port(&self) -> u16 {
+        self.addr().rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// Stops it (SIGTERM) and returns everything it logged: stderr is
+    /// read to its end, so no line is lost.
     fn stop(mut self) -> String {
         let _ = std::process::Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
         let status = self.child.wait().unwrap();
         assert_eq!(status.code(), Some(0), "SIGTERM stops it cleanly");
-        self.stderr.try_iter().collect::<Vec<_>>().join("\n")
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => panic!("its stderr never closed"),
+            }
+        }
+        self.seen.join("\n")
+    }
+}
+
+impl Drop for Proxy {
+    /// A test that fails half-way leaves no proxy running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
@@ -147,6 +199,7 @@ fn errors_from_github_pass_through_with_their_status() {
     for expected in [401, 502] {
         let status = client()
             .post(&proxy.url)
+            .header("origin", "http://localhost:5173")
             .body(QUERY)
             .send()
             .unwrap()
@@ -177,6 +230,7 @@ fn what_a_web_page_could_send_is_refused_and_never_forwarded() {
     );
     let rebinding = c
         .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
         .header("host", format!("evil.example:{}", proxy.port()))
         .body(QUERY)
         .send()
@@ -184,11 +238,17 @@ fn what_a_web_page_could_send_is_refused_and_never_forwarded() {
     assert_eq!(rebinding.status(), 403);
     let other = c
         .post(proxy.url.replace("/graphql", "/repos"))
+        .header("origin", "http://localhost:5173")
         .body(QUERY)
         .send()
         .unwrap();
     assert_eq!(other.status(), 404);
-    let big = c.post(&proxy.url).body(vec![b'x'; 2 << 20]).send().unwrap();
+    let big = c
+        .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
+        .body(vec![b'x'; 2 << 20])
+        .send()
+        .unwrap();
     assert_eq!(big.status(), 413);
     // A CORS preflight from the dev server passes.
     let preflight = c
@@ -203,7 +263,131 @@ fn what_a_web_page_could_send_is_refused_and_never_forwarded() {
         "http://localhost:5173"
     );
     let log = proxy.stop();
-    assert!(log.contains("refused"), "{log}");
+    for reason in [
+        "POST /graphql refused: this Origin may not use the token",
+        "POST /graphql refused: the Host header is not this proxy's",
+        "POST /repos refused: only POST /graphql is forwarded",
+        "POST /graphql refused: the request body is larger than 1 MiB",
+    ] {
+        assert!(log.contains(reason), "{reason:?} is not logged:\n{log}");
+    }
+}
+
+#[test]
+fn a_request_without_an_origin_is_refused_unless_allow_no_origin_is_given() {
+    let (p, _) = proxied_project();
+    // Any local user's curl sends no Origin: it must not get the owner's data.
+    let fake = FakeGitHub::start(vec![]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url()]);
+    let c = client();
+    let curl = c
+        .post(&proxy.url)
+        .header("content-type", "application/json")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(curl.status(), 403);
+    assert!(curl.text().unwrap().contains("--allow-no-origin"));
+    let preflight = c
+        .request(reqwest::Method::OPTIONS, &proxy.url)
+        .send()
+        .unwrap();
+    assert_eq!(preflight.status(), 403);
+    let log = proxy.stop();
+    let refused: Vec<_> = log
+        .lines()
+        .filter(|l| l.contains("refused: no Origin header"))
+        .collect();
+    assert_eq!(refused.len(), 2, "{log}");
+    assert!(refused[0].contains("--allow-no-origin"), "{log}");
+    drop(fake);
+
+    // The owner opts in for curl and desktop clients.
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url(), "--allow-no-origin"]);
+    let curl = c.post(&proxy.url).body(QUERY).send().unwrap();
+    assert_eq!(curl.status(), 200);
+    assert!(curl.headers().get("access-control-allow-origin").is_none());
+    // A foreign Origin is still refused.
+    let page = c
+        .post(&proxy.url)
+        .header("origin", "https://evil.example")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(page.status(), 403);
+    proxy.stop();
+
+    let help = p.run(&["proxy", "--help"], "");
+    help.code(0)
+        .stdout_has(&["--allow-no-origin", "ghenv proxy --allow-no-origin"]);
+}
+
+#[test]
+fn allow_origin_lets_that_origin_use_the_proxy_and_no_look_alike() {
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let proxy = Proxy::start(
+        &p,
+        &[
+            "--endpoint",
+            &fake.url(),
+            "--allow-origin",
+            "https://app.example",
+        ],
+    );
+    let c = client();
+    let preflight = c
+        .request(reqwest::Method::OPTIONS, &proxy.url)
+        .header("origin", "https://app.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+    let allowed = c
+        .post(&proxy.url)
+        .header("origin", "https://app.example")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(allowed.status(), 200);
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://app.example"
+    );
+    // Only that exact origin: not another scheme, port or a longer name.
+    for look_alike in [
+        "http://app.example",
+        "https://app.example:8443",
+        "https://app.example.evil.example",
+        "https://evil.example",
+    ] {
+        let refused = c
+            .post(&proxy.url)
+            .header("origin", look_alike)
+            .body(QUERY)
+            .send()
+            .unwrap();
+        assert_eq!(refused.status(), 403, "{look_alike}");
+        assert!(
+            refused
+                .headers()
+                .get("access-control-allow-origin")
+                .is_none(),
+            "{look_alike}"
+        );
+    }
+    let log = proxy.stop();
+    assert_eq!(
+        log.matches("refused: this Origin may not use the token")
+            .count(),
+        4,
+        "{log}"
+    );
 }
 
 #[test]
@@ -261,4 +445,393 @@ fn init_proxy_keeps_the_token_out_of_every_client_variable() {
     )
     .code(2)
     .stderr_has(&["--proxy works with the react and vite templates"]);
+}
+
+/// This machine's address on its network (not loopback), or `None` (the
+/// test is then skipped): a UDP "connection" sends nothing, it only picks
+/// the source address a packet out would have.
+fn network_ip() -> Option<std::net::IpAddr> {
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").ok()?;
+    socket.connect("192.0.2.123:9").ok()?;
+    let ip = socket.local_addr().ok()?.ip();
+    (!ip.is_loopback() && !ip.is_unspecified()).then_some(ip)
+}
+
+/// Sends `POST /graphql` over raw TCP to `to` with these `Host` and
+/// `Origin` headers and returns the answer's status.
+fn raw_post(to: std::net::SocketAddr, host: &str, origin: &str) -> u16 {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect_timeout(&to, PATIENCE).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let request = format!(
+        "POST /graphql HTTP/1.1\r\nHost: {host}\r\nOrigin: {origin}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{QUERY}",
+        QUERY.len()
+    );
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    answer
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"))
+}
+
+#[test]
+fn listening_on_the_network_serves_only_the_listed_host_names() {
+    let Some(ip) = network_ip() else {
+        eprintln!("skipped: this machine has no address besides loopback");
+        return;
+    };
+    let (p, _) = proxied_project();
+    let page = "http://localhost:5173";
+
+    // --listen IP: a client of the network that says Host: 127.0.0.1 is
+    // not on loopback, and is refused; the address it listens on is served.
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let ip_text = ip.to_string();
+    let mut proxy = Proxy::start(&p, &["--endpoint", &fake.url(), "--listen", &ip_text]);
+    proxy.wait_for("can be used from other machines");
+    let at = std::net::SocketAddr::new(ip, proxy.port());
+    let port = proxy.port();
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+    ] {
+        assert_eq!(raw_post(at, &host, page), 403, "Host: {host}");
+    }
+    assert_eq!(raw_post(at, &at.to_string(), page), 200);
+    let log = proxy.stop();
+    assert_eq!(log.matches("refused: the Host header").count(), 3, "{log}");
+    drop(fake);
+
+    // --listen 0.0.0.0: only the names given with --allow-host from the
+    // network; loopback names still from loopback.
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    let proxy = Proxy::start(
+        &p,
+        &[
+            "--endpoint",
+            &fake.url(),
+            "--listen",
+            "0.0.0.0",
+            "--allow-host",
+            "proxy.example",
+        ],
+    );
+    let port = proxy.port();
+    let at = std::net::SocketAddr::new(ip, port);
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("evil.example:{port}"),
+        format!("0.0.0.0:{port}"),
+        format!("proxy.example:{}", port.wrapping_add(1)),
+    ] {
+        assert_eq!(raw_post(at, &host, page), 403, "Host: {host}");
+    }
+    assert_eq!(raw_post(at, &format!("PROXY.example:{port}"), page), 200);
+    let local = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    assert_eq!(raw_post(local, &format!("127.0.0.1:{port}"), page), 200);
+    proxy.stop();
+
+    // Without --allow-host, it says other machines are refused; a name
+    // with a port is a usage error.
+    p.run(
+        &["proxy", "--port", "0", "--listen", "0.0.0.0", "--", "true"],
+        "",
+    )
+    .code(0)
+    .stderr_has(&["can be used from other machines", "without --allow-host"]);
+    p.run(
+        &[
+            "proxy",
+            "--listen",
+            "0.0.0.0",
+            "--allow-host",
+            "proxy.example:8787",
+            "--",
+            "true",
+        ],
+        "",
+    )
+    .code(2)
+    .stderr_has(&["without a port"]);
+}
+
+/// The deadline the tests give the proxy instead of 30 s (a test-only
+/// setting that can only shorten it).
+const SHORT_DEADLINE: Duration = Duration::from_millis(1500);
+
+/// A proxy whose whole-request deadline is [`SHORT_DEADLINE`].
+fn impatient_proxy(p: &Project, fake: &FakeGitHub) -> Proxy {
+    let mut cmd = p.cmd(&["proxy", "--port", "0", "--endpoint", &fake.url()]);
+    cmd.env(
+        "GHENV_TEST_PROXY_DEADLINE_MS",
+        SHORT_DEADLINE.as_millis().to_string(),
+    );
+    Proxy::start_with(cmd)
+}
+
+/// Sends `head` (and no more) and waits, at most [`PATIENCE`], for the
+/// proxy to answer or close; returns what it sent and how long it took.
+fn send_and_stall(proxy: &Proxy, head: &str) -> (String, Duration) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(proxy.addr()).unwrap();
+    stream.set_read_timeout(Some(PATIENCE)).unwrap();
+    let started = Instant::now();
+    stream.write_all(head.as_bytes()).unwrap();
+    let mut answer = Vec::new();
+    match stream.read_to_end(&mut answer) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+        Err(e) => panic!(
+            "the connection is still held after {:?} ({e})",
+            started.elapsed()
+        ),
+    }
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[test]
+fn a_slow_request_gets_408_or_is_closed_within_the_deadline() {
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![]);
+    let proxy = impatient_proxy(&p, &fake);
+    let host = proxy.addr();
+    // A slowloris body: 10 of the 1000 bytes it announces, then nothing.
+    let (answer, took) = send_and_stall(
+        &proxy,
+        &format!(
+            "POST /graphql HTTP/1.1\r\nHost: {host}\r\nOrigin: http://localhost:5173\r\nContent-Length: 1000\r\n\r\n{{\"query\":"
+        ),
+    );
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(took < SHORT_DEADLINE + Duration::from_secs(2), "{took:?}");
+    // Headers that never end.
+    let (answer, took) = send_and_stall(
+        &proxy,
+        &format!("POST /graphql HTTP/1.1\r\nHost: {host}\r\nOrigin: http://local"),
+    );
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+    assert!(took < SHORT_DEADLINE + Duration::from_secs(2), "{took:?}");
+    let log = proxy.stop();
+    assert!(
+        log.contains("POST /graphql refused: the request body did not arrive in time"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_slow_github_gets_504_within_the_deadline() {
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES).delayed(SHORT_DEADLINE * 2),
+    ]);
+    let proxy = impatient_proxy(&p, &fake);
+    let started = Instant::now();
+    let answer = client()
+        .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 504);
+    assert!(
+        started.elapsed() < SHORT_DEADLINE * 2,
+        "{:?}",
+        started.elapsed()
+    );
+    let log = proxy.stop();
+    assert!(log.contains("POST /graphql Viewer 504"), "{log}");
+}
+
+#[test]
+fn an_answer_that_echoes_the_token_reaches_the_app_masked() {
+    let (p, token) = proxied_project();
+    let masked = format!("ghp_…{}", &token[token.len() - 4..]);
+    let echo = Reply::bad_credentials().header(
+        "X-GitHub-SSO",
+        &format!("required; url=https://github.com/orgs/o/sso?token={token}"),
+    );
+    let echo = Reply {
+        body: format!(r#"{{"errors":[{{"message":"bad header: bearer {token}"}}]}}"#).into_bytes(),
+        ..echo
+    };
+    let fake = FakeGitHub::start(vec![echo]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url()]);
+    let answer = client()
+        .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+    let sso = answer.headers()["x-github-sso"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body = answer.text().unwrap();
+    // Header values stay ASCII, so the app can read them.
+    assert!(!sso.contains(&token[4..]), "{sso}");
+    assert!(
+        sso.ends_with(&format!("?token=ghp_...{}", &token[token.len() - 4..])),
+        "{sso}"
+    );
+    assert!(!body.contains(&token[4..]), "{body}");
+    assert_eq!(
+        body,
+        format!(r#"{{"errors":[{{"message":"bad header: bearer {masked}"}}]}}"#)
+    );
+    proxy.stop();
+}
+
+#[test]
+fn listening_on_ipv6_loopback_announces_and_exports_that_address() {
+    if std::net::TcpListener::bind("[::1]:0").is_err() {
+        eprintln!("skipped: no IPv6 loopback on this machine");
+        return;
+    }
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url(), "--listen", "::1"]);
+    assert!(proxy.url.starts_with("http://[::1]:"), "{}", proxy.url);
+    let answer = client()
+        .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    proxy.stop();
+    p.run(
+        &[
+            "proxy",
+            "--port",
+            "0",
+            "--listen",
+            "::1",
+            "--",
+            "sh",
+            "-c",
+            "case \"$GHENV_PROXY_URL\" in 'http://[::1]:'*/graphql) exit 3;; *) exit 9;; esac",
+        ],
+        "",
+    )
+    .code(3);
+}
+
+#[test]
+fn a_port_other_than_the_one_in_the_env_file_is_warned_about_with_the_fix() {
+    let (p, _) = proxied_project();
+    // .env gives the app port 8787; --port 0 listens on another.
+    let out = p.run(&["proxy", "--port", "0", "--", "true"], "");
+    out.code(0).stderr_has(&[
+        "VITE_GITHUB_GRAPHQL_URL in .env is http://127.0.0.1:8787/graphql",
+        "set VITE_GITHUB_GRAPHQL_URL=http://127.0.0.1:",
+        "--port 8787",
+    ]);
+    // When .env names the port it listens on, nothing is said.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+        .to_string();
+    let env = p.read(".env").replace(
+        "http://127.0.0.1:8787/graphql",
+        &format!("http://127.0.0.1:{port}/graphql"),
+    );
+    p.write(".env", &env);
+    let out = p.run(&["proxy", "--port", &port, "--", "true"], "");
+    out.code(0);
+    assert!(!out.stderr.contains("VITE_GITHUB_GRAPHQL_URL"), "{out}");
+}
+
+/// A header's comma-separated names, lower case.
+fn names(answer: &reqwest::blocking::Response, header: &str) -> Vec<String> {
+    answer
+        .headers()
+        .get(header)
+        .map(|v| v.to_str().unwrap())
+        .unwrap_or("")
+        .split(',')
+        .map(|n| n.trim().to_ascii_lowercase())
+        .filter(|n| !n.is_empty())
+        .collect()
+}
+
+#[test]
+fn the_page_can_read_the_rate_limit_and_an_app_sending_authorization_is_told_once() {
+    let (p, token) = proxied_project();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url()]);
+    let c = client();
+    // The course's Apollo client still sends its own Authorization header,
+    // so the browser's preflight asks for it.
+    let preflight = c
+        .request(reqwest::Method::OPTIONS, &proxy.url)
+        .header("origin", "http://localhost:5173")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization,content-type",
+        )
+        .send()
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    let allowed = names(&preflight, "access-control-allow-headers");
+    for asked in ["authorization", "content-type"] {
+        assert!(allowed.iter().any(|a| a == asked), "{allowed:?}");
+    }
+    for _ in 0..2 {
+        let answer = c
+            .post(&proxy.url)
+            .header("origin", "http://localhost:5173")
+            .header("authorization", "bearer REACT_APP_token_from_the_bundle")
+            .header("content-type", "application/json")
+            .body(QUERY)
+            .send()
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        let exposed = names(&answer, "access-control-expose-headers");
+        for header in [
+            "x-ratelimit-limit",
+            "x-ratelimit-remaining",
+            "x-ratelimit-used",
+            "x-ratelimit-reset",
+            "x-ratelimit-resource",
+            "x-github-request-id",
+            "x-oauth-scopes",
+            "retry-after",
+        ] {
+            assert!(exposed.iter().any(|e| e == header), "{header}: {exposed:?}");
+        }
+    }
+    // The app's Authorization is dropped; the proxy's token goes upstream.
+    for seen in fake.requests() {
+        assert_eq!(
+            seen.header("authorization"),
+            Some(format!("bearer {token}").as_str())
+        );
+    }
+    let log = proxy.stop();
+    assert_eq!(
+        log.matches("remove it from the app").count(),
+        1,
+        "one line per run:\n{log}"
+    );
 }
