@@ -41,6 +41,9 @@ pub enum CryptError {
     /// The token is encrypted with a passphrase and none was given.
     #[error("the token is encrypted with a passphrase, and none was given")]
     NoPassphrase,
+    /// `--passphrase` asks to encrypt with one, and none was given.
+    #[error("encrypting with --passphrase needs a passphrase, and none was given")]
+    NoNewPassphrase,
     /// The two passphrases typed differ.
     #[error("the passphrases do not match")]
     PassphraseMismatch,
@@ -107,7 +110,7 @@ impl CryptError {
             CryptError::NoMatch { .. } => "no_matching_identity",
             CryptError::Corrupt(_) => "ciphertext_damaged",
             CryptError::WrongPassphrase => "wrong_passphrase",
-            CryptError::NoPassphrase => "no_passphrase",
+            CryptError::NoPassphrase | CryptError::NoNewPassphrase => "no_passphrase",
             CryptError::PassphraseMismatch => "passphrase_mismatch",
             CryptError::BadRecipient { .. } | CryptError::BadRecipientsLine { .. } => {
                 "bad_recipient"
@@ -129,6 +132,7 @@ impl CryptError {
             CryptError::Corrupt(_) => "restore config.toml from git (`git checkout config.toml`), or run `ghenv rotate` to encrypt a token again".into(),
             CryptError::WrongPassphrase => "type the passphrase the token was encrypted with (ask whoever set the project up), then run the command again".into(),
             CryptError::NoPassphrase => "set GHENV_PASSPHRASE or run on a terminal to be asked for it".into(),
+            CryptError::NoNewPassphrase => "set GHENV_PASSPHRASE to the passphrase to encrypt with, or run on a terminal to choose one (typed twice)".into(),
             CryptError::PassphraseMismatch => "run the command again and type the same passphrase twice".into(),
             CryptError::BadRecipient { .. } | CryptError::BadRecipientsLine { .. } => "a recipient is an age public key (age1…) or an SSH public key line (ssh-ed25519 … or ssh-rsa …)".into(),
             CryptError::BadIdentity { .. } => "an identity is an age identity file (AGE-SECRET-KEY-1…, see `ghenv keygen`) or an unencrypted OpenSSH private key".into(),

@@ -318,29 +318,13 @@ pub fn closest<'a>(name: &str, defined: impl Iterator<Item = &'a str>) -> Option
     defined
         .map(|d| {
             let shared = words(d).iter().filter(|w| mine.contains(w)).count();
-            (shared, levenshtein(name, d), d)
+            (shared, strsim::levenshtein(name, d), d)
         })
         .filter(|(shared, dist, d)| {
             *shared * 2 > mine.len() || *dist <= name.len().max(d.len()) / 3
         })
         .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
         .map(|(_, _, d)| d)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            let next = (row[j + 1] + 1).min(row[j] + 1).min(prev + cost);
-            prev = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 /// An env file the framework loads, read.

@@ -75,7 +75,7 @@ pub enum Error {
         source: io::Error,
     },
     /// `--scopes` holds something that is not a scope.
-    #[error("--scopes: \"{0}\" is not a GitHub scope")]
+    #[error("--scopes: {0}")]
     BadScopes(String),
     /// `--host` is not a host name.
     #[error("--host {0:?} is not a host name")]
@@ -535,7 +535,10 @@ impl Error {
                 "run `ghenv init` to set up this folder, or pass the token with --token-stdin (e.g. `gh auth token | ghenv init --token-stdin`), --token-file PATH, or the GH_TOKEN or GITHUB_TOKEN environment variable",
             ),
             E::TokenFile { .. } => text("check the path given to --token-file"),
-            E::BadScopes(_) => text("give scopes comma-separated, e.g. --scopes repo,read:org"),
+            E::BadScopes(_) => Some(format!(
+                "give scopes comma-separated, as GitHub spells them, e.g. --scopes repo,read:org; GitHub's scopes: {}",
+                crate::scopes::all_names().join(", ")
+            )),
             E::BadHost(_) => text(
                 "give just the host, e.g. --host github.example.com, or a full URL with --endpoint",
             ),

@@ -1,8 +1,6 @@
 //! The `ghenv` binary: parse arguments, run the library, print the report
 //! or the error once, and turn it into the exit code.
 
-#![no_main]
-
 use std::io::{IsTerminal, Write};
 
 use clap::error::ErrorKind;
@@ -15,32 +13,11 @@ use ghenv::token;
 /// Said after an error when an argument looks like a token.
 const TOKEN_IN_ARGV: &str = "note: ghenv never takes a token as an argument: the command line is visible to every user of the machine (`ps`) and stays in your shell history. Pipe it instead (`gh auth token | ghenv init --token-stdin`), or let ghenv ask for it.";
 
-/// The C entry point, in place of std's: std's runtime set-up reads
-/// `/proc/self/maps` (through `pthread_getattr_np`) to place a guard for
-/// the main thread's stack overflow message, about a sixth of a start-up's
-/// instructions. What else it does that matters is done here instead:
-/// standard descriptors opened on /dev/null if closed, SIGPIPE ignored;
-/// stdout is flushed before returning. std::env::args works as before
-/// (glibc hands std the arguments itself).
-#[allow(unsafe_code)]
-#[unsafe(no_mangle)]
-extern "C" fn main(
-    _argc: std::ffi::c_int,
-    _argv: *const *const std::ffi::c_char,
-) -> std::ffi::c_int {
+fn main() -> std::process::ExitCode {
+    // std's runtime has opened closed standard descriptors on /dev/null and
+    // ignores SIGPIPE; what ghenv adds is in one place.
     ghenv::output::start_process();
-    let code = ghenv_main();
-    let _ = std::io::stdout().flush();
-    std::ffi::c_int::from(code)
-}
-
-/// `pow`, the one function ghenv used from the system's libm (minijinja's
-/// `**` on floats), from the libm crate instead: without it the loader
-/// maps and relocates libm.so at every start, about 0.05 ms.
-#[allow(unsafe_code)]
-#[unsafe(no_mangle)]
-pub extern "C" fn pow(x: f64, y: f64) -> f64 {
-    libm::pow(x, y)
+    std::process::ExitCode::from(ghenv_main())
 }
 
 fn ghenv_main() -> u8 {

@@ -17,30 +17,27 @@ use crate::error::Error;
 /// command `run` execs.
 static CORE_LIMIT: std::sync::OnceLock<libc::rlimit> = std::sync::OnceLock::new();
 
-/// What std's runtime would do before `main` that ghenv needs (the binary
-/// has its own entry point, see `main.rs`): a closed standard descriptor
-/// (0, 1 or 2) is opened on /dev/null, so that no file ghenv opens later
-/// (a `.env`) takes its number and receives what is printed; and SIGPIPE
-/// is ignored, so a closed pipe is an error to handle, not a kill. A
-/// command `run` starts gets the default SIGPIPE back (std resets it).
+/// What ghenv sets up before anything else (std's runtime has already
+/// opened closed standard descriptors on /dev/null and ignores SIGPIPE):
+/// SIGXFSZ is ignored, so that a write past the file-size limit
+/// (`ulimit -f`) fails with an error ghenv reports (exit 7, nothing
+/// half-written) instead of killing it silently. The commands ghenv starts
+/// get the default back ([`child_signals`]).
 #[allow(unsafe_code)]
 pub fn start_process() {
-    for fd in 0..3 {
-        // SAFETY: F_GETFD only asks whether the descriptor is open.
-        let closed = unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1
-            && io::Error::last_os_error().raw_os_error() == Some(libc::EBADF);
-        if closed {
-            // SAFETY: a NUL-terminated path; the lowest free descriptor is
-            // this one, since the lower ones are open.
-            let opened = unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
-            if opened != fd {
-                std::process::abort();
-            }
-        }
-    }
     // SAFETY: installs the ignore disposition; no handler code runs.
     unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
+}
+
+/// Gives the process the default SIGXFSZ back, right before it execs or
+/// spawns a command that should behave as it would without ghenv.
+#[allow(unsafe_code)]
+pub fn child_signals() {
+    // SAFETY: as in start_process.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
     }
 }
 
@@ -190,6 +187,11 @@ impl Io {
             let _ = writeln!(self.err, "::add-mask::{secret}");
             let _ = self.err.flush();
         }
+    }
+
+    /// An environment variable as it is set, empty included.
+    pub fn var_raw(&self, name: &str) -> Option<String> {
+        (self.env)(name)
     }
 
     /// An environment variable, empty counting as unset.

@@ -137,8 +137,13 @@ fn parse_template(name: &str, origin: String, text: &str) -> Result<Template> {
     })?;
     t.name = name.to_owned();
     t.origin = origin;
-    if let Err(bad) = crate::scopes::parse_list(&t.scopes.join(",")) {
-        return Err(template_error(format!("\"{bad}\" is not a scope")));
+    // A template may require no scope at all; the ones it names must be
+    // GitHub's.
+    if let Some(bad) = t.scopes.iter().find(|s| !crate::scopes::is_scope(s)) {
+        return Err(template_error(format!(
+            "\"{}\" is not a GitHub scope",
+            crate::text::sanitize(bad)
+        )));
     }
     let vars = t.variables();
     if !vars.contains(&t.token_var) {
@@ -309,73 +314,7 @@ fn render_one(
 /// # Errors
 /// As [`render`], for the `.env` text.
 pub fn render_env(template: &Template, ctx: &Context, token: &str) -> Result<Zeroizing<String>> {
-    // Every built-in .env template is text and `{{ name | dotenv }}`: that
-    // needs no template engine (building minijinja's environment and
-    // rendering were 8% of `run`'s instructions). Anything else, or an
-    // unknown name, goes to minijinja, which renders it or says why not.
-    match render_simple(template.env.trim_start(), ctx) {
-        Some(text) => {
-            let text = Zeroizing::new(text.replace(PLACEHOLDER, token));
-            check_token_reads_back(template, &text, token)?;
-            Ok(text)
-        }
-        None => render_env_with(&environment(), template, ctx, token),
-    }
-}
-
-/// A string variable of the context by name, as minijinja would see it,
-/// with the token as [`PLACEHOLDER`]; `None` for the others (optional,
-/// lists, booleans), which only minijinja renders.
-fn simple_var<'a>(ctx: &'a Context, name: &str) -> Option<&'a str> {
-    Some(match name {
-        "token" => PLACEHOLDER,
-        "proxy_url" => PROXY_URL,
-        "template" => &ctx.template,
-        "endpoint" => &ctx.endpoint,
-        "token_type" => &ctx.token_type,
-        "env_file" => &ctx.env_file,
-        "token_var" => &ctx.token_var,
-        "folder" => &ctx.folder,
-        _ => return None,
-    })
-}
-
-/// Renders `source` if it is only text and `{{ name | dotenv }}` with
-/// names [`simple_var`] knows, exactly as minijinja would; `None` for
-/// anything else (a tag, a comment, another filter, whitespace control).
-fn render_simple(source: &str, ctx: &Context) -> Option<String> {
-    let mut out = String::with_capacity(source.len() + 128);
-    let mut rest = source;
-    while let Some(at) = rest.find('{') {
-        let after = &rest[at + 1..];
-        match after.as_bytes().first() {
-            Some(b'{') => {}
-            Some(b'%' | b'#') => return None,
-            _ => {
-                out.push_str(&rest[..=at]);
-                rest = after;
-                continue;
-            }
-        }
-        out.push_str(&rest[..at]);
-        let end = after.find("}}")?;
-        let expr = after[1..end].trim_matches(' ');
-        let (name, filter) = expr.split_once('|')?;
-        let (name, filter) = (name.trim_end_matches(' '), filter.trim_start_matches(' '));
-        let plain = |s: &str| {
-            s.bytes()
-                .next()
-                .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-                && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        };
-        if filter != "dotenv" || !plain(name) {
-            return None;
-        }
-        out.push_str(&envfile::quote(simple_var(ctx, name)?));
-        rest = &after[end + 2..];
-    }
-    out.push_str(rest);
-    Some(out)
+    render_env_with(&environment(), template, ctx, token)
 }
 
 fn render_env_with(
@@ -657,43 +596,10 @@ mod tests {
         assert!(load("../etc", None).is_err());
     }
 
-    /// What minijinja makes of `source`, for comparing with render_simple.
-    fn by_minijinja(source: &str, ctx: &Context) -> Option<String> {
-        let with_token = minijinja::context! {
-            token => PLACEHOLDER, ..minijinja::Value::from_serialize(ctx)
-        };
-        environment().render_str(source, with_token).ok()
-    }
-
     #[test]
-    fn every_builtin_env_is_rendered_without_minijinja_and_the_same() {
-        for name in BUILTIN_NAMES {
-            let t = load(name, None).unwrap();
-            let ctx = context(&t);
-            let source = t.env.trim_start();
-            let simple = render_simple(source, &ctx);
-            assert!(simple.is_some(), "{name} needs minijinja");
-            assert_eq!(simple, by_minijinja(source, &ctx), "{name}");
-        }
-    }
-
-    #[test]
-    fn anything_but_text_and_plain_dotenv_variables_goes_to_minijinja() {
+    fn a_template_with_tags_renders_the_env_file_for_run_and_unlock() {
         let t = load("react", None).unwrap();
         let ctx = context(&t);
-        for source in [
-            "A={% if login %}{{ login | dotenv }}{% endif %}\n",
-            "A={# note #}1\n",
-            "A={{ login | dotenv }}\n",
-            "A={{ token }}\n",
-            "A={{ token | upper }}\n",
-            "A={{- token | dotenv -}}\n",
-            "A={{ token | dotenv }\n",
-            "A={{\ttoken | dotenv }}\n",
-            "A={{ nope | dotenv }}\n",
-        ] {
-            assert_eq!(render_simple(source, &ctx), None, "{source}");
-        }
         let t = Template {
             env: "{% if login %}REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={{ token | dotenv }}{% endif %}\n".into(),
             ..t
@@ -703,30 +609,5 @@ mod tests {
             read(&text),
             vec![(t.token_var.clone(), String::from(TOKEN))]
         );
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
-        /// Whatever render_simple renders, minijinja renders the same.
-        #[test]
-        fn the_simple_renderer_agrees_with_minijinja(
-            pieces in proptest::collection::vec(proptest::sample::select(vec![
-                "A=", "\n", "# c\n", " ", "{", "}", "{ {", "}}", "%", "#", "-", "$x", "'", "\"",
-                "{{ token | dotenv }}", "{{token|dotenv}}", "{{  endpoint  |  dotenv  }}",
-                "{{ proxy_url | dotenv }}", "{{ folder | dotenv }}", "{{ env_file | dotenv }}",
-                "{{ token_var | dotenv }}", "{{ template | dotenv }}", "{{ token_type | dotenv }}",
-                "{{ login | dotenv }}", "{{ token }}", "{% raw %}", "{# x #}", "é",
-            ]), 0..14),
-            value in "[ -~\n\u{e9}]{0,12}",
-        ) {
-            let t = load("react", None).unwrap();
-            let mut ctx = context(&t);
-            ctx.endpoint = format!("https://h/{value}");
-            ctx.folder = value.clone();
-            let source = pieces.concat();
-            if let Some(simple) = render_simple(&source, &ctx) {
-                proptest::prop_assert_eq!(Some(simple), by_minijinja(&source, &ctx));
-            }
-        }
     }
 }

@@ -160,17 +160,38 @@ pub fn parse_header(value: &str) -> Vec<String> {
 pub fn parse_list(value: &str) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = Vec::new();
     for scope in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-        let shaped = scope
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b':');
-        if !shaped {
-            return Err(scope.to_owned());
+        // One rule for every name: GitHub's scopes, exactly as GitHub
+        // spells them (it answers an unknown or upper-case one by ignoring
+        // it, and the check would then fail for a scope nobody can grant).
+        if !is_scope(scope) {
+            let shown = crate::text::sanitize(scope);
+            let closest = DESCRIPTIONS
+                .iter()
+                .map(|(s, _)| (strsim::levenshtein(&scope.to_lowercase(), s), *s))
+                .min()
+                .filter(|(d, _)| *d <= 2)
+                .map(|(_, s)| format!("; did you mean \"{s}\"?"))
+                .unwrap_or_default();
+            return Err(format!("\"{shown}\" is not a GitHub scope{closest}"));
         }
         if !out.iter().any(|s| s == scope) {
             out.push(scope.to_owned());
         }
     }
+    if out.is_empty() {
+        return Err("no scope given".into());
+    }
     Ok(out)
+}
+
+/// Whether `name` is a classic OAuth scope GitHub knows.
+pub fn is_scope(name: &str) -> bool {
+    DESCRIPTIONS.iter().any(|(s, _)| *s == name)
+}
+
+/// Every classic OAuth scope, for messages.
+pub fn all_names() -> Vec<&'static str> {
+    DESCRIPTIONS.iter().map(|(s, _)| *s).collect()
 }
 
 /// Every scope that `granted` gives, following GitHub's implications.
@@ -314,7 +335,20 @@ mod tests {
             parse_list("repo, read:org,repo").unwrap(),
             vec!["repo", "read:org"]
         );
-        assert_eq!(parse_list("repo,Read Org").unwrap_err(), "Read Org");
+        assert_eq!(
+            parse_list("repo,Read Org").unwrap_err(),
+            "\"Read Org\" is not a GitHub scope; did you mean \"read:org\"?"
+        );
+        assert_eq!(
+            parse_list("REPO").unwrap_err(),
+            "\"REPO\" is not a GitHub scope; did you mean \"repo\"?"
+        );
+        assert_eq!(
+            parse_list("bogus:scope").unwrap_err(),
+            "\"bogus:scope\" is not a GitHub scope"
+        );
+        assert_eq!(parse_list("").unwrap_err(), "no scope given");
+        assert_eq!(parse_list(" , ").unwrap_err(), "no scope given");
     }
     #[test]
     fn new_token_url_round_trips_scopes_and_description() {

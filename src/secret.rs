@@ -160,14 +160,18 @@ pub fn passphrase_to_encrypt(io: &mut Io) -> Result<SecretString> {
     if let Some(p) = io.var("GHENV_PASSPHRASE") {
         return Ok(SecretString::from(p));
     }
+    // Set but empty: a passphrase nobody has to guess is no passphrase.
+    if io.var_raw("GHENV_PASSPHRASE").is_some() {
+        return Err(Error::EmptyPassphrase);
+    }
     if !io.stdin_tty {
-        return Err(CryptError::NoPassphrase.into());
+        return Err(CryptError::NoNewPassphrase.into());
     }
     // Two typings that differ, or an empty one, are asked again.
     for attempt in 1..=3 {
         let first = io
             .prompt_secret("New passphrase for the token: ")
-            .map_err(|_| Error::from(CryptError::NoPassphrase))?;
+            .map_err(|_| Error::from(CryptError::NoNewPassphrase))?;
         if first.expose_secret().is_empty() {
             if attempt == 3 {
                 return Err(Error::EmptyPassphrase);
@@ -177,7 +181,7 @@ pub fn passphrase_to_encrypt(io: &mut Io) -> Result<SecretString> {
         }
         let second = io
             .prompt_secret("The same passphrase again: ")
-            .map_err(|_| Error::from(CryptError::NoPassphrase))?;
+            .map_err(|_| Error::from(CryptError::NoNewPassphrase))?;
         if first.expose_secret() == second.expose_secret() {
             return Ok(first);
         }

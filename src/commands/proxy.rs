@@ -172,6 +172,9 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
             wait_for_signal().await;
             0
         } else {
+            // The proxy writes no file from here on: the command gets the
+            // default SIGXFSZ, as it would without ghenv.
+            crate::output::child_signals();
             let mut child = tokio::process::Command::new(&command[0])
                 .args(&command[1..])
                 .env("GHENV_PROXY_URL", &url)

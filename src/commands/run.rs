@@ -94,6 +94,7 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
 fn replace_process(mut cmd: Command, program: &std::ffi::OsStr) -> Error {
     use std::os::unix::process::CommandExt;
     crate::output::restore_core_dumps();
+    crate::output::child_signals();
     let source = cmd.exec();
     Error::Exec {
         program: program.to_string_lossy().into_owned(),

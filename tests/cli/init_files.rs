@@ -295,8 +295,7 @@ fn what_init_accepts_check_and_run_read_too() {
 
 #[test]
 fn a_custom_template_can_compute_with_floats() {
-    // `**` on floats is the one libm function ghenv uses (pow), linked
-    // from the libm crate rather than the system's library.
+    // `**` on floats is minijinja's, through the C library's pow.
     let p = Project::new();
     std::fs::create_dir(p.file("t")).unwrap();
     p.write(

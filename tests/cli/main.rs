@@ -10,6 +10,7 @@ mod check;
 mod crash_and_concurrency;
 mod crypto;
 mod doctor;
+mod everyday;
 mod help_and_output;
 mod hostile;
 mod init;

@@ -1,0 +1,120 @@
+//! The everyday correctness items a new user hit (issue 22): a write past
+//! the file-size limit, scope names, an empty passphrase.
+
+use crate::common::*;
+
+/// `ghenv ARGS` run by `sh -c` after `ulimit -f 0`, with `stdin`.
+fn with_no_file_size(p: &Project, args: &str, stdin: &str) -> Output {
+    let ghenv = env!("CARGO_BIN_EXE_ghenv");
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args([
+        "-c",
+        &format!("ulimit -f 0 || exit 99; exec '{ghenv}' {args}"),
+    ])
+    .current_dir(p.path())
+    .env_clear()
+    .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+    .env("HOME", p.home.path())
+    .env("XDG_CONFIG_HOME", p.home.path().join(".config"));
+    p.run_with(cmd, stdin.as_bytes())
+}
+
+#[test]
+fn a_write_past_the_file_size_limit_is_reported_not_a_silent_death() {
+    let p = Project::new();
+    let token = classic();
+    let out = with_no_file_size(&p, "init --offline --token-stdin", &token);
+    if out.code == 99 {
+        eprintln!("skipped: ulimit -f is not available");
+        return;
+    }
+    // Before: killed by SIGXFSZ, exit 153, nothing said.
+    out.code(7).never_shows(&token);
+    out.stderr_has(&["cannot", "File too large"]);
+    assert!(!p.exists(".env"));
+    assert!(!p.exists("config.toml"));
+}
+
+#[test]
+fn a_command_run_starts_gets_the_default_file_size_signal_back() {
+    let p = Project::new();
+    let token = classic();
+    p.run(&["init", "--offline", "--token-stdin"], &token)
+        .code(0);
+    let out = p.run(
+        &[
+            "run",
+            "--",
+            "sh",
+            "-c",
+            "ulimit -f 0; echo x > big.txt; echo survived",
+        ],
+        "",
+    );
+    // As without ghenv: ghenv execs the shell, and the shell is killed by
+    // SIGXFSZ (a signal, no exit status) instead of going on.
+    assert!(!out.stdout.contains("survived"), "{out}");
+    assert_eq!(out.code, -1, "killed by a signal: {out}");
+}
+
+#[test]
+fn scopes_are_githubs_names_one_way_and_never_an_empty_list() {
+    let p = Project::new();
+    let token = classic();
+    for (given, shown) in [
+        ("bogus:scope", "\"bogus:scope\" is not a GitHub scope"),
+        ("REPO", "did you mean \"repo\""),
+        ("repo,reed:org", "did you mean \"read:org\""),
+        ("", "no scope given"),
+        (" , ", "no scope given"),
+    ] {
+        let out = p.run(
+            &[
+                "init",
+                "--offline",
+                "--token-stdin",
+                "--scopes",
+                given,
+                "--json",
+            ],
+            &token,
+        );
+        out.code(2).never_shows(&token);
+        assert_eq!(out.json()["error"]["kind"], "bad_scopes", "{given:?}");
+        let message = out.json()["error"]["message"].as_str().unwrap().to_owned();
+        assert!(message.contains(shown), "{given:?}: {message}");
+        assert!(
+            out.json()["error"]["hint"]
+                .as_str()
+                .unwrap()
+                .contains("read:org"),
+            "the hint lists GitHub's scopes"
+        );
+        assert!(!p.exists(".env") && !p.exists("config.toml"));
+    }
+}
+
+#[test]
+fn an_empty_passphrase_in_the_environment_is_empty_passphrase_and_encrypting_says_so() {
+    let p = Project::new();
+    let token = classic();
+    let mut cmd = p.cmd(&[
+        "init",
+        "--offline",
+        "--token-stdin",
+        "--passphrase",
+        "--json",
+    ]);
+    cmd.env("GHENV_PASSPHRASE", "");
+    let out = p.run_with(cmd, token.as_bytes());
+    out.code(2);
+    assert_eq!(out.json()["error"]["kind"], "empty_passphrase");
+    assert!(!p.exists("config.toml"));
+    // Unset, off a terminal: the message is about encrypting.
+    let out = p.run(
+        &["init", "--offline", "--token-stdin", "--passphrase"],
+        &token,
+    );
+    out.code(6)
+        .stderr_has(&["encrypting with --passphrase needs a passphrase"]);
+}
