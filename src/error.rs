@@ -655,7 +655,8 @@ impl Error {
                 "add a key you hold too (`ghenv pubkey` prints yours), or pass --force if that is what you want",
             ),
             E::UntrustedEndpoint(url) => Some(format!(
-                "config.toml comes from the repository, and anyone who can push can change it. If you trust this endpoint, run once with `--endpoint {url}` (ghenv then remembers it in ~/.config/ghenv/trusted-endpoints) or answer yes on a terminal; otherwise remove [github] endpoint from config.toml to use GitHub.com"
+                "config.toml comes from the repository, and anyone who can push can change it. If you trust this endpoint, run once with `--endpoint {url}` (ghenv then remembers it in {}/trusted-endpoints) or answer yes on a terminal; otherwise remove [github] endpoint from config.toml to use GitHub.com",
+                crate::trust::config_dir_shown()
             )),
             E::Symlink(path) => {
                 let shown = path.display();

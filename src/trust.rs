@@ -27,6 +27,23 @@ pub fn config_dir(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
         .map(|d| d.join("ghenv"))
 }
 
+/// ghenv's folder as the user would type it, for messages: the real one
+/// ([`config_dir`] with this process's environment), with the home folder
+/// shown as `~`.
+pub fn config_dir_shown() -> String {
+    let home = std::env::var("HOME").ok().filter(|h| !h.is_empty());
+    match config_dir(|k| std::env::var(k).ok().filter(|v| !v.is_empty())) {
+        Some(dir) => {
+            let shown = dir.display().to_string();
+            match home {
+                Some(h) if shown.starts_with(&format!("{h}/")) => format!("~{}", &shown[h.len()..]),
+                _ => shown,
+            }
+        }
+        None => "$XDG_CONFIG_HOME/ghenv".into(),
+    }
+}
+
 /// `url` in the form it is compared and stored in.
 fn normal(url: &str) -> String {
     reqwest::Url::parse(url).map_or_else(|_| url.to_owned(), |u| u.to_string())

@@ -33,13 +33,46 @@ pub fn run(args: &ManArgs) -> Result<Boxed> {
     Ok(Box::new(Text(render(cmd, &name)?)))
 }
 
-/// The page of `cmd`, titled `name`.
+/// The exit codes, the same for every command (the README's table).
+const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
+.TP
+\fB0\fR
+success (scan: nothing found)
+.TP
+\fB1\fR
+scan: a token was found; doctor: a check failed
+.TP
+\fB2\fR
+usage: bad flags or arguments, no token found, unknown template, no config.toml where one is needed
+.TP
+\fB3\fR
+the token is malformed or GitHub rejected it
+.TP
+\fB4\fR
+the token lacks required scopes
+.TP
+\fB5\fR
+GitHub unreachable or misbehaving (network, timeout, 5xx, rate limit, redirect)
+.TP
+\fB6\fR
+encryption or decryption failed
+.TP
+\fB7\fR
+refusing to write (or to use what config.toml asks before you accepted it), or a file cannot be read or written
+.TP
+\fB126\fR, \fB127\fR
+run: the command could not be executed, or was not found
+"#;
+
+/// The page of `cmd`, titled `name`, with the exit codes.
 fn render(cmd: clap::Command, name: &str) -> Result<String> {
     let mut text = Vec::new();
     clap_mangen::Man::new(cmd.name(name.to_owned()))
         .render(&mut text)
         .map_err(|e| Error::io("render", "the man page", e))?;
-    Ok(String::from_utf8_lossy(&text).into_owned())
+    let mut page = String::from_utf8_lossy(&text).into_owned();
+    page.push_str(EXIT_STATUS);
+    Ok(page)
 }
 
 /// Every page, as `name.1`, into `dir`, made first if it does not exist

@@ -118,3 +118,29 @@ fn an_empty_passphrase_in_the_environment_is_empty_passphrase_and_encrypting_say
     out.code(6)
         .stderr_has(&["encrypting with --passphrase needs a passphrase"]);
 }
+
+#[test]
+fn hints_name_the_config_folder_xdg_config_home_points_at() {
+    let p = Project::new();
+    p.write(
+        "config.toml",
+        "version = 1\n[github]\nendpoint = \"https://ghe.example.com/api/graphql\"\n",
+    );
+    let xdg = p.home.path().join("elsewhere");
+    let mut cmd = p.cmd(&["check", "--token-stdin"]);
+    cmd.env("XDG_CONFIG_HOME", &xdg);
+    let out = p.run_with(cmd, classic().as_bytes());
+    out.code(7);
+    out.stderr_has(&["~/elsewhere/ghenv/trusted-endpoints"]);
+    assert!(!out.stderr.contains("~/.config/ghenv"), "{out}");
+}
+
+#[test]
+fn every_man_page_has_the_exit_status_section() {
+    let p = Project::new();
+    for page in [vec!["man"], vec!["man", "init"], vec!["man", "allow"]] {
+        p.run(&page, "")
+            .code(0)
+            .stdout_has(&[".SH \"EXIT STATUS\"", "refusing to write"]);
+    }
+}
