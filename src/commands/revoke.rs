@@ -419,7 +419,7 @@ fn from_scan(path: &PathBuf, io: &mut Io) -> Result<Vec<Candidate>> {
         let from = format!("{shown}:{}", f.line);
         match scan::secret_at(&content, f.line, f.column) {
             Some((bytes, kind)) if kind != Secret::AgeIdentity => {
-                out.extend(candidate(bytes, kind, from));
+                out.extend(candidate(&bytes, kind, from));
             }
             _ => io.warn(&format!(
                 "{from}:{}: the token is no longer there; run the scan again",

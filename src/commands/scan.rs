@@ -24,11 +24,12 @@ pub struct ScanReport {
     pub ok: bool,
     /// Tokens found, sorted by path, line, column.
     pub findings: Vec<Finding>,
-    /// Text files read.
+    /// Files (or blobs) read, binary ones included.
     #[serde(rename = "files_scanned")]
     pub scanned: usize,
-    /// Binary files skipped.
-    #[serde(rename = "binary_skipped")]
+    /// How many of them were binary (a NUL byte in the first 8 KiB): read
+    /// whole all the same, for tokens as bytes and in UTF-16.
+    #[serde(rename = "binary_files")]
     pub binary: usize,
     #[serde(skip)]
     staged: bool,
@@ -47,9 +48,14 @@ impl Report for ScanReport {
                     rest.join(", ")
                 ),
             };
+            let encoding = match f.encoding {
+                scan::Encoding::Bytes => "",
+                scan::Encoding::Utf16Le => " (UTF-16LE)",
+                scan::Encoding::Utf16Be => " (UTF-16BE)",
+            };
             let _ = writeln!(
                 io.out,
-                "{}:{}:{}: {} {}{commits}",
+                "{}:{}:{}: {} {}{encoding}{commits}",
                 f.path,
                 f.line,
                 f.column,
@@ -63,7 +69,7 @@ impl Report for ScanReport {
                 self.scanned,
                 if self.scanned == 1 { "" } else { "s" },
                 if self.binary > 0 {
-                    format!(" ({} binary skipped)", self.binary)
+                    format!(" ({} binary)", self.binary)
                 } else {
                     String::new()
                 }
@@ -190,6 +196,14 @@ fn given(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
 }
 
 impl ScanReport {
+    /// Counts a file read: text, or binary.
+    fn count(&mut self, text: bool) {
+        self.scanned += 1;
+        if !text {
+            self.binary += 1;
+        }
+    }
+
     fn merge(&mut self, other: ScanReport) {
         self.findings.extend(other.findings);
         self.scanned += other.scanned;
@@ -225,8 +239,7 @@ impl ScanReport {
         let before = self.findings.len();
         // The name is made printable only when something is found in it.
         match scan::scan_reader(file, "", &mut self.findings) {
-            Ok(true) => self.scanned += 1,
-            Ok(false) => self.binary += 1,
+            Ok(text) => self.count(text),
             // Not a file: a submodule, or a FIFO with a writer.
             Err(e)
                 if e.raw_os_error() == Some(libc::EISDIR)
@@ -393,11 +406,7 @@ fn scan_history(since: Option<&str>) -> Result<ScanReport> {
         let text = stream
             .read_body(size, |body| scan::scan_reader(body, "", findings))
             .map_err(fail)?;
-        if text {
-            report.scanned += 1;
-        } else {
-            report.binary += 1;
-        }
+        report.count(text);
         for f in &mut report.findings[before..] {
             f.path = shown_name(&object.path);
             f.blob = Some(object.id.clone());
@@ -451,11 +460,7 @@ fn scan_staged() -> Result<ScanReport> {
         let text = stream
             .read_body(size, |body| scan::scan_reader(body, &name, findings))
             .map_err(fail)?;
-        if text {
-            report.scanned += 1;
-        } else {
-            report.binary += 1;
-        }
+        report.count(text);
     }
     report
         .findings

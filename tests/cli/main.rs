@@ -20,6 +20,7 @@ mod matrix;
 mod project;
 mod proxy;
 mod scan_and_hook;
+mod scan_binary;
 mod scopes_and_endpoints;
 mod tls;
 mod token_sources;

@@ -78,14 +78,16 @@ fn scan_does_not_report_a_token_with_one_character_changed() {
 }
 
 #[test]
-fn scan_skips_binary_files() {
+fn scan_reads_binary_files_too() {
     let p = Project::new();
+    let token = classic();
     let mut bytes = b"\x89PNG\r\n\x1a\n\x00\x00".to_vec();
-    bytes.extend_from_slice(classic().as_bytes());
+    bytes.extend_from_slice(token.as_bytes());
     std::fs::write(p.file("image.png"), bytes).unwrap();
     let out = p.run(&["scan", ".", "--json"], "");
-    out.code(0);
-    assert_eq!(out.json()["binary_skipped"], 1);
+    out.code(1).never_shows(&token);
+    assert_eq!(out.json()["binary_files"], 1);
+    assert_eq!(out.json()["findings"][0]["path"], "image.png");
 }
 
 #[test]
