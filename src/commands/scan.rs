@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::cli::ScanArgs;
 use crate::error::{Error, Result, exit};
-use crate::git::{self, BlobHeader, BlobStream};
+use crate::git::{self, BatchHeader, BlobStream, ObjectKind};
 use crate::output::Io;
 use crate::report::{Boxed, Report};
 use crate::scan::{self, Finding};
@@ -393,7 +393,9 @@ fn scan_files(next: &(dyn Fn() -> Option<PathBuf> + Sync), io: &mut Io) -> ScanR
 
 /// Scans every blob reachable from any ref, each once (de-duplicated by
 /// id, streamed through one `git cat-file --batch`), and names for each
-/// finding its blob and the commits that added and removed it.
+/// finding its path, its blob and the commits that added and removed it.
+/// Fails closed: anything unexpected from git is an error, never the end
+/// of the history.
 fn scan_history(since: Option<&str>) -> Result<ScanReport> {
     let root = git::toplevel(Path::new(".")).ok_or(Error::NotARepository(PathBuf::from(".")))?;
     let fail = |e: std::io::Error| Error::io("read the history with", "git", e);
@@ -408,23 +410,27 @@ fn scan_history(since: Option<&str>) -> Result<ScanReport> {
             .map_err(fail)?;
         report.count(text);
         for f in &mut report.findings[before..] {
-            f.path = shown_name(&object.path);
             f.blob = Some(object.id.clone());
         }
     }
     drop(stream);
-    // The commits of every blob with a finding, in one pass over the log.
+    // The path and commits of every blob with a finding, in one pass over
+    // the log.
     let ids: std::collections::HashSet<String> = report
         .findings
         .iter()
         .filter_map(|f| f.blob.clone())
         .collect();
-    let commits = git::commits_touching(&root, &ids);
+    let origins = git::blob_origins(&root, &ids).map_err(fail)?;
     for f in &mut report.findings {
-        if let Some(c) = f.blob.as_ref().and_then(|b| commits.get(b)) {
-            f.commits = c.clone();
+        if let Some(origin) = f.blob.as_ref().and_then(|b| origins.get(b)) {
+            f.commits.clone_from(&origin.commits);
+            f.path = shown_name(origin.path.as_deref().unwrap_or_default());
         }
     }
+    report
+        .findings
+        .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     Ok(report)
 }
 
@@ -448,8 +454,17 @@ fn scan_staged() -> Result<ScanReport> {
     for blob in &blobs {
         let name = shown_name(&blob.path);
         let size = match stream.next_header().map_err(fail)? {
-            BlobHeader::Blob(size) => size,
-            BlobHeader::Missing | BlobHeader::Other(_) => {
+            BatchHeader::Object {
+                id,
+                kind: ObjectKind::Blob,
+                size,
+            } if id == blob.id => size,
+            BatchHeader::Object { id, .. } | BatchHeader::Missing(id) if id != blob.id => {
+                return Err(fail(std::io::Error::other(
+                    "git cat-file answered for another object",
+                )));
+            }
+            _ => {
                 return Err(Error::StagedUnreadable {
                     path: name,
                     detail: "git cannot find its blob".to_owned(),

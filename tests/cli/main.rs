@@ -11,6 +11,7 @@ mod crash_and_concurrency;
 mod crypto;
 mod doctor;
 mod help_and_output;
+mod history_framing;
 mod hostile;
 mod init;
 mod init_files;
