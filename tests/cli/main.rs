@@ -20,6 +20,7 @@ mod leaks;
 mod matrix;
 mod project;
 mod proxy;
+mod revoke_paths;
 mod scan_and_hook;
 mod scan_binary;
 mod scopes_and_endpoints;
