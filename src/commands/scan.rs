@@ -31,10 +31,55 @@ pub struct ScanReport {
     /// whole all the same, for tokens as bytes and in UTF-16.
     #[serde(rename = "binary_files")]
     pub binary: usize,
+    /// What was read.
+    pub mode: Mode,
+    /// With [`Mode::Folder`]: why not the files git tracks.
     #[serde(skip)]
-    staged: bool,
-    #[serde(skip)]
-    history: bool,
+    why_folder: Option<WhyFolder>,
+}
+
+/// What `scan` read: in JSON, `tracked`, `folder`, `paths`, `staged` or
+/// `history`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The files git tracks under the current folder.
+    #[default]
+    Tracked,
+    /// Every file under the current folder, with .gitignore rules: outside
+    /// a repository, or where git tracks nothing yet.
+    Folder,
+    /// The files and folders given.
+    Paths,
+    /// The staged blobs.
+    Staged,
+    /// Every blob of the history.
+    History,
+}
+
+/// Why `scan` without paths read the folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WhyFolder {
+    /// Not in a git repository (or git cannot be run).
+    NoRepository,
+    /// git tracks no file here (before the first `git add`).
+    NothingTracked,
+}
+
+impl ScanReport {
+    /// What was read, for people.
+    fn scope(&self) -> &'static str {
+        match (self.mode, self.why_folder) {
+            (Mode::Tracked, _) => "the files git tracks",
+            (Mode::Folder, Some(WhyFolder::NothingTracked)) => {
+                "this folder, as git tracks no file here yet"
+            }
+            (Mode::Folder, _) => "this folder, as it is not in a git repository",
+            (Mode::Paths, _) => "the paths given",
+            (Mode::Staged, _) => "the staged files",
+            (Mode::History, _) => "every blob of the history",
+        }
+    }
 }
 
 impl Report for ScanReport {
@@ -65,14 +110,15 @@ impl Report for ScanReport {
         }
         if self.findings.is_empty() {
             io.ok(&format!(
-                "No GitHub tokens in {} file{}{}",
+                "No GitHub tokens in {} file{}{}; read {}",
                 self.scanned,
                 if self.scanned == 1 { "" } else { "s" },
                 if self.binary > 0 {
                     format!(" ({} binary)", self.binary)
                 } else {
                     String::new()
-                }
+                },
+                self.scope()
             ));
             return;
         }
@@ -102,20 +148,24 @@ impl Report for ScanReport {
         io.say(&format!(
             "ghenv: {label} {what} in {files} file{}{}",
             if files == 1 { "" } else { "s" },
-            if self.staged {
-                " staged for commit: the commit is blocked"
+            if self.mode == Mode::Staged {
+                " staged for commit: the commit is blocked".to_owned()
             } else {
-                ""
+                format!("; read {}", self.scope())
             }
         ));
         io.say(&format!(
             "  hint: keep tokens in .env (git-ignored; `ghenv init` sets it up) and private keys outside the project, and remove them here{}; a token that was ever committed or pushed must be revoked (`ghenv scan{} --json | ghenv revoke --from-scan - --yes`, or at {}), and a key replaced (`ghenv keygen`, `ghenv recipients`)",
-            if self.staged {
+            if self.mode == Mode::Staged {
                 ", then `git add` the files again"
             } else {
                 ""
             },
-            if self.history { " --history" } else { "" },
+            if self.mode == Mode::History {
+                " --history"
+            } else {
+                ""
+            },
             crate::error::TOKENS_URL
         ));
     }
@@ -137,15 +187,28 @@ impl Report for ScanReport {
 /// hook fails closed).
 pub fn run(args: &ScanArgs, io: &mut Io) -> Result<Boxed> {
     let mut report = if args.staged {
-        scan_staged()?
+        ScanReport {
+            mode: Mode::Staged,
+            ..scan_staged()?
+        }
     } else if args.history {
-        scan_history(args.since.as_deref())?
+        ScanReport {
+            mode: Mode::History,
+            ..scan_history(args.since.as_deref())?
+        }
     } else {
         let mut report = if args.paths.is_empty() {
+            let folder = |why, io: &mut Io| ScanReport {
+                mode: Mode::Folder,
+                why_folder: Some(why),
+                ..scan_walk(&[PathBuf::from(".")], io)
+            };
             match scan_tracked(io)? {
-                Some(report) => report,
-                // Outside a repository (or without git): the folder.
-                None => scan_walk(&[PathBuf::from(".")], io),
+                TrackedScan::Files(report) => report,
+                // Before the first `git add`, reading what git tracks would
+                // read nothing and call the folder clean: the folder.
+                TrackedScan::Nothing => folder(WhyFolder::NothingTracked, io),
+                TrackedScan::NoRepository => folder(WhyFolder::NoRepository, io),
             }
         } else {
             let (files, dirs) = given(&args.paths)?;
@@ -157,15 +220,16 @@ pub fn run(args: &ScanArgs, io: &mut Io) -> Result<Boxed> {
             if !dirs.is_empty() {
                 report.merge(scan_walk(&dirs, io));
             }
-            report
+            ScanReport {
+                mode: Mode::Paths,
+                ..report
+            }
         };
         report
             .findings
             .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         report
     };
-    report.staged = args.staged;
-    report.history = args.history;
     report.ok = report.findings.is_empty();
     Ok(Box::new(report))
 }
@@ -329,22 +393,31 @@ impl Drop for Merged<'_> {
     }
 }
 
-/// Scans the files git tracks, as `git ls-files` names them; `None`
-/// outside a repository, or when git cannot be run.
+/// What [`scan_tracked`] read.
+enum TrackedScan {
+    /// The files git tracks, scanned.
+    Files(ScanReport),
+    /// git tracks no file under this folder.
+    Nothing,
+    /// Not in a repository, or git cannot be run.
+    NoRepository,
+}
+
+/// Scans the files git tracks, as `git ls-files` names them.
 ///
 /// # Errors
 /// git failing after it began to list files.
-fn scan_tracked(io: &mut Io) -> Result<Option<ScanReport>> {
+fn scan_tracked(io: &mut Io) -> Result<TrackedScan> {
     let Ok(mut tracked) = git::Tracked::start(Path::new(".")) else {
-        return Ok(None);
+        return Ok(TrackedScan::NoRepository);
     };
     let fail = |e: std::io::Error| Error::io("list the tracked files with", "git", e);
     let first = match tracked.next_file().map_err(fail)? {
-        git::NextTracked::NotARepository => return Ok(None),
-        git::NextTracked::End => None,
-        git::NextTracked::File(path) => Some(path),
+        git::NextTracked::NotARepository => return Ok(TrackedScan::NoRepository),
+        git::NextTracked::End => return Ok(TrackedScan::Nothing),
+        git::NextTracked::File(path) => path,
     };
-    let state = Mutex::new((first, tracked, None));
+    let state = Mutex::new((Some(first), tracked, None));
     let report = scan_files(
         &|| {
             let mut state = state.lock().ok()?;
@@ -366,7 +439,7 @@ fn scan_tracked(io: &mut Io) -> Result<Option<ScanReport>> {
     let (_, _, failed) = state.into_inner().expect("threads joined");
     match failed {
         Some(e) => Err(fail(e)),
-        None => Ok(Some(report)),
+        None => Ok(TrackedScan::Files(report)),
     }
 }
 

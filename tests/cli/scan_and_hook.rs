@@ -367,11 +367,11 @@ fn scan_without_paths_reads_tracked_files_in_a_repository_and_the_folder_outside
     let out = p.run(&["scan", "--json"], "");
     out.code(1).never_shows(&token);
     assert_eq!(out.json()["findings"][0]["path"], "notes.txt");
-    // In a repository where nothing is tracked yet: nothing to read.
+    // In a repository where nothing is tracked yet: the folder still.
     p.git_init();
     let out = p.run(&["scan", "--json"], "");
-    out.code(0);
-    assert_eq!(out.json()["files_scanned"], 0, "{}", out.stdout);
+    out.code(1).never_shows(&token);
+    assert_eq!(out.json()["mode"], "folder", "{}", out.stdout);
     // Tracked: read.
     p.git(&["add", "notes.txt"]);
     p.run(&["scan"], "").code(1).never_shows(&token);
