@@ -116,41 +116,60 @@ pub struct Hit {
 }
 
 /// A secret found in a file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+///
+/// In JSON: `path`, a string that round-trips (the name as it is when it is
+/// UTF-8, control characters escaped by JSON's own rules; otherwise with
+/// U+FFFD for the bytes that are not), `path_bytes` for a name that is not
+/// UTF-8 only (its bytes, numbers 0 to 255: what `revoke --from-scan` reads
+/// back), then `line`, `column`, `kind`, `masked`, and when they apply
+/// `encoding`, `blob` and `commits`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// The file, as given or as git names it.
-    pub path: String,
+    /// The file, as given or as git names it: bytes, as on disk.
+    pub path: Vec<u8>,
     /// 1-based line.
     pub line: usize,
     /// 1-based byte column.
     pub column: usize,
     /// What it is; in JSON its short name (`classic`, `fine-grained`, ...).
-    #[serde(serialize_with = "kind_name")]
     pub kind: Secret,
     /// Masked for display.
     pub masked: String,
     /// In JSON, `utf-16le` or `utf-16be` for a secret found in UTF-16;
     /// absent otherwise.
-    #[serde(serialize_with = "encoding_name", skip_serializing_if = "is_bytes")]
     pub encoding: Encoding,
     /// With `scan --history`: the blob it is in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub blob: Option<String>,
     /// With `scan --history`: the commits that added (first) or removed it.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub commits: Vec<String>,
 }
 
-fn kind_name<S: serde::Serializer>(kind: &Secret, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(kind.name())
-}
-
-fn encoding_name<S: serde::Serializer>(e: &Encoding, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(e.name().unwrap_or("bytes"))
-}
-
-fn is_bytes(e: &Encoding) -> bool {
-    *e == Encoding::Bytes
+impl serde::Serialize for Finding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(None)?;
+        match std::str::from_utf8(&self.path) {
+            Ok(path) => m.serialize_entry("path", path)?,
+            Err(_) => {
+                m.serialize_entry("path", &String::from_utf8_lossy(&self.path))?;
+                m.serialize_entry("path_bytes", &self.path)?;
+            }
+        }
+        m.serialize_entry("line", &self.line)?;
+        m.serialize_entry("column", &self.column)?;
+        m.serialize_entry("kind", self.kind.name())?;
+        m.serialize_entry("masked", &self.masked)?;
+        if let Some(encoding) = self.encoding.name() {
+            m.serialize_entry("encoding", encoding)?;
+        }
+        if let Some(blob) = &self.blob {
+            m.serialize_entry("blob", blob)?;
+        }
+        if !self.commits.is_empty() {
+            m.serialize_entry("commits", &self.commits)?;
+        }
+        m.end()
+    }
 }
 
 fn is_word(b: u8) -> bool {
@@ -649,7 +668,7 @@ fn scan_blocks_in<R: Read>(
             count_lines(&buf[..at], counted, &mut line, &mut line_start);
             counted = at;
             out.push(Finding {
-                path: path.to_owned(),
+                path: path.as_bytes().to_vec(),
                 line,
                 column: (at as isize - line_start) as usize + 1,
                 kind: hit.kind,
@@ -719,7 +738,7 @@ pub fn scan_reader_by_line<R: BufRead>(
         offset += buf.len();
         for hit in hits.drain(..) {
             out.push(Finding {
-                path: path.to_owned(),
+                path: path.as_bytes().to_vec(),
                 line,
                 column: hit.column,
                 kind: hit.kind,

@@ -3,6 +3,7 @@
 //! confirmation, then GitHub's credential revocation API in batches.
 
 use std::io::{Read, Write};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -365,7 +366,10 @@ fn from_project(args: &RevokeArgs) -> Result<Vec<Candidate>> {
 /// A finding as `ghenv scan --json` prints it.
 #[derive(Deserialize)]
 struct ScanFinding {
+    /// The name, lossy when it is not UTF-8...
     path: String,
+    /// ... and then its bytes.
+    path_bytes: Option<Vec<u8>>,
     line: usize,
     column: usize,
     kind: String,
@@ -402,7 +406,9 @@ fn from_scan(path: &PathBuf, io: &mut Io) -> Result<Vec<Candidate>> {
         let file = if f.blob.is_some() || f.kind == "age-identity" {
             None
         } else {
-            Some(inside(&root, Path::new(&f.path)).ok_or(Error::ScanPathOutside { index })?)
+            let name = f.path_bytes.as_deref().unwrap_or(f.path.as_bytes());
+            let path = Path::new(std::ffi::OsStr::from_bytes(name));
+            Some(inside(&root, path).ok_or(Error::ScanPathOutside { index })?)
         };
         files.push(file);
     }

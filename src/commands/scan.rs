@@ -101,7 +101,7 @@ impl Report for ScanReport {
             let _ = writeln!(
                 io.out,
                 "{}:{}:{}: {} {}{encoding}{commits}",
-                f.path,
+                shown_name(&f.path),
                 f.line,
                 f.column,
                 f.kind.describe(),
@@ -123,7 +123,7 @@ impl Report for ScanReport {
             return;
         }
         let files = {
-            let mut paths: Vec<&str> = self.findings.iter().map(|f| f.path.as_str()).collect();
+            let mut paths: Vec<&[u8]> = self.findings.iter().map(|f| f.path.as_slice()).collect();
             paths.dedup();
             paths.len()
         };
@@ -301,7 +301,6 @@ impl ScanReport {
             Err(e) => return unreadable(path, &e, warnings),
         };
         let before = self.findings.len();
-        // The name is made printable only when something is found in it.
         match scan::scan_reader(file, "", &mut self.findings) {
             Ok(text) => self.count(text),
             // Not a file: a submodule, or a FIFO with a writer.
@@ -313,10 +312,11 @@ impl ScanReport {
             }
             Err(e) => return unreadable(path, &e, warnings),
         }
+        // The name is taken as bytes only when something is found in it.
         if self.findings.len() > before {
-            let shown = shown_name(path.as_os_str().as_bytes());
+            let name = path.as_os_str().as_bytes();
             for f in &mut self.findings[before..] {
-                f.path.clone_from(&shown);
+                f.path = name.to_vec();
             }
         }
     }
@@ -498,7 +498,7 @@ fn scan_history(since: Option<&str>) -> Result<ScanReport> {
     for f in &mut report.findings {
         if let Some(origin) = f.blob.as_ref().and_then(|b| origins.get(b)) {
             f.commits.clone_from(&origin.commits);
-            f.path = shown_name(origin.path.as_deref().unwrap_or_default());
+            f.path = origin.path.clone().unwrap_or_default();
         }
     }
     report
@@ -544,11 +544,15 @@ fn scan_staged() -> Result<ScanReport> {
                 });
             }
         };
+        let before = report.findings.len();
         let findings = &mut report.findings;
         let text = stream
-            .read_body(size, |body| scan::scan_reader(body, &name, findings))
+            .read_body(size, |body| scan::scan_reader(body, "", findings))
             .map_err(fail)?;
         report.count(text);
+        for f in &mut report.findings[before..] {
+            f.path.clone_from(&blob.path);
+        }
     }
     report
         .findings

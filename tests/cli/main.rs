@@ -23,6 +23,7 @@ mod proxy;
 mod revoke_paths;
 mod scan_and_hook;
 mod scan_binary;
+mod scan_json_paths;
 mod scan_mode;
 mod scopes_and_endpoints;
 mod tls;
