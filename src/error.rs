@@ -151,6 +151,15 @@ pub enum Error {
         /// What is wrong.
         detail: String,
     },
+    /// A finding given to `revoke --from-scan` names a file outside the
+    /// folder revoke runs in (an absolute path, `..`, or a link leading
+    /// out): the whole scan is refused, and the entry named by its index
+    /// only, since its path is data from whoever wrote the scan.
+    #[error("the scan's findings[{index}] names a file outside this folder; nothing was revoked")]
+    ScanPathOutside {
+        /// The finding's index in `findings`.
+        index: usize,
+    },
     /// `--github` with something that cannot be a GitHub login.
     #[error("{0:?} is not a GitHub username")]
     BadGithubUser(String),
@@ -450,6 +459,7 @@ impl Error {
             | E::RecipientsNotAccepted(_)
             | E::LastRecipient
             | E::StagedUnreadable { .. }
+            | E::ScanPathOutside { .. }
             | E::Io { .. } => exit::IO,
             E::Exec { source, .. } if source.kind() == io::ErrorKind::NotFound => exit::NOT_FOUND,
             E::Exec { .. } => exit::NOT_EXECUTABLE,
@@ -521,6 +531,7 @@ impl Error {
             E::RecipientsNotAccepted(_) => "recipients_not_accepted",
             E::LastRecipient => "last_recipient",
             E::StagedUnreadable { .. } => "staged_unreadable",
+            E::ScanPathOutside { .. } => "scan_path_outside",
             E::Io { .. } => "io",
             E::Exec { .. } => "exec",
         }
@@ -691,6 +702,9 @@ impl Error {
             ),
             E::LastRecipient => text(
                 "add the new recipient first (`ghenv recipients add`), then remove the old one",
+            ),
+            E::ScanPathOutside { .. } => text(
+                "run `ghenv scan --json` in the project and give its output to `ghenv revoke --from-scan` in the same folder: a finding must name a file inside it by a relative path; check where the scan came from",
             ),
             E::StagedUnreadable { .. } => text(
                 "the commit is blocked because ghenv could not check what it adds; run `git fsck` to find what is wrong with the repository, then commit again",

@@ -413,62 +413,159 @@ fn parse_raw(bytes: &[u8]) -> io::Result<Vec<StagedBlob>> {
     Ok(blobs)
 }
 
-/// The commits that add or remove each blob of `ids`, on any ref, oldest
-/// first (the first added it), short ids: one pass of `git log --raw` over
-/// the history, whatever the number of blobs.
-pub fn commits_touching(root: &Path, ids: &HashSet<String>) -> HashMap<String, Vec<String>> {
-    let mut found: HashMap<String, Vec<String>> = HashMap::new();
+/// Where a blob of the history comes from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Origin {
+    /// The commits that add or remove it, oldest first (the first added
+    /// it), short ids; merges are left out.
+    pub commits: Vec<String>,
+    /// The path it was first added at, as bytes; `None` when no commit
+    /// adds it (a blob a tag points at).
+    pub path: Option<Vec<u8>>,
+}
+
+/// The commits and first path of each blob of `ids`, on any ref: one pass
+/// of `git log --raw -z` over the history, whatever the number of blobs.
+/// Paths come from `-z` output, whole (rev-list cuts a name at its first
+/// newline); a merge's changes against its first parent name the blobs
+/// only a merge adds (a stash's work tree) but do not count as touching
+/// them. A blob no commit adds gets the name rev-list gives it.
+///
+/// # Errors
+/// When git cannot be run, fails, or writes what `--raw -z` does not.
+pub fn blob_origins(root: &Path, ids: &HashSet<String>) -> io::Result<HashMap<String, Origin>> {
+    let mut found: HashMap<String, Origin> = HashMap::new();
     if ids.is_empty() {
-        return found;
+        return Ok(found);
     }
-    let Ok(mut child) = git(root)
+    let mut child = git(root)
         .args([
             "log",
             "--all",
             "--reverse",
-            "--format=commit %h",
+            "--format=commit %H %P",
             "--raw",
+            "-z",
             "--no-abbrev",
             "--no-renames",
+            "--diff-merges=first-parent",
         ])
         .stdout(Stdio::piped())
-        .spawn()
-    else {
-        return found;
-    };
+        .spawn()?;
     let out = BufReader::with_capacity(64 * 1024, child.stdout.take().expect("piped"));
+    let parsed = parse_log(out, ids, &mut found);
+    let status = child.wait()?;
+    parsed?;
+    if !status.success() {
+        return Err(io::Error::other(format!("git log: {status}")));
+    }
+    let unnamed: HashSet<String> = found
+        .iter()
+        .filter(|(_, o)| o.path.is_none())
+        .map(|(id, _)| id.clone())
+        .chain(ids.iter().filter(|id| !found.contains_key(*id)).cloned())
+        .collect();
+    if !unnamed.is_empty() {
+        for (id, path) in rev_list_names(root, &unnamed)? {
+            found.entry(id).or_default().path = Some(path);
+        }
+    }
+    shorten_commits(root, &mut found);
+    Ok(found)
+}
+
+/// Reads `git log --format='commit %H %P' --raw -z` output: NUL-separated
+/// commit lines and `:meta` fields, each `:meta` followed by its path
+/// (taken whole, whatever bytes it holds).
+fn parse_log(
+    out: impl BufRead,
+    ids: &HashSet<String>,
+    found: &mut HashMap<String, Origin>,
+) -> io::Result<()> {
+    let bad = || io::Error::other("unexpected output from git log --raw -z");
+    let mut fields = out.split(0);
     let mut commit = String::new();
-    for line in out.split(b'\n') {
-        let Ok(line) = line else { break };
-        if let Some(id) = line.strip_prefix(b"commit ") {
-            commit = String::from_utf8_lossy(id).into_owned();
+    let mut merge = false;
+    while let Some(field) = fields.next() {
+        let field = field?;
+        let start = field.iter().take_while(|&&b| b == b'\n').count();
+        let field = &field[start..];
+        if field.is_empty() {
             continue;
         }
-        // ":100644 100644 OLD NEW M\tpath"
-        if !line.starts_with(b":") {
+        if let Some(line) = field.strip_prefix(b"commit ") {
+            let line = std::str::from_utf8(line).map_err(|_| bad())?;
+            let mut parts = line.split(' ');
+            commit = parts
+                .next()
+                .filter(|c| is_object_id(c))
+                .ok_or_else(bad)?
+                .to_owned();
+            merge = parts.count() > 1;
             continue;
         }
-        let head = line.split(|&b| b == b'\t').next().unwrap_or_default();
-        for blob in head.split(|&b| b == b' ').skip(2).take(2) {
-            let blob = String::from_utf8_lossy(blob);
-            if let Some(id) = ids.get(blob.as_ref()) {
-                let commits = found.entry(id.clone()).or_default();
-                if commits.last() != Some(&commit) {
-                    commits.push(commit.clone());
-                }
+        // ":100644 100644 OLD NEW M", then the path.
+        let meta = field.strip_prefix(b":").ok_or_else(bad)?;
+        let path = fields.next().ok_or_else(bad)??;
+        let meta = std::str::from_utf8(meta).map_err(|_| bad())?;
+        let parts: Vec<&str> = meta.split(' ').collect();
+        let [_, _, old, new, _] = parts[..] else {
+            return Err(bad());
+        };
+        for blob in [new, old] {
+            let Some(id) = ids.get(blob) else { continue };
+            let origin = found.entry(id.clone()).or_default();
+            // Oldest first: where it was first added.
+            origin.path.get_or_insert_with(|| path.clone());
+            if !merge && origin.commits.last() != Some(&commit) {
+                origin.commits.push(commit.clone());
             }
         }
     }
-    let _ = child.wait();
-    // --no-abbrev makes %h full too: shorten the few commits found at once.
+    Ok(())
+}
+
+/// The names `git rev-list --objects` gives the blobs of `ids` (cut at a
+/// newline by git itself): for blobs that no commit adds.
+fn rev_list_names(root: &Path, ids: &HashSet<String>) -> io::Result<Vec<(String, Vec<u8>)>> {
+    let out = git(root)
+        .args([
+            "rev-list",
+            "--all",
+            "--objects",
+            "--filter=object:type=blob",
+            "--filter-provided-objects",
+        ])
+        .output()?;
+    if !out.status.success() {
+        return Err(io::Error::other("git rev-list failed"));
+    }
+    let mut names = Vec::new();
+    for line in out.stdout.split(|&b| b == b'\n') {
+        let (id, name) = match memchr::memchr(b' ', line) {
+            Some(at) => (&line[..at], &line[at + 1..]),
+            None => (line, &b""[..]),
+        };
+        if let Ok(id) = std::str::from_utf8(id)
+            && ids.contains(id)
+            && !names.iter().any(|(n, _): &(String, Vec<u8>)| n == id)
+        {
+            names.push((id.to_owned(), name.to_vec()));
+        }
+    }
+    Ok(names)
+}
+
+/// Replaces the full commit ids of `found` with short ones, in one call.
+fn shorten_commits(root: &Path, found: &mut HashMap<String, Origin>) {
     let full: Vec<String> = {
-        let mut all: Vec<String> = found.values().flatten().cloned().collect();
+        let mut all: Vec<String> = found.values().flat_map(|o| o.commits.clone()).collect();
         all.sort();
         all.dedup();
         all
     };
     if full.is_empty() {
-        return found;
+        return;
     }
     let mut args = vec!["log", "--no-walk=unsorted", "--format=%H %h"];
     args.extend(full.iter().map(String::as_str));
@@ -481,36 +578,118 @@ pub fn commits_touching(root: &Path, ids: &HashSet<String>) -> HashMap<String, V
                 .collect()
         })
         .unwrap_or_default();
-    for commits in found.values_mut() {
-        for c in commits.iter_mut() {
+    for origin in found.values_mut() {
+        for c in &mut origin.commits {
             if let Some(s) = short.get(c.as_str()) {
                 c.clone_from(s);
             }
         }
     }
-    found
+}
+
+/// Whether `id` is a full object id (SHA-1 or SHA-256, lowercase hex).
+fn is_object_id(id: &str) -> bool {
+    matches!(id.len(), 40 | 64) && id.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// An object's header in `git cat-file --batch` output.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BatchHeader {
+    /// An object: its id, type and size; its body follows.
+    Object {
+        /// The object id.
+        id: String,
+        /// `blob`, `tree`, `commit` or `tag`.
+        kind: ObjectKind,
+        /// The body's size in bytes.
+        size: u64,
+    },
+    /// `<id> missing`: the object is not in the repository.
+    Missing(String),
+}
+
+/// The type of an object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// File content.
+    Blob,
+    /// A tree, commit or tag.
+    Other,
+}
+
+/// Parses one header line of `cat-file --batch` with the default format
+/// (`<id> <type> <size>`, or `<id> missing`), newline included. Nothing
+/// but those fields is accepted: the lines come after bodies git copied
+/// from a repository, so anything else means the reader lost its place.
+fn parse_header(line: &[u8]) -> io::Result<BatchHeader> {
+    let bad = || {
+        io::Error::other(format!(
+            "unexpected header from git cat-file: {:?}",
+            String::from_utf8_lossy(&line[..line.len().min(100)])
+        ))
+    };
+    let text = line.strip_suffix(b"\n").ok_or_else(bad)?;
+    let text = std::str::from_utf8(text).map_err(|_| bad())?;
+    let parts: Vec<&str> = text.split(' ').collect();
+    match parts[..] {
+        [id, "missing"] if is_object_id(id) => Ok(BatchHeader::Missing(id.to_owned())),
+        [id, kind, size] if is_object_id(id) => {
+            let kind = match kind {
+                "blob" => ObjectKind::Blob,
+                "tree" | "commit" | "tag" => ObjectKind::Other,
+                _ => return Err(bad()),
+            };
+            let digits = !size.is_empty() && size.bytes().all(|b| b.is_ascii_digit());
+            let size = size.parse().ok().filter(|_| digits).ok_or_else(bad)?;
+            Ok(BatchHeader::Object {
+                id: id.to_owned(),
+                kind,
+                size,
+            })
+        }
+        _ => Err(bad()),
+    }
+}
+
+/// Reads the next header of `cat-file --batch` output; `None` at its end.
+///
+/// # Errors
+/// A read error, a header cut short, or one that does not parse.
+fn read_header(out: &mut impl BufRead) -> io::Result<Option<BatchHeader>> {
+    let mut line = Vec::new();
+    // Bounded: a header is two ids' worth; a longer line is not one.
+    if (&mut *out).take(256).read_until(b'\n', &mut line)? == 0 {
+        return Ok(None);
+    }
+    parse_header(&line).map(Some)
 }
 
 /// Every blob reachable from any ref (branches, tags, stashes, notes), each
-/// once, streamed: `git rev-list --all --objects --filter=object:type=blob`
-/// piped straight into `git cat-file --batch`, so ghenv holds no list of
-/// the history and its memory stays flat however long it is. With `since`,
-/// only blobs of the commits not reachable from it.
+/// once, streamed: `git rev-list --all --objects --no-object-names
+/// --filter=object:type=blob` piped straight into `git cat-file --batch`,
+/// so ghenv holds no list of the history and its memory stays flat however
+/// long it is. With `since`, only blobs of the commits not reachable from
+/// it.
+///
+/// Objects are framed by the size in their header, and nothing else: no
+/// file name passes through cat-file (rev-list names none), so no name can
+/// look like a header, and a header that does not parse, a body cut short
+/// or git failing is an error, never the end of the history.
+/// [`blob_origins`] names the blobs found.
 pub struct HistoryStream {
     rev_list: Child,
     cat_file: Child,
     out: BufReader<ChildStdout>,
 }
 
-/// One object's header from [`HistoryStream`].
+/// One object from [`HistoryStream`].
 pub struct Named {
     /// The object id.
     pub id: String,
-    /// `Some(size)` for a blob of `size` bytes; `None` for another object
-    /// (rev-list also names the commits), already skipped.
+    /// `Some(size)` for a blob of `size` bytes, to be read with
+    /// [`HistoryStream::read_body`]; `None` for another object, already
+    /// skipped.
     pub blob: Option<u64>,
-    /// The first path the blob was seen at, as bytes.
-    pub path: Vec<u8>,
 }
 
 impl HistoryStream {
@@ -524,6 +703,7 @@ impl HistoryStream {
             "rev-list",
             "--all",
             "--objects",
+            "--no-object-names",
             "--filter=object:type=blob",
             "--filter-provided-objects",
         ]);
@@ -535,7 +715,7 @@ impl HistoryStream {
         let cat_file = git(root)
             .args([
                 "cat-file",
-                "--batch=%(objectname) %(objecttype) %(objectsize) %(rest)",
+                "--batch=%(objectname) %(objecttype) %(objectsize)",
             ])
             .stdin(Stdio::from(names))
             .stdout(Stdio::piped())
@@ -556,46 +736,36 @@ impl HistoryStream {
         })
     }
 
-    /// The next object, or `None` at the end.
+    /// The next object, or `None` at the end, once both git processes
+    /// exited successfully.
     ///
     /// # Errors
-    /// A read error, output that is not a `cat-file` header, or rev-list
-    /// failing (an unknown `since`).
+    /// A read error, output that is not a `cat-file` header, or either git
+    /// process failing (rev-list: an unknown `since`, a broken repository).
     pub fn next_object(&mut self) -> io::Result<Option<Named>> {
         loop {
-            let mut header = Vec::new();
-            if self.out.read_until(b'\n', &mut header)? == 0 {
-                let status = self.rev_list.wait()?;
-                if !status.success() {
-                    return Err(io::Error::other("git rev-list failed"));
+            let Some(header) = read_header(&mut self.out)? else {
+                let listed = self.rev_list.wait()?;
+                if !listed.success() {
+                    return Err(io::Error::other(format!("git rev-list: {listed}")));
+                }
+                let read = self.cat_file.wait()?;
+                if !read.success() {
+                    return Err(io::Error::other(format!("git cat-file: {read}")));
                 }
                 return Ok(None);
-            }
-            if header.last() == Some(&b'\n') {
-                header.pop();
-            }
-            if header.ends_with(b" missing") {
+            };
+            match header {
                 // A promised object a partial clone never fetched.
-                continue;
+                BatchHeader::Missing(_) => continue,
+                BatchHeader::Object { id, kind, size } => {
+                    let blob = (kind == ObjectKind::Blob).then_some(size);
+                    if blob.is_none() {
+                        self.read_body(size, |_| Ok(()))?;
+                    }
+                    return Ok(Some(Named { id, blob }));
+                }
             }
-            let mut parts = header.splitn(4, |&b| b == b' ');
-            let (Some(id), Some(kind), Some(size)) = (parts.next(), parts.next(), parts.next())
-            else {
-                return Err(io::Error::other("bad git cat-file header"));
-            };
-            let size: u64 = std::str::from_utf8(size)
-                .ok()
-                .and_then(|s| s.parse().ok())
-                .ok_or_else(|| io::Error::other("bad git cat-file header"))?;
-            let named = Named {
-                id: String::from_utf8_lossy(id).into_owned(),
-                blob: (kind == b"blob").then_some(size),
-                path: parts.next().unwrap_or_default().to_vec(),
-            };
-            if named.blob.is_none() {
-                self.skip(size)?;
-            }
-            return Ok(Some(named));
         }
     }
 
@@ -603,17 +773,13 @@ impl HistoryStream {
     /// skips what it left and the newline after it.
     ///
     /// # Errors
-    /// A read error, or `read`'s.
+    /// A read error, a body cut short, or `read`'s.
     pub fn read_body<T>(
         &mut self,
         size: u64,
         read: impl FnOnce(&mut dyn BufRead) -> io::Result<T>,
     ) -> io::Result<T> {
         read_batch_body(&mut self.out, size, read)
-    }
-
-    fn skip(&mut self, size: u64) -> io::Result<()> {
-        self.read_body(size, |_| Ok(()))
     }
 }
 
@@ -627,17 +793,24 @@ impl Drop for HistoryStream {
 }
 
 /// Hands the next `size` bytes of `cat-file --batch` output (an object's
-/// body) to `read`, then skips what it left and the newline after it.
+/// body) to `read`, then skips what it left and checks the newline after
+/// it: a body shorter than its header said is an error, never a shorter
+/// object.
 fn read_batch_body<T>(
-    out: &mut BufReader<ChildStdout>,
+    out: &mut impl BufRead,
     size: u64,
     read: impl FnOnce(&mut dyn BufRead) -> io::Result<T>,
 ) -> io::Result<T> {
     let mut body = out.take(size);
     let value = read(&mut body)?;
     io::copy(&mut body, &mut io::sink())?;
+    let short = body.limit();
     let mut newline = [0u8; 1];
-    out.read_exact(&mut newline)?;
+    if short > 0 || out.read_exact(&mut newline).is_err() || newline != *b"\n" {
+        return Err(io::Error::other(
+            "git cat-file ended inside an object, or an object did not end where its size said",
+        ));
+    }
     Ok(value)
 }
 
@@ -646,16 +819,6 @@ pub struct BlobStream {
     child: Child,
     out: BufReader<ChildStdout>,
     writer: Option<JoinHandle<()>>,
-}
-
-/// One blob's header from `cat-file --batch`.
-pub enum BlobHeader {
-    /// A blob of this many bytes follows.
-    Blob(u64),
-    /// Another kind of object of this many bytes follows.
-    Other(u64),
-    /// The object is missing.
-    Missing,
 }
 
 impl BlobStream {
@@ -690,27 +853,10 @@ impl BlobStream {
     /// Reads the next object's header.
     ///
     /// # Errors
-    /// A read error, or output that is not a `cat-file` header.
-    pub fn next_header(&mut self) -> io::Result<BlobHeader> {
-        let mut header = String::new();
-        if self.out.read_line(&mut header)? == 0 {
-            return Err(io::Error::other("git cat-file ended early"));
-        }
-        let parts: Vec<&str> = header.split_whitespace().collect();
-        match parts[..] {
-            [_, "missing"] => Ok(BlobHeader::Missing),
-            [_, kind, size] => {
-                let size = size
-                    .parse()
-                    .map_err(|_| io::Error::other("bad git cat-file header"))?;
-                Ok(if kind == "blob" {
-                    BlobHeader::Blob(size)
-                } else {
-                    BlobHeader::Other(size)
-                })
-            }
-            _ => Err(io::Error::other("bad git cat-file header")),
-        }
+    /// A read error, output that is not a `cat-file` header, or the end of
+    /// the output.
+    pub fn next_header(&mut self) -> io::Result<BatchHeader> {
+        read_header(&mut self.out)?.ok_or_else(|| io::Error::other("git cat-file ended early"))
     }
 
     /// Hands the body of the object whose header was just read (`size`
@@ -774,5 +920,94 @@ mod tests {
         let raw = format!(":000000 100644 {} {} A\0", "0".repeat(40), "a".repeat(40));
         assert!(parse_raw(raw.as_bytes()).is_err());
         assert!(parse_raw(b"garbage\0path\0").is_err());
+    }
+
+    #[test]
+    fn only_exact_cat_file_headers_parse() {
+        let id = "a".repeat(40);
+        assert_eq!(
+            parse_header(format!("{id} blob 12\n").as_bytes()).unwrap(),
+            BatchHeader::Object {
+                id: id.clone(),
+                kind: ObjectKind::Blob,
+                size: 12
+            }
+        );
+        assert_eq!(
+            parse_header(format!("{id} missing\n").as_bytes()).unwrap(),
+            BatchHeader::Missing(id.clone())
+        );
+        for bad in [
+            format!("{id} blob 12 a missing\n"),
+            format!("{id} blob 12"),
+            format!("{id} blob -1\n"),
+            format!("{id} blob +1\n"),
+            format!("{id} blob\n"),
+            format!("{id} sock 1\n"),
+            format!("{} missing\n", "A".repeat(40)),
+            "xyz missing\n".to_owned(),
+            "a missing\n".to_owned(),
+            format!("{id}  missing\n"),
+            String::new(),
+        ] {
+            assert!(parse_header(bad.as_bytes()).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_body_cut_short_or_not_ended_by_a_newline_is_an_error() {
+        let read = |bytes: &[u8], size| {
+            let mut out = BufReader::new(bytes);
+            read_batch_body(&mut out, size, |body| {
+                let mut v = Vec::new();
+                body.read_to_end(&mut v)?;
+                Ok(v)
+            })
+        };
+        assert_eq!(read(b"hello\n", 5).unwrap(), b"hello");
+        assert!(read(b"hel", 5).is_err());
+        assert!(read(b"hello", 5).is_err());
+        assert!(read(b"helloX", 5).is_err());
+        // What the reader leaves is skipped.
+        let mut out = BufReader::new(&b"hello\nnext"[..]);
+        read_batch_body(&mut out, 5, |_| Ok(())).unwrap();
+        let mut rest = String::new();
+        out.read_to_string(&mut rest).unwrap();
+        assert_eq!(rest, "next");
+    }
+
+    #[test]
+    fn log_paths_are_taken_whole_and_merges_name_without_touching() {
+        let (c1, c2, m) = ("1".repeat(40), "2".repeat(40), "3".repeat(40));
+        let (a, b, z) = ("a".repeat(40), "b".repeat(40), "0".repeat(40));
+        let mut log = Vec::new();
+        log.extend_from_slice(format!("commit {c1} \0\n:000000 100644 {z} {a} A\0").as_bytes());
+        log.extend_from_slice(b"two\nlines\0");
+        log.extend_from_slice(format!(":000000 100644 {z} {z} A\0").as_bytes());
+        log.extend_from_slice(format!("commit {c2} {c1}\0").as_bytes());
+        log.extend_from_slice(format!("commit {m} {c1} {c2}\0\n").as_bytes());
+        log.extend_from_slice(format!(":100644 100644 {z} {b} M\0").as_bytes());
+        log.extend_from_slice(b":looks like meta\0");
+        log.extend_from_slice(format!("commit {c2} {c1}\0\n").as_bytes());
+        log.extend_from_slice(format!(":100644 000000 {a} {z} D\0").as_bytes());
+        log.extend_from_slice(b"two\nlines\0");
+        let ids: HashSet<String> = [a.clone(), b.clone()].into();
+        let mut found = HashMap::new();
+        parse_log(&log[..], &ids, &mut found).unwrap();
+        assert_eq!(found[&a].path.as_deref(), Some(&b"two\nlines"[..]));
+        assert_eq!(found[&a].commits, vec![c1.clone(), c2.clone()]);
+        assert_eq!(found[&b].path.as_deref(), Some(&b":looks like meta"[..]));
+        assert!(found[&b].commits.is_empty(), "a merge does not count");
+        // A meta field without its path, or garbage, is an error.
+        let mut found = HashMap::new();
+        assert!(
+            parse_log(
+                format!(":000000 100644 {z} {a} A").as_bytes(),
+                &ids,
+                &mut found
+            )
+            .is_err()
+        );
+        assert!(parse_log(&b"garbage\0"[..], &ids, &mut found).is_err());
     }
 }

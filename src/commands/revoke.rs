@@ -3,6 +3,7 @@
 //! confirmation, then GitHub's credential revocation API in batches.
 
 use std::io::{Read, Write};
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -122,6 +123,7 @@ struct Candidate {
 /// # Errors
 /// [`Error::NothingToRevoke`] when no token is found where told to look,
 /// [`Error::ScanInput`] for `--from-scan` input that is not a scan,
+/// [`Error::ScanPathOutside`] for one naming a file outside this folder,
 /// [`Error::ConfirmationNeeded`] off a terminal without `--yes`, a refused
 /// confirmation ([`Error::Declined`]), and [`Error::BadEndpoint`] for a bad
 /// `GHENV_API_URL`.
@@ -364,7 +366,10 @@ fn from_project(args: &RevokeArgs) -> Result<Vec<Candidate>> {
 /// A finding as `ghenv scan --json` prints it.
 #[derive(Deserialize)]
 struct ScanFinding {
+    /// The name, lossy when it is not UTF-8...
     path: String,
+    /// ... and then its bytes.
+    path_bytes: Option<Vec<u8>>,
     line: usize,
     column: usize,
     kind: String,
@@ -393,17 +398,32 @@ fn from_scan(path: &PathBuf, io: &mut Io) -> Result<Vec<Candidate>> {
         detail: e.to_string(),
     })?;
     let here = Path::new(".");
+    // Every file the findings name is checked before any is read or any
+    // token sent: one that leads out of this folder refuses the whole scan.
+    let root = std::fs::canonicalize(here).map_err(|e| Error::io("inspect", here, e))?;
+    let mut files = Vec::with_capacity(document.findings.len());
+    for (index, f) in document.findings.iter().enumerate() {
+        let file = if f.blob.is_some() || f.kind == "age-identity" {
+            None
+        } else {
+            let name = f.path_bytes.as_deref().unwrap_or(f.path.as_bytes());
+            let path = Path::new(std::ffi::OsStr::from_bytes(name));
+            Some(inside(&root, path).ok_or(Error::ScanPathOutside { index })?)
+        };
+        files.push(file);
+    }
     let mut out = Vec::new();
     let mut keys = 0;
-    for f in document.findings {
+    for (f, file) in document.findings.into_iter().zip(files) {
         let shown = crate::text::sanitize(&f.path).into_owned();
         if f.kind == "age-identity" {
             keys += 1;
             continue;
         }
-        let content = match &f.blob {
-            Some(blob) => crate::git::blob_content(here, blob).map(Zeroizing::new),
-            None => regular_file(Path::new(&f.path)),
+        let content = match (&f.blob, file) {
+            (Some(blob), _) => crate::git::blob_content(here, blob).map(Zeroizing::new),
+            (None, Some(Some(file))) => regular_file(&file),
+            (None, _) => None,
         };
         let Some(content) = content else {
             io.warn(&format!(
@@ -419,7 +439,7 @@ fn from_scan(path: &PathBuf, io: &mut Io) -> Result<Vec<Candidate>> {
         let from = format!("{shown}:{}", f.line);
         match scan::secret_at(&content, f.line, f.column) {
             Some((bytes, kind)) if kind != Secret::AgeIdentity => {
-                out.extend(candidate(bytes, kind, from));
+                out.extend(candidate(&bytes, kind, from));
             }
             _ => io.warn(&format!(
                 "{from}:{}: the token is no longer there; run the scan again",
@@ -436,12 +456,46 @@ fn from_scan(path: &PathBuf, io: &mut Io) -> Result<Vec<Candidate>> {
     Ok(out)
 }
 
-/// The content of a regular file (not a link, a FIFO or a folder: the path
-/// came from a repository).
-fn regular_file(path: &Path) -> Option<Zeroizing<Vec<u8>>> {
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    if !meta.is_file() {
+/// Where `path`, from a scan, leads inside `root` (this folder, canonical):
+/// `Some(Some(file))`, the file with every link resolved; `Some(None)` when
+/// there is nothing there to read; `None` when it leads outside: an
+/// absolute path, a `..`, or a link (a folder on the way, or the file
+/// itself) that points out.
+fn inside(root: &Path, path: &Path) -> Option<Option<PathBuf>> {
+    use std::path::Component;
+    if !path
+        .components()
+        .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+    {
         return None;
     }
-    std::fs::read(path).ok().map(Zeroizing::new)
+    let joined = root.join(path);
+    match std::fs::canonicalize(&joined) {
+        // A link to a file inside: scan never names one (it reads the
+        // file where it is), so it is not read.
+        Ok(real) if real.starts_with(root) && !joined.is_symlink() => Some(Some(real)),
+        Ok(real) if real.starts_with(root) => Some(None),
+        Ok(_) => None,
+        // Not there (or a dangling link): nothing is read.
+        Err(_) => Some(None),
+    }
+}
+
+/// The content of a regular file (not a link, a FIFO or a folder: the path
+/// came from a repository), at a path already resolved by [`inside`].
+fn regular_file(path: &Path) -> Option<Zeroizing<Vec<u8>>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NOFOLLOW: the resolved path has no link left, unless one was put
+    // there since; O_NONBLOCK: a FIFO put there does not hang the open.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Zeroizing::new(Vec::new());
+    file.take(INPUT_LIMIT).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
 }

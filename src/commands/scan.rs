@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::cli::ScanArgs;
 use crate::error::{Error, Result, exit};
-use crate::git::{self, BlobHeader, BlobStream};
+use crate::git::{self, BatchHeader, BlobStream, ObjectKind};
 use crate::output::Io;
 use crate::report::{Boxed, Report};
 use crate::scan::{self, Finding};
@@ -24,16 +24,62 @@ pub struct ScanReport {
     pub ok: bool,
     /// Tokens found, sorted by path, line, column.
     pub findings: Vec<Finding>,
-    /// Text files read.
+    /// Files (or blobs) read, binary ones included.
     #[serde(rename = "files_scanned")]
     pub scanned: usize,
-    /// Binary files skipped.
-    #[serde(rename = "binary_skipped")]
+    /// How many of them were binary (a NUL byte in the first 8 KiB): read
+    /// whole all the same, for tokens as bytes and in UTF-16.
+    #[serde(rename = "binary_files")]
     pub binary: usize,
+    /// What was read.
+    pub mode: Mode,
+    /// With [`Mode::Folder`]: why not the files git tracks.
     #[serde(skip)]
-    staged: bool,
-    #[serde(skip)]
-    history: bool,
+    why_folder: Option<WhyFolder>,
+}
+
+/// What `scan` read: in JSON, `tracked`, `folder`, `paths`, `staged` or
+/// `history`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The files git tracks under the current folder.
+    #[default]
+    Tracked,
+    /// Every file under the current folder, with .gitignore rules: outside
+    /// a repository, or where git tracks nothing yet.
+    Folder,
+    /// The files and folders given.
+    Paths,
+    /// The staged blobs.
+    Staged,
+    /// Every blob of the history.
+    History,
+}
+
+/// Why `scan` without paths read the folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WhyFolder {
+    /// Not in a git repository (or git cannot be run).
+    NoRepository,
+    /// git tracks no file here (before the first `git add`).
+    NothingTracked,
+}
+
+impl ScanReport {
+    /// What was read, for people.
+    fn scope(&self) -> &'static str {
+        match (self.mode, self.why_folder) {
+            (Mode::Tracked, _) => "the files git tracks",
+            (Mode::Folder, Some(WhyFolder::NothingTracked)) => {
+                "this folder, as git tracks no file here yet"
+            }
+            (Mode::Folder, _) => "this folder, as it is not in a git repository",
+            (Mode::Paths, _) => "the paths given",
+            (Mode::Staged, _) => "the staged files",
+            (Mode::History, _) => "every blob of the history",
+        }
+    }
 }
 
 impl Report for ScanReport {
@@ -47,10 +93,15 @@ impl Report for ScanReport {
                     rest.join(", ")
                 ),
             };
+            let encoding = match f.encoding {
+                scan::Encoding::Bytes => "",
+                scan::Encoding::Utf16Le => " (UTF-16LE)",
+                scan::Encoding::Utf16Be => " (UTF-16BE)",
+            };
             let _ = writeln!(
                 io.out,
-                "{}:{}:{}: {} {}{commits}",
-                f.path,
+                "{}:{}:{}: {} {}{encoding}{commits}",
+                shown_name(&f.path),
                 f.line,
                 f.column,
                 f.kind.describe(),
@@ -59,19 +110,20 @@ impl Report for ScanReport {
         }
         if self.findings.is_empty() {
             io.ok(&format!(
-                "No GitHub tokens in {} file{}{}",
+                "No GitHub tokens in {} file{}{}; read {}",
                 self.scanned,
                 if self.scanned == 1 { "" } else { "s" },
                 if self.binary > 0 {
-                    format!(" ({} binary skipped)", self.binary)
+                    format!(" ({} binary)", self.binary)
                 } else {
                     String::new()
-                }
+                },
+                self.scope()
             ));
             return;
         }
         let files = {
-            let mut paths: Vec<&str> = self.findings.iter().map(|f| f.path.as_str()).collect();
+            let mut paths: Vec<&[u8]> = self.findings.iter().map(|f| f.path.as_slice()).collect();
             paths.dedup();
             paths.len()
         };
@@ -96,20 +148,24 @@ impl Report for ScanReport {
         io.say(&format!(
             "ghenv: {label} {what} in {files} file{}{}",
             if files == 1 { "" } else { "s" },
-            if self.staged {
-                " staged for commit: the commit is blocked"
+            if self.mode == Mode::Staged {
+                " staged for commit: the commit is blocked".to_owned()
             } else {
-                ""
+                format!("; read {}", self.scope())
             }
         ));
         io.say(&format!(
             "  hint: keep tokens in .env (git-ignored; `ghenv init` sets it up) and private keys outside the project, and remove them here{}; a token that was ever committed or pushed must be revoked (`ghenv scan{} --json | ghenv revoke --from-scan - --yes`, or at {}), and a key replaced (`ghenv keygen`, `ghenv recipients`)",
-            if self.staged {
+            if self.mode == Mode::Staged {
                 ", then `git add` the files again"
             } else {
                 ""
             },
-            if self.history { " --history" } else { "" },
+            if self.mode == Mode::History {
+                " --history"
+            } else {
+                ""
+            },
             crate::error::TOKENS_URL
         ));
     }
@@ -131,15 +187,28 @@ impl Report for ScanReport {
 /// hook fails closed).
 pub fn run(args: &ScanArgs, io: &mut Io) -> Result<Boxed> {
     let mut report = if args.staged {
-        scan_staged()?
+        ScanReport {
+            mode: Mode::Staged,
+            ..scan_staged()?
+        }
     } else if args.history {
-        scan_history(args.since.as_deref())?
+        ScanReport {
+            mode: Mode::History,
+            ..scan_history(args.since.as_deref())?
+        }
     } else {
         let mut report = if args.paths.is_empty() {
+            let folder = |why, io: &mut Io| ScanReport {
+                mode: Mode::Folder,
+                why_folder: Some(why),
+                ..scan_walk(&[PathBuf::from(".")], io)
+            };
             match scan_tracked(io)? {
-                Some(report) => report,
-                // Outside a repository (or without git): the folder.
-                None => scan_walk(&[PathBuf::from(".")], io),
+                TrackedScan::Files(report) => report,
+                // Before the first `git add`, reading what git tracks would
+                // read nothing and call the folder clean: the folder.
+                TrackedScan::Nothing => folder(WhyFolder::NothingTracked, io),
+                TrackedScan::NoRepository => folder(WhyFolder::NoRepository, io),
             }
         } else {
             let (files, dirs) = given(&args.paths)?;
@@ -151,15 +220,16 @@ pub fn run(args: &ScanArgs, io: &mut Io) -> Result<Boxed> {
             if !dirs.is_empty() {
                 report.merge(scan_walk(&dirs, io));
             }
-            report
+            ScanReport {
+                mode: Mode::Paths,
+                ..report
+            }
         };
         report
             .findings
             .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         report
     };
-    report.staged = args.staged;
-    report.history = args.history;
     report.ok = report.findings.is_empty();
     Ok(Box::new(report))
 }
@@ -190,6 +260,14 @@ fn given(paths: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<PathBuf>)> {
 }
 
 impl ScanReport {
+    /// Counts a file read: text, or binary.
+    fn count(&mut self, text: bool) {
+        self.scanned += 1;
+        if !text {
+            self.binary += 1;
+        }
+    }
+
     fn merge(&mut self, other: ScanReport) {
         self.findings.extend(other.findings);
         self.scanned += other.scanned;
@@ -223,10 +301,8 @@ impl ScanReport {
             Err(e) => return unreadable(path, &e, warnings),
         };
         let before = self.findings.len();
-        // The name is made printable only when something is found in it.
         match scan::scan_reader(file, "", &mut self.findings) {
-            Ok(true) => self.scanned += 1,
-            Ok(false) => self.binary += 1,
+            Ok(text) => self.count(text),
             // Not a file: a submodule, or a FIFO with a writer.
             Err(e)
                 if e.raw_os_error() == Some(libc::EISDIR)
@@ -236,10 +312,11 @@ impl ScanReport {
             }
             Err(e) => return unreadable(path, &e, warnings),
         }
+        // The name is taken as bytes only when something is found in it.
         if self.findings.len() > before {
-            let shown = shown_name(path.as_os_str().as_bytes());
+            let name = path.as_os_str().as_bytes();
             for f in &mut self.findings[before..] {
-                f.path.clone_from(&shown);
+                f.path = name.to_vec();
             }
         }
     }
@@ -316,22 +393,31 @@ impl Drop for Merged<'_> {
     }
 }
 
-/// Scans the files git tracks, as `git ls-files` names them; `None`
-/// outside a repository, or when git cannot be run.
+/// What [`scan_tracked`] read.
+enum TrackedScan {
+    /// The files git tracks, scanned.
+    Files(ScanReport),
+    /// git tracks no file under this folder.
+    Nothing,
+    /// Not in a repository, or git cannot be run.
+    NoRepository,
+}
+
+/// Scans the files git tracks, as `git ls-files` names them.
 ///
 /// # Errors
 /// git failing after it began to list files.
-fn scan_tracked(io: &mut Io) -> Result<Option<ScanReport>> {
+fn scan_tracked(io: &mut Io) -> Result<TrackedScan> {
     let Ok(mut tracked) = git::Tracked::start(Path::new(".")) else {
-        return Ok(None);
+        return Ok(TrackedScan::NoRepository);
     };
     let fail = |e: std::io::Error| Error::io("list the tracked files with", "git", e);
     let first = match tracked.next_file().map_err(fail)? {
-        git::NextTracked::NotARepository => return Ok(None),
-        git::NextTracked::End => None,
-        git::NextTracked::File(path) => Some(path),
+        git::NextTracked::NotARepository => return Ok(TrackedScan::NoRepository),
+        git::NextTracked::End => return Ok(TrackedScan::Nothing),
+        git::NextTracked::File(path) => path,
     };
-    let state = Mutex::new((first, tracked, None));
+    let state = Mutex::new((Some(first), tracked, None));
     let report = scan_files(
         &|| {
             let mut state = state.lock().ok()?;
@@ -353,7 +439,7 @@ fn scan_tracked(io: &mut Io) -> Result<Option<ScanReport>> {
     let (_, _, failed) = state.into_inner().expect("threads joined");
     match failed {
         Some(e) => Err(fail(e)),
-        None => Ok(Some(report)),
+        None => Ok(TrackedScan::Files(report)),
     }
 }
 
@@ -380,7 +466,9 @@ fn scan_files(next: &(dyn Fn() -> Option<PathBuf> + Sync), io: &mut Io) -> ScanR
 
 /// Scans every blob reachable from any ref, each once (de-duplicated by
 /// id, streamed through one `git cat-file --batch`), and names for each
-/// finding its blob and the commits that added and removed it.
+/// finding its path, its blob and the commits that added and removed it.
+/// Fails closed: anything unexpected from git is an error, never the end
+/// of the history.
 fn scan_history(since: Option<&str>) -> Result<ScanReport> {
     let root = git::toplevel(Path::new(".")).ok_or(Error::NotARepository(PathBuf::from(".")))?;
     let fail = |e: std::io::Error| Error::io("read the history with", "git", e);
@@ -393,29 +481,29 @@ fn scan_history(since: Option<&str>) -> Result<ScanReport> {
         let text = stream
             .read_body(size, |body| scan::scan_reader(body, "", findings))
             .map_err(fail)?;
-        if text {
-            report.scanned += 1;
-        } else {
-            report.binary += 1;
-        }
+        report.count(text);
         for f in &mut report.findings[before..] {
-            f.path = shown_name(&object.path);
             f.blob = Some(object.id.clone());
         }
     }
     drop(stream);
-    // The commits of every blob with a finding, in one pass over the log.
+    // The path and commits of every blob with a finding, in one pass over
+    // the log.
     let ids: std::collections::HashSet<String> = report
         .findings
         .iter()
         .filter_map(|f| f.blob.clone())
         .collect();
-    let commits = git::commits_touching(&root, &ids);
+    let origins = git::blob_origins(&root, &ids).map_err(fail)?;
     for f in &mut report.findings {
-        if let Some(c) = f.blob.as_ref().and_then(|b| commits.get(b)) {
-            f.commits = c.clone();
+        if let Some(origin) = f.blob.as_ref().and_then(|b| origins.get(b)) {
+            f.commits.clone_from(&origin.commits);
+            f.path = origin.path.clone().unwrap_or_default();
         }
     }
+    report
+        .findings
+        .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     Ok(report)
 }
 
@@ -439,22 +527,31 @@ fn scan_staged() -> Result<ScanReport> {
     for blob in &blobs {
         let name = shown_name(&blob.path);
         let size = match stream.next_header().map_err(fail)? {
-            BlobHeader::Blob(size) => size,
-            BlobHeader::Missing | BlobHeader::Other(_) => {
+            BatchHeader::Object {
+                id,
+                kind: ObjectKind::Blob,
+                size,
+            } if id == blob.id => size,
+            BatchHeader::Object { id, .. } | BatchHeader::Missing(id) if id != blob.id => {
+                return Err(fail(std::io::Error::other(
+                    "git cat-file answered for another object",
+                )));
+            }
+            _ => {
                 return Err(Error::StagedUnreadable {
                     path: name,
                     detail: "git cannot find its blob".to_owned(),
                 });
             }
         };
+        let before = report.findings.len();
         let findings = &mut report.findings;
         let text = stream
-            .read_body(size, |body| scan::scan_reader(body, &name, findings))
+            .read_body(size, |body| scan::scan_reader(body, "", findings))
             .map_err(fail)?;
-        if text {
-            report.scanned += 1;
-        } else {
-            report.binary += 1;
+        report.count(text);
+        for f in &mut report.findings[before..] {
+            f.path.clone_from(&blob.path);
         }
     }
     report

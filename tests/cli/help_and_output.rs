@@ -379,7 +379,7 @@ fn json_shapes_are_the_documented_ones() {
     );
     assert_eq!(
         keys(&p.run(&["scan", "--json"], "").json()),
-        ["binary_skipped", "files_scanned", "findings", "ok"]
+        ["binary_files", "files_scanned", "findings", "mode", "ok"]
     );
     assert_eq!(
         keys(&p.run(&["hook", "install", "--json"], "").json()),

@@ -78,14 +78,16 @@ fn scan_does_not_report_a_token_with_one_character_changed() {
 }
 
 #[test]
-fn scan_skips_binary_files() {
+fn scan_reads_binary_files_too() {
     let p = Project::new();
+    let token = classic();
     let mut bytes = b"\x89PNG\r\n\x1a\n\x00\x00".to_vec();
-    bytes.extend_from_slice(classic().as_bytes());
+    bytes.extend_from_slice(token.as_bytes());
     std::fs::write(p.file("image.png"), bytes).unwrap();
     let out = p.run(&["scan", ".", "--json"], "");
-    out.code(0);
-    assert_eq!(out.json()["binary_skipped"], 1);
+    out.code(1).never_shows(&token);
+    assert_eq!(out.json()["binary_files"], 1);
+    assert_eq!(out.json()["findings"][0]["path"], "image.png");
 }
 
 #[test]
@@ -365,11 +367,11 @@ fn scan_without_paths_reads_tracked_files_in_a_repository_and_the_folder_outside
     let out = p.run(&["scan", "--json"], "");
     out.code(1).never_shows(&token);
     assert_eq!(out.json()["findings"][0]["path"], "notes.txt");
-    // In a repository where nothing is tracked yet: nothing to read.
+    // In a repository where nothing is tracked yet: the folder still.
     p.git_init();
     let out = p.run(&["scan", "--json"], "");
-    out.code(0);
-    assert_eq!(out.json()["files_scanned"], 0, "{}", out.stdout);
+    out.code(1).never_shows(&token);
+    assert_eq!(out.json()["mode"], "folder", "{}", out.stdout);
     // Tracked: read.
     p.git(&["add", "notes.txt"]);
     p.run(&["scan"], "").code(1).never_shows(&token);
