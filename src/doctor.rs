@@ -124,13 +124,28 @@ impl Framework {
         }
     }
 
-    /// Its dev server's name in a process's command line.
-    fn server_word(self) -> &'static str {
+    /// Whether `arg` (a program or the script node runs) is its dev
+    /// server: `…/vite`, `…/vite/bin/vite.js`, `…/react-scripts`,
+    /// `…/react-scripts/scripts/start.js`, `…/next`.
+    pub fn is_server_program(self, arg: &str) -> bool {
+        let path = Path::new(arg);
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        let parent = |n: usize| {
+            path.ancestors()
+                .nth(n)
+                .and_then(|p| p.file_name())
+                .and_then(|p| p.to_str())
+                .unwrap_or("")
+        };
         match self {
-            Framework::Cra => "react-scripts",
-            Framework::Vite => "vite",
-            Framework::Next => "next",
-            Framework::Node => "\0",
+            Framework::Vite => name == "vite" || (name == "vite.js" && parent(2) == "vite"),
+            Framework::Cra => {
+                name == "react-scripts"
+                    || name == "react-scripts.js"
+                    || (name == "start.js" && parent(2) == "react-scripts")
+            }
+            Framework::Next => name == "next",
+            Framework::Node => false,
         }
     }
 
@@ -223,6 +238,8 @@ pub struct Read {
     pub file: String,
     /// 1-based line.
     pub line: usize,
+    /// That line of code, trimmed and shortened, for messages.
+    pub code: String,
 }
 
 const SOURCE_EXTENSIONS: [&str; 8] = ["js", "jsx", "ts", "tsx", "mjs", "cjs", "vue", "svelte"];
@@ -260,10 +277,12 @@ pub fn code_reads(app: &App) -> Vec<Read> {
             .to_string();
         for (i, line) in text.lines().enumerate() {
             for name in names_read(line) {
+                let code: String = line.trim().chars().take(100).collect();
                 out.push(Read {
                     name,
                     file: file.clone(),
                     line: i + 1,
+                    code: crate::token::redact(&code).into_owned(),
                 });
             }
         }
@@ -327,6 +346,35 @@ pub fn closest<'a>(name: &str, defined: impl Iterator<Item = &'a str>) -> Option
         .map(|(_, _, d)| d)
 }
 
+/// The defined variable `name` (which the code reads) most likely meant:
+/// for a token-looking name, the token variable `token_var` first when it
+/// is defined and near, then the nearest defined name that holds a token;
+/// otherwise as [`closest`]. A misspelt `…_TOKN` is the token, never the
+/// GraphQL URL that happens to share more words.
+pub fn closest_meant<'a>(name: &str, defined: &[&'a str], token_var: &'a str) -> Option<&'a str> {
+    let tokenish = |n: &str| {
+        let n = n.to_ascii_uppercase();
+        n.contains("TOK") || n.contains("PAT") || n.contains("SECRET") || n.contains("KEY")
+    };
+    if tokenish(name) {
+        let near = |d: &str| strsim::levenshtein(name, d) <= name.len().max(d.len()) / 3 + 1;
+        if defined.contains(&token_var)
+            && (near(token_var) || closest(name, [token_var].into_iter()).is_some())
+        {
+            return Some(token_var);
+        }
+        let tokens: Vec<&str> = defined
+            .iter()
+            .copied()
+            .filter(|d| d.to_ascii_uppercase().contains("TOKEN"))
+            .collect();
+        if let Some(t) = closest(name, tokens.iter().copied()) {
+            return Some(t);
+        }
+    }
+    closest(name, defined.iter().copied())
+}
+
 /// An env file the framework loads, read.
 #[derive(Debug, Clone)]
 pub struct EnvFile {
@@ -345,7 +393,17 @@ pub fn env_files(app: &App) -> Vec<EnvFile> {
         .iter()
         .filter_map(|name| {
             let text = std::fs::read_to_string(app.dir.join(name)).ok()?;
-            let vars = envfile::parse(&text);
+            let mut vars = envfile::parse(&text);
+            if app.framework == Framework::Cra {
+                // Create React App's dotenv skips `export NAME=` lines: for
+                // its dev server those variables do not exist.
+                let exported: Vec<String> = envfile::entries(&text)
+                    .into_iter()
+                    .filter(|e| e.lead.trim_start().starts_with("export"))
+                    .filter_map(|e| e.key.map(str::to_owned))
+                    .collect();
+                vars.retain(|(k, _)| !exported.contains(k));
+            }
             Some(EnvFile { name, text, vars })
         })
         .collect()
@@ -358,6 +416,9 @@ pub struct Quirk {
     pub line: usize,
     /// What is wrong and for whom.
     pub what: String,
+    /// Whether the app does not see the variable at all (a failure), not
+    /// just that readers disagree.
+    pub fatal: bool,
 }
 
 /// The quirks of `text` that matter for `vars` (the app's variables).
@@ -367,12 +428,14 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
         out.push(Quirk {
             line: 1,
             what: "a byte-order mark: some readers take it as part of the first name".into(),
+            fatal: false,
         });
     }
     if text.contains("\r\n") {
         out.push(Quirk {
             line: 1,
             what: "Windows line endings (CRLF): some readers keep the \\r in values".into(),
+            fatal: false,
         });
     }
     let mut seen: Vec<String> = Vec::new();
@@ -385,6 +448,7 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
                     what: format!(
                         "`export {key}=`: Create React App's dotenv skips export lines, so the app does not see {key}"
                     ),
+                    fatal: true,
                 });
             }
             let value = entry.body()[entry.lead.len() + key.len()..]
@@ -396,6 +460,7 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
                     what: format!(
                         "{key} is quoted: `docker run --env-file` keeps the quotes as part of the value"
                     ),
+                    fatal: false,
                 });
             }
             if seen.iter().any(|k| k == key) {
@@ -404,6 +469,7 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
                     what: format!(
                         "{key} is set twice: some readers keep the first value, others the last"
                     ),
+                    fatal: false,
                 });
             }
             seen.push(key.to_owned());
@@ -442,8 +508,19 @@ pub fn stale_dev_servers(
         let Ok(cmdline) = std::fs::read(base.join("cmdline")) else {
             continue;
         };
-        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-        if !cmdline.contains(framework.server_word()) {
+        // Never ghenv itself (`ghenv init -t vite`), nor what started it.
+        if pid == std::process::id() || pid == std::os::unix::process::parent_id() {
+            continue;
+        }
+        // The dev server's own command: the program, or the script node
+        // runs, is `vite`/`vite.js`, `react-scripts`/`start.js`... A folder
+        // or an argument that merely contains the word does not count.
+        let args: Vec<String> = cmdline
+            .split(|&b| b == 0)
+            .take(2)
+            .map(|a| String::from_utf8_lossy(a).into_owned())
+            .collect();
+        if !args.iter().any(|a| framework.is_server_program(a)) {
             continue;
         }
         if std::fs::read_link(base.join("cwd")).ok().as_deref() != Some(dir.as_path()) {

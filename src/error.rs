@@ -542,6 +542,11 @@ impl Error {
         use Error as E;
         let text = |s: &str| Some(s.to_owned());
         match self {
+            // `run` and `proxy` read only the project's token: the flags
+            // and variables other commands take would not help there.
+            E::NoToken { looked } if !looked.iter().any(|l| l.contains("GH_TOKEN")) => text(
+                "run `ghenv init` to write the token to the env file (`gh auth token | ghenv init --token-stdin` takes it from the GitHub CLI), or `ghenv unlock` when config.toml holds it encrypted",
+            ),
             E::NoToken { .. } => text(
                 "run `ghenv init` to set up this folder, or pass the token with --token-stdin (e.g. `gh auth token | ghenv init --token-stdin`), --token-file PATH, or the GH_TOKEN or GITHUB_TOKEN environment variable",
             ),

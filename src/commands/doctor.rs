@@ -113,6 +113,15 @@ pub fn checks(project: &Project, opts: &DoctorOptions, io: &mut Io) -> Vec<Check
     let template = project.template(None).ok();
     let app = doctor::find_app(project.dir());
     project_group(project, app.as_ref(), &mut out);
+    // An env file every other command refuses is a failure here too, not
+    // a reason to leave groups out silently.
+    if let Err(e) = project.env_file() {
+        out.push(
+            Check::new("env_file", "project", Status::Fail, e.to_string())
+                .fix("put back `file = \".env\"` under [env] in config.toml, or ask who changed it (`git log -p config.toml`)"),
+        );
+        return out;
+    }
     let token = known_token(project, template.as_ref(), &opts.identity, io);
     if let (Some(app), Some(template)) = (&app, &template) {
         variable_group(project, app, template, &mut out);
@@ -218,40 +227,102 @@ fn project_group(project: &Project, app: Option<&App>, out: &mut Vec<Check>) {
             ),
         },
     ));
-    if let Ok(env) = project.env_path() {
-        let env_dir = env.parent().map(Path::to_path_buf).unwrap_or_default();
-        let same = match (
-            std::fs::canonicalize(&env_dir),
-            std::fs::canonicalize(&app.dir),
-        ) {
-            (Ok(a), Ok(b)) => a == b,
-            _ => env_dir == app.dir,
-        };
-        out.push(if same {
-            Check::new(
-                "env_location",
-                g,
-                Status::Ok,
-                format!("{} sits where the dev server reads it", shown(&env)),
-            )
-        } else {
-            Check::new(
-                "env_location",
-                g,
-                Status::Fail,
-                format!(
-                    "the token is in {}, but the dev server reads {}",
-                    shown(&env),
-                    shown(&app.dir.join(".env"))
-                ),
-            )
-            .fix(format!(
-                "set the app up where its package.json is: `ghenv init -C {}`",
-                shown(&app.dir)
-            ))
-            .at(shown(&env), None)
-        });
+    let Ok(env) = project.env_path() else {
+        return;
+    };
+    let env_name = project.env_file().unwrap_or(".env").to_owned();
+    let env_dir = env.parent().map(Path::to_path_buf).unwrap_or_default();
+    let same = match (
+        std::fs::canonicalize(&env_dir),
+        std::fs::canonicalize(&app.dir),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => env_dir == app.dir,
+    };
+    let served = app.dir.join(".env");
+    out.push(if env.exists() && same {
+        Check::new(
+            "env_location",
+            g,
+            Status::Ok,
+            format!("{} sits where the dev server reads it", shown(&env)),
+        )
+    } else if env.exists() {
+        Check::new(
+            "env_location",
+            g,
+            Status::Fail,
+            format!(
+                "the token is in {}, but the dev server reads {}",
+                shown(&env),
+                shown(&served)
+            ),
+        )
+        .fix(format!(
+            "set the app up where its package.json is: `ghenv init -C {}`",
+            shown(&app.dir)
+        ))
+        .at(shown(&env), None)
+    } else if let Some(stray) = stray_env_file(project.dir(), &app.dir) {
+        // Where students put it: src/, the repository root, a parent or a
+        // sibling folder. The dev server reads only its own folder's.
+        Check::new(
+            "env_location",
+            g,
+            Status::Fail,
+            format!(
+                "{} is not read by the {} dev server, which reads {} (there is none)",
+                shown(&stray),
+                app.framework.name(),
+                shown(&served)
+            ),
+        )
+        .fix(format!("mv {} {}", shown(&stray), shown(&served)))
+        .at(shown(&stray), None)
+    } else if project.secret().is_some() {
+        Check::new(
+            "env_location",
+            g,
+            Status::Warn,
+            format!("there is no {env_name}: the token lives only in config.toml, so the dev server sees none"),
+        )
+        .fix("`ghenv unlock` writes it (or start the app with `ghenv run -- npm start`)")
+    } else {
+        Check::new(
+            "env_location",
+            g,
+            Status::Fail,
+            format!("there is no {env_name} in {}: the app sees no token", shown(&env_dir)),
+        )
+        .fix("`ghenv init` asks for a token and writes it")
+    });
+}
+
+/// An env file where students put one by mistake (the app's `src/`, the
+/// project or repository folder above the app, the app's parent, a sibling
+/// folder), when the app's own folder has none.
+fn stray_env_file(project_dir: &Path, app_dir: &Path) -> Option<std::path::PathBuf> {
+    let mut places = vec![app_dir.join("src").join(".env"), project_dir.join(".env")];
+    if let Some(parent) = app_dir.parent() {
+        places.push(parent.join(".env"));
+        if let Ok(entries) = std::fs::read_dir(parent) {
+            let mut siblings: Vec<_> = entries
+                .flatten()
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+                .map(|e| e.path().join(".env"))
+                .collect();
+            siblings.sort();
+            places.extend(siblings);
+        }
     }
+    if let Some(top) = git::toplevel(app_dir) {
+        places.push(top.join(".env"));
+    }
+    let own = app_dir.join(".env");
+    places
+        .into_iter()
+        .filter(|p| *p != own)
+        .find(|p| p.is_file())
 }
 
 fn variable_group(project: &Project, app: &App, template: &Template, out: &mut Vec<Check>) {
@@ -263,36 +334,83 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
         .flat_map(|f| f.vars.iter().map(|(k, _)| k.as_str()))
         .collect();
 
-    // The names the code reads.
+    // The names the code reads, against what the framework really gives
+    // the browser (package.json decides, whatever config.toml says).
+    let env_name = project.env_file().unwrap_or(".env").to_owned();
+    let prefix = app.framework.prefix();
+    let proxied = template.name.ends_with("-proxy");
+    let defined_list: Vec<&str> = defined.iter().copied().collect();
     let reads = doctor::code_reads(app);
     let mut reported = BTreeSet::new();
+    let mut failed = false;
     for read in reads.iter().filter(|r| doctor::about_github(&r.name)) {
-        if defined.contains(read.name.as_str()) || !reported.insert(read.name.clone()) {
+        if !reported.insert(read.name.clone()) {
             continue;
         }
-        let near = doctor::closest(&read.name, defined.iter().copied());
+        let at = (shown(&app.dir.join(&read.file)), Some(read.line));
+        let code = sanitize(&read.code).into_owned();
+        if defined.contains(read.name.as_str()) {
+            if let Some(p) = prefix.filter(|p| !read.name.starts_with(p))
+                && app.framework != doctor::Framework::Node
+            {
+                failed = true;
+                out.push(
+                    Check::new(
+                        "prefix",
+                        g,
+                        Status::Fail,
+                        format!(
+                            "the code reads {} ({}:{}: `{code}`), but {} gives the browser only {p} variables",
+                            read.name,
+                            read.file,
+                            read.line,
+                            app.framework.name()
+                        ),
+                    )
+                    .fix(format!(
+                        "rename it {p}{} in the code and in {env_name}",
+                        read.name
+                    ))
+                    .at(at.0, at.1),
+                );
+            }
+            continue;
+        }
+        failed = true;
+        let near = doctor::closest_meant(&read.name, &defined_list, &token_var);
+        let fix = match near {
+            // The code has the prefix and the env file lacks it: the env
+            // file is what must change, or the browser never sees it.
+            Some(n) if prefix.is_some_and(|p| read.name.starts_with(p) && !n.starts_with(p)) => {
+                format!("rename {n} to {} in {env_name}", read.name)
+            }
+            Some(n) => format!(
+                "read {n} in the code ({}:{}), or rename the variable in {env_name}",
+                read.file, read.line
+            ),
+            None => format!(
+                "define {} in {env_name} (`ghenv init` writes the template's variables)",
+                read.name
+            ),
+        };
         out.push(
             Check::new(
                 "code_reads",
                 g,
                 Status::Fail,
                 format!(
-                    "the code reads {}, which no env file the dev server loads defines{}",
+                    "the code reads {} ({}:{}: `{code}`), which no env file the dev server loads defines{}",
                     read.name,
-                    near.map(|n| format!(" (defined: {n})")).unwrap_or_default()
+                    read.file,
+                    read.line,
+                    near.map(|n| format!("; did you mean {n}?")).unwrap_or_default()
                 ),
             )
-            .fix(match near {
-                Some(n) => format!("read {n} in the code, or rename the variable in the env file"),
-                None => format!(
-                    "define {} in .env (`ghenv init` writes the template's)",
-                    read.name
-                ),
-            })
-            .at(shown(&app.dir.join(&read.file)), Some(read.line)),
+            .fix(fix)
+            .at(at.0, at.1),
         );
     }
-    if reported.is_empty() {
+    if !failed {
         let names: BTreeSet<&str> = reads
             .iter()
             .filter(|r| doctor::about_github(&r.name))
@@ -313,8 +431,10 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
         ));
     }
 
-    // The prefix the browser needs, unless the app goes through the proxy.
-    let proxied = template.name.ends_with("-proxy");
+    // The token variable's prefix, for a variable that exists: one the
+    // env files define or the code reads.
+    let token_exists =
+        defined.contains(token_var.as_str()) || reads.iter().any(|r| r.name == token_var);
     if proxied {
         out.push(Check::new(
             "prefix",
@@ -322,7 +442,12 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
             Status::Ok,
             format!("{token_var} stays out of the browser: the app talks to `ghenv proxy`, which adds it"),
         ));
-    } else if let Some(prefix) = app.framework.prefix() {
+    } else if let Some(prefix) = prefix
+        && token_exists
+        && !out
+            .iter()
+            .any(|c| c.id == "prefix" && c.status == Status::Fail)
+    {
         out.push(if token_var.starts_with(prefix) {
             Check::new(
                 "prefix",
@@ -348,7 +473,6 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
     }
 
     // A higher-precedence file with another value.
-    let env_name = project.env_file().unwrap_or(".env").to_owned();
     let value_in = |f: &doctor::EnvFile| {
         f.vars
             .iter()
@@ -366,7 +490,7 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
                 Status::Fail,
                 format!("{name} sets {token_var} to another token, and the dev server reads it before {env_name}"),
             )
-            .fix(format!("remove {token_var} from {name} (or run `ghenv init` again)"))
+            .fix(format!("remove the {token_var} line from {name}"))
             .at(shown(&app.dir.join(name)), None),
         ),
         _ => out.push(Check::new(
@@ -382,8 +506,11 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
     for f in &files {
         for q in doctor::quirks(&f.text, app.framework) {
             quirks += 1;
+            // A variable the app cannot read at all is a failure; readers
+            // that merely disagree are a warning.
+            let status = if q.fatal { Status::Fail } else { Status::Warn };
             out.push(
-                Check::new("consumers", g, Status::Warn, q.what)
+                Check::new("consumers", g, status, q.what)
                     .fix("run `ghenv init` again: it rewrites the line so every reader agrees")
                     .at(shown(&app.dir.join(f.name)), Some(q.line)),
             );
@@ -624,7 +751,10 @@ fn secrets_group(
     let in_repo = git::in_work_tree(dir);
     if in_repo {
         let env_rel = Path::new(&env_name);
-        if git::is_tracked(dir, env_rel) {
+        if !env_path.exists() && !git::is_tracked(dir, env_rel) {
+            // Nothing to commit yet: whether the file is missing is the
+            // project group's check; ghenv init ignores it when it writes.
+        } else if git::is_tracked(dir, env_rel) {
             out.push(
                 Check::new(
                     "env_tracked",

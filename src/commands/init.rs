@@ -519,7 +519,10 @@ fn read_secret(
         path: env_path,
         var: token_var,
     };
-    if opts.lock.wants_encryption() && !opts.rotating {
+    // init over a project that has a token (to repair it, as doctor's
+    // fixes say, or to encrypt it) keeps that token: the env file comes
+    // before the shell's variables. rotate is there to replace it.
+    if !opts.rotating {
         source::resolve(
             &mut [
                 Source::Flags(&opts.input),
