@@ -139,7 +139,11 @@ impl CryptError {
             CryptError::EncryptedSshKey(_) => "run on a terminal to be asked for the key's passphrase, or use an age identity (`ghenv keygen`) and add its public key with `ghenv recipients add`".into(),
             CryptError::UnknownFormat(_) => "upgrade ghenv, or remove the [secret] table and run `ghenv init --encrypt` again".into(),
             CryptError::Plugin(_) => "the other keys of the same file are used; add an X25519 (ghenv keygen) or SSH key for this person or machine".into(),
-            CryptError::Io { .. } | CryptError::Encrypt(_) => return None,
+            CryptError::Io { path, .. } => format!(
+                "check that {} exists and that you can read it",
+                crate::text::sanitize(&path.display().to_string())
+            ),
+            CryptError::Encrypt(_) => return None,
         })
     }
 }

@@ -94,6 +94,17 @@ impl Framework {
         }
     }
 
+    /// What people call an app made with it ("Vite app", never "Create
+    /// React App app").
+    pub fn app_name(self) -> &'static str {
+        match self {
+            Framework::Cra => "Create React App project",
+            Framework::Vite => "Vite app",
+            Framework::Next => "Next.js app",
+            Framework::Node => "Node.js app",
+        }
+    }
+
     /// The prefix of the variables it copies into the JavaScript it ships
     /// to browsers (none for plain Node.js).
     pub fn prefix(self) -> Option<&'static str> {

@@ -646,8 +646,14 @@ impl Error {
                 path.display()
             )),
             E::NotAFolder(_) => text("pass a folder to --dir"),
+            E::ConfigInvalid {
+                problem: ConfigError::Newer(_),
+                ..
+            } => text(
+                "a newer ghenv wrote it: upgrade ghenv (`npm install --save-dev ghenv@latest`, or `cargo install ghenv`)",
+            ),
             E::ConfigInvalid { .. } => text(
-                "fix it at the line and column above, or move it away and run `ghenv init` to write a new one (ghenv will not overwrite it)",
+                "fix it at the line and column the message names, or move it away and run `ghenv init` to write a new one (ghenv will not overwrite it)",
             ),
             E::EnvTracked(path) => {
                 let (dir, name) = split(path);

@@ -453,8 +453,15 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .map(|v| format!(", {v} points left"))
         .unwrap_or_default();
+    // What to do about an answer that says the token is the problem.
+    let hint = match response.status().as_u16() {
+        401 => {
+            " (GitHub rejected the token: `ghenv check` says why; a new one goes in with `ghenv rotate`, then restart the proxy)"
+        }
+        _ => "",
+    };
     log(&format!(
-        "POST /graphql {operation} {} {} ms{left}",
+        "POST /graphql {operation} {} {} ms{left}{hint}",
         response.status().as_u16(),
         started.elapsed().as_millis()
     ));

@@ -148,7 +148,8 @@ pub enum FormatError {
     },
     /// Known prefix, wrong length.
     #[error(
-        "a {kind} has {expected} characters but this one has {found}: it was probably truncated or pasted twice"
+        "a {kind} has {expected} characters but this one has {found}: {}",
+        if found < expected { "part of it was probably lost when copying (copy it again, whole)" } else { "it was probably pasted twice, or with extra characters" }
     )]
     Length {
         /// What the prefix says the token is.

@@ -216,13 +216,13 @@ fn project_group(project: &Project, app: Option<&App>, out: &mut Vec<Check>) {
         Status::Ok,
         match app.framework.prefix() {
             Some(p) => format!(
-                "{} app in {}: the browser sees {p} variables; its dev server loads {files}",
-                app.framework.name(),
+                "{} in {}: the browser sees {p} variables; its dev server loads {files}",
+                app.framework.app_name(),
                 shown(&app.dir)
             ),
             None => format!(
-                "{} app in {}: loads .env",
-                app.framework.name(),
+                "{} in {}: loads .env",
+                app.framework.app_name(),
                 shown(&app.dir)
             ),
         },

@@ -29,6 +29,14 @@ pub fn script(exe: &str) -> String {
 # restores the hook it replaced ({CHAINED}), which runs after this check.\n\
 ghenv='{quoted}'\n\
 [ -x \"$ghenv\" ] || ghenv=ghenv\n\
+# Without ghenv (a teammate who has not installed it) the commit cannot be\n\
+# checked: it is blocked, with what to do, rather than let through.\n\
+if ! command -v \"$ghenv\" >/dev/null 2>&1; then\n\
+  echo 'ghenv pre-commit hook: ghenv is not installed here, so this commit cannot be checked for GitHub tokens.' >&2\n\
+  echo '  install it: npm install --save-dev ghenv (then commit again), or cargo install ghenv' >&2\n\
+  echo '  to commit once without the check, knowingly: git commit --no-verify' >&2\n\
+  exit 1\n\
+fi\n\
 \"$ghenv\" scan --staged || exit $?\n\
 chained=\"$(dirname \"$0\")/{CHAINED}\"\n\
 if [ -x \"$chained\" ]; then exec \"$chained\" \"$@\"; fi\n"

@@ -128,7 +128,6 @@ impl Report for InitReport {
         if self.failure.is_some() {
             return;
         }
-        say_written(io, &self.dir, &self.files);
         if self.wrote_env {
             io.say(&format!(
                 ".env is git-ignored and readable only by you; config.toml and {EXAMPLE_FILE} are safe to commit."
@@ -158,8 +157,27 @@ impl Report for InitReport {
 /// # Errors
 /// Every [`Error`] variant can come out of here; see the exit-code table.
 pub fn run(args: &InitArgs, io: &mut Io) -> Result<Boxed> {
-    let opts = InitOptions::from_args(args)?;
-    let project = Project::open(&opts.location)?;
+    let mut opts = InitOptions::from_args(args)?;
+    let mut project = Project::open(&opts.location)?;
+    // A new project at a repository's root whose app is one folder down
+    // (client/, web/): the dev server reads the app folder's .env, so that
+    // is where it goes. `-C .` keeps this folder.
+    if opts.location.dir.is_none()
+        && project.config().is_none()
+        && let Some(app) = crate::doctor::find_app(project.dir())
+        && std::fs::canonicalize(&app.dir).ok() != std::fs::canonicalize(project.dir()).ok()
+    {
+        io.say(&format!(
+            "The app is in {} (a {} by its package.json): setting it up there, where its dev server reads .env. Use `-C .` to set up this folder instead.",
+            app.dir.display(),
+            app.framework.app_name()
+        ));
+        if opts.template.template.is_none() && app.framework == crate::doctor::Framework::Vite {
+            opts.template.template = Some("vite".into());
+        }
+        opts.location.dir = Some(app.dir);
+        project = Project::open(&opts.location)?;
+    }
     Ok(Box::new(init(&project, &opts, io)?))
 }
 
@@ -457,6 +475,9 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         None => {}
     }
     report.files = files_report(&changes);
+    // Said before any question that follows: a Ctrl-C there must not leave
+    // the user wondering whether the files were written.
+    say_written(io, &report.dir, &report.files);
     report.hook = offer_hook(opts, io, project.dir());
     if !opts.rotating && !opts.json {
         after_init_checks(opts, io);

@@ -236,20 +236,26 @@ fn confirm(io: &mut Io, tokens: &[Candidate]) -> Result<()> {
     if !io.stdin_tty {
         return Err(Error::ConfirmationNeeded("revoke"));
     }
-    io.say(&format!(
-        "These {} token{} will stop working for good, and GitHub will email {} owner{}:",
-        tokens.len(),
-        plural(tokens.len()),
-        if tokens.len() == 1 { "its" } else { "their" },
-        plural(tokens.len())
-    ));
+    io.say(&if tokens.len() == 1 {
+        "This token will stop working for good, and GitHub will email its owner:".to_owned()
+    } else {
+        format!(
+            "These {} tokens will stop working for good, and GitHub will email their owners:",
+            tokens.len()
+        )
+    });
     for c in tokens.iter().take(20) {
         io.say(&format!("  {}  ({})", c.token.masked(), c.from));
     }
     if tokens.len() > 20 {
         io.say(&format!("  … and {} more", tokens.len() - 20));
     }
-    if io.ask("Revoke them? [y/N] ", false) {
+    let question = if tokens.len() == 1 {
+        "Revoke it? [y/N] "
+    } else {
+        "Revoke them? [y/N] "
+    };
+    if io.ask(question, false) {
         Ok(())
     } else {
         Err(Error::Declined)

@@ -721,3 +721,38 @@ fn run_and_proxy_without_a_token_point_at_what_helps_them() {
         assert!(!out.stderr.contains("GH_TOKEN"), "{out}");
     }
 }
+
+#[test]
+fn init_at_a_monorepo_root_sets_up_the_app_folder_below() {
+    let p = Project::new();
+    p.git_init();
+    std::fs::create_dir_all(p.file("client/src")).unwrap();
+    p.write(
+        "client/package.json",
+        "{\"name\":\"client\",\"dependencies\":{\"vite\":\"*\"}}\n",
+    );
+    p.write(
+        "client/src/main.js",
+        &format!("export const token = import.meta.env.{VITE_VAR};\n"),
+    );
+    let out = p.run(&["init", "--offline", "--token-stdin"], &classic());
+    out.code(0).stderr_has(&["The app is in ./client", "-C ."]);
+    assert!(p.exists("client/.env") && p.exists("client/config.toml"));
+    assert!(!p.exists(".env") && !p.exists("config.toml"));
+    assert!(p.read("client/.env").contains(VITE_VAR));
+    let (checks, _) = doctor(&p, "client", &[]);
+    assert_eq!(failing(&checks), Vec::<&str>::new(), "{checks:#?}");
+    // -C . keeps the folder it is given.
+    let q = Project::new();
+    std::fs::create_dir_all(q.file("client")).unwrap();
+    q.write(
+        "client/package.json",
+        "{\"name\":\"client\",\"dependencies\":{\"vite\":\"*\"}}\n",
+    );
+    q.run(
+        &["init", "--offline", "--token-stdin", "-C", "."],
+        &classic(),
+    )
+    .code(0);
+    assert!(q.exists(".env") && !q.exists("client/.env"));
+}

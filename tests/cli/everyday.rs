@@ -144,3 +144,34 @@ fn every_man_page_has_the_exit_status_section() {
             .stdout_has(&[".SH \"EXIT STATUS\"", "refusing to write"]);
     }
 }
+
+#[test]
+fn wording_counts_and_hints_are_right() {
+    let p = Project::new();
+    // A classic token one character short is truncated, not pasted twice.
+    let token = classic();
+    let short = &token[..token.len() - 1];
+    let out = p.run(&["init", "--offline", "--token-stdin"], short);
+    out.code(3).stderr_has(&["lost when copying"]);
+    assert!(!out.stderr.contains("pasted twice"), "{out}");
+    // A config.toml from a newer ghenv: the hint says to upgrade, not to
+    // look for a line and column that are not there.
+    p.write("config.toml", "version = 99\n");
+    let out = p.run(&["check", "--token-stdin"], &token);
+    out.code(7).stderr_has(&["upgrade ghenv"]);
+    assert!(!out.stderr.contains("line and column"), "{out}");
+    std::fs::remove_file(p.file("config.toml")).unwrap();
+    // A recipients file that is not there has a hint.
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-R",
+            "/nonexistent/keys.txt",
+        ],
+        &token,
+    )
+    .code(6)
+    .stderr_has(&["hint: check that /nonexistent/keys.txt exists"]);
+}

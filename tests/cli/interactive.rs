@@ -490,3 +490,23 @@ fn revoke_lists_the_masked_tokens_and_revokes_only_on_a_yes() {
     assert!(!text.contains(&token));
     assert_eq!(fake.requests().len(), 1);
 }
+
+#[test]
+fn ctrl_c_at_the_hook_question_leaves_the_files_said_written() {
+    let p = Project::new();
+    p.git_init();
+    let token = classic();
+    let (_, text) = on_terminal_answering(
+        &p,
+        &["init", "--offline"],
+        &[],
+        &[
+            ("GitHub token (input hidden):", &token),
+            ("Install a git pre-commit hook", "\u{3}"),
+        ],
+    );
+    let before = text.split("Install a git pre-commit hook").next().unwrap();
+    assert!(before.contains("Wrote .env (created)"), "{text}");
+    assert!(p.exists(".env") && p.exists("config.toml"));
+    assert!(!text.contains(&token));
+}

@@ -376,3 +376,33 @@ fn scan_without_paths_reads_tracked_files_in_a_repository_and_the_folder_outside
     p.git(&["add", "notes.txt"]);
     p.run(&["scan"], "").code(1).never_shows(&token);
 }
+
+#[test]
+fn without_ghenv_installed_the_hook_blocks_the_commit_and_says_what_to_do() {
+    let p = Project::new();
+    p.git_init();
+    p.run(&["hook", "install"], "").code(0);
+    // A teammate's clone: the path the hook recorded is not there, and
+    // ghenv is not on PATH.
+    let hook = p.file(".git/hooks/pre-commit");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    let start = text.find("ghenv='").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let text = format!("{}ghenv='/nowhere/ghenv'{}", &text[..start], &text[end..]);
+    std::fs::write(&hook, text).unwrap();
+    p.write("README.md", "hello\n");
+    p.git(&["add", "README.md"]);
+    let out = std::process::Command::new("git")
+        .args(["commit", "-qm", "clean"])
+        .current_dir(p.path())
+        .env("HOME", p.home.path())
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the commit is blocked");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("ghenv is not installed here"), "{said}");
+    assert!(said.contains("npm install --save-dev ghenv"), "{said}");
+    assert!(said.contains("git commit --no-verify"), "{said}");
+    assert!(!said.contains("not found"), "{said}");
+}
