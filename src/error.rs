@@ -825,27 +825,168 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 mod tests {
     use super::*;
 
+    /// The README's error-kind table: each kind and the exit code of its row.
+    fn readme_codes() -> std::collections::HashMap<String, i32> {
+        let readme = include_str!("../README.md");
+        let table = &readme[readme.find("### Error kinds").expect("the table")..];
+        let table = &table[..table.find("\n## ").unwrap_or(table.len())];
+        let mut out = std::collections::HashMap::new();
+        for row in table.lines().filter(|l| l.starts_with("| ")) {
+            let mut cells = row.split('|').skip(1);
+            let codes = cells.next().unwrap_or("").trim();
+            let Some(code) = codes.split(',').next().and_then(|c| c.trim().parse().ok()) else {
+                continue;
+            };
+            let kinds = cells.next().unwrap_or("");
+            for kind in kinds.split('`').skip(1).step_by(2) {
+                out.insert(kind.to_owned(), code);
+            }
+        }
+        out
+    }
+
     #[test]
-    fn kinds_are_snake_case_and_codes_follow_the_table() {
-        let cases: Vec<(Error, i32)> = vec![
-            (Error::EnvTracked(PathBuf::from("./.env")), exit::IO),
-            (Error::NotAFolder(PathBuf::from("x")), exit::IO),
-            (Error::NoRecipientGiven, exit::USAGE),
-            (
-                Error::NoConfig {
-                    dir: PathBuf::from("."),
-                    action: "rotate",
-                },
-                exit::USAGE,
-            ),
-            (Error::Crypt(CryptError::WrongPassphrase), exit::CRYPTO),
+    fn every_error_has_the_code_of_its_row_in_the_readme_table() {
+        let io = || io::Error::other("x");
+        let p = || PathBuf::from("x");
+        let s = || String::from("x");
+        let v = || vec![String::from("x")];
+        let all: Vec<Error> = vec![
+            Error::NoToken { looked: v() },
+            Error::TokenFile {
+                path: p(),
+                source: io(),
+            },
+            Error::BadScopes(s()),
+            Error::BadHost(s()),
+            Error::BadEndpoint {
+                origin: "x",
+                url: s(),
+                problem: EndpointProblem::Credentials,
+            },
+            Error::NoConfig {
+                dir: p(),
+                action: "x",
+            },
+            Error::NotEncrypted,
+            Error::EmptyPassphrase,
+            Error::NoEnvWithoutEncryption,
+            Error::NoHome("x"),
+            Error::NotARepository(p()),
+            Error::StagedOutsideRepository,
+            Error::PassphraseNotRecipients,
+            Error::NoRecipientGiven,
+            Error::NotARecipient(s()),
+            Error::PortInUse(1),
+            Error::BadListen(s()),
+            Error::NothingToRevoke(s()),
+            Error::ScanInput {
+                source_name: s(),
+                detail: s(),
+            },
+            Error::ScanPathOutside { index: 0 },
+            Error::ScanPath {
+                path: p(),
+                source: io(),
+            },
+            Error::Template {
+                name: s(),
+                message: s(),
+            },
+            Error::TemplateInvalid {
+                name: s(),
+                message: s(),
+            },
+            Error::BadGithubUser(s()),
+            Error::GithubUserUnknown(s()),
+            Error::NoUsableKeys {
+                user: s(),
+                skipped: v(),
+            },
+            Error::Declined,
+            Error::ConfirmationNeeded("x"),
+            Error::ProxyTemplate(s()),
+            Error::UnknownCommand(s()),
+            Error::TokenFormat(crate::token::FormatError::Quoted),
+            Error::TokenRejected {
+                masked: s(),
+                message: s(),
+            },
+            Error::MissingScopes {
+                missing: v(),
+                new_token_url: s(),
+            },
+            Error::ScopesUnknown { kind: s() },
+            Error::Github(GithubError::TooLarge),
+            Error::Crypt(CryptError::WrongPassphrase),
+            Error::WrongPassphraseInEnv,
+            Error::FolderUnusable {
+                path: p(),
+                source: io(),
+            },
+            Error::NotAFolder(p()),
+            Error::ConfigInvalid {
+                path: p(),
+                problem: ConfigError::Newer(2),
+            },
+            Error::EnvTracked(p()),
+            Error::EnvFileRefused {
+                name: s(),
+                line: None,
+                why: "x",
+            },
+            Error::SettingsNotAccepted(v()),
+            Error::TokenNotAccepted {
+                masked: s(),
+                changed_by: None,
+            },
+            Error::EnvTokenDiffers {
+                file: s(),
+                old: s(),
+                new: s(),
+            },
+            Error::LockedOut,
+            Error::UntrustedEndpoint(s()),
+            Error::Symlink(p()),
+            Error::IsDirectory(p()),
+            Error::NotARegularFile(p()),
+            Error::NotUtf8(p()),
+            Error::PlaintextInConfig,
+            Error::HookExists(p()),
+            Error::HookChainTaken(p()),
+            Error::PreCommitFramework,
+            Error::HookNotOurs(p()),
+            Error::IdentityExists(p()),
+            Error::KeyInWorkTree(p()),
+            Error::RecipientsNotAccepted(v()),
+            Error::LastRecipient,
+            Error::StagedUnreadable {
+                path: s(),
+                detail: s(),
+            },
+            Error::Io {
+                action: "x",
+                path: p(),
+                source: io(),
+            },
+            Error::Exec {
+                program: s(),
+                source: io(),
+            },
         ];
-        for (e, code) in cases {
-            assert_eq!(e.exit_code(), code, "{e}");
+        let table = readme_codes();
+        for e in &all {
             let kind = e.kind();
             assert!(
-                kind.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                kind.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
                 "{kind}"
+            );
+            assert_eq!(
+                table.get(kind).copied(),
+                Some(e.exit_code()),
+                "`{kind}` exits {} but the README lists it under another code (or not at all)",
+                e.exit_code()
             );
         }
     }

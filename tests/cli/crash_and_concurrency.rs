@@ -154,6 +154,24 @@ fn new_files_follow_the_umask_and_secrets_stay_0600() {
     for name in ["config.toml", ".env.example", ".gitignore", ".env"] {
         assert_eq!(p.mode(name), 0o600, "{name}");
     }
+    // Under 027 the two differ: new public files follow the umask (0640),
+    // the env file is 0600 whatever it says.
+    let p = Project::new();
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            &format!("umask 027; printf '%s' \"$T\" | '{ghenv}' init --offline --token-stdin"),
+        ])
+        .current_dir(p.path())
+        .env("T", classic())
+        .env("HOME", p.home.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    for name in ["config.toml", ".env.example", ".gitignore"] {
+        assert_eq!(p.mode(name), 0o640, "{name} follows the umask");
+    }
+    assert_eq!(p.mode(".env"), 0o600);
     let p = Project::new();
     p.run(&["init", "--offline", "--token-stdin"], &classic())
         .code(0);

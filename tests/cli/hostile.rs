@@ -91,6 +91,40 @@ fn run_and_unlock_refuse_a_plain_http_endpoint_from_config_toml() {
         !marker.exists(),
         "the command ran with the endpoint exported"
     );
+    // unlock, on an encrypted clone whose config.toml names the same
+    // endpoint, writes no env file holding it.
+    let p = Project::new();
+    let (key, public) = p.keygen("k.txt");
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-r",
+            &public,
+            "--no-env",
+        ],
+        &token,
+    )
+    .code(0);
+    let config: String = p
+        .read("config.toml")
+        .lines()
+        .map(|l| {
+            if l.starts_with("endpoint = ") {
+                "endpoint = \"http://evil.example/graphql\"\n".to_owned()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    assert!(config.contains("evil.example"));
+    p.write("config.toml", &config);
+    p.run(&["unlock", "-i", key.to_str().unwrap()], "")
+        .code(2)
+        .never_shows(&token)
+        .stderr_has(&["config.toml", "plain http", "evil.example"]);
+    assert!(!p.exists(".env"));
 }
 
 #[test]

@@ -22,7 +22,10 @@ struct Row {
     wrap: Option<String>,
     code: i32,
     says: Vec<String>,
-    token: String,
+    /// Every secret this row puts in play: the token read from stdin, each
+    /// token-shaped run inside it (a quoted or doubled paste), and any the
+    /// setup writes; none may show in the output.
+    secrets: Vec<String>,
 }
 
 /// A project's usual contents, which a failure must leave alone.
@@ -47,8 +50,14 @@ impl Row {
             wrap: None,
             code: -1,
             says: Vec::new(),
-            token: String::from_utf8_lossy(stdin).trim().to_owned(),
+            secrets: secrets_in(&String::from_utf8_lossy(stdin)),
         }
+    }
+
+    /// Also checks that `secret` (one the setup wrote) never shows.
+    fn secret(mut self, secret: &str) -> Row {
+        self.secrets.push(secret.to_owned());
+        self
     }
 
     /// `ghenv init` with a valid token, against these replies.
@@ -131,8 +140,8 @@ impl Row {
         out.code(self.code)
             .stderr_has(&self.says.iter().map(String::as_str).collect::<Vec<_>>())
             .stderr_has(&["hint:"]);
-        if self.token.len() >= 8 {
-            out.never_shows(&self.token);
+        for secret in &self.secrets {
+            out.never_shows(secret);
         }
         assert_eq!(p.snapshot(), before, "the folder changed\n{out}");
         let leftovers: Vec<String> = std::fs::read_dir(p.path())
@@ -142,6 +151,41 @@ impl Row {
             .collect();
         assert!(leftovers.is_empty(), "temp files left: {leftovers:?}");
     }
+}
+
+/// The secrets in what a row types: the trimmed input (when it is long
+/// enough to be one) and every token-shaped run in it, each part of a
+/// token split by a control character included.
+fn secrets_in(input: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let trimmed = input.trim();
+    if trimmed.len() >= 8 {
+        out.push(trimmed.to_owned());
+    }
+    let mut run = String::new();
+    for c in input.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+            run.push(c);
+            continue;
+        }
+        for prefix in ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"] {
+            let mut from = 0;
+            while let Some(at) = run[from..].find(prefix) {
+                let piece = &run[from + at..];
+                if piece.len() >= prefix.len() + 8 {
+                    out.push(piece.to_owned());
+                }
+                from += at + prefix.len();
+            }
+        }
+        if run.len() >= 16 && !out.contains(&run) {
+            out.push(run.clone());
+        }
+        run.clear();
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn with_len(n: usize) -> String {
@@ -549,10 +593,15 @@ fn files_full_disk_on_a_small_tmpfs() {
         return;
     }
     let dir = mount.path().to_path_buf();
-    // Fill it up but for a few bytes, then run init there.
-    let _ = std::fs::write(dir.join("filler"), vec![b'x'; 16 * 1024 - 64]);
-    std::fs::write(dir.join(".env"), "PORT=3000\n").unwrap_or(());
-    let before: Vec<u8> = std::fs::read(dir.join(".env")).unwrap_or_default();
+    // An .env to keep, then the disk filled up but for a few bytes: both
+    // writes must succeed, or the test would compare two empty files.
+    std::fs::write(dir.join(".env"), "PORT=3000\n").unwrap();
+    let before: Vec<u8> = std::fs::read(dir.join(".env")).unwrap();
+    assert_eq!(before, b"PORT=3000\n");
+    let mut filler = std::fs::File::create(dir.join("filler")).unwrap();
+    let chunk = [b'x'; 512];
+    while std::io::Write::write_all(&mut filler, &chunk).is_ok() {}
+    drop(filler);
     let p = Project::new();
     let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
     let token = classic();
@@ -585,9 +634,14 @@ fn files_missing_folder() {
 
 // ------------------------------------------------------------ crypto
 
+/// The token [`encrypted`] seals.
+fn sealed_token() -> String {
+    token_with("ghp_", 77)
+}
+
 fn encrypted(p: &Project) {
     let (_, public) = p.keygen("owner.txt");
-    let t = token_with("ghp_", 77);
+    let t = sealed_token();
     let out = p.run(&["init", "--token-stdin", "--offline", "-r", &public], &t);
     out.code(0);
 }
@@ -611,6 +665,7 @@ fn crypto_wrong_key() {
             encrypted(p);
             p.keygen("other.txt");
         })
+        .secret(&sealed_token())
         .fails(6, &["none of the identities tried", "other.txt"])
         .check();
 }
@@ -629,6 +684,7 @@ fn crypto_truncated_armor() {
                 )
             });
         })
+        .secret(&sealed_token())
         .fails(6, &["damaged"])
         .check();
 }
@@ -646,6 +702,7 @@ fn crypto_tampered_byte() {
                 String::from_utf8(b).unwrap()
             });
         })
+        .secret(&sealed_token())
         .fails(6, &["damaged"])
         .check();
 }
@@ -660,6 +717,7 @@ fn crypto_wrong_passphrase() {
             p.run_with(cmd, token_with("ghp_", 78).as_bytes()).code(0);
         })
         .env("GHENV_PASSPHRASE", "wrong")
+        .secret(&token_with("ghp_", 78))
         .fails(6, &["wrong passphrase"])
         .check();
 }
