@@ -907,7 +907,7 @@ mod tests {
             Error::ConfirmationNeeded("x"),
             Error::ProxyTemplate(s()),
             Error::UnknownCommand(s()),
-            Error::TokenFormat(crate::token::FormatError::Quoted),
+            Error::TokenFormat(FormatError::Quoted),
             Error::TokenRejected {
                 masked: s(),
                 message: s(),

@@ -417,7 +417,17 @@ mod tests {
         commit(&changes).unwrap();
         let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode(&secret), 0o600);
-        assert_eq!(mode(&public), 0o644);
+        // A new public file is 0644 less the umask, whatever the umask is
+        // where the test runs: a plain file made the same way says what.
+        let probe = dir.path().join("probe");
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o644)
+            .open(&probe)
+            .unwrap();
+        assert_eq!(mode(&public), mode(&probe));
+        fs::remove_file(&probe).unwrap();
         let existing = read_existing(&secret).unwrap().unwrap();
         let again = Change::new(
             secret.clone(),

@@ -824,3 +824,48 @@ pub fn age_cmd(args: &[&str], stdin: &[u8]) -> std::process::Output {
     child.stdin.take().unwrap().write_all(stdin).unwrap();
     child.wait_with_output().unwrap()
 }
+
+/// A folder made read-only for every process, root included (a read-only
+/// bind mount of itself), until dropped. For the tests of a write that
+/// fails: permission bits do not stop root, and CI runs as root.
+pub struct ReadOnly(PathBuf);
+
+impl ReadOnly {
+    /// Mounts `path` read-only over itself; `None` where mounting is not
+    /// allowed (then permission bits are what stops a user).
+    pub fn mount(path: &Path) -> Option<ReadOnly> {
+        let run = |args: &[&str]| {
+            Command::new("mount")
+                .args(args)
+                .arg(path)
+                .arg(path)
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        if !run(&["--bind"]) {
+            return None;
+        }
+        let guard = ReadOnly(path.to_path_buf());
+        if !run(&["-o", "remount,bind,ro"]) {
+            return None;
+        }
+        Some(guard)
+    }
+}
+
+impl Drop for ReadOnly {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Whether this process writes where permission bits say it cannot (root).
+pub fn ignores_permissions() -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    let can = std::fs::write(dir.path().join("x"), "x").is_ok();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    can
+}

@@ -364,8 +364,13 @@ fn no_core_dump_while_the_token_is_held_and_the_limit_comes_back_for_run() {
         .spawn()
         .unwrap();
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), token.as_bytes()).unwrap();
-    // While ghenv waits for GitHub, holding the token:
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    // While ghenv waits for GitHub, holding the token (the fake has the
+    // request and holds its answer back 1.5 s):
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while fake.requests().is_empty() {
+        assert!(std::time::Instant::now() < deadline, "ghenv never asked GitHub");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
     let core = limits
         .lines()
