@@ -368,7 +368,10 @@ fn no_core_dump_while_the_token_is_held_and_the_limit_comes_back_for_run() {
     // request and holds its answer back 1.5 s):
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
     while fake.requests().is_empty() {
-        assert!(std::time::Instant::now() < deadline, "ghenv never asked GitHub");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "ghenv never asked GitHub"
+        );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();

@@ -74,9 +74,17 @@ fn on_terminal_answering(
         if let Some((prompt, answer)) = next
             && let Some(at) = text[seen..].find(prompt)
         {
-            // Typed only once the prompt is up, so echo is already off.
+            // A hidden prompt is printed before echo is turned off: typed
+            // only once the terminal says echo is off, however slow the
+            // machine; a visible question can be answered at once.
+            let hidden = text[seen + at..]
+                .lines()
+                .next()
+                .is_some_and(|l| l.contains("hidden") || l.contains("assphrase"));
             seen += at + prompt.len();
-            std::thread::sleep(Duration::from_millis(100));
+            if hidden {
+                wait_for_echo_off(p.path());
+            }
             stdin.write_all(format!("{answer}\n").as_bytes()).unwrap();
             next = pending.next();
         }
@@ -95,6 +103,37 @@ fn on_terminal_answering(
         .and_then(|c| c.trim().parse().ok())
         .unwrap_or(-1);
     (code, text)
+}
+
+/// Waits until the terminal of the ghenv running in `dir` has echo off
+/// (`stty -F` on its standard input), 20 s at most.
+fn wait_for_echo_off(dir: &std::path::Path) {
+    let dir = std::fs::canonicalize(dir).unwrap();
+    let ghenv = env!("CARGO_BIN_EXE_ghenv");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+            let base = entry.path();
+            let is_ghenv = std::fs::read(base.join("cmdline"))
+                .is_ok_and(|c| c.split(|&b| b == 0).next() == Some(ghenv.as_bytes()));
+            if !is_ghenv || std::fs::read_link(base.join("cwd")).ok().as_deref() != Some(&dir) {
+                continue;
+            }
+            let Ok(tty) = std::fs::read_link(base.join("fd/0")) else {
+                continue;
+            };
+            let off = Command::new("stty")
+                .arg("-F")
+                .arg(&tty)
+                .arg("-a")
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(" -echo "));
+            if off {
+                return;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
 
 #[test]
