@@ -20,6 +20,7 @@ mod interactive;
 mod leaks;
 mod matrix;
 mod project;
+mod promises;
 mod proxy;
 mod revoke_paths;
 mod scan_and_hook;
