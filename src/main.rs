@@ -85,11 +85,12 @@ fn clap_error(e: &clap::Error, token_in_argv: bool) -> u8 {
             | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     );
     let no_arguments = std::env::args_os().len() == 1;
-    let color = if to_stdout {
+    let tty = if to_stdout {
         std::io::stdout().is_terminal()
     } else {
         std::io::stderr().is_terminal()
-    } && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    };
+    let color = ghenv::output::colors(tty, |k| std::env::var(k).ok());
     let rendered = e.render();
     let text = if color {
         rendered.ansi().to_string()

@@ -110,6 +110,22 @@ pub fn now_rfc3339() -> String {
         .to_string()
 }
 
+/// Whether a stream (a terminal or not) gets colour, as the ecosystem
+/// decides it: `CLICOLOR_FORCE` or `FORCE_COLOR` (set, not `0`) forces it,
+/// then `NO_COLOR` (set, not empty) or `CLICOLOR=0` turns it off, then
+/// `TERM=dumb` does; otherwise a terminal gets colour and anything else not.
+pub fn colors(tty: bool, var: impl Fn(&str) -> Option<String>) -> bool {
+    let set = |k: &str| var(k).filter(|v| !v.is_empty());
+    let forced = |k: &str| set(k).is_some_and(|v| v != "0");
+    if forced("CLICOLOR_FORCE") || forced("FORCE_COLOR") {
+        return true;
+    }
+    if set("NO_COLOR").is_some() || set("CLICOLOR").is_some_and(|v| v == "0") {
+        return false;
+    }
+    tty && var("TERM").is_none_or(|t| t != "dumb")
+}
+
 /// How the user wants to be talked to.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Verbosity {
@@ -134,8 +150,6 @@ pub struct Io {
     pub stdin_tty: bool,
     /// Whether standard error is a terminal (so a spinner can be shown).
     pub stderr_tty: bool,
-    /// Whether to colour standard error.
-    pub color: bool,
     /// `-q` / `-v`.
     pub verbosity: Verbosity,
     /// Whether standard error is a regular file (redirected to one).
@@ -150,16 +164,27 @@ impl Io {
     /// The real process: stdin, stdout, stderr, the environment and a
     /// prompt on the terminal.
     pub fn process(verbosity: Verbosity) -> Io {
+        let var = |k: &str| std::env::var(k).ok();
         let stderr_tty = io::stderr().is_terminal();
-        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let dumb = std::env::var("TERM").is_ok_and(|t| t == "dumb");
+        let dumb = var("TERM").is_some_and(|t| t == "dumb");
+        // Each stream is coloured by its own kind: `ghenv doctor | cat`
+        // gets plain text on stdout even when stderr is a terminal.
+        let stream = |tty: bool| {
+            if colors(tty, &var) {
+                anstream::ColorChoice::AlwaysAnsi
+            } else {
+                anstream::ColorChoice::Never
+            }
+        };
+        let out_choice = stream(io::stdout().is_terminal());
+        let err_choice = stream(stderr_tty);
         Io {
-            out: Box::new(io::stdout()),
-            err: Box::new(io::stderr()),
+            out: Box::new(anstream::AutoStream::new(io::stdout(), out_choice)),
+            err: Box::new(anstream::AutoStream::new(io::stderr(), err_choice)),
             stdin: Box::new(io::BufReader::new(io::stdin())),
             stdin_tty: io::stdin().is_terminal(),
-            stderr_tty,
-            color: stderr_tty && !no_color && !dumb,
+            // No spinner where the terminal cannot move the cursor.
+            stderr_tty: stderr_tty && !dumb,
             verbosity,
             stderr_is_file: io::stderr()
                 .as_fd()
@@ -254,37 +279,35 @@ impl Io {
         }
     }
 
-    fn paint(&self, code: &str, s: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_owned()
-        }
+    /// `s` styled; the stream it is written to keeps the style on a colour
+    /// terminal and strips it anywhere else (see [`Io::process`]).
+    fn paint(&self, style: anstyle::Style, s: &str) -> String {
+        format!("{style}{s}{style:#}")
     }
 
     /// Bold, on a colour terminal.
     pub fn bold(&self, s: &str) -> String {
-        self.paint("1", s)
+        self.paint(anstyle::Style::new().bold(), s)
     }
 
     /// Green, on a colour terminal.
     pub fn green(&self, s: &str) -> String {
-        self.paint("32", s)
+        self.paint(anstyle::AnsiColor::Green.on_default(), s)
     }
 
     /// Yellow, on a colour terminal.
     pub fn yellow(&self, s: &str) -> String {
-        self.paint("33", s)
+        self.paint(anstyle::AnsiColor::Yellow.on_default(), s)
     }
 
     /// Red, on a colour terminal.
     pub fn red(&self, s: &str) -> String {
-        self.paint("31", s)
+        self.paint(anstyle::AnsiColor::Red.on_default(), s)
     }
 
     /// Dim, on a colour terminal.
     pub fn dim(&self, s: &str) -> String {
-        self.paint("2", s)
+        self.paint(anstyle::Style::new().dimmed(), s)
     }
 
     /// A line of human text on stderr, unless `--quiet`.

@@ -542,3 +542,27 @@ fn run_gives_the_command_the_default_sigpipe() {
     let sigpipe = 1u64 << (13 - 1);
     assert_eq!(ignored & sigpipe, 0, "SIGPIPE ignored in the command");
 }
+
+#[test]
+fn colour_follows_each_stream_and_the_usual_variables() {
+    let p = Project::new();
+    p.write(
+        "package.json",
+        "{\"name\":\"app\",\"dependencies\":{\"vite\":\"*\"}}\n",
+    );
+    // stdout is a pipe here: no escape codes, whatever stderr is.
+    let out = p.run(&["doctor", "--offline"], "");
+    assert!(!out.stdout.contains('\u{1b}'), "{out}");
+    // Forced, the results are coloured even into a pipe...
+    for (k, v) in [("CLICOLOR_FORCE", "1"), ("FORCE_COLOR", "1")] {
+        let mut cmd = p.cmd(&["doctor", "--offline"]);
+        cmd.env(k, v);
+        let out = p.run_with(cmd, b"");
+        assert!(out.stdout.contains("\u{1b}["), "{k}: {out}");
+    }
+    // ...unless forced off; NO_COLOR wins over nothing but a force.
+    let mut cmd = p.cmd(&["doctor", "--offline"]);
+    cmd.env("FORCE_COLOR", "0").env("NO_COLOR", "1");
+    let out = p.run_with(cmd, b"");
+    assert!(!out.stdout.contains('\u{1b}'), "{out}");
+}

@@ -216,6 +216,30 @@ fn the_spinner_shows_while_github_is_slow() {
 }
 
 #[test]
+fn a_dumb_terminal_gets_neither_spinner_nor_colour() {
+    let p = Project::new();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES).delayed(Duration::from_millis(300)),
+    ]);
+    let token = classic();
+    let url = fake.url();
+    let (code, transcript) = on_terminal(
+        &p,
+        &["init", "--endpoint", &url],
+        &[("TERM", "dumb")],
+        "GitHub token (input hidden):",
+        &token,
+    );
+    assert_eq!(code, 0, "{transcript}");
+    assert!(
+        !transcript.contains("Validating the token with GitHub"),
+        "{transcript}"
+    );
+    assert!(!transcript.contains("\u{1b}["), "{transcript:?}");
+    assert!(!transcript.contains(&token));
+}
+
+#[test]
 fn init_on_a_terminal_offers_the_pre_commit_hook() {
     let p = Project::new();
     p.git_init();
