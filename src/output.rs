@@ -170,7 +170,7 @@ impl Io {
         // Each stream is coloured by its own kind: `ghenv doctor | cat`
         // gets plain text on stdout even when stderr is a terminal.
         let stream = |tty: bool| {
-            if colors(tty, &var) {
+            if colors(tty, var) {
                 anstream::ColorChoice::AlwaysAnsi
             } else {
                 anstream::ColorChoice::Never
