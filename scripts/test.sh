@@ -55,3 +55,23 @@ cargo test --locked "$@"
 # The .env compatibility tests and the hook-manager tests need the packages
 # installed above (real dotenv readers, husky, pre-commit).
 cargo test --locked --test compat --test hook_managers "$@" -- --ignored
+
+# The npm packages (npm/): pack the host's binary with npm/pack.mjs, install
+# the tarballs with `npm install --offline` into a temporary project and run
+# `npx ghenv` there (npm/test/npm.test.mjs). The debug binary `cargo test`
+# built, not a release build: an LTO release build takes over 10 minutes on
+# a 2-core machine. Its debug info is stripped first (161 MB -> 40 MB), which
+# makes packing and installing several times quicker.
+target_dir="${CARGO_TARGET_DIR:-target}"
+npm_tmp="$(mktemp -d)"
+trap 'rm -rf "$npm_tmp"' EXIT
+cp "$target_dir/debug/ghenv" "$npm_tmp/ghenv"
+if command -v strip >/dev/null 2>&1; then strip --strip-debug "$npm_tmp/ghenv"; fi
+set +e
+GHENV_TEST_BINARY="$npm_tmp/ghenv" node --test --test-reporter=tap npm/test/ 2>&1 | tee "$npm_tmp/npm-test.log"
+npm_status=${PIPESTATUS[0]}
+set -e
+npm_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$npm_tmp/npm-test.log")
+npm_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$npm_tmp/npm-test.log")
+echo "npm: ${npm_pass:-0} passed, ${npm_fail:-0} failed"
+if [ "$npm_status" -ne 0 ] || [ -z "$npm_pass" ] || [ "$npm_pass" = 0 ]; then exit 1; fi
