@@ -6,7 +6,7 @@
 // `ghenv` (ghenv-VERSION.tgz: the shim in npm/ghenv/bin/ghenv, with exact
 // optional dependencies on every platform package). KEY is read from the
 // binary's header (ELF: machine, and static or musl loader = musl, else gnu;
-// Mach-O: cpu type) unless given. VERSION is Cargo.toml's. The tarballs are
+// Mach-O: cpu type); --target, if given, must agree. VERSION is Cargo.toml's. The tarballs are
 // made by `npm pack`, so their names and contents are npm's own. Prints the
 // path of each tarball, one a line. The release workflow runs this once per
 // binary, and the tests in npm/test/ run it on the host's binary.
@@ -85,7 +85,7 @@ export function detectTarget(file) {
       return `darwin-${cpu}`;
     }
     if (head.readUInt32BE(0) === 0xcafebabe) {
-      throw new Error(`${file}: a universal Mach-O binary; give --target darwin-x64 or darwin-arm64`);
+      throw new Error(`${file}: a universal Mach-O binary; pack one binary per architecture`);
     }
     throw new Error(`${file}: neither ELF nor Mach-O`);
   } finally {
@@ -157,8 +157,17 @@ function stage(manifest, files) {
 
 export function pack({ binary, out, target }) {
   const version = cargoVersion();
-  const key = target ?? detectTarget(binary);
-  if (!PLATFORMS[key]) throw new Error(`unknown target ${key}; one of ${Object.keys(PLATFORMS).join(", ")}`);
+  if (target && !PLATFORMS[target]) {
+    throw new Error(`unknown target ${target}; one of ${Object.keys(PLATFORMS).join(", ")}`);
+  }
+  const detected = detectTarget(binary);
+  // --target confirms what the header says: a musl binary in the gnu
+  // package (or an x64 one in the arm64 package) would fail only on users'
+  // machines.
+  if (target && target !== detected) {
+    throw new Error(`${binary} is a ${detected} binary, not ${target}`);
+  }
+  const key = detected;
   fs.mkdirSync(out, { recursive: true });
   const licences = {
     "LICENSE-MIT": { from: path.join(root, "LICENSE-MIT") },
