@@ -360,3 +360,15 @@ test("a platform without a package: WSL on Windows, cargo install elsewhere", as
   assert.equal(bsd.code, 1, fail("freebsd", bsd));
   assert.match(bsd.stderr, /^ghenv: there is no prebuilt ghenv for this platform \(freebsd-x64\)\. .*cargo install ghenv\n$/);
 });
+
+test("on Linux, a node without glibcVersionRuntime (musl) looks for the musl package", { skip: process.platform !== "linux" }, async () => {
+  const preload = path.join(tmp, "as-musl.cjs");
+  fs.writeFileSync(preload, "process.report.getReport = () => ({ header: { glibcVersionRuntime: undefined } });\n");
+  // The app has only this host's glibc package installed.
+  const r = await run("node", ["--require", preload, path.join(app, "node_modules", "ghenv", "bin", "ghenv"), "--version"]);
+  assert.equal(r.code, 1, fail("as musl", r));
+  assert.match(r.stderr, new RegExp(`the package @ghenv/linux-${process.arch}-musl, which holds`));
+  const glibc = await run("node", [path.join(app, "node_modules", "ghenv", "bin", "ghenv"), "--version"]);
+  assert.equal(glibc.code, 0, fail("as glibc", glibc));
+  assert.equal(glibc.stdout.trim(), `ghenv ${version}`);
+});
