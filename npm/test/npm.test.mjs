@@ -328,6 +328,13 @@ test("the shim forwards SIGHUP and dies of the child's signal", async () => {
   assert.equal(signal, "SIGTERM", `code ${code}`);
 });
 
+test("a child killed by a signal node ignores (SIGPIPE) is not reported as success", async () => {
+  const stand = path.join(tmp, "pipe");
+  fs.writeFileSync(stand, "#!/bin/sh\nkill -PIPE $$\n", { mode: 0o755 });
+  const r = await run("node", [shim], { extraEnv: { GHENV_BINARY: stand } });
+  assert.equal(r.code, 128 + os.constants.signals.SIGPIPE, fail("SIGPIPE", r));
+});
+
 test("a missing platform package is named, with what to do, exit 1", async () => {
   const bare = path.join(tmp, "bare");
   fs.mkdirSync(bare);
