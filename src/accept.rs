@@ -31,11 +31,34 @@ pub fn machine(io: &Io) -> Machine {
 /// # Errors
 /// A refused env file ([`Error::EnvFileRefused`]).
 pub fn current_settings(project: &Project, template: &Template) -> Result<Settings> {
+    let ctx = project.recorded_context(template, crate::github::DEFAULT_ENDPOINT.to_owned())?;
+    let token_vars = crate::render::token_variables(template, &ctx)?;
     Ok(Settings::new(
         project.env_file()?,
         &template.name,
         &project.token_var(template),
+        &token_vars,
     ))
+}
+
+/// Whether `project` may be accepted by first use: this machine has a
+/// record for no folder above it, up to the repository's root. A
+/// config.toml an attacker adds in a subfolder of a project the user has
+/// used is no first use. (The project's own record is what is compared.)
+fn first_use(machine: &Machine, project: &Project) -> bool {
+    let Ok(dir) = std::fs::canonicalize(project.dir()) else {
+        return true;
+    };
+    let top = crate::git::toplevel(&dir).and_then(|t| std::fs::canonicalize(t).ok());
+    for folder in dir.ancestors() {
+        if folder != dir && machine.has_record(folder) {
+            return false;
+        }
+        if top.as_deref().is_none_or(|t| t == folder) {
+            break;
+        }
+    }
+    true
 }
 
 /// What changed between the settings accepted and the ones asked for, one
@@ -64,10 +87,27 @@ pub fn describe_changes(old: &Settings, new: &Settings) -> Vec<String> {
             show(&new.token_var)
         ));
     }
+    let added: Vec<&String> = new
+        .token_vars
+        .iter()
+        .filter(|v| !old.token_vars.contains(v))
+        .collect();
+    if !added.is_empty() {
+        lines.push(format!(
+            "the token would now also be in: {}",
+            added.iter().map(|v| show(v)).collect::<Vec<_>>().join(", ")
+        ));
+    }
     if new.exposed && !old.exposed {
+        let browser: Vec<String> = new
+            .token_vars
+            .iter()
+            .filter(|v| trust::BROWSER_PREFIXES.iter().any(|p| v.starts_with(p)))
+            .map(|v| show(v))
+            .collect();
         lines.push(format!(
             "the token would now be put into the browser bundle as {} (any visitor of the built site can read it)",
-            show(&new.token_var)
+            browser.join(", ")
         ));
     }
     lines
@@ -89,14 +129,29 @@ pub fn settings(io: &mut Io, project: &Project, template: &Template, chosen: boo
     let var_from_config = project.config().is_some_and(|c| c.env.token_var.is_some());
     let compared = record.settings.clone().map(|mut old| {
         if chosen {
+            // The template named on the command line decides what the env
+            // file exports: the user's word, not config.toml's.
             old.template = wanted.template.clone();
+            old.token_vars = wanted.token_vars.clone();
+            old.exposed = wanted.exposed;
             if !var_from_config {
                 old.token_var = wanted.token_var.clone();
-                old.exposed = wanted.exposed;
             }
         }
         old
     });
+    // No record here, but one for a folder above in the same repository:
+    // every setting is news, compared with nothing accepted.
+    let compared = match compared {
+        None if !first_use(&machine, project) => Some(Settings {
+            env_file: String::new(),
+            template: String::new(),
+            token_var: String::new(),
+            token_vars: Vec::new(),
+            exposed: false,
+        }),
+        other => other,
+    };
     match &compared {
         Some(old) if *old == wanted => {}
         Some(old) => {
@@ -147,7 +202,7 @@ pub fn decrypted_token(
     if record.knows_token(&fingerprint) {
         return Ok(());
     }
-    if record.token.is_some() || !first_use {
+    if record.token.is_some() || !first_use || !self::first_use(&machine, project) {
         let by = crate::git::changed_by(project.dir(), Path::new(crate::config::FILE), None);
         let why = if record.token.is_some() {
             "is not the one last used on this machine"
@@ -175,7 +230,9 @@ pub fn decrypted_token(
 
 /// Records `token` as the one this user is about to write here, before the
 /// write: a crash half-way then leaves config.toml with either this token
-/// or the one it replaces, both accepted.
+/// or the one it replaces, both accepted until [`record_written`] says the
+/// write is done (then only this one: an old `[secret]` replayed from git
+/// history is a token change like any other).
 pub fn expect_token(io: &mut Io, project: &Project, token: &str) {
     record_written(io, project, None, None, Some(token));
 }
@@ -341,6 +398,33 @@ pub fn record_written(
         }
     }
     save(io, &machine, project.dir(), &record);
+}
+
+/// Says the write [`expect_token`] prepared is done: the token it replaced
+/// is no longer accepted.
+pub fn write_done(io: &mut Io, project: &Project) {
+    let machine = machine(io);
+    let mut record = machine.record(project.dir());
+    if record.previous_token.take().is_some() {
+        save(io, &machine, project.dir(), &record);
+    }
+}
+
+/// Warns when the env file holds the token and git would commit it (a
+/// pull changed `.gitignore`): `git add -A` would publish the token.
+pub fn warn_unignored(io: &mut Io, project: &Project) {
+    let Ok(name) = project.env_file() else {
+        return;
+    };
+    if project.dir().join(name).exists()
+        && crate::git::in_work_tree(project.dir())
+        && !crate::git::is_kept_out(project.dir(), Path::new(name))
+    {
+        io.warn(&format!(
+            "{} is not git-ignored any more: `git add -A` would commit the token; `ghenv init` adds it to .gitignore again (and `git log -p .gitignore` shows who changed it)",
+            crate::text::sanitize(name)
+        ));
+    }
 }
 
 /// Saves `record`; a failure is a warning (the user is asked again next

@@ -662,7 +662,7 @@ impl Error {
                 ))
             }
             E::EnvFileRefused { .. } => text(
-                "[env] file must be a relative path inside the project whose name starts with .env, outside .git/ and the folders a build serves (public/, static/, dist/, build/, out/); fix that line of config.toml",
+                "[env] file must be a relative path inside the project whose name starts with .env, outside .git/ and the folders a build serves or publishes; fix that line of config.toml",
             ),
             E::SettingsNotAccepted(_) => text(
                 "`ghenv allow` shows what config.toml asks for and accepts it on this machine (or answer yes on a terminal); if you did not expect the change, ask who made it (`git log -p config.toml`)",

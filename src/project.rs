@@ -445,7 +445,21 @@ impl Project {
 
 /// Folders a framework serves or copies into the build: a token there is
 /// published with the site.
-const SERVED_FOLDERS: [&str; 5] = ["public", "static", "dist", "build", "out"];
+const SERVED_FOLDERS: [&str; 13] = [
+    "public",
+    "static",
+    "dist",
+    "build",
+    "out",
+    "assets",
+    "_site",
+    "docs",
+    "www",
+    ".next",
+    ".nuxt",
+    ".output",
+    "node_modules",
+];
 
 /// Why ghenv will not write the token to `name`, or `None` when it may: a
 /// relative path inside the project whose file name starts with `.env`,
@@ -477,7 +491,7 @@ pub fn env_file_problem(name: &str) -> Option<&'static str> {
         .any(|f| SERVED_FOLDERS.iter().any(|s| f.eq_ignore_ascii_case(s)))
     {
         return Some(
-            "is in a folder the build serves or bundles (public/, static/, dist/, build/, out/)",
+            "is in a folder a build serves, bundles or publishes (public/, static/, dist/, build/, out/, assets/, _site/, docs/, www/, .next/, .nuxt/, .output/, node_modules/)",
         );
     }
     let file = path.file_name().and_then(|f| f.to_str()).unwrap_or("");

@@ -331,6 +331,32 @@ fn render_env_with(
     Ok(text)
 }
 
+/// The variables of `template`'s `.env` whose value is made from the token
+/// (the token itself, or anything a filter makes of it), sorted: rendered
+/// twice with two different tokens, they are the ones that differ.
+///
+/// # Errors
+/// As [`render_env`].
+pub fn token_variables(template: &Template, ctx: &Context) -> Result<Vec<String>> {
+    const A: &str = "ghp_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    const B: &str = "ghp_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    let a = envfile::parse(&render_env(template, ctx, A)?);
+    let b = envfile::parse(&render_env(template, ctx, B)?);
+    let mut out: Vec<String> = a
+        .iter()
+        .filter(|(k, v)| !b.iter().any(|(bk, bv)| bk == k && bv == v))
+        .map(|(k, _)| k.clone())
+        .chain(
+            b.iter()
+                .filter(|(k, _)| !a.iter().any(|(ak, _)| ak == k))
+                .map(|(k, _)| k.clone()),
+        )
+        .collect();
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
 /// Renders the three files of `template` for `token`.
 ///
 /// # Errors

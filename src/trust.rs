@@ -113,8 +113,12 @@ pub struct Settings {
     pub template: String,
     /// The variable that holds the token.
     pub token_var: String,
-    /// Whether that variable is one the framework puts into the browser
-    /// bundle (`REACT_APP_`, `VITE_`, `NEXT_PUBLIC_`).
+    /// Every variable the env file gets whose value is made from the token
+    /// (as the template renders it).
+    #[serde(default)]
+    pub token_vars: Vec<String>,
+    /// Whether one of them is a variable the framework puts into the
+    /// browser bundle (`REACT_APP_`, `VITE_`, `NEXT_PUBLIC_`).
     pub exposed: bool,
 }
 
@@ -123,13 +127,22 @@ pub const BROWSER_PREFIXES: [&str; 4] = ["REACT_APP_", "VITE_", "NEXT_PUBLIC_", 
 
 impl Settings {
     /// The settings of a project that writes the token to `env_file` as
-    /// `token_var` with `template`.
-    pub fn new(env_file: &str, template: &str, token_var: &str) -> Settings {
+    /// `token_var`, and as `token_vars` (all the variables made from it),
+    /// with `template`.
+    pub fn new(env_file: &str, template: &str, token_var: &str, token_vars: &[String]) -> Settings {
+        let mut vars: Vec<String> = token_vars.to_vec();
+        if !vars.iter().any(|v| v == token_var) {
+            vars.push(token_var.to_owned());
+            vars.sort();
+        }
         Settings {
             env_file: env_file.to_owned(),
             template: template.to_owned(),
             token_var: token_var.to_owned(),
-            exposed: BROWSER_PREFIXES.iter().any(|p| token_var.starts_with(p)),
+            exposed: vars
+                .iter()
+                .any(|v| BROWSER_PREFIXES.iter().any(|p| v.starts_with(p))),
+            token_vars: vars,
         }
     }
 }
@@ -194,6 +207,11 @@ impl Machine {
         let digest = sha2::Sha256::digest(canonical.as_os_str().as_encoded_bytes());
         let name: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
         Some(dir.join(PROJECTS_DIR).join(format!("{name}.toml")))
+    }
+
+    /// Whether a record exists for the project in `project`.
+    pub fn has_record(&self, project: &Path) -> bool {
+        self.record_path(project).is_some_and(|p| p.exists())
     }
 
     /// What was accepted for the project in `project`; empty when nothing
@@ -288,6 +306,16 @@ impl Machine {
 pub fn describe_recipient(recipient: &str) -> (String, String) {
     use base64::Engine;
     use sha2::Digest;
+    // A line that is not exactly one key (`age1… age1…`, a key with
+    // something glued on) is shown whole: never as the key it starts with.
+    if crate::crypt::parse_recipient(recipient).map_or(true, |r| r.as_str() != recipient.trim())
+        && !recipient.trim().starts_with("ssh-")
+    {
+        return (
+            "not a key".into(),
+            crate::text::sanitize(recipient).into_owned(),
+        );
+    }
     let mut parts = recipient.split_whitespace();
     let kind = parts.next().unwrap_or("");
     if kind.starts_with("age1") {
@@ -343,7 +371,7 @@ mod tests {
         let machine = Machine::new(Some(home.path().join("ghenv")));
         assert_eq!(machine.record(a.path()), Record::default());
         let record = Record {
-            settings: Some(Settings::new(".env", "react", "REACT_APP_X")),
+            settings: Some(Settings::new(".env", "react", "REACT_APP_X", &[])),
             recipients: Some(vec!["age1x".into()]),
             ..Record::default()
         };

@@ -189,7 +189,18 @@ pub fn run(args: &AllowArgs, io: &mut Io) -> Result<Boxed> {
             }
         }
         if !secret.passphrase {
-            record.recipients = Some(secret.recipients.clone());
+            // Only lines that are one key each: anything else is shown as
+            // it is and never accepted.
+            record.recipients = Some(
+                secret
+                    .recipients
+                    .iter()
+                    .filter(|r| {
+                        crate::crypt::parse_recipient(r).is_ok_and(|p| p.as_str() == r.trim())
+                    })
+                    .cloned()
+                    .collect(),
+            );
         }
     }
     record.settings = Some(settings.clone());

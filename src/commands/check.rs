@@ -110,6 +110,7 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
         crate::accept::decrypted_token(io, &project, &token, true)?;
     }
     crate::accept::warn_recipients(io, &project);
+    crate::accept::warn_unignored(io, &project);
 
     let viewer = super::validate(io, &token, &endpoint, opts.endpoint.timeout)
         .inspect_err(|_| super::name_origin(io, &origin))?;

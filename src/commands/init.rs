@@ -450,6 +450,7 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
             .map(|e| e.recipients.clone()),
         Some(token.expose_secret()),
     );
+    crate::accept::write_done(io, project);
 
     // What was done.
     if let Some(id) = new_identity {

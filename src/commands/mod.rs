@@ -63,6 +63,7 @@ pub fn project_token(
         crate::accept::decrypted_token(io, project, &token, true)?;
         crate::accept::warn_recipients(io, project);
     }
+    crate::accept::warn_unignored(io, project);
     Ok((token, origin))
 }
 

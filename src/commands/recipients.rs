@@ -227,12 +227,12 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
         Zeroizing::new(text),
         false,
     )])?;
-    let template = project.template(None)?;
-    let settings = crate::accept::current_settings(&project, &template)?;
+    // Only what this command decided is recorded: the recipients. The
+    // settings (env file, template) are accepted by commands that use them.
     crate::accept::record_written(
         io,
         &project,
-        Some(settings),
+        None,
         Some(texts.clone()),
         Some(token.expose_secret()),
     );

@@ -213,8 +213,10 @@ fn env_files_that_lead_the_token_elsewhere_are_refused_with_their_line() {
     for (bad, shown) in [
         ("cache\n!.env", "control characters"),
         (".git/hooks/pre-commit", "inside .git/"),
-        ("public/manifest-data.txt", "the build serves"),
-        ("dist/.env", "the build serves"),
+        ("public/manifest-data.txt", "a build serves"),
+        ("dist/.env", "a build serves"),
+        ("assets/.env", "a build serves"),
+        ("node_modules/.env", "a build serves"),
         (".env\u{1b}]0;PWN\u{7}", "control characters"),
         ("notes.txt", "does not start with .env"),
     ] {
@@ -463,4 +465,174 @@ fn a_temp_file_a_crash_left_beside_a_nested_env_file_is_swept_and_ignored() {
     p.run(&["doctor", "--offline", "-q"], "");
     assert!(temps(&p.file("client")).is_empty());
     assert!(temps(p.path()).is_empty());
+}
+
+// ------------------------------------ what the outside attacker found next
+
+/// The victim's encrypted project (proxy template) in a repository.
+fn proxied_team() -> (Project, String, String) {
+    let p = Project::new();
+    p.git_init();
+    let (key, public) = p.keygen("victim.txt");
+    let token = classic();
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-t",
+            "react-proxy",
+            "-r",
+            &public,
+        ],
+        &token,
+    )
+    .code(0);
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-qm", "team"]);
+    (p, key.to_str().unwrap().to_owned(), token)
+}
+
+#[test]
+fn changing_recipients_does_not_accept_the_settings_a_pull_changed() {
+    let (p, key, token) = proxied_team();
+    let config = p
+        .read("config.toml")
+        .replace("template = \"react-proxy\"", "template = \"react\"");
+    p.write("config.toml", &config);
+    let run = |p: &Project| p.run(&["run", "-i", &key, "--", "env"], "");
+    run(&p).code(7).never_shows(&token);
+    let (_, other) = p.keygen("other.txt");
+    p.run(&["recipients", "add", &other, "-i", &key], "")
+        .code(0);
+    // Still not accepted: recipients decided only the recipients.
+    run(&p).code(7).never_shows(&token);
+}
+
+#[test]
+fn a_config_toml_in_a_subfolder_is_not_a_first_use() {
+    let (p, key, token) = proxied_team();
+    std::fs::create_dir_all(p.file("web/src")).unwrap();
+    let secret = p.read("config.toml");
+    let secret = &secret[secret.find("[secret]").unwrap()..];
+    p.write(
+        "web/config.toml",
+        &format!("version = 1\ntemplate = \"vite\"\n[env]\nfile = \".env\"\n{secret}"),
+    );
+    for args in [
+        vec!["run", "-i", &key, "--", "env"],
+        vec!["unlock", "-i", &key],
+    ] {
+        let mut cmd = p.cmd(&args);
+        cmd.current_dir(p.file("web"));
+        let out = p.run_with(cmd, b"");
+        out.code(7).never_shows(&token);
+        out.stderr_has(&["browser bundle", "ghenv allow"]);
+    }
+    assert!(!p.exists("web/.env"));
+}
+
+#[test]
+fn a_template_edited_in_the_repository_is_a_change_to_accept() {
+    let p = Project::new();
+    std::fs::create_dir_all(p.file("tpl")).unwrap();
+    p.write(
+        "tpl/apollo.toml",
+        "description = \"d\"\nscopes = [\"repo\"]\ntoken_var = \"APOLLO_GH_TOKEN\"\nenv = '''\nAPOLLO_GH_TOKEN={{ token | dotenv }}\n'''\nenv_example = \"APOLLO_GH_TOKEN=\\n\"\n",
+    );
+    let token = classic();
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-t",
+            "apollo",
+            "--template-dir",
+            "tpl",
+        ],
+        &token,
+    )
+    .code(0);
+    // Someone who can push adds browser variables to the template.
+    let t = p.read("tpl/apollo.toml").replace(
+        "APOLLO_GH_TOKEN={{ token | dotenv }}\n",
+        "APOLLO_GH_TOKEN={{ token | dotenv }}\nVITE_GH={{ token | dotenv }}\n",
+    );
+    p.write("tpl/apollo.toml", &t);
+    let out = p.run(&["run", "--template-dir", "tpl", "--", "env"], "");
+    out.code(7).never_shows(&token);
+    out.stderr_has(&["also be in: VITE_GH", "browser bundle"]);
+    assert!(!out.stdout.contains("VITE_GH"));
+}
+
+#[test]
+fn the_previous_secret_replayed_after_a_rotate_is_a_token_change() {
+    let (p, key, first) = proxied_team();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let second = token_with("ghp_", 61);
+    p.run(
+        &[
+            "rotate",
+            "--token-stdin",
+            "-i",
+            &key,
+            "--endpoint",
+            &fake.url(),
+        ],
+        &second,
+    )
+    .code(0);
+    p.git(&["commit", "-qam", "rotated"]);
+    p.git(&["checkout", "HEAD~1", "--", "config.toml"]);
+    let out = p.run(&["run", "-i", &key, "--", "env"], "");
+    out.code(7).never_shows(&first).never_shows(&second);
+    out.stderr_has(&["not one you accepted"]);
+}
+
+#[test]
+fn a_template_switch_that_exposes_the_token_says_so_whatever_token_var_says() {
+    let (p, key, token) = proxied_team();
+    // template react, token_var left as the proxy's GITHUB_TOKEN.
+    let config = p
+        .read("config.toml")
+        .replace("template = \"react-proxy\"", "template = \"react\"");
+    p.write("config.toml", &config);
+    let out = p.run(&["run", "-i", &key, "--", "env"], "");
+    out.code(7).never_shows(&token);
+    out.stderr_has(&["browser bundle", "REACT_APP_"]);
+    let listed = p.run(&["allow", "-i", &key, "--json"], "").json();
+    assert_eq!(listed["settings"]["exposed"], true);
+}
+
+#[test]
+fn an_env_file_a_pull_unignored_is_warned_about_on_every_use() {
+    let (p, key, token) = proxied_team();
+    let ignore = p.read(".gitignore");
+    p.write(".gitignore", &format!("{ignore}!.env\n"));
+    p.run(&["run", "-i", &key, "--", "true"], "")
+        .code(0)
+        .never_shows(&token)
+        .stderr_has(&["not git-ignored any more", "git add -A"]);
+}
+
+#[test]
+fn a_recipient_line_that_is_not_one_key_is_shown_whole_and_never_accepted() {
+    let (p, key, _) = proxied_team();
+    let (_, victim) = p.keygen("victim2.txt");
+    let config = p.read("config.toml");
+    let own = p.recipients()[0].clone();
+    let spoof = format!("{own} {victim}");
+    let config = config.replace(
+        &format!("    \"{own}\",\n"),
+        &format!("    \"{own}\",\n    \"{spoof}\",\n"),
+    );
+    p.write("config.toml", &config);
+    let out = p.run(&["allow", "-i", &key, "--json"], "");
+    out.code(0);
+    let json = out.json();
+    assert_eq!(json["recipients"][1]["type"], "not a key", "{json:#}");
+    assert_eq!(json["recipients"][1]["fingerprint"], spoof.as_str());
+    let listed = p.run(&["recipients", "list", "--json"], "").json();
+    assert_eq!(listed["accepted"], serde_json::json!([true, false]));
 }
