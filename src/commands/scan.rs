@@ -469,11 +469,18 @@ fn scan_files(next: &(dyn Fn() -> Option<PathBuf> + Sync), io: &mut Io) -> ScanR
 /// finding its path, its blob and the commits that added and removed it.
 /// Fails closed: anything unexpected from git is an error, never the end
 /// of the history.
+///
+/// The `git log` pass that names the blobs starts at the first finding, and
+/// runs while the rest of the history is read (a clean history never
+/// starts it); blobs found after it started are named by a second pass.
 fn scan_history(since: Option<&str>) -> Result<ScanReport> {
+    use std::collections::HashSet;
     let root = git::toplevel(Path::new(".")).ok_or(Error::NotARepository(PathBuf::from(".")))?;
     let fail = |e: std::io::Error| Error::io("read the history with", "git", e);
     let mut stream = git::HistoryStream::start(&root, since).map_err(fail)?;
     let mut report = ScanReport::default();
+    let mut naming: Option<git::OriginsPass> = None;
+    let mut late: HashSet<String> = HashSet::new();
     while let Some(object) = stream.next_object().map_err(fail)? {
         let Some(size) = object.blob else { continue };
         let before = report.findings.len();
@@ -482,19 +489,28 @@ fn scan_history(since: Option<&str>) -> Result<ScanReport> {
             .read_body(size, |body| scan::scan_reader(body, "", findings))
             .map_err(fail)?;
         report.count(text);
+        if report.findings.len() == before {
+            continue;
+        }
         for f in &mut report.findings[before..] {
             f.blob = Some(object.id.clone());
         }
+        match &naming {
+            None => naming = Some(git::OriginsPass::start(&root, HashSet::from([object.id]))),
+            Some(pass) if !pass.names(&object.id) => {
+                late.insert(object.id);
+            }
+            Some(_) => {}
+        }
     }
     drop(stream);
-    // The path and commits of every blob with a finding, in one pass over
-    // the log.
-    let ids: std::collections::HashSet<String> = report
-        .findings
-        .iter()
-        .filter_map(|f| f.blob.clone())
-        .collect();
-    let origins = git::blob_origins(&root, &ids).map_err(fail)?;
+    let Some(naming) = naming else {
+        return Ok(report);
+    };
+    let mut origins = naming.finish().map_err(fail)?;
+    if !late.is_empty() {
+        origins.extend(git::blob_origins(&root, &late).map_err(fail)?);
+    }
     for f in &mut report.findings {
         if let Some(origin) = f.blob.as_ref().and_then(|b| origins.get(b)) {
             f.commits.clone_from(&origin.commits);

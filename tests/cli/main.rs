@@ -12,6 +12,7 @@ mod crypto;
 mod doctor;
 mod everyday;
 mod help_and_output;
+mod history_findings;
 mod history_framing;
 mod hostile;
 mod init;
