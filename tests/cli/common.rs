@@ -416,6 +416,19 @@ impl FakeGitHub {
     pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().unwrap().clone()
     }
+
+    /// Waits until a request has arrived (ghenv is then waiting for the
+    /// answer), 30 s at most: a condition, never a guess at how long.
+    pub fn wait_for_request(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while self.requests.lock().unwrap().is_empty() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "ghenv never asked GitHub"
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
+    }
 }
 
 impl Drop for FakeGitHub {
@@ -702,6 +715,25 @@ impl Project {
         self.git(&["init", "-q"]);
         self.git(&["config", "user.email", "t@example.com"]);
         self.git(&["config", "user.name", "T"]);
+    }
+
+    /// config.toml with its `KEY = …` line (the first) replaced by `line`.
+    pub fn set_config_line(&self, key: &str, line: &str) {
+        let mut done = false;
+        let text: String = self
+            .read("config.toml")
+            .lines()
+            .map(|l| {
+                if !done && l.starts_with(&format!("{key} = ")) {
+                    done = true;
+                    format!("{line}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect();
+        assert!(done, "config.toml has no {key} line");
+        self.write("config.toml", &text);
     }
 
     /// A FIFO at `name` in the project (nobody writes to it).

@@ -44,14 +44,7 @@ fn a_line_added_while_init_waits_for_github_is_kept() {
     let child = spawn_init(&p, &["--endpoint", &fake.url()], &token);
     // Once GitHub has the request, ghenv is waiting for its answer (held
     // back 1.2 s): the edit lands then, however loaded the machine.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while fake.requests().is_empty() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "ghenv never asked GitHub"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    fake.wait_for_request();
     // The user edits .env while ghenv waits for GitHub.
     p.write(".env", "PORT=3000\nADDED_MEANWHILE=yes\n");
     let out = child.wait_with_output().unwrap();

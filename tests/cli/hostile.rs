@@ -107,19 +107,7 @@ fn run_and_unlock_refuse_a_plain_http_endpoint_from_config_toml() {
         &token,
     )
     .code(0);
-    let config: String = p
-        .read("config.toml")
-        .lines()
-        .map(|l| {
-            if l.starts_with("endpoint = ") {
-                "endpoint = \"http://evil.example/graphql\"\n".to_owned()
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    assert!(config.contains("evil.example"));
-    p.write("config.toml", &config);
+    p.set_config_line("endpoint", "endpoint = \"http://evil.example/graphql\"");
     p.run(&["unlock", "-i", key.to_str().unwrap()], "")
         .code(2)
         .never_shows(&token)
@@ -366,14 +354,7 @@ fn no_core_dump_while_the_token_is_held_and_the_limit_comes_back_for_run() {
     std::io::Write::write_all(&mut child.stdin.take().unwrap(), token.as_bytes()).unwrap();
     // While ghenv waits for GitHub, holding the token (the fake has the
     // request and holds its answer back 1.5 s):
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while fake.requests().is_empty() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "ghenv never asked GitHub"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    fake.wait_for_request();
     let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
     let core = limits
         .lines()

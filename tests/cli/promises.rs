@@ -32,18 +32,7 @@ fn unlock_proxy_and_doctor_send_nothing_to_an_endpoint_only_config_toml_names() 
         &token,
     )
     .code(0);
-    let config: String = p
-        .read("config.toml")
-        .lines()
-        .map(|l| {
-            if l.starts_with("endpoint = ") {
-                format!("endpoint = \"{}\"\n", fake.url())
-            } else {
-                format!("{l}\n")
-            }
-        })
-        .collect();
-    p.write("config.toml", &config);
+    p.set_config_line("endpoint", &format!("endpoint = \"{}\"", fake.url()));
     let k = key.to_str().unwrap();
     for args in [
         vec!["unlock", "-i", k],
