@@ -397,7 +397,12 @@ mod tests {
         let (kind, fp) = describe_recipient(key);
         assert_eq!(kind, "ssh-ed25519");
         assert_eq!(fp, "SHA256:l4rRN+qLQZYkA8M2Qx/5Ms/IzFs1M1e+eXYzVol6SCc");
-        let (kind, fp) = describe_recipient("age1abc");
-        assert_eq!((kind.as_str(), fp.as_str()), ("age X25519", "age1abc"));
+        let key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+        let (kind, fp) = describe_recipient(key);
+        assert_eq!((kind.as_str(), fp.as_str()), ("age X25519", key));
+        // A line that is not one key is shown whole, never as its first key.
+        let spoof = format!("{key} age1abc");
+        let (kind, fp) = describe_recipient(&spoof);
+        assert_eq!((kind.as_str(), fp.as_str()), ("not a key", spoof.as_str()));
     }
 }
