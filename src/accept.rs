@@ -168,6 +168,12 @@ pub fn settings(io: &mut Io, project: &Project, template: &Template, chosen: boo
                     .join("\n")
             );
             if !io.ask(&question, false) {
+                let mut changes = changes;
+                if let Some(b) =
+                    crate::git::changed_by(project.dir(), Path::new(crate::config::FILE), None)
+                {
+                    changes.push(format!("config.toml last changed in {b}"));
+                }
                 return Err(Error::SettingsNotAccepted(changes));
             }
         }
@@ -235,6 +241,16 @@ pub fn decrypted_token(
 /// history is a token change like any other).
 pub fn expect_token(io: &mut Io, project: &Project, token: &str) {
     record_written(io, project, None, None, Some(token));
+}
+
+/// What config.toml now asks that this machine has not accepted, one line
+/// each (empty when all is accepted, or nothing was yet): for doctor.
+pub fn pending(io: &Io, project: &Project, template: &Template) -> Vec<String> {
+    let record = machine(io).record(project.dir());
+    match (record.settings, current_settings(project, template)) {
+        (Some(old), Ok(new)) if old != new => describe_changes(&old, &new),
+        _ => Vec::new(),
+    }
 }
 
 /// A recipient as shown when asking: type, fingerprint, and where git says

@@ -372,8 +372,14 @@ fn token_at(line: &[u8], i: usize, content: Content, out: &mut Vec<Hit>) {
     let Ok(candidate) = std::str::from_utf8(&rest[..len]) else {
         return;
     };
+    // Forty characters are a token only when the checksum confirms them:
+    // a `ghs_` run with underscores (`ghs_gho_tree…`, ghenv's own list of
+    // prefixes in its binary) passes the format check, which lets GitHub
+    // judge what it cannot, but has no checksum to confirm it; real
+    // stateless `ghs_` tokens are JWTs and matched above by their shape.
     if let Ok(kind) = token::check_format(candidate)
         && kind != Kind::Legacy
+        && token::checked_offline(candidate, kind)
     {
         out.push(Hit {
             column: i + 1,
@@ -811,6 +817,12 @@ mod tests {
             hits("0123456789abcdef0123456789abcdef01234567").is_empty(),
             "legacy hex looks like a commit id"
         );
+    }
+
+    #[test]
+    fn forty_characters_with_underscores_are_no_token_without_a_checksum() {
+        // What ghenv's own binary holds, in node_modules after npm install.
+        assert!(hits("x ghs_gho_treerepoV4_0v130duplolckqaaithai y\n").is_empty());
     }
 
     #[test]

@@ -113,6 +113,25 @@ pub fn checks(project: &Project, opts: &DoctorOptions, io: &mut Io) -> Vec<Check
     let template = project.template(None).ok();
     let app = doctor::find_app(project.dir());
     project_group(project, app.as_ref(), &mut out);
+    // What config.toml asks that this machine has not accepted: run and
+    // unlock would stop on it, so doctor says so first.
+    if let Some(t) = &template {
+        let pending = crate::accept::pending(io, project, t);
+        if !pending.is_empty() {
+            out.push(
+                Check::new(
+                    "accepted",
+                    "project",
+                    Status::Warn,
+                    format!(
+                        "config.toml changed where the token goes since you accepted it here: {}",
+                        pending.join("; ")
+                    ),
+                )
+                .fix("read the change (`git log -p config.toml`), then `ghenv allow`"),
+            );
+        }
+    }
     // An env file every other command refuses is a failure here too, not
     // a reason to leave groups out silently.
     if let Err(e) = project.env_file() {
@@ -263,7 +282,10 @@ fn project_group(project: &Project, app: Option<&App>, out: &mut Vec<Check>) {
             shown(&app.dir)
         ))
         .at(shown(&env), None)
-    } else if let Some(stray) = stray_env_file(project.dir(), &app.dir) {
+    } else if let Some(stray) = (!served.exists())
+        .then(|| stray_env_file(project.dir(), &app.dir))
+        .flatten()
+    {
         // Where students put it: src/, the repository root, a parent or a
         // sibling folder. The dev server reads only its own folder's.
         Check::new(
@@ -318,11 +340,11 @@ fn stray_env_file(project_dir: &Path, app_dir: &Path) -> Option<std::path::PathB
     if let Some(top) = git::toplevel(app_dir) {
         places.push(top.join(".env"));
     }
-    let own = app_dir.join(".env");
+    let own = std::fs::canonicalize(app_dir.join(".env")).ok();
     places
         .into_iter()
-        .filter(|p| *p != own)
-        .find(|p| p.is_file())
+        .filter(|p| p.is_file())
+        .find(|p| std::fs::canonicalize(p).ok() != own)
 }
 
 fn variable_group(project: &Project, app: &App, template: &Template, out: &mut Vec<Check>) {
@@ -381,6 +403,22 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
         let fix = match near {
             // The code has the prefix and the env file lacks it: the env
             // file is what must change, or the browser never sees it.
+            // ghenv writes that variable: the template is what is wrong.
+            Some(n)
+                if n == token_var
+                    && project.config().is_some()
+                    && prefix.is_some_and(|p| !n.starts_with(p)) =>
+            {
+                format!(
+                    "set the project up for {}: `ghenv init -t {}`",
+                    app.framework.name(),
+                    if prefix == Some("VITE_") {
+                        "vite"
+                    } else {
+                        "react"
+                    }
+                )
+            }
             Some(n) if prefix.is_some_and(|p| read.name.starts_with(p) && !n.starts_with(p)) => {
                 format!("rename {n} to {} in {env_name}", read.name)
             }

@@ -178,6 +178,19 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<Boxed> {
         opts.location.dir = Some(app.dir);
         project = Project::open(&opts.location)?;
     }
+    // A new project's template follows the framework its package.json
+    // names (a Vite app gets VITE_ variables), unless -t says otherwise.
+    if opts.template.template.is_none()
+        && project.config().is_none()
+        && let Some(app) = crate::doctor::find_app(project.dir())
+        && std::fs::canonicalize(&app.dir).ok() == std::fs::canonicalize(project.dir()).ok()
+    {
+        opts.template.template = match app.framework {
+            crate::doctor::Framework::Vite => Some("vite".into()),
+            crate::doctor::Framework::Node => Some("node".into()),
+            _ => None,
+        };
+    }
     Ok(Box::new(init(&project, &opts, io)?))
 }
 
@@ -439,10 +452,16 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     }
     crate::accept::expect_token(io, project, token.expose_secret());
     project.commit_guarded(&changes)?;
+    // What is recorded is the project as just written (its config.toml may
+    // now name another token variable), not as it was read before.
+    let written = Project::open(&Location {
+        dir: Some(project.dir().to_path_buf()),
+        template_dir: opts.location.template_dir.clone(),
+    })?;
     crate::accept::record_written(
         io,
         project,
-        Some(crate::accept::current_settings(project, &template)?),
+        Some(crate::accept::current_settings(&written, &template)?),
         report
             .encrypted
             .as_ref()

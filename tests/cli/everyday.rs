@@ -175,3 +175,65 @@ fn wording_counts_and_hints_are_right() {
     .code(6)
     .stderr_has(&["hint: check that /nonexistent/keys.txt exists"]);
 }
+
+// ------------------------------------------ what a new user hit next
+
+#[test]
+fn switching_the_template_with_init_is_accepted_as_the_users_own_change() {
+    let p = Project::new();
+    let token = classic();
+    p.run(&["init", "--offline", "--token-stdin"], &token)
+        .code(0);
+    p.run(&["init", "--offline", "-t", "vite"], "").code(0);
+    // The next commands take the project as the user just set it up.
+    p.run(&["run", "--", "true"], "").code(0);
+    p.run(&["init", "--offline"], "").code(0);
+}
+
+#[test]
+fn init_in_a_vite_app_uses_the_vite_template() {
+    let p = Project::new();
+    p.write(
+        "package.json",
+        "{\"name\":\"app\",\"dependencies\":{\"vite\":\"*\"}}\n",
+    );
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    assert!(
+        p.read(".env")
+            .contains("VITE_GITHUB_PERSONAL_ACCESS_TOKEN=")
+    );
+    assert!(p.read("config.toml").contains("template = \"vite\""));
+}
+
+#[test]
+fn doctor_says_when_config_toml_asks_what_was_not_accepted_and_errors_name_the_commit() {
+    let p = Project::new();
+    p.git_init();
+    p.write(
+        "package.json",
+        "{\"name\":\"app\",\"dependencies\":{\"vite\":\"*\"}}\n",
+    );
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    let config = p
+        .read("config.toml")
+        .replace("file = \".env\"", "file = \".env.development\"");
+    p.write("config.toml", &config);
+    p.git(&["add", "config.toml"]);
+    p.git(&["commit", "-qm", "dev env"]);
+    let out = p.run(&["doctor", "--offline", "--json"], "");
+    let checks = out.json();
+    let accepted = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "accepted")
+        .expect("a check about what is not accepted");
+    assert!(accepted["fix"].as_str().unwrap().contains("ghenv allow"));
+    // No made-up stray: ./.env exists and is the app's own.
+    assert!(!out.stdout.contains("mv .env"), "{}", out.stdout);
+    p.run(&["run", "--", "true"], "")
+        .code(7)
+        .stderr_has(&["config.toml last changed in", "by T <t@example.com>"]);
+}
