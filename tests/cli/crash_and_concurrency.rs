@@ -144,36 +144,32 @@ fn a_crash_at_any_step_of_rotate_leaves_no_split_state_once_config_is_new() {
 
 #[test]
 fn new_files_follow_the_umask_and_secrets_stay_0600() {
-    let p = Project::new();
-    let ghenv = env!("CARGO_BIN_EXE_ghenv");
-    let out = std::process::Command::new("sh")
-        .args([
-            "-c",
-            &format!("umask 077; printf '%s' \"$T\" | '{ghenv}' init --offline --token-stdin"),
-        ])
-        .current_dir(p.path())
-        .env("T", classic())
-        .env("HOME", p.home.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    // `ghenv init` in a new project under `umask mask`.
+    let init_under = |mask: &str| {
+        let p = Project::new();
+        let ghenv = env!("CARGO_BIN_EXE_ghenv");
+        let out = std::process::Command::new("sh")
+            .args([
+                "-c",
+                &format!(
+                    "umask {mask}; printf '%s' \"$T\" | '{ghenv}' init --offline --token-stdin"
+                ),
+            ])
+            .current_dir(p.path())
+            .env("T", classic())
+            .env("HOME", p.home.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        p
+    };
+    let p = init_under("077");
     for name in ["config.toml", ".env.example", ".gitignore", ".env"] {
         assert_eq!(p.mode(name), 0o600, "{name}");
     }
     // Under 027 the two differ: new public files follow the umask (0640),
     // the env file is 0600 whatever it says.
-    let p = Project::new();
-    let out = std::process::Command::new("sh")
-        .args([
-            "-c",
-            &format!("umask 027; printf '%s' \"$T\" | '{ghenv}' init --offline --token-stdin"),
-        ])
-        .current_dir(p.path())
-        .env("T", classic())
-        .env("HOME", p.home.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
+    let p = init_under("027");
     for name in ["config.toml", ".env.example", ".gitignore"] {
         assert_eq!(p.mode(name), 0o640, "{name} follows the umask");
     }
