@@ -353,7 +353,19 @@ impl Io {
         let _ = writeln!(self.err, "ghenv: {label} {}", lines(&e.to_string()));
         if let Some(hint) = e.hint() {
             let label = self.bold("hint:");
+            let hint = self.commands(&hint).into_owned();
             let _ = writeln!(self.err, "  {label} {}", lines(&hint));
+        }
+    }
+
+    /// `text` (a hint, a fix) with the ghenv commands it names as the user
+    /// can type them: `npx ghenv …` when npm's launcher started ghenv
+    /// (`GHENV_LAUNCHER=npm`), where a bare `ghenv` may not be on PATH.
+    pub fn commands<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.var("GHENV_LAUNCHER").as_deref() == Some("npm") && text.contains("`ghenv ") {
+            std::borrow::Cow::Owned(text.replace("`ghenv ", "`npx ghenv "))
+        } else {
+            std::borrow::Cow::Borrowed(text)
         }
     }
 

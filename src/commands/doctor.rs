@@ -88,7 +88,8 @@ pub fn print_check(io: &mut Io, c: &Check) {
     };
     let _ = writeln!(io.out, "  {mark} {}{place}", sanitize(&c.message));
     if let Some(fix) = &c.fix {
-        let _ = writeln!(io.out, "      fix: {}", sanitize(fix));
+        let fix = io.commands(fix).into_owned();
+        let _ = writeln!(io.out, "      fix: {}", sanitize(&fix));
     }
 }
 
@@ -897,7 +898,7 @@ fn secrets_group(
                         Check::new("secret_matches_env", g, Status::Ok, format!("{env_name} holds the token in [secret]"))
                     } else {
                         Check::new("secret_matches_env", g, Status::Fail, format!("{env_name} holds another token than [secret] (a teammate rotated it?)"))
-                            .fix("ghenv unlock")
+                            .fix("`ghenv unlock`")
                     });
                 }
                 let record = crate::accept::machine(io).record(project.dir());
@@ -972,7 +973,7 @@ fn hook_check(dir: &Path) -> Check {
                 "ghenv's hook is in .git/hooks, but husky's core.hooksPath means git never runs it"
                     .into(),
             )
-            .fix("ghenv hook install (it adds the check to .husky/pre-commit)")
+            .fix("`ghenv hook install` (it adds the check to .husky/pre-commit)")
         } else {
             Check::new(
                 "hook",
@@ -980,7 +981,7 @@ fn hook_check(dir: &Path) -> Check {
                 Status::Warn,
                 "no check for tokens before commits (husky)".into(),
             )
-            .fix("ghenv hook install")
+            .fix("`ghenv hook install`")
         };
     }
     if let Some(config) = pre_commit_config {
@@ -1013,7 +1014,7 @@ fn hook_check(dir: &Path) -> Check {
             Status::Fail,
             "ghenv's hook is in .git/hooks, but core.hooksPath points git elsewhere".into(),
         )
-        .fix("ghenv hook install")
+        .fix("`ghenv hook install`")
     } else {
         Check::new(
             "hook",
@@ -1021,7 +1022,7 @@ fn hook_check(dir: &Path) -> Check {
             Status::Warn,
             "no check for tokens before commits".into(),
         )
-        .fix("ghenv hook install")
+        .fix("`ghenv hook install`")
     }
 }
 

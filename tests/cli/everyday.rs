@@ -237,3 +237,17 @@ fn doctor_says_when_config_toml_asks_what_was_not_accepted_and_errors_name_the_c
         .code(7)
         .stderr_has(&["config.toml last changed in", "by T <t@example.com>"]);
 }
+
+#[test]
+fn started_through_npm_the_hints_name_npx_ghenv() {
+    let p = Project::new();
+    let mut cmd = p.cmd(&["run", "--", "true"]);
+    cmd.env("GHENV_LAUNCHER", "npm");
+    p.run_with(cmd, b"")
+        .code(2)
+        .stderr_has(&["`npx ghenv init`", "`npx ghenv unlock`"]);
+    // Without the launcher, the command as a Rust install names it.
+    p.run(&["run", "--", "true"], "")
+        .code(2)
+        .stderr_has(&["`ghenv init`"]);
+}
