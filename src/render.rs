@@ -325,7 +325,31 @@ fn render_env_with(
 ) -> Result<Zeroizing<String>> {
     let with_token =
         minijinja::context! { token => PLACEHOLDER, ..minijinja::Value::from_serialize(ctx) };
-    let text = render_one(env, template, "env", template.env.trim_start(), &with_token)?;
+    let mut text = render_one(env, template, "env", template.env.trim_start(), &with_token)?;
+    // `[env] token_var` names the variable the project reads the token
+    // from: when the template does not set it, it is written too, so what
+    // check and run read is what unlock and init write.
+    if !envfile::keys(&text).contains(&ctx.token_var) {
+        let name = &ctx.token_var;
+        let plain = name
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        if !plain {
+            return Err(Error::TemplateInvalid {
+                name: template.name.clone(),
+                message: format!(
+                    "config.toml's [env] token_var \"{}\" is not a variable name (letters, digits and _)",
+                    crate::text::sanitize(name)
+                ),
+            });
+        }
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&format!("{name}={}\n", envfile::quote(PLACEHOLDER)));
+    }
     let text = Zeroizing::new(text.replace(PLACEHOLDER, token));
     check_token_reads_back(template, &text, token)?;
     Ok(text)

@@ -352,7 +352,7 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
 
     // The files: encrypted first, then, holding the project's lock, planned over the files as they are now,
     // and written together, config.toml last.
-    let ctx = context(
+    let mut ctx = context(
         project,
         &template,
         &endpoint,
@@ -360,6 +360,11 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         viewer.as_ref(),
         &scopes,
     )?;
+    // A template named on the command line brings its own variable; else
+    // the one config.toml names (`[env] token_var`) is kept.
+    if opts.template.template.is_none() && !opts.proxy {
+        ctx.token_var = project.token_var(&template);
+    }
     let rendered = render::render(&template, &ctx, token.expose_secret())?;
     let new_identity = match &lock {
         Some(Lock::Recipients {

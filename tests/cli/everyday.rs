@@ -251,3 +251,37 @@ fn started_through_npm_the_hints_name_npx_ghenv() {
         .code(2)
         .stderr_has(&["`ghenv init`"]);
 }
+
+#[test]
+fn the_token_variable_config_toml_names_is_the_one_written() {
+    let p = Project::new();
+    let (key, public) = p.keygen("k.txt");
+    let token = classic();
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-t",
+            "vite",
+            "-r",
+            &public,
+        ],
+        &token,
+    )
+    .code(0);
+    // A teammate names another variable, and this user accepts it.
+    p.set_config_line("token_var", "token_var = \"VITE_GH_TOKEN\"");
+    p.run(&["allow", "-i", key.to_str().unwrap()], "").code(0);
+    p.run(&["unlock", "-i", key.to_str().unwrap(), "--replace"], "")
+        .code(0);
+    assert!(p.read(".env").contains(&format!("VITE_GH_TOKEN={token}")));
+    let out = p.run(&["run", "-i", key.to_str().unwrap(), "--", "env"], "");
+    out.code(0);
+    assert!(out.stdout.contains(&format!("VITE_GH_TOKEN={token}")));
+    // A name that is no variable is refused, not written.
+    p.set_config_line("token_var", "token_var = \"A B\"");
+    p.run(&["allow", "-i", key.to_str().unwrap()], "")
+        .code(2)
+        .stderr_has(&["is not a variable name"]);
+}
