@@ -65,6 +65,10 @@ pub struct AllowReport {
 
 impl Report for AllowReport {
     fn print(&self, io: &mut Io) {
+        // -q: nothing but errors, as for check.
+        if io.verbosity.quiet {
+            return;
+        }
         let s = &self.settings;
         let mut lines = vec![
             "Accepted for this project on this machine:".to_owned(),

@@ -1068,7 +1068,11 @@ fn bundle_group(
                     Status::Warn,
                     format!("{token_var} is a {prefix} variable: `npm run build` copies the token into the JavaScript every visitor downloads"),
                 )
-                .fix("keep the token out of the browser: `ghenv init --proxy`, then run the app with `ghenv proxy -- npm start`"),
+                .fix(format!(
+                    "keep the token out of the browser: `ghenv init --proxy`, then run the app with `ghenv proxy -- {}`",
+                    // The dev server's own script: Vite's is `dev`.
+                    if app.framework == doctor::Framework::Vite { "npm run dev" } else { "npm start" }
+                )),
             );
     }
     let Some(token) = token else { return };

@@ -91,8 +91,22 @@ fn a_healthy_project_passes_every_check_and_the_json_has_its_shape() {
                 "{keys:?}"
             );
         }
-        // The one warning: a client-exposed token ends up in the bundle.
-        assert_eq!(find(&checks, "client_exposed")["status"], "warn");
+        // The one warning: a client-exposed token ends up in the bundle,
+        // and the fix runs the framework's own dev script.
+        let exposed = find(&checks, "client_exposed");
+        assert_eq!(exposed["status"], "warn");
+        let script = if framework == "vite" {
+            "npm run dev"
+        } else {
+            "npm start"
+        };
+        assert!(
+            exposed["fix"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("`ghenv proxy -- {script}`")),
+            "{exposed}"
+        );
     }
 }
 

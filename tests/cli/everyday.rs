@@ -285,3 +285,14 @@ fn the_token_variable_config_toml_names_is_the_one_written() {
         .code(2)
         .stderr_has(&["is not a variable name"]);
 }
+
+#[test]
+fn allow_with_quiet_prints_nothing_but_errors() {
+    let p = Project::new();
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    let out = p.run(&["allow", "-q"], "");
+    out.code(0);
+    assert_eq!(out.stdout, "", "{out}");
+    assert_eq!(out.stderr, "", "{out}");
+}
