@@ -300,17 +300,30 @@ impl Machine {
     }
 }
 
+/// Whether the recipient line `r` is exactly one key age can use: an
+/// `age1…` key, or an SSH key line (a comment after the key is allowed).
+/// Anything else (`age1… age1…`, a key with something glued on) is never
+/// shown as a key nor accepted.
+pub fn is_one_key(r: &str) -> bool {
+    let r = r.trim();
+    crate::crypt::parse_recipient(r).is_ok_and(|p| {
+        let key = if r.starts_with("ssh-") {
+            r.split_whitespace().take(2).collect::<Vec<_>>().join(" ")
+        } else {
+            r.to_owned()
+        };
+        p.as_str() == key
+    })
+}
+
 /// A recipient as people compare it: its key type and a fingerprint
 /// (`SHA256:…` of the key blob, as `ssh-keygen -l` prints it, for SSH keys;
 /// the key itself for age keys, which are short).
 pub fn describe_recipient(recipient: &str) -> (String, String) {
     use base64::Engine;
     use sha2::Digest;
-    // A line that is not exactly one key (`age1… age1…`, a key with
-    // something glued on) is shown whole: never as the key it starts with.
-    if crate::crypt::parse_recipient(recipient).map_or(true, |r| r.as_str() != recipient.trim())
-        && !recipient.trim().starts_with("ssh-")
-    {
+    // Shown whole: never as the key it starts with.
+    if !is_one_key(recipient) {
         return (
             "not a key".into(),
             crate::text::sanitize(recipient).into_owned(),
@@ -397,6 +410,10 @@ mod tests {
         let (kind, fp) = describe_recipient(key);
         assert_eq!(kind, "ssh-ed25519");
         assert_eq!(fp, "SHA256:l4rRN+qLQZYkA8M2Qx/5Ms/IzFs1M1e+eXYzVol6SCc");
+        // With its comment it is still one key; with another key glued on,
+        // not.
+        assert!(is_one_key(&format!("{key} root@vm")));
+        assert!(!is_one_key(&format!("{key}x")));
         let key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
         let (kind, fp) = describe_recipient(key);
         assert_eq!((kind.as_str(), fp.as_str()), ("age X25519", key));

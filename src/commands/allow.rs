@@ -199,9 +199,7 @@ pub fn run(args: &AllowArgs, io: &mut Io) -> Result<Boxed> {
                 secret
                     .recipients
                     .iter()
-                    .filter(|r| {
-                        crate::crypt::parse_recipient(r).is_ok_and(|p| p.as_str() == r.trim())
-                    })
+                    .filter(|r| trust::is_one_key(r))
                     .cloned()
                     .collect(),
             );
