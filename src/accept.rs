@@ -363,22 +363,9 @@ pub fn recipients(
 /// machine never accepted (decrypting gives them nothing, but the next
 /// `rotate` would ask): only once something was accepted here.
 pub fn warn_recipients(io: &mut Io, project: &Project) {
-    let Some(secret) = project.secret() else {
+    let Some((true, new)) = unaccepted_recipients(io, project) else {
         return;
     };
-    let record = machine(io).record(project.dir());
-    let Some(accepted) = accepted_recipients(io, &record) else {
-        return;
-    };
-    let new: Vec<String> = secret
-        .recipients
-        .iter()
-        .filter(|r| !accepted.contains(r))
-        .map(|r| {
-            let (kind, fp) = trust::describe_recipient(r);
-            format!("{kind} {fp}")
-        })
-        .collect();
     if !new.is_empty() {
         io.warn(&format!(
             "config.toml lists {} recipient{} not accepted on this machine: {}; `ghenv recipients list` shows them, and no new token is encrypted to them until you accept them (`ghenv allow`)",
@@ -387,6 +374,25 @@ pub fn warn_recipients(io: &mut Io, project: &Project) {
             new.join(", ")
         ));
     }
+}
+
+/// The recipients of `[secret]` not accepted on this machine, each as type
+/// and fingerprint, and whether any set was accepted here at all (a fresh
+/// clone has none); `None` without `[secret]`.
+pub fn unaccepted_recipients(io: &Io, project: &Project) -> Option<(bool, Vec<String>)> {
+    let secret = project.secret()?;
+    let record = machine(io).record(project.dir());
+    let accepted = accepted_recipients(io, &record);
+    let new = secret
+        .recipients
+        .iter()
+        .filter(|r| !accepted.as_ref().is_some_and(|a| a.contains(r)))
+        .map(|r| {
+            let (kind, fp) = trust::describe_recipient(r);
+            format!("{kind} {fp}")
+        })
+        .collect();
+    Some((accepted.is_some(), new))
 }
 
 /// Records what the user's own ghenv just wrote as accepted: the settings,

@@ -901,17 +901,8 @@ fn secrets_group(
                             .fix("`ghenv unlock`")
                     });
                 }
-                let record = crate::accept::machine(io).record(project.dir());
-                let accepted = crate::accept::accepted_recipients(io, &record);
-                let bad: Vec<String> = secret
-                    .recipients
-                    .iter()
-                    .filter(|r| !accepted.as_ref().is_some_and(|a| a.contains(r)))
-                    .map(|r| {
-                        let (kind, fp) = crate::trust::describe_recipient(r);
-                        format!("{kind} {fp}")
-                    })
-                    .collect();
+                let (accepted_any, bad) =
+                    crate::accept::unaccepted_recipients(io, project).unwrap_or_default();
                 out.push(if bad.is_empty() || secret.passphrase {
                     Check::new(
                         "recipients_intact",
@@ -925,7 +916,7 @@ fn secrets_group(
                         g,
                         // Never accepted anything here (a fresh clone): a
                         // warning; a recipient added since: a failure.
-                        if accepted.is_some() { Status::Fail } else { Status::Warn },
+                        if accepted_any { Status::Fail } else { Status::Warn },
                         format!(
                             "recipients not accepted on this machine: {}",
                             bad.join(", ")
