@@ -159,37 +159,33 @@ impl Report for InitReport {
 pub fn run(args: &InitArgs, io: &mut Io) -> Result<Boxed> {
     let mut opts = InitOptions::from_args(args)?;
     let mut project = Project::open(&opts.location)?;
-    // A new project at a repository's root whose app is one folder down
-    // (client/, web/): the dev server reads the app folder's .env, so that
-    // is where it goes. `-C .` keeps this folder.
-    if opts.location.dir.is_none()
-        && project.config().is_none()
+    // A new project: where its app is and what it is, from package.json.
+    // At a repository's root whose app is one folder down (client/, web/)
+    // the dev server reads the app folder's .env, so that is where it goes
+    // (`-C .` keeps this folder); and the template follows the framework
+    // (a Vite app gets VITE_ variables) unless -t says otherwise.
+    if project.config().is_none()
         && let Some(app) = crate::doctor::find_app(project.dir())
-        && std::fs::canonicalize(&app.dir).ok() != std::fs::canonicalize(project.dir()).ok()
     {
-        io.say(&format!(
-            "The app is in {} (a {} by its package.json): setting it up there, where its dev server reads .env. Use `-C .` to set up this folder instead.",
-            app.dir.display(),
-            app.framework.app_name()
-        ));
-        if opts.template.template.is_none() && app.framework == crate::doctor::Framework::Vite {
-            opts.template.template = Some("vite".into());
+        let here =
+            std::fs::canonicalize(&app.dir).ok() == std::fs::canonicalize(project.dir()).ok();
+        let moved = !here && opts.location.dir.is_none();
+        if moved {
+            io.say(&format!(
+                "The app is in {} (a {} by its package.json): setting it up there, where its dev server reads .env. Use `-C .` to set up this folder instead.",
+                app.dir.display(),
+                app.framework.app_name()
+            ));
+            opts.location.dir = Some(app.dir.clone());
+            project = Project::open(&opts.location)?;
         }
-        opts.location.dir = Some(app.dir);
-        project = Project::open(&opts.location)?;
-    }
-    // A new project's template follows the framework its package.json
-    // names (a Vite app gets VITE_ variables), unless -t says otherwise.
-    if opts.template.template.is_none()
-        && project.config().is_none()
-        && let Some(app) = crate::doctor::find_app(project.dir())
-        && std::fs::canonicalize(&app.dir).ok() == std::fs::canonicalize(project.dir()).ok()
-    {
-        opts.template.template = match app.framework {
-            crate::doctor::Framework::Vite => Some("vite".into()),
-            crate::doctor::Framework::Node => Some("node".into()),
-            _ => None,
-        };
+        if (here || moved) && opts.template.template.is_none() && project.config().is_none() {
+            opts.template.template = match app.framework {
+                crate::doctor::Framework::Vite => Some("vite".into()),
+                crate::doctor::Framework::Node => Some("node".into()),
+                _ => None,
+            };
+        }
     }
     Ok(Box::new(init(&project, &opts, io)?))
 }
