@@ -522,13 +522,25 @@ fn request(
     body: Vec<u8>,
     accept: &'static str,
 ) -> Result<Answer, GithubError> {
+    request_limited(options, method, auth, body, accept, BODY_LIMIT)
+}
+
+/// [`request`], reading at most `limit` bytes of the answer.
+fn request_limited(
+    options: &Options,
+    method: reqwest::Method,
+    auth: Option<reqwest::header::HeaderValue>,
+    body: Vec<u8>,
+    accept: &'static str,
+    limit: u64,
+) -> Result<Answer, GithubError> {
     let endpoint = &options.endpoint;
     let (sender, receiver) = std::sync::mpsc::channel();
     let thread_options = options.clone();
     std::thread::Builder::new()
         .name("ghenv-request".into())
         .spawn(move || {
-            let _ = sender.send(exchange(&thread_options, method, auth, body, accept));
+            let _ = sender.send(exchange(&thread_options, method, auth, body, accept, limit));
         })
         .map_err(|e| GithubError::Connect {
             endpoint: endpoint.clone(),
@@ -550,6 +562,7 @@ fn exchange(
     auth: Option<reqwest::header::HeaderValue>,
     body: Vec<u8>,
     accept: &'static str,
+    limit: u64,
 ) -> Result<Answer, GithubError> {
     let endpoint = &options.endpoint;
     let mut builder = reqwest::blocking::Client::builder()
@@ -587,10 +600,10 @@ fn exchange(
     let headers = response.headers().clone();
     let mut bytes = Vec::new();
     response
-        .take(BODY_LIMIT + 1)
+        .take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| read_error(options, &e))?;
-    if bytes.len() as u64 > BODY_LIMIT {
+    if bytes.len() as u64 > limit {
         return Err(GithubError::TooLarge);
     }
     Ok((status, headers, bytes))
@@ -790,34 +803,8 @@ pub fn parse_expiration(value: &str) -> Option<Timestamp> {
 /// # Errors
 /// See [`GithubError`]: each status and malformed body has its own variant.
 pub fn interpret(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Viewer, GithubError> {
-    match status {
-        200 => {}
-        401 => {
-            return Err(GithubError::Unauthorized {
-                message: body_message(body).unwrap_or_else(|| "Bad credentials".into()),
-            });
-        }
-        403 | 429 if is_rate_limited(status, headers, body) => {
-            return Err(GithubError::RateLimited {
-                message: body_message(body).unwrap_or_else(|| format!("HTTP {status}")),
-                retry: retry_from(headers),
-            });
-        }
-        300..=399 => {
-            let location = redirect_target(headers);
-            return Err(GithubError::Redirect {
-                endpoint: String::new(),
-                status,
-                location,
-            });
-        }
-        500..=599 => return Err(GithubError::Server { status }),
-        _ => {
-            return Err(GithubError::Status {
-                status,
-                message: body_message(body).unwrap_or_else(|| "an unexpected answer".into()),
-            });
-        }
+    if let Some(e) = status_error(status, headers, body) {
+        return Err(e);
     }
     let response: GraphQlResponse =
         serde_json::from_slice(body).map_err(|e| GithubError::Malformed {
@@ -870,6 +857,123 @@ pub fn interpret(status: u16, headers: &HeaderMap, body: &[u8]) -> Result<Viewer
             .map(str::to_owned),
         request_id: header(headers, "x-github-request-id").map(str::to_owned),
         sso: header(headers, "x-github-sso").map(str::to_owned),
+    })
+}
+
+/// The error a status other than 200 stands for (`None` for 200).
+fn status_error(status: u16, headers: &HeaderMap, body: &[u8]) -> Option<GithubError> {
+    Some(match status {
+        200 => return None,
+        401 => GithubError::Unauthorized {
+            message: body_message(body).unwrap_or_else(|| "Bad credentials".into()),
+        },
+        403 | 429 if is_rate_limited(status, headers, body) => GithubError::RateLimited {
+            message: body_message(body).unwrap_or_else(|| format!("HTTP {status}")),
+            retry: retry_from(headers),
+        },
+        300..=399 => GithubError::Redirect {
+            endpoint: String::new(),
+            status,
+            location: redirect_target(headers),
+        },
+        500..=599 => GithubError::Server { status },
+        _ => GithubError::Status {
+            status,
+            message: body_message(body).unwrap_or_else(|| "an unexpected answer".into()),
+        },
+    })
+}
+
+/// A GraphQL answer as GitHub gave it, for callers that read more than the
+/// viewer (`ghenv probe`): the JSON body and the headers that matter. Every
+/// string in it is the server's: scrub and sanitize before showing one.
+#[derive(Debug, Clone)]
+pub struct GraphQlAnswer {
+    /// The JSON body (`data`, `errors`).
+    pub body: serde_json::Value,
+    /// `X-GitHub-SSO`, when GitHub asks for SAML single sign-on.
+    pub sso: Option<String>,
+    /// `X-OAuth-Scopes`, for classic and OAuth tokens.
+    pub scopes: Option<Vec<String>>,
+}
+
+/// The largest introspection answer ghenv reads: GitHub's schema is about
+/// 5 MB with descriptions, 2 MB without.
+pub const SCHEMA_LIMIT: u64 = 32 * 1024 * 1024;
+
+/// Sends one GraphQL `document` (with `variables`) and returns the answer
+/// as it is, reading at most `limit` bytes. A 200 and a 403 that names SAML
+/// single sign-on (`X-GitHub-SSO`) are answers; every other status is a
+/// [`GithubError`] as [`validate`] reports it.
+///
+/// # Errors
+/// A [`GithubError`] when GitHub rejects the token, cannot be reached,
+/// rate-limits, or answers with something other than GraphQL JSON.
+pub fn graphql(
+    options: &Options,
+    token: &Token,
+    document: &str,
+    variables: Option<&serde_json::Value>,
+    limit: u64,
+) -> Result<GraphQlAnswer, GithubError> {
+    let mut bearer = zeroize::Zeroizing::new(String::with_capacity(100));
+    bearer.push_str("bearer ");
+    bearer.push_str(token.expose_secret());
+    let mut auth =
+        reqwest::header::HeaderValue::from_str(&bearer).map_err(|_| GithubError::Malformed {
+            detail: "the token cannot be sent in a header".into(),
+        })?;
+    auth.set_sensitive(true);
+    let mut body = serde_json::json!({ "query": document });
+    if let Some(variables) = variables {
+        body["variables"] = variables.clone();
+    }
+    let secret = token.expose_secret();
+    let (status, headers, bytes) = request_limited(
+        options,
+        reqwest::Method::POST,
+        Some(auth),
+        body.to_string().into_bytes(),
+        "application/json",
+        limit,
+    )
+    .map_err(|e| scrub_error(e, secret))?;
+    let sso = header(&headers, "x-github-sso").map(str::to_owned);
+    if !(status == 403 && sso.is_some())
+        && let Some(e) = status_error(status, &headers, &bytes)
+    {
+        return Err(scrub_error(
+            match e {
+                GithubError::Redirect {
+                    status, location, ..
+                } => GithubError::Redirect {
+                    endpoint: options.endpoint.clone(),
+                    status,
+                    location,
+                },
+                other => other,
+            },
+            secret,
+        ));
+    }
+    let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(body) => body,
+        // A 403 for SSO may come without a GraphQL body.
+        Err(_) if status == 403 => serde_json::json!({ "data": null, "errors": [] }),
+        Err(e) => {
+            return Err(GithubError::Malformed {
+                detail: if e.is_eof() {
+                    "the JSON ends early (truncated)".into()
+                } else {
+                    format!("not the JSON GitHub sends ({e})")
+                },
+            });
+        }
+    };
+    Ok(GraphQlAnswer {
+        body,
+        sso,
+        scopes: header(&headers, "x-oauth-scopes").map(crate::scopes::parse_header),
     })
 }
 

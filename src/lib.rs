@@ -20,8 +20,10 @@ pub mod envfile;
 pub mod error;
 pub mod git;
 pub mod github;
+pub mod graphql;
 pub mod options;
 pub mod output;
+pub mod probe;
 pub mod project;
 pub mod proxy;
 pub mod render;
@@ -51,6 +53,7 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<Boxed> {
     match &cli.command {
         Command::Init(args) => commands::init::run(args, io),
         Command::Check(args) => commands::check::run(args, io),
+        Command::Probe(args) => commands::probe::run(args, io),
         Command::Doctor(args) => commands::doctor::run(args, io),
         Command::Unlock(args) => commands::unlock::run(args, io),
         Command::Run(args) => commands::run::run(args, io),
