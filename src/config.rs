@@ -41,6 +41,60 @@ pub struct Config {
     pub env: EnvSection,
     /// `[secret]`: the encrypted token, when there is one.
     pub secret: Option<SecretSection>,
+    /// `[probe]` or `[[probe]]`: what `ghenv probe` tries besides the
+    /// course's operations.
+    #[serde(default)]
+    pub probe: Option<ProbeSection>,
+}
+
+/// What config.toml says about the probe. TOML cannot hold both a `[probe]`
+/// table and `[[probe]]` entries, so both shapes are read: `[[probe]]`
+/// entries alone, or `[probe]` with `course = false` and entries as
+/// `[[probe.query]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum ProbeSection {
+    /// `[[probe]]` entries.
+    Entries(Vec<ProbeEntry>),
+    /// `[probe]`.
+    Table {
+        /// `course = false` turns the course's operations off.
+        course: Option<bool>,
+        /// `[[probe.query]]` entries.
+        #[serde(default)]
+        query: Vec<ProbeEntry>,
+    },
+}
+
+impl ProbeSection {
+    /// Whether the course's operations are probed (unless the template
+    /// has none).
+    pub fn course(&self) -> bool {
+        match self {
+            ProbeSection::Entries(_) => true,
+            ProbeSection::Table { course, .. } => course.unwrap_or(true),
+        }
+    }
+
+    /// The team's own queries.
+    pub fn entries(&self) -> &[ProbeEntry] {
+        match self {
+            ProbeSection::Entries(e) | ProbeSection::Table { query: e, .. } => e,
+        }
+    }
+}
+
+/// One team query to probe. Untrusted: written by anyone who can push.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbeEntry {
+    /// Its name in the report.
+    pub name: String,
+    /// The GraphQL document: one query.
+    pub query: String,
+    /// Values for its variables.
+    #[serde(default)]
+    pub variables: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// `[secret]` in `config.toml`: the token encrypted with age.

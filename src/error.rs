@@ -314,6 +314,17 @@ pub enum Error {
         "config.toml names the GraphQL endpoint {0}, which you have not trusted on this machine; ghenv will not send your token there"
     )]
     UntrustedEndpoint(String),
+    /// A `[[probe]]` entry of config.toml that ghenv will not send.
+    #[error("config.toml's probe entry \"{name}\" is refused: {reason}")]
+    ProbeEntry {
+        /// The entry's `name`.
+        name: String,
+        /// Why.
+        reason: String,
+    },
+    /// GitHub's schema, from the introspection query, cannot be used.
+    #[error("GitHub's schema cannot be used: {0}")]
+    Schema(crate::graphql::schema::SchemaError),
     /// A file ghenv would write is a symbolic link.
     #[error("{} is a symbolic link; ghenv does not write through links, so that a secret never lands outside the project", .0.display())]
     Symlink(PathBuf),
@@ -433,7 +444,7 @@ impl Error {
             | E::TemplateInvalid { .. } => exit::USAGE,
             E::TokenFormat(_) | E::TokenRejected { .. } => exit::TOKEN,
             E::MissingScopes { .. } | E::ScopesUnknown { .. } => exit::SCOPES,
-            E::Github(_) => exit::NETWORK,
+            E::Github(_) | E::Schema(_) => exit::NETWORK,
             E::Crypt(_) | E::WrongPassphraseInEnv | E::NoUsableKeys { .. } => exit::CRYPTO,
             E::FolderUnusable { .. }
             | E::NotAFolder(_)
@@ -445,6 +456,7 @@ impl Error {
             | E::EnvTokenDiffers { .. }
             | E::LockedOut
             | E::UntrustedEndpoint(_)
+            | E::ProbeEntry { .. }
             | E::Symlink(_)
             | E::IsDirectory(_)
             | E::NotARegularFile(_)
@@ -517,6 +529,8 @@ impl Error {
             E::EnvTokenDiffers { .. } => "env_token_differs",
             E::LockedOut => "locked_out",
             E::UntrustedEndpoint(_) => "untrusted_endpoint",
+            E::ProbeEntry { .. } => "probe_entry_refused",
+            E::Schema(_) => "bad_schema",
             E::Symlink(_) => "symlink",
             E::IsDirectory(_) => "is_directory",
             E::NotARegularFile(_) => "not_a_regular_file",
@@ -680,6 +694,12 @@ impl Error {
                 "config.toml comes from the repository, and anyone who can push can change it. If you trust this endpoint, run once with `--endpoint {url}` (ghenv then remembers it in {}/trusted-endpoints) or answer yes on a terminal; otherwise remove [github] endpoint from config.toml to use GitHub.com",
                 crate::trust::config_dir_shown()
             )),
+            E::ProbeEntry { .. } => text(
+                "only queries may be probed from config.toml, which anyone who can push can change; make the entry one valid query or remove it. Nothing was sent",
+            ),
+            E::Schema(_) => text(
+                "check that --endpoint or GHENV_GRAPHQL_URL points at a GitHub GraphQL API, then run `ghenv probe --refresh`",
+            ),
             E::Symlink(path) => {
                 let shown = path.display();
                 Some(format!(
@@ -947,6 +967,11 @@ mod tests {
             },
             Error::LockedOut,
             Error::UntrustedEndpoint(s()),
+            Error::ProbeEntry {
+                name: s(),
+                reason: s(),
+            },
+            Error::Schema(crate::graphql::schema::SchemaError::NoSchema),
             Error::Symlink(p()),
             Error::IsDirectory(p()),
             Error::NotARegularFile(p()),

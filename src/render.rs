@@ -77,6 +77,9 @@ pub struct Template {
     /// minijinja text of `config.toml`.
     #[serde(default)]
     pub config: Option<String>,
+    /// Whether the course's operations apply (`ghenv probe`).
+    #[serde(default)]
+    pub course: bool,
 }
 
 impl Template {

@@ -234,6 +234,17 @@ pub fn new_token_url<S: AsRef<str>>(endpoint: &str, scopes: &[S], description: &
     url.to_string()
 }
 
+/// Where the user edits a token of `kind` (its scopes, or a fine-grained
+/// token's permissions) on the web host that serves `endpoint`.
+pub fn edit_token_url(endpoint: &str, kind: crate::token::Kind) -> String {
+    let path = if kind.has_oauth_scopes() {
+        "/settings/tokens"
+    } else {
+        "/settings/personal-access-tokens"
+    };
+    format!("{}{path}", web_base(endpoint))
+}
+
 /// The web address that goes with a GraphQL endpoint.
 pub fn web_base(endpoint: &str) -> String {
     match reqwest::Url::parse(endpoint) {

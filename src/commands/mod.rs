@@ -9,6 +9,7 @@ pub mod hook;
 pub mod init;
 pub mod keys;
 pub mod man;
+pub mod probe;
 pub mod proxy;
 pub mod recipients;
 pub mod revoke;

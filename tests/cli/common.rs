@@ -99,7 +99,7 @@ pub const COURSE_SCOPES: &str =
     "repo, read:org, write:org, notifications, read:user, user:email, user:follow";
 
 impl Reply {
-    fn json(status: u16, reason: &'static str, body: &str) -> Reply {
+    pub fn json(status: u16, reason: &'static str, body: &str) -> Reply {
         Reply {
             status,
             reason,
@@ -458,6 +458,15 @@ impl Drop for FakeGitHub {
 }
 
 fn serve(stream: TcpStream, reply: &Reply, requests: &Mutex<Vec<Recorded>>) {
+    serve_with(stream, requests, |_| reply.clone());
+}
+
+/// Reads one request, records it, and answers with what `answer` makes of it.
+pub fn serve_with(
+    stream: TcpStream,
+    requests: &Mutex<Vec<Recorded>>,
+    answer: impl FnOnce(&Recorded) -> Reply,
+) {
     let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut line = String::new();
@@ -484,12 +493,14 @@ fn serve(stream: TcpStream, reply: &Reply, requests: &Mutex<Vec<Recorded>>) {
         .unwrap_or(0);
     let mut body = vec![0; len];
     let _ = reader.read_exact(&mut body);
-    requests.lock().unwrap().push(Recorded {
+    let recorded = Recorded {
         method,
         path,
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
-    });
+    };
+    let reply = &answer(&recorded);
+    requests.lock().unwrap().push(recorded);
     thread::sleep(reply.delay);
     let mut out = stream;
     let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reply.reason);

@@ -1,0 +1,157 @@
+//! `ghenv probe`: will each lesson work with this token? Tries the
+//! course's operations, config.toml's `[[probe]]` queries and the app's own
+//! documents (checked against GitHub's schema first). Reads only; writes
+//! nothing but the schema cache.
+
+use serde::Serialize;
+
+use super::announce_token;
+use crate::cli::{IdentityArgs, ProbeArgs, TokenSource};
+use crate::error::Result;
+use crate::options::EndpointOptions;
+use crate::output::Io;
+use crate::probe::session::{self, ProbeReport};
+use crate::project::{Location, Project};
+use crate::report::{Boxed, Report};
+use crate::secret;
+use crate::source::{self, Source};
+use crate::token::Token;
+
+/// What `probe` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ProbeOptions {
+    /// Where the project is.
+    pub location: Location,
+    /// `--token-stdin`, `--token-file`.
+    pub input: TokenSource,
+    /// Which GitHub.
+    pub endpoint: EndpointOptions,
+    /// `-i`, for a token only in `[secret]`.
+    pub identity: IdentityArgs,
+    /// Not `--no-app`.
+    pub app: bool,
+    /// `--refresh`.
+    pub refresh: bool,
+    /// `--strict`.
+    pub strict: bool,
+}
+
+impl ProbeOptions {
+    /// Checks the flags.
+    ///
+    /// # Errors
+    /// A bad `--host`.
+    pub fn from_args(args: &ProbeArgs) -> Result<ProbeOptions> {
+        Ok(ProbeOptions {
+            location: Location::from(&args.project),
+            input: args.source.clone(),
+            endpoint: EndpointOptions::from_args(&args.endpoint)?,
+            identity: args.identity.clone(),
+            app: !args.no_app,
+            refresh: args.refresh,
+            strict: args.strict,
+        })
+    }
+}
+
+/// `probe`'s report: the probe's, plus what the exit code depends on.
+#[derive(Debug, Serialize)]
+pub struct ProbeCommandReport {
+    /// What the probe found.
+    #[serde(flatten)]
+    pub probe: ProbeReport,
+    #[serde(skip)]
+    strict: bool,
+    #[serde(skip)]
+    edit_url: String,
+}
+
+/// Runs `ghenv probe`.
+///
+/// # Errors
+/// As [`probe`].
+pub fn run(args: &ProbeArgs, io: &mut Io) -> Result<Boxed> {
+    let opts = ProbeOptions::from_args(args)?;
+    Ok(Box::new(probe(&opts, io)?))
+}
+
+/// Probes the project's operations with its token.
+///
+/// # Errors
+/// No token, a malformed or rejected token, GitHub unreachable, a
+/// `[[probe]]` entry that is not one query, an untrusted endpoint.
+pub fn probe(opts: &ProbeOptions, io: &mut Io) -> Result<ProbeCommandReport> {
+    let project = Project::open(&opts.location)?;
+    let template = project.template(None)?;
+    // The entries are checked before anything is sent.
+    let endpoint = opts.endpoint.resolve(io, Some(&project))?;
+    let env_path = project.env_path()?;
+    let token_var = project.token_var(&template);
+    let mut decrypt = |io: &mut Io| secret::from_project(&project, &opts.identity, io);
+    let (secret, origin) = source::resolve(
+        &mut [
+            Source::Flags(&opts.input),
+            Source::EnvFile {
+                path: &env_path,
+                var: &token_var,
+            },
+            Source::Secret(&mut decrypt),
+            Source::Environment,
+            Source::Prompt { before: None },
+        ],
+        io,
+    )?;
+    let token = Token::parse(secret).inspect_err(|_| super::name_origin(io, &origin))?;
+    announce_token(io, &token, &origin);
+    if matches!(origin, source::Origin::Config(_)) {
+        crate::accept::decrypted_token(io, &project, &token, true)?;
+    }
+    let report = session::probe(
+        io,
+        &session::Input {
+            project: &project,
+            template: &template,
+            token: &token,
+            endpoint: &endpoint,
+            timeout: opts.endpoint.timeout,
+            app: opts.app,
+            refresh: opts.refresh,
+        },
+    )
+    .inspect_err(|_| super::name_origin(io, &origin))?;
+    Ok(ProbeCommandReport {
+        probe: report,
+        strict: opts.strict,
+        edit_url: crate::scopes::edit_token_url(&endpoint, token.kind()),
+    })
+}
+
+impl Report for ProbeCommandReport {
+    fn print(&self, io: &mut Io) {
+        if io.verbosity.quiet {
+            return;
+        }
+        self.probe.print_table(io, &self.edit_url);
+        let failed = self
+            .probe
+            .operations
+            .iter()
+            .filter(|o| o.status != crate::probe::Status::Ok)
+            .count();
+        let total = self.probe.operations.len();
+        let line = format!(
+            "{} of {total} operations work with this token ({} request(s) to GitHub)",
+            total - failed,
+            self.probe.requests
+        );
+        if self.exit_code() == 0 {
+            io.ok(&line);
+        } else {
+            io.warn(&line);
+        }
+    }
+
+    fn exit_code(&self) -> i32 {
+        self.probe.exit_code(self.strict)
+    }
+}

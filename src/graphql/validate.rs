@@ -1,0 +1,436 @@
+//! The app's operations checked against GitHub's schema with
+//! apollo-compiler: each operation with the fragments it uses (from any
+//! file of the project), every error at its `file:line:column`, and a
+//! "did you mean" for a misspelt field or argument.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use apollo_compiler::ast::{self, Definition, Selection};
+use apollo_compiler::diagnostic::ToCliReport;
+use apollo_compiler::executable::ExecutableDocument;
+use apollo_compiler::parser::Parser;
+use apollo_compiler::validation::{DiagnosticList, Valid};
+use apollo_compiler::{Node, Schema};
+use serde::Serialize;
+
+use super::documents::AppDocument;
+
+/// One error in the app's GraphQL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    /// `file:line:column`.
+    pub location: String,
+    /// What is wrong, and what was meant when ghenv can tell.
+    pub message: String,
+}
+
+/// One operation of the app, checked.
+#[derive(Debug, Clone)]
+pub struct AppOperation {
+    /// Its name, or `anonymous query`.
+    pub name: String,
+    /// The file it is in.
+    pub path: PathBuf,
+    /// `file:line:column` of its start.
+    pub location: String,
+    /// Query or mutation (subscriptions are left out).
+    pub kind: crate::probe::Kind,
+    /// The operation and the fragments it uses, for the probe.
+    pub document: ast::Document,
+    /// Its errors; empty when it is valid.
+    pub problems: Vec<Problem>,
+    /// Variables without a default that must have a value (non-null).
+    pub required_variables: Vec<String>,
+    /// The root fields it selects (for mutations: what it would do).
+    pub root_fields: Vec<String>,
+}
+
+struct Located {
+    path: PathBuf,
+    text: String,
+    definition: Definition,
+    sources: apollo_compiler::parser::SourceMap,
+}
+
+/// Checks every operation in `documents` against `schema`. A document that
+/// does not parse is one invalid operation, named after its file.
+pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> Vec<AppOperation> {
+    let mut operations: Vec<Located> = Vec::new();
+    let mut fragments: BTreeMap<String, Vec<Located>> = BTreeMap::new();
+    let mut out = Vec::new();
+    for doc in documents {
+        let path = doc.path.display().to_string();
+        let parsed = match ast::Document::parse(doc.text.clone(), &path) {
+            Ok(d) => d,
+            Err(with_errors) => {
+                let problems = problems_of(&with_errors.errors, schema);
+                out.push(AppOperation {
+                    name: "(does not parse)".into(),
+                    path: doc.path.clone(),
+                    location: problems
+                        .first()
+                        .map_or_else(|| path.clone(), |p| p.location.clone()),
+                    kind: crate::probe::Kind::Query,
+                    document: ast::Document::new(),
+                    problems,
+                    required_variables: Vec::new(),
+                    root_fields: Vec::new(),
+                });
+                continue;
+            }
+        };
+        for definition in &parsed.definitions {
+            let located = Located {
+                path: doc.path.clone(),
+                text: only(&doc.text, definition),
+                definition: definition.clone(),
+                sources: parsed.sources.clone(),
+            };
+            match definition {
+                Definition::OperationDefinition(_) => operations.push(located),
+                Definition::FragmentDefinition(f) => {
+                    fragments
+                        .entry(f.name.to_string())
+                        .or_default()
+                        .push(located);
+                }
+                _ => {}
+            }
+        }
+    }
+    for op in &operations {
+        let Definition::OperationDefinition(def) = &op.definition else {
+            continue;
+        };
+        if def.operation_type == ast::OperationType::Subscription {
+            continue;
+        }
+        // The fragments it uses, transitively; the one in its own file
+        // first when two files define the same name.
+        let mut needed: Vec<&Located> = Vec::new();
+        let mut names: BTreeSet<String> = BTreeSet::new();
+        let mut queue: Vec<String> = spreads(&def.selection_set);
+        while let Some(name) = queue.pop() {
+            if !names.insert(name.clone()) {
+                continue;
+            }
+            let Some(candidates) = fragments.get(&name) else {
+                continue;
+            };
+            let chosen = candidates
+                .iter()
+                .find(|f| f.path == op.path)
+                .unwrap_or(&candidates[0]);
+            if let Definition::FragmentDefinition(f) = &chosen.definition {
+                queue.extend(spreads(&f.selection_set));
+            }
+            needed.push(chosen);
+        }
+        let mut errors = DiagnosticList::new(Default::default());
+        let mut builder = ExecutableDocument::builder(Some(schema), &mut errors);
+        let mut parser = Parser::new();
+        parser.parse_into_executable_builder(op.text.clone(), &op.path, &mut builder);
+        for f in &needed {
+            parser.parse_into_executable_builder(f.text.clone(), &f.path, &mut builder);
+        }
+        let executable = builder.build();
+        let mut problems = problems_of(&errors, schema);
+        let built_with_errors = !problems.is_empty();
+        if let Err(with_errors) = executable.validate(schema) {
+            for p in problems_of(&with_errors.errors, schema) {
+                // The build leaves out a field it cannot find, which can
+                // empty its parent's selection: that is the same mistake.
+                let cascade =
+                    built_with_errors && p.message.contains("must have a selection of subfields");
+                if !cascade && !problems.contains(&p) {
+                    problems.push(p);
+                }
+            }
+        }
+        let mut document = ast::Document::new();
+        document.definitions.push(op.definition.clone());
+        document
+            .definitions
+            .extend(needed.iter().map(|f| f.definition.clone()));
+        let start = def
+            .location()
+            .and_then(|span| span.line_column(&op.sources))
+            .map_or_else(String::new, |lc| format!(":{}:{}", lc.line, lc.column));
+        out.push(AppOperation {
+            name: def.name.as_ref().map_or_else(
+                || format!("anonymous {}", kind_word(def.operation_type)),
+                ToString::to_string,
+            ),
+            path: op.path.clone(),
+            location: format!("{}{start}", op.path.display()),
+            kind: if def.operation_type == ast::OperationType::Mutation {
+                crate::probe::Kind::Mutation
+            } else {
+                crate::probe::Kind::Query
+            },
+            document,
+            problems,
+            required_variables: def
+                .variables
+                .iter()
+                .filter(|v| v.default_value.is_none() && v.ty.is_non_null())
+                .map(|v| v.name.to_string())
+                .collect(),
+            root_fields: def
+                .selection_set
+                .iter()
+                .filter_map(|s| match s {
+                    Selection::Field(f) => Some(f.name.to_string()),
+                    _ => None,
+                })
+                .collect(),
+        });
+    }
+    out
+}
+
+fn kind_word(kind: ast::OperationType) -> &'static str {
+    match kind {
+        ast::OperationType::Query => "query",
+        ast::OperationType::Mutation => "mutation",
+        ast::OperationType::Subscription => "subscription",
+    }
+}
+
+/// `text` with everything outside `definition` blanked (newlines kept), so
+/// it parses to that definition alone, at its place in the file.
+fn only(text: &str, definition: &Definition) -> String {
+    let Some(span) = definition.location() else {
+        return text.to_owned();
+    };
+    let (start, end) = (span.offset(), span.end_offset());
+    text.char_indices()
+        .map(|(i, c)| {
+            if (start..end).contains(&i) || c == '\n' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect()
+}
+
+/// The fragment names spread in `selections`, at any depth.
+fn spreads(selections: &[Selection]) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in selections {
+        match s {
+            Selection::Field(f) => out.extend(spreads(&f.selection_set)),
+            Selection::FragmentSpread(f) => out.push(f.fragment_name.to_string()),
+            Selection::InlineFragment(f) => out.extend(spreads(&f.selection_set)),
+        }
+    }
+    out
+}
+
+/// Each diagnostic as a problem at its place, with a suggestion when a
+/// field or argument is misspelt.
+fn problems_of(errors: &DiagnosticList, schema: &Valid<Schema>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for d in errors.iter() {
+        let path = d
+            .error
+            .location()
+            .and_then(|span| d.sources.get(&span.file_id()))
+            .map(|file| file.path().display().to_string())
+            .unwrap_or_default();
+        let at = d
+            .line_column_range()
+            .map(|r| format!("{path}:{}:{}", r.start.line, r.start.column))
+            .unwrap_or(path);
+        let message = d
+            .error
+            .unstable_compat_message()
+            .unwrap_or_else(|| d.error.to_string());
+        let message = match suggestion(&message, schema) {
+            Some(meant) => format!("{message} Did you mean \"{meant}\"?"),
+            None => message,
+        };
+        let problem = Problem {
+            location: at,
+            message: crate::text::sanitize(&message).into_owned(),
+        };
+        if !out.contains(&problem) {
+            out.push(problem);
+        }
+    }
+    out
+}
+
+/// For `Cannot query field "nmae" on type "User".` the closest field of
+/// `User`; likewise for an unknown argument.
+fn suggestion(message: &str, schema: &Valid<Schema>) -> Option<String> {
+    let quoted: Vec<&str> = message.split('"').skip(1).step_by(2).collect();
+    let (wrong, candidates): (&str, Vec<String>) = if message.starts_with("Cannot query field") {
+        let [field, ty, ..] = quoted[..] else {
+            return None;
+        };
+        let fields = match schema.types.get(ty)? {
+            apollo_compiler::schema::ExtendedType::Object(o) => {
+                o.fields.keys().map(|k| k.to_string()).collect()
+            }
+            apollo_compiler::schema::ExtendedType::Interface(i) => {
+                i.fields.keys().map(|k| k.to_string()).collect()
+            }
+            _ => return None,
+        };
+        (field, fields)
+    } else if message.starts_with("Unknown argument") && message.contains(" on field ") {
+        let [argument, coordinate, ..] = quoted[..] else {
+            return None;
+        };
+        let (ty, field) = coordinate.split_once('.')?;
+        let definition = schema.type_field(ty, field).ok()?;
+        (
+            argument,
+            definition
+                .arguments
+                .iter()
+                .map(|a| a.name.to_string())
+                .collect(),
+        )
+    } else {
+        return None;
+    };
+    closest(wrong, &candidates)
+}
+
+/// The candidate nearest to `wrong`, if it is near enough to be a typo.
+pub fn closest(wrong: &str, candidates: &[String]) -> Option<String> {
+    let limit = (wrong.chars().count() / 3).max(1);
+    candidates
+        .iter()
+        .map(|c| {
+            (
+                strsim::damerau_levenshtein(&wrong.to_lowercase(), &c.to_lowercase()),
+                c,
+            )
+        })
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, c)| (*d, (*c).clone()))
+        .map(|(_, c)| c.clone())
+}
+
+/// The operation's own node, for callers that want its span.
+pub fn operation_of(document: &ast::Document) -> Option<&Node<ast::OperationDefinition>> {
+    document.definitions.iter().find_map(|d| match d {
+        Definition::OperationDefinition(op) => Some(op),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graphql::documents::templates;
+
+    const SDL: &str =
+        "type Query { viewer: User! repository(owner: String!, name: String!): Repository }
+type User { login: String! name: String url: String! }
+type Repository { id: ID! name: String! stargazers: Count! }
+type Count { totalCount: Int! }
+type Mutation { addStar(input: AddStarInput!): Boolean }
+input AddStarInput { starrableId: ID! }";
+
+    fn docs(files: &[(&str, &str)]) -> Vec<AppDocument> {
+        files
+            .iter()
+            .flat_map(|(path, source)| {
+                templates(source)
+                    .into_iter()
+                    .map(move |(text, interpolations)| AppDocument {
+                        path: PathBuf::from(path),
+                        text,
+                        interpolations,
+                    })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_misspelt_field_is_reported_at_its_place_with_what_was_meant() {
+        let schema = crate::graphql::schema::parse(SDL).unwrap();
+        let found = check(
+            &schema,
+            &docs(&[(
+                "src/App.js",
+                "const a = 1;\nconst Q = gql`\n  query Me {\n    viewer { nmae }\n  }\n`;\n",
+            )]),
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].name, "Me");
+        assert_eq!(found[0].location, "src/App.js:3:3");
+        assert_eq!(
+            found[0].problems,
+            [Problem {
+                location: "src/App.js:4:14".into(),
+                message: "Cannot query field \"nmae\" on type \"User\". Did you mean \"name\"?"
+                    .into()
+            }]
+        );
+    }
+
+    #[test]
+    fn a_fragment_from_another_file_is_found_and_its_errors_point_there() {
+        let schema = crate::graphql::schema::parse(SDL).unwrap();
+        let fragments = "import gql from 'graphql-tag';\n\nconst REPOSITORY_FRAGMENT = gql`\n  fragment repository on Repository {\n    id\n    nme\n  }\n`;\nexport default REPOSITORY_FRAGMENT;\n";
+        let query = "import REPOSITORY_FRAGMENT from './fragments';\nconst GET = gql`\n  query Repo { repository(owner: \"a\", name: \"b\") { ...repository } }\n  ${REPOSITORY_FRAGMENT}\n`;\n";
+        let found = check(
+            &schema,
+            &docs(&[
+                ("src/Repository/fragments.js", fragments),
+                ("src/Repository/queries.js", query),
+            ]),
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].problems.len(), 1, "{:?}", found[0].problems);
+        assert_eq!(
+            found[0].problems[0].location,
+            "src/Repository/fragments.js:6:5"
+        );
+        assert!(
+            found[0].problems[0]
+                .message
+                .contains("Did you mean \"name\"")
+        );
+        // Fixed, it validates, and the probe's document holds the fragment.
+        let fixed = fragments.replace("nme", "name");
+        let found = check(
+            &schema,
+            &docs(&[
+                ("src/Repository/fragments.js", &fixed),
+                ("src/Repository/queries.js", query),
+            ]),
+        );
+        assert!(found[0].problems.is_empty(), "{:?}", found[0].problems);
+        assert_eq!(found[0].document.definitions.len(), 2);
+    }
+
+    #[test]
+    fn an_undefined_fragment_and_a_syntax_error_are_problems() {
+        let schema = crate::graphql::schema::parse(SDL).unwrap();
+        let found = check(
+            &schema,
+            &docs(&[("a.js", "gql`{ viewer { ...nowhere } }`; gql`{ viewer { `;")]),
+        );
+        assert_eq!(found.len(), 2);
+        assert!(found.iter().all(|o| !o.problems.is_empty()), "{found:?}");
+    }
+
+    #[test]
+    fn closest_takes_only_near_names() {
+        let c = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(closest("nmae", &c(&["name", "url"])), Some("name".into()));
+        assert_eq!(
+            closest("stargazer", &c(&["stargazers", "id"])),
+            Some("stargazers".into())
+        );
+        assert_eq!(closest("zzzz", &c(&["name"])), None);
+    }
+}

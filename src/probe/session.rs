@@ -1,0 +1,446 @@
+//! One probe of a project, as `probe`, `check --probe`, `init` and
+//! `doctor` run it: which operations (the course's when the template and
+//! config.toml want them, config.toml's `[[probe]]` queries, the app's
+//! documents checked against GitHub's schema), then the requests, then a
+//! report that prints as a table by lesson.
+
+use std::io::Write as _;
+use std::time::Duration;
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use super::catalogue::{self, Needs};
+use super::{Kind, Operation, Outcome, Plan, Source, Status};
+use crate::error::{Error, Result};
+use crate::github::{self, GithubError};
+use crate::graphql::{documents, schema, validate};
+use crate::output::Io;
+use crate::project::Project;
+use crate::render::Template;
+use crate::token::Token;
+
+/// What to probe and where.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The project.
+    pub project: &'a Project,
+    /// Its template (does the course apply?).
+    pub template: &'a Template,
+    /// The token.
+    pub token: &'a Token,
+    /// The trusted GraphQL endpoint.
+    pub endpoint: &'a str,
+    /// `--timeout`, per request.
+    pub timeout: Duration,
+    /// Check and probe the app's own documents.
+    pub app: bool,
+    /// Fetch the schema even when the cache is fresh.
+    pub refresh: bool,
+}
+
+/// What the probe found (`ghenv probe --json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ProbeReport {
+    /// One entry per operation.
+    pub operations: Vec<Outcome>,
+    /// Requests sent to GitHub, the introspection query included.
+    pub requests: usize,
+    /// The app's errors, each at `file:line:column`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<AppProblem>,
+}
+
+/// One error in the app's GraphQL.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppProblem {
+    /// The operation.
+    pub operation: String,
+    /// `file:line:column`.
+    pub location: String,
+    /// What is wrong (with "Did you mean" when ghenv can tell).
+    pub message: String,
+}
+
+impl ProbeReport {
+    /// Whether the token lacks something an operation needs (with
+    /// `strict`, also when an answer could not be read).
+    pub fn lacks(&self, strict: bool) -> bool {
+        self.operations
+            .iter()
+            .any(|o| o.status.lacks() || strict && o.status == Status::Unknown)
+    }
+
+    /// Whether an operation of the app is invalid.
+    pub fn invalid(&self) -> bool {
+        self.operations.iter().any(|o| o.status == Status::Invalid)
+    }
+
+    /// `probe`'s exit code: 4 when the token lacks something, else 1 when
+    /// the app has an invalid operation, else 0.
+    pub fn exit_code(&self, strict: bool) -> i32 {
+        if self.lacks(strict) {
+            crate::error::exit::SCOPES
+        } else if self.invalid() {
+            crate::error::exit::FOUND
+        } else {
+            crate::error::exit::OK
+        }
+    }
+
+    /// The table by lesson, on stdout: ✓, or ✗ with the fix.
+    pub fn print_table(&self, io: &mut Io, token_edit_url: &str) {
+        let mut lesson = None;
+        for o in &self.operations {
+            let clean = |s: &str| crate::text::sanitize(s).into_owned();
+            if lesson != Some(&o.lesson) {
+                let heading = match o.source {
+                    Source::Course => clean(&o.lesson),
+                    Source::Config => "config.toml [[probe]]".into(),
+                    Source::App => format!("app: {}", clean(&o.lesson)),
+                };
+                let _ = writeln!(io.out, "{}", io.bold(&heading));
+                lesson = Some(&o.lesson);
+            }
+            let (mark, what) = match o.status {
+                Status::Ok => (io.green("✓"), String::new()),
+                Status::Unknown => (
+                    io.yellow("?"),
+                    format!("cannot tell: {}", clean(&o.message)),
+                ),
+                _ => (io.red("✗"), fix(o, token_edit_url)),
+            };
+            let name = clean(&o.name);
+            let kind = if o.kind == Kind::Mutation {
+                " (mutation)"
+            } else {
+                ""
+            };
+            if what.is_empty() {
+                let _ = writeln!(io.out, "  {mark} {name}{kind}");
+            } else {
+                let _ = writeln!(io.out, "  {mark} {name}{kind}: {what}");
+            }
+        }
+        for p in &self.problems {
+            let _ = writeln!(
+                io.out,
+                "{}: {} ({})",
+                crate::text::sanitize(&p.location),
+                crate::text::sanitize(&p.message),
+                crate::text::sanitize(&p.operation)
+            );
+        }
+    }
+}
+
+/// The fix for a failed operation, in words.
+fn fix(o: &Outcome, token_edit_url: &str) -> String {
+    let clean = |s: &str| crate::text::sanitize(s).into_owned();
+    let needs = o.needs.iter().map(|n| clean(n)).collect::<Vec<_>>();
+    match o.status {
+        Status::MissingScopes => format!(
+            "the token lacks the scope {} (add it at {token_edit_url}, or run `ghenv init` with a new token)",
+            needs.join(" or ")
+        ),
+        Status::MissingPermission => format!(
+            "the token lacks the permission {} (grant it at {token_edit_url})",
+            if needs.is_empty() {
+                "this operation needs".into()
+            } else {
+                needs.join(", ")
+            }
+        ),
+        Status::SsoRequired => format!(
+            "the organization requires SAML single sign-on for this token: authorize it at {}",
+            needs
+                .first()
+                .cloned()
+                .unwrap_or_else(|| token_edit_url.to_owned())
+        ),
+        Status::Forbidden | Status::Invalid | Status::Unknown | Status::Ok => clean(&o.message),
+    }
+}
+
+/// The operations to probe in `input`'s project.
+///
+/// # Errors
+/// [`Error::ProbeEntry`] for a `[[probe]]` entry that is not one query
+/// (nothing is sent then).
+fn team_operations(project: &Project) -> Result<Vec<Operation>> {
+    let mut out = Vec::new();
+    let Some(section) = project.config().and_then(|c| c.probe.as_ref()) else {
+        return Ok(out);
+    };
+    for entry in section.entries() {
+        let refuse = |reason: String| Error::ProbeEntry {
+            name: crate::text::sanitize(&entry.name).into_owned(),
+            reason,
+        };
+        let (document, kind) =
+            super::parse_one(&entry.query, "config.toml").map_err(|e| refuse(e.to_string()))?;
+        if kind != Kind::Query {
+            return Err(refuse(
+                "it is a mutation; only queries may be probed from config.toml".into(),
+            ));
+        }
+        out.push(Operation {
+            name: entry.name.clone(),
+            lesson: "config.toml".into(),
+            source: Source::Config,
+            kind,
+            document,
+            variables: entry.variables.clone().unwrap_or_default(),
+            needs: catalogue::READ,
+            location: None,
+            plan: Plan::Send,
+            shown: true,
+        });
+    }
+    Ok(out)
+}
+
+/// Probes the project's operations with the token.
+///
+/// # Errors
+/// [`Error::ProbeEntry`]; [`Error::TokenRejected`] when GitHub refuses the
+/// token; [`Error::Github`] when it cannot be reached; [`Error::Schema`]
+/// when the introspection answer is not a schema.
+pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
+    let fine_grained = !input.token.kind().has_oauth_scopes();
+    let team = team_operations(input.project)?;
+    let course_wanted = input.template.course
+        && input
+            .project
+            .config()
+            .and_then(|c| c.probe.as_ref())
+            .is_none_or(config_course);
+    let mut operations: Vec<Operation> = Vec::new();
+    for op in catalogue::operations() {
+        let (document, kind) =
+            super::parse_one(op.document, op.name).expect("the catalogue parses");
+        debug_assert_eq!(kind, op.kind);
+        let plan = if fine_grained && op.needs.own_repositories_only {
+            Plan::Known(
+                Status::Forbidden,
+                "a fine-grained token cannot write to another owner's repository, and this exercise comments on the course's; use a classic token with public_repo for it".into(),
+            )
+        } else {
+            Plan::Send
+        };
+        operations.push(Operation {
+            name: op.name.into(),
+            lesson: op.lesson.into(),
+            source: Source::Course,
+            kind,
+            document,
+            variables: serde_json::Map::new(),
+            needs: op.needs,
+            location: None,
+            plan,
+            shown: course_wanted,
+        });
+    }
+    operations.extend(team);
+    let mut requests = 0;
+    let mut problems = Vec::new();
+    if input.app {
+        let found = documents::find(input.project.dir());
+        io.detail(&format!("{} GraphQL document(s) in the app", found.len()));
+        if !found.is_empty() {
+            let schema = github_schema(io, input, &mut requests)?;
+            for app in validate::check(&schema, &found) {
+                for p in &app.problems {
+                    problems.push(AppProblem {
+                        operation: app.name.clone(),
+                        location: p.location.clone(),
+                        message: input.token.scrub(&p.message).into_owned(),
+                    });
+                }
+                operations.push(app_operation(app));
+            }
+        }
+    }
+    // Course operations only an app mutation needs are sent, not shown;
+    // the others that nothing needs are not sent at all.
+    let needed: Vec<String> = operations
+        .iter()
+        .filter_map(|o| match &o.plan {
+            Plan::Like(names) => Some(names.clone()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    operations.retain(|o| o.shown || o.source == Source::Course && needed.contains(&o.name));
+    let options = github::Options {
+        endpoint: input.endpoint.to_owned(),
+        timeout: input.timeout,
+    };
+    let token = input.token;
+    let mut send = |text: &str, variables: &serde_json::Value| {
+        io.detail(&format!(
+            "POST {} (probe, {} bytes)",
+            options.endpoint,
+            text.len()
+        ));
+        let vars = variables
+            .as_object()
+            .is_some_and(|v| !v.is_empty())
+            .then_some(variables);
+        io.with_spinner("Probing the course's operations…", || {
+            github::graphql(&options, token, text, vars, github::BODY_LIMIT)
+        })
+    };
+    let probed =
+        super::run(&operations, fine_grained, &mut send).map_err(|e| github_error(e, token))?;
+    requests += probed.requests;
+    io.detail(&format!("{requests} request(s) to GitHub"));
+    let operations = probed
+        .operations
+        .into_iter()
+        .map(|mut o| {
+            o.message = token.scrub(&o.message).into_owned();
+            o.needs = o
+                .needs
+                .iter()
+                .map(|n| token.scrub(n).into_owned())
+                .collect();
+            o
+        })
+        .collect();
+    Ok(ProbeReport {
+        operations,
+        requests,
+        problems,
+    })
+}
+
+fn config_course(section: &crate::config::ProbeSection) -> bool {
+    section.course()
+}
+
+fn github_error(e: GithubError, token: &Token) -> Error {
+    match e {
+        GithubError::Unauthorized { message } => Error::TokenRejected {
+            masked: token.masked(),
+            message,
+        },
+        other => Error::Github(other),
+    }
+}
+
+/// The app's operation as the probe takes it.
+fn app_operation(app: validate::AppOperation) -> Operation {
+    let lesson = app.path.display().to_string();
+    let mut needs = catalogue::READ;
+    let plan = if !app.problems.is_empty() {
+        let first = &app.problems[0];
+        let more = match app.problems.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        Plan::Known(
+            Status::Invalid,
+            format!("{}: {}{more}", first.location, first.message),
+        )
+    } else if app.kind == Kind::Mutation {
+        let mut names = Vec::new();
+        for field in &app.root_fields {
+            match catalogue::mutation_needs(field) {
+                Some((n, course)) => {
+                    needs = merge_needs(needs, n);
+                    names.push(course.to_owned());
+                }
+                None => {
+                    names.clear();
+                    break;
+                }
+            }
+        }
+        Plan::Like(names)
+    } else if !app.required_variables.is_empty() {
+        Plan::Known(
+            Status::Unknown,
+            format!(
+                "valid; not run: it needs a value for ${}",
+                app.required_variables.join(", $")
+            ),
+        )
+    } else {
+        Plan::Send
+    };
+    Operation {
+        name: app.name,
+        lesson,
+        source: Source::App,
+        kind: app.kind,
+        document: app.document,
+        variables: serde_json::Map::new(),
+        needs,
+        location: Some(app.location),
+        plan,
+        shown: true,
+    }
+}
+
+fn merge_needs(a: Needs, b: Needs) -> Needs {
+    if a.scopes.is_empty() { b } else { a }
+}
+
+/// GitHub's schema: the cached copy when it is younger than a week (and
+/// not `--refresh`), else the introspection query (one request).
+fn github_schema(
+    io: &mut Io,
+    input: &Input<'_>,
+    requests: &mut usize,
+) -> Result<apollo_compiler::validation::Valid<apollo_compiler::Schema>> {
+    let now = Timestamp::now();
+    let cache =
+        schema::cache_dir(|k| io.var(k)).map(|dir| schema::cache_file(&dir, input.endpoint));
+    if !input.refresh
+        && let Some(path) = &cache
+        && let Ok(text) = std::fs::read_to_string(path)
+        && let Some(sdl) = schema::fresh_cache(&text, input.endpoint, now)
+    {
+        io.detail(&format!("GitHub's schema from {}", path.display()));
+        return schema::parse(sdl).map_err(Error::Schema);
+    }
+    let options = github::Options {
+        endpoint: input.endpoint.to_owned(),
+        timeout: input.timeout,
+    };
+    io.detail(&format!("POST {} (introspection)", input.endpoint));
+    *requests += 1;
+    let answer = io
+        .with_spinner("Fetching GitHub's schema…", || {
+            github::graphql(
+                &options,
+                input.token,
+                schema::INTROSPECTION,
+                None,
+                github::SCHEMA_LIMIT,
+            )
+        })
+        .map_err(|e| github_error(e, input.token))?;
+    let sdl = schema::to_sdl(&answer.body).map_err(Error::Schema)?;
+    let parsed = schema::parse(&sdl).map_err(Error::Schema)?;
+    if let Some(path) = &cache {
+        // A cache that cannot be written costs one request next time.
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| {
+                let dir = path.parent().unwrap_or(path);
+                let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+                tmp.write_all(schema::cache_text(input.endpoint, now, &sdl).as_bytes())?;
+                tmp.persist(path).map(|_| ()).map_err(|e| e.error)
+            });
+        if let Err(e) = written {
+            io.detail(&format!(
+                "the schema was not cached in {}: {e}",
+                path.display()
+            ));
+        }
+    }
+    Ok(parsed)
+}

@@ -1,0 +1,375 @@
+//! `ghenv probe` against a look-alike that reads each document as GitHub
+//! would and refuses as GitHub does for each kind of token (classic with
+//! every scope, classic without `notifications`, fine-grained, not yet
+//! authorized for SSO), and the app's own documents against GitHub's real
+//! public schema.
+
+use serde_json::Value;
+
+use crate::common::{COURSE_SCOPES, Project, classic, fine_grained};
+use crate::lookalike::{LookAlike, Profile, schema_json};
+
+/// A course project (react template) whose .env holds `token`.
+fn course_project(token: &str) -> Project {
+    let p = Project::new();
+    p.write("config.toml", "version = 1\ntemplate = \"react\"\n");
+    p.write(
+        ".env",
+        &format!("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={token}\n"),
+    );
+    p
+}
+
+fn probe(p: &Project, fake: &LookAlike, extra: &[&str]) -> crate::common::Output {
+    let url = fake.url();
+    let mut args = vec!["probe", "--endpoint", url.as_str()];
+    args.extend_from_slice(extra);
+    p.run(&args, "")
+}
+
+fn statuses(json: &Value) -> Vec<(String, String)> {
+    json["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["name"].as_str().unwrap().to_owned(),
+                o["status"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn status_of(json: &Value, name: &str) -> Value {
+    json["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["name"] == name)
+        .unwrap_or_else(|| panic!("no operation {name} in {json}"))
+        .clone()
+}
+
+/// No mutation ever carried an id the look-alike handed out, and every id
+/// a mutation carried is one of the made-up ones.
+fn no_real_id_in_mutations(fake: &LookAlike) {
+    let handed = fake.handed_out();
+    let carried = fake.mutation_ids();
+    for id in &carried {
+        assert!(
+            !handed.contains(id),
+            "a mutation carried {id}, which an answer handed out"
+        );
+    }
+    let made_up = ["MDEwOlJlcG9zaXRvcnkw", "MDU6SXNzdWUw"];
+    assert!(
+        carried.iter().all(|s| made_up.contains(&s.as_str())
+            || s == "ghenv probe"
+            || s == "SUBSCRIBED"
+            || s == "THUMBS_UP"),
+        "{carried:?}"
+    );
+}
+
+#[test]
+fn a_full_classic_token_passes_every_lesson_in_two_requests() {
+    let token = classic();
+    let p = course_project(&token);
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let out = probe(&p, &fake, &["--json"]);
+    out.code(0).never_shows(&token);
+    let json = out.json();
+    let all = statuses(&json);
+    assert_eq!(all.len(), 16, "{json}");
+    assert!(all.iter().all(|(_, s)| s == "ok"), "{all:?}");
+    // One document of queries, one of mutations.
+    assert_eq!(json["requests"], 2);
+    assert_eq!(fake.queries().len(), 2);
+    assert!(
+        fake.queries()[1].starts_with("mutation"),
+        "{:?}",
+        fake.queries()
+    );
+    let star = status_of(&json, "add_star");
+    assert_eq!(star["kind"], "mutation");
+    assert_eq!(star["source"], "course");
+    assert_eq!(star["lesson"], "Apollo client: star, watch");
+    assert_eq!(star["needs"], serde_json::json!(["public_repo"]));
+    no_real_id_in_mutations(&fake);
+    assert!(!fake.handed_out().is_empty(), "the queries ran for real");
+    // For people: a table by lesson on stdout.
+    let out = probe(&p, &fake, &[]);
+    out.code(0)
+        .stdout_has(&["GraphiQL: first query", "✓ viewer", "✓ add_star (mutation)"])
+        .stderr_has(&["16 of 16 operations work with this token"]);
+}
+
+#[test]
+fn a_token_without_notifications_fails_the_watch_lesson_only_and_says_which_scope() {
+    let token = classic();
+    let p = course_project(&token);
+    let fake = LookAlike::start(Profile::Classic("public_repo, read:org, read:user"));
+    let out = probe(&p, &fake, &["--json"]);
+    out.code(4);
+    let json = out.json();
+    let watch = status_of(&json, "update_subscription");
+    assert_eq!(watch["status"], "missing_scopes");
+    assert_eq!(watch["needs"], serde_json::json!(["notifications"]));
+    assert!(
+        watch["message"]
+            .as_str()
+            .unwrap()
+            .contains("updateSubscription")
+    );
+    for (name, status) in statuses(&json) {
+        if name != "update_subscription" {
+            assert_eq!(status, "ok", "{name}");
+        }
+    }
+    // The mutation document failed as a whole and was split to find it.
+    assert!(json["requests"].as_u64().unwrap() > 2, "{json}");
+    no_real_id_in_mutations(&fake);
+    let out = probe(&p, &fake, &[]);
+    out.code(4).stdout_has(&[
+        "✗ update_subscription (mutation): the token lacks the scope notifications (add it at https://github.com/settings/tokens",
+    ]);
+}
+
+#[test]
+fn a_fine_grained_token_is_told_the_permission_and_what_it_can_never_do() {
+    let token = fine_grained();
+    let p = course_project(&token);
+    let fake = LookAlike::start(Profile::FineGrained { starring: false });
+    let out = probe(&p, &fake, &["--json"]);
+    out.code(4).never_shows(&token);
+    let json = out.json();
+    let star = status_of(&json, "add_star");
+    assert_eq!(star["status"], "missing_permission");
+    assert_eq!(
+        star["needs"],
+        serde_json::json!(["Starring (read and write)"])
+    );
+    let comment = status_of(&json, "add_comment");
+    assert_eq!(comment["status"], "forbidden");
+    assert!(
+        comment["message"]
+            .as_str()
+            .unwrap()
+            .contains("another owner's repository")
+    );
+    assert_eq!(status_of(&json, "viewer")["status"], "ok");
+    // addComment and addReaction are not even sent.
+    assert!(
+        fake.queries()
+            .iter()
+            .all(|q| !q.contains("addComment") && !q.contains("addReaction"))
+    );
+    no_real_id_in_mutations(&fake);
+    let out = probe(&p, &fake, &[]);
+    out.code(4).stdout_has(&[
+        "✗ add_star (mutation): the token lacks the permission Starring (read and write) (grant it at https://github.com/settings/personal-access-tokens)",
+    ]);
+
+    // With Starring granted, the star lessons pass.
+    let fake = LookAlike::start(Profile::FineGrained { starring: true });
+    let json = probe(&p, &fake, &["--json"]).json();
+    assert_eq!(status_of(&json, "add_star")["status"], "ok");
+    assert_eq!(status_of(&json, "remove_star")["status"], "ok");
+}
+
+#[test]
+fn an_organization_that_enforces_sso_gets_the_authorization_link() {
+    let token = classic();
+    let p = course_project(&token);
+    let fake = LookAlike::start(Profile::Sso);
+    let out = probe(&p, &fake, &["--json"]);
+    out.code(4);
+    let json = out.json();
+    let org = status_of(&json, "organization");
+    assert_eq!(org["status"], "sso_required");
+    assert_eq!(
+        org["needs"],
+        serde_json::json!([
+            "https://github.com/orgs/the-road-to-learn-react/sso?authorization_request=AZSCKtL4"
+        ])
+    );
+    assert_eq!(status_of(&json, "viewer")["status"], "ok");
+    let out = probe(&p, &fake, &[]);
+    out.code(4).stdout_has(&[
+        "✗ organization: the organization requires SAML single sign-on for this token: authorize it at https://github.com/orgs/the-road-to-learn-react/sso?authorization_request=AZSCKtL4",
+    ]);
+}
+
+#[test]
+fn team_queries_from_config_toml_are_probed_and_a_mutation_there_is_refused_before_any_request() {
+    let token = classic();
+    let p = course_project(&token);
+    p.write(
+        "config.toml",
+        "version = 1\ntemplate = \"react\"\n\n[probe]\ncourse = false\n\n[[probe.query]]\nname = \"my repositories\"\nquery = \"query ($n: Int!) { viewer { repositories(first: $n) { totalCount } } }\"\nvariables = { n = 1 }\n",
+    );
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let out = probe(&p, &fake, &["--json"]);
+    out.code(0);
+    let json = out.json();
+    assert_eq!(
+        statuses(&json),
+        [("my repositories".to_owned(), "ok".to_owned())]
+    );
+    assert_eq!(json["operations"][0]["source"], "config");
+    let body: Value = serde_json::from_str(&{
+        let q = fake.queries();
+        assert_eq!(q.len(), 1);
+        // The variables went along, renamed with the alias.
+        serde_json::json!({"q": q[0]}).to_string()
+    })
+    .unwrap();
+    assert!(
+        body["q"].as_str().unwrap().contains("$p0_n: Int!"),
+        "{body}"
+    );
+
+    // The attacker's entry: a mutation in a shared config.toml.
+    for (kind, document) in [
+        (
+            "mutation",
+            "mutation { addStar(input: {starrableId: \\\"R_kgDOreal\\\"}) { clientMutationId } }",
+        ),
+        ("subscription", "subscription { x }"),
+    ] {
+        p.write(
+            "config.toml",
+            &format!("version = 1\ntemplate = \"react\"\n\n[[probe]]\nname = \"sneaky\\u001b[2J\"\nquery = \"{document}\"\n"),
+        );
+        let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+        let out = probe(&p, &fake, &["--json"]);
+        out.code(7)
+            .stderr_has(&["probe entry \"sneaky\\u{1b}[2J\" is refused", kind]);
+        assert_eq!(out.json()["error"]["kind"], "probe_entry_refused", "{out}");
+        assert!(!out.stderr.contains('\u{1b}'), "{out}");
+        assert!(
+            fake.queries().is_empty(),
+            "nothing is sent: {:?}",
+            fake.queries()
+        );
+    }
+}
+
+const APP_JS: &str = "import { gql } from '@apollo/client';\nimport REPOSITORY_FRAGMENT from '../Repository/fragments';\n\nconst GET_REPOSITORIES_OF_CURRENT_USER = gql`\n  query {\n    viewer {\n      repositories(first: 5, orderBy: { direction: DESC, field: STARGAZERS }) {\n        edges {\n          node {\n            ...repository\n          }\n        }\n      }\n    }\n  }\n  ${REPOSITORY_FRAGMENT}\n`;\n\nconst STAR_REPOSITORY = gql`\n  mutation($id: ID!) {\n    addStar(input: { starrableId: $id }) {\n      starrable {\n        id\n        viewerHasStarred\n      }\n    }\n  }\n`;\n\nexport { GET_REPOSITORIES_OF_CURRENT_USER, STAR_REPOSITORY };\n";
+
+const FRAGMENTS_JS: &str = "import { gql } from '@apollo/client';\n\nconst REPOSITORY_FRAGMENT = gql`\n  fragment repository on Repository {\n    id\n    name\n    url\n    descriptionHTML\n    primaryLanguage {\n      name\n    }\n    owner {\n      login\n      url\n    }\n    stargazers {\n      totalCount\n    }\n    viewerHasStarred\n    watchers {\n      totalCount\n    }\n    viewerSubscription\n  }\n`;\n\nexport default REPOSITORY_FRAGMENT;\n";
+
+fn app_project(token: &str, fragments: &str) -> Project {
+    let p = course_project(token);
+    std::fs::create_dir_all(p.file("src/Profile")).unwrap();
+    std::fs::create_dir_all(p.file("src/Repository")).unwrap();
+    std::fs::create_dir_all(p.file("node_modules/graphql-tag")).unwrap();
+    p.write("src/Profile/queries.js", APP_JS);
+    p.write("src/Repository/fragments.js", fragments);
+    // Never read: a library's own documents.
+    p.write("node_modules/graphql-tag/index.js", "gql`{ nothere }`");
+    p
+}
+
+#[test]
+fn a_misspelt_field_in_a_fragment_of_another_file_is_reported_at_its_place_with_what_was_meant() {
+    let token = classic();
+    let p = app_project(
+        &token,
+        &FRAGMENTS_JS.replace("    viewerHasStarred\n", "    viewerHasStared\n"),
+    );
+    p.write(
+        "config.toml",
+        "version = 1\ntemplate = \"react\"\n\n[probe]\ncourse = false\n",
+    );
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let out = probe(&p, &fake, &["--json"]);
+    out.code(1);
+    let json = out.json();
+    assert_eq!(
+        json["problems"][0]["location"], "src/Repository/fragments.js:19:5",
+        "{json}"
+    );
+    assert_eq!(
+        json["problems"][0]["message"],
+        "Cannot query field \"viewerHasStared\" on type \"Repository\". Did you mean \"viewerHasStarred\"?"
+    );
+    let query = status_of(&json, "anonymous query");
+    assert_eq!(query["status"], "invalid");
+    assert_eq!(query["source"], "app");
+    assert_eq!(query["location"], "src/Profile/queries.js:5:3");
+    // The app's mutation is never sent; it is judged by the course's
+    // addStar probe, which is sent with its made-up id.
+    let star = status_of(&json, "anonymous mutation");
+    assert_eq!(star["status"], "ok");
+    assert_eq!(star["kind"], "mutation");
+    assert!(
+        fake.queries().iter().all(|q| !q.contains("$id")),
+        "{:?}",
+        fake.queries()
+    );
+    no_real_id_in_mutations(&fake);
+    let out = probe(&p, &fake, &[]);
+    out.code(1).stdout_has(&[
+        "src/Repository/fragments.js:19:5: Cannot query field \"viewerHasStared\" on type \"Repository\". Did you mean \"viewerHasStarred\"? (anonymous query)",
+    ]);
+}
+
+#[test]
+fn the_schema_is_fetched_once_cached_per_endpoint_and_refreshed_on_request() {
+    let token = classic();
+    let p = app_project(&token, FRAGMENTS_JS);
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let out = probe(&p, &fake, &["--json"]);
+    out.code(0);
+    let json = out.json();
+    assert_eq!(status_of(&json, "anonymous query")["status"], "ok");
+    let introspections = |f: &LookAlike| {
+        f.queries()
+            .iter()
+            .filter(|q| q.contains("__schema"))
+            .count()
+    };
+    assert_eq!(introspections(&fake), 1);
+    // The app's valid query ran, with the course's: 1 introspection, 1 for
+    // the queries, 1 for the mutations.
+    assert_eq!(json["requests"], 3);
+    let again = probe(&p, &fake, &["--json"]);
+    again.code(0);
+    assert_eq!(introspections(&fake), 1, "the cached schema is used");
+    assert_eq!(again.json()["requests"], 2);
+    probe(&p, &fake, &["--refresh"]).code(0);
+    assert_eq!(introspections(&fake), 2);
+    let cache = p.home.path().join(".cache/ghenv/schemas");
+    let files: Vec<_> = std::fs::read_dir(&cache).unwrap().collect();
+    assert_eq!(files.len(), 1);
+    // Another endpoint has its own cache.
+    let other = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    probe(&p, &other, &[]).code(0);
+    assert_eq!(introspections(&other), 1);
+    // --no-app: no schema, no app operations.
+    let plain = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let json = probe(&p, &plain, &["--no-app", "--json"]).json();
+    assert_eq!(introspections(&plain), 0);
+    assert!(
+        json["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["source"] == "course")
+    );
+}
+
+#[test]
+fn every_course_operation_is_valid_against_githubs_public_schema() {
+    let sdl = ghenv::graphql::schema::to_sdl(&schema_json()).unwrap();
+    let schema = ghenv::graphql::schema::parse(&sdl).unwrap();
+    for op in ghenv::probe::catalogue::operations() {
+        if let Err(e) =
+            apollo_compiler::ExecutableDocument::parse_and_validate(&schema, op.document, op.name)
+        {
+            panic!("{}: {}", op.name, e.errors);
+        }
+    }
+}
