@@ -942,7 +942,7 @@ fn secrets_group(
 fn hook_check(dir: &Path) -> Check {
     let g = "secrets";
     let top = git::toplevel(dir).unwrap_or_else(|| dir.to_path_buf());
-    let ours = |p: &Path| std::fs::read_to_string(p).is_ok_and(|t| t.contains(super::hook::MARKER));
+    let ours = |p: &Path| std::fs::read_to_string(p).is_ok_and(|t| t.contains(crate::hook::MARKER));
     let hooks = git::hooks_dir(dir);
     let in_git_hooks = hooks.as_ref().is_some_and(|h| ours(&h.join("pre-commit")));
     let default_hooks = top.join(".git").join("hooks").join("pre-commit");

@@ -1,8 +1,8 @@
 //! `ghenv rotate`: replace the project's token with a new one, validated the
 //! same way as `init`, in the env file and in `[secret]` (encrypted to the
-//! same recipients). It is `init` with the choices config.toml recorded.
+//! same recipients). It is the init pipeline ([`crate::setup`]) with the
+//! choices config.toml recorded.
 
-use super::init::{self, InitOptions};
 use crate::cli::{LockArgs, RotateArgs};
 use crate::error::Result;
 use crate::options::{EndpointOptions, TemplateOptions};
@@ -10,6 +10,7 @@ use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::report::Boxed;
 use crate::secret;
+use crate::setup::{self, InitOptions};
 use crate::source;
 
 /// Runs `ghenv rotate`.
@@ -53,5 +54,5 @@ pub fn run(args: &RotateArgs, io: &mut Io) -> Result<Boxed> {
         previous,
         proxy: false,
     };
-    Ok(Box::new(init::init(&project, &opts, io)?))
+    Ok(Box::new(setup::init(&project, &opts, io)?))
 }

@@ -1,0 +1,804 @@
+//! The init pipeline, shared by `init` and `rotate`: the template and the
+//! endpoint, accepting what config.toml asks, the token (asked, read,
+//! checked offline and with GitHub), rendering, sealing into `[secret]`, one
+//! all-or-nothing write, then the offline doctor checks and the hook offer.
+//! It takes [`InitOptions`]; the commands build them from their flags.
+
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::cli::{IdentityArgs, LockArgs, TokenSource};
+use crate::config;
+use crate::error::{Error, ErrorReport, Result};
+use crate::git;
+use crate::github::Viewer;
+use crate::options::{EndpointOptions, TemplateOptions};
+use crate::output::{Io, now_rfc3339};
+use crate::project::{self, EXAMPLE_FILE, Files, Location, Project};
+use crate::render::{self, Context, Template};
+use crate::report::Report;
+use crate::scopes;
+use crate::secret::{self, Lock};
+use crate::source::{self, Origin, Source};
+use crate::steps::{
+    self, FileReport, ScopeReport, Validation, announce_token, files_report, say_written, short_key,
+};
+use crate::text::sanitize;
+use crate::token::Token;
+use crate::write::{self, Change, Existing, Status};
+
+/// What the pipeline is asked to do: resolved from `init`'s flags, or
+/// built by `rotate` from what config.toml records.
+#[derive(Debug, Clone, Default)]
+pub struct InitOptions {
+    /// Where the project is.
+    pub location: Location,
+    /// `--token-stdin`, `--token-file`.
+    pub input: TokenSource,
+    /// Which GitHub.
+    pub endpoint: Option<EndpointOptions>,
+    /// Which template and scopes.
+    pub template: TemplateOptions,
+    /// `--offline`.
+    pub offline: bool,
+    /// How to encrypt.
+    pub lock: LockArgs,
+    /// Identities that decrypt the current `[secret]` (to check its
+    /// recipients before encrypting a new token to them).
+    pub identity: IdentityArgs,
+    /// `--open`.
+    pub open: bool,
+    /// `--hook`.
+    pub hook: bool,
+    /// `--json` (no questions asked then).
+    pub json: bool,
+    /// Whether this is `rotate`, which replaces a token.
+    pub rotating: bool,
+    /// `--proxy`: the proxy form of the template.
+    pub proxy: bool,
+    /// The token being replaced, when `rotate` could read it.
+    pub previous: Option<secrecy::SecretString>,
+}
+
+/// How the token was encrypted, for the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Encrypted {
+    /// The recipients (empty with a passphrase).
+    pub recipients: Vec<String>,
+    /// Whether a passphrase was used.
+    pub passphrase: bool,
+}
+
+/// What `init` and `rotate` did.
+#[derive(Debug, Serialize)]
+pub struct InitReport {
+    /// Whether it succeeded.
+    pub ok: bool,
+    /// The token and what GitHub said.
+    #[serde(flatten)]
+    pub validation: Validation,
+    /// The template used.
+    pub template: String,
+    /// How the token was encrypted, if it was.
+    pub encrypted: Option<Encrypted>,
+    /// The files written.
+    pub files: Vec<FileReport>,
+    /// What happened to the pre-commit hook.
+    pub hook: Option<&'static str>,
+    /// Why it failed, when it did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorReport>,
+    #[serde(skip)]
+    failure: Option<Error>,
+    #[serde(skip)]
+    dir: std::path::PathBuf,
+    #[serde(skip)]
+    wrote_env: bool,
+    #[serde(skip)]
+    rotating: bool,
+    #[serde(skip)]
+    same_token: bool,
+}
+
+impl Report for InitReport {
+    fn print(&self, io: &mut Io) {
+        if self.failure.is_some() {
+            return;
+        }
+        if self.wrote_env {
+            io.say(&format!(
+                ".env is git-ignored and readable only by you; config.toml and {EXAMPLE_FILE} are safe to commit."
+            ));
+        } else if self.rotating {
+            io.say("No .env written: this project keeps its token only in config.toml (use `ghenv run -- CMD` or `ghenv unlock`).");
+        } else {
+            io.say("No .env written (--no-env): use `ghenv run -- CMD` or `ghenv unlock`; config.toml is safe to commit.");
+        }
+        if self.rotating && self.same_token {
+            io.say("The new token is the one already in use, so there is no old token to revoke.");
+        } else if self.rotating {
+            io.say(&format!(
+                "Now revoke the old token at {} so it cannot be used any more.",
+                crate::error::TOKENS_URL
+            ));
+        }
+    }
+
+    fn failure(&self) -> Option<&Error> {
+        self.failure.as_ref()
+    }
+}
+
+/// Sets `project` up with a token, as `opts` say.
+///
+/// # Errors
+/// Every [`Error`] variant can come out of here; see the exit-code table.
+pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitReport> {
+    // What the project needs, and what it has now.
+    let template = opts.template.template(project)?;
+    let template = if opts.proxy && !template.name.ends_with("-proxy") {
+        match template.name.as_str() {
+            "react" | "vite" => project.template(Some(&format!("{}-proxy", template.name)))?,
+            other => return Err(Error::ProxyTemplate(other.to_owned())),
+        }
+    } else {
+        template
+    };
+    let required = opts.template.required(&template);
+    let endpoint = match &opts.endpoint {
+        Some(e) => e.resolve(io, Some(project))?,
+        None => crate::github::DEFAULT_ENDPOINT.to_owned(),
+    };
+    let timeout = opts
+        .endpoint
+        .as_ref()
+        .map_or(std::time::Duration::from_secs(30), |e| e.timeout);
+    let files = project.files()?;
+    if let Some(secret) = project.secret() {
+        secret::check_format(secret)?;
+    }
+    // `--github USER` fetches keys from the web host of `--host`.
+    let web = secret::Web {
+        host: opts
+            .endpoint
+            .as_ref()
+            .and_then(|e| e.flag.as_ref())
+            .filter(|(_, flag)| *flag == "--host")
+            .and_then(|(url, _)| reqwest::Url::parse(url).ok())
+            .and_then(|u| u.host_str().map(str::to_owned)),
+        timeout,
+    };
+    // Where the token goes, as config.toml (from the repository) says:
+    // accepted on this machine before the token is asked for.
+    if project.config().is_some() {
+        crate::accept::settings(
+            io,
+            project,
+            &template,
+            opts.template.template.is_some() || opts.proxy,
+        )?;
+    }
+    let lock = secret::resolve(&opts.lock, project.secret(), &web, io)?;
+    // Recipients kept from config.toml are asked about now, before the
+    // token is read or GitHub asked; what the user approves here is not
+    // asked again under the lock, where the set is decided for good.
+    let approved: Vec<String> = match (&lock, project.secret()) {
+        (Some(Lock::Existing), Some(s)) if !s.passphrase => {
+            crate::accept::recipients(
+                io,
+                project,
+                &s.recipients,
+                &[],
+                opts.lock.accept_recipients,
+            )?;
+            s.recipients.clone()
+        }
+        _ => Vec::new(),
+    };
+    let origins = match &lock {
+        Some(Lock::Recipients { origins, .. }) => origins.clone(),
+        _ => Vec::new(),
+    };
+    let write_env = !(opts.lock.no_env && lock.is_some());
+    let description = project.token_description();
+    let env_path = project.env_path()?;
+    let token_var = project.token_var(&template);
+
+    // The token, checked offline, then by GitHub, then its scopes against
+    // the project's. A typo at the prompt is asked again; on a terminal, a
+    // token from the environment that fails is named and another offered.
+    let mut asked = 0;
+    let mut prompt_only = false;
+    let mut pasted: Option<secrecy::SecretString> = None;
+    let got = loop {
+        let (secret, origin) = match pasted.take() {
+            Some(secret) => (secret, Origin::Prompt),
+            None => read_secret(
+                opts,
+                io,
+                &endpoint,
+                (&required, &description),
+                (&env_path, &token_var),
+                prompt_only,
+            )?,
+        };
+        if origin == Origin::Prompt {
+            asked += 1;
+        }
+        let attempt = check_token(
+            io,
+            opts,
+            secret,
+            &origin,
+            (&endpoint, timeout),
+            &required,
+            &description,
+        );
+        let failed = match &attempt {
+            Ok(got) => got.failure.as_ref(),
+            Err(e) => Some(e),
+        };
+        if let Some(e) = failed {
+            match offer_another(io, &origin, e, asked) {
+                Another::Prompt => {
+                    prompt_only = true;
+                    continue;
+                }
+                Another::Pasted(secret) => {
+                    pasted = Some(secret);
+                    continue;
+                }
+                Another::No => {}
+            }
+            steps::name_origin(io, &origin);
+        }
+        break attempt?;
+    };
+    let Checked {
+        token,
+        origin,
+        viewer,
+        scopes,
+        failure,
+    } = got;
+    let mut report = InitReport {
+        ok: true,
+        validation: Validation::new(&token, &origin, &endpoint, viewer.as_ref(), scopes.clone()),
+        template: template.name.clone(),
+        encrypted: None,
+        files: Vec::new(),
+        hook: None,
+        error: None,
+        failure: None,
+        dir: project.dir().to_path_buf(),
+        wrote_env: write_env,
+        rotating: opts.rotating,
+        same_token: opts
+            .previous
+            .as_ref()
+            .is_some_and(|p| secrecy::ExposeSecret::expose_secret(p) == token.expose_secret()),
+    };
+    if let Some(e) = failure {
+        report.ok = false;
+        report.error = Some(ErrorReport::from(&e));
+        report.failure = Some(e);
+        return Ok(report);
+    }
+
+    // The files: encrypted first, then, holding the project's lock, planned over the files as they are now,
+    // and written together, config.toml last.
+    let mut ctx = context(
+        project,
+        &template,
+        &endpoint,
+        &token,
+        viewer.as_ref(),
+        &scopes,
+    )?;
+    // A template named on the command line brings its own variable; else
+    // the one config.toml names (`[env] token_var`) is kept.
+    if opts.template.template.is_none() && !opts.proxy {
+        ctx.token_var = project.token_var(&template);
+    }
+    let rendered = render::render(&template, &ctx, token.expose_secret())?;
+    let new_identity = match &lock {
+        Some(Lock::Recipients {
+            new_identity: Some(id),
+            ..
+        }) => Some(id),
+        _ => None,
+    };
+    drop(files);
+    // From here to the write, config.toml is read, the recipients decided
+    // and the token encrypted under the project's lock: a change another
+    // ghenv made meanwhile is neither lost nor undone.
+    let (_lock, config_file, files) = project.lock_and_reread()?;
+    let settled = match &lock {
+        Some(Lock::Existing) => {
+            let reread = config_file
+                .as_ref()
+                .and_then(|f| config::parse(&f.text).ok())
+                .and_then(|c| c.secret);
+            if reread.as_ref().is_some_and(|s| s.passphrase) {
+                Some(Lock::Passphrase(secret::passphrase_to_encrypt(io)?))
+            } else {
+                let recipients = secret::existing_recipients(reread.as_ref())?;
+                let texts: Vec<String> = recipients.iter().map(|r| r.as_str().to_owned()).collect();
+                crate::accept::recipients(
+                    io,
+                    project,
+                    &texts,
+                    &approved,
+                    opts.lock.accept_recipients,
+                )?;
+                io.say(&format!(
+                    "Encrypting to the recipients config.toml already has ({}).",
+                    texts.len()
+                ));
+                Some(Lock::Recipients {
+                    recipients,
+                    new_identity: None,
+                    origins: Vec::new(),
+                })
+            }
+        }
+        _ => None,
+    };
+    let lock = settled.as_ref().or(lock.as_ref());
+    if let Some(Lock::Recipients {
+        recipients,
+        new_identity: None,
+        ..
+    }) = lock
+    {
+        let texts: Vec<String> = recipients.iter().map(|r| r.as_str().to_owned()).collect();
+        let held = secret::held_recipients(&opts.identity, io);
+        crate::accept::keep_access(io, &texts, &held, opts.lock.force)?;
+    }
+    let sealed = match lock {
+        Some(lock) => Some(secret::encrypt(lock, token.expose_secret())?),
+        None => None,
+    };
+    let mut changes = plan(
+        io,
+        project,
+        config_file.as_ref(),
+        &files,
+        rendered,
+        write_env,
+    )?;
+    if let Some(id) = new_identity {
+        if let Some(parent) = id.path.parent() {
+            write::create_private_dir(parent)?;
+        }
+        changes.insert(
+            changes.len() - 1,
+            Change::new(id.path.clone(), None, id.text.clone(), true),
+        );
+    }
+    if let Some((recipients, passphrase, armored)) = sealed {
+        seal(
+            &token,
+            &mut changes,
+            &recipients,
+            passphrase,
+            &armored,
+            &origins,
+        )?;
+        report.encrypted = Some(Encrypted {
+            recipients,
+            passphrase,
+        });
+    }
+    crate::accept::expect_token(io, project, token.expose_secret());
+    project.commit_guarded(&changes)?;
+    // What is recorded is the project as just written (its config.toml may
+    // now name another token variable), not as it was read before.
+    let written = Project::open(&Location {
+        dir: Some(project.dir().to_path_buf()),
+        template_dir: opts.location.template_dir.clone(),
+    })?;
+    crate::accept::record_written(
+        io,
+        project,
+        Some(crate::accept::current_settings(&written, &template)?),
+        report
+            .encrypted
+            .as_ref()
+            .filter(|e| !e.passphrase)
+            .map(|e| e.recipients.clone()),
+        Some(token.expose_secret()),
+    );
+    crate::accept::write_done(io, project);
+
+    // What was done.
+    if let Some(id) = new_identity {
+        io.ok(&format!(
+            "Created your age identity at {} (keep it safe: it decrypts the token)",
+            id.path.display()
+        ));
+    }
+    match &report.encrypted {
+        Some(Encrypted {
+            passphrase: true, ..
+        }) => io.ok("Encrypted the token into config.toml with your passphrase"),
+        Some(Encrypted { recipients, .. }) => io.ok(&format!(
+            "Encrypted the token into config.toml for {} recipient{}: {}",
+            recipients.len(),
+            if recipients.len() == 1 { "" } else { "s" },
+            recipients
+                .iter()
+                .map(|r| short_key(r))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+        None => {}
+    }
+    report.files = files_report(&changes);
+    // Said before any question that follows: a Ctrl-C there must not leave
+    // the user wondering whether the files were written.
+    say_written(io, &report.dir, &report.files);
+    report.hook = offer_hook(opts, io, project.dir());
+    if !opts.rotating && !opts.json {
+        after_init_checks(opts, io);
+    }
+    if template.name.ends_with("-proxy") && !opts.json {
+        let var = if template.name.starts_with("vite") {
+            "import.meta.env.VITE_GITHUB_GRAPHQL_URL"
+        } else {
+            "process.env.REACT_APP_GITHUB_GRAPHQL_URL"
+        };
+        io.say(&format!(
+            "The app talks to `ghenv proxy`, which adds the token. In the Apollo client, change two lines:\n  uri: {var},   // the proxy, not GitHub\n  // and remove the Authorization header: the proxy sends it\nStart both with `ghenv proxy -- npm start` (or `-- npx vite`)."
+        ));
+    }
+    Ok(report)
+}
+
+/// A token that passed the offline check, and what GitHub said of it.
+struct Checked {
+    token: Token,
+    origin: Origin,
+    viewer: Option<Viewer>,
+    scopes: ScopeReport,
+    /// Missing scopes (or unknown ones under `--strict`).
+    failure: Option<Error>,
+}
+
+/// The token from the sources `init` reads, in order: `--token-stdin` /
+/// `--token-file`, with `--encrypt` (and the like) the token already in the
+/// env file (so a project is encrypted without pasting it again),
+/// `GH_TOKEN` / `GITHUB_TOKEN`, the prompt (after printing where to create
+/// one); only the prompt when asking again.
+fn read_secret(
+    opts: &InitOptions,
+    io: &mut Io,
+    endpoint: &str,
+    (required, description): (&[String], &str),
+    (env_path, token_var): (&std::path::Path, &str),
+    prompt_only: bool,
+) -> Result<source::Found> {
+    let mut show_where = |io: &mut Io| {
+        if (io.stdin_tty || opts.open) && !prompt_only {
+            let url = scopes::new_token_url(endpoint, required, description);
+            io.say(&format!(
+                "Create a token with the scopes this project needs ({}) at:\n  {url}\nthen paste it below.",
+                required.join(", ")
+            ));
+            if opts.open {
+                steps::open_in_browser(io, &url);
+            }
+        }
+    };
+    let prompt = Source::Prompt {
+        before: Some(&mut show_where),
+    };
+    if prompt_only {
+        return source::resolve(&mut [prompt], io);
+    }
+    let env_file = Source::EnvFile {
+        path: env_path,
+        var: token_var,
+    };
+    // init over a project that has a token (to repair it, as doctor's
+    // fixes say, or to encrypt it) keeps that token: the env file comes
+    // before the shell's variables. rotate is there to replace it.
+    if !opts.rotating {
+        source::resolve(
+            &mut [
+                Source::Flags(&opts.input),
+                env_file,
+                Source::Environment,
+                prompt,
+            ],
+            io,
+        )
+    } else {
+        source::resolve(
+            &mut [Source::Flags(&opts.input), Source::Environment, prompt],
+            io,
+        )
+    }
+}
+
+/// Checks `secret` offline, with GitHub (unless `--offline`), and its
+/// scopes.
+///
+/// # Errors
+/// A malformed token, GitHub's refusal or a network error; missing scopes
+/// are [`Checked::failure`].
+fn check_token(
+    io: &mut Io,
+    opts: &InitOptions,
+    secret: secrecy::SecretString,
+    origin: &Origin,
+    (endpoint, timeout): (&str, std::time::Duration),
+    required: &[String],
+    description: &str,
+) -> Result<Checked> {
+    let token = Token::parse(secret)?;
+    announce_token(io, &token, origin);
+    let viewer = if opts.offline {
+        io.warn("--offline: the token was not validated with GitHub (config.toml says validated = false); run `ghenv check` when online");
+        None
+    } else {
+        let viewer = steps::validate(io, &token, endpoint, timeout)?;
+        let name = viewer
+            .name
+            .as_deref()
+            .map(|n| format!(" ({})", sanitize(n)))
+            .unwrap_or_default();
+        io.ok(&format!(
+            "GitHub: the token is valid for {}{name}",
+            io.bold(&sanitize(&viewer.login))
+        ));
+        steps::warn_expiry(io, &viewer);
+        Some(viewer)
+    };
+    let scopes = ScopeReport::new(required.to_vec(), viewer.as_ref());
+    let failure = scopes
+        .enforce(
+            io,
+            token.kind(),
+            viewer.is_some(),
+            opts.template.strict,
+            endpoint,
+            description,
+        )
+        .err();
+    if failure.is_none()
+        && let Some(granted) = &scopes.granted
+    {
+        io.ok(&steps::scopes_granted_line(required.len(), granted));
+    }
+    Ok(Checked {
+        token,
+        origin: origin.clone(),
+        viewer,
+        scopes,
+        failure,
+    })
+}
+
+/// What to do after a token failed.
+enum Another {
+    /// Give up.
+    No,
+    /// Ask for one at the prompt.
+    Prompt,
+    /// Use this one, pasted at the question itself.
+    Pasted(secrecy::SecretString),
+}
+
+/// Whether to ask for another token after `error`: a typo at the prompt
+/// (three tries in all), or, on a terminal, a token from the environment
+/// that the user may not even know is set. That question is read hidden:
+/// a user who pastes a token instead of answering must not see it echoed,
+/// and it is taken as the token.
+fn offer_another(io: &mut Io, origin: &Origin, error: &Error, asked: usize) -> Another {
+    let about_the_token = matches!(
+        error,
+        Error::TokenFormat(_)
+            | Error::TokenRejected { .. }
+            | Error::MissingScopes { .. }
+            | Error::ScopesUnknown { .. }
+    );
+    match origin {
+        Origin::Prompt if matches!(error, Error::TokenFormat(_)) && asked < 3 => {
+            io.warn(&format!("{error}; paste it again ({} of 3)", asked + 1));
+            Another::Prompt
+        }
+        Origin::Env(var) if io.stdin_tty && about_the_token => {
+            io.warn(&format!(
+                "the token in ${var}, set in your shell, failed: {error}"
+            ));
+            let Ok(answer) =
+                io.prompt_secret("Paste a different token instead? [Y/n] (input hidden) ")
+            else {
+                return Another::No;
+            };
+            let text = secrecy::ExposeSecret::expose_secret(&answer).trim();
+            if crate::token::looks_like_token(text) || text.len() >= 20 {
+                io.ok(&format!(
+                    "Took the token pasted at the question ({})",
+                    crate::token::mask(text)
+                ));
+                return Another::Pasted(answer);
+            }
+            match text.to_lowercase().as_str() {
+                "" | "y" | "yes" => Another::Prompt,
+                _ => Another::No,
+            }
+        }
+        _ => Another::No,
+    }
+}
+
+/// The template context of a freshly validated token.
+fn context(
+    project: &Project,
+    template: &Template,
+    endpoint: &str,
+    token: &Token,
+    viewer: Option<&Viewer>,
+    scopes: &ScopeReport,
+) -> Result<Context> {
+    Ok(Context {
+        template: template.name.clone(),
+        endpoint: endpoint.to_owned(),
+        login: viewer.map(|v| v.login.clone()),
+        name: viewer.and_then(|v| v.name.clone()),
+        scopes: scopes.granted.clone(),
+        required_scopes: scopes.required.clone(),
+        token_type: token.kind().name().to_owned(),
+        validated: viewer.is_some(),
+        validated_at: viewer.map(|_| now_rfc3339()),
+        expires_at: viewer.and_then(|v| v.expires_at).map(|t| t.to_string()),
+        env_file: project.env_file()?.to_owned(),
+        token_var: template.token_var.clone(),
+        folder: project.name(),
+    })
+}
+
+/// Merges the rendered files into what exists and plans the writes, in
+/// the order they are renamed into place: `config.toml` last, so that it
+/// stays the source of truth if ghenv dies half-way.
+fn plan(
+    io: &mut Io,
+    project: &Project,
+    config_file: Option<&Existing>,
+    files: &Files,
+    rendered: render::Rendered,
+    write_env: bool,
+) -> Result<Vec<Change>> {
+    let config_text = match config_file {
+        Some(e) => {
+            config::merge(&e.text, &rendered.config).map_err(|problem| Error::ConfigInvalid {
+                path: project.config_path(),
+                problem,
+            })?
+        }
+        None => rendered.config,
+    };
+    // config.toml is committed: nothing shaped like a token goes in, even
+    // one a server slipped into a login.
+    if crate::token::looks_like_token(&config_text) {
+        return Err(Error::PlaintextInConfig);
+    }
+    let mut changes = Vec::new();
+    if write_env {
+        let (change, notes) = project.env_change(files, &rendered.env)?;
+        project.say_rewrites(io, &notes);
+        changes.push(change);
+    }
+    changes.push(project::merged_change(
+        project.dir().join(EXAMPLE_FILE),
+        files.example.as_ref(),
+        &rendered.env_example,
+        false,
+    ));
+    changes.extend(project.gitignore_change(files)?);
+    changes.push(Change::new(
+        project.config_path(),
+        config_file,
+        Zeroizing::new(config_text),
+        false,
+    ));
+    Ok(changes)
+}
+
+/// Puts the encrypted token into the planned `config.toml`, and proves the
+/// plaintext is not in it.
+fn seal(
+    token: &Token,
+    changes: &mut [Change],
+    recipients: &[String],
+    passphrase: bool,
+    armored: &str,
+    origins: &[(String, String)],
+) -> Result<()> {
+    let config_change = changes
+        .iter_mut()
+        .find(|c| c.path.file_name().is_some_and(|n| n == config::FILE))
+        .expect("init always plans config.toml");
+    let text = secret::seal_into(
+        &config_change.contents,
+        recipients,
+        passphrase,
+        armored,
+        token,
+        origins,
+    )?;
+    config_change.contents = Zeroizing::new(text);
+    config_change.status = match config_change.status {
+        Status::Unchanged => Status::Updated,
+        other => other,
+    };
+    Ok(())
+}
+
+/// The offline part of `ghenv doctor` on the project just written,
+/// printed only for what is not ok.
+fn after_init_checks(opts: &InitOptions, io: &mut Io) {
+    let Ok(project) = Project::open(&opts.location) else {
+        return;
+    };
+    let doctor = crate::commands::doctor::DoctorOptions {
+        location: opts.location.clone(),
+        offline: true,
+        endpoint: EndpointOptions::default(),
+        identity: opts.identity.clone(),
+    };
+    for check in crate::commands::doctor::checks(&project, &doctor, io) {
+        if check.status != crate::doctor::Status::Ok {
+            let fix = check
+                .fix
+                .as_deref()
+                .map(|f| format!("; fix: {f}"))
+                .unwrap_or_default();
+            io.warn(&sanitize(&format!("{}{fix}", check.message)));
+        }
+    }
+}
+
+/// Installs the pre-commit hook with `--hook`, or offers to on a terminal.
+/// Never fails: the files are written by now, so problems are warnings.
+/// Returns what happened, for the report.
+fn offer_hook(opts: &InitOptions, io: &mut Io, dir: &std::path::Path) -> Option<&'static str> {
+    let Some(hooks) = git::hooks_dir(dir) else {
+        if opts.hook {
+            io.warn(&format!(
+                "--hook: {} is not in a git repository, so no hook was installed; run `git init`, then `ghenv hook install`",
+                dir.display()
+            ));
+        }
+        return None;
+    };
+    if !opts.hook {
+        let installed = hooks.join("pre-commit").exists();
+        if installed || !io.stdin_tty || opts.json || io.verbosity.quiet {
+            return None;
+        }
+        if !io.confirm(
+            "Install a git pre-commit hook that blocks commits containing a GitHub token? [Y/n] ",
+        ) {
+            return None;
+        }
+    }
+    match crate::hook::install_in(dir, false) {
+        Ok((path, status)) => {
+            io.ok(&format!("Pre-commit hook installed at {}", path.display()));
+            Some(match status {
+                crate::hook::Installed::Already => "already-installed",
+                _ => "installed",
+            })
+        }
+        Err(e) => {
+            io.warn(&format!("{e}; the hook was not installed"));
+            if let Some(h) = e.hint() {
+                io.say(&format!("  hint: {h}"));
+            }
+            None
+        }
+    }
+}
