@@ -93,7 +93,8 @@ Exit status: 0 when every operation works, 4 when the token lacks something one 
     /// Find why the app does not see the token, and where it leaks: project, variable, token, secrets, bundle.
     #[command(after_help = "\
 Examples:
-  ghenv doctor                  every check, one request to GitHub
+  ghenv doctor                  every check; the token's with GitHub, the lessons' operations tried
+  ghenv doctor --no-probe       one request to GitHub: the token, its scopes and expiry
   ghenv doctor --offline        no request: project, variable, secrets and bundle
   ghenv doctor --json | jq '.[] | select(.status == \"fail\")'
 Exit status: 0 when nothing fails (warnings allowed), 1 when a check fails.")]
@@ -354,6 +355,14 @@ pub struct InitArgs {
     #[arg(long)]
     pub proxy: bool,
 
+    /// Try the course's operations with the new token (`ghenv probe`); on by default for a fine-grained token.
+    #[arg(long, conflicts_with = "no_probe")]
+    pub probe: bool,
+
+    /// Do not try the course's operations, even for a fine-grained token.
+    #[arg(long)]
+    pub no_probe: bool,
+
     /// How to print the result.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -441,6 +450,10 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub identity: IdentityArgs,
 
+    /// Also try the course's and the app's operations with the token (`ghenv probe`).
+    #[arg(long)]
+    pub probe: bool,
+
     /// How to print the result.
     #[command(flatten)]
     pub output: OutputArgs,
@@ -488,6 +501,10 @@ pub struct DoctorArgs {
     /// Skip the token group (no request to GitHub).
     #[arg(long)]
     pub offline: bool,
+
+    /// Do not try the course's and the app's operations (one request to GitHub instead of three or four).
+    #[arg(long)]
+    pub no_probe: bool,
 
     /// Which GitHub.
     #[command(flatten)]

@@ -56,6 +56,9 @@ pub struct InitOptions {
     pub rotating: bool,
     /// `--proxy`: the proxy form of the template.
     pub proxy: bool,
+    /// `--probe` (`Some(true)`), `--no-probe` (`Some(false)`), else only
+    /// for a fine-grained token.
+    pub probe: Option<bool>,
     /// The token being replaced, when `rotate` could read it.
     pub previous: Option<secrecy::SecretString>,
 }
@@ -85,6 +88,9 @@ pub struct InitReport {
     pub files: Vec<FileReport>,
     /// What happened to the pre-commit hook.
     pub hook: Option<&'static str>,
+    /// What the probe found, when it ran (see `ghenv probe`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<crate::probe::session::ProbeReport>,
     /// Why it failed, when it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorReport>,
@@ -268,6 +274,7 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         encrypted: None,
         files: Vec::new(),
         hook: None,
+        probe: None,
         error: None,
         failure: None,
         dir: project.dir().to_path_buf(),
@@ -439,6 +446,10 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     // the user wondering whether the files were written.
     say_written(io, &report.dir, &report.files);
     report.hook = offer_hook(opts, io, project.dir());
+    let fine_grained = token.kind() == crate::token::Kind::FineGrained;
+    if !opts.offline && opts.probe.unwrap_or(fine_grained) {
+        report.probe = probe_after_init(io, project, &template, &token, &endpoint, opts);
+    }
     if !opts.rotating && !opts.json {
         after_init_checks(opts, io);
     }
@@ -748,6 +759,7 @@ fn after_init_checks(opts: &InitOptions, io: &mut Io) {
         offline: true,
         endpoint: EndpointOptions::default(),
         identity: opts.identity.clone(),
+        probe: false,
     };
     for check in crate::commands::doctor::checks(&project, &doctor, io) {
         if check.status != crate::doctor::Status::Ok {
@@ -757,6 +769,51 @@ fn after_init_checks(opts: &InitOptions, io: &mut Io) {
                 .map(|f| format!("; fix: {f}"))
                 .unwrap_or_default();
             io.warn(&sanitize(&format!("{}{fix}", check.message)));
+        }
+    }
+}
+
+/// The probe of the course's and config.toml's operations (not the app's:
+/// `ghenv probe` does those), printed as its table. The token is written
+/// by then, so a probe that cannot run is a warning, never a failure.
+fn probe_after_init(
+    io: &mut Io,
+    project: &Project,
+    template: &Template,
+    token: &Token,
+    endpoint: &str,
+    opts: &InitOptions,
+) -> Option<crate::probe::session::ProbeReport> {
+    let input = crate::probe::session::Input {
+        project,
+        template,
+        token,
+        endpoint,
+        timeout: opts
+            .endpoint
+            .as_ref()
+            .map_or(std::time::Duration::from_secs(30), |e| e.timeout),
+        app: false,
+        refresh: false,
+    };
+    match crate::probe::session::probe(io, &input) {
+        Ok(report) => {
+            if !opts.json && !io.verbosity.quiet && !report.operations.is_empty() {
+                io.say("Will each lesson work with this token?");
+                report.print_table(io, &scopes::edit_token_url(endpoint, token.kind()));
+                if report.lacks(false) {
+                    io.warn(
+                        "some lessons will fail with this token: the lines with ✗ say what to add",
+                    );
+                }
+            }
+            Some(report)
+        }
+        Err(e) => {
+            io.warn(&format!(
+                "{e}; the course's operations were not tried (`ghenv probe` tries again)"
+            ));
+            None
         }
     }
 }

@@ -29,6 +29,8 @@ pub struct CheckOptions {
     pub template: TemplateOptions,
     /// `-i`, for a token only in `[secret]`.
     pub identity: IdentityArgs,
+    /// `--probe`.
+    pub probe: bool,
 }
 
 impl CheckOptions {
@@ -43,6 +45,7 @@ impl CheckOptions {
             endpoint: EndpointOptions::from_args(&args.endpoint)?,
             template: TemplateOptions::from_args(&args.template)?,
             identity: args.identity.clone(),
+            probe: args.probe,
         })
     }
 }
@@ -58,6 +61,11 @@ pub struct CheckReport {
     /// Why it is not ok, when it is not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorReport>,
+    /// What `--probe` found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe: Option<crate::probe::session::ProbeReport>,
+    #[serde(skip)]
+    edit_url: String,
     #[serde(skip)]
     failure: Option<Error>,
     #[serde(skip)]
@@ -125,8 +133,27 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
         &project.token_description(),
     );
     let failure = outcome.err();
+    let probe = if opts.probe && failure.is_none() {
+        Some(crate::probe::session::probe(
+            io,
+            &crate::probe::session::Input {
+                project: &project,
+                template: &template,
+                token: &token,
+                endpoint: &endpoint,
+                timeout: opts.endpoint.timeout,
+                app: true,
+                refresh: false,
+            },
+        )?)
+    } else {
+        None
+    };
+    let probe_failed = probe.as_ref().is_some_and(|p| p.exit_code(false) != 0);
     Ok(CheckReport {
-        ok: failure.is_none(),
+        probe,
+        edit_url: crate::scopes::edit_token_url(&endpoint, token.kind()),
+        ok: failure.is_none() && !probe_failed,
         validation: Validation::new(&token, &origin, &endpoint, Some(&viewer), scopes),
         error: failure.as_ref().map(ErrorReport::from),
         failure,
@@ -200,9 +227,17 @@ impl Report for CheckReport {
         for (label, value) in lines {
             let _ = writeln!(io.out, "{label:<11} {}", crate::text::sanitize(&value));
         }
+        if let Some(probe) = &self.probe {
+            let _ = writeln!(io.out);
+            probe.print_table(io, &self.edit_url);
+        }
     }
 
     fn failure(&self) -> Option<&Error> {
         self.failure.as_ref()
+    }
+
+    fn exit_code(&self) -> i32 {
+        self.probe.as_ref().map_or(0, |p| p.exit_code(false))
     }
 }

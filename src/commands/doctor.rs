@@ -36,6 +36,8 @@ pub struct DoctorOptions {
     pub endpoint: EndpointOptions,
     /// `-i`.
     pub identity: IdentityArgs,
+    /// `--no-probe`.
+    pub probe: bool,
 }
 
 /// The checklist: a JSON array of checks.
@@ -103,6 +105,7 @@ pub fn run(args: &DoctorArgs, io: &mut Io) -> Result<Boxed> {
         offline: args.offline,
         endpoint: EndpointOptions::from_args(&args.endpoint)?,
         identity: args.identity.clone(),
+        probe: !args.no_probe,
     };
     let project = Project::open(&opts.location)?;
     Ok(Box::new(DoctorReport(checks(&project, &opts, io))))
@@ -752,6 +755,106 @@ fn token_group(
             )
             .fix("wait for the reset, or make fewer requests"),
         );
+    }
+    // A token GitHub refuses scopes to, or an expired one, already failed
+    // above: trying the operations would only say it again.
+    let failed = out.iter().any(|c| c.group == g && c.status == Status::Fail);
+    if let Some(template) = template
+        && opts.probe
+        && !failed
+    {
+        out.push(probe_check(project, template, token, &endpoint, opts, io));
+    }
+}
+
+/// The probe (`ghenv probe`) as one check: will each lesson work?
+fn probe_check(
+    project: &Project,
+    template: &Template,
+    token: &Token,
+    endpoint: &str,
+    opts: &DoctorOptions,
+    io: &mut Io,
+) -> Check {
+    let g = "token";
+    let input = crate::probe::session::Input {
+        project,
+        template,
+        token,
+        endpoint,
+        timeout: opts.endpoint.timeout,
+        app: true,
+        refresh: false,
+    };
+    let report = match crate::probe::session::probe(io, &input) {
+        Ok(r) => r,
+        Err(e) => {
+            return Check::new(
+                "probe",
+                g,
+                Status::Warn,
+                format!("the operations could not be tried: {e}"),
+            )
+            .fix(e.hint().unwrap_or_default());
+        }
+    };
+    use crate::probe::Status as P;
+    let failing: Vec<String> = report
+        .operations
+        .iter()
+        .filter(|o| o.status.lacks() || o.status == P::Invalid)
+        .map(|o| {
+            let what = match o.status {
+                P::MissingScopes => format!("needs the scope {}", o.needs.join(" or ")),
+                P::MissingPermission => format!("needs the permission {}", o.needs.join(", ")),
+                P::SsoRequired => "needs SSO authorization".into(),
+                P::Invalid => "does not validate against GitHub's schema".into(),
+                _ => "is refused".into(),
+            };
+            format!("{} {what}", o.name)
+        })
+        .collect();
+    let unknown = report
+        .operations
+        .iter()
+        .filter(|o| o.status == P::Unknown)
+        .count();
+    let total = report.operations.len();
+    if !failing.is_empty() {
+        let mut check = Check::new(
+            "probe",
+            g,
+            Status::Fail,
+            format!(
+                "{} of {total} operations fail: {}",
+                failing.len(),
+                failing.join("; ")
+            ),
+        )
+        .fix("`ghenv probe` shows each lesson with what to change");
+        if let Some(first) = report.problems.first() {
+            let mut parts = first.location.rsplitn(3, ':');
+            let (_, line, file) = (parts.next(), parts.next(), parts.next());
+            if let Some(file) = file {
+                check = check.at(file, line.and_then(|l| l.parse().ok()));
+            }
+        }
+        check
+    } else if unknown > 0 {
+        Check::new(
+            "probe",
+            g,
+            Status::Warn,
+            format!("{} of {total} operations work; GitHub's answer for {unknown} could not be read as yes or no", total - unknown),
+        )
+        .fix("`ghenv probe` shows which")
+    } else {
+        Check::new(
+            "probe",
+            g,
+            Status::Ok,
+            format!("all {total} operations of the lessons and the app work with this token"),
+        )
     }
 }
 

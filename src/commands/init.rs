@@ -26,6 +26,11 @@ pub fn options(args: &InitArgs) -> Result<InitOptions> {
         hook: args.hook,
         json: args.output.json,
         rotating: false,
+        probe: match (args.probe, args.no_probe) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        },
         previous: None,
         proxy: args.proxy,
     })

@@ -51,6 +51,7 @@ pub fn run(args: &RotateArgs, io: &mut Io) -> Result<Boxed> {
         hook: false,
         json: args.output.json,
         rotating: true,
+        probe: None,
         previous,
         proxy: false,
     };

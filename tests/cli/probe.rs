@@ -373,3 +373,122 @@ fn every_course_operation_is_valid_against_githubs_public_schema() {
         }
     }
 }
+
+#[test]
+fn init_with_a_fine_grained_token_tries_the_lessons_and_still_writes_the_token() {
+    let token = fine_grained();
+    let p = Project::new();
+    let fake = LookAlike::start(Profile::FineGrained { starring: false });
+    let url = fake.url();
+    let out = p.run(
+        &["init", "--token-stdin", "--endpoint", &url, "--json"],
+        &format!("{token}\n"),
+    );
+    out.code(0).never_shows(&token);
+    let json = out.json();
+    assert_eq!(
+        json["probe"]["operations"].as_array().unwrap().len(),
+        16,
+        "{json}"
+    );
+    assert_eq!(
+        status_of(&json["probe"], "add_star")["status"],
+        "missing_permission"
+    );
+    assert!(p.read(".env").contains(&token));
+    // For people: the table after the files, and a warning.
+    let p = Project::new();
+    let out = p.run(
+        &["init", "--token-stdin", "--endpoint", &url],
+        &format!("{token}\n"),
+    );
+    out.code(0)
+        .stdout_has(&[
+            "✗ add_star (mutation): the token lacks the permission Starring (read and write)",
+        ])
+        .stderr_has(&[
+            "Will each lesson work with this token?",
+            "some lessons will fail",
+        ]);
+    // A classic token gets it with --probe only; --no-probe turns it off.
+    let classic_fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let p = Project::new();
+    let url = classic_fake.url();
+    let json = p
+        .run(
+            &["init", "--token-stdin", "--endpoint", &url, "--json"],
+            &format!("{}\n", classic()),
+        )
+        .json();
+    assert!(json.get("probe").is_none(), "{json}");
+    assert_eq!(classic_fake.queries().len(), 1, "only the validation");
+    let p = Project::new();
+    let json = p
+        .run(
+            &[
+                "init",
+                "--token-stdin",
+                "--endpoint",
+                &url,
+                "--probe",
+                "--json",
+            ],
+            &format!("{}\n", classic()),
+        )
+        .json();
+    assert_eq!(json["probe"]["requests"], 2, "{json}");
+}
+
+#[test]
+fn check_probe_and_doctor_include_the_probe() {
+    let token = classic();
+    let p = app_project(
+        &token,
+        &FRAGMENTS_JS.replace("    viewerHasStarred\n", "    viewerHasStared\n"),
+    );
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let url = fake.url();
+    let out = p.run(&["check", "--probe", "--endpoint", &url, "--json"], "");
+    out.code(1);
+    let json = out.json();
+    assert_eq!(json["ok"], false);
+    assert_eq!(
+        json["probe"]["problems"][0]["location"],
+        "src/Repository/fragments.js:19:5"
+    );
+    let out = p.run(&["doctor", "--endpoint", &url, "--json"], "");
+    out.code(1);
+    let checks = out.json();
+    let probe = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "probe")
+        .unwrap_or_else(|| panic!("{checks}"))
+        .clone();
+    assert_eq!(probe["status"], "fail");
+    assert_eq!(probe["file"], "src/Repository/fragments.js");
+    assert_eq!(probe["line"], 19);
+    assert!(
+        probe["message"]
+            .as_str()
+            .unwrap()
+            .contains("anonymous query does not validate"),
+        "{probe}"
+    );
+    // Fixed, every check about the token passes.
+    p.write("src/Repository/fragments.js", FRAGMENTS_JS);
+    let checks = p.run(&["doctor", "--endpoint", &url, "--json"], "").json();
+    let probe = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "probe")
+        .unwrap()
+        .clone();
+    assert_eq!(probe["status"], "ok", "{probe}");
+    // --no-probe: one request.
+    let before = fake.queries().len();
+    p.run(&["doctor", "--no-probe", "--endpoint", &url, "--json"], "");
+    assert_eq!(fake.queries().len(), before + 1);
+}
