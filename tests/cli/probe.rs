@@ -492,3 +492,64 @@ fn check_probe_and_doctor_include_the_probe() {
     p.run(&["doctor", "--no-probe", "--endpoint", &url, "--json"], "");
     assert_eq!(fake.queries().len(), before + 1);
 }
+
+#[test]
+fn a_hostile_server_can_neither_paint_the_terminal_nor_echo_the_token_nor_get_an_ok() {
+    use crate::common::{FakeGitHub, Reply};
+    let token = classic();
+    let p = course_project(&token);
+    let evil = format!("\u{1b}]0;pwned\u{7}\u{1b}[2J{token}\u{202e}");
+    let queries = serde_json::json!({
+        "data": null,
+        "errors": [{"type": "SOMETHING_NEW", "message": evil}],
+    });
+    let mutations = serde_json::json!({
+        "data": {},
+        "errors": [{"type": "FORBIDDEN", "path": ["p4_addStar"], "message": format!("Resource protected by organization SAML enforcement {evil} https://evil.example/{token}")}],
+    });
+    // Each document fails as a whole, so each is split down to one
+    // operation: answer every request the same way.
+    let serve = |body: &serde_json::Value| {
+        FakeGitHub::start(vec![
+            Reply::json(200, "OK", &body.to_string())
+                .header("X-OAuth-Scopes", COURSE_SCOPES);
+            40
+        ])
+        .at_most()
+    };
+    let fake = serve(&queries);
+    let url = fake.url();
+    let out = p.run(&["probe", "--no-app", "--endpoint", &url], "");
+    out.code(0).never_shows(&token);
+    assert!(
+        !out.stdout.contains('\u{1b}') && !out.stderr.contains('\u{1b}'),
+        "{out}"
+    );
+    assert!(!out.stdout.contains('\u{202e}'), "{out}");
+    assert!(out.stdout.contains("? viewer: cannot tell:"), "{out}");
+    // Unknown answers are never ok; --strict makes them fail.
+    let fake = serve(&queries);
+    let url = fake.url();
+    let json = p.run(
+        &[
+            "probe",
+            "--no-app",
+            "--endpoint",
+            &url,
+            "--json",
+            "--strict",
+        ],
+        "",
+    );
+    json.code(4).never_shows(&token);
+    let json = json.json();
+    assert!(
+        statuses(&json).iter().all(|(_, s)| s == "unknown"),
+        "{json}"
+    );
+    let fake = serve(&mutations);
+    let url = fake.url();
+    let out = p.run(&["probe", "--no-app", "--endpoint", &url], "");
+    out.code(4).never_shows(&token);
+    assert!(!out.stdout.contains('\u{1b}'), "{out}");
+}
