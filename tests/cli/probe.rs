@@ -509,7 +509,7 @@ fn a_hostile_server_can_neither_paint_the_terminal_nor_echo_the_token_nor_get_an
     });
     // Each document fails as a whole, so each is split down to one
     // operation: answer every request the same way.
-    let serve = |body: &serde_json::Value| {
+    let serve = |body: &Value| {
         FakeGitHub::start(vec![
             Reply::json(200, "OK", &body.to_string())
                 .header("X-OAuth-Scopes", COURSE_SCOPES);
