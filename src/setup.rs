@@ -743,13 +743,12 @@ fn after_init_checks(opts: &InitOptions, io: &mut Io) {
     let Ok(project) = Project::open(&opts.location) else {
         return;
     };
-    let doctor = crate::commands::doctor::DoctorOptions {
-        location: opts.location.clone(),
+    let offline = crate::doctor::checks::CheckOptions {
         offline: true,
         endpoint: EndpointOptions::default(),
         identity: opts.identity.clone(),
     };
-    for check in crate::commands::doctor::checks(&project, &doctor, io) {
+    for check in crate::doctor::checks::checks(&project, &offline, io) {
         if check.status != crate::doctor::Status::Ok {
             let fix = check
                 .fix
