@@ -11,6 +11,8 @@ use crate::github;
 use crate::output::Io;
 use crate::project::{self, Location, Project};
 use crate::render::Template;
+use crate::secret;
+use crate::source;
 use crate::trust;
 
 impl From<&cli::ProjectArgs> for Location {
@@ -22,12 +24,76 @@ impl From<&cli::ProjectArgs> for Location {
     }
 }
 
+impl From<&cli::IdentityArgs> for secret::Identities {
+    fn from(args: &cli::IdentityArgs) -> secret::Identities {
+        secret::Identities {
+            paths: args.identities.clone(),
+        }
+    }
+}
+
+impl From<&cli::LockArgs> for secret::LockOptions {
+    fn from(args: &cli::LockArgs) -> secret::LockOptions {
+        secret::LockOptions {
+            encrypt: args.encrypt,
+            recipients: args.recipients.clone(),
+            recipients_files: args.recipients_files.clone(),
+            github: args.github.clone(),
+            passphrase: args.passphrase,
+            no_env: args.no_env,
+            accept_recipients: args.accept_recipients,
+            yes: args.yes,
+            force: args.force,
+        }
+    }
+}
+
+impl From<&cli::TokenSource> for source::TokenInput {
+    fn from(args: &cli::TokenSource) -> source::TokenInput {
+        source::TokenInput {
+            stdin: args.token_stdin,
+            file: args.token_file.clone(),
+        }
+    }
+}
+
+/// Where an endpoint URL came from, which decides whether the token may be
+/// sent there (see [`ensure_trusted`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndpointOrigin {
+    /// `--endpoint URL`: the user's word this run; remembered as trusted.
+    EndpointFlag,
+    /// `--host HOST`: likewise.
+    HostFlag,
+    /// `GHENV_GRAPHQL_URL`: the user's environment; trusted, not remembered.
+    Environment,
+    /// config.toml's `[github] endpoint`: from the repository, which anyone
+    /// who can push writes; trusted only once the user said so here.
+    Config,
+    /// GitHub.com's.
+    Default,
+}
+
+impl EndpointOrigin {
+    /// How messages name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            EndpointOrigin::EndpointFlag => "--endpoint",
+            EndpointOrigin::HostFlag => "--host",
+            EndpointOrigin::Environment => "GHENV_GRAPHQL_URL",
+            EndpointOrigin::Config => "config.toml",
+            EndpointOrigin::Default => "default",
+        }
+    }
+}
+
 /// Which GitHub, as the flags say (`Default`: no flag, for commands that
 /// take none and only read `GHENV_GRAPHQL_URL` and config.toml).
 #[derive(Debug, Clone, Default)]
 pub struct EndpointOptions {
-    /// The URL from `--endpoint` or `--host`, and which flag gave it.
-    pub flag: Option<(String, &'static str)>,
+    /// The URL from `--endpoint` or `--host`, and which flag gave it
+    /// ([`EndpointOrigin::EndpointFlag`] or [`EndpointOrigin::HostFlag`]).
+    pub flag: Option<(String, EndpointOrigin)>,
     /// `--timeout`.
     pub timeout: Duration,
 }
@@ -39,12 +105,12 @@ impl EndpointOptions {
     /// [`Error::BadHost`].
     pub fn from_args(args: &cli::Endpoint) -> Result<EndpointOptions> {
         let flag = if let Some(url) = &args.endpoint {
-            Some((url.clone(), "--endpoint"))
+            Some((url.clone(), EndpointOrigin::EndpointFlag))
         } else if let Some(host) = &args.host {
             if host.is_empty() || host.contains(['/', '?', '#', '@']) {
                 return Err(Error::BadHost(crate::token::redact(host).into_owned()));
             }
-            Some((github::enterprise_endpoint(host), "--host"))
+            Some((github::enterprise_endpoint(host), EndpointOrigin::HostFlag))
         } else {
             None
         };
@@ -65,16 +131,19 @@ impl EndpointOptions {
         let (url, origin) = if let Some((url, flag)) = &self.flag {
             (url.clone(), *flag)
         } else if let Some(url) = io.var("GHENV_GRAPHQL_URL") {
-            (url, "GHENV_GRAPHQL_URL")
+            (url, EndpointOrigin::Environment)
         } else if let Some(url) = project.and_then(Project::recorded_endpoint) {
-            (url.to_owned(), "config.toml")
+            (url.to_owned(), EndpointOrigin::Config)
         } else {
-            (github::DEFAULT_ENDPOINT.to_owned(), "default")
+            (github::DEFAULT_ENDPOINT.to_owned(), EndpointOrigin::Default)
         };
-        let url = project::check_endpoint(origin, &url)?;
+        let url = project::check_endpoint(origin.name(), &url)?;
         if !github::is_default_endpoint(&url) {
             ensure_trusted(io, &url, origin)?;
-            io.say(&format!("Using the GraphQL endpoint {url} (from {origin})"));
+            io.say(&format!(
+                "Using the GraphQL endpoint {url} (from {})",
+                origin.name()
+            ));
         }
         Ok(url)
     }
@@ -88,7 +157,7 @@ impl EndpointOptions {
 ///
 /// # Errors
 /// [`Error::UntrustedEndpoint`].
-pub fn ensure_trusted(io: &mut Io, url: &str, origin: &'static str) -> Result<()> {
+pub fn ensure_trusted(io: &mut Io, url: &str, origin: EndpointOrigin) -> Result<()> {
     let dir = trust::config_dir(|k| io.var(k));
     let remember = |io: &mut Io| {
         if let Some(dir) = &dir
@@ -98,11 +167,11 @@ pub fn ensure_trusted(io: &mut Io, url: &str, origin: &'static str) -> Result<()
         }
     };
     match origin {
-        "--endpoint" | "--host" => {
+        EndpointOrigin::EndpointFlag | EndpointOrigin::HostFlag => {
             remember(io);
             Ok(())
         }
-        "config.toml" if !trust::is_trusted(dir.as_deref(), url) => {
+        EndpointOrigin::Config if !trust::is_trusted(dir.as_deref(), url) => {
             let question = format!(
                 "config.toml names the GraphQL endpoint\n  {url}\nwhich is not GitHub.com. Anyone who can push to the repository can change config.toml.\nSend your GitHub token there, now and from now on? [y/N] "
             );
@@ -113,7 +182,7 @@ pub fn ensure_trusted(io: &mut Io, url: &str, origin: &'static str) -> Result<()
                 Err(Error::UntrustedEndpoint(url.to_owned()))
             }
         }
-        _ => Ok(()),
+        EndpointOrigin::Config | EndpointOrigin::Environment | EndpointOrigin::Default => Ok(()),
     }
 }
 

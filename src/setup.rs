@@ -7,19 +7,18 @@
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::cli::{IdentityArgs, LockArgs, TokenSource};
 use crate::config;
 use crate::error::{Error, ErrorReport, Result};
 use crate::git;
 use crate::github::Viewer;
-use crate::options::{EndpointOptions, TemplateOptions};
+use crate::options::{EndpointOptions, EndpointOrigin, TemplateOptions};
 use crate::output::{Io, now_rfc3339};
 use crate::project::{self, EXAMPLE_FILE, Files, Location, Project};
 use crate::render::{self, Context, Template};
 use crate::report::Report;
 use crate::scopes;
-use crate::secret::{self, Lock};
-use crate::source::{self, Origin, Source};
+use crate::secret::{self, Identities, Lock, LockOptions};
+use crate::source::{self, Origin, Source, TokenInput};
 use crate::steps::{
     self, FileReport, ScopeReport, Validation, announce_token, files_report, say_written, short_key,
 };
@@ -34,30 +33,49 @@ pub struct InitOptions {
     /// Where the project is.
     pub location: Location,
     /// `--token-stdin`, `--token-file`.
-    pub input: TokenSource,
+    pub input: TokenInput,
     /// Which GitHub.
-    pub endpoint: Option<EndpointOptions>,
+    pub endpoint: EndpointOptions,
     /// Which template and scopes.
     pub template: TemplateOptions,
     /// `--offline`.
     pub offline: bool,
     /// How to encrypt.
-    pub lock: LockArgs,
+    pub lock: LockOptions,
     /// Identities that decrypt the current `[secret]` (to check its
     /// recipients before encrypting a new token to them).
-    pub identity: IdentityArgs,
+    pub identity: Identities,
     /// `--open`.
     pub open: bool,
     /// `--hook`.
     pub hook: bool,
     /// `--json` (no questions asked then).
     pub json: bool,
-    /// Whether this is `rotate`, which replaces a token.
-    pub rotating: bool,
+    /// A first set-up, or a rotation that replaces the token.
+    pub purpose: Purpose,
     /// `--proxy`: the proxy form of the template.
     pub proxy: bool,
-    /// The token being replaced, when `rotate` could read it.
-    pub previous: Option<secrecy::SecretString>,
+}
+
+/// What the pipeline runs for.
+#[derive(Debug, Clone, Default)]
+pub enum Purpose {
+    /// `init`: set the project up; a token the env file already holds is
+    /// kept.
+    #[default]
+    Init,
+    /// `rotate`: replace the project's token with a new one.
+    Rotate {
+        /// The token being replaced, when it could be read.
+        previous: Option<secrecy::SecretString>,
+    },
+}
+
+impl Purpose {
+    /// Whether this is `rotate`.
+    pub fn rotating(&self) -> bool {
+        matches!(self, Purpose::Rotate { .. })
+    }
 }
 
 /// How the token was encrypted, for the report.
@@ -145,14 +163,8 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         template
     };
     let required = opts.template.required(&template);
-    let endpoint = match &opts.endpoint {
-        Some(e) => e.resolve(io, Some(project))?,
-        None => crate::github::DEFAULT_ENDPOINT.to_owned(),
-    };
-    let timeout = opts
-        .endpoint
-        .as_ref()
-        .map_or(std::time::Duration::from_secs(30), |e| e.timeout);
+    let endpoint = opts.endpoint.resolve(io, Some(project))?;
+    let timeout = opts.endpoint.timeout;
     let files = project.files()?;
     if let Some(secret) = project.secret() {
         secret::check_format(secret)?;
@@ -161,9 +173,9 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     let web = secret::Web {
         host: opts
             .endpoint
+            .flag
             .as_ref()
-            .and_then(|e| e.flag.as_ref())
-            .filter(|(_, flag)| *flag == "--host")
+            .filter(|(_, origin)| *origin == EndpointOrigin::HostFlag)
             .and_then(|(url, _)| reqwest::Url::parse(url).ok())
             .and_then(|u| u.host_str().map(str::to_owned)),
         timeout,
@@ -272,11 +284,9 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         failure: None,
         dir: project.dir().to_path_buf(),
         wrote_env: write_env,
-        rotating: opts.rotating,
-        same_token: opts
-            .previous
-            .as_ref()
-            .is_some_and(|p| secrecy::ExposeSecret::expose_secret(p) == token.expose_secret()),
+        rotating: opts.purpose.rotating(),
+        same_token: matches!(&opts.purpose, Purpose::Rotate { previous: Some(p) }
+            if secrecy::ExposeSecret::expose_secret(p) == token.expose_secret()),
     };
     if let Some(e) = failure {
         report.ok = false;
@@ -439,7 +449,7 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     // the user wondering whether the files were written.
     say_written(io, &report.dir, &report.files);
     report.hook = offer_hook(opts, io, project.dir());
-    if !opts.rotating && !opts.json {
+    if !opts.purpose.rotating() && !opts.json {
         after_init_checks(opts, io);
     }
     if template.name.ends_with("-proxy") && !opts.json {
@@ -503,7 +513,7 @@ fn read_secret(
     // init over a project that has a token (to repair it, as doctor's
     // fixes say, or to encrypt it) keeps that token: the env file comes
     // before the shell's variables. rotate is there to replace it.
-    if !opts.rotating {
+    if !opts.purpose.rotating() {
         source::resolve(
             &mut [
                 Source::Flags(&opts.input),

@@ -167,12 +167,12 @@ pub fn run(args: &AllowArgs, io: &mut Io) -> Result<Boxed> {
         }
         let plaintext = if secret.passphrase {
             if io.stdin_tty || io.var("GHENV_PASSPHRASE").is_some() {
-                secret::decrypt_secret(secret, &args.identity, io).ok()
+                secret::decrypt_secret(secret, &(&args.identity).into(), io).ok()
             } else {
                 None
             }
         } else {
-            secret::decrypt_quietly(secret, &args.identity, io)
+            secret::decrypt_quietly(secret, &(&args.identity).into(), io)
         };
         match plaintext.map(Token::parse) {
             Some(Ok(t)) => {

@@ -6,14 +6,14 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{ScopeReport, Validation, announce_token};
-use crate::cli::{CheckArgs, IdentityArgs, TokenSource};
+use crate::cli::CheckArgs;
 use crate::error::{Error, ErrorReport, Result};
 use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::report::{Boxed, Report};
-use crate::secret;
-use crate::source::{self, Source};
+use crate::secret::{self, Identities};
+use crate::source::{self, Source, TokenInput};
 use crate::token::Token;
 
 /// What `check` is asked to do.
@@ -22,13 +22,13 @@ pub struct CheckOptions {
     /// Where the project is.
     pub location: Location,
     /// `--token-stdin`, `--token-file`.
-    pub input: TokenSource,
+    pub input: TokenInput,
     /// Which GitHub.
     pub endpoint: EndpointOptions,
     /// Which template and scopes.
     pub template: TemplateOptions,
     /// `-i`, for a token only in `[secret]`.
-    pub identity: IdentityArgs,
+    pub identity: Identities,
 }
 
 impl CheckOptions {
@@ -39,10 +39,10 @@ impl CheckOptions {
     pub fn from_args(args: &CheckArgs) -> Result<CheckOptions> {
         Ok(CheckOptions {
             location: Location::from(&args.project),
-            input: args.source.clone(),
+            input: (&args.source).into(),
             endpoint: EndpointOptions::from_args(&args.endpoint)?,
             template: TemplateOptions::from_args(&args.template)?,
-            identity: args.identity.clone(),
+            identity: (&args.identity).into(),
         })
     }
 }

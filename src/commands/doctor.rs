@@ -82,7 +82,7 @@ pub fn run(args: &DoctorArgs, io: &mut Io) -> Result<Boxed> {
         checks: CheckOptions {
             offline: args.offline,
             endpoint: EndpointOptions::from_args(&args.endpoint)?,
-            identity: args.identity.clone(),
+            identity: (&args.identity).into(),
         },
     };
     let project = Project::open(&opts.location)?;

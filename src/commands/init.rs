@@ -7,7 +7,7 @@ use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::report::Boxed;
-use crate::setup::{InitOptions, init};
+use crate::setup::{InitOptions, Purpose, init};
 
 /// `init`'s flags, checked.
 ///
@@ -16,17 +16,16 @@ use crate::setup::{InitOptions, init};
 pub fn options(args: &InitArgs) -> Result<InitOptions> {
     Ok(InitOptions {
         location: Location::from(&args.project),
-        input: args.source.clone(),
-        endpoint: Some(EndpointOptions::from_args(&args.endpoint)?),
+        input: (&args.source).into(),
+        endpoint: EndpointOptions::from_args(&args.endpoint)?,
         template: TemplateOptions::from_args(&args.template)?,
         offline: args.offline,
-        lock: args.lock.clone(),
-        identity: args.identity.clone(),
+        lock: (&args.lock).into(),
+        identity: (&args.identity).into(),
         open: args.open,
         hook: args.hook,
         json: args.output.json,
-        rotating: false,
-        previous: None,
+        purpose: Purpose::Init,
         proxy: args.proxy,
     })
 }

@@ -11,13 +11,14 @@ use std::sync::Arc;
 use hyper::header::HeaderValue;
 use serde::Serialize;
 
-use crate::cli::{IdentityArgs, ProxyArgs};
+use crate::cli::ProxyArgs;
 use crate::error::{Error, Result};
 use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::proxy::{self, Config};
 use crate::report::{Boxed, Report};
+use crate::secret::Identities;
 
 /// What `proxy` is asked to do.
 #[derive(Debug, Clone)]
@@ -37,7 +38,7 @@ pub struct ProxyOptions {
     /// Which GitHub.
     pub endpoint: EndpointOptions,
     /// `-i`.
-    pub identity: IdentityArgs,
+    pub identity: Identities,
     /// The command to start beside the proxy.
     pub command: Vec<OsString>,
 }
@@ -80,7 +81,7 @@ pub fn run(args: &ProxyArgs, io: &mut Io) -> Result<Boxed> {
         allowed_origins: args.allow_origin.clone(),
         allow_no_origin: args.allow_no_origin,
         endpoint: EndpointOptions::from_args(&args.endpoint)?,
-        identity: args.identity.clone(),
+        identity: (&args.identity).into(),
         command: args.command.clone(),
     };
     Ok(Box::new(serve(&opts, io)?))

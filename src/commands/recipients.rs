@@ -215,9 +215,13 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
     // The recipients kept from config.toml must be ones this user accepted
     // here; the ones named on the command line are the user's own word.
     crate::accept::recipients(io, &project, &texts, &given_texts, args.accept_recipients)?;
-    let held = secret::held_recipients(&args.identity, io);
+    let held = secret::held_recipients(&(&args.identity).into(), io);
     crate::accept::keep_access(io, &texts, &held, args.force)?;
-    let token = Token::parse(secret::decrypt_secret(secret, &args.identity, io)?)?;
+    let token = Token::parse(secret::decrypt_secret(
+        secret,
+        &(&args.identity).into(),
+        io,
+    )?)?;
     crate::accept::decrypted_token(io, &project, &token, true)?;
     let armored = crypt::encrypt(token.expose_secret(), &next)?;
     let text = secret::seal_into(&existing.text, &texts, false, &armored, &token, &origins)?;

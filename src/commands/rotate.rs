@@ -3,14 +3,14 @@
 //! same recipients). It is the init pipeline ([`crate::setup`]) with the
 //! choices config.toml recorded.
 
-use crate::cli::{LockArgs, RotateArgs};
+use crate::cli::RotateArgs;
 use crate::error::Result;
 use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::report::Boxed;
 use crate::secret;
-use crate::setup::{self, InitOptions};
+use crate::setup::{self, InitOptions, Purpose};
 use crate::source;
 
 /// Runs `ghenv rotate`.
@@ -29,29 +29,28 @@ pub fn run(args: &RotateArgs, io: &mut Io) -> Result<Boxed> {
         Some((secret, _)) => Some(secret),
         None => project
             .secret()
-            .and_then(|s| secret::decrypt_quietly(s, &args.identity, io)),
+            .and_then(|s| secret::decrypt_quietly(s, &(&args.identity).into(), io)),
     };
     let opts = InitOptions {
         location: Location::from(&args.project),
-        input: args.source.clone(),
-        endpoint: Some(EndpointOptions::from_args(&args.endpoint)?),
+        input: (&args.source).into(),
+        endpoint: EndpointOptions::from_args(&args.endpoint)?,
         // The template config.toml records.
         template: TemplateOptions::default(),
         offline: false,
-        lock: LockArgs {
+        lock: secret::LockOptions {
             // Keeps the recipients (or passphrase) that [secret] has.
             encrypt: encrypted,
             // A project without its env file keeps the token only in config.toml.
             no_env: encrypted && !project.env_path()?.exists(),
             accept_recipients: args.accept_recipients,
-            ..LockArgs::default()
+            ..secret::LockOptions::default()
         },
-        identity: args.identity.clone(),
+        identity: (&args.identity).into(),
         open: false,
         hook: false,
         json: args.output.json,
-        rotating: true,
-        previous,
+        purpose: Purpose::Rotate { previous },
         proxy: false,
     };
     Ok(Box::new(setup::init(&project, &opts, io)?))

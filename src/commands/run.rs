@@ -6,14 +6,14 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use crate::cli::{IdentityArgs, RunArgs};
+use crate::cli::RunArgs;
 use crate::error::{Error, Result};
 use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::render;
 use crate::report::Boxed;
-use crate::secret;
+use crate::secret::{self, Identities};
 use crate::source;
 
 /// What `run` is asked to do.
@@ -22,7 +22,7 @@ pub struct RunOptions {
     /// Where the project is.
     pub location: Location,
     /// `-i`.
-    pub identity: IdentityArgs,
+    pub identity: Identities,
     /// CMD and its arguments.
     pub command: Vec<OsString>,
 }
@@ -35,7 +35,7 @@ pub struct RunOptions {
 pub fn run(args: &RunArgs, io: &mut Io) -> Result<Boxed> {
     let opts = RunOptions {
         location: Location::from(&args.project),
-        identity: args.identity.clone(),
+        identity: (&args.identity).into(),
         command: args.command.clone(),
     };
     let e = exec(&opts, io)?;

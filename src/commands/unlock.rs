@@ -5,14 +5,14 @@
 use serde::Serialize;
 
 use super::{FileReport, files_report, say_written};
-use crate::cli::{IdentityArgs, UnlockArgs};
+use crate::cli::UnlockArgs;
 use crate::error::Result;
 use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::render;
 use crate::report::{Boxed, Report};
-use crate::secret;
+use crate::secret::{self, Identities};
 use crate::token::Token;
 
 /// What `unlock` is asked to do.
@@ -21,7 +21,7 @@ pub struct UnlockOptions {
     /// Where the project is.
     pub location: Location,
     /// `-i`.
-    pub identity: IdentityArgs,
+    pub identity: Identities,
     /// `--replace`: replace another token in the env file without asking.
     pub replace: bool,
 }
@@ -63,7 +63,7 @@ impl Report for UnlockReport {
 pub fn run(args: &UnlockArgs, io: &mut Io) -> Result<Boxed> {
     let opts = UnlockOptions {
         location: Location::from(&args.project),
-        identity: args.identity.clone(),
+        identity: (&args.identity).into(),
         replace: args.replace,
     };
     Ok(Box::new(unlock(&opts, io)?))

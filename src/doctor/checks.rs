@@ -9,7 +9,6 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use super::{App, Check, CheckId, Status};
-use crate::cli::IdentityArgs;
 use crate::doctor;
 use crate::error::Error;
 use crate::git;
@@ -18,6 +17,7 @@ use crate::output::Io;
 use crate::project::Project;
 use crate::render::Template;
 use crate::secret;
+use crate::secret::Identities;
 use crate::source::{self, Source};
 use crate::steps;
 use crate::text::sanitize;
@@ -31,7 +31,7 @@ pub struct CheckOptions {
     /// Which GitHub.
     pub endpoint: EndpointOptions,
     /// `-i`: identities that may decrypt `[secret]`.
-    pub identity: IdentityArgs,
+    pub identity: Identities,
 }
 
 /// Every check, in group order.
@@ -93,7 +93,7 @@ pub fn checks(project: &Project, opts: &CheckOptions, io: &mut Io) -> Vec<Check>
 fn known_token(
     project: &Project,
     template: Option<&Template>,
-    identity: &IdentityArgs,
+    identity: &Identities,
     io: &mut Io,
 ) -> Option<Token> {
     let path = project.env_path().ok()?;
@@ -628,7 +628,7 @@ fn token_group(
 fn secrets_group(
     project: &Project,
     token: Option<&Token>,
-    identity: &IdentityArgs,
+    identity: &Identities,
     io: &mut Io,
     out: &mut Vec<Check>,
 ) {
