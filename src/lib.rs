@@ -52,13 +52,13 @@ use report::Boxed;
 /// [`Error::exit_code`].
 pub fn run(cli: &Cli, io: &mut Io) -> Result<Boxed> {
     match &cli.command {
-        Command::Init(args) => commands::init::run(args, io),
-        Command::Check(args) => commands::check::run(args, io),
-        Command::Doctor(args) => commands::doctor::run(args, io),
-        Command::Unlock(args) => commands::unlock::run(args, io),
-        Command::Run(args) => commands::run::run(args, io),
-        Command::Rotate(args) => commands::rotate::run(args, io),
-        Command::Proxy(args) => commands::proxy::run(args, io),
+        Command::Init(args) => commands::init::run(&options::init(args)?, io),
+        Command::Check(args) => commands::check::run(&options::check(args)?, io),
+        Command::Doctor(args) => commands::doctor::run(&options::doctor(args)?, io),
+        Command::Unlock(args) => commands::unlock::run(&options::unlock(args), io),
+        Command::Run(args) => commands::run::run(&options::run(args), io),
+        Command::Rotate(args) => commands::rotate::run(&options::rotate(args)?, io),
+        Command::Proxy(args) => commands::proxy::run(&options::proxy(args)?, io),
         Command::Allow(args) => commands::allow::run(args, io),
         Command::Recipients(cmd) => commands::recipients::run(cmd, io),
         Command::Keygen(args) => commands::keys::keygen(args, io),

@@ -6,7 +6,6 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{ScopeReport, Validation, announce_token};
-use crate::cli::CheckArgs;
 use crate::error::{Error, ErrorReport, Result};
 use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
@@ -29,22 +28,6 @@ pub struct CheckOptions {
     pub template: TemplateOptions,
     /// `-i`, for a token only in `[secret]`.
     pub identity: Identities,
-}
-
-impl CheckOptions {
-    /// Checks the flags.
-    ///
-    /// # Errors
-    /// A bad `--host` or `--scopes`.
-    pub fn from_args(args: &CheckArgs) -> Result<CheckOptions> {
-        Ok(CheckOptions {
-            location: Location::from(&args.project),
-            input: (&args.source).into(),
-            endpoint: EndpointOptions::from_args(&args.endpoint)?,
-            template: TemplateOptions::from_args(&args.template)?,
-            identity: (&args.identity).into(),
-        })
-    }
 }
 
 /// What `check` found.
@@ -70,9 +53,8 @@ pub struct CheckReport {
 ///
 /// # Errors
 /// As `init`, but never for writing.
-pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Boxed> {
-    let opts = CheckOptions::from_args(args)?;
-    Ok(Box::new(check(&opts, io)?))
+pub fn run(opts: &CheckOptions, io: &mut Io) -> Result<Boxed> {
+    Ok(Box::new(check(opts, io)?))
 }
 
 /// Validates the project's token.

@@ -6,11 +6,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::DoctorArgs;
 use crate::doctor::checks::{CheckOptions, checks};
 use crate::doctor::{Check, Group, Status};
 use crate::error::{Result, exit};
-use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::report::{Boxed, Report};
@@ -76,15 +74,7 @@ pub fn print_check(io: &mut Io, c: &Check) {
 ///
 /// # Errors
 /// A project that cannot be opened, or a bad `--host`.
-pub fn run(args: &DoctorArgs, io: &mut Io) -> Result<Boxed> {
-    let opts = DoctorOptions {
-        location: Location::from(&args.project),
-        checks: CheckOptions {
-            offline: args.offline,
-            endpoint: EndpointOptions::from_args(&args.endpoint)?,
-            identity: (&args.identity).into(),
-        },
-    };
+pub fn run(opts: &DoctorOptions, io: &mut Io) -> Result<Boxed> {
     let project = Project::open(&opts.location)?;
     Ok(Box::new(DoctorReport(checks(&project, &opts.checks, io))))
 }

@@ -1,41 +1,18 @@
 //! `ghenv init`: where the app is (from package.json), then the init
 //! pipeline ([`crate::setup`]) on it.
 
-use crate::cli::InitArgs;
 use crate::error::Result;
-use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
-use crate::project::{Location, Project};
+use crate::project::Project;
 use crate::report::Boxed;
-use crate::setup::{InitOptions, Purpose, init};
-
-/// `init`'s flags, checked.
-///
-/// # Errors
-/// A bad `--host` or `--scopes`.
-pub fn options(args: &InitArgs) -> Result<InitOptions> {
-    Ok(InitOptions {
-        location: Location::from(&args.project),
-        input: (&args.source).into(),
-        endpoint: EndpointOptions::from_args(&args.endpoint)?,
-        template: TemplateOptions::from_args(&args.template)?,
-        offline: args.offline,
-        lock: (&args.lock).into(),
-        identity: (&args.identity).into(),
-        open: args.open,
-        hook: args.hook,
-        json: args.output.json,
-        purpose: Purpose::Init,
-        proxy: args.proxy,
-    })
-}
+use crate::setup::{InitOptions, init};
 
 /// Runs `ghenv init`.
 ///
 /// # Errors
 /// Every [`Error`](crate::Error) variant can come out of here; see the exit-code table.
-pub fn run(args: &InitArgs, io: &mut Io) -> Result<Boxed> {
-    let mut opts = options(args)?;
+pub fn run(opts: &InitOptions, io: &mut Io) -> Result<Boxed> {
+    let mut opts = opts.clone();
     let mut project = Project::open(&opts.location)?;
     // A new project: where its app is and what it is, from package.json.
     // At a repository's root whose app is one folder down (client/, web/)

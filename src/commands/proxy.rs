@@ -11,7 +11,6 @@ use std::sync::Arc;
 use hyper::header::HeaderValue;
 use serde::Serialize;
 
-use crate::cli::ProxyArgs;
 use crate::error::{Error, Result};
 use crate::options::EndpointOptions;
 use crate::output::Io;
@@ -63,28 +62,8 @@ impl Report for ProxyReport {
 /// # Errors
 /// No token, an untrusted endpoint, a port in use, a command that cannot
 /// start.
-pub fn run(args: &ProxyArgs, io: &mut Io) -> Result<Boxed> {
-    let (addr, public) = match &args.listen {
-        Some(listen) => {
-            let ip: std::net::IpAddr = listen
-                .parse()
-                .map_err(|_| Error::BadListen(listen.clone()))?;
-            (SocketAddr::new(ip, args.port), !ip.is_loopback())
-        }
-        None => (proxy::default_addr(args.port), false),
-    };
-    let opts = ProxyOptions {
-        location: Location::from(&args.project),
-        addr,
-        public,
-        allowed_hosts: args.allow_host.clone(),
-        allowed_origins: args.allow_origin.clone(),
-        allow_no_origin: args.allow_no_origin,
-        endpoint: EndpointOptions::from_args(&args.endpoint)?,
-        identity: (&args.identity).into(),
-        command: args.command.clone(),
-    };
-    Ok(Box::new(serve(&opts, io)?))
+pub fn run(opts: &ProxyOptions, io: &mut Io) -> Result<Boxed> {
+    Ok(Box::new(serve(opts, io)?))
 }
 
 /// Serves until CMD exits, or Ctrl-C / SIGTERM.

@@ -3,23 +3,39 @@
 //! same recipients). It is the init pipeline ([`crate::setup`]) with the
 //! choices config.toml recorded.
 
-use crate::cli::RotateArgs;
 use crate::error::Result;
 use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::report::Boxed;
-use crate::secret;
+use crate::secret::{self, Identities};
 use crate::setup::{self, InitOptions, Purpose};
-use crate::source;
+use crate::source::{self, TokenInput};
+
+/// What `rotate` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct RotateOptions {
+    /// Where the project is.
+    pub location: Location,
+    /// `--token-stdin`, `--token-file`.
+    pub input: TokenInput,
+    /// Which GitHub.
+    pub endpoint: EndpointOptions,
+    /// `-i`: identities that open the current `[secret]`.
+    pub identity: Identities,
+    /// `--accept-recipients`.
+    pub accept_recipients: bool,
+    /// `--json` (no questions asked then).
+    pub json: bool,
+}
 
 /// Runs `ghenv rotate`.
 ///
 /// # Errors
 /// As `init`; [`Error::NoConfig`](crate::Error::NoConfig) when the project
 /// has no `config.toml`.
-pub fn run(args: &RotateArgs, io: &mut Io) -> Result<Boxed> {
-    let project = Project::open(&Location::from(&args.project))?;
+pub fn run(args: &RotateOptions, io: &mut Io) -> Result<Boxed> {
+    let project = Project::open(&args.location)?;
     project.require_config("rotate")?;
     let encrypted = project.secret().is_some();
     // The token being replaced, to tell the user whether there is one to
@@ -29,12 +45,12 @@ pub fn run(args: &RotateArgs, io: &mut Io) -> Result<Boxed> {
         Some((secret, _)) => Some(secret),
         None => project
             .secret()
-            .and_then(|s| secret::decrypt_quietly(s, &(&args.identity).into(), io)),
+            .and_then(|s| secret::decrypt_quietly(s, &args.identity, io)),
     };
     let opts = InitOptions {
-        location: Location::from(&args.project),
-        input: (&args.source).into(),
-        endpoint: EndpointOptions::from_args(&args.endpoint)?,
+        location: args.location.clone(),
+        input: args.input.clone(),
+        endpoint: args.endpoint.clone(),
         // The template config.toml records.
         template: TemplateOptions::default(),
         offline: false,
@@ -46,10 +62,10 @@ pub fn run(args: &RotateArgs, io: &mut Io) -> Result<Boxed> {
             accept_recipients: args.accept_recipients,
             ..secret::LockOptions::default()
         },
-        identity: (&args.identity).into(),
+        identity: args.identity.clone(),
         open: false,
         hook: false,
-        json: args.output.json,
+        json: args.json,
         purpose: Purpose::Rotate { previous },
         proxy: false,
     };

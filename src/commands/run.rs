@@ -6,7 +6,6 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use crate::cli::RunArgs;
 use crate::error::{Error, Result};
 use crate::options::EndpointOptions;
 use crate::output::Io;
@@ -32,13 +31,8 @@ pub struct RunOptions {
 /// # Errors
 /// Decryption errors (6), no token (2), a malformed token (3), or CMD that
 /// cannot be started ([`Error::Exec`]).
-pub fn run(args: &RunArgs, io: &mut Io) -> Result<Boxed> {
-    let opts = RunOptions {
-        location: Location::from(&args.project),
-        identity: (&args.identity).into(),
-        command: args.command.clone(),
-    };
-    let e = exec(&opts, io)?;
+pub fn run(opts: &RunOptions, io: &mut Io) -> Result<Boxed> {
+    let e = exec(opts, io)?;
     Err(e)
 }
 

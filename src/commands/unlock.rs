@@ -5,7 +5,6 @@
 use serde::Serialize;
 
 use super::{FileReport, files_report, say_written};
-use crate::cli::UnlockArgs;
 use crate::error::Result;
 use crate::options::EndpointOptions;
 use crate::output::Io;
@@ -60,13 +59,8 @@ impl Report for UnlockReport {
 /// # Errors
 /// Decryption errors (exit 6), a decrypted value that is not a token (3),
 /// or refusals to write the env file (7).
-pub fn run(args: &UnlockArgs, io: &mut Io) -> Result<Boxed> {
-    let opts = UnlockOptions {
-        location: Location::from(&args.project),
-        identity: (&args.identity).into(),
-        replace: args.replace,
-    };
-    Ok(Box::new(unlock(&opts, io)?))
+pub fn run(opts: &UnlockOptions, io: &mut Io) -> Result<Boxed> {
+    Ok(Box::new(unlock(opts, io)?))
 }
 
 /// Decrypts `[secret]` into the project's env file.
