@@ -8,7 +8,6 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::short_key;
-use crate::cli::{RecipientsChangeArgs, RecipientsCommand, RecipientsListArgs};
 use crate::crypt::{self, Recipient};
 use crate::error::{Error, Result};
 use crate::output::Io;
@@ -80,20 +79,56 @@ impl Report for RecipientsChange {
     fn print(&self, _io: &mut Io) {}
 }
 
+/// What `recipients` is asked to do.
+#[derive(Debug, Clone)]
+pub enum RecipientsOptions {
+    /// `list`, in the project there.
+    List(Location),
+    /// `add`.
+    Add(ChangeOptions),
+    /// `remove`.
+    Remove(ChangeOptions),
+}
+
+/// What `recipients add|remove` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeOptions {
+    /// Recipients as text (`age1…`, SSH public key lines).
+    pub recipients: Vec<String>,
+    /// `-R`: files of recipients.
+    pub recipients_files: Vec<std::path::PathBuf>,
+    /// `--github USER`.
+    pub github: Vec<String>,
+    /// `--host`: the GitHub host for `--github`.
+    pub host: Option<String>,
+    /// `--timeout`, in seconds.
+    pub timeout: u64,
+    /// `--accept-recipients`.
+    pub accept_recipients: bool,
+    /// `--yes`.
+    pub yes: bool,
+    /// `--force`.
+    pub force: bool,
+    /// `-i`: identities that open `[secret]`.
+    pub identity: secret::Identities,
+    /// Where the project is.
+    pub location: Location,
+}
+
 /// Runs `ghenv recipients ...`.
 ///
 /// # Errors
 /// See the subcommands.
-pub fn run(cmd: &RecipientsCommand, io: &mut Io) -> Result<Boxed> {
+pub fn run(cmd: &RecipientsOptions, io: &mut Io) -> Result<Boxed> {
     match cmd {
-        RecipientsCommand::List(args) => Ok(Box::new(list(args, io)?)),
-        RecipientsCommand::Add(args) => Ok(Box::new(change(args, io, true)?)),
-        RecipientsCommand::Remove(args) => Ok(Box::new(change(args, io, false)?)),
+        RecipientsOptions::List(location) => Ok(Box::new(list(location, io)?)),
+        RecipientsOptions::Add(args) => Ok(Box::new(change(args, io, true)?)),
+        RecipientsOptions::Remove(args) => Ok(Box::new(change(args, io, false)?)),
     }
 }
 
-fn list(args: &RecipientsListArgs, io: &mut Io) -> Result<RecipientsList> {
-    let project = Project::open(&Location::from(&args.project))?;
+fn list(location: &Location, io: &mut Io) -> Result<RecipientsList> {
+    let project = Project::open(location)?;
     let secret = project.require_secret("list")?;
     let record = crate::accept::machine(io).record(project.dir());
     let accepted = crate::accept::accepted_recipients(io, &record).unwrap_or_default();
@@ -118,8 +153,8 @@ fn list(args: &RecipientsListArgs, io: &mut Io) -> Result<RecipientsList> {
     })
 }
 
-fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<RecipientsChange> {
-    let project = Project::open(&Location::from(&args.project))?;
+fn change(args: &ChangeOptions, io: &mut Io, add: bool) -> Result<RecipientsChange> {
+    let project = Project::open(&args.location)?;
     let action = if add { "add to" } else { "remove from" };
     let secret = project.require_secret(action)?;
     if secret.passphrase {
@@ -215,13 +250,9 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
     // The recipients kept from config.toml must be ones this user accepted
     // here; the ones named on the command line are the user's own word.
     crate::accept::recipients(io, &project, &texts, &given_texts, args.accept_recipients)?;
-    let held = secret::held_recipients(&(&args.identity).into(), io);
+    let held = secret::held_recipients(&args.identity, io);
     crate::accept::keep_access(io, &texts, &held, args.force)?;
-    let token = Token::parse(secret::decrypt_secret(
-        secret,
-        &(&args.identity).into(),
-        io,
-    )?)?;
+    let token = Token::parse(secret::decrypt_secret(secret, &args.identity, io)?)?;
     crate::accept::decrypted_token(io, &project, &token, true)?;
     let armored = crypt::encrypt(token.expose_secret(), &next)?;
     let text = secret::seal_into(&existing.text, &texts, false, &armored, &token, &origins)?;

@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use crate::cli::ScanArgs;
 use crate::error::{Error, Result, exit};
 use crate::git::{self, BatchHeader, BlobStream, ObjectKind};
 use crate::output::Io;
@@ -179,13 +178,26 @@ impl Report for ScanReport {
     }
 }
 
+/// What `scan` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Files and folders to scan (none: what git tracks, else the folder).
+    pub paths: Vec<PathBuf>,
+    /// `--staged`: what the next commit adds.
+    pub staged: bool,
+    /// `--history`: every blob in the repository's history.
+    pub history: bool,
+    /// `--since`: with `--history`, only commits since then.
+    pub since: Option<String>,
+}
+
 /// Runs `ghenv scan`: exit 1 when a token is found.
 ///
 /// # Errors
 /// A usage error outside a git repository with `--staged`, or for a path
 /// that does not exist; with `--staged`, any blob that cannot be read (the
 /// hook fails closed).
-pub fn run(args: &ScanArgs, io: &mut Io) -> Result<Boxed> {
+pub fn run(args: &ScanOptions, io: &mut Io) -> Result<Boxed> {
     let mut report = if args.staged {
         ScanReport {
             mode: Mode::Staged,

@@ -6,7 +6,6 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::ScopesArgs;
 use crate::error::Result;
 use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
@@ -50,14 +49,27 @@ impl Report for ScopesReport {
     }
 }
 
+/// What `scopes` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct ScopesOptions {
+    /// Where the project is (its template is the default).
+    pub location: Location,
+    /// Which template and scopes.
+    pub template: TemplateOptions,
+    /// Which GitHub (its host is where tokens are created).
+    pub endpoint: EndpointOptions,
+    /// `--open`: open the new-token page in a browser.
+    pub open: bool,
+}
+
 /// Runs `ghenv scopes`.
 ///
 /// # Errors
 /// An unknown template, bad `--scopes`, or a bad endpoint.
-pub fn run(args: &ScopesArgs, io: &mut Io) -> Result<Boxed> {
-    let template_opts = TemplateOptions::from_args(&args.template)?;
-    let endpoint_opts = EndpointOptions::from_args(&args.endpoint)?;
-    let project = Project::open(&Location::from(&args.project))?;
+pub fn run(args: &ScopesOptions, io: &mut Io) -> Result<Boxed> {
+    let template_opts = &args.template;
+    let endpoint_opts = &args.endpoint;
+    let project = Project::open(&args.location)?;
     let template = template_opts.template(&project)?;
     let required = template_opts.required(&template);
     let endpoint = endpoint_opts.resolve(io, Some(&project))?;

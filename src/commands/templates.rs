@@ -4,7 +4,6 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::TemplatesArgs;
 use crate::error::Result;
 use crate::output::Io;
 use crate::render;
@@ -48,11 +47,18 @@ impl Report for TemplatesReport {
     }
 }
 
+/// What `templates` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct TemplatesOptions {
+    /// `--template-dir`: a folder of templates besides the built-in ones.
+    pub template_dir: Option<std::path::PathBuf>,
+}
+
 /// Runs `ghenv templates`.
 ///
 /// # Errors
 /// When `--template-dir` cannot be read.
-pub fn run(args: &TemplatesArgs, io: &mut Io) -> Result<Boxed> {
+pub fn run(args: &TemplatesOptions, io: &mut Io) -> Result<Boxed> {
     let (templates, broken) = render::list(args.template_dir.as_deref())?;
     // A broken file is reported and skipped; the other templates are listed.
     for e in &broken {
