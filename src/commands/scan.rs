@@ -587,3 +587,66 @@ fn scan_staged() -> Result<ScanReport> {
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     Ok(report)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A classic token with a valid checksum, as GitHub issues them.
+    fn classic() -> String {
+        let random = "abcdefghijklmnopqrstuvwxyzABCD";
+        format!("ghp_{random}{}", crate::token::checksum(random))
+    }
+
+    fn scan_paths(paths: Vec<PathBuf>) -> (Boxed, crate::output::Captured) {
+        let (mut io, captured) = Io::test();
+        let opts = ScanOptions {
+            paths,
+            ..ScanOptions::default()
+        };
+        (run(&opts, &mut io).unwrap(), captured)
+    }
+
+    #[test]
+    fn finds_a_token_in_a_folder_given_and_exits_1() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("clean.txt"), "nothing here\n").unwrap();
+        let token = classic();
+        std::fs::write(
+            dir.path().join("app.js"),
+            format!("const t = \"{token}\";\n"),
+        )
+        .unwrap();
+        let (report, _) = scan_paths(vec![dir.path().to_path_buf()]);
+        assert_eq!(report.exit_code(), exit::FOUND);
+        let json = report.to_json();
+        assert_eq!(json["ok"], false);
+        assert_eq!(json["mode"], "paths");
+        assert_eq!(json["files_scanned"], 2);
+        let findings = json["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 1, "{json}");
+        assert_eq!(findings[0]["line"], 1);
+        assert!(!json.to_string().contains(&token), "the token is masked");
+    }
+
+    #[test]
+    fn a_clean_folder_exits_0() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("readme.md"), "ghp_ is a prefix\n").unwrap();
+        let (report, _) = scan_paths(vec![dir.path().to_path_buf()]);
+        assert_eq!(report.exit_code(), exit::OK);
+        assert_eq!(report.to_json()["ok"], true);
+    }
+
+    #[test]
+    fn a_path_that_does_not_exist_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, _) = Io::test();
+        let opts = ScanOptions {
+            paths: vec![dir.path().join("missing")],
+            ..ScanOptions::default()
+        };
+        let e = run(&opts, &mut io).err().unwrap();
+        assert_eq!((e.kind(), e.exit_code()), ("scan_path", exit::USAGE));
+    }
+}

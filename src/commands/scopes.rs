@@ -89,3 +89,87 @@ pub fn run(args: &ScopesOptions, io: &mut Io) -> Result<Boxed> {
         new_token_url: url,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(dir: &std::path::Path, template: &str, scopes: Option<&str>) -> ScopesOptions {
+        ScopesOptions {
+            location: Location {
+                dir: Some(dir.to_path_buf()),
+                template_dir: None,
+            },
+            template: TemplateOptions {
+                template: Some(template.to_owned()),
+                scopes: scopes.map(|s| s.split(',').map(str::to_owned).collect()),
+                strict: false,
+            },
+            ..ScopesOptions::default()
+        }
+    }
+
+    #[test]
+    fn lists_the_template_scopes_and_a_new_token_url_without_the_network() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, captured) = Io::test();
+        let report = run(&options(dir.path(), "react", None), &mut io).unwrap();
+        let json = report.to_json();
+        assert_eq!(json["template"], "react");
+        let url = json["new_token_url"].as_str().unwrap();
+        assert!(
+            url.starts_with("https://github.com/settings/tokens/new?"),
+            "{url}"
+        );
+        for scope in json["scopes"].as_array().unwrap() {
+            let name = scope["scope"].as_str().unwrap();
+            let encoded = name.replace(':', "%3A");
+            assert!(url.contains(&encoded), "{name} is ticked in {url}");
+        }
+        report.print(&mut io);
+        assert!(
+            captured
+                .out()
+                .starts_with("Scopes for the react template:\n")
+        );
+        assert!(captured.out().contains(url));
+    }
+
+    #[test]
+    fn scopes_given_replace_the_template_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, _) = Io::test();
+        let json = run(&options(dir.path(), "node", Some("read:org")), &mut io)
+            .unwrap()
+            .to_json();
+        let scopes: Vec<&str> = json["scopes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["scope"].as_str().unwrap())
+            .collect();
+        assert_eq!(scopes, ["read:org"]);
+    }
+
+    #[test]
+    fn an_endpoint_from_the_environment_is_named_on_stderr() {
+        let dir = tempfile::tempdir().unwrap();
+        let (io, captured) = Io::test();
+        let mut io = io.with_env(&[("GHENV_GRAPHQL_URL", "https://ghe.example.com/api/graphql")]);
+        let json = run(&options(dir.path(), "react", None), &mut io)
+            .unwrap()
+            .to_json();
+        assert!(
+            json["new_token_url"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://ghe.example.com/settings/tokens/new?"),
+            "{json}"
+        );
+        assert!(
+            captured.err().contains("(from GHENV_GRAPHQL_URL)"),
+            "{}",
+            captured.err()
+        );
+    }
+}

@@ -79,3 +79,50 @@ pub fn run(args: &TemplatesOptions, io: &mut Io) -> Result<Boxed> {
             .collect(),
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_the_built_in_templates_with_react_as_the_default() {
+        let (mut io, captured) = Io::test();
+        let report = run(&TemplatesOptions::default(), &mut io).unwrap();
+        let json = report.to_json();
+        let names: Vec<&str> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        for name in ["react", "vite", "node", "react-proxy", "vite-proxy"] {
+            assert!(names.contains(&name), "{names:?}");
+        }
+        report.print(&mut io);
+        assert!(
+            captured.out().contains("react (default): "),
+            "{}",
+            captured.out()
+        );
+        assert_eq!(captured.err(), "", "nothing was broken, so no warning");
+    }
+
+    #[test]
+    fn a_broken_template_file_is_skipped_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("broken.toml"), "not = [toml").unwrap();
+        let (mut io, captured) = Io::test();
+        let opts = TemplatesOptions {
+            template_dir: Some(dir.path().to_path_buf()),
+        };
+        let json = run(&opts, &mut io).unwrap().to_json();
+        assert!(
+            json.as_array()
+                .unwrap()
+                .iter()
+                .all(|t| t["name"] != "broken")
+        );
+        assert!(captured.err().contains("broken"), "{}", captured.err());
+        assert!(captured.err().contains("skipped"), "{}", captured.err());
+    }
+}
