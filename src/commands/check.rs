@@ -188,3 +188,73 @@ impl Report for CheckReport {
         self.failure.as_ref()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(dir: &std::path::Path) -> CheckOptions {
+        CheckOptions {
+            location: Location {
+                dir: Some(dir.to_path_buf()),
+                template_dir: None,
+            },
+            input: TokenInput::default(),
+            endpoint: EndpointOptions::default(),
+            template: TemplateOptions::default(),
+            identity: Identities::default(),
+        }
+    }
+
+    #[test]
+    fn without_a_token_anywhere_it_says_where_it_looked() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, _) = Io::test();
+        let e = check(&options(dir.path()), &mut io).err().unwrap();
+        assert_eq!(
+            (e.kind(), e.exit_code()),
+            ("no_token", crate::error::exit::USAGE)
+        );
+        assert!(e.to_string().contains("GH_TOKEN"), "{e}");
+    }
+
+    #[test]
+    fn a_malformed_token_fails_offline_and_is_not_echoed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (io, captured) = Io::test();
+        let mut io = io.with_stdin("ghp_tooshort\n", false);
+        let opts = CheckOptions {
+            input: TokenInput {
+                stdin: true,
+                file: None,
+            },
+            ..options(dir.path())
+        };
+        let e = check(&opts, &mut io).err().unwrap();
+        assert_eq!(e.kind(), "token_format");
+        assert!(
+            !captured.err().contains("ghp_tooshort"),
+            "{}",
+            captured.err()
+        );
+    }
+
+    #[test]
+    fn a_token_in_the_env_file_is_named_with_its_file_when_it_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".env"),
+            "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN=ghp_tooshort\n",
+        )
+        .unwrap();
+        let (mut io, captured) = Io::test();
+        let e = check(&options(dir.path()), &mut io).err().unwrap();
+        assert_eq!(e.kind(), "token_format");
+        assert!(
+            captured.err().contains("the token came from"),
+            "{}",
+            captured.err()
+        );
+        assert!(captured.err().contains(".env"), "{}", captured.err());
+    }
+}

@@ -78,3 +78,81 @@ pub fn run(opts: &DoctorOptions, io: &mut Io) -> Result<Boxed> {
     let project = Project::open(&opts.location)?;
     Ok(Box::new(DoctorReport(checks(&project, &opts.checks, io))))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctor::CheckId;
+
+    fn offline(dir: &std::path::Path) -> DoctorOptions {
+        DoctorOptions {
+            location: Location {
+                dir: Some(dir.to_path_buf()),
+                template_dir: None,
+            },
+            checks: CheckOptions {
+                offline: true,
+                ..CheckOptions::default()
+            },
+        }
+    }
+
+    fn statuses(report: &Boxed) -> Vec<(String, String)> {
+        report
+            .to_json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_owned(),
+                    c["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_folder_warns_about_config_and_framework_and_passes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, captured) = Io::test();
+        let report = run(&offline(dir.path()), &mut io).unwrap();
+        let got = statuses(&report);
+        assert_eq!(got[0], ("config".into(), "warn".into()), "{got:?}");
+        assert_eq!(got[1], ("framework".into(), "warn".into()), "{got:?}");
+        assert!(got.iter().all(|(id, _)| id != "token"), "offline: {got:?}");
+        assert_eq!(report.exit_code(), exit::OK);
+        report.print(&mut io);
+        assert!(
+            captured.out().starts_with("Project\n"),
+            "{}",
+            captured.out()
+        );
+        assert!(captured.out().contains("  ! no config.toml in "));
+    }
+
+    #[test]
+    fn an_env_file_in_src_of_a_vite_app_fails_with_the_move_to_make() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("package.json"),
+            r#"{"devDependencies": {"vite": "5"}}"#,
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/.env"), "VITE_GITHUB_TOKEN=x\n").unwrap();
+        let (mut io, _) = Io::test();
+        let project = Project::open(&offline(dir.path()).location).unwrap();
+        let found = checks(&project, &offline(dir.path()).checks, &mut io);
+        let location = found
+            .iter()
+            .find(|c| c.id == CheckId::EnvLocation)
+            .expect("an env_location check");
+        assert_eq!(location.status, Status::Fail);
+        assert!(
+            location.fix.as_deref().unwrap().starts_with("mv "),
+            "{location:?}"
+        );
+        assert_eq!(DoctorReport(found).exit_code(), exit::FOUND);
+    }
+}
