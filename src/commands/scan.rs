@@ -592,11 +592,7 @@ fn scan_staged() -> Result<ScanReport> {
 mod tests {
     use super::*;
 
-    /// A classic token with a valid checksum, as GitHub issues them.
-    fn classic() -> String {
-        let random = "abcdefghijklmnopqrstuvwxyzABCD";
-        format!("ghp_{random}{}", crate::token::checksum(random))
-    }
+    use crate::token::sample_classic as classic;
 
     fn scan_paths(paths: Vec<PathBuf>) -> (Boxed, crate::output::Captured) {
         let (mut io, captured) = Io::test();

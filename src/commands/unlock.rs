@@ -131,3 +131,90 @@ pub fn unlock(opts: &UnlockOptions, io: &mut Io) -> Result<UnlockReport> {
         dir: project.dir().to_path_buf(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::ToJson;
+    use crate::secret::LockOptions;
+    use crate::setup::{InitOptions, init};
+    use crate::source::TokenInput;
+
+    use crate::token::sample_classic as classic;
+
+    #[test]
+    fn unlock_writes_the_token_init_encrypted_to_a_key_held_here() {
+        let project = tempfile::tempdir().unwrap();
+        let home = tempfile::tempdir().unwrap();
+        let key = age::x25519::Identity::generate();
+        let key_file = home.path().join("key.txt");
+        std::fs::write(
+            &key_file,
+            format!(
+                "{}\n",
+                secrecy::ExposeSecret::expose_secret(&key.to_string())
+            ),
+        )
+        .unwrap();
+        let location = Location {
+            dir: Some(project.path().to_path_buf()),
+            template_dir: None,
+        };
+        let identity = Identities {
+            paths: vec![key_file],
+        };
+        let env = [("XDG_CONFIG_HOME", home.path().to_str().unwrap())];
+        let token = classic();
+
+        // init --offline -r KEY --no-env, the token on stdin.
+        let (io, _) = Io::test();
+        let mut io = io.with_env(&env).with_stdin(&format!("{token}\n"), false);
+        let opts = InitOptions {
+            location: location.clone(),
+            input: TokenInput {
+                stdin: true,
+                file: None,
+            },
+            offline: true,
+            lock: LockOptions {
+                recipients: vec![key.to_public().to_string()],
+                no_env: true,
+                ..LockOptions::default()
+            },
+            identity: identity.clone(),
+            json: true,
+            ..InitOptions::default()
+        };
+        init(&Project::open(&location).unwrap(), &opts, &mut io).unwrap();
+        let config = std::fs::read_to_string(project.path().join("config.toml")).unwrap();
+        assert!(config.contains("[secret]"), "{config}");
+        assert!(
+            !config.contains(&token),
+            "config.toml holds it encrypted only"
+        );
+        assert!(!project.path().join(".env").exists(), "--no-env");
+
+        // unlock -i KEY.
+        let (io, captured) = Io::test();
+        let mut io = io.with_env(&env);
+        let report = unlock(
+            &UnlockOptions {
+                location,
+                identity,
+                replace: false,
+            },
+            &mut io,
+        )
+        .unwrap();
+        let env_file = std::fs::read_to_string(project.path().join(".env")).unwrap();
+        assert!(env_file.contains(&token), "{env_file}");
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(project.path().join(".env"))
+                .unwrap()
+                .permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(report.to_json()["token"]["type"], "classic");
+        assert!(!captured.err().contains(&token), "{}", captured.err());
+    }
+}
