@@ -811,3 +811,87 @@ fn offer_hook(opts: &InitOptions, io: &mut Io, dir: &std::path::Path) -> Option<
         }
     }
 }
+
+/// Set-ups unit tests of other commands start from.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+
+    /// A project set up by the pipeline, offline, with
+    /// [`crate::token::sample_classic`] encrypted to a new age key and no
+    /// env file (`init --offline -r KEY --no-env`).
+    pub struct Encrypted {
+        /// The project's folder.
+        pub project: tempfile::TempDir,
+        /// `XDG_CONFIG_HOME`, which holds the key as `key.txt`.
+        pub home: tempfile::TempDir,
+        /// The key's public half.
+        pub recipient: String,
+        /// Where the project is.
+        pub location: Location,
+        /// `-i` with the key.
+        pub identity: Identities,
+    }
+
+    impl Encrypted {
+        /// Sets it up.
+        pub fn new() -> Encrypted {
+            let project = tempfile::tempdir().unwrap();
+            let home = tempfile::tempdir().unwrap();
+            let key = age::x25519::Identity::generate();
+            let key_file = home.path().join("key.txt");
+            std::fs::write(
+                &key_file,
+                format!(
+                    "{}\n",
+                    secrecy::ExposeSecret::expose_secret(&key.to_string())
+                ),
+            )
+            .unwrap();
+            let set_up = Encrypted {
+                location: Location {
+                    dir: Some(project.path().to_path_buf()),
+                    template_dir: None,
+                },
+                identity: Identities {
+                    paths: vec![key_file],
+                },
+                recipient: key.to_public().to_string(),
+                project,
+                home,
+            };
+            let token = crate::token::sample_classic();
+            let mut io = set_up.io().with_stdin(&format!("{token}\n"), false);
+            let opts = InitOptions {
+                location: set_up.location.clone(),
+                input: TokenInput {
+                    stdin: true,
+                    file: None,
+                },
+                offline: true,
+                lock: LockOptions {
+                    recipients: vec![set_up.recipient.clone()],
+                    no_env: true,
+                    ..LockOptions::default()
+                },
+                identity: set_up.identity.clone(),
+                json: true,
+                ..InitOptions::default()
+            };
+            init(&Project::open(&set_up.location).unwrap(), &opts, &mut io).unwrap();
+            set_up
+        }
+
+        /// An [`Io::test`] whose environment is this machine's `home`.
+        pub fn io(&self) -> Io {
+            self.io_captured().0
+        }
+
+        /// The same, with what it captures.
+        pub fn io_captured(&self) -> (Io, crate::output::Captured) {
+            let (io, captured) = Io::test();
+            let home = self.home.path().to_str().unwrap();
+            (io.with_env(&[("XDG_CONFIG_HOME", home)]), captured)
+        }
+    }
+}

@@ -287,3 +287,41 @@ fn change(args: &ChangeOptions, io: &mut Io, add: bool) -> Result<RecipientsChan
         changed: true,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::ToJson;
+    use crate::setup::testing::Encrypted;
+
+    #[test]
+    fn list_shows_the_recipient_init_encrypted_to() {
+        let set_up = Encrypted::new();
+        let mut io = set_up.io();
+        let json = run(&RecipientsOptions::List(set_up.location.clone()), &mut io)
+            .unwrap()
+            .to_json();
+        assert_eq!(json["recipients"][0], set_up.recipient.as_str(), "{json}");
+        assert_eq!(json["passphrase"], false);
+    }
+
+    #[test]
+    fn removing_the_last_recipient_is_refused_and_nothing_changes() {
+        let set_up = Encrypted::new();
+        let config = set_up.project.path().join("config.toml");
+        let before = std::fs::read_to_string(&config).unwrap();
+        let mut io = set_up.io();
+        let opts = ChangeOptions {
+            recipients: vec![set_up.recipient.clone()],
+            identity: set_up.identity.clone(),
+            location: set_up.location.clone(),
+            timeout: 30,
+            ..ChangeOptions::default()
+        };
+        let e = run(&RecipientsOptions::Remove(opts), &mut io)
+            .err()
+            .unwrap();
+        assert_eq!(e.kind(), "last_recipient");
+        assert_eq!(std::fs::read_to_string(&config).unwrap(), before);
+    }
+}

@@ -521,3 +521,49 @@ fn regular_file(path: &Path) -> Option<Zeroizing<Vec<u8>>> {
     file.take(INPUT_LIMIT).read_to_end(&mut bytes).ok()?;
     Some(bytes)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_nothing_given_and_no_token_in_the_project_there_is_nothing_to_revoke() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, _) = Io::test();
+        let opts = RevokeOptions {
+            location: Location {
+                dir: Some(dir.path().to_path_buf()),
+                template_dir: None,
+            },
+            timeout: 30,
+            ..RevokeOptions::default()
+        };
+        let e = run(&opts, &mut io).err().unwrap();
+        assert_eq!(
+            (e.kind(), e.exit_code()),
+            ("nothing_to_revoke", exit::USAGE)
+        );
+    }
+
+    #[test]
+    fn a_scan_naming_an_absolute_path_is_refused_by_its_index_only() {
+        let scan = r#"{"findings": [{"path": "/etc/hostname", "line": 1, "column": 1, "kind": "classic"}]}"#;
+        let (io, captured) = Io::test();
+        let mut io = io.with_stdin(scan, false);
+        let opts = RevokeOptions {
+            from_scan: Some(PathBuf::from("-")),
+            yes: true,
+            timeout: 30,
+            ..RevokeOptions::default()
+        };
+        let e = run(&opts, &mut io).err().unwrap();
+        assert_eq!(e.kind(), "scan_path_outside");
+        assert!(e.to_string().contains("findings[0]"), "{e}");
+        assert!(!e.to_string().contains("/etc/hostname"), "{e}");
+        assert!(
+            !captured.err().contains("/etc/hostname"),
+            "{}",
+            captured.err()
+        );
+    }
+}

@@ -136,85 +136,51 @@ pub fn unlock(opts: &UnlockOptions, io: &mut Io) -> Result<UnlockReport> {
 mod tests {
     use super::*;
     use crate::report::ToJson;
-    use crate::secret::LockOptions;
-    use crate::setup::{InitOptions, init};
-    use crate::source::TokenInput;
-
-    use crate::token::sample_classic as classic;
+    use crate::setup::testing::Encrypted;
 
     #[test]
     fn unlock_writes_the_token_init_encrypted_to_a_key_held_here() {
-        let project = tempfile::tempdir().unwrap();
-        let home = tempfile::tempdir().unwrap();
-        let key = age::x25519::Identity::generate();
-        let key_file = home.path().join("key.txt");
-        std::fs::write(
-            &key_file,
-            format!(
-                "{}\n",
-                secrecy::ExposeSecret::expose_secret(&key.to_string())
-            ),
-        )
-        .unwrap();
-        let location = Location {
-            dir: Some(project.path().to_path_buf()),
-            template_dir: None,
-        };
-        let identity = Identities {
-            paths: vec![key_file],
-        };
-        let env = [("XDG_CONFIG_HOME", home.path().to_str().unwrap())];
-        let token = classic();
-
-        // init --offline -r KEY --no-env, the token on stdin.
-        let (io, _) = Io::test();
-        let mut io = io.with_env(&env).with_stdin(&format!("{token}\n"), false);
-        let opts = InitOptions {
-            location: location.clone(),
-            input: TokenInput {
-                stdin: true,
-                file: None,
-            },
-            offline: true,
-            lock: LockOptions {
-                recipients: vec![key.to_public().to_string()],
-                no_env: true,
-                ..LockOptions::default()
-            },
-            identity: identity.clone(),
-            json: true,
-            ..InitOptions::default()
-        };
-        init(&Project::open(&location).unwrap(), &opts, &mut io).unwrap();
-        let config = std::fs::read_to_string(project.path().join("config.toml")).unwrap();
+        let set_up = Encrypted::new();
+        let dir = set_up.project.path();
+        let token = crate::token::sample_classic();
+        let config = std::fs::read_to_string(dir.join("config.toml")).unwrap();
         assert!(config.contains("[secret]"), "{config}");
         assert!(
             !config.contains(&token),
             "config.toml holds it encrypted only"
         );
-        assert!(!project.path().join(".env").exists(), "--no-env");
+        assert!(!dir.join(".env").exists(), "--no-env");
 
-        // unlock -i KEY.
-        let (io, captured) = Io::test();
-        let mut io = io.with_env(&env);
-        let report = unlock(
-            &UnlockOptions {
-                location,
-                identity,
-                replace: false,
-            },
-            &mut io,
-        )
-        .unwrap();
-        let env_file = std::fs::read_to_string(project.path().join(".env")).unwrap();
+        let (mut io, captured) = set_up.io_captured();
+        let opts = UnlockOptions {
+            location: set_up.location.clone(),
+            identity: set_up.identity.clone(),
+            replace: false,
+        };
+        let report = unlock(&opts, &mut io).unwrap();
+        let env_file = std::fs::read_to_string(dir.join(".env")).unwrap();
         assert!(env_file.contains(&token), "{env_file}");
         let mode = std::os::unix::fs::PermissionsExt::mode(
-            &std::fs::metadata(project.path().join(".env"))
-                .unwrap()
-                .permissions(),
+            &std::fs::metadata(dir.join(".env")).unwrap().permissions(),
         );
         assert_eq!(mode & 0o777, 0o600);
         assert_eq!(report.to_json()["token"]["type"], "classic");
         assert!(!captured.err().contains(&token), "{}", captured.err());
+    }
+
+    #[test]
+    fn without_a_key_that_opens_it_nothing_is_written() {
+        let set_up = Encrypted::new();
+        let other = tempfile::tempdir().unwrap();
+        let mut io = Io::test()
+            .0
+            .with_env(&[("XDG_CONFIG_HOME", other.path().to_str().unwrap())]);
+        let opts = UnlockOptions {
+            location: set_up.location.clone(),
+            ..UnlockOptions::default()
+        };
+        let e = unlock(&opts, &mut io).err().unwrap();
+        assert_eq!(e.exit_code(), crate::error::exit::CRYPTO, "{e}");
+        assert!(!set_up.project.path().join(".env").exists());
     }
 }
