@@ -835,7 +835,7 @@ pub mod testing {
 
     impl Encrypted {
         /// Sets it up.
-        pub fn new() -> Encrypted {
+        pub fn set_up() -> Encrypted {
             let project = tempfile::tempdir().unwrap();
             let home = tempfile::tempdir().unwrap();
             let key = age::x25519::Identity::generate();

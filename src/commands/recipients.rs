@@ -291,12 +291,11 @@ fn change(args: &ChangeOptions, io: &mut Io, add: bool) -> Result<RecipientsChan
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::ToJson;
     use crate::setup::testing::Encrypted;
 
     #[test]
     fn list_shows_the_recipient_init_encrypted_to() {
-        let set_up = Encrypted::new();
+        let set_up = Encrypted::set_up();
         let mut io = set_up.io();
         let json = run(&RecipientsOptions::List(set_up.location.clone()), &mut io)
             .unwrap()
@@ -307,7 +306,7 @@ mod tests {
 
     #[test]
     fn removing_the_last_recipient_is_refused_and_nothing_changes() {
-        let set_up = Encrypted::new();
+        let set_up = Encrypted::set_up();
         let config = set_up.project.path().join("config.toml");
         let before = std::fs::read_to_string(&config).unwrap();
         let mut io = set_up.io();

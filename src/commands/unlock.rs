@@ -140,7 +140,7 @@ mod tests {
 
     #[test]
     fn unlock_writes_the_token_init_encrypted_to_a_key_held_here() {
-        let set_up = Encrypted::new();
+        let set_up = Encrypted::set_up();
         let dir = set_up.project.path();
         let token = crate::token::sample_classic();
         let config = std::fs::read_to_string(dir.join("config.toml")).unwrap();
@@ -170,7 +170,7 @@ mod tests {
 
     #[test]
     fn without_a_key_that_opens_it_nothing_is_written() {
-        let set_up = Encrypted::new();
+        let set_up = Encrypted::set_up();
         let other = tempfile::tempdir().unwrap();
         let mut io = Io::test()
             .0
