@@ -44,3 +44,52 @@ pub fn run(opts: &InitOptions, io: &mut Io) -> Result<Boxed> {
     }
     Ok(Box::new(init(&project, &opts, io)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::Location;
+    use crate::source::TokenInput;
+
+    #[test]
+    fn a_vite_app_here_gets_the_vite_template_and_a_0600_env_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("package.json"),
+            r#"{"devDependencies": {"vite": "5"}}"#,
+        )
+        .unwrap();
+        let token = crate::token::sample_classic();
+        let (io, captured) = Io::test();
+        let mut io = io
+            .with_env(&[("XDG_CONFIG_HOME", home.path().to_str().unwrap())])
+            .with_stdin(&format!("{token}\n"), false);
+        let opts = InitOptions {
+            location: Location {
+                dir: Some(dir.path().to_path_buf()),
+                template_dir: None,
+            },
+            input: TokenInput {
+                stdin: true,
+                file: None,
+            },
+            offline: true,
+            json: true,
+            ..InitOptions::default()
+        };
+        let json = run(&opts, &mut io).unwrap().to_json();
+        assert_eq!(json["template"], "vite", "{json}");
+        let env = std::fs::read_to_string(dir.path().join(".env")).unwrap();
+        assert!(env.contains("VITE_"), "{env}");
+        assert!(env.contains(&token));
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(dir.path().join(".env"))
+                .unwrap()
+                .permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600);
+        assert!(!json.to_string().contains(&token), "the report masks it");
+        assert!(!captured.err().contains(&token), "{}", captured.err());
+    }
+}

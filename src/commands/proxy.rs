@@ -277,3 +277,32 @@ async fn wait_for_signal() {
         } => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_token_it_fails_before_listening() {
+        let dir = tempfile::tempdir().unwrap();
+        // A port this test holds: serve must fail before it tries to bind.
+        let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let (mut io, _) = Io::test();
+        let opts = ProxyOptions {
+            location: Location {
+                dir: Some(dir.path().to_path_buf()),
+                template_dir: None,
+            },
+            addr: held.local_addr().unwrap(),
+            public: false,
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
+            allow_no_origin: false,
+            endpoint: EndpointOptions::default(),
+            identity: Identities::default(),
+            command: Vec::new(),
+        };
+        let e = serve(&opts, &mut io).err().unwrap();
+        assert_eq!(e.kind(), "no_token", "not port_in_use: {e}");
+    }
+}

@@ -71,3 +71,24 @@ pub fn run(args: &RotateOptions, io: &mut Io) -> Result<Boxed> {
     };
     Ok(Box::new(setup::init(&project, &opts, io)?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_without_config_has_nothing_to_rotate() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, _) = Io::test();
+        let opts = RotateOptions {
+            location: Location {
+                dir: Some(dir.path().to_path_buf()),
+                template_dir: None,
+            },
+            ..RotateOptions::default()
+        };
+        let e = run(&opts, &mut io).err().unwrap();
+        assert_eq!((e.kind(), e.exit_code()), ("no_config", 2));
+        assert!(e.to_string().contains("nothing to rotate"), "{e}");
+    }
+}

@@ -95,3 +95,26 @@ fn replace_process(mut cmd: Command, program: &std::ffi::OsStr) -> Error {
         source,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_token_nothing_is_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("started");
+        let (mut io, _) = Io::test();
+        let opts = RunOptions {
+            location: Location {
+                dir: Some(dir.path().to_path_buf()),
+                template_dir: None,
+            },
+            identity: Identities::default(),
+            command: vec!["touch".into(), marker.clone().into()],
+        };
+        let e = exec(&opts, &mut io).err().unwrap();
+        assert_eq!(e.kind(), "no_token");
+        assert!(!marker.exists());
+    }
+}
