@@ -408,17 +408,6 @@ pub struct LockArgs {
     pub force: bool,
 }
 
-impl LockArgs {
-    /// Whether any flag asks for encryption.
-    pub fn wants_encryption(&self) -> bool {
-        self.encrypt
-            || self.passphrase
-            || !self.recipients.is_empty()
-            || !self.recipients_files.is_empty()
-            || !self.github.is_empty()
-    }
-}
-
 // Identities to decrypt with.
 #[derive(Debug, Clone, Default, Args)]
 pub struct IdentityArgs {

@@ -54,23 +54,23 @@ use report::Boxed;
 /// [`Error::exit_code`].
 pub fn run(cli: &Cli, io: &mut Io) -> Result<Boxed> {
     match &cli.command {
-        Command::Init(args) => commands::init::run(args, io),
-        Command::Check(args) => commands::check::run(args, io),
-        Command::Probe(args) => commands::probe::run(args, io),
-        Command::Doctor(args) => commands::doctor::run(args, io),
-        Command::Unlock(args) => commands::unlock::run(args, io),
-        Command::Run(args) => commands::run::run(args, io),
-        Command::Rotate(args) => commands::rotate::run(args, io),
-        Command::Proxy(args) => commands::proxy::run(args, io),
-        Command::Allow(args) => commands::allow::run(args, io),
-        Command::Recipients(cmd) => commands::recipients::run(cmd, io),
-        Command::Keygen(args) => commands::keys::keygen(args, io),
-        Command::Pubkey(args) => commands::keys::pubkey(args, io),
-        Command::Scopes(args) => commands::scopes::run(args, io),
-        Command::Scan(args) => commands::scan::run(args, io),
-        Command::Revoke(args) => commands::revoke::run(args, io),
-        Command::Hook(cmd) => commands::hook::run(cmd, io),
-        Command::Templates(args) => commands::templates::run(args, io),
+        Command::Init(args) => commands::init::run(&options::init(args)?, io),
+        Command::Check(args) => commands::check::run(&options::check(args)?, io),
+        Command::Probe(args) => commands::probe::run(&options::probe(args)?, io),
+        Command::Doctor(args) => commands::doctor::run(&options::doctor(args)?, io),
+        Command::Unlock(args) => commands::unlock::run(&options::unlock(args), io),
+        Command::Run(args) => commands::run::run(&options::run(args), io),
+        Command::Rotate(args) => commands::rotate::run(&options::rotate(args)?, io),
+        Command::Proxy(args) => commands::proxy::run(&options::proxy(args)?, io),
+        Command::Allow(args) => commands::allow::run(&options::allow(args), io),
+        Command::Recipients(cmd) => commands::recipients::run(&options::recipients(cmd), io),
+        Command::Keygen(args) => commands::keys::keygen(&options::keygen(args), io),
+        Command::Pubkey(args) => commands::keys::pubkey(&options::pubkey(args), io),
+        Command::Scopes(args) => commands::scopes::run(&options::scopes(args)?, io),
+        Command::Scan(args) => commands::scan::run(&options::scan(args), io),
+        Command::Revoke(args) => commands::revoke::run(&options::revoke(args), io),
+        Command::Hook(cmd) => commands::hook::run(&options::hook(cmd), io),
+        Command::Templates(args) => commands::templates::run(&options::templates(args), io),
         Command::Completions(args) => {
             let mut cmd = <Cli as clap::CommandFactory>::command();
             let mut text = Vec::new();
@@ -79,6 +79,6 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<Boxed> {
                 String::from_utf8_lossy(&text).into_owned(),
             )))
         }
-        Command::Man(args) => commands::man::run(args),
+        Command::Man(args) => commands::man::run(&options::man(args)),
     }
 }

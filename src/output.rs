@@ -136,6 +136,44 @@ pub struct Verbosity {
 }
 
 type Prompt = Box<dyn FnMut(&str) -> io::Result<SecretString>>;
+
+/// What an [`Io::test`] wrote: stdout and stderr, as text.
+#[cfg(test)]
+#[derive(Default, Clone)]
+pub struct Captured {
+    out: Buffer,
+    err: Buffer,
+}
+
+#[cfg(test)]
+impl Captured {
+    /// Everything written to stdout.
+    pub fn out(&self) -> String {
+        String::from_utf8_lossy(&self.out.0.borrow()).into_owned()
+    }
+
+    /// Everything written to stderr.
+    pub fn err(&self) -> String {
+        String::from_utf8_lossy(&self.err.0.borrow()).into_owned()
+    }
+}
+
+/// A byte buffer the test keeps a handle on while the `Io` writes to it.
+#[cfg(test)]
+#[derive(Default, Clone)]
+struct Buffer(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+#[cfg(test)]
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
 type EnvLookup = Box<dyn Fn(&str) -> Option<String>>;
 
 /// Standard streams and process facts, injected into every command.
@@ -196,6 +234,53 @@ impl Io {
             prompt: Box::new(hidden_prompt),
             asked: Arc::default(),
         }
+    }
+
+    /// An `Io` for unit tests, and what it captured: stdout and stderr go
+    /// to in-memory buffers ([`Captured`]), colour is off, standard input is
+    /// empty and no terminal, the environment is empty and the hidden
+    /// prompt answers nothing. Set what a test needs with [`Io::with_stdin`]
+    /// and [`Io::with_env`], or the public fields (`stdin_tty`, `verbosity`).
+    #[cfg(test)]
+    pub fn test() -> (Io, Captured) {
+        let captured = Captured::default();
+        let io = Io {
+            out: Box::new(anstream::StripStream::new(
+                Box::new(captured.out.clone()) as Box<dyn Write>
+            )),
+            err: Box::new(anstream::StripStream::new(
+                Box::new(captured.err.clone()) as Box<dyn Write>
+            )),
+            stdin: Box::new(io::Cursor::new(Vec::new())),
+            stdin_tty: false,
+            stderr_tty: false,
+            verbosity: Verbosity::default(),
+            stderr_is_file: false,
+            env: Box::new(|_| None),
+            prompt: Box::new(|_| Err(io::Error::other("no terminal in this test"))),
+            asked: Arc::default(),
+        };
+        (io, captured)
+    }
+
+    /// With `text` on standard input, a terminal when `tty` (each
+    /// question then reads its answer from `text`, a line at a time).
+    #[cfg(test)]
+    pub fn with_stdin(mut self, text: &str, tty: bool) -> Io {
+        self.stdin = Box::new(io::Cursor::new(text.as_bytes().to_vec()));
+        self.stdin_tty = tty;
+        self
+    }
+
+    /// With these environment variables, and no others.
+    #[cfg(test)]
+    pub fn with_env(mut self, vars: &[(&str, &str)]) -> Io {
+        let vars: std::collections::HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        self.env = Box::new(move |k| vars.get(k).cloned());
+        self
     }
 
     /// Under GitHub Actions (`GITHUB_ACTIONS=true`), tells the runner to
@@ -451,6 +536,25 @@ fn restore_interrupt(previous: libc::sighandler_t) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_test_io_captures_both_streams_without_colour() {
+        let (mut io, captured) = Io::test();
+        let io_ref = &mut io;
+        io_ref.ok("written");
+        let bold = io_ref.bold("Title");
+        io_ref.print(&format!("{bold}\n"));
+        assert_eq!(captured.out(), "Title\n");
+        assert!(captured.err().contains("written"), "{}", captured.err());
+        assert!(!captured.err().contains('\x1b'));
+        let mut io = Io::test()
+            .0
+            .with_stdin("n\n", true)
+            .with_env(&[("GH_TOKEN", "x")]);
+        assert!(!io.confirm("go? "));
+        assert_eq!(io.var("GH_TOKEN").as_deref(), Some("x"));
+        assert_eq!(io.var("HOME"), None);
+    }
 
     #[test]
     fn passphrase_prompts_end_with_a_colon_and_lose_isolation_marks() {

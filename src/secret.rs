@@ -7,7 +7,6 @@ use std::path::PathBuf;
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
-use crate::cli::{IdentityArgs, LockArgs};
 use crate::config::SecretSection;
 use crate::crypt::{self, CryptError, Identity, Recipient};
 use crate::error::{Error, Result};
@@ -16,6 +15,48 @@ use crate::output::Io;
 /// Environment variables that hold a key or passphrase: `run` never passes
 /// them on to the command it starts.
 pub const SECRET_VARS: [&str; 2] = ["GHENV_IDENTITY", "GHENV_PASSPHRASE"];
+
+/// The identities given on the command line (`-i PATH`, `-i -` for
+/// standard input), tried before the environment and the defaults.
+#[derive(Debug, Clone, Default)]
+pub struct Identities {
+    /// The paths, in order; `-` is standard input.
+    pub paths: Vec<PathBuf>,
+}
+
+/// How to encrypt the token into config.toml's `[secret]`, as asked.
+#[derive(Debug, Clone, Default)]
+pub struct LockOptions {
+    /// `--encrypt`.
+    pub encrypt: bool,
+    /// `-r`: recipients as text.
+    pub recipients: Vec<String>,
+    /// `-R`: files of recipients.
+    pub recipients_files: Vec<PathBuf>,
+    /// `--github USER`: the SSH keys GitHub lists for these users.
+    pub github: Vec<String>,
+    /// `--passphrase` instead of recipients.
+    pub passphrase: bool,
+    /// `--no-env`: the token lives only in config.toml.
+    pub no_env: bool,
+    /// `--accept-recipients`: without asking.
+    pub accept_recipients: bool,
+    /// `--yes`: GitHub's keys without asking.
+    pub yes: bool,
+    /// `--force`: even when no key here could decrypt afterwards.
+    pub force: bool,
+}
+
+impl LockOptions {
+    /// Whether anything asks for encryption.
+    pub fn wants_encryption(&self) -> bool {
+        self.encrypt
+            || self.passphrase
+            || !self.recipients.is_empty()
+            || !self.recipients_files.is_empty()
+            || !self.github.is_empty()
+    }
+}
 
 /// The default identity: `$XDG_CONFIG_HOME/ghenv/identity.txt`, else
 /// `~/.config/ghenv/identity.txt`.
@@ -40,12 +81,12 @@ fn ssh_key_paths(io: &Io) -> Vec<PathBuf> {
 /// [`CryptError::NoIdentity`] naming where ghenv looked when there is none;
 /// [`CryptError::EncryptedSshKey`] when the only keys found are
 /// passphrase-protected SSH keys and there is no terminal.
-pub fn identities(args: &IdentityArgs, io: &mut Io) -> Result<Vec<Identity>> {
+pub fn identities(args: &Identities, io: &mut Io) -> Result<Vec<Identity>> {
     let ask = io.asker();
     let tty = ask.as_ref();
     let mut found = Vec::new();
     let mut looked = Vec::new();
-    for path in &args.identities {
+    for path in &args.paths {
         if path.as_os_str() == "-" {
             // `-i -`: the identity on standard input, as age reads it.
             let mut text = Zeroizing::new(String::new());
@@ -99,7 +140,7 @@ pub fn identities(args: &IdentityArgs, io: &mut Io) -> Result<Vec<Identity>> {
 /// asking for any passphrase: `-i`, `GHENV_IDENTITY`, the default
 /// identity, and the SSH keys (their `.pub` files): to warn before a change
 /// leaves the user unable to decrypt.
-pub fn held_recipients(args: &IdentityArgs, io: &Io) -> Vec<String> {
+pub fn held_recipients(args: &Identities, io: &Io) -> Vec<String> {
     let mut out = Vec::new();
     let from_file = |path: &std::path::Path, out: &mut Vec<String>| {
         if let Ok(id) = crypt::read_identity(path, None) {
@@ -115,7 +156,7 @@ pub fn held_recipients(args: &IdentityArgs, io: &Io) -> Vec<String> {
             );
         }
     };
-    for path in args.identities.iter().filter(|p| p.as_os_str() != "-") {
+    for path in args.paths.iter().filter(|p| p.as_os_str() != "-") {
         from_file(path, &mut out);
     }
     if let Some(text) = io.var("GHENV_IDENTITY") {
@@ -210,7 +251,7 @@ pub fn check_format(secret: &SecretSection) -> Result<()> {
 /// no match, wrong passphrase.
 pub fn decrypt_secret(
     secret: &SecretSection,
-    args: &IdentityArgs,
+    args: &Identities,
     io: &mut Io,
 ) -> Result<SecretString> {
     check_format(secret)?;
@@ -240,7 +281,7 @@ pub fn decrypt_secret(
 /// As [`decrypt_secret`].
 pub fn from_project(
     project: &crate::project::Project,
-    args: &IdentityArgs,
+    args: &Identities,
     io: &mut Io,
 ) -> Result<Option<crate::source::Found>> {
     match project.secret() {
@@ -256,7 +297,7 @@ pub fn from_project(
 /// when none can (no error, no warning: for checks that only inform).
 pub fn decrypt_quietly(
     secret: &SecretSection,
-    args: &IdentityArgs,
+    args: &Identities,
     io: &mut Io,
 ) -> Option<SecretString> {
     let armored = secret.token.as_deref()?;
@@ -467,7 +508,7 @@ pub fn parse_recipients(
 /// A bad recipient, an unreadable default identity, or `--no-env` without
 /// encryption.
 pub fn resolve(
-    args: &LockArgs,
+    args: &LockOptions,
     existing: Option<&SecretSection>,
     web: &Web,
     io: &mut Io,

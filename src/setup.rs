@@ -7,19 +7,18 @@
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::cli::{IdentityArgs, LockArgs, TokenSource};
 use crate::config;
 use crate::error::{Error, ErrorReport, Result};
 use crate::git;
 use crate::github::Viewer;
-use crate::options::{EndpointOptions, TemplateOptions};
+use crate::options::{EndpointOptions, EndpointOrigin, TemplateOptions};
 use crate::output::{Io, now_rfc3339};
 use crate::project::{self, EXAMPLE_FILE, Files, Location, Project};
 use crate::render::{self, Context, Template};
 use crate::report::Report;
 use crate::scopes;
-use crate::secret::{self, Lock};
-use crate::source::{self, Origin, Source};
+use crate::secret::{self, Identities, Lock, LockOptions};
+use crate::source::{self, Origin, Source, TokenInput};
 use crate::steps::{
     self, FileReport, ScopeReport, Validation, announce_token, files_report, say_written, short_key,
 };
@@ -34,33 +33,52 @@ pub struct InitOptions {
     /// Where the project is.
     pub location: Location,
     /// `--token-stdin`, `--token-file`.
-    pub input: TokenSource,
+    pub input: TokenInput,
     /// Which GitHub.
-    pub endpoint: Option<EndpointOptions>,
+    pub endpoint: EndpointOptions,
     /// Which template and scopes.
     pub template: TemplateOptions,
     /// `--offline`.
     pub offline: bool,
     /// How to encrypt.
-    pub lock: LockArgs,
+    pub lock: LockOptions,
     /// Identities that decrypt the current `[secret]` (to check its
     /// recipients before encrypting a new token to them).
-    pub identity: IdentityArgs,
+    pub identity: Identities,
     /// `--open`.
     pub open: bool,
     /// `--hook`.
     pub hook: bool,
     /// `--json` (no questions asked then).
     pub json: bool,
-    /// Whether this is `rotate`, which replaces a token.
-    pub rotating: bool,
+    /// A first set-up, or a rotation that replaces the token.
+    pub purpose: Purpose,
     /// `--proxy`: the proxy form of the template.
     pub proxy: bool,
     /// `--probe` (`Some(true)`), `--no-probe` (`Some(false)`), else only
     /// for a fine-grained token.
     pub probe: Option<bool>,
-    /// The token being replaced, when `rotate` could read it.
-    pub previous: Option<secrecy::SecretString>,
+}
+
+/// What the pipeline runs for.
+#[derive(Debug, Clone, Default)]
+pub enum Purpose {
+    /// `init`: set the project up; a token the env file already holds is
+    /// kept.
+    #[default]
+    Init,
+    /// `rotate`: replace the project's token with a new one.
+    Rotate {
+        /// The token being replaced, when it could be read.
+        previous: Option<secrecy::SecretString>,
+    },
+}
+
+impl Purpose {
+    /// Whether this is `rotate`.
+    pub fn rotating(&self) -> bool {
+        matches!(self, Purpose::Rotate { .. })
+    }
 }
 
 /// How the token was encrypted, for the report.
@@ -151,14 +169,8 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         template
     };
     let required = opts.template.required(&template);
-    let endpoint = match &opts.endpoint {
-        Some(e) => e.resolve(io, Some(project))?,
-        None => crate::github::DEFAULT_ENDPOINT.to_owned(),
-    };
-    let timeout = opts
-        .endpoint
-        .as_ref()
-        .map_or(std::time::Duration::from_secs(30), |e| e.timeout);
+    let endpoint = opts.endpoint.resolve(io, Some(project))?;
+    let timeout = opts.endpoint.timeout;
     let files = project.files()?;
     if let Some(secret) = project.secret() {
         secret::check_format(secret)?;
@@ -167,9 +179,9 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     let web = secret::Web {
         host: opts
             .endpoint
+            .flag
             .as_ref()
-            .and_then(|e| e.flag.as_ref())
-            .filter(|(_, flag)| *flag == "--host")
+            .filter(|(_, origin)| *origin == EndpointOrigin::HostFlag)
             .and_then(|(url, _)| reqwest::Url::parse(url).ok())
             .and_then(|u| u.host_str().map(str::to_owned)),
         timeout,
@@ -279,11 +291,9 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         failure: None,
         dir: project.dir().to_path_buf(),
         wrote_env: write_env,
-        rotating: opts.rotating,
-        same_token: opts
-            .previous
-            .as_ref()
-            .is_some_and(|p| secrecy::ExposeSecret::expose_secret(p) == token.expose_secret()),
+        rotating: opts.purpose.rotating(),
+        same_token: matches!(&opts.purpose, Purpose::Rotate { previous: Some(p) }
+            if secrecy::ExposeSecret::expose_secret(p) == token.expose_secret()),
     };
     if let Some(e) = failure {
         report.ok = false;
@@ -450,7 +460,7 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     if !opts.offline && opts.probe.unwrap_or(fine_grained) {
         report.probe = probe_after_init(io, project, &template, &token, &endpoint, opts);
     }
-    if !opts.rotating && !opts.json {
+    if !opts.purpose.rotating() && !opts.json {
         after_init_checks(opts, io);
     }
     if template.name.ends_with("-proxy") && !opts.json {
@@ -514,7 +524,7 @@ fn read_secret(
     // init over a project that has a token (to repair it, as doctor's
     // fixes say, or to encrypt it) keeps that token: the env file comes
     // before the shell's variables. rotate is there to replace it.
-    if !opts.rotating {
+    if !opts.purpose.rotating() {
         source::resolve(
             &mut [
                 Source::Flags(&opts.input),
@@ -754,14 +764,13 @@ fn after_init_checks(opts: &InitOptions, io: &mut Io) {
     let Ok(project) = Project::open(&opts.location) else {
         return;
     };
-    let doctor = crate::commands::doctor::DoctorOptions {
-        location: opts.location.clone(),
+    let offline = crate::doctor::checks::CheckOptions {
         offline: true,
         endpoint: EndpointOptions::default(),
         identity: opts.identity.clone(),
         probe: false,
     };
-    for check in crate::commands::doctor::checks(&project, &doctor, io) {
+    for check in crate::doctor::checks::checks(&project, &offline, io) {
         if check.status != crate::doctor::Status::Ok {
             let fix = check
                 .fix
@@ -789,10 +798,7 @@ fn probe_after_init(
         template,
         token,
         endpoint,
-        timeout: opts
-            .endpoint
-            .as_ref()
-            .map_or(std::time::Duration::from_secs(30), |e| e.timeout),
+        timeout: opts.endpoint.timeout,
         app: false,
         refresh: false,
     };
@@ -856,6 +862,90 @@ fn offer_hook(opts: &InitOptions, io: &mut Io, dir: &std::path::Path) -> Option<
                 io.say(&format!("  hint: {h}"));
             }
             None
+        }
+    }
+}
+
+/// Set-ups unit tests of other commands start from.
+#[cfg(test)]
+pub mod testing {
+    use super::*;
+
+    /// A project set up by the pipeline, offline, with
+    /// [`crate::token::sample_classic`] encrypted to a new age key and no
+    /// env file (`init --offline -r KEY --no-env`).
+    pub struct Encrypted {
+        /// The project's folder.
+        pub project: tempfile::TempDir,
+        /// `XDG_CONFIG_HOME`, which holds the key as `key.txt`.
+        pub home: tempfile::TempDir,
+        /// The key's public half.
+        pub recipient: String,
+        /// Where the project is.
+        pub location: Location,
+        /// `-i` with the key.
+        pub identity: Identities,
+    }
+
+    impl Encrypted {
+        /// Sets it up.
+        pub fn set_up() -> Encrypted {
+            let project = tempfile::tempdir().unwrap();
+            let home = tempfile::tempdir().unwrap();
+            let key = age::x25519::Identity::generate();
+            let key_file = home.path().join("key.txt");
+            std::fs::write(
+                &key_file,
+                format!(
+                    "{}\n",
+                    secrecy::ExposeSecret::expose_secret(&key.to_string())
+                ),
+            )
+            .unwrap();
+            let set_up = Encrypted {
+                location: Location {
+                    dir: Some(project.path().to_path_buf()),
+                    template_dir: None,
+                },
+                identity: Identities {
+                    paths: vec![key_file],
+                },
+                recipient: key.to_public().to_string(),
+                project,
+                home,
+            };
+            let token = crate::token::sample_classic();
+            let mut io = set_up.io().with_stdin(&format!("{token}\n"), false);
+            let opts = InitOptions {
+                location: set_up.location.clone(),
+                input: TokenInput {
+                    stdin: true,
+                    file: None,
+                },
+                offline: true,
+                lock: LockOptions {
+                    recipients: vec![set_up.recipient.clone()],
+                    no_env: true,
+                    ..LockOptions::default()
+                },
+                identity: set_up.identity.clone(),
+                json: true,
+                ..InitOptions::default()
+            };
+            init(&Project::open(&set_up.location).unwrap(), &opts, &mut io).unwrap();
+            set_up
+        }
+
+        /// An [`Io::test`] whose environment is this machine's `home`.
+        pub fn io(&self) -> Io {
+            self.io_captured().0
+        }
+
+        /// The same, with what it captures.
+        pub fn io_captured(&self) -> (Io, crate::output::Captured) {
+            let (io, captured) = Io::test();
+            let home = self.home.path().to_str().unwrap();
+            (io.with_env(&[("XDG_CONFIG_HOME", home)]), captured)
         }
     }
 }

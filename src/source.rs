@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use secrecy::SecretString;
 use zeroize::Zeroizing;
 
-use crate::cli::TokenSource;
 use crate::error::{Error, Result};
 use crate::output::Io;
 use crate::token::FormatError;
@@ -92,6 +91,16 @@ pub fn first_line(reader: &mut dyn BufRead) -> Result<SecretString, FormatError>
     ))
 }
 
+/// Where the command line says to read the token from, if anywhere:
+/// `--token-stdin` or `--token-file PATH`.
+#[derive(Debug, Clone, Default)]
+pub struct TokenInput {
+    /// The first line of standard input.
+    pub stdin: bool,
+    /// The first line of this file.
+    pub file: Option<PathBuf>,
+}
+
 /// A token and where it was read from.
 pub type Found = (SecretString, Origin);
 
@@ -99,7 +108,7 @@ pub type Found = (SecretString, Origin);
 /// order, and [`resolve`] takes the first that has a token.
 pub enum Source<'a> {
     /// `--token-stdin` or `--token-file`, when one was given.
-    Flags(&'a TokenSource),
+    Flags(&'a TokenInput),
     /// `GH_TOKEN`, then `GITHUB_TOKEN`.
     Environment,
     /// The token variable in the project's env file.
@@ -178,11 +187,11 @@ fn no_token(sources: &[Source<'_>]) -> Error {
 /// # Errors
 /// [`Error::TokenFile`] when the file cannot be read, [`Error::TokenFormat`]
 /// when the input is not a line of text.
-fn explicit(source: &TokenSource, io: &mut Io) -> Result<Option<Found>> {
-    if source.token_stdin {
+fn explicit(source: &TokenInput, io: &mut Io) -> Result<Option<Found>> {
+    if source.stdin {
         return Ok(Some((first_line(&mut io.stdin)?, Origin::Stdin)));
     }
-    if let Some(path) = &source.token_file {
+    if let Some(path) = &source.file {
         let unreadable = |source| Error::TokenFile {
             path: path.clone(),
             source,

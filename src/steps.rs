@@ -25,7 +25,7 @@ use crate::write::{Change, Status};
 pub fn project_token(
     project: &crate::project::Project,
     template: &crate::render::Template,
-    identity: &crate::cli::IdentityArgs,
+    identity: &crate::secret::Identities,
     io: &mut Io,
 ) -> Result<(Token, Origin)> {
     let env_path = project.env_path()?;

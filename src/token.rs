@@ -192,6 +192,14 @@ fn unknown_prefix_note(prefix: &Option<String>) -> String {
     }
 }
 
+/// A classic token with a valid checksum, as GitHub issues them, for
+/// unit tests.
+#[cfg(test)]
+pub fn sample_classic() -> String {
+    let random = "abcdefghijklmnopqrstuvwxyzABCD";
+    format!("ghp_{random}{}", checksum(random))
+}
+
 /// The base62 CRC32 checksum GitHub appends to 40-character tokens: CRC32
 /// (IEEE) of `random`, in base62 with the alphabet `0-9A-Za-z`, left-padded
 /// with `0` to 6 characters.

@@ -8,7 +8,6 @@ use std::io::Write;
 use serde::Serialize;
 
 use crate::accept;
-use crate::cli::AllowArgs;
 use crate::error::Result;
 use crate::output::Io;
 use crate::project::{Location, Project};
@@ -111,13 +110,22 @@ impl Report for AllowReport {
     }
 }
 
+/// What `allow` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct AllowOptions {
+    /// Where the project is.
+    pub location: Location,
+    /// `-i`: identities that open `[secret]`, to accept the token it holds.
+    pub identity: secret::Identities,
+}
+
 /// Runs `ghenv allow`.
 ///
 /// # Errors
 /// No config.toml, a config.toml ghenv cannot use, an env file it never
 /// writes, an endpoint it never sends a token to.
-pub fn run(args: &AllowArgs, io: &mut Io) -> Result<Boxed> {
-    let project = Project::open(&Location::from(&args.project))?;
+pub fn run(args: &AllowOptions, io: &mut Io) -> Result<Boxed> {
+    let project = Project::open(&args.location)?;
     project.require_config("allow")?;
     let template = project.template(None)?;
     let settings = accept::current_settings(&project, &template)?;

@@ -6,14 +6,13 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{ScopeReport, Validation, announce_token};
-use crate::cli::{CheckArgs, IdentityArgs, TokenSource};
 use crate::error::{Error, ErrorReport, Result};
 use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::report::{Boxed, Report};
-use crate::secret;
-use crate::source::{self, Source};
+use crate::secret::{self, Identities};
+use crate::source::{self, Source, TokenInput};
 use crate::token::Token;
 
 /// What `check` is asked to do.
@@ -22,32 +21,15 @@ pub struct CheckOptions {
     /// Where the project is.
     pub location: Location,
     /// `--token-stdin`, `--token-file`.
-    pub input: TokenSource,
+    pub input: TokenInput,
     /// Which GitHub.
     pub endpoint: EndpointOptions,
     /// Which template and scopes.
     pub template: TemplateOptions,
     /// `-i`, for a token only in `[secret]`.
-    pub identity: IdentityArgs,
+    pub identity: Identities,
     /// `--probe`.
     pub probe: bool,
-}
-
-impl CheckOptions {
-    /// Checks the flags.
-    ///
-    /// # Errors
-    /// A bad `--host` or `--scopes`.
-    pub fn from_args(args: &CheckArgs) -> Result<CheckOptions> {
-        Ok(CheckOptions {
-            location: Location::from(&args.project),
-            input: args.source.clone(),
-            endpoint: EndpointOptions::from_args(&args.endpoint)?,
-            template: TemplateOptions::from_args(&args.template)?,
-            identity: args.identity.clone(),
-            probe: args.probe,
-        })
-    }
 }
 
 /// What `check` found.
@@ -78,9 +60,8 @@ pub struct CheckReport {
 ///
 /// # Errors
 /// As `init`, but never for writing.
-pub fn run(args: &CheckArgs, io: &mut Io) -> Result<Boxed> {
-    let opts = CheckOptions::from_args(args)?;
-    Ok(Box::new(check(&opts, io)?))
+pub fn run(opts: &CheckOptions, io: &mut Io) -> Result<Boxed> {
+    Ok(Box::new(check(opts, io)?))
 }
 
 /// Validates the project's token.
@@ -239,5 +220,76 @@ impl Report for CheckReport {
 
     fn exit_code(&self) -> i32 {
         self.probe.as_ref().map_or(0, |p| p.exit_code(false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(dir: &std::path::Path) -> CheckOptions {
+        CheckOptions {
+            location: Location {
+                dir: Some(dir.to_path_buf()),
+                template_dir: None,
+            },
+            input: TokenInput::default(),
+            endpoint: EndpointOptions::default(),
+            template: TemplateOptions::default(),
+            identity: Identities::default(),
+            probe: false,
+        }
+    }
+
+    #[test]
+    fn without_a_token_anywhere_it_says_where_it_looked() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, _) = Io::test();
+        let e = check(&options(dir.path()), &mut io).err().unwrap();
+        assert_eq!(
+            (e.kind(), e.exit_code()),
+            ("no_token", crate::error::exit::USAGE)
+        );
+        assert!(e.to_string().contains("GH_TOKEN"), "{e}");
+    }
+
+    #[test]
+    fn a_malformed_token_fails_offline_and_is_not_echoed() {
+        let dir = tempfile::tempdir().unwrap();
+        let (io, captured) = Io::test();
+        let mut io = io.with_stdin("ghp_tooshort\n", false);
+        let opts = CheckOptions {
+            input: TokenInput {
+                stdin: true,
+                file: None,
+            },
+            ..options(dir.path())
+        };
+        let e = check(&opts, &mut io).err().unwrap();
+        assert_eq!(e.kind(), "token_format");
+        assert!(
+            !captured.err().contains("ghp_tooshort"),
+            "{}",
+            captured.err()
+        );
+    }
+
+    #[test]
+    fn a_token_in_the_env_file_is_named_with_its_file_when_it_fails() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(".env"),
+            "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN=ghp_tooshort\n",
+        )
+        .unwrap();
+        let (mut io, captured) = Io::test();
+        let e = check(&options(dir.path()), &mut io).err().unwrap();
+        assert_eq!(e.kind(), "token_format");
+        assert!(
+            captured.err().contains("the token came from"),
+            "{}",
+            captured.err()
+        );
+        assert!(captured.err().contains(".env"), "{}", captured.err());
     }
 }

@@ -1,43 +1,26 @@
 //! `ghenv doctor`: why the app does not see the token, and where it leaks.
-//! A checklist in five groups (project, variable, token, secrets, bundle);
-//! each check is ok, warn or fail, with one line of why and one of fix.
-//! Offline except the token group, which makes the one request `check`
-//! makes.
+//! Runs the checklist of [`crate::doctor::checks`] on the project and prints
+//! it by group; exits 1 when a check fails.
 
-use std::collections::BTreeSet;
 use std::io::Write;
-use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 
 use serde::Serialize;
 
-use crate::cli::{DoctorArgs, IdentityArgs};
-use crate::doctor::{self, App, Check, Status};
-use crate::error::{Error, Result, exit};
-use crate::git;
-use crate::options::EndpointOptions;
+use crate::doctor::checks::{CheckOptions, checks};
+use crate::doctor::{Check, Group, Status};
+use crate::error::{Result, exit};
 use crate::output::Io;
 use crate::project::{Location, Project};
-use crate::render::Template;
 use crate::report::{Boxed, Report};
-use crate::secret;
-use crate::source::{self, Source};
 use crate::text::sanitize;
-use crate::token::Token;
 
 /// What `doctor` is asked to do.
 #[derive(Debug, Clone)]
 pub struct DoctorOptions {
     /// Where the project is.
     pub location: Location,
-    /// Skip the token group.
-    pub offline: bool,
-    /// Which GitHub.
-    pub endpoint: EndpointOptions,
-    /// `-i`.
-    pub identity: IdentityArgs,
-    /// `--no-probe`.
-    pub probe: bool,
+    /// What the checks are asked to do.
+    pub checks: CheckOptions,
 }
 
 /// The checklist: a JSON array of checks.
@@ -45,22 +28,14 @@ pub struct DoctorOptions {
 #[serde(transparent)]
 pub struct DoctorReport(pub Vec<Check>);
 
-const GROUPS: [(&str, &str); 5] = [
-    ("project", "Project"),
-    ("variable", "The variable"),
-    ("token", "The token"),
-    ("secrets", "Secrets at rest"),
-    ("bundle", "The bundle"),
-];
-
 impl Report for DoctorReport {
     fn print(&self, io: &mut Io) {
-        for (group, title) in GROUPS {
+        for group in Group::ALL {
             let checks: Vec<&Check> = self.0.iter().filter(|c| c.group == group).collect();
             if checks.is_empty() {
                 continue;
             }
-            let _ = writeln!(io.out, "{}", io.bold(title));
+            let _ = writeln!(io.out, "{}", io.bold(group.title()));
             for c in checks {
                 print_check(io, c);
             }
@@ -99,1106 +74,85 @@ pub fn print_check(io: &mut Io, c: &Check) {
 ///
 /// # Errors
 /// A project that cannot be opened, or a bad `--host`.
-pub fn run(args: &DoctorArgs, io: &mut Io) -> Result<Boxed> {
-    let opts = DoctorOptions {
-        location: Location::from(&args.project),
-        offline: args.offline,
-        endpoint: EndpointOptions::from_args(&args.endpoint)?,
-        identity: args.identity.clone(),
-        probe: !args.no_probe,
-    };
+pub fn run(opts: &DoctorOptions, io: &mut Io) -> Result<Boxed> {
     let project = Project::open(&opts.location)?;
-    Ok(Box::new(DoctorReport(checks(&project, &opts, io))))
+    Ok(Box::new(DoctorReport(checks(&project, &opts.checks, io))))
 }
 
-/// Every check, in group order.
-pub fn checks(project: &Project, opts: &DoctorOptions, io: &mut Io) -> Vec<Check> {
-    let mut out = Vec::new();
-    let template = project.template(None).ok();
-    let app = doctor::find_app(project.dir());
-    project_group(project, app.as_ref(), &mut out);
-    // What config.toml asks that this machine has not accepted: run and
-    // unlock would stop on it, so doctor says so first.
-    if let Some(t) = &template {
-        let pending = crate::accept::pending(io, project, t);
-        if !pending.is_empty() {
-            out.push(
-                Check::new(
-                    "accepted",
-                    "project",
-                    Status::Warn,
-                    format!(
-                        "config.toml changed where the token goes since you accepted it here: {}",
-                        pending.join("; ")
-                    ),
-                )
-                .fix("read the change (`git log -p config.toml`), then `ghenv allow`"),
-            );
-        }
-    }
-    // An env file every other command refuses is a failure here too, not
-    // a reason to leave groups out silently.
-    if let Err(e) = project.env_file() {
-        out.push(
-            Check::new("env_file", "project", Status::Fail, e.to_string())
-                .fix("put back `file = \".env\"` under [env] in config.toml, or ask who changed it (`git log -p config.toml`)"),
-        );
-        return out;
-    }
-    let token = known_token(project, template.as_ref(), &opts.identity, io);
-    if let (Some(app), Some(template)) = (&app, &template) {
-        variable_group(project, app, template, &mut out);
-    }
-    if !opts.offline {
-        token_group(
-            project,
-            template.as_ref(),
-            opts,
-            token.as_ref(),
-            io,
-            &mut out,
-        );
-    }
-    secrets_group(project, token.as_ref(), &opts.identity, io, &mut out);
-    if let (Some(app), Some(template)) = (&app, &template) {
-        bundle_group(project, app, template, token.as_ref(), &mut out);
-    }
-    out
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::doctor::CheckId;
 
-/// The project's token, from the env file, else `[secret]` (quietly),
-/// for the checks that compare against it.
-fn known_token(
-    project: &Project,
-    template: Option<&Template>,
-    identity: &IdentityArgs,
-    io: &mut Io,
-) -> Option<Token> {
-    let path = project.env_path().ok()?;
-    let var = template.map(|t| project.token_var(t))?;
-    let mut quietly = |io: &mut Io| {
-        Ok(project
-            .secret()
-            .and_then(|s| secret::decrypt_quietly(s, identity, io))
-            .map(|t| (t, source::Origin::Config(project.config_path()))))
-    };
-    let (secret, _) = source::resolve(
-        &mut [
-            Source::EnvFile {
-                path: &path,
-                var: &var,
+    fn offline(dir: &std::path::Path) -> DoctorOptions {
+        DoctorOptions {
+            location: Location {
+                dir: Some(dir.to_path_buf()),
+                template_dir: None,
             },
-            Source::Secret(&mut quietly),
-        ],
-        io,
-    )
-    .ok()?;
-    Token::parse(secret).ok()
-}
-
-fn shown(path: &Path) -> String {
-    path.display().to_string()
-}
-
-fn project_group(project: &Project, app: Option<&App>, out: &mut Vec<Check>) {
-    let g = "project";
-    out.push(match project.config() {
-        Some(_) => Check::new(
-            "config",
-            g,
-            Status::Ok,
-            format!("config.toml found in {}", shown(project.dir())),
-        ),
-        None => Check::new(
-            "config",
-            g,
-            Status::Warn,
-            format!(
-                "no config.toml in {} or a folder above it",
-                shown(project.dir())
-            ),
-        )
-        .fix("run `ghenv init` in the app's folder"),
-    });
-    let Some(app) = app else {
-        out.push(
-            Check::new(
-                "framework",
-                g,
-                Status::Warn,
-                "no package.json here or one folder below: the app's framework is unknown".into(),
-            )
-            .fix("run doctor in the app's folder (-C DIR)"),
-        );
-        return;
-    };
-    let files = app.framework.env_files().join(", ");
-    out.push(Check::new(
-        "framework",
-        g,
-        Status::Ok,
-        match app.framework.prefix() {
-            Some(p) => format!(
-                "{} in {}: the browser sees {p} variables; its dev server loads {files}",
-                app.framework.app_name(),
-                shown(&app.dir)
-            ),
-            None => format!(
-                "{} in {}: loads .env",
-                app.framework.app_name(),
-                shown(&app.dir)
-            ),
-        },
-    ));
-    let Ok(env) = project.env_path() else {
-        return;
-    };
-    let env_name = project.env_file().unwrap_or(".env").to_owned();
-    let env_dir = env.parent().map(Path::to_path_buf).unwrap_or_default();
-    let same = match (
-        std::fs::canonicalize(&env_dir),
-        std::fs::canonicalize(&app.dir),
-    ) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => env_dir == app.dir,
-    };
-    let served = app.dir.join(".env");
-    out.push(if env.exists() && same {
-        Check::new(
-            "env_location",
-            g,
-            Status::Ok,
-            format!("{} sits where the dev server reads it", shown(&env)),
-        )
-    } else if env.exists() {
-        Check::new(
-            "env_location",
-            g,
-            Status::Fail,
-            format!(
-                "the token is in {}, but the dev server reads {}",
-                shown(&env),
-                shown(&served)
-            ),
-        )
-        .fix(format!(
-            "set the app up where its package.json is: `ghenv init -C {}`",
-            shown(&app.dir)
-        ))
-        .at(shown(&env), None)
-    } else if let Some(stray) = (!served.exists())
-        .then(|| stray_env_file(project.dir(), &app.dir))
-        .flatten()
-    {
-        // Where students put it: src/, the repository root, a parent or a
-        // sibling folder. The dev server reads only its own folder's.
-        Check::new(
-            "env_location",
-            g,
-            Status::Fail,
-            format!(
-                "{} is not read by the {} dev server, which reads {} (there is none)",
-                shown(&stray),
-                app.framework.name(),
-                shown(&served)
-            ),
-        )
-        .fix(format!("mv {} {}", shown(&stray), shown(&served)))
-        .at(shown(&stray), None)
-    } else if project.secret().is_some() {
-        Check::new(
-            "env_location",
-            g,
-            Status::Warn,
-            format!("there is no {env_name}: the token lives only in config.toml, so the dev server sees none"),
-        )
-        .fix("`ghenv unlock` writes it (or start the app with `ghenv run -- npm start`)")
-    } else {
-        Check::new(
-            "env_location",
-            g,
-            Status::Fail,
-            format!("there is no {env_name} in {}: the app sees no token", shown(&env_dir)),
-        )
-        .fix("`ghenv init` asks for a token and writes it")
-    });
-}
-
-/// An env file where students put one by mistake (the app's `src/`, the
-/// project or repository folder above the app, the app's parent, a sibling
-/// folder), when the app's own folder has none.
-fn stray_env_file(project_dir: &Path, app_dir: &Path) -> Option<std::path::PathBuf> {
-    let mut places = vec![app_dir.join("src").join(".env"), project_dir.join(".env")];
-    if let Some(parent) = app_dir.parent() {
-        places.push(parent.join(".env"));
-        if let Ok(entries) = std::fs::read_dir(parent) {
-            let mut siblings: Vec<_> = entries
-                .flatten()
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .map(|e| e.path().join(".env"))
-                .collect();
-            siblings.sort();
-            places.extend(siblings);
-        }
-    }
-    if let Some(top) = git::toplevel(app_dir) {
-        places.push(top.join(".env"));
-    }
-    let own = std::fs::canonicalize(app_dir.join(".env")).ok();
-    places
-        .into_iter()
-        .filter(|p| p.is_file())
-        .find(|p| std::fs::canonicalize(p).ok() != own)
-}
-
-fn variable_group(project: &Project, app: &App, template: &Template, out: &mut Vec<Check>) {
-    let g = "variable";
-    let token_var = project.token_var(template);
-    let files = doctor::env_files(app);
-    let defined: BTreeSet<&str> = files
-        .iter()
-        .flat_map(|f| f.vars.iter().map(|(k, _)| k.as_str()))
-        .collect();
-
-    // The names the code reads, against what the framework really gives
-    // the browser (package.json decides, whatever config.toml says).
-    let env_name = project.env_file().unwrap_or(".env").to_owned();
-    let prefix = app.framework.prefix();
-    let proxied = template.name.ends_with("-proxy");
-    let defined_list: Vec<&str> = defined.iter().copied().collect();
-    let reads = doctor::code_reads(app);
-    let mut reported = BTreeSet::new();
-    let mut failed = false;
-    for read in reads.iter().filter(|r| doctor::about_github(&r.name)) {
-        if !reported.insert(read.name.clone()) {
-            continue;
-        }
-        let at = (shown(&app.dir.join(&read.file)), Some(read.line));
-        let code = sanitize(&read.code).into_owned();
-        if defined.contains(read.name.as_str()) {
-            if let Some(p) = prefix.filter(|p| !read.name.starts_with(p))
-                && app.framework != doctor::Framework::Node
-            {
-                failed = true;
-                out.push(
-                    Check::new(
-                        "prefix",
-                        g,
-                        Status::Fail,
-                        format!(
-                            "the code reads {} ({}:{}: `{code}`), but {} gives the browser only {p} variables",
-                            read.name,
-                            read.file,
-                            read.line,
-                            app.framework.name()
-                        ),
-                    )
-                    .fix(format!(
-                        "rename it {p}{} in the code and in {env_name}",
-                        read.name
-                    ))
-                    .at(at.0, at.1),
-                );
-            }
-            continue;
-        }
-        failed = true;
-        let near = doctor::closest_meant(&read.name, &defined_list, &token_var);
-        let fix = match near {
-            // The code has the prefix and the env file lacks it: the env
-            // file is what must change, or the browser never sees it.
-            // ghenv writes that variable: the template is what is wrong.
-            Some(n)
-                if n == token_var
-                    && project.config().is_some()
-                    && prefix.is_some_and(|p| !n.starts_with(p)) =>
-            {
-                format!(
-                    "set the project up for {}: `ghenv init -t {}`",
-                    app.framework.name(),
-                    if prefix == Some("VITE_") {
-                        "vite"
-                    } else {
-                        "react"
-                    }
-                )
-            }
-            Some(n) if prefix.is_some_and(|p| read.name.starts_with(p) && !n.starts_with(p)) => {
-                format!("rename {n} to {} in {env_name}", read.name)
-            }
-            Some(n) => format!(
-                "read {n} in the code ({}:{}), or rename the variable in {env_name}",
-                read.file, read.line
-            ),
-            None => format!(
-                "define {} in {env_name} (`ghenv init` writes the template's variables)",
-                read.name
-            ),
-        };
-        out.push(
-            Check::new(
-                "code_reads",
-                g,
-                Status::Fail,
-                format!(
-                    "the code reads {} ({}:{}: `{code}`), which no env file the dev server loads defines{}",
-                    read.name,
-                    read.file,
-                    read.line,
-                    near.map(|n| format!("; did you mean {n}?")).unwrap_or_default()
-                ),
-            )
-            .fix(fix)
-            .at(at.0, at.1),
-        );
-    }
-    if !failed {
-        let names: BTreeSet<&str> = reads
-            .iter()
-            .filter(|r| doctor::about_github(&r.name))
-            .map(|r| r.name.as_str())
-            .collect();
-        out.push(Check::new(
-            "code_reads",
-            g,
-            Status::Ok,
-            if names.is_empty() {
-                "the code reads no GitHub variable (none found in its source)".into()
-            } else {
-                format!(
-                    "every GitHub variable the code reads is defined ({})",
-                    names.into_iter().collect::<Vec<_>>().join(", ")
-                )
+            checks: CheckOptions {
+                offline: true,
+                ..CheckOptions::default()
             },
-        ));
+        }
     }
 
-    // The token variable's prefix, for a variable that exists: one the
-    // env files define or the code reads.
-    let token_exists =
-        defined.contains(token_var.as_str()) || reads.iter().any(|r| r.name == token_var);
-    if proxied {
-        out.push(Check::new(
-            "prefix",
-            g,
-            Status::Ok,
-            format!("{token_var} stays out of the browser: the app talks to `ghenv proxy`, which adds it"),
-        ));
-    } else if let Some(prefix) = prefix
-        && token_exists
-        && !out
+    fn statuses(report: &Boxed) -> Vec<(String, String)> {
+        report
+            .to_json()
+            .as_array()
+            .unwrap()
             .iter()
-            .any(|c| c.id == "prefix" && c.status == Status::Fail)
-    {
-        out.push(if token_var.starts_with(prefix) {
-            Check::new(
-                "prefix",
-                g,
-                Status::Ok,
-                format!("{token_var} has the {prefix} prefix the browser needs"),
-            )
-        } else {
-            Check::new(
-                "prefix",
-                g,
-                Status::Fail,
-                format!(
-                    "{token_var} lacks the {prefix} prefix: {} never gives it to the browser",
-                    app.framework.name()
-                ),
-            )
-            .fix(format!(
-                "use a template for this framework (`ghenv init -t {}`)",
-                if prefix == "VITE_" { "vite" } else { "react" }
-            ))
-        });
+            .map(|c| {
+                (
+                    c["id"].as_str().unwrap().to_owned(),
+                    c["status"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
     }
 
-    // A higher-precedence file with another value.
-    let value_in = |f: &doctor::EnvFile| {
-        f.vars
+    #[test]
+    fn an_empty_folder_warns_about_config_and_framework_and_passes() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, captured) = Io::test();
+        let report = run(&offline(dir.path()), &mut io).unwrap();
+        let got = statuses(&report);
+        assert_eq!(got[0], ("config".into(), "warn".into()), "{got:?}");
+        assert_eq!(got[1], ("framework".into(), "warn".into()), "{got:?}");
+        assert!(got.iter().all(|(id, _)| id != "token"), "offline: {got:?}");
+        assert_eq!(report.exit_code(), exit::OK);
+        report.print(&mut io);
+        assert!(
+            captured.out().starts_with("Project\n"),
+            "{}",
+            captured.out()
+        );
+        assert!(captured.out().contains("  ! no config.toml in "));
+    }
+
+    #[test]
+    fn an_env_file_in_src_of_a_vite_app_fails_with_the_move_to_make() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("package.json"),
+            r#"{"devDependencies": {"vite": "5"}}"#,
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/.env"), "VITE_GITHUB_TOKEN=x\n").unwrap();
+        let (mut io, _) = Io::test();
+        let project = Project::open(&offline(dir.path()).location).unwrap();
+        let found = checks(&project, &offline(dir.path()).checks, &mut io);
+        let location = found
             .iter()
-            .rev()
-            .find(|(k, _)| *k == token_var)
-            .map(|(_, v)| v.clone())
-    };
-    let ours = files.iter().find(|f| f.name == env_name).and_then(value_in);
-    let winner = files.iter().find_map(|f| value_in(f).map(|v| (f.name, v)));
-    match (winner, ours) {
-        (Some((name, value)), Some(ours)) if name != env_name && value != ours => out.push(
-            Check::new(
-                "shadowed",
-                g,
-                Status::Fail,
-                format!("{name} sets {token_var} to another token, and the dev server reads it before {env_name}"),
-            )
-            .fix(format!("remove the {token_var} line from {name}"))
-            .at(shown(&app.dir.join(name)), None),
-        ),
-        _ => out.push(Check::new(
-            "shadowed",
-            g,
-            Status::Ok,
-            format!("no other env file overrides {token_var}"),
-        )),
-    }
-
-    // Lines one reader takes and another skips.
-    let mut quirks = 0;
-    for f in &files {
-        for q in doctor::quirks(&f.text, app.framework) {
-            quirks += 1;
-            // A variable the app cannot read at all is a failure; readers
-            // that merely disagree are a warning.
-            let status = if q.fatal { Status::Fail } else { Status::Warn };
-            out.push(
-                Check::new("consumers", g, status, q.what)
-                    .fix("run `ghenv init` again: it rewrites the line so every reader agrees")
-                    .at(shown(&app.dir.join(f.name)), Some(q.line)),
-            );
-        }
-    }
-    if quirks == 0 {
-        out.push(Check::new(
-            "consumers",
-            g,
-            Status::Ok,
-            "every .env reader reads the env files alike".into(),
-        ));
-    }
-
-    // A dev server started before the env file changed.
-    if let Ok(meta) = std::fs::metadata(app.dir.join(&env_name))
-        && let Ok(changed) = meta.modified()
-    {
-        let stale = doctor::stale_dev_servers(&app.dir, app.framework, changed);
-        if let Some(pid) = stale.first() {
-            out.push(
-                    Check::new(
-                        "dev_server",
-                        g,
-                        Status::Warn,
-                        format!(
-                            "a {} dev server (pid {pid}) started before {env_name} last changed: it still has the old values",
-                            app.framework.name()
-                        ),
-                    )
-                    .fix("restart it"),
-                );
-        }
-    }
-}
-
-fn token_group(
-    project: &Project,
-    template: Option<&Template>,
-    opts: &DoctorOptions,
-    token: Option<&Token>,
-    io: &mut Io,
-    out: &mut Vec<Check>,
-) {
-    let g = "token";
-    let Some(token) = token else {
-        out.push(
-            Check::new(
-                "token",
-                g,
-                Status::Fail,
-                "no token found in the env file or [secret]".into(),
-            )
-            .fix("run `ghenv init` (or `ghenv unlock` on a fresh clone)"),
+            .find(|c| c.id == CheckId::EnvLocation)
+            .expect("an env_location check");
+        assert_eq!(location.status, Status::Fail);
+        assert!(
+            location.fix.as_deref().unwrap().starts_with("mv "),
+            "{location:?}"
         );
-        return;
-    };
-    let endpoint = match opts.endpoint.resolve(io, Some(project)) {
-        Ok(e) => e,
-        Err(e) => {
-            out.push(
-                Check::new("token", g, Status::Fail, e.to_string())
-                    .fix(e.hint().unwrap_or_default()),
-            );
-            return;
-        }
-    };
-    let viewer = match super::validate(io, token, &endpoint, opts.endpoint.timeout) {
-        Ok(v) => v,
-        Err(e) => {
-            out.push(
-                Check::new("token", g, Status::Fail, format!("{} {e}", token.masked()))
-                    .fix(e.hint().unwrap_or_default()),
-            );
-            return;
-        }
-    };
-    out.push(Check::new(
-        "token",
-        g,
-        Status::Ok,
-        format!("{} is valid for {}", token.masked(), viewer.login),
-    ));
-    let description = project.token_description();
-    let required = template.map(|t| t.scopes.clone()).unwrap_or_default();
-    let new_url = crate::scopes::new_token_url(&endpoint, &required, &description);
-    match &viewer.scopes {
-        Some(granted) => {
-            let missing = crate::scopes::missing(&required, granted);
-            out.push(if missing.is_empty() {
-                Check::new(
-                    "scopes",
-                    g,
-                    Status::Ok,
-                    format!("all {} required scopes granted", required.len()),
-                )
-            } else {
-                let what: Vec<String> = missing
-                    .iter()
-                    .map(|s| match crate::scopes::breaks(s) {
-                        Some(b) => format!("{s} ({b})"),
-                        None => s.clone(),
-                    })
-                    .collect();
-                Check::new(
-                    "scopes",
-                    g,
-                    Status::Fail,
-                    format!("missing: {}", what.join("; ")),
-                )
-                .fix(format!(
-                    "create a token with every required scope: {new_url}"
-                ))
-            });
-        }
-        None => out.push(Check::new(
-            "scopes",
-            g,
-            Status::Warn,
-            format!("GitHub does not list the permissions of a {}", token.kind()),
-        )),
-    }
-    if let Some(at) = viewer.expires_at {
-        let left = at.as_second() - jiff::Timestamp::now().as_second();
-        out.push(if left <= 0 {
-            Check::new(
-                "expiry",
-                g,
-                Status::Fail,
-                format!("the token expired {}", super::days_from_now(at)),
-            )
-            .fix(format!("create a new one with the same scopes: {new_url}"))
-        } else if left < 7 * 86_400 {
-            Check::new(
-                "expiry",
-                g,
-                Status::Warn,
-                format!("the token expires {} ({at})", super::days_from_now(at)),
-            )
-            .fix(format!(
-                "create a new one soon, then `ghenv rotate`: {new_url}"
-            ))
-        } else {
-            Check::new(
-                "expiry",
-                g,
-                Status::Ok,
-                format!("expires {}", super::days_from_now(at)),
-            )
-        });
-    }
-    if let Some(sso) = &viewer.sso {
-        let url = sso.split("url=").nth(1).map(|u| u.trim().to_owned());
-        let orgs = sso
-            .split("organizations=")
-            .nth(1)
-            .map(|o| o.trim().to_owned());
-        out.push(
-            Check::new(
-                "sso",
-                g,
-                Status::Warn,
-                match &orgs {
-                    Some(o) => format!("organizations that enforce SAML single sign-on hide their data from this token: {o}"),
-                    None => "an organization enforces SAML single sign-on for this token".into(),
-                },
-            )
-            .fix(match url {
-                Some(u) => format!("authorize the token for SSO: {u}"),
-                None => format!("authorize the token for SSO on its page at {}", crate::error::TOKENS_URL),
-            }),
-        );
-    }
-    if let Some(recorded) = project.config().and_then(|c| c.github.login.as_deref())
-        && recorded != viewer.login
-    {
-        out.push(
-                Check::new(
-                    "account",
-                    g,
-                    Status::Warn,
-                    format!("the token is {}'s, but config.toml was set up for {recorded}", viewer.login),
-                )
-                .fix("use a token of the account the project expects, or run `ghenv init` to record this one"),
-            );
-    }
-    if let Some(rate) = &viewer.rate_limit
-        && rate.limit > 0
-        && rate.remaining * 10 < rate.limit
-    {
-        out.push(
-            Check::new(
-                "rate_limit",
-                g,
-                Status::Warn,
-                format!(
-                    "{} of {} points left, resets at {}",
-                    rate.remaining, rate.limit, rate.reset_at
-                ),
-            )
-            .fix("wait for the reset, or make fewer requests"),
-        );
-    }
-    // A token GitHub refuses scopes to, or an expired one, already failed
-    // above: trying the operations would only say it again.
-    let failed = out.iter().any(|c| c.group == g && c.status == Status::Fail);
-    if let Some(template) = template
-        && opts.probe
-        && !failed
-    {
-        out.push(probe_check(project, template, token, &endpoint, opts, io));
-    }
-}
-
-/// The probe (`ghenv probe`) as one check: will each lesson work?
-fn probe_check(
-    project: &Project,
-    template: &Template,
-    token: &Token,
-    endpoint: &str,
-    opts: &DoctorOptions,
-    io: &mut Io,
-) -> Check {
-    let g = "token";
-    let input = crate::probe::session::Input {
-        project,
-        template,
-        token,
-        endpoint,
-        timeout: opts.endpoint.timeout,
-        app: true,
-        refresh: false,
-    };
-    let report = match crate::probe::session::probe(io, &input) {
-        Ok(r) => r,
-        Err(e) => {
-            return Check::new(
-                "probe",
-                g,
-                Status::Warn,
-                format!("the operations could not be tried: {e}"),
-            )
-            .fix(e.hint().unwrap_or_default());
-        }
-    };
-    use crate::probe::Status as P;
-    let failing: Vec<String> = report
-        .operations
-        .iter()
-        .filter(|o| o.status.lacks() || o.status == P::Invalid)
-        .map(|o| {
-            let what = match o.status {
-                P::MissingScopes => format!("needs the scope {}", o.needs.join(" or ")),
-                P::MissingPermission => format!("needs the permission {}", o.needs.join(", ")),
-                P::SsoRequired => "needs SSO authorization".into(),
-                P::Invalid => "does not validate against GitHub's schema".into(),
-                _ => "is refused".into(),
-            };
-            format!("{} {what}", o.name)
-        })
-        .collect();
-    let unknown = report
-        .operations
-        .iter()
-        .filter(|o| o.status == P::Unknown)
-        .count();
-    let total = report.operations.len();
-    if !failing.is_empty() {
-        let mut check = Check::new(
-            "probe",
-            g,
-            Status::Fail,
-            format!(
-                "{} of {total} operations fail: {}",
-                failing.len(),
-                failing.join("; ")
-            ),
-        )
-        .fix("`ghenv probe` shows each lesson with what to change");
-        if let Some(first) = report.problems.first() {
-            let mut parts = first.location.rsplitn(3, ':');
-            let (_, line, file) = (parts.next(), parts.next(), parts.next());
-            if let Some(file) = file {
-                check = check.at(file, line.and_then(|l| l.parse().ok()));
-            }
-        }
-        check
-    } else if unknown > 0 {
-        Check::new(
-            "probe",
-            g,
-            Status::Warn,
-            format!("{} of {total} operations work; GitHub's answer for {unknown} could not be read as yes or no", total - unknown),
-        )
-        .fix("`ghenv probe` shows which")
-    } else {
-        Check::new(
-            "probe",
-            g,
-            Status::Ok,
-            format!("all {total} operations of the lessons and the app work with this token"),
-        )
-    }
-}
-
-fn secrets_group(
-    project: &Project,
-    token: Option<&Token>,
-    identity: &IdentityArgs,
-    io: &mut Io,
-    out: &mut Vec<Check>,
-) {
-    let g = "secrets";
-    let dir = project.dir();
-    let Ok(env_path) = project.env_path() else {
-        return;
-    };
-    let env_name = project.env_file().unwrap_or(".env").to_owned();
-    if let Ok(meta) = std::fs::metadata(&env_path) {
-        let mode = meta.permissions().mode() & 0o777;
-        out.push(if mode == 0o600 {
-            Check::new(
-                "env_mode",
-                g,
-                Status::Ok,
-                format!("{env_name} is readable only by you (0600)"),
-            )
-        } else {
-            Check::new(
-                "env_mode",
-                g,
-                Status::Warn,
-                format!("{env_name} has mode {mode:o}: others may read the token"),
-            )
-            .fix(format!("chmod 600 {}", shown(&env_path)))
-        });
-    }
-    let in_repo = git::in_work_tree(dir);
-    if in_repo {
-        let env_rel = Path::new(&env_name);
-        if !env_path.exists() && !git::is_tracked(dir, env_rel) {
-            // Nothing to commit yet: whether the file is missing is the
-            // project group's check; ghenv init ignores it when it writes.
-        } else if git::is_tracked(dir, env_rel) {
-            out.push(
-                Check::new(
-                    "env_tracked",
-                    g,
-                    Status::Fail,
-                    format!("{env_name} is tracked by git: the token is committed"),
-                )
-                .fix(
-                    Error::EnvTracked(env_path.clone())
-                        .hint()
-                        .unwrap_or_default(),
-                ),
-            );
-        } else if git::ignored_by_gitignore(dir, env_rel) {
-            out.push(Check::new(
-                "env_ignored",
-                g,
-                Status::Ok,
-                format!("{env_name} is git-ignored"),
-            ));
-        } else if git::is_kept_out(dir, env_rel) {
-            out.push(
-                Check::new(
-                    "env_ignored",
-                    g,
-                    Status::Warn,
-                    format!("only your own exclude ignores {env_name}; teammates' clones do not"),
-                )
-                .fix("run `ghenv init`, which adds it to .gitignore"),
-            );
-        } else {
-            out.push(
-                Check::new(
-                    "env_ignored",
-                    g,
-                    Status::Fail,
-                    format!("{env_name} is not git-ignored: `git add -A` would commit the token"),
-                )
-                .fix("run `ghenv init`, which adds it to .gitignore"),
-            );
-        }
-        if let Some(id) = env_path
-            .exists()
-            .then(|| git::blob_id(dir, env_rel))
-            .flatten()
-        {
-            out.push(match git::commit_with_blob(dir, &id) {
-                Some(commit) => Check::new(
-                    "env_history",
-                    g,
-                    Status::Fail,
-                    format!("{env_name}, as it is now, was committed in {commit}: the token is in the history"),
-                )
-                .fix(format!("revoke the token at {}, then `ghenv rotate`", crate::error::TOKENS_URL)),
-                None => Check::new("env_history", g, Status::Ok, format!("{env_name} was never committed as it is")),
-            });
-        }
-        let local = [".env.local", ".env.development.local"];
-        let kept_out = git::kept_out(dir, &local.map(Path::new));
-        let unignored: Vec<&str> = local
-            .into_iter()
-            .zip(kept_out)
-            .filter_map(|(n, out)| (!out).then_some(n))
-            .collect();
-        out.push(if unignored.is_empty() {
-            Check::new(
-                "local_ignored",
-                g,
-                Status::Ok,
-                ".env.local and .env.*.local are git-ignored".into(),
-            )
-        } else {
-            Check::new(
-                "local_ignored",
-                g,
-                Status::Warn,
-                format!("{} would be committed", unignored.join(" and ")),
-            )
-            .fix("run `ghenv init`, which adds .env.local and .env.*.local to .gitignore")
-        });
-        out.push(hook_check(dir));
-        let keys = keys_in_tree(dir);
-        out.push(match keys.first() {
-            Some(file) => Check::new("keys_in_tree", g, Status::Fail, "an age private key is in a file git would commit".into())
-                .fix("move the key out of the project and replace it (`ghenv keygen`, `ghenv recipients`)")
-                .at(file.clone(), None),
-            None => Check::new("keys_in_tree", g, Status::Ok, "no private key in a file git would commit".into()),
-        });
-    }
-    if let Some(secret) = project.secret() {
-        match secret::decrypt_quietly(secret, identity, io) {
-            Some(inside) => {
-                let inside = secrecy::ExposeSecret::expose_secret(&inside).to_owned();
-                out.push(Check::new(
-                    "secret_decrypts",
-                    g,
-                    Status::Ok,
-                    "[secret] decrypts with an identity at hand".into(),
-                ));
-                if let Some(token) = token {
-                    out.push(if token.expose_secret() == inside {
-                        Check::new("secret_matches_env", g, Status::Ok, format!("{env_name} holds the token in [secret]"))
-                    } else {
-                        Check::new("secret_matches_env", g, Status::Fail, format!("{env_name} holds another token than [secret] (a teammate rotated it?)"))
-                            .fix("`ghenv unlock`")
-                    });
-                }
-                let (accepted_any, bad) =
-                    crate::accept::unaccepted_recipients(io, project).unwrap_or_default();
-                out.push(if bad.is_empty() || secret.passphrase {
-                    Check::new(
-                        "recipients_intact",
-                        g,
-                        Status::Ok,
-                        "every recipient was accepted on this machine".into(),
-                    )
-                } else {
-                    Check::new(
-                        "recipients_intact",
-                        g,
-                        // Never accepted anything here (a fresh clone): a
-                        // warning; a recipient added since: a failure.
-                        if accepted_any { Status::Fail } else { Status::Warn },
-                        format!(
-                            "recipients not accepted on this machine: {}",
-                            bad.join(", ")
-                        ),
-                    )
-                    .fix("`ghenv recipients list` shows them; check each fingerprint with its owner, then `ghenv allow`, or remove the ones you do not know")
-                });
-            }
-            None => out.push(
-                Check::new(
-                    "secret_decrypts",
-                    g,
-                    Status::Warn,
-                    "no identity here decrypts [secret]".into(),
-                )
-                .fix("pass -i KEY, or ask a teammate to `ghenv recipients add` your key"),
-            ),
-        }
-    }
-}
-
-/// Whether ghenv's pre-commit check is installed and will run.
-fn hook_check(dir: &Path) -> Check {
-    let g = "secrets";
-    let top = git::toplevel(dir).unwrap_or_else(|| dir.to_path_buf());
-    let ours = |p: &Path| std::fs::read_to_string(p).is_ok_and(|t| t.contains(crate::hook::MARKER));
-    let hooks = git::hooks_dir(dir);
-    let in_git_hooks = hooks.as_ref().is_some_and(|h| ours(&h.join("pre-commit")));
-    let default_hooks = top.join(".git").join("hooks").join("pre-commit");
-    let husky = git::hooks_path_setting(dir).is_some_and(|p| p.contains(".husky"));
-    let pre_commit_config = std::fs::read_to_string(top.join(".pre-commit-config.yaml")).ok();
-    if husky {
-        return if ours(&top.join(".husky").join("pre-commit")) {
-            Check::new(
-                "hook",
-                g,
-                Status::Ok,
-                "husky runs ghenv's check before every commit".into(),
-            )
-        } else if ours(&default_hooks) {
-            Check::new(
-                "hook",
-                g,
-                Status::Fail,
-                "ghenv's hook is in .git/hooks, but husky's core.hooksPath means git never runs it"
-                    .into(),
-            )
-            .fix("`ghenv hook install` (it adds the check to .husky/pre-commit)")
-        } else {
-            Check::new(
-                "hook",
-                g,
-                Status::Warn,
-                "no check for tokens before commits (husky)".into(),
-            )
-            .fix("`ghenv hook install`")
-        };
-    }
-    if let Some(config) = pre_commit_config {
-        return if config.contains("ghenv-scan") || config.contains("ghenv scan") {
-            Check::new(
-                "hook",
-                g,
-                Status::Ok,
-                "the pre-commit framework runs ghenv's check".into(),
-            )
-        } else if in_git_hooks || ours(&default_hooks) {
-            Check::new("hook", g, Status::Fail, "ghenv's hook will be overwritten by `pre-commit install`".into())
-                .fix("add the ghenv-scan hook to .pre-commit-config.yaml (`ghenv hook install` prints it)")
-        } else {
-            Check::new("hook", g, Status::Warn, "no check for tokens before commits (pre-commit)".into())
-                .fix("add the ghenv-scan hook to .pre-commit-config.yaml (`ghenv hook install` prints it)")
-        };
-    }
-    if in_git_hooks {
-        Check::new(
-            "hook",
-            g,
-            Status::Ok,
-            "the pre-commit hook blocks commits that add a token".into(),
-        )
-    } else if ours(&default_hooks) {
-        Check::new(
-            "hook",
-            g,
-            Status::Fail,
-            "ghenv's hook is in .git/hooks, but core.hooksPath points git elsewhere".into(),
-        )
-        .fix("`ghenv hook install`")
-    } else {
-        Check::new(
-            "hook",
-            g,
-            Status::Warn,
-            "no check for tokens before commits".into(),
-        )
-        .fix("`ghenv hook install`")
-    }
-}
-
-/// Files git would commit that hold an age private key.
-fn keys_in_tree(dir: &Path) -> Vec<String> {
-    let Some(files) = git::files_git_would_commit(dir) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for file in files {
-        let Ok(f) = std::fs::File::open(dir.join(&file)) else {
-            continue;
-        };
-        let mut findings = Vec::new();
-        let shown = file.display().to_string();
-        let _ = crate::scan::scan_reader(std::io::BufReader::new(f), &shown, &mut findings);
-        if findings
-            .iter()
-            .any(|f| f.kind == crate::scan::Secret::AgeIdentity)
-        {
-            out.push(shown);
-        }
-    }
-    out
-}
-
-fn bundle_group(
-    project: &Project,
-    app: &App,
-    template: &Template,
-    token: Option<&Token>,
-    out: &mut Vec<Check>,
-) {
-    let g = "bundle";
-    let token_var = project.token_var(template);
-    if let Some(prefix) = app.framework.prefix()
-        && token_var.starts_with(prefix)
-    {
-        out.push(
-                Check::new(
-                    "client_exposed",
-                    g,
-                    Status::Warn,
-                    format!("{token_var} is a {prefix} variable: `npm run build` copies the token into the JavaScript every visitor downloads"),
-                )
-                .fix(format!(
-                    "keep the token out of the browser: `ghenv init --proxy`, then run the app with `ghenv proxy -- {}`",
-                    // The dev server's own script: Vite's is `dev`.
-                    if app.framework == doctor::Framework::Vite { "npm run dev" } else { "npm start" }
-                )),
-            );
-    }
-    let Some(token) = token else { return };
-    let mut leaked = false;
-    for build in app.framework.build_dirs() {
-        let dir = app.dir.join(build);
-        if !dir.is_dir() {
-            continue;
-        }
-        for file in doctor::files_holding(&dir, token.expose_secret()) {
-            leaked = true;
-            out.push(
-                Check::new(
-                    "build_output",
-                    g,
-                    Status::Fail,
-                    format!("{build}/ holds the token: anyone who gets this build gets the token"),
-                )
-                .fix(format!(
-                    "delete {build}/, never deploy it, and revoke the token at {}",
-                    crate::error::TOKENS_URL
-                ))
-                .at(shown(&file), None),
-            );
-        }
-    }
-    if !leaked {
-        out.push(Check::new(
-            "build_output",
-            g,
-            Status::Ok,
-            "no build output holds the token".into(),
-        ));
+        assert_eq!(DoctorReport(found).exit_code(), exit::FOUND);
     }
 }

@@ -1,11 +1,10 @@
 //! `ghenv hook install | uninstall`: installs or removes the git pre-commit
 //! hook ([`crate::hook`]) and says what was done.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::cli::{HookArgs, HookCommand, HookUninstallArgs};
 use crate::error::Result;
 use crate::hook::{CHAINED, Installed, Uninstalled, install_in, uninstall_in};
 use crate::output::Io;
@@ -27,14 +26,32 @@ impl Report for HookReport {
     fn print(&self, _io: &mut Io) {}
 }
 
+/// What `hook` is asked to do.
+#[derive(Debug, Clone)]
+pub enum HookOptions {
+    /// `install`, in the repository at `dir` (default: here); `force`
+    /// chains an existing hook.
+    Install {
+        /// `-C`.
+        dir: Option<PathBuf>,
+        /// `--force`.
+        force: bool,
+    },
+    /// `uninstall`, in the repository at `dir` (default: here).
+    Uninstall {
+        /// `-C`.
+        dir: Option<PathBuf>,
+    },
+}
+
 /// Runs `ghenv hook ...`.
 ///
 /// # Errors
 /// Outside a repository (usage), or when a hook would be lost (refuse).
-pub fn run(cmd: &HookCommand, io: &mut Io) -> Result<Boxed> {
+pub fn run(cmd: &HookOptions, io: &mut Io) -> Result<Boxed> {
     Ok(Box::new(match cmd {
-        HookCommand::Install(args) => install(args, io)?,
-        HookCommand::Uninstall(args) => uninstall(args, io)?,
+        HookOptions::Install { dir, force } => install(dir.as_deref(), *force, io)?,
+        HookOptions::Uninstall { dir } => uninstall(dir.as_deref(), io)?,
     }))
 }
 
@@ -42,8 +59,8 @@ fn repo_dir(dir: Option<&Path>) -> &Path {
     dir.unwrap_or(Path::new("."))
 }
 
-fn install(args: &HookArgs, io: &mut Io) -> Result<HookReport> {
-    let (hook, status) = install_in(repo_dir(args.repo.dir.as_deref()), args.force)?;
+fn install(dir: Option<&Path>, force: bool, io: &mut Io) -> Result<HookReport> {
+    let (hook, status) = install_in(repo_dir(dir), force)?;
     let status = match status {
         Installed::New => {
             io.ok(&format!(
@@ -81,8 +98,8 @@ fn install(args: &HookArgs, io: &mut Io) -> Result<HookReport> {
     })
 }
 
-fn uninstall(args: &HookUninstallArgs, io: &mut Io) -> Result<HookReport> {
-    let (hook, status) = uninstall_in(repo_dir(args.repo.dir.as_deref()))?;
+fn uninstall(dir: Option<&Path>, io: &mut Io) -> Result<HookReport> {
+    let (hook, status) = uninstall_in(repo_dir(dir))?;
     let shown = hook.display();
     let status = match status {
         Uninstalled::HuskyRemoved => {

@@ -1,47 +1,18 @@
 //! `ghenv init`: where the app is (from package.json), then the init
 //! pipeline ([`crate::setup`]) on it.
 
-use crate::cli::InitArgs;
 use crate::error::Result;
-use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
-use crate::project::{Location, Project};
+use crate::project::Project;
 use crate::report::Boxed;
 use crate::setup::{InitOptions, init};
-
-/// `init`'s flags, checked.
-///
-/// # Errors
-/// A bad `--host` or `--scopes`.
-pub fn options(args: &InitArgs) -> Result<InitOptions> {
-    Ok(InitOptions {
-        location: Location::from(&args.project),
-        input: args.source.clone(),
-        endpoint: Some(EndpointOptions::from_args(&args.endpoint)?),
-        template: TemplateOptions::from_args(&args.template)?,
-        offline: args.offline,
-        lock: args.lock.clone(),
-        identity: args.identity.clone(),
-        open: args.open,
-        hook: args.hook,
-        json: args.output.json,
-        rotating: false,
-        probe: match (args.probe, args.no_probe) {
-            (true, _) => Some(true),
-            (_, true) => Some(false),
-            _ => None,
-        },
-        previous: None,
-        proxy: args.proxy,
-    })
-}
 
 /// Runs `ghenv init`.
 ///
 /// # Errors
 /// Every [`Error`](crate::Error) variant can come out of here; see the exit-code table.
-pub fn run(args: &InitArgs, io: &mut Io) -> Result<Boxed> {
-    let mut opts = options(args)?;
+pub fn run(opts: &InitOptions, io: &mut Io) -> Result<Boxed> {
+    let mut opts = opts.clone();
     let mut project = Project::open(&opts.location)?;
     // A new project: where its app is and what it is, from package.json.
     // At a repository's root whose app is one folder down (client/, web/)
@@ -72,4 +43,53 @@ pub fn run(args: &InitArgs, io: &mut Io) -> Result<Boxed> {
         }
     }
     Ok(Box::new(init(&project, &opts, io)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::project::Location;
+    use crate::source::TokenInput;
+
+    #[test]
+    fn a_vite_app_here_gets_the_vite_template_and_a_0600_env_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("package.json"),
+            r#"{"devDependencies": {"vite": "5"}}"#,
+        )
+        .unwrap();
+        let token = crate::token::sample_classic();
+        let (io, captured) = Io::test();
+        let mut io = io
+            .with_env(&[("XDG_CONFIG_HOME", home.path().to_str().unwrap())])
+            .with_stdin(&format!("{token}\n"), false);
+        let opts = InitOptions {
+            location: Location {
+                dir: Some(dir.path().to_path_buf()),
+                template_dir: None,
+            },
+            input: TokenInput {
+                stdin: true,
+                file: None,
+            },
+            offline: true,
+            json: true,
+            ..InitOptions::default()
+        };
+        let json = run(&opts, &mut io).unwrap().to_json();
+        assert_eq!(json["template"], "vite", "{json}");
+        let env = std::fs::read_to_string(dir.path().join(".env")).unwrap();
+        assert!(env.contains("VITE_"), "{env}");
+        assert!(env.contains(&token));
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(dir.path().join(".env"))
+                .unwrap()
+                .permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600);
+        assert!(!json.to_string().contains(&token), "the report masks it");
+        assert!(!captured.err().contains(&token), "{}", captured.err());
+    }
 }

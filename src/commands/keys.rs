@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::cli::{KeygenArgs, PubkeyArgs};
 use crate::crypt::{self, CryptError};
 use crate::error::{Error, Result};
 use crate::git;
@@ -53,12 +52,28 @@ impl Report for PubkeyReport {
     }
 }
 
+/// What `keygen` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct KeygenOptions {
+    /// `--output`: where to write the identity [default: the default identity].
+    pub output_path: Option<PathBuf>,
+    /// `--force`: replace an existing identity.
+    pub force: bool,
+}
+
+/// What `pubkey` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct PubkeyOptions {
+    /// `-i`: the identity [default: the default identity].
+    pub identity: Option<PathBuf>,
+}
+
 /// Runs `ghenv keygen`.
 ///
 /// # Errors
 /// [`Error::IdentityExists`] when the identity exists and `--force` was not
 /// given.
-pub fn keygen(args: &KeygenArgs, io: &mut Io) -> Result<Boxed> {
+pub fn keygen(args: &KeygenOptions, io: &mut Io) -> Result<Boxed> {
     let path = identity_path(args.output_path.as_ref(), io, "keygen")?;
     let existing = write::read_existing(&path)?;
     if existing.is_some() && !args.force {
@@ -96,7 +111,7 @@ pub fn keygen(args: &KeygenArgs, io: &mut Io) -> Result<Boxed> {
 ///
 /// # Errors
 /// [`CryptError`] when the identity is missing or unusable.
-pub fn pubkey(args: &PubkeyArgs, io: &mut Io) -> Result<Boxed> {
+pub fn pubkey(args: &PubkeyOptions, io: &mut Io) -> Result<Boxed> {
     let path = identity_path(args.identity.as_ref(), io, "pubkey")?;
     if !path.exists() {
         return Err(CryptError::NoIdentity {

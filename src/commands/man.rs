@@ -4,19 +4,27 @@
 
 use std::path::Path;
 
-use clap::CommandFactory;
-
-use crate::cli::{Cli, ManArgs};
 use crate::error::{Error, Result};
 use crate::report::{Boxed, Text};
 use crate::write::{self, Change};
+
+/// What `man` is asked to do.
+#[derive(Debug, Clone)]
+pub struct ManOptions {
+    /// ghenv's command definitions, as clap has them.
+    pub root: clap::Command,
+    /// The command whose page to print (`recipients add`); none: ghenv(1).
+    pub command: Vec<String>,
+    /// `--dir`: write every page there instead.
+    pub dir: Option<std::path::PathBuf>,
+}
 
 /// Runs `ghenv man`.
 ///
 /// # Errors
 /// An unknown command, or a page that cannot be written.
-pub fn run(args: &ManArgs) -> Result<Boxed> {
-    let root = Cli::command();
+pub fn run(args: &ManOptions) -> Result<Boxed> {
+    let root = args.root.clone();
     if let Some(dir) = &args.dir {
         return write_all(&root, dir);
     }

@@ -6,15 +6,14 @@
 use serde::Serialize;
 
 use super::announce_token;
-use crate::cli::{IdentityArgs, ProbeArgs, TokenSource};
 use crate::error::Result;
 use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::probe::session::{self, ProbeReport};
 use crate::project::{Location, Project};
 use crate::report::{Boxed, Report};
-use crate::secret;
-use crate::source::{self, Source};
+use crate::secret::{self, Identities};
+use crate::source::{self, Source, TokenInput};
 use crate::token::Token;
 
 /// What `probe` is asked to do.
@@ -23,35 +22,17 @@ pub struct ProbeOptions {
     /// Where the project is.
     pub location: Location,
     /// `--token-stdin`, `--token-file`.
-    pub input: TokenSource,
+    pub input: TokenInput,
     /// Which GitHub.
     pub endpoint: EndpointOptions,
     /// `-i`, for a token only in `[secret]`.
-    pub identity: IdentityArgs,
+    pub identity: Identities,
     /// Not `--no-app`.
     pub app: bool,
     /// `--refresh`.
     pub refresh: bool,
     /// `--strict`.
     pub strict: bool,
-}
-
-impl ProbeOptions {
-    /// Checks the flags.
-    ///
-    /// # Errors
-    /// A bad `--host`.
-    pub fn from_args(args: &ProbeArgs) -> Result<ProbeOptions> {
-        Ok(ProbeOptions {
-            location: Location::from(&args.project),
-            input: args.source.clone(),
-            endpoint: EndpointOptions::from_args(&args.endpoint)?,
-            identity: args.identity.clone(),
-            app: !args.no_app,
-            refresh: args.refresh,
-            strict: args.strict,
-        })
-    }
 }
 
 /// `probe`'s report: the probe's, plus what the exit code depends on.
@@ -70,9 +51,8 @@ pub struct ProbeCommandReport {
 ///
 /// # Errors
 /// As [`probe`].
-pub fn run(args: &ProbeArgs, io: &mut Io) -> Result<Boxed> {
-    let opts = ProbeOptions::from_args(args)?;
-    Ok(Box::new(probe(&opts, io)?))
+pub fn run(opts: &ProbeOptions, io: &mut Io) -> Result<Boxed> {
+    Ok(Box::new(probe(opts, io)?))
 }
 
 /// Probes the project's operations with its token.

@@ -11,13 +11,13 @@ use std::sync::Arc;
 use hyper::header::HeaderValue;
 use serde::Serialize;
 
-use crate::cli::{IdentityArgs, ProxyArgs};
 use crate::error::{Error, Result};
 use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::proxy::{self, Config};
 use crate::report::{Boxed, Report};
+use crate::secret::Identities;
 
 /// What `proxy` is asked to do.
 #[derive(Debug, Clone)]
@@ -37,7 +37,7 @@ pub struct ProxyOptions {
     /// Which GitHub.
     pub endpoint: EndpointOptions,
     /// `-i`.
-    pub identity: IdentityArgs,
+    pub identity: Identities,
     /// The command to start beside the proxy.
     pub command: Vec<OsString>,
 }
@@ -62,28 +62,8 @@ impl Report for ProxyReport {
 /// # Errors
 /// No token, an untrusted endpoint, a port in use, a command that cannot
 /// start.
-pub fn run(args: &ProxyArgs, io: &mut Io) -> Result<Boxed> {
-    let (addr, public) = match &args.listen {
-        Some(listen) => {
-            let ip: std::net::IpAddr = listen
-                .parse()
-                .map_err(|_| Error::BadListen(listen.clone()))?;
-            (SocketAddr::new(ip, args.port), !ip.is_loopback())
-        }
-        None => (proxy::default_addr(args.port), false),
-    };
-    let opts = ProxyOptions {
-        location: Location::from(&args.project),
-        addr,
-        public,
-        allowed_hosts: args.allow_host.clone(),
-        allowed_origins: args.allow_origin.clone(),
-        allow_no_origin: args.allow_no_origin,
-        endpoint: EndpointOptions::from_args(&args.endpoint)?,
-        identity: args.identity.clone(),
-        command: args.command.clone(),
-    };
-    Ok(Box::new(serve(&opts, io)?))
+pub fn run(opts: &ProxyOptions, io: &mut Io) -> Result<Boxed> {
+    Ok(Box::new(serve(opts, io)?))
 }
 
 /// Serves until CMD exits, or Ctrl-C / SIGTERM.
@@ -295,5 +275,34 @@ async fn wait_for_signal() {
                 None => std::future::pending::<()>().await,
             }
         } => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_token_it_fails_before_listening() {
+        let dir = tempfile::tempdir().unwrap();
+        // A port this test holds: serve must fail before it tries to bind.
+        let held = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let (mut io, _) = Io::test();
+        let opts = ProxyOptions {
+            location: Location {
+                dir: Some(dir.path().to_path_buf()),
+                template_dir: None,
+            },
+            addr: held.local_addr().unwrap(),
+            public: false,
+            allowed_hosts: Vec::new(),
+            allowed_origins: Vec::new(),
+            allow_no_origin: false,
+            endpoint: EndpointOptions::default(),
+            identity: Identities::default(),
+            command: Vec::new(),
+        };
+        let e = serve(&opts, &mut io).err().unwrap();
+        assert_eq!(e.kind(), "no_token", "not port_in_use: {e}");
     }
 }

@@ -8,7 +8,6 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use super::short_key;
-use crate::cli::{RecipientsChangeArgs, RecipientsCommand, RecipientsListArgs};
 use crate::crypt::{self, Recipient};
 use crate::error::{Error, Result};
 use crate::output::Io;
@@ -80,20 +79,56 @@ impl Report for RecipientsChange {
     fn print(&self, _io: &mut Io) {}
 }
 
+/// What `recipients` is asked to do.
+#[derive(Debug, Clone)]
+pub enum RecipientsOptions {
+    /// `list`, in the project there.
+    List(Location),
+    /// `add`.
+    Add(ChangeOptions),
+    /// `remove`.
+    Remove(ChangeOptions),
+}
+
+/// What `recipients add|remove` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct ChangeOptions {
+    /// Recipients as text (`age1…`, SSH public key lines).
+    pub recipients: Vec<String>,
+    /// `-R`: files of recipients.
+    pub recipients_files: Vec<std::path::PathBuf>,
+    /// `--github USER`.
+    pub github: Vec<String>,
+    /// `--host`: the GitHub host for `--github`.
+    pub host: Option<String>,
+    /// `--timeout`, in seconds.
+    pub timeout: u64,
+    /// `--accept-recipients`.
+    pub accept_recipients: bool,
+    /// `--yes`.
+    pub yes: bool,
+    /// `--force`.
+    pub force: bool,
+    /// `-i`: identities that open `[secret]`.
+    pub identity: secret::Identities,
+    /// Where the project is.
+    pub location: Location,
+}
+
 /// Runs `ghenv recipients ...`.
 ///
 /// # Errors
 /// See the subcommands.
-pub fn run(cmd: &RecipientsCommand, io: &mut Io) -> Result<Boxed> {
+pub fn run(cmd: &RecipientsOptions, io: &mut Io) -> Result<Boxed> {
     match cmd {
-        RecipientsCommand::List(args) => Ok(Box::new(list(args, io)?)),
-        RecipientsCommand::Add(args) => Ok(Box::new(change(args, io, true)?)),
-        RecipientsCommand::Remove(args) => Ok(Box::new(change(args, io, false)?)),
+        RecipientsOptions::List(location) => Ok(Box::new(list(location, io)?)),
+        RecipientsOptions::Add(args) => Ok(Box::new(change(args, io, true)?)),
+        RecipientsOptions::Remove(args) => Ok(Box::new(change(args, io, false)?)),
     }
 }
 
-fn list(args: &RecipientsListArgs, io: &mut Io) -> Result<RecipientsList> {
-    let project = Project::open(&Location::from(&args.project))?;
+fn list(location: &Location, io: &mut Io) -> Result<RecipientsList> {
+    let project = Project::open(location)?;
     let secret = project.require_secret("list")?;
     let record = crate::accept::machine(io).record(project.dir());
     let accepted = crate::accept::accepted_recipients(io, &record).unwrap_or_default();
@@ -118,8 +153,8 @@ fn list(args: &RecipientsListArgs, io: &mut Io) -> Result<RecipientsList> {
     })
 }
 
-fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<RecipientsChange> {
-    let project = Project::open(&Location::from(&args.project))?;
+fn change(args: &ChangeOptions, io: &mut Io, add: bool) -> Result<RecipientsChange> {
+    let project = Project::open(&args.location)?;
     let action = if add { "add to" } else { "remove from" };
     let secret = project.require_secret(action)?;
     if secret.passphrase {
@@ -251,4 +286,41 @@ fn change(args: &RecipientsChangeArgs, io: &mut Io, add: bool) -> Result<Recipie
         recipients: texts,
         changed: true,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::setup::testing::Encrypted;
+
+    #[test]
+    fn list_shows_the_recipient_init_encrypted_to() {
+        let set_up = Encrypted::set_up();
+        let mut io = set_up.io();
+        let json = run(&RecipientsOptions::List(set_up.location.clone()), &mut io)
+            .unwrap()
+            .to_json();
+        assert_eq!(json["recipients"][0], set_up.recipient.as_str(), "{json}");
+        assert_eq!(json["passphrase"], false);
+    }
+
+    #[test]
+    fn removing_the_last_recipient_is_refused_and_nothing_changes() {
+        let set_up = Encrypted::set_up();
+        let config = set_up.project.path().join("config.toml");
+        let before = std::fs::read_to_string(&config).unwrap();
+        let mut io = set_up.io();
+        let opts = ChangeOptions {
+            recipients: vec![set_up.recipient.clone()],
+            identity: set_up.identity.clone(),
+            location: set_up.location.clone(),
+            timeout: 30,
+            ..ChangeOptions::default()
+        };
+        let e = run(&RecipientsOptions::Remove(opts), &mut io)
+            .err()
+            .unwrap();
+        assert_eq!(e.kind(), "last_recipient");
+        assert_eq!(std::fs::read_to_string(&config).unwrap(), before);
+    }
 }

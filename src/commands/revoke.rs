@@ -12,7 +12,6 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::cli::RevokeArgs;
 use crate::error::{Error, Result, exit};
 use crate::github::{self, GithubError, Revoked};
 use crate::output::Io;
@@ -118,6 +117,23 @@ struct Candidate {
     from: String,
 }
 
+/// What `revoke` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct RevokeOptions {
+    /// `--token-stdin`: the tokens on standard input, one a line.
+    pub token_stdin: bool,
+    /// `--token-file`: the tokens in this file, one a line.
+    pub token_file: Option<PathBuf>,
+    /// `--from-scan`: the tokens a `ghenv scan --json` found (`-`: stdin).
+    pub from_scan: Option<PathBuf>,
+    /// `--yes`: without asking.
+    pub yes: bool,
+    /// `--timeout`, in seconds.
+    pub timeout: u64,
+    /// Where the project is (for its env file, when no tokens are given).
+    pub location: Location,
+}
+
 /// Runs `ghenv revoke`.
 ///
 /// # Errors
@@ -127,7 +143,7 @@ struct Candidate {
 /// [`Error::ConfirmationNeeded`] off a terminal without `--yes`, a refused
 /// confirmation ([`Error::Declined`]), and [`Error::BadEndpoint`] for a bad
 /// `GHENV_API_URL`.
-pub fn run(args: &RevokeArgs, io: &mut Io) -> Result<Boxed> {
+pub fn run(args: &RevokeOptions, io: &mut Io) -> Result<Boxed> {
     let url = api_url(io)?;
     let candidates = gather(args, io)?;
     let (revocable, other): (Vec<Candidate>, Vec<Candidate>) = candidates
@@ -263,7 +279,7 @@ fn confirm(io: &mut Io, tokens: &[Candidate]) -> Result<()> {
 }
 
 /// The tokens the flags point at, each once, in the order found.
-fn gather(args: &RevokeArgs, io: &mut Io) -> Result<Vec<Candidate>> {
+fn gather(args: &RevokeOptions, io: &mut Io) -> Result<Vec<Candidate>> {
     let mut found = if args.token_stdin {
         let text = read_limited(&mut io.stdin, "standard input")?;
         tokens_in_text(&text, "standard input")
@@ -351,8 +367,8 @@ fn candidate(bytes: &[u8], kind: Secret, from: String) -> Option<Candidate> {
 }
 
 /// The token in the project's env file.
-fn from_project(args: &RevokeArgs) -> Result<Vec<Candidate>> {
-    let project = Project::open(&Location::from(&args.project))?;
+fn from_project(args: &RevokeOptions) -> Result<Vec<Candidate>> {
+    let project = Project::open(&args.location)?;
     let template = project.template(None)?;
     let env_path = project.env_path()?;
     let var = project.token_var(&template);
@@ -504,4 +520,50 @@ fn regular_file(path: &Path) -> Option<Zeroizing<Vec<u8>>> {
     let mut bytes = Zeroizing::new(Vec::new());
     file.take(INPUT_LIMIT).read_to_end(&mut bytes).ok()?;
     Some(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_nothing_given_and_no_token_in_the_project_there_is_nothing_to_revoke() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, _) = Io::test();
+        let opts = RevokeOptions {
+            location: Location {
+                dir: Some(dir.path().to_path_buf()),
+                template_dir: None,
+            },
+            timeout: 30,
+            ..RevokeOptions::default()
+        };
+        let e = run(&opts, &mut io).err().unwrap();
+        assert_eq!(
+            (e.kind(), e.exit_code()),
+            ("nothing_to_revoke", exit::USAGE)
+        );
+    }
+
+    #[test]
+    fn a_scan_naming_an_absolute_path_is_refused_by_its_index_only() {
+        let scan = r#"{"findings": [{"path": "/etc/hostname", "line": 1, "column": 1, "kind": "classic"}]}"#;
+        let (io, captured) = Io::test();
+        let mut io = io.with_stdin(scan, false);
+        let opts = RevokeOptions {
+            from_scan: Some(PathBuf::from("-")),
+            yes: true,
+            timeout: 30,
+            ..RevokeOptions::default()
+        };
+        let e = run(&opts, &mut io).err().unwrap();
+        assert_eq!(e.kind(), "scan_path_outside");
+        assert!(e.to_string().contains("findings[0]"), "{e}");
+        assert!(!e.to_string().contains("/etc/hostname"), "{e}");
+        assert!(
+            !captured.err().contains("/etc/hostname"),
+            "{}",
+            captured.err()
+        );
+    }
 }

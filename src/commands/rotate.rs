@@ -3,23 +3,39 @@
 //! same recipients). It is the init pipeline ([`crate::setup`]) with the
 //! choices config.toml recorded.
 
-use crate::cli::{LockArgs, RotateArgs};
 use crate::error::Result;
 use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::report::Boxed;
-use crate::secret;
-use crate::setup::{self, InitOptions};
-use crate::source;
+use crate::secret::{self, Identities};
+use crate::setup::{self, InitOptions, Purpose};
+use crate::source::{self, TokenInput};
+
+/// What `rotate` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct RotateOptions {
+    /// Where the project is.
+    pub location: Location,
+    /// `--token-stdin`, `--token-file`.
+    pub input: TokenInput,
+    /// Which GitHub.
+    pub endpoint: EndpointOptions,
+    /// `-i`: identities that open the current `[secret]`.
+    pub identity: Identities,
+    /// `--accept-recipients`.
+    pub accept_recipients: bool,
+    /// `--json` (no questions asked then).
+    pub json: bool,
+}
 
 /// Runs `ghenv rotate`.
 ///
 /// # Errors
 /// As `init`; [`Error::NoConfig`](crate::Error::NoConfig) when the project
 /// has no `config.toml`.
-pub fn run(args: &RotateArgs, io: &mut Io) -> Result<Boxed> {
-    let project = Project::open(&Location::from(&args.project))?;
+pub fn run(args: &RotateOptions, io: &mut Io) -> Result<Boxed> {
+    let project = Project::open(&args.location)?;
     project.require_config("rotate")?;
     let encrypted = project.secret().is_some();
     // The token being replaced, to tell the user whether there is one to
@@ -32,28 +48,48 @@ pub fn run(args: &RotateArgs, io: &mut Io) -> Result<Boxed> {
             .and_then(|s| secret::decrypt_quietly(s, &args.identity, io)),
     };
     let opts = InitOptions {
-        location: Location::from(&args.project),
-        input: args.source.clone(),
-        endpoint: Some(EndpointOptions::from_args(&args.endpoint)?),
+        location: args.location.clone(),
+        input: args.input.clone(),
+        endpoint: args.endpoint.clone(),
         // The template config.toml records.
         template: TemplateOptions::default(),
         offline: false,
-        lock: LockArgs {
+        lock: secret::LockOptions {
             // Keeps the recipients (or passphrase) that [secret] has.
             encrypt: encrypted,
             // A project without its env file keeps the token only in config.toml.
             no_env: encrypted && !project.env_path()?.exists(),
             accept_recipients: args.accept_recipients,
-            ..LockArgs::default()
+            ..secret::LockOptions::default()
         },
         identity: args.identity.clone(),
         open: false,
         hook: false,
-        json: args.output.json,
-        rotating: true,
+        json: args.json,
+        purpose: Purpose::Rotate { previous },
         probe: None,
-        previous,
         proxy: false,
     };
     Ok(Box::new(setup::init(&project, &opts, io)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_folder_without_config_has_nothing_to_rotate() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, _) = Io::test();
+        let opts = RotateOptions {
+            location: Location {
+                dir: Some(dir.path().to_path_buf()),
+                template_dir: None,
+            },
+            ..RotateOptions::default()
+        };
+        let e = run(&opts, &mut io).err().unwrap();
+        assert_eq!((e.kind(), e.exit_code()), ("no_config", 2));
+        assert!(e.to_string().contains("nothing to rotate"), "{e}");
+    }
 }

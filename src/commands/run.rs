@@ -6,14 +6,13 @@
 use std::ffi::OsString;
 use std::process::Command;
 
-use crate::cli::{IdentityArgs, RunArgs};
 use crate::error::{Error, Result};
 use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::render;
 use crate::report::Boxed;
-use crate::secret;
+use crate::secret::{self, Identities};
 use crate::source;
 
 /// What `run` is asked to do.
@@ -22,7 +21,7 @@ pub struct RunOptions {
     /// Where the project is.
     pub location: Location,
     /// `-i`.
-    pub identity: IdentityArgs,
+    pub identity: Identities,
     /// CMD and its arguments.
     pub command: Vec<OsString>,
 }
@@ -32,13 +31,8 @@ pub struct RunOptions {
 /// # Errors
 /// Decryption errors (6), no token (2), a malformed token (3), or CMD that
 /// cannot be started ([`Error::Exec`]).
-pub fn run(args: &RunArgs, io: &mut Io) -> Result<Boxed> {
-    let opts = RunOptions {
-        location: Location::from(&args.project),
-        identity: args.identity.clone(),
-        command: args.command.clone(),
-    };
-    let e = exec(&opts, io)?;
+pub fn run(opts: &RunOptions, io: &mut Io) -> Result<Boxed> {
+    let e = exec(opts, io)?;
     Err(e)
 }
 
@@ -99,5 +93,28 @@ fn replace_process(mut cmd: Command, program: &std::ffi::OsStr) -> Error {
     Error::Exec {
         program: program.to_string_lossy().into_owned(),
         source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn without_a_token_nothing_is_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let marker = dir.path().join("started");
+        let (mut io, _) = Io::test();
+        let opts = RunOptions {
+            location: Location {
+                dir: Some(dir.path().to_path_buf()),
+                template_dir: None,
+            },
+            identity: Identities::default(),
+            command: vec!["touch".into(), marker.clone().into()],
+        };
+        let e = exec(&opts, &mut io).err().unwrap();
+        assert_eq!(e.kind(), "no_token");
+        assert!(!marker.exists());
     }
 }

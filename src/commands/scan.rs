@@ -10,7 +10,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use crate::cli::ScanArgs;
 use crate::error::{Error, Result, exit};
 use crate::git::{self, BatchHeader, BlobStream, ObjectKind};
 use crate::output::Io;
@@ -179,13 +178,26 @@ impl Report for ScanReport {
     }
 }
 
+/// What `scan` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Files and folders to scan (none: what git tracks, else the folder).
+    pub paths: Vec<PathBuf>,
+    /// `--staged`: what the next commit adds.
+    pub staged: bool,
+    /// `--history`: every blob in the repository's history.
+    pub history: bool,
+    /// `--since`: with `--history`, only commits since then.
+    pub since: Option<String>,
+}
+
 /// Runs `ghenv scan`: exit 1 when a token is found.
 ///
 /// # Errors
 /// A usage error outside a git repository with `--staged`, or for a path
 /// that does not exist; with `--staged`, any blob that cannot be read (the
 /// hook fails closed).
-pub fn run(args: &ScanArgs, io: &mut Io) -> Result<Boxed> {
+pub fn run(args: &ScanOptions, io: &mut Io) -> Result<Boxed> {
     let mut report = if args.staged {
         ScanReport {
             mode: Mode::Staged,
@@ -574,4 +586,63 @@ fn scan_staged() -> Result<ScanReport> {
         .findings
         .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::token::sample_classic as classic;
+
+    fn scan_paths(paths: Vec<PathBuf>) -> (Boxed, crate::output::Captured) {
+        let (mut io, captured) = Io::test();
+        let opts = ScanOptions {
+            paths,
+            ..ScanOptions::default()
+        };
+        (run(&opts, &mut io).unwrap(), captured)
+    }
+
+    #[test]
+    fn finds_a_token_in_a_folder_given_and_exits_1() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("clean.txt"), "nothing here\n").unwrap();
+        let token = classic();
+        std::fs::write(
+            dir.path().join("app.js"),
+            format!("const t = \"{token}\";\n"),
+        )
+        .unwrap();
+        let (report, _) = scan_paths(vec![dir.path().to_path_buf()]);
+        assert_eq!(report.exit_code(), exit::FOUND);
+        let json = report.to_json();
+        assert_eq!(json["ok"], false);
+        assert_eq!(json["mode"], "paths");
+        assert_eq!(json["files_scanned"], 2);
+        let findings = json["findings"].as_array().unwrap();
+        assert_eq!(findings.len(), 1, "{json}");
+        assert_eq!(findings[0]["line"], 1);
+        assert!(!json.to_string().contains(&token), "the token is masked");
+    }
+
+    #[test]
+    fn a_clean_folder_exits_0() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("readme.md"), "ghp_ is a prefix\n").unwrap();
+        let (report, _) = scan_paths(vec![dir.path().to_path_buf()]);
+        assert_eq!(report.exit_code(), exit::OK);
+        assert_eq!(report.to_json()["ok"], true);
+    }
+
+    #[test]
+    fn a_path_that_does_not_exist_is_a_usage_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, _) = Io::test();
+        let opts = ScanOptions {
+            paths: vec![dir.path().join("missing")],
+            ..ScanOptions::default()
+        };
+        let e = run(&opts, &mut io).err().unwrap();
+        assert_eq!((e.kind(), e.exit_code()), ("scan_path", exit::USAGE));
+    }
 }

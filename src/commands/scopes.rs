@@ -6,7 +6,6 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::cli::ScopesArgs;
 use crate::error::Result;
 use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
@@ -50,14 +49,27 @@ impl Report for ScopesReport {
     }
 }
 
+/// What `scopes` is asked to do.
+#[derive(Debug, Clone, Default)]
+pub struct ScopesOptions {
+    /// Where the project is (its template is the default).
+    pub location: Location,
+    /// Which template and scopes.
+    pub template: TemplateOptions,
+    /// Which GitHub (its host is where tokens are created).
+    pub endpoint: EndpointOptions,
+    /// `--open`: open the new-token page in a browser.
+    pub open: bool,
+}
+
 /// Runs `ghenv scopes`.
 ///
 /// # Errors
 /// An unknown template, bad `--scopes`, or a bad endpoint.
-pub fn run(args: &ScopesArgs, io: &mut Io) -> Result<Boxed> {
-    let template_opts = TemplateOptions::from_args(&args.template)?;
-    let endpoint_opts = EndpointOptions::from_args(&args.endpoint)?;
-    let project = Project::open(&Location::from(&args.project))?;
+pub fn run(args: &ScopesOptions, io: &mut Io) -> Result<Boxed> {
+    let template_opts = &args.template;
+    let endpoint_opts = &args.endpoint;
+    let project = Project::open(&args.location)?;
     let template = template_opts.template(&project)?;
     let required = template_opts.required(&template);
     let endpoint = endpoint_opts.resolve(io, Some(&project))?;
@@ -76,4 +88,88 @@ pub fn run(args: &ScopesArgs, io: &mut Io) -> Result<Boxed> {
             .collect(),
         new_token_url: url,
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(dir: &std::path::Path, template: &str, scopes: Option<&str>) -> ScopesOptions {
+        ScopesOptions {
+            location: Location {
+                dir: Some(dir.to_path_buf()),
+                template_dir: None,
+            },
+            template: TemplateOptions {
+                template: Some(template.to_owned()),
+                scopes: scopes.map(|s| s.split(',').map(str::to_owned).collect()),
+                strict: false,
+            },
+            ..ScopesOptions::default()
+        }
+    }
+
+    #[test]
+    fn lists_the_template_scopes_and_a_new_token_url_without_the_network() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, captured) = Io::test();
+        let report = run(&options(dir.path(), "react", None), &mut io).unwrap();
+        let json = report.to_json();
+        assert_eq!(json["template"], "react");
+        let url = json["new_token_url"].as_str().unwrap();
+        assert!(
+            url.starts_with("https://github.com/settings/tokens/new?"),
+            "{url}"
+        );
+        for scope in json["scopes"].as_array().unwrap() {
+            let name = scope["scope"].as_str().unwrap();
+            let encoded = name.replace(':', "%3A");
+            assert!(url.contains(&encoded), "{name} is ticked in {url}");
+        }
+        report.print(&mut io);
+        assert!(
+            captured
+                .out()
+                .starts_with("Scopes for the react template:\n")
+        );
+        assert!(captured.out().contains(url));
+    }
+
+    #[test]
+    fn scopes_given_replace_the_template_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        let (mut io, _) = Io::test();
+        let json = run(&options(dir.path(), "node", Some("read:org")), &mut io)
+            .unwrap()
+            .to_json();
+        let scopes: Vec<&str> = json["scopes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["scope"].as_str().unwrap())
+            .collect();
+        assert_eq!(scopes, ["read:org"]);
+    }
+
+    #[test]
+    fn an_endpoint_from_the_environment_is_named_on_stderr() {
+        let dir = tempfile::tempdir().unwrap();
+        let (io, captured) = Io::test();
+        let mut io = io.with_env(&[("GHENV_GRAPHQL_URL", "https://ghe.example.com/api/graphql")]);
+        let json = run(&options(dir.path(), "react", None), &mut io)
+            .unwrap()
+            .to_json();
+        assert!(
+            json["new_token_url"]
+                .as_str()
+                .unwrap()
+                .starts_with("https://ghe.example.com/settings/tokens/new?"),
+            "{json}"
+        );
+        assert!(
+            captured.err().contains("(from GHENV_GRAPHQL_URL)"),
+            "{}",
+            captured.err()
+        );
+    }
 }

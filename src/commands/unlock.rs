@@ -5,14 +5,13 @@
 use serde::Serialize;
 
 use super::{FileReport, files_report, say_written};
-use crate::cli::{IdentityArgs, UnlockArgs};
 use crate::error::Result;
 use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::render;
 use crate::report::{Boxed, Report};
-use crate::secret;
+use crate::secret::{self, Identities};
 use crate::token::Token;
 
 /// What `unlock` is asked to do.
@@ -21,7 +20,7 @@ pub struct UnlockOptions {
     /// Where the project is.
     pub location: Location,
     /// `-i`.
-    pub identity: IdentityArgs,
+    pub identity: Identities,
     /// `--replace`: replace another token in the env file without asking.
     pub replace: bool,
 }
@@ -60,13 +59,8 @@ impl Report for UnlockReport {
 /// # Errors
 /// Decryption errors (exit 6), a decrypted value that is not a token (3),
 /// or refusals to write the env file (7).
-pub fn run(args: &UnlockArgs, io: &mut Io) -> Result<Boxed> {
-    let opts = UnlockOptions {
-        location: Location::from(&args.project),
-        identity: args.identity.clone(),
-        replace: args.replace,
-    };
-    Ok(Box::new(unlock(&opts, io)?))
+pub fn run(opts: &UnlockOptions, io: &mut Io) -> Result<Boxed> {
+    Ok(Box::new(unlock(opts, io)?))
 }
 
 /// Decrypts `[secret]` into the project's env file.
@@ -136,4 +130,57 @@ pub fn unlock(opts: &UnlockOptions, io: &mut Io) -> Result<UnlockReport> {
         files: files_report(&changes),
         dir: project.dir().to_path_buf(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::ToJson;
+    use crate::setup::testing::Encrypted;
+
+    #[test]
+    fn unlock_writes_the_token_init_encrypted_to_a_key_held_here() {
+        let set_up = Encrypted::set_up();
+        let dir = set_up.project.path();
+        let token = crate::token::sample_classic();
+        let config = std::fs::read_to_string(dir.join("config.toml")).unwrap();
+        assert!(config.contains("[secret]"), "{config}");
+        assert!(
+            !config.contains(&token),
+            "config.toml holds it encrypted only"
+        );
+        assert!(!dir.join(".env").exists(), "--no-env");
+
+        let (mut io, captured) = set_up.io_captured();
+        let opts = UnlockOptions {
+            location: set_up.location.clone(),
+            identity: set_up.identity.clone(),
+            replace: false,
+        };
+        let report = unlock(&opts, &mut io).unwrap();
+        let env_file = std::fs::read_to_string(dir.join(".env")).unwrap();
+        assert!(env_file.contains(&token), "{env_file}");
+        let mode = std::os::unix::fs::PermissionsExt::mode(
+            &std::fs::metadata(dir.join(".env")).unwrap().permissions(),
+        );
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(report.to_json()["token"]["type"], "classic");
+        assert!(!captured.err().contains(&token), "{}", captured.err());
+    }
+
+    #[test]
+    fn without_a_key_that_opens_it_nothing_is_written() {
+        let set_up = Encrypted::set_up();
+        let other = tempfile::tempdir().unwrap();
+        let mut io = Io::test()
+            .0
+            .with_env(&[("XDG_CONFIG_HOME", other.path().to_str().unwrap())]);
+        let opts = UnlockOptions {
+            location: set_up.location.clone(),
+            ..UnlockOptions::default()
+        };
+        let e = unlock(&opts, &mut io).err().unwrap();
+        assert_eq!(e.exit_code(), crate::error::exit::CRYPTO, "{e}");
+        assert!(!set_up.project.path().join(".env").exists());
+    }
 }

@@ -1,7 +1,13 @@
-//! What `ghenv doctor` looks at, without printing: the app's framework and
-//! the env files it loads, the variable names its code reads, lines that
-//! one `.env` reader takes and another skips, dev servers started before
-//! the env file changed, and build output that holds the token.
+//! doctor: the facts first (this file), then the checks ([`checks`]).
+//!
+//! The facts, found without printing: the app's framework and the env
+//! files it loads, the variable names its code reads, lines that one `.env`
+//! reader takes and another skips, dev servers started before the env file
+//! changed, and build output that holds the token. A check line has a typed
+//! id ([`CheckId`]) and group ([`Group`]), serialized as the stable strings
+//! of doctor's JSON.
+
+pub mod checks;
 
 use std::path::{Path, PathBuf};
 
@@ -21,13 +27,145 @@ pub enum Status {
     Fail,
 }
 
+/// Which check a line is: its stable `id` in doctor's JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckId {
+    // project
+    /// config.toml found.
+    Config,
+    /// The app's framework, from package.json.
+    Framework,
+    /// The env file sits where the dev server reads it.
+    EnvLocation,
+    /// What config.toml asks has been accepted on this machine.
+    Accepted,
+    /// `[env] file` names a file ghenv writes to.
+    EnvFile,
+    // variable
+    /// The token variable has the prefix the browser sees.
+    Prefix,
+    /// The code reads the variable the env file defines.
+    CodeReads,
+    /// No env file of higher precedence hides it.
+    Shadowed,
+    /// Every `.env` reader reads the env file's lines the same.
+    Consumers,
+    /// No dev server started before the env file changed.
+    DevServer,
+    // token
+    /// GitHub accepts the token.
+    Token,
+    /// It has the required scopes.
+    Scopes,
+    /// When it expires.
+    Expiry,
+    /// SAML SSO authorization.
+    Sso,
+    /// It is the account config.toml was set up for.
+    Account,
+    /// The rate limit left.
+    RateLimit,
+    /// The lessons' and the app's operations work (`ghenv probe`).
+    Probe,
+    // secrets
+    /// The env file's mode.
+    EnvMode,
+    /// The env file is not tracked by git.
+    EnvTracked,
+    /// The env file is git-ignored.
+    EnvIgnored,
+    /// The env file, as it is now, is in no commit.
+    EnvHistory,
+    /// `.env*.local` files are git-ignored.
+    LocalIgnored,
+    /// No private key in the work tree.
+    KeysInTree,
+    /// `[secret]` decrypts here.
+    SecretDecrypts,
+    /// `[secret]` holds the env file's token.
+    SecretMatchesEnv,
+    /// Every recipient was accepted on this machine.
+    RecipientsIntact,
+    /// ghenv's pre-commit check is installed and runs.
+    Hook,
+    // bundle
+    /// The token does not reach the browser.
+    ClientExposed,
+    /// No build output holds the token.
+    BuildOutput,
+}
+
+impl CheckId {
+    /// The group the check is printed under.
+    pub fn group(self) -> Group {
+        use CheckId as C;
+        match self {
+            C::Config | C::Framework | C::EnvLocation | C::Accepted | C::EnvFile => Group::Project,
+            C::Prefix | C::CodeReads | C::Shadowed | C::Consumers | C::DevServer => Group::Variable,
+            C::Token | C::Scopes | C::Expiry | C::Sso | C::Account | C::RateLimit | C::Probe => {
+                Group::Token
+            }
+            C::EnvMode
+            | C::EnvTracked
+            | C::EnvIgnored
+            | C::EnvHistory
+            | C::LocalIgnored
+            | C::KeysInTree
+            | C::SecretDecrypts
+            | C::SecretMatchesEnv
+            | C::RecipientsIntact
+            | C::Hook => Group::Secrets,
+            C::ClientExposed | C::BuildOutput => Group::Bundle,
+        }
+    }
+}
+
+/// The checklist's groups, in the order they are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Group {
+    /// config.toml, the app, where the env file is.
+    Project,
+    /// The variable the app reads.
+    Variable,
+    /// The token, as GitHub sees it.
+    Token,
+    /// Secrets at rest: modes, git, keys, `[secret]`, the hook.
+    Secrets,
+    /// What a build ships.
+    Bundle,
+}
+
+impl Group {
+    /// Every group, in print order.
+    pub const ALL: [Group; 5] = [
+        Group::Project,
+        Group::Variable,
+        Group::Token,
+        Group::Secrets,
+        Group::Bundle,
+    ];
+
+    /// Its heading.
+    pub fn title(self) -> &'static str {
+        match self {
+            Group::Project => "Project",
+            Group::Variable => "The variable",
+            Group::Token => "The token",
+            Group::Secrets => "Secrets at rest",
+            Group::Bundle => "The bundle",
+        }
+    }
+}
+
 /// One line of the checklist.
 #[derive(Debug, Clone, Serialize)]
 pub struct Check {
-    /// A stable name (`env_location`, `code_reads`, ...).
-    pub id: &'static str,
-    /// The group: `project`, `variable`, `token`, `secrets`, `bundle`.
-    pub group: &'static str,
+    /// Which check.
+    pub id: CheckId,
+    /// The group, from the id.
+    pub group: Group,
     /// How it came out.
     pub status: Status,
     /// What was found, in one line.
@@ -44,10 +182,10 @@ pub struct Check {
 
 impl Check {
     /// A check with no file.
-    pub fn new(id: &'static str, group: &'static str, status: Status, message: String) -> Check {
+    pub fn new(id: CheckId, status: Status, message: String) -> Check {
         Check {
             id,
-            group,
+            group: id.group(),
             status,
             message,
             fix: None,
@@ -590,6 +728,63 @@ pub fn files_holding(dir: &Path, token: &str) -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The JSON ids and groups are the strings doctor printed before they
+    /// were typed; scripts match on them.
+    #[test]
+    fn check_ids_and_groups_serialize_as_before() {
+        use CheckId as C;
+        let table = [
+            (C::Config, "config", "project"),
+            (C::Framework, "framework", "project"),
+            (C::EnvLocation, "env_location", "project"),
+            (C::Accepted, "accepted", "project"),
+            (C::EnvFile, "env_file", "project"),
+            (C::Prefix, "prefix", "variable"),
+            (C::CodeReads, "code_reads", "variable"),
+            (C::Shadowed, "shadowed", "variable"),
+            (C::Consumers, "consumers", "variable"),
+            (C::DevServer, "dev_server", "variable"),
+            (C::Token, "token", "token"),
+            (C::Scopes, "scopes", "token"),
+            (C::Expiry, "expiry", "token"),
+            (C::Sso, "sso", "token"),
+            (C::Account, "account", "token"),
+            (C::RateLimit, "rate_limit", "token"),
+            (C::Probe, "probe", "token"),
+            (C::EnvMode, "env_mode", "secrets"),
+            (C::EnvTracked, "env_tracked", "secrets"),
+            (C::EnvIgnored, "env_ignored", "secrets"),
+            (C::EnvHistory, "env_history", "secrets"),
+            (C::LocalIgnored, "local_ignored", "secrets"),
+            (C::KeysInTree, "keys_in_tree", "secrets"),
+            (C::SecretDecrypts, "secret_decrypts", "secrets"),
+            (C::SecretMatchesEnv, "secret_matches_env", "secrets"),
+            (C::RecipientsIntact, "recipients_intact", "secrets"),
+            (C::Hook, "hook", "secrets"),
+            (C::ClientExposed, "client_exposed", "bundle"),
+            (C::BuildOutput, "build_output", "bundle"),
+        ];
+        for (id, name, group) in table {
+            let check = serde_json::to_value(Check::new(id, Status::Ok, String::new())).unwrap();
+            assert_eq!(check["id"], name);
+            assert_eq!(check["group"], group, "{name}");
+        }
+        let groups: Vec<String> = Group::ALL
+            .iter()
+            .map(|g| {
+                serde_json::to_value(g)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect();
+        assert_eq!(
+            groups,
+            ["project", "variable", "token", "secrets", "bundle"]
+        );
+    }
 
     #[test]
     fn names_read_finds_every_form() {
