@@ -83,6 +83,19 @@ pub struct Template {
 }
 
 impl Template {
+    /// Whether it is a proxy form (`react-proxy`, `vite-proxy`, or a
+    /// template of one's own named `*-proxy`): the app gets the proxy's URL,
+    /// never the token, and `ghenv proxy` adds it.
+    pub fn is_proxy(&self) -> bool {
+        self.name.ends_with("-proxy")
+    }
+
+    /// The name of its proxy form, for `init --proxy`: only the built-in
+    /// react and vite templates have one.
+    pub fn proxy_form(&self) -> Option<String> {
+        matches!(self.name.as_str(), "react" | "vite").then(|| format!("{}-proxy", self.name))
+    }
+
     /// The variables the template's `.env` sets, in order.
     pub fn variables(&self) -> Vec<String> {
         envfile::keys(&self.env)

@@ -160,10 +160,10 @@ impl Report for InitReport {
 pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitReport> {
     // What the project needs, and what it has now.
     let template = opts.template.template(project)?;
-    let template = if opts.proxy && !template.name.ends_with("-proxy") {
-        match template.name.as_str() {
-            "react" | "vite" => project.template(Some(&format!("{}-proxy", template.name)))?,
-            other => return Err(Error::ProxyTemplate(other.to_owned())),
+    let template = if opts.proxy && !template.is_proxy() {
+        match template.proxy_form() {
+            Some(name) => project.template(Some(&name))?,
+            None => return Err(Error::ProxyTemplate(template.name)),
         }
     } else {
         template
@@ -463,7 +463,7 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     if !opts.purpose.rotating() && !opts.json {
         after_init_checks(opts, io);
     }
-    if template.name.ends_with("-proxy") && !opts.json {
+    if template.is_proxy() && !opts.json {
         let var = if template.name.starts_with("vite") {
             "import.meta.env.VITE_GITHUB_GRAPHQL_URL"
         } else {

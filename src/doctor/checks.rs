@@ -267,7 +267,7 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
     // the browser (package.json decides, whatever config.toml says).
     let env_name = project.env_file().unwrap_or(".env").to_owned();
     let prefix = app.framework.prefix();
-    let proxied = template.name.ends_with("-proxy");
+    let proxied = template.is_proxy();
     let defined_list: Vec<&str> = defined.iter().copied().collect();
     let reads = doctor::code_reads(app);
     let mut reported = BTreeSet::new();
