@@ -898,8 +898,9 @@ pub struct GraphQlAnswer {
 }
 
 /// The largest introspection answer ghenv reads: GitHub's schema is about
-/// 5 MB with descriptions, 2 MB without.
-pub const SCHEMA_LIMIT: u64 = 32 * 1024 * 1024;
+/// 5 MB with descriptions and less without them; each byte read costs tens
+/// in memory, so the limit stays well short of that.
+pub const SCHEMA_LIMIT: u64 = 12 * 1024 * 1024;
 
 /// Sends one GraphQL `document` (with `variables`) and returns the answer
 /// as it is, reading at most `limit` bytes. A 200 and a 403 that names SAML
@@ -957,9 +958,21 @@ pub fn graphql(
         ));
     }
     let body = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        // A 403 for SSO comes with a REST-style body, or none that is JSON:
+        // it is read as the GraphQL error it stands for.
+        Ok(body) if status == 403 && body.get("errors").is_none() => serde_json::json!({
+            "data": null,
+            "errors": [{
+                "type": "FORBIDDEN",
+                "message": body.get("message").and_then(serde_json::Value::as_str)
+                    .unwrap_or("Resource protected by organization SAML enforcement"),
+            }],
+        }),
         Ok(body) => body,
-        // A 403 for SSO may come without a GraphQL body.
-        Err(_) if status == 403 => serde_json::json!({ "data": null, "errors": [] }),
+        Err(_) if status == 403 => serde_json::json!({
+            "data": null,
+            "errors": [{"type": "FORBIDDEN", "message": "Resource protected by organization SAML enforcement"}],
+        }),
         Err(e) => {
             return Err(GithubError::Malformed {
                 detail: if e.is_eof() {

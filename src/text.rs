@@ -6,13 +6,18 @@
 use std::borrow::Cow;
 
 /// Whether `c` must not reach a terminal as it is: C0 and C1 control
-/// characters (escape sequences start with them) and the bidirectional
-/// marks that reorder what is shown.
+/// characters (escape sequences start with them), the bidirectional marks
+/// that reorder what is shown, the line and paragraph separators, and the
+/// zero-width characters that hide text or split a word (a token) unseen.
 pub fn is_unsafe_char(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
-            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+            '\u{061C}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{FEFF}'
         )
 }
 
@@ -52,5 +57,21 @@ mod tests {
         assert_eq!(sanitize("octocat Ünïcødé ✓"), "octocat Ünïcødé ✓");
         assert_eq!(sanitize("a\x1b]0;pwned\x07b"), "a\\u{1b}]0;pwned\\u{7}b");
         assert_eq!(sanitize("x\u{202e}y\u{9b}z\n"), "x\\u{202e}y\\u{9b}z\\u{a}");
+    }
+
+    #[test]
+    fn sanitize_shows_what_would_hide_text_or_split_a_word_unseen() {
+        for c in [
+            '\u{200b}', '\u{200d}', '\u{2028}', '\u{2029}', '\u{2060}', '\u{feff}',
+        ] {
+            let s = format!("ghp_ab{c}cd");
+            assert_eq!(
+                sanitize(&s),
+                format!("ghp_ab{}cd", c.escape_unicode()),
+                "{c:?}"
+            );
+        }
+        assert_eq!(truncate("abcdef", 3), "abc…");
+        assert_eq!(truncate("abc", 3), "abc");
     }
 }

@@ -452,8 +452,19 @@ impl Token {
     /// printed, stored and passed on.
     pub fn scrub<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
         let secret = self.secret.expose_secret();
-        if !secret.is_empty() && text.contains(secret) {
-            let replaced = text.replace(secret, &self.masked());
+        // The part after the prefix is the secret too: a server that echoes
+        // it without `ghp_` must not get it printed.
+        let body = secret
+            .strip_prefix(self.kind.prefix())
+            .filter(|b| b.len() >= 16);
+        let has = |t: &str| {
+            !secret.is_empty() && t.contains(secret) || body.is_some_and(|b| t.contains(b))
+        };
+        if has(text) {
+            let mut replaced = text.replace(secret, &self.masked());
+            if let Some(body) = body {
+                replaced = replaced.replace(body, &self.masked());
+            }
             return std::borrow::Cow::Owned(redact(&replaced).into_owned());
         }
         redact(text)
@@ -521,6 +532,9 @@ mod tests {
         assert!(!clean.contains(VALID), "{clean}");
         assert_eq!(clean, "login L-ghp_…2O59 bearer ghp_…2O59!");
         assert_eq!(token.scrub("octocat"), "octocat");
+        // Without its prefix, the rest is still the secret.
+        let bare = format!("token={}", &VALID[4..]);
+        assert_eq!(token.scrub(&bare), "token=ghp_…2O59");
         let body = format!("{{\"message\":\"bad header: bearer {VALID}\"}}");
         let bytes = token.scrub_bytes(body.as_bytes());
         assert!(memchr::memmem::find(&bytes, VALID.as_bytes()).is_none());

@@ -2,23 +2,31 @@
 //! JavaScript and TypeScript files, and `.graphql`/`.gql` files, found in
 //! the project without `node_modules` and git-ignored files.
 //!
-//! Each document's text keeps its place in its file: it is preceded by as
-//! many newlines and spaces as the file has before it, and every
-//! `${…}` interpolation is blanked to spaces, so a line and column in the
-//! document are the line and column in the file.
+//! Each document carries where it starts in its file, and every `${…}`
+//! interpolation is blanked to spaces (newlines kept), so a line and column
+//! in the document map to the file's with [`AppDocument::place`]. No copy
+//! of the file is kept per document: memory follows the file's size, not
+//! documents × size.
 
 use std::path::{Path, PathBuf};
 
 /// Files larger than this are bundles or generated code, not the app's.
 pub const MAX_FILE: u64 = 1024 * 1024;
+/// At most this many documents are read from a project: a course app has a
+/// few dozen; a repository could hold thousands to make every `doctor` slow.
+pub const MAX_DOCUMENTS: usize = 500;
 
 /// One GraphQL document of the app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppDocument {
     /// The file, relative to the project folder.
     pub path: PathBuf,
-    /// The document, padded to its place in the file.
+    /// The document's text (interpolations blanked).
     pub text: String,
+    /// The line of the file where it starts (1-based).
+    pub line: usize,
+    /// The column of that line where it starts (1-based, in characters).
+    pub column: usize,
     /// The names the template interpolates (`${REPOSITORY_FRAGMENT}`).
     pub interpolations: Vec<String>,
 }
@@ -26,8 +34,26 @@ pub struct AppDocument {
 const SCRIPT: [&str; 6] = ["js", "jsx", "ts", "tsx", "mjs", "cjs"];
 const GRAPHQL: [&str; 2] = ["graphql", "gql"];
 
-/// Every GraphQL document under `dir`, in path order.
-pub fn find(dir: &Path) -> Vec<AppDocument> {
+impl AppDocument {
+    /// The file's line and column for `line` and `column` in the document.
+    pub fn place(&self, line: usize, column: usize) -> (usize, usize) {
+        compose((self.line, self.column), (line, column))
+    }
+}
+
+/// Where a position `inner` of a text that starts at `start` in a file is
+/// in that file (all 1-based).
+pub fn compose(start: (usize, usize), inner: (usize, usize)) -> (usize, usize) {
+    if inner.0 <= 1 {
+        (start.0, start.1 + inner.1.saturating_sub(1))
+    } else {
+        (start.0 + inner.0 - 1, inner.1)
+    }
+}
+
+/// Every GraphQL document under `dir`, in path order, and whether some
+/// were left out (more than [`MAX_DOCUMENTS`]).
+pub fn find(dir: &Path) -> (Vec<AppDocument>, bool) {
     let mut found = Vec::new();
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(true)
@@ -38,6 +64,10 @@ pub fn find(dir: &Path) -> Vec<AppDocument> {
         .sort_by_file_name(Ord::cmp)
         .build();
     for entry in walker.flatten() {
+        if found.len() >= MAX_DOCUMENTS {
+            found.truncate(MAX_DOCUMENTS);
+            return (found, true);
+        }
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -55,32 +85,32 @@ pub fn find(dir: &Path) -> Vec<AppDocument> {
         };
         let relative = path.strip_prefix(dir).unwrap_or(path).to_path_buf();
         if script {
-            found.extend(
-                templates(&text)
-                    .into_iter()
-                    .map(|(text, interpolations)| AppDocument {
-                        path: relative.clone(),
-                        text,
-                        interpolations,
-                    }),
-            );
+            found.extend(templates(&text).into_iter().map(|t| AppDocument {
+                path: relative.clone(),
+                ..t
+            }));
         } else if !text.trim().is_empty() {
             found.push(AppDocument {
                 path: relative,
                 text,
+                line: 1,
+                column: 1,
                 interpolations: Vec::new(),
             });
         }
     }
-    found
+    let truncated = found.len() > MAX_DOCUMENTS;
+    found.truncate(MAX_DOCUMENTS);
+    (found, truncated)
 }
 
-/// The `gql`/`graphql` tagged templates in a script's `source`: each
-/// padded to its place, with its interpolated names.
-pub fn templates(source: &str) -> Vec<(String, Vec<String>)> {
+/// The `gql`/`graphql` tagged templates in a script's `source`, with where
+/// each starts and its interpolated names (`path` left empty).
+pub fn templates(source: &str) -> Vec<AppDocument> {
     let bytes = source.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
+    let (mut seen, mut line, mut column) = (0, 1, 1);
     while i < bytes.len() {
         let rest = &source[i..];
         let tag_len = if rest.starts_with("graphql") {
@@ -108,7 +138,24 @@ pub fn templates(source: &str) -> Vec<(String, Vec<String>)> {
         let Some((end, body, names)) = template_body(source, start) else {
             break;
         };
-        out.push((padded(source, start, &body), names));
+        // Line and column kept up to date from the last template on, so a
+        // file of many templates is read once, not once per template.
+        let between = &source[seen..start];
+        match between.rfind('\n') {
+            Some(nl) => {
+                line += between.matches('\n').count();
+                column = between[nl + 1..].chars().count() + 1;
+            }
+            None => column += between.chars().count(),
+        }
+        seen = start;
+        out.push(AppDocument {
+            path: PathBuf::new(),
+            text: body,
+            line,
+            column,
+            interpolations: names,
+        });
         i = end + 1;
     }
     out
@@ -163,19 +210,6 @@ fn template_body(source: &str, start: usize) -> Option<(usize, String, Vec<Strin
     None
 }
 
-/// `body` preceded by the newlines and spaces that put it at `start` in
-/// `source`.
-fn padded(source: &str, start: usize, body: &str) -> String {
-    let before = &source[..start];
-    let lines = before.matches('\n').count();
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count());
-    let mut text = String::with_capacity(lines + column + body.len());
-    text.extend(std::iter::repeat_n('\n', lines));
-    text.extend(std::iter::repeat_n(' ', column));
-    text.push_str(body);
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,20 +219,17 @@ mod tests {
         let source = "import gql from 'graphql-tag';\nconst A = 1;\nexport const GET = gql`\n  query { viewer { ...repository } }\n  ${REPOSITORY_FRAGMENT}\n`;\nconst B = graphql `{ x }`;\nconst notgql = `{ y }`; mygql`{ z }`;\n";
         let found = templates(source);
         assert_eq!(found.len(), 2);
-        let (text, names) = &found[0];
-        assert_eq!(names, &["REPOSITORY_FRAGMENT"]);
-        // "query" is on line 4, column 3 of the file.
-        let line4 = text.lines().nth(3).unwrap();
-        assert_eq!(line4.find("query"), Some(2));
-        assert!(!text.contains("REPOSITORY_FRAGMENT") && !text.contains("${"));
-        assert_eq!(
-            text.lines().count(),
-            source[..source.find("`;\nconst B").unwrap()]
-                .lines()
-                .count()
-        );
-        let (text, _) = &found[1];
-        assert_eq!(text.lines().nth(6).unwrap().trim(), "{ x }");
+        let doc = &found[0];
+        assert_eq!(doc.interpolations, ["REPOSITORY_FRAGMENT"]);
+        assert_eq!((doc.line, doc.column), (3, 24));
+        // "query" is on the document's line 2, column 3: the file's line 4.
+        assert_eq!(doc.text.lines().nth(1).unwrap().find("query"), Some(2));
+        assert_eq!(doc.place(2, 3), (4, 3));
+        assert_eq!(doc.place(1, 1), (3, 24));
+        assert!(!doc.text.contains("REPOSITORY_FRAGMENT") && !doc.text.contains("${"));
+        let doc = &found[1];
+        assert_eq!(doc.text, "{ x }");
+        assert_eq!(doc.place(1, 3), (7, 22));
     }
 
     #[test]
@@ -206,7 +237,22 @@ mod tests {
         assert!(templates("const q = gql`{ viewer ").is_empty());
         assert!(templates("gql").is_empty());
         assert_eq!(templates("gql`{ a }`").len(), 1);
-        assert_eq!(templates("x = gql`{ a \\` }`")[0].0, "        { a    }");
+        assert_eq!(templates("x = gql`{ a \\` }`")[0].text, "{ a    }");
+    }
+
+    #[test]
+    fn many_templates_on_one_long_line_cost_memory_in_proportion_to_the_file() {
+        let line: String = (0..2000)
+            .map(|i| format!("gql`fragment f{i} on User {{ login }}`;"))
+            .collect();
+        let found = templates(&line);
+        assert_eq!(found.len(), 2000);
+        let bytes: usize = found.iter().map(|d| d.text.len()).sum();
+        assert!(
+            bytes < line.len(),
+            "{bytes} bytes kept for a {}-byte file",
+            line.len()
+        );
     }
 
     #[test]
@@ -222,7 +268,8 @@ mod tests {
         write("node_modules/x/index.js", "gql`{ a }`");
         write("build/main.js", "gql`{ b }`");
         write(".gitignore", "build/\n");
-        let found = find(dir.path());
+        let (found, truncated) = find(dir.path());
+        assert!(!truncated);
         let paths: Vec<String> = found.iter().map(|d| d.path.display().to_string()).collect();
         assert_eq!(paths, ["src/App.js", "src/q.graphql"]);
     }

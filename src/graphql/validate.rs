@@ -46,11 +46,40 @@ pub struct AppOperation {
     pub root_fields: Vec<String>,
 }
 
+/// A definition of the app: its own text and where that starts in its file.
 struct Located {
     path: PathBuf,
     text: String,
+    line: usize,
+    column: usize,
     definition: Definition,
-    sources: apollo_compiler::parser::SourceMap,
+}
+
+/// What each source apollo-compiler parsed stands for: diagnostics name a
+/// source by the key it was given (`#N`), and this turns the key and a line
+/// and column in the source into the file's.
+#[derive(Default)]
+struct Places(Vec<(PathBuf, usize, usize)>);
+
+impl Places {
+    fn key(&mut self, path: &std::path::Path, line: usize, column: usize) -> String {
+        self.0.push((path.to_path_buf(), line, column));
+        format!("#{}", self.0.len() - 1)
+    }
+
+    fn locate(&self, key: &str, line: usize, column: usize) -> String {
+        match key
+            .strip_prefix('#')
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| self.0.get(n))
+        {
+            Some((path, l, c)) => {
+                let (line, column) = super::documents::compose((*l, *c), (line, column));
+                format!("{}:{line}:{column}", path.display())
+            }
+            None => key.to_owned(),
+        }
+    }
 }
 
 /// Checks every operation in `documents` against `schema`. A document that
@@ -59,18 +88,19 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> Vec<AppOperat
     let mut operations: Vec<Located> = Vec::new();
     let mut fragments: BTreeMap<String, Vec<Located>> = BTreeMap::new();
     let mut out = Vec::new();
+    let mut places = Places::default();
     for doc in documents {
-        let path = doc.path.display().to_string();
-        let parsed = match ast::Document::parse(doc.text.clone(), &path) {
+        let key = places.key(&doc.path, doc.line, doc.column);
+        let parsed = match ast::Document::parse(doc.text.clone(), &key) {
             Ok(d) => d,
             Err(with_errors) => {
-                let problems = problems_of(&with_errors.errors, schema);
+                let problems = problems_of(&with_errors.errors, schema, &places);
                 out.push(AppOperation {
                     name: "(does not parse)".into(),
                     path: doc.path.clone(),
                     location: problems
                         .first()
-                        .map_or_else(|| path.clone(), |p| p.location.clone()),
+                        .map_or_else(|| places.locate(&key, 1, 1), |p| p.location.clone()),
                     kind: crate::probe::Kind::Query,
                     document: ast::Document::new(),
                     problems,
@@ -81,11 +111,22 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> Vec<AppOperat
             }
         };
         for definition in &parsed.definitions {
+            let Some(span) = definition.location() else {
+                continue;
+            };
+            let Some(text) = doc.text.get(span.offset()..span.end_offset()) else {
+                continue;
+            };
+            let start = span
+                .line_column(&parsed.sources)
+                .map_or((1, 1), |lc| (lc.line, lc.column));
+            let (line, column) = doc.place(start.0, start.1);
             let located = Located {
                 path: doc.path.clone(),
-                text: only(&doc.text, definition),
+                text: text.to_owned(),
+                line,
+                column,
                 definition: definition.clone(),
-                sources: parsed.sources.clone(),
             };
             match definition {
                 Definition::OperationDefinition(_) => operations.push(located),
@@ -130,15 +171,17 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> Vec<AppOperat
         let mut errors = DiagnosticList::new(Default::default());
         let mut builder = ExecutableDocument::builder(Some(schema), &mut errors);
         let mut parser = Parser::new();
-        parser.parse_into_executable_builder(op.text.clone(), &op.path, &mut builder);
+        let key = places.key(&op.path, op.line, op.column);
+        parser.parse_into_executable_builder(op.text.clone(), &key, &mut builder);
         for f in &needed {
-            parser.parse_into_executable_builder(f.text.clone(), &f.path, &mut builder);
+            let key = places.key(&f.path, f.line, f.column);
+            parser.parse_into_executable_builder(f.text.clone(), &key, &mut builder);
         }
         let executable = builder.build();
-        let mut problems = problems_of(&errors, schema);
+        let mut problems = problems_of(&errors, schema, &places);
         let built_with_errors = !problems.is_empty();
         if let Err(with_errors) = executable.validate(schema) {
-            for p in problems_of(&with_errors.errors, schema) {
+            for p in problems_of(&with_errors.errors, schema, &places) {
                 // The build leaves out a field it cannot find, which can
                 // empty its parent's selection: that is the same mistake.
                 let cascade =
@@ -153,17 +196,13 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> Vec<AppOperat
         document
             .definitions
             .extend(needed.iter().map(|f| f.definition.clone()));
-        let start = def
-            .location()
-            .and_then(|span| span.line_column(&op.sources))
-            .map_or_else(String::new, |lc| format!(":{}:{}", lc.line, lc.column));
         out.push(AppOperation {
             name: def.name.as_ref().map_or_else(
                 || format!("anonymous {}", kind_word(def.operation_type)),
                 ToString::to_string,
             ),
             path: op.path.clone(),
-            location: format!("{}{start}", op.path.display()),
+            location: format!("{}:{}:{}", op.path.display(), op.line, op.column),
             kind: if def.operation_type == ast::OperationType::Mutation {
                 crate::probe::Kind::Mutation
             } else {
@@ -177,12 +216,14 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> Vec<AppOperat
                 .filter(|v| v.default_value.is_none() && v.ty.is_non_null())
                 .map(|v| v.name.to_string())
                 .collect(),
+            // A fragment at the top of a mutation could hold any mutation:
+            // "…" names none the probe knows, so it is judged unknown.
             root_fields: def
                 .selection_set
                 .iter()
-                .filter_map(|s| match s {
-                    Selection::Field(f) => Some(f.name.to_string()),
-                    _ => None,
+                .map(|s| match s {
+                    Selection::Field(f) => f.name.to_string(),
+                    _ => "…".to_owned(),
                 })
                 .collect(),
         });
@@ -196,24 +237,6 @@ fn kind_word(kind: ast::OperationType) -> &'static str {
         ast::OperationType::Mutation => "mutation",
         ast::OperationType::Subscription => "subscription",
     }
-}
-
-/// `text` with everything outside `definition` blanked (newlines kept), so
-/// it parses to that definition alone, at its place in the file.
-fn only(text: &str, definition: &Definition) -> String {
-    let Some(span) = definition.location() else {
-        return text.to_owned();
-    };
-    let (start, end) = (span.offset(), span.end_offset());
-    text.char_indices()
-        .map(|(i, c)| {
-            if (start..end).contains(&i) || c == '\n' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .collect()
 }
 
 /// The fragment names spread in `selections`, at any depth.
@@ -231,19 +254,19 @@ fn spreads(selections: &[Selection]) -> Vec<String> {
 
 /// Each diagnostic as a problem at its place, with a suggestion when a
 /// field or argument is misspelt.
-fn problems_of(errors: &DiagnosticList, schema: &Valid<Schema>) -> Vec<Problem> {
+fn problems_of(errors: &DiagnosticList, schema: &Valid<Schema>, places: &Places) -> Vec<Problem> {
     let mut out = Vec::new();
     for d in errors.iter() {
-        let path = d
+        let key = d
             .error
             .location()
             .and_then(|span| d.sources.get(&span.file_id()))
             .map(|file| file.path().display().to_string())
             .unwrap_or_default();
-        let at = d
+        let (line, column) = d
             .line_column_range()
-            .map(|r| format!("{path}:{}:{}", r.start.line, r.start.column))
-            .unwrap_or(path);
+            .map_or((1, 1), |r| (r.start.line, r.start.column));
+        let at = places.locate(&key, line, column);
         let message = d
             .error
             .unstable_compat_message()
@@ -342,13 +365,10 @@ input AddStarInput { starrableId: ID! }";
         files
             .iter()
             .flat_map(|(path, source)| {
-                templates(source)
-                    .into_iter()
-                    .map(move |(text, interpolations)| AppDocument {
-                        path: PathBuf::from(path),
-                        text,
-                        interpolations,
-                    })
+                templates(source).into_iter().map(move |d| AppDocument {
+                    path: PathBuf::from(path),
+                    ..d
+                })
             })
             .collect()
     }

@@ -207,6 +207,37 @@ pub fn parse_one(text: &str, path: &str) -> Result<(ast::Document, Kind), Docume
     Ok((document, kind))
 }
 
+/// The root type a query document's fragments name (`... on Mutation`,
+/// `fragment f on Subscription`): a way to put mutation fields in a
+/// query that ghenv refuses rather than trust the server to reject.
+pub fn names_root_type(document: &ast::Document) -> Option<&'static str> {
+    fn condition(name: &str) -> Option<&'static str> {
+        match name {
+            "Mutation" => Some("Mutation"),
+            "Subscription" => Some("Subscription"),
+            _ => None,
+        }
+    }
+    fn walk(selections: &[Selection]) -> Option<&'static str> {
+        selections.iter().find_map(|s| match s {
+            Selection::Field(f) => walk(&f.selection_set),
+            Selection::FragmentSpread(_) => None,
+            Selection::InlineFragment(f) => f
+                .type_condition
+                .as_ref()
+                .and_then(|t| condition(t.as_str()))
+                .or_else(|| walk(&f.selection_set)),
+        })
+    }
+    document.definitions.iter().find_map(|d| match d {
+        Definition::OperationDefinition(op) => walk(&op.selection_set),
+        Definition::FragmentDefinition(f) => {
+            condition(f.type_condition.as_str()).or_else(|| walk(&f.selection_set))
+        }
+        _ => None,
+    })
+}
+
 /// Runs the probe: the queries first, then the mutations.
 ///
 /// `fine_grained`: the token has permissions, not scopes (fine-grained
@@ -370,9 +401,41 @@ impl Context<'_, '_, '_> {
     /// Sends `group` as one document; splits it when the answer cannot be
     /// pinned to each operation.
     fn probe(&mut self, group: &[usize]) -> Result<(), GithubError> {
+        if *self.requests >= MAX_REQUESTS {
+            for &i in group {
+                self.outcomes[i] = Some(outcome(
+                    &self.operations[i],
+                    Status::Unknown,
+                    Vec::new(),
+                    format!("not tried: ghenv sends at most {MAX_REQUESTS} requests in one probe"),
+                ));
+            }
+            return Ok(());
+        }
         let (text, variables) = combine(self.operations, group);
         *self.requests += 1;
         let answer = (self.send)(&text, &Json::Object(variables))?;
+        // A rate limit is no verdict on the token: stop asking.
+        if let Some(limited) = answer
+            .body
+            .get("errors")
+            .and_then(Json::as_array)
+            .and_then(|e| {
+                e.iter()
+                    .find(|e| e.get("type").and_then(Json::as_str) == Some("RATE_LIMITED"))
+            })
+        {
+            return Err(GithubError::RateLimited {
+                message: crate::text::truncate(
+                    limited
+                        .get("message")
+                        .and_then(Json::as_str)
+                        .unwrap_or("RATE_LIMITED"),
+                    200,
+                ),
+                retry: crate::github::Retry::Unknown,
+            });
+        }
         collect_ids(
             answer.body.get("data").unwrap_or(&Json::Null),
             self.seen_ids,
@@ -451,6 +514,11 @@ fn collect_ids(data: &Json, ids: &mut BTreeSet<String>) {
     }
 }
 
+/// The most requests one probe sends: a whole document that fails is split
+/// in halves, and a server that never lets an answer be pinned must not
+/// turn a few operations into hundreds of requests with the user's token.
+pub const MAX_REQUESTS: usize = 40;
+
 /// The alias prefix of operation `i` in a combined document.
 fn prefix(i: usize) -> String {
     format!("p{i}_")
@@ -494,6 +562,17 @@ pub fn classify(
         all.dedup();
         crate::text::truncate(&all.join("; "), 400)
     };
+    // Only `X-GitHub-SSO: required; url=…` asks for SSO; `partial-results`
+    // says some organizations' data was left out, which is no refusal.
+    let sso_header = sso_header.filter(|h| h.trim_start().starts_with("required"));
+    if op.kind == Kind::Mutation && errors.is_empty() {
+        return outcome(
+            op,
+            Status::Unknown,
+            Vec::new(),
+            "GitHub answered as if the mutation ran, with an id that cannot exist".into(),
+        );
+    }
     if errors.is_empty() {
         return if has_data {
             outcome(
@@ -557,7 +636,15 @@ pub fn classify(
     if errors.iter().any(|e| kind_of(e) == "FORBIDDEN") {
         return outcome(op, Status::Forbidden, Vec::new(), messages());
     }
-    if op.kind == Kind::Mutation && errors.iter().all(|e| kind_of(e) == "NOT_FOUND") {
+    // Exactly GitHub's NOT_FOUND for one of the made-up ids, and nothing
+    // else, and no data: any other answer is not one ghenv can read.
+    let not_found = |e: &Json| {
+        e.get("type").and_then(Json::as_str) == Some("NOT_FOUND")
+            && catalogue::MADE_UP_IDS
+                .iter()
+                .any(|id| message_of(e).contains(id))
+    };
+    if op.kind == Kind::Mutation && !has_data && errors.iter().all(|e| not_found(e)) {
         // GitHub looked the made-up id up, so it had accepted the token for
         // the mutation.
         return outcome(

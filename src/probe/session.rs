@@ -162,6 +162,26 @@ fn fix(o: &Outcome, token_edit_url: &str) -> String {
     }
 }
 
+/// The most `[[probe]]` queries config.toml may hold: each costs a share of
+/// the requests a probe sends with the user's token.
+pub const MAX_TEAM_QUERIES: usize = 20;
+
+/// A string from the server, ready to keep: without zero-width characters
+/// (which could split the token so that it is not recognised) and without
+/// the token.
+fn from_server(token: &Token, text: &str) -> String {
+    let visible: String = text
+        .chars()
+        .filter(|c| {
+            !matches!(
+                c,
+                '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+            )
+        })
+        .collect();
+    token.scrub(&visible).into_owned()
+}
+
 /// The operations to probe in `input`'s project.
 ///
 /// # Errors
@@ -172,6 +192,12 @@ fn team_operations(project: &Project) -> Result<Vec<Operation>> {
     let Some(section) = project.config().and_then(|c| c.probe.as_ref()) else {
         return Ok(out);
     };
+    if let Some(extra) = section.entries().get(MAX_TEAM_QUERIES) {
+        return Err(Error::ProbeEntry {
+            name: crate::text::sanitize(&extra.name).into_owned(),
+            reason: format!("config.toml may hold at most {MAX_TEAM_QUERIES} probe queries"),
+        });
+    }
     for entry in section.entries() {
         let refuse = |reason: String| Error::ProbeEntry {
             name: crate::text::sanitize(&entry.name).into_owned(),
@@ -183,6 +209,12 @@ fn team_operations(project: &Project) -> Result<Vec<Operation>> {
             return Err(refuse(
                 "it is a mutation; only queries may be probed from config.toml".into(),
             ));
+        }
+        if let Some(root) = super::names_root_type(&document) {
+            return Err(refuse(format!(
+                "it selects on {root}, which could run a {} inside a query",
+                root.to_lowercase()
+            )));
         }
         out.push(Operation {
             name: entry.name.clone(),
@@ -207,6 +239,8 @@ fn team_operations(project: &Project) -> Result<Vec<Operation>> {
 /// token; [`Error::Github`] when it cannot be reached; [`Error::Schema`]
 /// when the introspection answer is not a schema.
 pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
+    // `--timeout` bounds the whole probe, every request and the schema.
+    let deadline = std::time::Instant::now() + input.timeout;
     let fine_grained = !input.token.kind().has_oauth_scopes();
     let team = team_operations(input.project)?;
     let course_wanted = input.template.course
@@ -245,16 +279,22 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
     let mut requests = 0;
     let mut problems = Vec::new();
     if input.app {
-        let found = documents::find(input.project.dir());
+        let (found, truncated) = documents::find(input.project.dir());
         io.detail(&format!("{} GraphQL document(s) in the app", found.len()));
+        if truncated {
+            io.warn(&format!(
+                "the project has more than {} GraphQL documents; only the first {0} were checked",
+                documents::MAX_DOCUMENTS
+            ));
+        }
         if !found.is_empty() {
-            let schema = github_schema(io, input, &mut requests)?;
+            let schema = github_schema(io, input, deadline, &mut requests)?;
             for app in validate::check(&schema, &found) {
                 for p in &app.problems {
                     problems.push(AppProblem {
                         operation: app.name.clone(),
                         location: p.location.clone(),
-                        message: input.token.scrub(&p.message).into_owned(),
+                        message: from_server(input.token, &p.message),
                     });
                 }
                 operations.push(app_operation(app));
@@ -272,12 +312,9 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
         .flatten()
         .collect();
     operations.retain(|o| o.shown || o.source == Source::Course && needed.contains(&o.name));
-    let options = github::Options {
-        endpoint: input.endpoint.to_owned(),
-        timeout: input.timeout,
-    };
     let token = input.token;
     let mut send = |text: &str, variables: &serde_json::Value| {
+        let options = options_until(input, deadline)?;
         io.detail(&format!(
             "POST {} (probe, {} bytes)",
             options.endpoint,
@@ -299,12 +336,8 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
         .operations
         .into_iter()
         .map(|mut o| {
-            o.message = token.scrub(&o.message).into_owned();
-            o.needs = o
-                .needs
-                .iter()
-                .map(|n| token.scrub(n).into_owned())
-                .collect();
+            o.message = from_server(token, &o.message);
+            o.needs = o.needs.iter().map(|n| from_server(token, n)).collect();
             o
         })
         .collect();
@@ -387,11 +420,33 @@ fn merge_needs(a: Needs, b: Needs) -> Needs {
     if a.scopes.is_empty() { b } else { a }
 }
 
+/// The largest schema cache read back: GitHub's SDL is about 1 MB.
+const CACHE_LIMIT: u64 = 8 * 1024 * 1024;
+
+/// The request options with the time left before `deadline`.
+fn options_until(
+    input: &Input<'_>,
+    deadline: std::time::Instant,
+) -> std::result::Result<github::Options, GithubError> {
+    let left = deadline.saturating_duration_since(std::time::Instant::now());
+    if left.is_zero() {
+        return Err(GithubError::Timeout {
+            endpoint: input.endpoint.to_owned(),
+            secs: input.timeout.as_secs(),
+        });
+    }
+    Ok(github::Options {
+        endpoint: input.endpoint.to_owned(),
+        timeout: left,
+    })
+}
+
 /// GitHub's schema: the cached copy when it is younger than a week (and
 /// not `--refresh`), else the introspection query (one request).
 fn github_schema(
     io: &mut Io,
     input: &Input<'_>,
+    deadline: std::time::Instant,
     requests: &mut usize,
 ) -> Result<apollo_compiler::validation::Valid<apollo_compiler::Schema>> {
     let now = Timestamp::now();
@@ -399,16 +454,14 @@ fn github_schema(
         schema::cache_dir(|k| io.var(k)).map(|dir| schema::cache_file(&dir, input.endpoint));
     if !input.refresh
         && let Some(path) = &cache
+        && std::fs::metadata(path).is_ok_and(|m| m.len() <= CACHE_LIMIT)
         && let Ok(text) = std::fs::read_to_string(path)
         && let Some(sdl) = schema::fresh_cache(&text, input.endpoint, now)
     {
         io.detail(&format!("GitHub's schema from {}", path.display()));
         return schema::parse(sdl).map_err(Error::Schema);
     }
-    let options = github::Options {
-        endpoint: input.endpoint.to_owned(),
-        timeout: input.timeout,
-    };
+    let options = options_until(input, deadline).map_err(|e| github_error(e, input.token))?;
     io.detail(&format!("POST {} (introspection)", input.endpoint));
     *requests += 1;
     let answer = io

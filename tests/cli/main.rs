@@ -22,6 +22,7 @@ mod leaks;
 mod lookalike;
 mod matrix;
 mod probe;
+mod probe_attacks;
 mod project;
 mod promises;
 mod proxy;
