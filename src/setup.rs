@@ -12,7 +12,7 @@ use crate::error::{Error, ErrorReport, Result};
 use crate::git;
 use crate::github::Viewer;
 use crate::options::{EndpointOptions, EndpointOrigin, TemplateOptions};
-use crate::output::{Io, now_rfc3339};
+use crate::output::{Io, now_rfc3339, open_in_browser};
 use crate::project::{self, EXAMPLE_FILE, Files, Location, Project};
 use crate::render::{self, Context, Template};
 use crate::report::Report;
@@ -648,7 +648,7 @@ fn read_secret(
                 required.join(", ")
             ));
             if opts.open {
-                steps::open_in_browser(io, &url);
+                open_in_browser(io, &url);
             }
         }
     };
