@@ -924,39 +924,18 @@ pub struct TemplatesArgs {
     pub output: OutputArgs,
 }
 
-impl Command {
-    /// The output flags of the command, when it has any.
-    pub fn output(&self) -> Option<OutputArgs> {
-        Some(match self {
-            Command::Init(a) => a.output,
-            Command::Check(a) => a.output,
-            Command::Probe(a) => a.output,
-            Command::Doctor(a) => a.output,
-            Command::Unlock(a) => a.output,
-            Command::Allow(a) => a.output,
-            Command::Rotate(a) => a.output,
-            Command::Recipients(RecipientsCommand::List(a)) => a.output,
-            Command::Recipients(RecipientsCommand::Add(a) | RecipientsCommand::Remove(a)) => {
-                a.output
-            }
-            Command::Keygen(a) => a.output,
-            Command::Pubkey(a) => a.output,
-            Command::Scopes(a) => a.output,
-            Command::Scan(a) => a.output,
-            Command::Revoke(a) => a.output,
-            Command::Hook(HookCommand::Install(a)) => a.output,
-            Command::Hook(HookCommand::Uninstall(a)) => a.output,
-            Command::Templates(a) => a.output,
-            Command::Run(_) | Command::Proxy(_) | Command::Completions(_) | Command::Man(_) => {
-                return None;
-            }
-        })
+/// Whether the command being run asked for JSON output. Every command that
+/// can print JSON flattens [`OutputArgs`], so its flag has the id `json`:
+/// reading it from the innermost subcommand's matches needs no list of
+/// commands, and a command without the flag (`run`, `proxy`, ...) says no.
+/// Call it before the matches are turned into [`Cli`], which takes the
+/// values out of them.
+pub fn wants_json(matches: &clap::ArgMatches) -> bool {
+    let mut leaf = matches;
+    while let Some((_, sub)) = leaf.subcommand() {
+        leaf = sub;
     }
-
-    /// Whether the command was asked for JSON output.
-    pub fn json(&self) -> bool {
-        self.output().is_some_and(|o| o.json)
-    }
+    matches!(leaf.try_get_one::<bool>("json"), Ok(Some(true)))
 }
 
 #[cfg(test)]
@@ -967,6 +946,41 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    fn json_of(args: &[&str]) -> bool {
+        let mut cmd = Cli::command();
+        let matches = cmd.try_get_matches_from_mut(args).unwrap();
+        wants_json(&matches)
+    }
+
+    #[test]
+    fn json_is_read_from_the_command_run_at_any_depth() {
+        assert!(json_of(&["ghenv", "check", "--json"]));
+        assert!(json_of(&["ghenv", "recipients", "list", "--json"]));
+        assert!(json_of(&["ghenv", "hook", "uninstall", "--json"]));
+        assert!(json_of(&["ghenv", "probe", "--json"]));
+        assert!(!json_of(&["ghenv", "check"]));
+        assert!(!json_of(&["ghenv", "-q", "recipients", "list"]));
+        // Commands without the flag: no JSON, and no panic for a missing id.
+        assert!(!json_of(&["ghenv", "run", "--", "env"]));
+        assert!(!json_of(&["ghenv", "completions", "bash"]));
+    }
+
+    /// The flag keeps the id `wants_json` reads, on every command that has it.
+    #[test]
+    fn every_json_flag_has_the_id_json() {
+        fn walk(cmd: &clap::Command) {
+            for arg in cmd.get_arguments() {
+                if arg.get_long() == Some("json") {
+                    assert_eq!(arg.get_id(), "json", "{}", cmd.get_name());
+                }
+            }
+            cmd.get_subcommands().for_each(walk);
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        walk(&cmd);
     }
 
     #[test]

@@ -25,15 +25,14 @@ fn ghenv_main() -> u8 {
     let token_in_argv = std::env::args_os()
         .skip(1)
         .any(|a| token::looks_like_token(&a.to_string_lossy()));
-    let cli = match parse() {
-        Ok(cli) => cli,
+    let (cli, json) = match parse() {
+        Ok(parsed) => parsed,
         Err(e) => return clap_error(&e, token_in_argv),
     };
     let mut io = Io::process(Verbosity {
         quiet: cli.quiet,
         verbose: cli.verbose,
     });
-    let json = cli.command.json();
     let failed = |io: &mut Io, e: &ghenv::Error| {
         io.error(e);
         if token_in_argv {
@@ -65,14 +64,16 @@ fn ghenv_main() -> u8 {
     code as u8
 }
 
-/// Parses the command line. The command tree is not dropped: the process
-/// ends soon, and freeing its allocations one by one was a sixth of a
-/// start-up's instructions.
-fn parse() -> Result<Cli, clap::Error> {
+/// Parses the command line, and whether the command asked for `--json`.
+/// The command tree is not dropped: the process ends soon, and freeing its
+/// allocations one by one was a sixth of a start-up's instructions.
+fn parse() -> Result<(Cli, bool), clap::Error> {
     use clap::{CommandFactory, FromArgMatches};
     let cmd = Box::leak(Box::new(Cli::command()));
     let mut matches = cmd.try_get_matches_from_mut(std::env::args_os())?;
-    Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(cmd))
+    let json = ghenv::cli::wants_json(&matches);
+    let cli = Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(cmd))?;
+    Ok((cli, json))
 }
 
 /// Prints clap's error or help, with any token-looking argument masked.

@@ -1,5 +1,5 @@
 //! The edges of the process: standard streams, whether they are terminals,
-//! colour, the environment, the hidden prompt and the spinner. Commands take
+//! colour, the environment, the hidden prompt, the spinner and the browser. Commands take
 //! an [`Io`], so these edges are in one place and nothing else prints.
 
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -79,6 +79,28 @@ pub fn restore_core_dumps() {
         unsafe {
             libc::setrlimit(libc::RLIMIT_CORE, old);
         }
+    }
+}
+
+/// Opens `url` in the browser (`xdg-open`, or `open` on macOS); says so, or
+/// that it could not, on stderr. Never fails: the URL has been printed.
+pub fn open_in_browser(io: &mut Io, url: &str) {
+    let program = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let opened = std::process::Command::new(program)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if opened {
+        io.ok("Opened GitHub's new-token page in your browser");
+    } else {
+        io.warn("could not open a browser; open the URL above yourself");
     }
 }
 

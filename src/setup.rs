@@ -12,7 +12,7 @@ use crate::error::{Error, ErrorReport, Result};
 use crate::git;
 use crate::github::Viewer;
 use crate::options::{EndpointOptions, EndpointOrigin, TemplateOptions};
-use crate::output::{Io, now_rfc3339};
+use crate::output::{Io, now_rfc3339, open_in_browser};
 use crate::project::{self, EXAMPLE_FILE, Files, Location, Project};
 use crate::render::{self, Context, Template};
 use crate::report::Report;
@@ -90,6 +90,16 @@ pub struct Encrypted {
     pub passphrase: bool,
 }
 
+/// What `init` did with the pre-commit hook, when it installed one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HookStatus {
+    /// Installed now (new, chained to the previous hook, or in husky's).
+    Installed,
+    /// ghenv's hook was already there.
+    AlreadyInstalled,
+}
+
 /// What `init` and `rotate` did.
 #[derive(Debug, Serialize)]
 pub struct InitReport {
@@ -105,7 +115,7 @@ pub struct InitReport {
     /// The files written.
     pub files: Vec<FileReport>,
     /// What happened to the pre-commit hook.
-    pub hook: Option<&'static str>,
+    pub hook: Option<HookStatus>,
     /// What the probe found, when it ran (see `ghenv probe`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probe: Option<crate::probe::session::ProbeReport>,
@@ -153,12 +163,78 @@ impl Report for InitReport {
     }
 }
 
-/// Sets `project` up with a token, as `opts` say.
+/// Sets `project` up with a token, as `opts` say: the steps below, in
+/// order, each with what it needs.
 ///
 /// # Errors
 /// Every [`Error`] variant can come out of here; see the exit-code table.
 pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitReport> {
-    // What the project needs, and what it has now.
+    let resolved = resolve(project, opts, io)?;
+    let checked = token(opts, io, &resolved)?;
+    let mut report = InitReport::new(project, opts, &resolved, &checked);
+    if let Some(e) = checked.failure {
+        report.fail(e);
+        return Ok(report);
+    }
+    let rendered = render_files(project, opts, &resolved, &checked)?;
+    let written = write_locked(project, opts, io, &resolved, &checked.token, rendered)?;
+    report.encrypted = written.encrypted;
+    report_done(
+        project,
+        opts,
+        io,
+        &resolved,
+        &checked.token,
+        &mut report,
+        &written.changes,
+    );
+    Ok(report)
+}
+
+/// What the project, its config.toml and the flags decide before the
+/// token is read.
+struct Resolved {
+    /// The template (its proxy form with `--proxy`).
+    template: Template,
+    /// The scopes the project needs.
+    required: Vec<String>,
+    /// The GraphQL endpoint.
+    endpoint: String,
+    /// How long to wait for GitHub.
+    timeout: std::time::Duration,
+    /// How to encrypt, if at all, as first resolved.
+    lock: Option<Lock>,
+    /// Recipients kept from config.toml that the user approved already.
+    approved: Vec<String>,
+    /// Where `--github USER` recipients came from.
+    origins: Vec<(String, String)>,
+    /// Whether the env file is written (not `--no-env` with encryption).
+    write_env: bool,
+    /// The token's description on GitHub's "new token" page.
+    description: String,
+    /// The env file.
+    env_path: std::path::PathBuf,
+    /// The variable the token goes in.
+    token_var: String,
+}
+
+impl Resolved {
+    /// The age identity to create, when encrypting to it.
+    fn new_identity(&self) -> Option<&secret::NewIdentity> {
+        match &self.lock {
+            Some(Lock::Recipients {
+                new_identity: Some(id),
+                ..
+            }) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// Step 1: the template, the endpoint and how to encrypt, with what
+/// config.toml (from the repository) asks accepted on this machine before
+/// the token is asked for.
+fn resolve(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<Resolved> {
     let template = opts.template.template(project)?;
     let template = if opts.proxy && !template.is_proxy() {
         match template.proxy_form() {
@@ -171,7 +247,9 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     let required = opts.template.required(&template);
     let endpoint = opts.endpoint.resolve(io, Some(project))?;
     let timeout = opts.endpoint.timeout;
-    let files = project.files()?;
+    // Checked now (an env file git tracks stops ghenv before the token is
+    // asked for); the files are read again under the lock.
+    project.files()?;
     if let Some(secret) = project.secret() {
         secret::check_format(secret)?;
     }
@@ -186,8 +264,6 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
             .and_then(|u| u.host_str().map(str::to_owned)),
         timeout,
     };
-    // Where the token goes, as config.toml (from the repository) says:
-    // accepted on this machine before the token is asked for.
     if project.config().is_some() {
         crate::accept::settings(
             io,
@@ -217,41 +293,41 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         Some(Lock::Recipients { origins, .. }) => origins.clone(),
         _ => Vec::new(),
     };
-    let write_env = !(opts.lock.no_env && lock.is_some());
-    let description = project.token_description();
-    let env_path = project.env_path()?;
-    let token_var = project.token_var(&template);
+    Ok(Resolved {
+        write_env: !(opts.lock.no_env && lock.is_some()),
+        description: project.token_description(),
+        env_path: project.env_path()?,
+        token_var: project.token_var(&template),
+        template,
+        required,
+        endpoint,
+        timeout,
+        lock,
+        approved,
+        origins,
+    })
+}
 
-    // The token, checked offline, then by GitHub, then its scopes against
-    // the project's. A typo at the prompt is asked again; on a terminal, a
-    // token from the environment that fails is named and another offered.
+/// Step 2: the token, read ([`read_secret`]) and validated
+/// ([`validate`]). A typo at the prompt is asked again; on a terminal, a
+/// token from the environment that fails is named and another offered.
+///
+/// # Errors
+/// What [`read_secret`] or [`validate`] fail with, once no other token is
+/// offered; missing scopes are [`Checked::failure`].
+fn token(opts: &InitOptions, io: &mut Io, resolved: &Resolved) -> Result<Checked> {
     let mut asked = 0;
     let mut prompt_only = false;
     let mut pasted: Option<secrecy::SecretString> = None;
-    let got = loop {
+    loop {
         let (secret, origin) = match pasted.take() {
             Some(secret) => (secret, Origin::Prompt),
-            None => read_secret(
-                opts,
-                io,
-                &endpoint,
-                (&required, &description),
-                (&env_path, &token_var),
-                prompt_only,
-            )?,
+            None => read_secret(opts, io, resolved, prompt_only)?,
         };
         if origin == Origin::Prompt {
             asked += 1;
         }
-        let attempt = check_token(
-            io,
-            opts,
-            secret,
-            &origin,
-            (&endpoint, timeout),
-            &required,
-            &description,
-        );
+        let attempt = validate(io, opts, secret, &origin, resolved);
         let failed = match &attempt {
             Ok(got) => got.failure.as_ref(),
             Err(e) => Some(e),
@@ -270,121 +346,107 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
             }
             steps::name_origin(io, &origin);
         }
-        break attempt?;
-    };
-    let Checked {
-        token,
-        origin,
-        viewer,
-        scopes,
-        failure,
-    } = got;
-    let mut report = InitReport {
-        ok: true,
-        validation: Validation::new(&token, &origin, &endpoint, viewer.as_ref(), scopes.clone()),
-        template: template.name.clone(),
-        encrypted: None,
-        files: Vec::new(),
-        hook: None,
-        probe: None,
-        error: None,
-        failure: None,
-        dir: project.dir().to_path_buf(),
-        wrote_env: write_env,
-        rotating: opts.purpose.rotating(),
-        same_token: matches!(&opts.purpose, Purpose::Rotate { previous: Some(p) }
-            if secrecy::ExposeSecret::expose_secret(p) == token.expose_secret()),
-    };
-    if let Some(e) = failure {
-        report.ok = false;
-        report.error = Some(ErrorReport::from(&e));
-        report.failure = Some(e);
-        return Ok(report);
+        return attempt;
+    }
+}
+
+impl InitReport {
+    /// The report of a token just validated, before anything is written.
+    fn new(project: &Project, opts: &InitOptions, resolved: &Resolved, checked: &Checked) -> Self {
+        let token = &checked.token;
+        InitReport {
+            ok: true,
+            validation: Validation::new(
+                token,
+                &checked.origin,
+                &resolved.endpoint,
+                checked.viewer.as_ref(),
+                checked.scopes.clone(),
+            ),
+            template: resolved.template.name.clone(),
+            encrypted: None,
+            files: Vec::new(),
+            hook: None,
+            probe: None,
+            error: None,
+            failure: None,
+            dir: project.dir().to_path_buf(),
+            wrote_env: resolved.write_env,
+            rotating: opts.purpose.rotating(),
+            same_token: matches!(&opts.purpose, Purpose::Rotate { previous: Some(p) }
+                if secrecy::ExposeSecret::expose_secret(p) == token.expose_secret()),
+        }
     }
 
-    // The files: encrypted first, then, holding the project's lock, planned over the files as they are now,
-    // and written together, config.toml last.
+    /// Marks it failed with `e` (missing scopes: nothing is written).
+    fn fail(&mut self, e: Error) {
+        self.ok = false;
+        self.error = Some(ErrorReport::from(&e));
+        self.failure = Some(e);
+    }
+}
+
+/// Step 3: the files' text for the validated token.
+///
+/// # Errors
+/// A template that does not render.
+fn render_files(
+    project: &Project,
+    opts: &InitOptions,
+    resolved: &Resolved,
+    checked: &Checked,
+) -> Result<render::Rendered> {
     let mut ctx = context(
         project,
-        &template,
-        &endpoint,
-        &token,
-        viewer.as_ref(),
-        &scopes,
+        &resolved.template,
+        &resolved.endpoint,
+        &checked.token,
+        checked.viewer.as_ref(),
+        &checked.scopes,
     )?;
     // A template named on the command line brings its own variable; else
     // the one config.toml names (`[env] token_var`) is kept.
     if opts.template.template.is_none() && !opts.proxy {
-        ctx.token_var = project.token_var(&template);
+        ctx.token_var = project.token_var(&resolved.template);
     }
-    let rendered = render::render(&template, &ctx, token.expose_secret())?;
-    let new_identity = match &lock {
-        Some(Lock::Recipients {
-            new_identity: Some(id),
-            ..
-        }) => Some(id),
-        _ => None,
-    };
-    drop(files);
-    // From here to the write, config.toml is read, the recipients decided
-    // and the token encrypted under the project's lock: a change another
-    // ghenv made meanwhile is neither lost nor undone.
+    render::render(&resolved.template, &ctx, checked.token.expose_secret())
+}
+
+/// What the locked write did.
+struct Written {
+    /// The files, in the order they were renamed into place.
+    changes: Vec<Change>,
+    /// How the token was encrypted, if it was.
+    encrypted: Option<Encrypted>,
+}
+
+/// Step 5: holding the project's lock, config.toml is read again, the
+/// token sealed ([`seal_token`]), the writes planned over the files as
+/// they are now and done together, config.toml last; then what was
+/// written is recorded as accepted on this machine. A change another
+/// ghenv made meanwhile is neither lost nor undone.
+///
+/// # Errors
+/// The lock, sealing, a config.toml that does not merge, or the write.
+fn write_locked(
+    project: &Project,
+    opts: &InitOptions,
+    io: &mut Io,
+    resolved: &Resolved,
+    token: &Token,
+    rendered: render::Rendered,
+) -> Result<Written> {
     let (_lock, config_file, files) = project.lock_and_reread()?;
-    let settled = match &lock {
-        Some(Lock::Existing) => {
-            let reread = config_file
-                .as_ref()
-                .and_then(|f| config::parse(&f.text).ok())
-                .and_then(|c| c.secret);
-            if reread.as_ref().is_some_and(|s| s.passphrase) {
-                Some(Lock::Passphrase(secret::passphrase_to_encrypt(io)?))
-            } else {
-                let recipients = secret::existing_recipients(reread.as_ref())?;
-                let texts: Vec<String> = recipients.iter().map(|r| r.as_str().to_owned()).collect();
-                crate::accept::recipients(
-                    io,
-                    project,
-                    &texts,
-                    &approved,
-                    opts.lock.accept_recipients,
-                )?;
-                io.say(&format!(
-                    "Encrypting to the recipients config.toml already has ({}).",
-                    texts.len()
-                ));
-                Some(Lock::Recipients {
-                    recipients,
-                    new_identity: None,
-                    origins: Vec::new(),
-                })
-            }
-        }
-        _ => None,
-    };
-    let lock = settled.as_ref().or(lock.as_ref());
-    if let Some(Lock::Recipients {
-        recipients,
-        new_identity: None,
-        ..
-    }) = lock
-    {
-        let texts: Vec<String> = recipients.iter().map(|r| r.as_str().to_owned()).collect();
-        let held = secret::held_recipients(&opts.identity, io);
-        crate::accept::keep_access(io, &texts, &held, opts.lock.force)?;
-    }
-    let sealed = match lock {
-        Some(lock) => Some(secret::encrypt(lock, token.expose_secret())?),
-        None => None,
-    };
+    let sealed = seal_token(project, opts, io, resolved, config_file.as_ref(), token)?;
     let mut changes = plan(
         io,
         project,
         config_file.as_ref(),
         &files,
         rendered,
-        write_env,
+        resolved.write_env,
     )?;
-    if let Some(id) = new_identity {
+    if let Some(id) = resolved.new_identity() {
         if let Some(parent) = id.path.parent() {
             write::create_private_dir(parent)?;
         }
@@ -393,16 +455,17 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
             Change::new(id.path.clone(), None, id.text.clone(), true),
         );
     }
+    let mut encrypted = None;
     if let Some((recipients, passphrase, armored)) = sealed {
         seal(
-            &token,
+            token,
             &mut changes,
             &recipients,
             passphrase,
             &armored,
-            &origins,
+            &resolved.origins,
         )?;
-        report.encrypted = Some(Encrypted {
+        encrypted = Some(Encrypted {
             recipients,
             passphrase,
         });
@@ -418,18 +481,97 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
     crate::accept::record_written(
         io,
         project,
-        Some(crate::accept::current_settings(&written, &template)?),
-        report
-            .encrypted
+        Some(crate::accept::current_settings(
+            &written,
+            &resolved.template,
+        )?),
+        encrypted
             .as_ref()
             .filter(|e| !e.passphrase)
             .map(|e| e.recipients.clone()),
         Some(token.expose_secret()),
     );
     crate::accept::write_done(io, project);
+    Ok(Written { changes, encrypted })
+}
 
-    // What was done.
-    if let Some(id) = new_identity {
+/// Step 4, under the lock: the recipients decided for good (those
+/// config.toml has now, for a project already encrypted), a check that
+/// the user keeps access, and the token encrypted to them: (recipients,
+/// passphrase, armored text), or `None` without encryption.
+///
+/// # Errors
+/// A passphrase not given, recipients not accepted or that would lock the
+/// user out, or encryption.
+fn seal_token(
+    project: &Project,
+    opts: &InitOptions,
+    io: &mut Io,
+    resolved: &Resolved,
+    config_file: Option<&Existing>,
+    token: &Token,
+) -> Result<Option<(Vec<String>, bool, String)>> {
+    let settled = match &resolved.lock {
+        Some(Lock::Existing) => {
+            let reread = config_file
+                .and_then(|f| config::parse(&f.text).ok())
+                .and_then(|c| c.secret);
+            if reread.as_ref().is_some_and(|s| s.passphrase) {
+                Some(Lock::Passphrase(secret::passphrase_to_encrypt(io)?))
+            } else {
+                let recipients = secret::existing_recipients(reread.as_ref())?;
+                let texts: Vec<String> = recipients.iter().map(|r| r.as_str().to_owned()).collect();
+                crate::accept::recipients(
+                    io,
+                    project,
+                    &texts,
+                    &resolved.approved,
+                    opts.lock.accept_recipients,
+                )?;
+                io.say(&format!(
+                    "Encrypting to the recipients config.toml already has ({}).",
+                    texts.len()
+                ));
+                Some(Lock::Recipients {
+                    recipients,
+                    new_identity: None,
+                    origins: Vec::new(),
+                })
+            }
+        }
+        _ => None,
+    };
+    let lock = settled.as_ref().or(resolved.lock.as_ref());
+    if let Some(Lock::Recipients {
+        recipients,
+        new_identity: None,
+        ..
+    }) = lock
+    {
+        let texts: Vec<String> = recipients.iter().map(|r| r.as_str().to_owned()).collect();
+        let held = secret::held_recipients(&opts.identity, io);
+        crate::accept::keep_access(io, &texts, &held, opts.lock.force)?;
+    }
+    match lock {
+        Some(lock) => Ok(Some(secret::encrypt(lock, token.expose_secret())?)),
+        None => Ok(None),
+    }
+}
+
+/// Step 6: what was done, said once the files are written, then the
+/// hook offer, the probe, the offline doctor checks and, for a proxy
+/// template, how the app reaches the proxy. Nothing here fails: the files
+/// are written by now.
+fn report_done(
+    project: &Project,
+    opts: &InitOptions,
+    io: &mut Io,
+    resolved: &Resolved,
+    token: &Token,
+    report: &mut InitReport,
+    changes: &[Change],
+) {
+    if let Some(id) = resolved.new_identity() {
         io.ok(&format!(
             "Created your age identity at {} (keep it safe: it decrypts the token)",
             id.path.display()
@@ -451,14 +593,15 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         )),
         None => {}
     }
-    report.files = files_report(&changes);
+    report.files = files_report(changes);
     // Said before any question that follows: a Ctrl-C there must not leave
     // the user wondering whether the files were written.
     say_written(io, &report.dir, &report.files);
     report.hook = offer_hook(opts, io, project.dir());
+    let template = &resolved.template;
     let fine_grained = token.kind() == crate::token::Kind::FineGrained;
     if !opts.offline && opts.probe.unwrap_or(fine_grained) {
-        report.probe = probe_after_init(io, project, &template, &token, &endpoint, opts);
+        report.probe = probe_after_init(io, project, template, token, &resolved.endpoint, opts);
     }
     if !opts.purpose.rotating() && !opts.json {
         after_init_checks(opts, io);
@@ -473,7 +616,6 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
             "The app talks to `ghenv proxy`, which adds the token. In the Apollo client, change two lines:\n  uri: {var},   // the proxy, not GitHub\n  // and remove the Authorization header: the proxy sends it\nStart both with `ghenv proxy -- npm start` (or `-- npx vite`)."
         ));
     }
-    Ok(report)
 }
 
 /// A token that passed the offline check, and what GitHub said of it.
@@ -494,20 +636,19 @@ struct Checked {
 fn read_secret(
     opts: &InitOptions,
     io: &mut Io,
-    endpoint: &str,
-    (required, description): (&[String], &str),
-    (env_path, token_var): (&std::path::Path, &str),
+    resolved: &Resolved,
     prompt_only: bool,
 ) -> Result<source::Found> {
+    let (endpoint, required) = (&resolved.endpoint, &resolved.required);
     let mut show_where = |io: &mut Io| {
         if (io.stdin_tty || opts.open) && !prompt_only {
-            let url = scopes::new_token_url(endpoint, required, description);
+            let url = scopes::new_token_url(endpoint, required, &resolved.description);
             io.say(&format!(
                 "Create a token with the scopes this project needs ({}) at:\n  {url}\nthen paste it below.",
                 required.join(", ")
             ));
             if opts.open {
-                steps::open_in_browser(io, &url);
+                open_in_browser(io, &url);
             }
         }
     };
@@ -518,8 +659,8 @@ fn read_secret(
         return source::resolve(&mut [prompt], io);
     }
     let env_file = Source::EnvFile {
-        path: env_path,
-        var: token_var,
+        path: &resolved.env_path,
+        var: &resolved.token_var,
     };
     // init over a project that has a token (to repair it, as doctor's
     // fixes say, or to encrypt it) keeps that token: the env file comes
@@ -543,27 +684,26 @@ fn read_secret(
 }
 
 /// Checks `secret` offline, with GitHub (unless `--offline`), and its
-/// scopes.
+/// scopes against the project's.
 ///
 /// # Errors
 /// A malformed token, GitHub's refusal or a network error; missing scopes
 /// are [`Checked::failure`].
-fn check_token(
+fn validate(
     io: &mut Io,
     opts: &InitOptions,
     secret: secrecy::SecretString,
     origin: &Origin,
-    (endpoint, timeout): (&str, std::time::Duration),
-    required: &[String],
-    description: &str,
+    resolved: &Resolved,
 ) -> Result<Checked> {
+    let (endpoint, required) = (resolved.endpoint.as_str(), resolved.required.as_slice());
     let token = Token::parse(secret)?;
     announce_token(io, &token, origin);
     let viewer = if opts.offline {
         io.warn("--offline: the token was not validated with GitHub (config.toml says validated = false); run `ghenv check` when online");
         None
     } else {
-        let viewer = steps::validate(io, &token, endpoint, timeout)?;
+        let viewer = steps::validate(io, &token, endpoint, resolved.timeout)?;
         let name = viewer
             .name
             .as_deref()
@@ -584,7 +724,7 @@ fn check_token(
             viewer.is_some(),
             opts.template.strict,
             endpoint,
-            description,
+            &resolved.description,
         )
         .err();
     if failure.is_none()
@@ -827,7 +967,7 @@ fn probe_after_init(
 /// Installs the pre-commit hook with `--hook`, or offers to on a terminal.
 /// Never fails: the files are written by now, so problems are warnings.
 /// Returns what happened, for the report.
-fn offer_hook(opts: &InitOptions, io: &mut Io, dir: &std::path::Path) -> Option<&'static str> {
+fn offer_hook(opts: &InitOptions, io: &mut Io, dir: &std::path::Path) -> Option<HookStatus> {
     let Some(hooks) = git::hooks_dir(dir) else {
         if opts.hook {
             io.warn(&format!(
@@ -852,8 +992,8 @@ fn offer_hook(opts: &InitOptions, io: &mut Io, dir: &std::path::Path) -> Option<
         Ok((path, status)) => {
             io.ok(&format!("Pre-commit hook installed at {}", path.display()));
             Some(match status {
-                crate::hook::Installed::Already => "already-installed",
-                _ => "installed",
+                crate::hook::Installed::Already => HookStatus::AlreadyInstalled,
+                _ => HookStatus::Installed,
             })
         }
         Err(e) => {
@@ -947,5 +1087,22 @@ pub mod testing {
             let home = self.home.path().to_str().unwrap();
             (io.with_env(&[("XDG_CONFIG_HOME", home)]), captured)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--json`'s `hook` keeps the strings it had when it was a `&str`.
+    #[test]
+    fn hook_status_serializes_to_the_strings_of_the_json() {
+        let json = |h: Option<HookStatus>| serde_json::to_value(h).unwrap();
+        assert_eq!(json(Some(HookStatus::Installed)), "installed");
+        assert_eq!(
+            json(Some(HookStatus::AlreadyInstalled)),
+            "already-installed"
+        );
+        assert_eq!(json(None), serde_json::Value::Null);
     }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::error::Result;
 use crate::options::{EndpointOptions, TemplateOptions};
-use crate::output::Io;
+use crate::output::{Io, open_in_browser};
 use crate::project::{Location, Project};
 use crate::report::{Boxed, Report};
 use crate::scopes;
@@ -75,7 +75,7 @@ pub fn run(args: &ScopesOptions, io: &mut Io) -> Result<Boxed> {
     let endpoint = endpoint_opts.resolve(io, Some(&project))?;
     let url = scopes::new_token_url(&endpoint, &required, &project.token_description());
     if args.open {
-        super::open_in_browser(io, &url);
+        open_in_browser(io, &url);
     }
     Ok(Box::new(ScopesReport {
         template: template.name,

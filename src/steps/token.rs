@@ -1,0 +1,76 @@
+//! The project's token as the commands that use it read it, and what is
+//! said about a token: its kind and where it came from.
+
+use crate::error::Result;
+use crate::output::Io;
+use crate::source::Origin;
+use crate::token::{Kind, Token};
+
+/// The project's token as the commands that hand it on (`run`, `proxy`)
+/// read it: `[secret]` first, decrypted with `identity` (in an encrypted
+/// project it is the source of truth), then the token variable in the env
+/// file.
+///
+/// # Errors
+/// No token ([`Error::NoToken`]), a decryption failure, a malformed token.
+pub fn project_token(
+    project: &crate::project::Project,
+    template: &crate::render::Template,
+    identity: &crate::secret::Identities,
+    io: &mut Io,
+) -> Result<(Token, Origin)> {
+    let env_path = project.env_path()?;
+    let token_var = project.token_var(template);
+    let mut decrypt = |io: &mut Io| crate::secret::from_project(project, identity, io);
+    let (secret, origin) = crate::source::resolve(
+        &mut [
+            crate::source::Source::Secret(&mut decrypt),
+            crate::source::Source::EnvFile {
+                path: &env_path,
+                var: &token_var,
+            },
+        ],
+        io,
+    )?;
+    let token = Token::parse(secret)?;
+    if matches!(origin, Origin::Config(_)) {
+        crate::accept::decrypted_token(io, project, &token, true)?;
+        crate::accept::warn_recipients(io, project);
+    }
+    crate::accept::warn_unignored(io, project);
+    Ok((token, origin))
+}
+
+/// Says what kind of token this is, and warns about legacy tokens.
+pub fn announce_token(io: &mut Io, token: &Token, origin: &Origin) {
+    io.ok(&format!(
+        "Token format: {} ({}), from {origin}",
+        token.kind(),
+        token.masked()
+    ));
+    if token.kind() == Kind::Legacy {
+        io.warn("this is an old-style 40-character token: its format cannot be checked offline; GitHub will still validate it");
+    } else if !token.checked_offline() {
+        io.warn(&format!(
+            "this {} is {} characters long, not the 40 whose checksum ghenv can check, so it cannot be checked offline; GitHub will validate it",
+            token.kind(),
+            token.expose_secret().chars().count()
+        ));
+    }
+}
+
+/// Says where the token that failed came from, and for one from the
+/// environment how to get it out of the way: the user may not know their
+/// shell sets it.
+pub fn name_origin(io: &mut Io, origin: &Origin) {
+    match origin {
+        Origin::Env(var) => io.warn(&format!(
+            "the token came from ${var}, set in your shell; unset it (`unset {var}`) or give another token with --token-stdin"
+        )),
+        Origin::Prompt | Origin::Stdin => {}
+        other => io.warn(&format!(
+            "the token came from {}",
+            crate::text::sanitize(&other.to_string())
+        )),
+    }
+}

@@ -1,0 +1,140 @@
+//! Validating the token with GitHub (with a spinner on a terminal), its
+//! expiry, and its scopes compared with the project's.
+
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::github::{self, GithubError, Viewer};
+use crate::output::Io;
+use crate::token::{Kind, Token};
+
+use super::days_from_now;
+
+/// Validates `token` at `endpoint`, with a spinner on a terminal and
+/// details with `--verbose`.
+///
+/// # Errors
+/// [`Error::TokenRejected`] on 401, [`Error::Github`] otherwise.
+pub fn validate(io: &mut Io, token: &Token, endpoint: &str, timeout: Duration) -> Result<Viewer> {
+    let options = github::Options {
+        endpoint: endpoint.to_owned(),
+        timeout,
+    };
+    io.detail(&format!("POST {endpoint} (query {})", github::OPERATION));
+    let start = Instant::now();
+    let result = io.with_spinner("Validating the token with GitHub…", || {
+        github::validate(&options, token)
+    });
+    io.detail(&format!("answer after {} ms", start.elapsed().as_millis()));
+    match result {
+        Ok(viewer) => {
+            if let Some(id) = &viewer.request_id {
+                io.detail(&format!(
+                    "X-GitHub-Request-Id: {}",
+                    crate::text::sanitize(id)
+                ));
+            }
+            if viewer.scopes.is_none() && token.kind().has_oauth_scopes() {
+                // GitHub always sends it for these tokens; without it the
+                // scopes, the point of validating, cannot be checked.
+                return Err(Error::Github(GithubError::Malformed {
+                    detail: format!(
+                        "it lacks the X-OAuth-Scopes header GitHub sends for a {} (is a proxy removing headers?)",
+                        token.kind()
+                    ),
+                }));
+            }
+            Ok(viewer)
+        }
+        Err(GithubError::Unauthorized { message }) => Err(Error::TokenRejected {
+            masked: token.masked(),
+            message,
+        }),
+        Err(e) => Err(Error::Github(e)),
+    }
+}
+
+/// Warn when a token expires sooner than this.
+const EXPIRY_WARNING: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// Warns about an expiry that is close.
+pub fn warn_expiry(io: &mut Io, viewer: &Viewer) {
+    if let Some(at) = viewer.expires_at {
+        let left = at.as_second() - Timestamp::now().as_second();
+        if left < EXPIRY_WARNING.as_secs() as i64 {
+            io.warn(&format!(
+                "the token expires {} ({at}); create a new one soon at {}",
+                days_from_now(at),
+                crate::error::TOKENS_URL
+            ));
+        }
+    } else if let Some(raw) = &viewer.expires_raw {
+        io.warn(&format!(
+            "GitHub gave an expiry ghenv cannot read: \"{}\"",
+            crate::text::sanitize(raw)
+        ));
+    }
+}
+
+/// Scopes compared: what is required, granted (when known) and missing.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScopeReport {
+    /// Required by the template or `--scopes`.
+    pub required: Vec<String>,
+    /// Granted, from `X-OAuth-Scopes`; `None` when GitHub did not say.
+    pub granted: Option<Vec<String>>,
+    /// Required but not granted (empty when unknown).
+    pub missing: Vec<String>,
+}
+
+impl ScopeReport {
+    /// Compares `required` with what `viewer` says was granted.
+    pub fn new(required: Vec<String>, viewer: Option<&Viewer>) -> ScopeReport {
+        let granted = viewer.and_then(|v| v.scopes.clone());
+        let missing = granted
+            .as_ref()
+            .map(|g| crate::scopes::missing(&required, g))
+            .unwrap_or_default();
+        ScopeReport {
+            required,
+            granted,
+            missing,
+        }
+    }
+
+    /// Turns missing or unknown scopes into the right error or warning.
+    ///
+    /// # Errors
+    /// [`Error::MissingScopes`], or [`Error::ScopesUnknown`] with `strict`.
+    pub fn enforce(
+        &self,
+        io: &mut Io,
+        kind: Kind,
+        validated: bool,
+        strict: bool,
+        endpoint: &str,
+        description: &str,
+    ) -> Result<()> {
+        if !self.missing.is_empty() {
+            return Err(Error::MissingScopes {
+                missing: self.missing.clone(),
+                new_token_url: crate::scopes::new_token_url(endpoint, &self.required, description),
+            });
+        }
+        if self.granted.is_none() && validated {
+            if strict {
+                return Err(Error::ScopesUnknown {
+                    kind: kind.describe().to_owned(),
+                });
+            }
+            io.warn(&format!(
+                "GitHub does not list the permissions of a {kind}, so the required scopes ({}) cannot be checked; make sure the token can do what the project needs",
+                self.required.join(", ")
+            ));
+        }
+        Ok(())
+    }
+}
