@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks ghenv against what people use instead and writes bench/RESULTS.md.
 # Run on demand (not in CI): bench/run.sh
+# `bench/run.sh startup` runs only start-up, `run` and the binary's size.
 # `bench/run.sh history` runs only the `scan --history` rows (beside git's own
 # floor and gitleaks) and prints their tables, for bench/RESULTS.md's history
 # section, without the hour the rest takes.
@@ -16,7 +17,7 @@ ROOT=$PWD
 
 need=()
 command -v hyperfine >/dev/null 2>&1 || need+=(hyperfine)
-if [ "$ONLY" = all ]; then
+if [ "$ONLY" != history ]; then
   command -v rg >/dev/null 2>&1 || need+=(ripgrep)
   command -v age >/dev/null 2>&1 || need+=(age)
   [ -x /usr/bin/time ] || need+=(time)
@@ -84,6 +85,50 @@ history_bench() {
 
 
 H="hyperfine -N --style basic"
+
+# `bench/run.sh startup`: only start-up, `run` and the binary's size (issue
+# 21: std's own runtime, no custom entry point), printed as the tables of
+# bench/RESULTS.md's start-up and run sections, in a few minutes.
+if [ "$ONLY" = startup ]; then
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  export HOME=$WORK/home
+  mkdir -p "$HOME"
+  unset GH_TOKEN GITHUB_TOKEN GHENV_GRAPHQL_URL GHENV_IDENTITY GHENV_PASSPHRASE
+  TOKEN=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
+  KEY=$WORK/key.txt
+  PUB=$("$GHENV" keygen --output "$KEY" 2>/dev/null)
+  PROJECT=$WORK/project
+  mkdir -p "$PROJECT"
+  printf '%s\n' "$TOKEN" | "$GHENV" init -C "$PROJECT" --token-stdin --offline -r "$PUB" --no-env -q
+  printf '%s' "$TOKEN" | age -r "$PUB" -o "$WORK/token.age"
+  for i in 1 2 3; do
+    $H --warmup 50 --runs 500 --export-json "$WORK/startup_$i.json" "$GHENV --version" "true" >&2
+    (cd "$PROJECT" && $H --warmup 20 --runs 300 --export-json "$WORK/run_$i.json" \
+      "$GHENV run -i $KEY -- true" "env VAR=x true" \
+      "age -d -i $KEY -o /dev/null $WORK/token.age" >&2)
+  done
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  python3 - "$WORK" "$GHENV" <<'PY'
+import json, os, statistics, sys
+work, ghenv = sys.argv[1], sys.argv[2]
+def load(name):
+    runs = []
+    for i in (1, 2, 3):
+        res = json.load(open(f"{work}/{name}_{i}.json"))["results"]
+        runs.append({r["command"].split(" ")[0].split("/")[-1] + (" run" if " run " in r["command"] else ""): r["median"] for r in res})
+    return runs
+def median_run(runs, base):
+    ratios = sorted((r["ghenv" if "ghenv" in r else "ghenv run"] / r[base], k) for k, r in enumerate(runs))
+    return runs[ratios[1][1]], [round(x, 2) for x, _ in ratios]
+s, sr = median_run(load("startup"), "true")
+print("start-up: ghenv --version %.2f ms, true %.2f ms, ratio %.2fx (three runs: %s)" % (s["ghenv"] * 1e3, s["true"] * 1e3, s["ghenv"] / s["true"], sr))
+r, rr = median_run(load("run"), "env")
+print("run: ghenv run %.2f ms, env VAR=x true %.2f ms, age -d %.2f ms; %.2fx env, %.2fx age -d (three runs: %s)" % (r["ghenv run"] * 1e3, r["env"] * 1e3, r["age"] * 1e3, r["ghenv run"] / r["env"], r["ghenv run"] / r["age"], rr))
+print("binary: %.2f MiB" % (os.path.getsize(ghenv) / 1048576))
+PY
+  exit 0
+fi
+
 if [ "$ONLY" = history ]; then
   export BENCH_VERSIONS="$(rustc --version); $(hyperfine --version); $(git --version)${GITLEAKS_BIN:+; gitleaks $("$GITLEAKS_BIN" version)}"
   export BENCH_LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"
