@@ -13,7 +13,7 @@ use crate::crypt::CryptError;
 use crate::github::GithubError;
 use crate::token::FormatError;
 
-pub use crate::scopes::TOKENS_URL;
+use crate::scopes::TOKENS_URL;
 
 /// Exit codes, identical for every command.
 pub mod exit {
