@@ -13,7 +13,7 @@ use crate::crypt::CryptError;
 use crate::github::GithubError;
 use crate::token::FormatError;
 
-pub use crate::scopes::TOKENS_URL;
+use crate::scopes::TOKENS_URL;
 
 /// Exit codes, identical for every command.
 pub mod exit {
@@ -1020,328 +1020,236 @@ mod tests {
         vec![s()]
     }
 
-    /// One value of every `Error` variant, in the enum's order (see
-    /// [`place`]), then `Github` and `Crypt` once per variant of theirs.
+    /// A table of one row per variant of an error enum, `pattern => value`,
+    /// in the enum's order; it declares `$samples`, one value per row, and
+    /// `$place`, which row a value matches. A new variant does not compile
+    /// until it has a row (the match in `$place` has no `_` arm), and a row
+    /// cannot be written without its value, so every variant is in
+    /// `$samples`; [`one_of_each_holds_every_variant`] checks each value
+    /// sits in its own row.
+    macro_rules! variants {
+        ($ty:ty, $samples:ident, $place:ident: $($pat:pat => $sample:expr,)*) => {
+            fn $samples() -> Vec<$ty> {
+                vec![$($sample),*]
+            }
+
+            fn $place(e: &$ty) -> usize {
+                match e {
+                    $($pat => {})*
+                }
+                let rows: &[fn(&$ty) -> bool] = &[$(|e| matches!(e, $pat)),*];
+                rows.iter().position(|row| row(e)).expect("the match is exhaustive")
+            }
+        };
+    }
+
+    variants! {
+        Error, every_own_error, place:
+        Error::NoToken { .. } => Error::NoToken { looked: v() },
+        Error::TokenFile { .. } => Error::TokenFile {
+            path: p(),
+            source: io(),
+            },
+        Error::BadScopes(_) => Error::BadScopes(s()),
+        Error::BadHost(_) => Error::BadHost(s()),
+        Error::BadEndpoint { .. } => Error::BadEndpoint {
+            origin: "x",
+            url: s(),
+            problem: EndpointProblem::Credentials,
+            },
+        Error::NoConfig { .. } => Error::NoConfig {
+            dir: p(),
+            action: "x",
+            },
+        Error::NotEncrypted => Error::NotEncrypted,
+        Error::EmptyPassphrase => Error::EmptyPassphrase,
+        Error::NoEnvWithoutEncryption => Error::NoEnvWithoutEncryption,
+        Error::NoHome(_) => Error::NoHome("x"),
+        Error::NotARepository(_) => Error::NotARepository(p()),
+        Error::StagedOutsideRepository => Error::StagedOutsideRepository,
+        Error::PassphraseNotRecipients => Error::PassphraseNotRecipients,
+        Error::NoRecipientGiven => Error::NoRecipientGiven,
+        Error::NotARecipient(_) => Error::NotARecipient(s()),
+        Error::PortInUse(_) => Error::PortInUse(1),
+        Error::BadListen(_) => Error::BadListen(s()),
+        Error::NothingToRevoke(_) => Error::NothingToRevoke(s()),
+        Error::ScanInput { .. } => Error::ScanInput {
+            source_name: s(),
+            detail: s(),
+            },
+        Error::ScanPathOutside { .. } => Error::ScanPathOutside { index: 0 },
+        Error::BadGithubUser(_) => Error::BadGithubUser(s()),
+        Error::GithubUserUnknown(_) => Error::GithubUserUnknown(s()),
+        Error::NoUsableKeys { .. } => Error::NoUsableKeys {
+            user: s(),
+            skipped: v(),
+            },
+        Error::Declined => Error::Declined,
+        Error::ConfirmationNeeded(_) => Error::ConfirmationNeeded("x"),
+        Error::ProxyTemplate(_) => Error::ProxyTemplate(s()),
+        Error::UnknownCommand(_) => Error::UnknownCommand(s()),
+        Error::ScanPath { .. } => Error::ScanPath {
+            path: p(),
+            source: io(),
+            },
+        Error::Template { .. } => Error::Template {
+            name: s(),
+            message: s(),
+            },
+        Error::TemplateInvalid { .. } => Error::TemplateInvalid {
+            name: s(),
+            message: s(),
+            },
+        Error::TokenFormat(_) => Error::TokenFormat(FormatError::Quoted),
+        Error::TokenRejected { .. } => Error::TokenRejected {
+            masked: s(),
+            message: s(),
+            },
+        Error::MissingScopes { .. } => Error::MissingScopes {
+            missing: v(),
+            new_token_url: s(),
+            },
+        Error::ScopesUnknown { .. } => Error::ScopesUnknown { kind: s() },
+        Error::Github(_) => Error::Github(GithubError::TooLarge),
+        Error::Crypt(_) => Error::Crypt(CryptError::WrongPassphrase),
+        Error::WrongPassphraseInEnv => Error::WrongPassphraseInEnv,
+        Error::FolderUnusable { .. } => Error::FolderUnusable {
+            path: p(),
+            source: io(),
+            },
+        Error::NotAFolder(_) => Error::NotAFolder(p()),
+        Error::ConfigInvalid { .. } => Error::ConfigInvalid {
+            path: p(),
+            problem: ConfigError::Newer(2),
+            },
+        Error::EnvTracked(_) => Error::EnvTracked(p()),
+        Error::EnvFileRefused { .. } => Error::EnvFileRefused {
+            name: s(),
+            line: None,
+            why: "x",
+            },
+        Error::SettingsNotAccepted(_) => Error::SettingsNotAccepted(v()),
+        Error::TokenNotAccepted { .. } => Error::TokenNotAccepted {
+            masked: s(),
+            changed_by: None,
+            },
+        Error::EnvTokenDiffers { .. } => Error::EnvTokenDiffers {
+            file: s(),
+            old: s(),
+            new: s(),
+            },
+        Error::LockedOut => Error::LockedOut,
+        Error::UntrustedEndpoint(_) => Error::UntrustedEndpoint(s()),
+        Error::ProbeEntry { .. } => Error::ProbeEntry {
+            name: s(),
+            reason: s(),
+            },
+        Error::Schema(_) => Error::Schema(crate::graphql::schema::SchemaError::NoSchema),
+        Error::Symlink(_) => Error::Symlink(p()),
+        Error::IsDirectory(_) => Error::IsDirectory(p()),
+        Error::NotARegularFile(_) => Error::NotARegularFile(p()),
+        Error::NotUtf8(_) => Error::NotUtf8(p()),
+        Error::PlaintextInConfig => Error::PlaintextInConfig,
+        Error::HookExists(_) => Error::HookExists(p()),
+        Error::HookChainTaken(_) => Error::HookChainTaken(p()),
+        Error::PreCommitFramework => Error::PreCommitFramework,
+        Error::HookNotOurs(_) => Error::HookNotOurs(p()),
+        Error::IdentityExists(_) => Error::IdentityExists(p()),
+        Error::KeyInWorkTree(_) => Error::KeyInWorkTree(p()),
+        Error::RecipientsNotAccepted(_) => Error::RecipientsNotAccepted(v()),
+        Error::LastRecipient => Error::LastRecipient,
+        Error::StagedUnreadable { .. } => Error::StagedUnreadable {
+            path: s(),
+            detail: s(),
+            },
+        Error::Io { .. } => Error::Io {
+            action: "x",
+            path: p(),
+            source: io(),
+            },
+        Error::Exec { .. } => Error::Exec {
+            program: s(),
+            source: io(),
+            },
+    }
+
+    variants! {
+        GithubError, every_github_error, github_place:
+        GithubError::Unauthorized { .. } => GithubError::Unauthorized { message: s() },
+        GithubError::RateLimited { .. } => GithubError::RateLimited {
+            message: s(),
+            retry: Retry::Unknown,
+            },
+        GithubError::Connect { .. } => GithubError::Connect {
+            endpoint: s(),
+            detail: s(),
+            },
+        GithubError::Timeout { .. } => GithubError::Timeout {
+            endpoint: s(),
+            secs: 1,
+            },
+        GithubError::Interrupted { .. } => GithubError::Interrupted {
+            endpoint: s(),
+            detail: s(),
+            },
+        GithubError::Redirect { .. } => GithubError::Redirect {
+            endpoint: s(),
+            status: 301,
+            location: s(),
+            },
+        GithubError::Server { .. } => GithubError::Server { status: 500 },
+        GithubError::Status { .. } => GithubError::Status {
+            status: 404,
+            message: s(),
+            },
+        GithubError::Malformed { .. } => GithubError::Malformed { detail: s() },
+        GithubError::TooLarge => GithubError::TooLarge,
+        GithubError::GraphQl { .. } => GithubError::GraphQl { message: s() },
+    }
+
+    variants! {
+        CryptError, every_crypt_error, crypt_place:
+        CryptError::NoIdentity { .. } => CryptError::NoIdentity { looked: v() },
+        CryptError::NoMatch { .. } => CryptError::NoMatch {
+            recipients: v(),
+            tried: v(),
+            },
+        CryptError::Corrupt(_) => CryptError::Corrupt(s()),
+        CryptError::WrongPassphrase => CryptError::WrongPassphrase,
+        CryptError::NoPassphrase => CryptError::NoPassphrase,
+        CryptError::NoNewPassphrase => CryptError::NoNewPassphrase,
+        CryptError::PassphraseMismatch => CryptError::PassphraseMismatch,
+        CryptError::BadRecipient { .. } => CryptError::BadRecipient {
+            recipient: s(),
+            why: s(),
+            },
+        CryptError::BadRecipientsLine { .. } => CryptError::BadRecipientsLine {
+            path: p(),
+            line: 1,
+            why: s(),
+            },
+        CryptError::BadIdentity { .. } => CryptError::BadIdentity {
+            source_name: s(),
+            why: s(),
+            },
+        CryptError::EncryptedSshKey(_) => CryptError::EncryptedSshKey(s()),
+        CryptError::Plugin(_) => CryptError::Plugin(s()),
+        CryptError::UnknownFormat(_) => CryptError::UnknownFormat(s()),
+        CryptError::Io { .. } => CryptError::Io {
+            action: "x",
+            path: p(),
+            source: io(),
+            },
+        CryptError::Encrypt(_) => CryptError::Encrypt(s()),
+    }
+
+    /// One value of every `Error` variant, in the enum's order, then
+    /// `Github` and `Crypt` once per variant of theirs.
     fn one_of_each() -> Vec<Error> {
-        let mut all: Vec<Error> = vec![
-            Error::NoToken { looked: v() },
-            Error::TokenFile {
-                path: p(),
-                source: io(),
-            },
-            Error::BadScopes(s()),
-            Error::BadHost(s()),
-            Error::BadEndpoint {
-                origin: "x",
-                url: s(),
-                problem: EndpointProblem::Credentials,
-            },
-            Error::NoConfig {
-                dir: p(),
-                action: "x",
-            },
-            Error::NotEncrypted,
-            Error::EmptyPassphrase,
-            Error::NoEnvWithoutEncryption,
-            Error::NoHome("x"),
-            Error::NotARepository(p()),
-            Error::StagedOutsideRepository,
-            Error::PassphraseNotRecipients,
-            Error::NoRecipientGiven,
-            Error::NotARecipient(s()),
-            Error::PortInUse(1),
-            Error::BadListen(s()),
-            Error::NothingToRevoke(s()),
-            Error::ScanInput {
-                source_name: s(),
-                detail: s(),
-            },
-            Error::ScanPathOutside { index: 0 },
-            Error::BadGithubUser(s()),
-            Error::GithubUserUnknown(s()),
-            Error::NoUsableKeys {
-                user: s(),
-                skipped: v(),
-            },
-            Error::Declined,
-            Error::ConfirmationNeeded("x"),
-            Error::ProxyTemplate(s()),
-            Error::UnknownCommand(s()),
-            Error::ScanPath {
-                path: p(),
-                source: io(),
-            },
-            Error::Template {
-                name: s(),
-                message: s(),
-            },
-            Error::TemplateInvalid {
-                name: s(),
-                message: s(),
-            },
-            Error::TokenFormat(FormatError::Quoted),
-            Error::TokenRejected {
-                masked: s(),
-                message: s(),
-            },
-            Error::MissingScopes {
-                missing: v(),
-                new_token_url: s(),
-            },
-            Error::ScopesUnknown { kind: s() },
-            Error::Github(GithubError::TooLarge),
-            Error::Crypt(CryptError::WrongPassphrase),
-            Error::WrongPassphraseInEnv,
-            Error::FolderUnusable {
-                path: p(),
-                source: io(),
-            },
-            Error::NotAFolder(p()),
-            Error::ConfigInvalid {
-                path: p(),
-                problem: ConfigError::Newer(2),
-            },
-            Error::EnvTracked(p()),
-            Error::EnvFileRefused {
-                name: s(),
-                line: None,
-                why: "x",
-            },
-            Error::SettingsNotAccepted(v()),
-            Error::TokenNotAccepted {
-                masked: s(),
-                changed_by: None,
-            },
-            Error::EnvTokenDiffers {
-                file: s(),
-                old: s(),
-                new: s(),
-            },
-            Error::LockedOut,
-            Error::UntrustedEndpoint(s()),
-            Error::ProbeEntry {
-                name: s(),
-                reason: s(),
-            },
-            Error::Schema(crate::graphql::schema::SchemaError::NoSchema),
-            Error::Symlink(p()),
-            Error::IsDirectory(p()),
-            Error::NotARegularFile(p()),
-            Error::NotUtf8(p()),
-            Error::PlaintextInConfig,
-            Error::HookExists(p()),
-            Error::HookChainTaken(p()),
-            Error::PreCommitFramework,
-            Error::HookNotOurs(p()),
-            Error::IdentityExists(p()),
-            Error::KeyInWorkTree(p()),
-            Error::RecipientsNotAccepted(v()),
-            Error::LastRecipient,
-            Error::StagedUnreadable {
-                path: s(),
-                detail: s(),
-            },
-            Error::Io {
-                action: "x",
-                path: p(),
-                source: io(),
-            },
-            Error::Exec {
-                program: s(),
-                source: io(),
-            },
-        ];
+        let mut all = every_own_error();
         all.extend(every_github_error().into_iter().map(Error::Github));
         all.extend(every_crypt_error().into_iter().map(Error::Crypt));
         all
-    }
-
-    fn every_github_error() -> Vec<GithubError> {
-        vec![
-            GithubError::Unauthorized { message: s() },
-            GithubError::RateLimited {
-                message: s(),
-                retry: Retry::Unknown,
-            },
-            GithubError::Connect {
-                endpoint: s(),
-                detail: s(),
-            },
-            GithubError::Timeout {
-                endpoint: s(),
-                secs: 1,
-            },
-            GithubError::Interrupted {
-                endpoint: s(),
-                detail: s(),
-            },
-            GithubError::Redirect {
-                endpoint: s(),
-                status: 301,
-                location: s(),
-            },
-            GithubError::Server { status: 500 },
-            GithubError::Status {
-                status: 404,
-                message: s(),
-            },
-            GithubError::Malformed { detail: s() },
-            GithubError::TooLarge,
-            GithubError::GraphQl { message: s() },
-        ]
-    }
-
-    fn every_crypt_error() -> Vec<CryptError> {
-        vec![
-            CryptError::NoIdentity { looked: v() },
-            CryptError::NoMatch {
-                recipients: v(),
-                tried: v(),
-            },
-            CryptError::Corrupt(s()),
-            CryptError::WrongPassphrase,
-            CryptError::NoPassphrase,
-            CryptError::NoNewPassphrase,
-            CryptError::PassphraseMismatch,
-            CryptError::BadRecipient {
-                recipient: s(),
-                why: s(),
-            },
-            CryptError::BadRecipientsLine {
-                path: p(),
-                line: 1,
-                why: s(),
-            },
-            CryptError::BadIdentity {
-                source_name: s(),
-                why: s(),
-            },
-            CryptError::EncryptedSshKey(s()),
-            CryptError::Plugin(s()),
-            CryptError::UnknownFormat(s()),
-            CryptError::Io {
-                action: "x",
-                path: p(),
-                source: io(),
-            },
-            CryptError::Encrypt(s()),
-        ]
-    }
-
-    /// Which variant `e` is, as its place in [`one_of_each`]. There is no
-    /// `_` arm, so a new variant does not compile until it has a place
-    /// here: give it the place after the variant it follows in the enum (and
-    /// shift the ones after), and put a value of it at that place in
-    /// [`one_of_each`]; [`one_of_each_holds_every_variant`] checks the two
-    /// agree.
-    fn place(e: &Error) -> usize {
-        use Error as E;
-        match e {
-            E::NoToken { .. } => 0,
-            E::TokenFile { .. } => 1,
-            E::BadScopes(_) => 2,
-            E::BadHost(_) => 3,
-            E::BadEndpoint { .. } => 4,
-            E::NoConfig { .. } => 5,
-            E::NotEncrypted => 6,
-            E::EmptyPassphrase => 7,
-            E::NoEnvWithoutEncryption => 8,
-            E::NoHome(_) => 9,
-            E::NotARepository(_) => 10,
-            E::StagedOutsideRepository => 11,
-            E::PassphraseNotRecipients => 12,
-            E::NoRecipientGiven => 13,
-            E::NotARecipient(_) => 14,
-            E::PortInUse(_) => 15,
-            E::BadListen(_) => 16,
-            E::NothingToRevoke(_) => 17,
-            E::ScanInput { .. } => 18,
-            E::ScanPathOutside { .. } => 19,
-            E::BadGithubUser(_) => 20,
-            E::GithubUserUnknown(_) => 21,
-            E::NoUsableKeys { .. } => 22,
-            E::Declined => 23,
-            E::ConfirmationNeeded(_) => 24,
-            E::ProxyTemplate(_) => 25,
-            E::UnknownCommand(_) => 26,
-            E::ScanPath { .. } => 27,
-            E::Template { .. } => 28,
-            E::TemplateInvalid { .. } => 29,
-            E::TokenFormat(_) => 30,
-            E::TokenRejected { .. } => 31,
-            E::MissingScopes { .. } => 32,
-            E::ScopesUnknown { .. } => 33,
-            E::Github(_) => 34,
-            E::Crypt(_) => 35,
-            E::WrongPassphraseInEnv => 36,
-            E::FolderUnusable { .. } => 37,
-            E::NotAFolder(_) => 38,
-            E::ConfigInvalid { .. } => 39,
-            E::EnvTracked(_) => 40,
-            E::EnvFileRefused { .. } => 41,
-            E::SettingsNotAccepted(_) => 42,
-            E::TokenNotAccepted { .. } => 43,
-            E::EnvTokenDiffers { .. } => 44,
-            E::LockedOut => 45,
-            E::UntrustedEndpoint(_) => 46,
-            E::ProbeEntry { .. } => 47,
-            E::Schema(_) => 48,
-            E::Symlink(_) => 49,
-            E::IsDirectory(_) => 50,
-            E::NotARegularFile(_) => 51,
-            E::NotUtf8(_) => 52,
-            E::PlaintextInConfig => 53,
-            E::HookExists(_) => 54,
-            E::HookChainTaken(_) => 55,
-            E::PreCommitFramework => 56,
-            E::HookNotOurs(_) => 57,
-            E::IdentityExists(_) => 58,
-            E::KeyInWorkTree(_) => 59,
-            E::RecipientsNotAccepted(_) => 60,
-            E::LastRecipient => 61,
-            E::StagedUnreadable { .. } => 62,
-            E::Io { .. } => 63,
-            E::Exec { .. } => 64,
-        }
-    }
-
-    /// The same guard for the two wrapped enums.
-    fn github_place(e: &GithubError) -> usize {
-        use GithubError as G;
-        match e {
-            G::Unauthorized { .. } => 0,
-            G::RateLimited { .. } => 1,
-            G::Connect { .. } => 2,
-            G::Timeout { .. } => 3,
-            G::Interrupted { .. } => 4,
-            G::Redirect { .. } => 5,
-            G::Server { .. } => 6,
-            G::Status { .. } => 7,
-            G::Malformed { .. } => 8,
-            G::TooLarge => 9,
-            G::GraphQl { .. } => 10,
-        }
-    }
-
-    fn crypt_place(e: &CryptError) -> usize {
-        use CryptError as C;
-        match e {
-            C::NoIdentity { .. } => 0,
-            C::NoMatch { .. } => 1,
-            C::Corrupt(_) => 2,
-            C::WrongPassphrase => 3,
-            C::NoPassphrase => 4,
-            C::NoNewPassphrase => 5,
-            C::PassphraseMismatch => 6,
-            C::BadRecipient { .. } => 7,
-            C::BadRecipientsLine { .. } => 8,
-            C::BadIdentity { .. } => 9,
-            C::EncryptedSshKey(_) => 10,
-            C::Plugin(_) => 11,
-            C::UnknownFormat(_) => 12,
-            C::Io { .. } => 13,
-            C::Encrypt(_) => 14,
-        }
     }
 
     #[test]

@@ -153,7 +153,7 @@ impl Report for InitReport {
         } else if self.rotating {
             io.say(&format!(
                 "Now revoke the old token at {} so it cannot be used any more.",
-                crate::error::TOKENS_URL
+                scopes::TOKENS_URL
             ));
         }
     }

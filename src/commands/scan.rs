@@ -165,7 +165,7 @@ impl Report for ScanReport {
             } else {
                 ""
             },
-            crate::error::TOKENS_URL
+            crate::scopes::TOKENS_URL
         ));
     }
 

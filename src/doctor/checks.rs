@@ -595,7 +595,7 @@ fn token_group(
             )
             .fix(match url {
                 Some(u) => format!("authorize the token for SSO: {u}"),
-                None => format!("authorize the token for SSO on its page at {}", crate::error::TOKENS_URL),
+                None => format!("authorize the token for SSO on its page at {}", crate::scopes::TOKENS_URL),
             }),
         );
     }
@@ -809,7 +809,7 @@ fn secrets_group(
                 Some(commit) => Check::new(CheckId::EnvHistory, Status::Fail,
                     format!("{env_name}, as it is now, was committed in {commit}: the token is in the history"),
                 )
-                .fix(format!("revoke the token at {}, then `ghenv rotate`", crate::error::TOKENS_URL)),
+                .fix(format!("revoke the token at {}, then `ghenv rotate`", crate::scopes::TOKENS_URL)),
                 None => Check::new(CheckId::EnvHistory, Status::Ok, format!("{env_name} was never committed as it is")),
             });
         }
@@ -1025,7 +1025,7 @@ fn bundle_group(
                 )
                 .fix(format!(
                     "delete {build}/, never deploy it, and revoke the token at {}",
-                    crate::error::TOKENS_URL
+                    crate::scopes::TOKENS_URL
                 ))
                 .at(shown(&file), None),
             );

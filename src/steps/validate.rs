@@ -68,7 +68,7 @@ pub fn warn_expiry(io: &mut Io, viewer: &Viewer) {
             io.warn(&format!(
                 "the token expires {} ({at}); create a new one soon at {}",
                 days_from_now(at),
-                crate::error::TOKENS_URL
+                crate::scopes::TOKENS_URL
             ));
         }
     } else if let Some(raw) = &viewer.expires_raw {
