@@ -294,6 +294,21 @@ impl Io {
         self
     }
 
+    /// With these answers to the hidden prompt (token, passphrase), given
+    /// in order; a prompt after the last fails as a closed terminal does.
+    #[cfg(test)]
+    pub fn with_hidden_answers(mut self, answers: &[&str]) -> Io {
+        let mut answers: std::collections::VecDeque<String> =
+            answers.iter().map(|a| (*a).to_owned()).collect();
+        self.prompt = Box::new(move |_| {
+            answers
+                .pop_front()
+                .map(SecretString::from)
+                .ok_or_else(|| io::Error::other("no more answers in this test"))
+        });
+        self
+    }
+
     /// With these environment variables, and no others.
     #[cfg(test)]
     pub fn with_env(mut self, vars: &[(&str, &str)]) -> Io {

@@ -254,6 +254,22 @@ mod tests {
     }
 
     #[test]
+    fn on_a_terminal_the_token_is_asked_for_hidden_and_checked_offline_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (io, captured) = Io::test();
+        let mut io = io
+            .with_stdin("", true)
+            .with_hidden_answers(&["ghp_typo-at-the-prompt"]);
+        let e = check(&options(dir.path()), &mut io).err().unwrap();
+        assert_eq!(e.kind(), "token_format");
+        assert!(
+            !captured.err().contains("typo-at-the-prompt"),
+            "{}",
+            captured.err()
+        );
+    }
+
+    #[test]
     fn a_malformed_token_fails_offline_and_is_not_echoed() {
         let dir = tempfile::tempdir().unwrap();
         let (io, captured) = Io::test();
