@@ -203,6 +203,19 @@ pub enum Rewrite {
     /// The byte-order mark at the start was removed: some readers take it
     /// as part of the first variable's name.
     DroppedBom,
+    /// The variable was removed: it held the token for the project's
+    /// previous template, which the new one does not write.
+    Retired(String),
+}
+
+/// `text` without the assignments to `keys` (every occurrence); the rest,
+/// comments and blank lines included, as it was.
+pub fn without(text: &str, keys: &[String]) -> String {
+    entries(text)
+        .into_iter()
+        .filter(|e| !e.key.is_some_and(|k| keys.iter().any(|r| r == k)))
+        .map(|e| e.text)
+        .collect()
 }
 
 /// Merges the assignments of `rendered` into `existing`.
@@ -396,6 +409,16 @@ mod tests {
                 ("M".into(), "two\nlines".into()),
             ]
         );
+    }
+
+    #[test]
+    fn without_removes_every_assignment_of_the_keys_and_nothing_else() {
+        let text = "# course\nREACT_APP_T=ghp_x\nexport REACT_APP_T=ghp_y\nOTHER=1\r\n# end\n";
+        assert_eq!(
+            without(text, &["REACT_APP_T".to_owned()]),
+            "# course\nOTHER=1\r\n# end\n"
+        );
+        assert_eq!(without(text, &[]), text);
     }
 
     #[test]

@@ -333,10 +333,26 @@ impl Project {
     ///
     /// # Errors
     /// As [`Project::env_path`].
-    pub fn env_change(&self, files: &Files, rendered: &str) -> Result<(Change, Vec<Rewrite>)> {
+    pub fn env_change(
+        &self,
+        files: &Files,
+        rendered: &str,
+        retire: &[String],
+    ) -> Result<(Change, Vec<Rewrite>)> {
         let path = self.env_path()?;
         let (text, notes) = match &files.env {
-            Some(e) => envfile::merge_noting(&e.text, rendered),
+            Some(e) => {
+                let present = envfile::keys(&e.text);
+                let retired: Vec<String> = retire
+                    .iter()
+                    .filter(|k| present.contains(k))
+                    .cloned()
+                    .collect();
+                let kept = Zeroizing::new(envfile::without(&e.text, &retired));
+                let (text, mut notes) = envfile::merge_noting(&kept, rendered);
+                notes.extend(retired.into_iter().map(Rewrite::Retired));
+                (text, notes)
+            }
             None => (rendered.to_owned(), Vec::new()),
         };
         let change = Change::new(path, files.env.as_ref(), Zeroizing::new(text), true);
@@ -395,6 +411,9 @@ impl Project {
                 )),
                 Rewrite::DroppedBom => io.warn(&format!(
                     "removed the byte-order mark at the start of {file}: some readers take it as part of the first variable's name"
+                )),
+                Rewrite::Retired(key) => io.say(&format!(
+                    "Removed {key} from {file}: it held the token for the previous template, and a copy nobody updates would outlive the next rotate."
                 )),
             }
         }

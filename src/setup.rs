@@ -438,6 +438,7 @@ fn write_locked(
 ) -> Result<Written> {
     let (_lock, config_file, files) = project.lock_and_reread()?;
     let sealed = seal_token(project, opts, io, resolved, config_file.as_ref(), token)?;
+    let retire = retired_variables(project, &resolved.template, &files);
     let mut changes = plan(
         io,
         project,
@@ -445,6 +446,7 @@ fn write_locked(
         &files,
         rendered,
         resolved.write_env,
+        &retire,
     )?;
     if let Some(id) = resolved.new_identity() {
         if let Some(parent) = id.path.parent() {
@@ -821,6 +823,40 @@ fn context(
     })
 }
 
+/// The variables the project's previous template wrote the token to that
+/// `template` does not write (`init -t vite` in a project set up with
+/// `react`): left in the env file, they would be copies of the token that
+/// `rotate` no longer updates. Only those holding something token-shaped.
+fn retired_variables(project: &Project, template: &Template, files: &Files) -> Vec<String> {
+    let Some(previous) = project
+        .config()
+        .and_then(|c| c.template.clone())
+        .filter(|name| *name != template.name)
+        .and_then(|name| project.template(Some(&name)).ok())
+    else {
+        return Vec::new();
+    };
+    let Some(env) = &files.env else {
+        return Vec::new();
+    };
+    let kept = template.variables();
+    let mut old = previous.variables();
+    old.push(project.token_var(&previous));
+    let values = crate::envfile::parse(&env.text);
+    let mut out: Vec<String> = old
+        .into_iter()
+        .filter(|k| !kept.contains(k) && *k != template.token_var)
+        .filter(|k| {
+            values
+                .iter()
+                .any(|(key, value)| key == k && crate::token::looks_like_token(value))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Merges the rendered files into what exists and plans the writes, in
 /// the order they are renamed into place: `config.toml` last, so that it
 /// stays the source of truth if ghenv dies half-way.
@@ -831,6 +867,7 @@ fn plan(
     files: &Files,
     rendered: render::Rendered,
     write_env: bool,
+    retire: &[String],
 ) -> Result<Vec<Change>> {
     let config_text = match config_file {
         Some(e) => {
@@ -848,7 +885,7 @@ fn plan(
     }
     let mut changes = Vec::new();
     if write_env {
-        let (change, notes) = project.env_change(files, &rendered.env)?;
+        let (change, notes) = project.env_change(files, &rendered.env, retire)?;
         project.say_rewrites(io, &notes);
         changes.push(change);
     }

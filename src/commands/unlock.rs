@@ -116,7 +116,7 @@ pub fn unlock(opts: &UnlockOptions, io: &mut Io) -> Result<UnlockReport> {
     let rendered_env = render::render_env(&template, &ctx, token.expose_secret())?;
     drop(files);
     let (_lock, _, files) = project.lock_and_reread()?;
-    let (change, notes) = project.env_change(&files, &rendered_env)?;
+    let (change, notes) = project.env_change(&files, &rendered_env, &[])?;
     project.say_rewrites(io, &notes);
     let mut changes = vec![change];
     changes.extend(project.gitignore_change(&files)?);

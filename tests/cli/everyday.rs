@@ -296,3 +296,34 @@ fn allow_with_quiet_prints_nothing_but_errors() {
     assert_eq!(out.stdout, "", "{out}");
     assert_eq!(out.stderr, "", "{out}");
 }
+
+#[test]
+fn switching_template_removes_the_old_templates_copy_of_the_token_and_keeps_the_rest() {
+    let p = Project::new();
+    let token = classic();
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    p.init(&fake, &token, &[]).code(0);
+    let env = p.read(".env");
+    p.write(".env", &format!("{env}MY_OWN=keep_me\n"));
+    let out = p.init(&fake, &token, &["-t", "vite"]);
+    out.code(0)
+        .never_shows(&token)
+        .stderr_has(&["Removed REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN from .env"]);
+    let pairs = dotenv_pairs(&p.read(".env"));
+    let keys: Vec<&str> = pairs.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(
+        !keys.contains(&"REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN"),
+        "{keys:?}"
+    );
+    assert!(keys.contains(&"MY_OWN"), "{keys:?}");
+    // One copy of the token, in the variable Vite reads.
+    let copies: Vec<&str> = pairs
+        .iter()
+        .filter(|(_, v)| *v == token)
+        .map(|(k, _)| k.as_str())
+        .collect();
+    assert_eq!(copies, ["VITE_GITHUB_PERSONAL_ACCESS_TOKEN"], "{pairs:?}");
+}
