@@ -13,25 +13,28 @@ use super::FileReport;
 /// Says which files were written, relative to `dir` (`✓ Wrote .env
 /// (created), … in DIR`).
 pub fn say_written(io: &mut Io, dir: &Path, files: &[FileReport]) {
-    let summary: Vec<String> = files
-        .iter()
-        .map(|f| {
-            let name = Path::new(&f.path)
-                .strip_prefix(dir)
-                .map_or_else(|_| f.path.clone(), |p| p.display().to_string());
-            let status = match f.status {
-                Status::Created => "created",
-                Status::Updated => "updated",
-                Status::Unchanged => "unchanged",
-            };
-            format!("{name} ({status})")
-        })
-        .collect();
-    io.ok(&format!(
-        "Wrote {} in {}",
-        summary.join(", "),
-        dir.display()
-    ));
+    let status = |f: &FileReport| match f.status {
+        Status::Created => "created",
+        Status::Updated => "updated",
+        Status::Unchanged => "unchanged",
+    };
+    // The project's files by name, then any file elsewhere (the identity
+    // in ghenv's folder) by its full path, so "in DIR" is never wrong.
+    let (inside, outside): (Vec<String>, Vec<String>) =
+        files
+            .iter()
+            .fold((Vec::new(), Vec::new()), |(mut inside, mut outside), f| {
+                match Path::new(&f.path).strip_prefix(dir) {
+                    Ok(p) => inside.push(format!("{} ({})", p.display(), status(f))),
+                    Err(_) => outside.push(format!("{} ({})", f.path, status(f))),
+                }
+                (inside, outside)
+            });
+    let mut line = format!("Wrote {} in {}", inside.join(", "), dir.display());
+    if !outside.is_empty() {
+        line.push_str(&format!(", and {}", outside.join(", ")));
+    }
+    io.ok(&line);
 }
 
 /// "Scopes: the 7 required scopes are granted (the token has: …)".

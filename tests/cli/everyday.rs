@@ -327,3 +327,22 @@ fn switching_template_removes_the_old_templates_copy_of_the_token_and_keeps_the_
         .collect();
     assert_eq!(copies, ["VITE_GITHUB_PERSONAL_ACCESS_TOKEN"], "{pairs:?}");
 }
+
+#[test]
+fn init_encrypt_names_the_identity_apart_from_the_files_in_the_project() {
+    let p = Project::new();
+    let out = p.run(
+        &["init", "--offline", "--token-stdin", "--encrypt"],
+        &classic(),
+    );
+    out.code(0);
+    let line = out
+        .stderr
+        .lines()
+        .find(|l| l.contains("Wrote "))
+        .unwrap_or_else(|| panic!("{out}"))
+        .to_owned();
+    let (project_part, rest) = line.split_once(" in ").unwrap();
+    assert!(!project_part.contains("identity.txt"), "{line}");
+    assert!(rest.contains("identity.txt (created)"), "{line}");
+}
