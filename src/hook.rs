@@ -27,6 +27,8 @@ pub fn script(exe: &str) -> String {
 # restores the hook it replaced ({CHAINED}), which runs after this check.\n\
 ghenv='{quoted}'\n\
 [ -x \"$ghenv\" ] || ghenv=ghenv\n\
+# Installed with npm (a devDependency) and not on PATH: the project's copy.\n\
+command -v \"$ghenv\" >/dev/null 2>&1 || ghenv=\"$(git rev-parse --show-toplevel)/node_modules/.bin/ghenv\"\n\
 # Without ghenv (a teammate who has not installed it) the commit cannot be\n\
 # checked: it is blocked, with what to do, rather than let through.\n\
 if ! command -v \"$ghenv\" >/dev/null 2>&1; then\n\
@@ -47,6 +49,14 @@ if [ -x \"$chained\" ]; then exec \"$chained\" \"$@\"; fi\n"
 /// [`Error::NotARepository`] outside a git repository.
 pub fn hooks_dir(dir: &Path) -> Result<PathBuf> {
     git::hooks_dir(dir).ok_or_else(|| Error::NotARepository(dir.to_path_buf()))
+}
+
+/// Whether `exe` is a copy of ghenv in npx's cache (`~/.npm/_npx/…`),
+/// which npm may clean at any time: the hook then falls back to `ghenv` on
+/// PATH or the project's `node_modules/.bin/ghenv`, and without either
+/// blocks commits until ghenv is installed.
+pub fn in_npx_cache(exe: &Path) -> bool {
+    exe.components().any(|c| c.as_os_str() == "_npx")
 }
 
 /// Whether the hook at `path` is ghenv's.
@@ -267,6 +277,17 @@ pub fn uninstall_in(dir: &Path) -> Result<(PathBuf, Uninstalled)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_npx_cache_copy_is_told_apart_from_an_installed_one() {
+        assert!(in_npx_cache(Path::new(
+            "/home/u/.npm/_npx/6f1b/node_modules/@ghenv/linux-x64/bin/ghenv"
+        )));
+        assert!(!in_npx_cache(Path::new(
+            "/work/app/node_modules/@ghenv/linux-x64/bin/ghenv"
+        )));
+        assert!(!in_npx_cache(Path::new("/usr/local/bin/ghenv")));
+    }
 
     #[test]
     fn script_quotes_the_path_and_chains() {

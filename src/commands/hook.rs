@@ -61,6 +61,9 @@ fn repo_dir(dir: Option<&Path>) -> &Path {
 
 fn install(dir: Option<&Path>, force: bool, io: &mut Io) -> Result<HookReport> {
     let (hook, status) = install_in(repo_dir(dir), force)?;
+    if std::env::current_exe().is_ok_and(|exe| crate::hook::in_npx_cache(&exe)) {
+        io.warn("this ghenv runs from npx's cache, which npm may clean: `npm install --save-dev ghenv` keeps a copy in the project that the hook finds (node_modules/.bin/ghenv)");
+    }
     let status = match status {
         Installed::New => {
             io.ok(&format!(

@@ -406,3 +406,44 @@ fn without_ghenv_installed_the_hook_blocks_the_commit_and_says_what_to_do() {
     assert!(said.contains("git commit --no-verify"), "{said}");
     assert!(!said.contains("not found"), "{said}");
 }
+
+#[test]
+fn the_hook_finds_the_projects_npm_copy_when_the_recorded_one_is_gone() {
+    let p = Project::new();
+    p.git_init();
+    p.run(&["hook", "install"], "").code(0);
+    // Installed through npx, whose cache npm cleaned since; the project has
+    // ghenv as a devDependency.
+    let hook = p.file(".git/hooks/pre-commit");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    let start = text.find("ghenv='").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let text = format!(
+        "{}ghenv='/home/u/.npm/_npx/1a2b/node_modules/.bin/ghenv'{}",
+        &text[..start],
+        &text[end..]
+    );
+    std::fs::write(&hook, text).unwrap();
+    std::fs::create_dir_all(p.file("node_modules/.bin")).unwrap();
+    std::os::unix::fs::symlink(
+        env!("CARGO_BIN_EXE_ghenv"),
+        p.file("node_modules/.bin/ghenv"),
+    )
+    .unwrap();
+    p.write(".gitignore", "node_modules/\n");
+    let token = classic();
+    p.write("notes.txt", &format!("token {token}\n"));
+    p.git(&["add", "notes.txt", ".gitignore"]);
+    let out = std::process::Command::new("git")
+        .args(["commit", "-qm", "leak"])
+        .current_dir(p.path())
+        .env("HOME", p.home.path())
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the scan ran and blocked the commit");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(!said.contains("not installed"), "{said}");
+    assert!(said.contains("notes.txt"), "{said}");
+    assert!(!said.contains(&token), "{said}");
+}
