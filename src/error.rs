@@ -1110,7 +1110,7 @@ mod tests {
             new_token_url: s(),
             },
         Error::ScopesUnknown { .. } => Error::ScopesUnknown { kind: s() },
-        Error::Github(_) => Error::Github(GithubError::TooLarge),
+        Error::Github(_) => Error::Github(GithubError::TooLarge { limit: 1024 }),
         Error::Crypt(_) => Error::Crypt(CryptError::WrongPassphrase),
         Error::WrongPassphraseInEnv => Error::WrongPassphraseInEnv,
         Error::FolderUnusable { .. } => Error::FolderUnusable {
@@ -1203,7 +1203,7 @@ mod tests {
             message: s(),
             },
         GithubError::Malformed { .. } => GithubError::Malformed { detail: s() },
-        GithubError::TooLarge => GithubError::TooLarge,
+        GithubError::TooLarge { .. } => GithubError::TooLarge { limit: 1024 },
         GithubError::GraphQl { .. } => GithubError::GraphQl { message: s() },
     }
 

@@ -224,9 +224,12 @@ pub enum GithubError {
         /// What is wrong with it.
         detail: String,
     },
-    /// The body is larger than [`BODY_LIMIT`].
-    #[error("GitHub's answer is larger than {} KiB, which it never is", BODY_LIMIT / 1024)]
-    TooLarge,
+    /// The body is larger than the limit ([`BODY_LIMIT`], or [`SCHEMA_LIMIT`] for the schema).
+    #[error("GitHub's answer is larger than {} KiB, which it never is", .limit / 1024)]
+    TooLarge {
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// GraphQL `errors` and no viewer.
     #[error("GitHub answered with a GraphQL error: {message}")]
     GraphQl {
@@ -247,7 +250,7 @@ impl GithubError {
             GithubError::Redirect { .. } => "redirect",
             GithubError::Server { .. } => "server_error",
             GithubError::Status { .. } => "unexpected_status",
-            GithubError::Malformed { .. } | GithubError::TooLarge => "bad_answer",
+            GithubError::Malformed { .. } | GithubError::TooLarge { .. } => "bad_answer",
             GithubError::GraphQl { .. } => "graphql_error",
         }
     }
@@ -283,7 +286,7 @@ impl GithubError {
             ),
             GithubError::Status { .. }
             | GithubError::Malformed { .. }
-            | GithubError::TooLarge
+            | GithubError::TooLarge { .. }
             | GithubError::GraphQl { .. } => format!(
                 "check that --endpoint or GHENV_GRAPHQL_URL points at a GitHub GraphQL API, then try again; {nothing}"
             ),
@@ -604,7 +607,7 @@ fn exchange(
         .read_to_end(&mut bytes)
         .map_err(|e| read_error(options, &e))?;
     if bytes.len() as u64 > limit {
-        return Err(GithubError::TooLarge);
+        return Err(GithubError::TooLarge { limit });
     }
     Ok((status, headers, bytes))
 }
@@ -895,6 +898,8 @@ pub struct GraphQlAnswer {
     pub sso: Option<String>,
     /// `X-OAuth-Scopes`, for classic and OAuth tokens.
     pub scopes: Option<Vec<String>>,
+    /// `X-GitHub-Request-Id`, for `-v` (what GitHub's support asks for).
+    pub request_id: Option<String>,
 }
 
 /// The largest introspection answer ghenv reads: GitHub's schema is about
@@ -987,6 +992,7 @@ pub fn graphql(
         body,
         sso,
         scopes: header(&headers, "x-oauth-scopes").map(crate::scopes::parse_header),
+        request_id: header(&headers, "x-github-request-id").map(str::to_owned),
     })
 }
 

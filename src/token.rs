@@ -33,6 +33,45 @@ const MAX_JWT_LEN: usize = 2048;
 /// byte-order mark (Notepad, PowerShell) and zero-width spaces and joiners.
 const INVISIBLE: [char; 5] = ['\u{feff}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}'];
 
+/// The shortest run of a token's characters taken for an echo of it.
+const ECHO_RUN: usize = 12;
+
+/// The byte spans of `text` that are runs of at least [`ECHO_RUN`] bytes of
+/// `secret` in the same order (merged, in order). Tokens are ASCII, so a
+/// span always starts and ends on a character boundary of `text`.
+fn echoed_spans(secret: &[u8], text: &[u8]) -> Vec<(usize, usize)> {
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    if secret.len() < ECHO_RUN || text.len() < ECHO_RUN {
+        return spans;
+    }
+    for w in 0..=secret.len() - ECHO_RUN {
+        let window = &secret[w..w + ECHO_RUN];
+        for found in memchr::memmem::find_iter(text, window) {
+            // Grow the match both ways while text and token agree.
+            let (mut start, mut end) = (found, found + ECHO_RUN);
+            let (mut s, mut e) = (w, w + ECHO_RUN);
+            while start > 0 && s > 0 && text[start - 1] == secret[s - 1] {
+                start -= 1;
+                s -= 1;
+            }
+            while end < text.len() && e < secret.len() && text[end] == secret[e] {
+                end += 1;
+                e += 1;
+            }
+            spans.push((start, end));
+        }
+    }
+    spans.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (start, end) in spans {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
 /// The kinds of GitHub token ghenv recognises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Kind {
@@ -452,22 +491,24 @@ impl Token {
     /// printed, stored and passed on.
     pub fn scrub<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
         let secret = self.secret.expose_secret();
-        // The part after the prefix is the secret too: a server that echoes
-        // it without `ghp_` must not get it printed.
-        let body = secret
-            .strip_prefix(self.kind.prefix())
-            .filter(|b| b.len() >= 16);
-        let has = |t: &str| {
-            !secret.is_empty() && t.contains(secret) || body.is_some_and(|b| t.contains(b))
-        };
-        if has(text) {
-            let mut replaced = text.replace(secret, &self.masked());
-            if let Some(body) = body {
-                replaced = replaced.replace(body, &self.masked());
-            }
-            return std::borrow::Cow::Owned(redact(&replaced).into_owned());
+        let spans = echoed_spans(secret.as_bytes(), text.as_bytes());
+        if spans.is_empty() {
+            return redact(text);
         }
-        redact(text)
+        // Any run of 12 or more of the token's characters, in the order the
+        // token has them, is the secret or most of it: a server that echoes
+        // it without its prefix, or cut by a character, must not get the
+        // rest printed (the checksum is a CRC anyone can recompute).
+        let masked = self.masked();
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (start, end) in spans {
+            out.push_str(&text[at..start]);
+            out.push_str(&masked);
+            at = end;
+        }
+        out.push_str(&text[at..]);
+        std::borrow::Cow::Owned(redact(&out).into_owned())
     }
 
     /// [`Token::scrub`] for bytes that may not be UTF-8 (a proxied body):
@@ -532,9 +573,21 @@ mod tests {
         assert!(!clean.contains(VALID), "{clean}");
         assert_eq!(clean, "login L-ghp_…2O59 bearer ghp_…2O59!");
         assert_eq!(token.scrub("octocat"), "octocat");
-        // Without its prefix, the rest is still the secret.
+        // Without its prefix, the rest is still the secret; so is its
+        // random part without the checksum, and each long piece of it cut
+        // by a character.
         let bare = format!("token={}", &VALID[4..]);
         assert_eq!(token.scrub(&bare), "token=ghp_…2O59");
+        let random = format!("r={}.", &VALID[4..34]);
+        assert_eq!(token.scrub(&random), "r=ghp_…2O59.");
+        let cut = format!("{}\u{34f}{}", &VALID[..20], &VALID[20..]);
+        let clean = token.scrub(&cut);
+        assert!(
+            !clean.contains(&VALID[4..20]) && !clean.contains(&VALID[20..]),
+            "{clean}"
+        );
+        // Short runs that happen to match are left alone.
+        assert_eq!(token.scrub("ghp_abc"), "ghp_abc");
         let body = format!("{{\"message\":\"bad header: bearer {VALID}\"}}");
         let bytes = token.scrub_bytes(body.as_bytes());
         assert!(memchr::memmem::find(&bytes, VALID.as_bytes()).is_none());

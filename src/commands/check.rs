@@ -114,7 +114,12 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
         &project.token_description(),
     );
     let failure = outcome.err();
-    let probe = if opts.probe && failure.is_none() {
+    // Missing scopes are what the lesson table explains best: the probe
+    // runs then too (not for a token GitHub refused: that failed above).
+    let probe_useful = failure
+        .as_ref()
+        .is_none_or(|e| e.exit_code() == crate::error::exit::SCOPES);
+    let probe = if opts.probe && probe_useful {
         Some(crate::probe::session::probe(
             io,
             &crate::probe::session::Input {

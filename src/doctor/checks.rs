@@ -625,11 +625,12 @@ fn token_group(
             .fix("wait for the reset, or make fewer requests"),
         );
     }
-    // A token GitHub refuses scopes to, or an expired one, already failed
-    // above: trying the operations would only say it again.
+    // An expired token already failed above: trying the operations would
+    // only say it again. Missing scopes are what the probe explains best,
+    // lesson by lesson, so it runs then.
     let failed = out
         .iter()
-        .any(|c| c.group == Group::Token && c.status == Status::Fail);
+        .any(|c| c.group == Group::Token && c.status == Status::Fail && c.id != CheckId::Scopes);
     if let Some(template) = template
         && opts.probe
         && !failed

@@ -51,10 +51,21 @@ pub fn compose(start: (usize, usize), inner: (usize, usize)) -> (usize, usize) {
     }
 }
 
-/// Every GraphQL document under `dir`, in path order, and whether some
-/// were left out (more than [`MAX_DOCUMENTS`]).
-pub fn find(dir: &Path) -> (Vec<AppDocument>, bool) {
+/// What [`find`] found.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// The documents, in path order.
+    pub documents: Vec<AppDocument>,
+    /// Whether some were left out (more than [`MAX_DOCUMENTS`]).
+    pub truncated: bool,
+    /// Files of a GraphQL kind left out for their size (over [`MAX_FILE`]).
+    pub too_large: Vec<PathBuf>,
+}
+
+/// Every GraphQL document under `dir`, in path order.
+pub fn find(dir: &Path) -> Found {
     let mut found = Vec::new();
+    let mut too_large = Vec::new();
     let walker = ignore::WalkBuilder::new(dir)
         .hidden(true)
         .git_ignore(true)
@@ -64,9 +75,8 @@ pub fn find(dir: &Path) -> (Vec<AppDocument>, bool) {
         .sort_by_file_name(Ord::cmp)
         .build();
     for entry in walker.flatten() {
-        if found.len() >= MAX_DOCUMENTS {
-            found.truncate(MAX_DOCUMENTS);
-            return (found, true);
+        if found.len() > MAX_DOCUMENTS {
+            break;
         }
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
@@ -78,6 +88,7 @@ pub fn find(dir: &Path) -> (Vec<AppDocument>, bool) {
             continue;
         }
         if entry.metadata().map_or(true, |m| m.len() > MAX_FILE) {
+            too_large.push(path.strip_prefix(dir).unwrap_or(path).to_path_buf());
             continue;
         }
         let Ok(text) = std::fs::read_to_string(path) else {
@@ -90,6 +101,10 @@ pub fn find(dir: &Path) -> (Vec<AppDocument>, bool) {
                 ..t
             }));
         } else if !text.trim().is_empty() {
+            // GraphQL allows a byte-order mark; apollo-compiler does not.
+            let text = text
+                .strip_prefix('\u{feff}')
+                .map_or(text.clone(), str::to_owned);
             found.push(AppDocument {
                 path: relative,
                 text,
@@ -101,7 +116,11 @@ pub fn find(dir: &Path) -> (Vec<AppDocument>, bool) {
     }
     let truncated = found.len() > MAX_DOCUMENTS;
     found.truncate(MAX_DOCUMENTS);
-    (found, truncated)
+    Found {
+        documents: found,
+        truncated,
+        too_large,
+    }
 }
 
 /// The `gql`/`graphql` tagged templates in a script's `source`, with where
@@ -111,30 +130,68 @@ pub fn templates(source: &str) -> Vec<AppDocument> {
     let mut out = Vec::new();
     let mut i = 0;
     let (mut seen, mut line, mut column) = (0, 1, 1);
+    // A small scanner of JavaScript: comments, strings and plain template
+    // literals are stepped over, so a `gql` in a comment or a string is no
+    // document. Every position it stops at is an ASCII byte, so slicing
+    // the text there is always on a character boundary.
     while i < bytes.len() {
-        let rest = &source[i..];
-        let tag_len = if rest.starts_with("graphql") {
-            7
-        } else if rest.starts_with("gql") {
-            3
+        let b = bytes[i];
+        let start = if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
+            i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+            continue;
+        } else if b == b'/' && bytes.get(i + 1) == Some(&b'*') {
+            let end =
+                memchr::memmem::find(&bytes[i + 2..], b"*/").map_or(bytes.len(), |n| i + 2 + n + 2);
+            let comment = &source[i + 2..end.saturating_sub(2).max(i + 2)];
+            i = end;
+            // `/* GraphQL */ `…``: the comment tags the template after it.
+            if comment.trim().eq_ignore_ascii_case("graphql") {
+                match backtick_after(bytes, i) {
+                    Some(at) => at + 1,
+                    None => continue,
+                }
+            } else {
+                continue;
+            }
+        } else if b == b'\'' || b == b'"' {
+            i = string_end(bytes, i);
+            continue;
+        } else if b == b'`' {
+            // An untagged template literal: its text is not GraphQL.
+            i = template_body(source, i + 1).map_or(bytes.len(), |(end, _, _)| end + 1);
+            continue;
+        } else if (bytes[i..].starts_with(b"graphql") || bytes[i..].starts_with(b"gql"))
+            && (i == 0 || !is_ident(bytes[i - 1]))
+        {
+            let tag_len = if bytes[i..].starts_with(b"graphql") {
+                7
+            } else {
+                3
+            };
+            let after = i + tag_len;
+            if after < bytes.len() && is_ident(bytes[after]) {
+                i = after;
+                continue;
+            }
+            // gql`…` and gql(`…`) (graphql-codegen's style).
+            let mut j = after;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if bytes.get(j) == Some(&b'(') {
+                j += 1;
+            }
+            match backtick_after(bytes, j) {
+                Some(at) => at + 1,
+                None => {
+                    i = after;
+                    continue;
+                }
+            }
         } else {
             i += 1;
             continue;
         };
-        let before_ok = i == 0 || !is_ident(bytes[i - 1]);
-        let mut j = i + tag_len;
-        if !before_ok || j < bytes.len() && is_ident(bytes[j]) {
-            i += 1;
-            continue;
-        }
-        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
-            j += 1;
-        }
-        if j >= bytes.len() || bytes[j] != b'`' {
-            i += 1;
-            continue;
-        }
-        let start = j + 1;
         let Some((end, body, names)) = template_body(source, start) else {
             break;
         };
@@ -159,6 +216,31 @@ pub fn templates(source: &str) -> Vec<AppDocument> {
         i = end + 1;
     }
     out
+}
+
+/// The offset of the backtick at `from`, after spaces, if there is one.
+fn backtick_after(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut j = from;
+    while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+        j += 1;
+    }
+    (bytes.get(j) == Some(&b'`')).then_some(j)
+}
+
+/// The offset after the string literal that starts at `at` (its quote),
+/// or after the line when it is not closed on it.
+fn string_end(bytes: &[u8], at: usize) -> usize {
+    let quote = bytes[at];
+    let mut j = at + 1;
+    while j < bytes.len() {
+        match bytes[j] {
+            b'\\' => j += 2,
+            b'\n' => return j,
+            c if c == quote => return j + 1,
+            _ => j += 1,
+        }
+    }
+    bytes.len()
 }
 
 fn is_ident(b: u8) -> bool {
@@ -233,6 +315,20 @@ mod tests {
     }
 
     #[test]
+    fn comments_strings_and_plain_templates_hold_no_document_and_any_text_is_safe() {
+        let source = "// café — const A = gql`{ a }`;\n/* gql`{ b }` */\nconst s = \"gql`{ c }`\", t = 'gql`{ d }`';\nconst u = `gql ${x} { e }`;\nconst Q = gql(`{ f }`);\nconst R = /* GraphQL */ `{ g }`;\nconst é = gql`{ h }`;\n";
+        let found: Vec<String> = templates(source).into_iter().map(|d| d.text).collect();
+        assert_eq!(found, ["{ f }", "{ g }", "{ h }"]);
+        let h = templates(source).pop().unwrap();
+        assert_eq!((h.line, h.column), (7, 15));
+        // Every prefix of a text with multi-byte characters: no panic.
+        let text = "é gql`{ ü }` 😀 gql";
+        for end in text.char_indices().map(|(i, _)| i) {
+            let _ = templates(&text[..end]);
+        }
+    }
+
+    #[test]
     fn an_unclosed_template_ends_the_search_without_a_panic() {
         assert!(templates("const q = gql`{ viewer ").is_empty());
         assert!(templates("gql").is_empty());
@@ -268,7 +364,11 @@ mod tests {
         write("node_modules/x/index.js", "gql`{ a }`");
         write("build/main.js", "gql`{ b }`");
         write(".gitignore", "build/\n");
-        let (found, truncated) = find(dir.path());
+        let Found {
+            documents: found,
+            truncated,
+            ..
+        } = find(dir.path());
         assert!(!truncated);
         let paths: Vec<String> = found.iter().map(|d| d.path.display().to_string()).collect();
         assert_eq!(paths, ["src/App.js", "src/q.graphql"]);

@@ -42,9 +42,16 @@ pub struct AppOperation {
     pub problems: Vec<Problem>,
     /// Variables without a default that must have a value (non-null).
     pub required_variables: Vec<String>,
-    /// The root fields it selects (for mutations: what it would do).
+    /// The root fields it selects (for mutations: what it would do); `…`
+    /// for a fragment at the top.
     pub root_fields: Vec<String>,
+    /// A subscription (checked, never probed).
+    pub subscription: bool,
 }
+
+/// At most this many operations of the app are checked: validation costs
+/// time in proportion, and a course app has a few dozen.
+pub const MAX_OPERATIONS: usize = 200;
 
 /// A definition of the app: its own text and where that starts in its file.
 struct Located {
@@ -82,9 +89,11 @@ impl Places {
     }
 }
 
-/// Checks every operation in `documents` against `schema`. A document that
-/// does not parse is one invalid operation, named after its file.
-pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> Vec<AppOperation> {
+/// Checks the operations in `documents` against `schema`, at most
+/// [`MAX_OPERATIONS`] of them (the second value says whether more were
+/// left out). A document that does not parse is one invalid operation,
+/// named after its file.
+pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> (Vec<AppOperation>, bool) {
     let mut operations: Vec<Located> = Vec::new();
     let mut fragments: BTreeMap<String, Vec<Located>> = BTreeMap::new();
     let mut out = Vec::new();
@@ -106,6 +115,7 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> Vec<AppOperat
                     problems,
                     required_variables: Vec::new(),
                     root_fields: Vec::new(),
+                    subscription: false,
                 });
                 continue;
             }
@@ -140,13 +150,11 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> Vec<AppOperat
             }
         }
     }
-    for op in &operations {
+    let truncated = operations.len() > MAX_OPERATIONS;
+    for op in operations.iter().take(MAX_OPERATIONS) {
         let Definition::OperationDefinition(def) = &op.definition else {
             continue;
         };
-        if def.operation_type == ast::OperationType::Subscription {
-            continue;
-        }
         // The fragments it uses, transitively; the one in its own file
         // first when two files define the same name.
         let mut needed: Vec<&Located> = Vec::new();
@@ -226,9 +234,10 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> Vec<AppOperat
                     _ => "…".to_owned(),
                 })
                 .collect(),
+            subscription: def.operation_type == ast::OperationType::Subscription,
         });
     }
-    out
+    (out, truncated)
 }
 
 fn kind_word(kind: ast::OperationType) -> &'static str {
@@ -376,7 +385,7 @@ input AddStarInput { starrableId: ID! }";
     #[test]
     fn a_misspelt_field_is_reported_at_its_place_with_what_was_meant() {
         let schema = crate::graphql::schema::parse(SDL).unwrap();
-        let found = check(
+        let (found, _) = check(
             &schema,
             &docs(&[(
                 "src/App.js",
@@ -401,7 +410,7 @@ input AddStarInput { starrableId: ID! }";
         let schema = crate::graphql::schema::parse(SDL).unwrap();
         let fragments = "import gql from 'graphql-tag';\n\nconst REPOSITORY_FRAGMENT = gql`\n  fragment repository on Repository {\n    id\n    nme\n  }\n`;\nexport default REPOSITORY_FRAGMENT;\n";
         let query = "import REPOSITORY_FRAGMENT from './fragments';\nconst GET = gql`\n  query Repo { repository(owner: \"a\", name: \"b\") { ...repository } }\n  ${REPOSITORY_FRAGMENT}\n`;\n";
-        let found = check(
+        let (found, _) = check(
             &schema,
             &docs(&[
                 ("src/Repository/fragments.js", fragments),
@@ -421,7 +430,7 @@ input AddStarInput { starrableId: ID! }";
         );
         // Fixed, it validates, and the probe's document holds the fragment.
         let fixed = fragments.replace("nme", "name");
-        let found = check(
+        let (found, _) = check(
             &schema,
             &docs(&[
                 ("src/Repository/fragments.js", &fixed),
@@ -435,7 +444,7 @@ input AddStarInput { starrableId: ID! }";
     #[test]
     fn an_undefined_fragment_and_a_syntax_error_are_problems() {
         let schema = crate::graphql::schema::parse(SDL).unwrap();
-        let found = check(
+        let (found, _) = check(
             &schema,
             &docs(&[("a.js", "gql`{ viewer { ...nowhere } }`; gql`{ viewer { `;")]),
         );

@@ -238,6 +238,18 @@ pub fn names_root_type(document: &ast::Document) -> Option<&'static str> {
     })
 }
 
+/// Whether the operation selects a fragment at its top (`query { ...f }`):
+/// its fields could not be aliased into a shared document.
+pub fn top_level_fragment(document: &ast::Document) -> bool {
+    document.definitions.iter().any(|d| match d {
+        Definition::OperationDefinition(op) => op
+            .selection_set
+            .iter()
+            .any(|s| !matches!(s, Selection::Field(_))),
+        _ => false,
+    })
+}
+
 /// Runs the probe: the queries first, then the mutations.
 ///
 /// `fine_grained`: the token has permissions, not scopes (fine-grained
@@ -421,8 +433,16 @@ impl Context<'_, '_, '_> {
             .get("errors")
             .and_then(Json::as_array)
             .and_then(|e| {
-                e.iter()
-                    .find(|e| e.get("type").and_then(Json::as_str) == Some("RATE_LIMITED"))
+                e.iter().find(|e| {
+                    [
+                        e.get("type"),
+                        e.get("extensions").and_then(|x| x.get("code")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Json::as_str)
+                    .any(|t| t.eq_ignore_ascii_case("RATE_LIMITED"))
+                })
             })
         {
             return Err(GithubError::RateLimited {
@@ -469,7 +489,13 @@ impl Context<'_, '_, '_> {
                 .copied()
                 .find(|&i| head.starts_with(&prefix(i)))
         };
-        let pinned = data.is_some() && errors.iter().all(|e| owner(e).is_some());
+        // Data under a key no operation asked for is an answer ghenv
+        // cannot read either.
+        let keys_known = data.is_some_and(|d| {
+            d.keys()
+                .all(|k| group.iter().any(|&i| k.starts_with(&prefix(i))))
+        });
+        let pinned = keys_known && errors.iter().all(|e| owner(e).is_some());
         if !pinned {
             let (left, right) = group.split_at(group.len() / 2);
             self.probe(left)?;
@@ -564,13 +590,18 @@ pub fn classify(
     };
     // Only `X-GitHub-SSO: required; url=…` asks for SSO; `partial-results`
     // says some organizations' data was left out, which is no refusal.
-    let sso_header = sso_header.filter(|h| h.trim_start().starts_with("required"));
-    if op.kind == Kind::Mutation && errors.is_empty() {
+    let sso_header = sso_header.and_then(|h| {
+        h.split(',').map(str::trim).find(|part| {
+            part.get(..8)
+                .is_some_and(|p| p.eq_ignore_ascii_case("required"))
+        })
+    });
+    if op.kind == Kind::Mutation && (errors.is_empty() || has_data) {
         return outcome(
             op,
             Status::Unknown,
             Vec::new(),
-            "GitHub answered as if the mutation ran, with an id that cannot exist".into(),
+            "GitHub answered with data, as if the mutation ran with an id that cannot exist".into(),
         );
     }
     if errors.is_empty() {
@@ -595,10 +626,13 @@ pub fn classify(
         .find(|e| message_of(e).to_ascii_lowercase().contains(SAML))
         .or_else(|| errors.iter().find(|_| sso_header.is_some()))
     {
+        // Only an https link to GitHub's own web host is shown as the place
+        // to authorize; anything else stays in the message.
         let url = sso_header
             .and_then(|h| h.split(';').find_map(|p| p.trim().strip_prefix("url=")))
             .map(str::to_owned)
-            .or_else(|| first_url(&message_of(e)));
+            .or_else(|| first_url(&message_of(e)))
+            .filter(|u| u.starts_with("https://") && !u.contains(char::is_whitespace));
         return outcome(
             op,
             Status::SsoRequired,
@@ -638,11 +672,26 @@ pub fn classify(
     }
     // Exactly GitHub's NOT_FOUND for one of the made-up ids, and nothing
     // else, and no data: any other answer is not one ghenv can read.
+    // The ids this operation carries: GitHub's NOT_FOUND names the one it
+    // could not resolve, quoted, for the mutation field itself.
+    let own_ids: Vec<&str> = catalogue::MADE_UP_IDS
+        .iter()
+        .copied()
+        .filter(|id| op.document.to_string().contains(&format!("\"{id}\"")))
+        .collect();
     let not_found = |e: &Json| {
         e.get("type").and_then(Json::as_str) == Some("NOT_FOUND")
-            && catalogue::MADE_UP_IDS
+            && e.get("path")
+                .and_then(Json::as_array)
+                .is_none_or(|p| p.len() <= 1)
+            && own_ids
                 .iter()
-                .any(|id| message_of(e).contains(id))
+                .any(|id| message_of(e).contains(&format!("'{id}'")))
+            && !message_of(e)
+                .split('\'')
+                .skip(1)
+                .step_by(2)
+                .any(|quoted| !own_ids.contains(&quoted))
     };
     if op.kind == Kind::Mutation && !has_data && errors.iter().all(|e| not_found(e)) {
         // GitHub looked the made-up id up, so it had accepted the token for
@@ -843,6 +892,7 @@ mod tests {
             body,
             sso: None,
             scopes: None,
+            request_id: None,
         }
     }
 

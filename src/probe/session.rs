@@ -56,6 +56,10 @@ pub struct ProbeReport {
 pub struct AppProblem {
     /// The operation.
     pub operation: String,
+    /// Where the operation starts, which tells it from another of the same
+    /// name.
+    #[serde(skip)]
+    pub operation_at: String,
     /// `file:line:column`.
     pub location: String,
     /// What is wrong (with "Did you mean" when ghenv can tell).
@@ -108,6 +112,10 @@ impl ProbeReport {
                     io.yellow("?"),
                     format!("cannot tell: {}", clean(&o.message)),
                 ),
+                Status::Invalid => (
+                    io.red("✗"),
+                    "does not validate against GitHub's schema:".into(),
+                ),
                 _ => (io.red("✗"), fix(o, token_edit_url)),
             };
             let name = clean(&o.name);
@@ -121,15 +129,20 @@ impl ProbeReport {
             } else {
                 let _ = writeln!(io.out, "  {mark} {name}{kind}: {what}");
             }
-        }
-        for p in &self.problems {
-            let _ = writeln!(
-                io.out,
-                "{}: {} ({})",
-                crate::text::sanitize(&p.location),
-                crate::text::sanitize(&p.message),
-                crate::text::sanitize(&p.operation)
-            );
+            if o.status == Status::Invalid {
+                for p in self
+                    .problems
+                    .iter()
+                    .filter(|p| Some(&p.operation_at) == o.location.as_ref())
+                {
+                    let _ = writeln!(
+                        io.out,
+                        "      {}: {}",
+                        crate::text::sanitize(&p.location),
+                        crate::text::sanitize(&p.message)
+                    );
+                }
+            }
         }
     }
 }
@@ -166,20 +179,12 @@ fn fix(o: &Outcome, token_edit_url: &str) -> String {
 /// the requests a probe sends with the user's token.
 pub const MAX_TEAM_QUERIES: usize = 20;
 
-/// A string from the server, ready to keep: without zero-width characters
-/// (which could split the token so that it is not recognised) and without
-/// the token.
+/// A string from the server, ready to keep: without the token, also when
+/// echoed without its prefix or cut by a character ([`Token::scrub`]).
+/// Characters that hide text stay, to be escaped before the terminal, so
+/// that what is shown is what was said.
 fn from_server(token: &Token, text: &str) -> String {
-    let visible: String = text
-        .chars()
-        .filter(|c| {
-            !matches!(
-                c,
-                '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
-            )
-        })
-        .collect();
-    token.scrub(&visible).into_owned()
+    token.scrub(text).into_owned()
 }
 
 /// The operations to probe in `input`'s project.
@@ -210,6 +215,7 @@ fn team_operations(project: &Project) -> Result<Vec<Operation>> {
                 "it is a mutation; only queries may be probed from config.toml".into(),
             ));
         }
+        let top_fragment = super::top_level_fragment(&document);
         if let Some(root) = super::names_root_type(&document) {
             return Err(refuse(format!(
                 "it selects on {root}, which could run a {} inside a query",
@@ -225,7 +231,14 @@ fn team_operations(project: &Project) -> Result<Vec<Operation>> {
             variables: entry.variables.clone().unwrap_or_default(),
             needs: catalogue::READ,
             location: None,
-            plan: Plan::Send,
+            plan: if top_fragment {
+                Plan::Known(
+                    Status::Unknown,
+                    "not run: a fragment at the top of a query cannot share a document with others; select fields at the top".into(),
+                )
+            } else {
+                Plan::Send
+            },
             shown: true,
         });
     }
@@ -279,20 +292,38 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
     let mut requests = 0;
     let mut problems = Vec::new();
     if input.app {
-        let (found, truncated) = documents::find(input.project.dir());
-        io.detail(&format!("{} GraphQL document(s) in the app", found.len()));
-        if truncated {
+        let found = documents::find(input.project.dir());
+        io.detail(&format!(
+            "{} GraphQL document(s) in the app",
+            found.documents.len()
+        ));
+        if found.truncated {
             io.warn(&format!(
                 "the project has more than {} GraphQL documents; only the first {0} were checked",
                 documents::MAX_DOCUMENTS
             ));
         }
-        if !found.is_empty() {
+        for path in &found.too_large {
+            io.warn(&format!(
+                "{} is larger than {} KiB and was not checked (generated code or a bundle?)",
+                crate::text::sanitize(&path.display().to_string()),
+                documents::MAX_FILE / 1024
+            ));
+        }
+        if !found.documents.is_empty() {
             let schema = github_schema(io, input, deadline, &mut requests)?;
-            for app in validate::check(&schema, &found) {
+            let (checked, truncated) = validate::check(&schema, &found.documents);
+            if truncated {
+                io.warn(&format!(
+                    "the app has more than {} GraphQL operations; only the first {0} were checked",
+                    validate::MAX_OPERATIONS
+                ));
+            }
+            for app in checked {
                 for p in &app.problems {
                     problems.push(AppProblem {
                         operation: app.name.clone(),
+                        operation_at: app.location.clone(),
                         location: p.location.clone(),
                         message: from_server(input.token, &p.message),
                     });
@@ -324,12 +355,24 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
             .as_object()
             .is_some_and(|v| !v.is_empty())
             .then_some(variables);
-        io.with_spinner("Probing the course's operations…", || {
+        let started = std::time::Instant::now();
+        let answer = io.with_spinner("Probing the course's operations…", || {
             github::graphql(&options, token, text, vars, github::BODY_LIMIT)
-        })
+        });
+        io.detail(&format!(
+            "answer after {} ms{}",
+            started.elapsed().as_millis(),
+            answer
+                .as_ref()
+                .ok()
+                .and_then(|a| a.request_id.as_deref())
+                .map(|id| format!(", X-GitHub-Request-Id: {}", crate::text::sanitize(id)))
+                .unwrap_or_default()
+        ));
+        answer
     };
-    let probed =
-        super::run(&operations, fine_grained, &mut send).map_err(|e| github_error(e, token))?;
+    let probed = super::run(&operations, fine_grained, &mut send)
+        .map_err(|e| github_error(whole_timeout(e, input), token))?;
     requests += probed.requests;
     io.detail(&format!("{requests} request(s) to GitHub"));
     let operations = probed
@@ -376,6 +419,17 @@ fn app_operation(app: validate::AppOperation) -> Operation {
             Status::Invalid,
             format!("{}: {}{more}", first.location, first.message),
         )
+    } else if app.subscription {
+        Plan::Known(
+            Status::Unknown,
+            "valid; a subscription, which the probe does not try".into(),
+        )
+    } else if app.kind == Kind::Query && app.root_fields.iter().any(|f| f == "…") {
+        Plan::Known(
+            Status::Unknown,
+            "valid; not run: a fragment at the top of a query cannot share a document with others"
+                .into(),
+        )
     } else if app.kind == Kind::Mutation {
         let mut names = Vec::new();
         for field in &app.root_fields {
@@ -420,6 +474,18 @@ fn merge_needs(a: Needs, b: Needs) -> Needs {
     if a.scopes.is_empty() { b } else { a }
 }
 
+/// A timeout as the user set it: the requests share one deadline, so the
+/// last one's own limit is only what was left of `--timeout`.
+fn whole_timeout(e: GithubError, input: &Input<'_>) -> GithubError {
+    match e {
+        GithubError::Timeout { endpoint, .. } => GithubError::Timeout {
+            endpoint,
+            secs: input.timeout.as_secs(),
+        },
+        other => other,
+    }
+}
+
 /// The largest schema cache read back: GitHub's SDL is about 1 MB.
 const CACHE_LIMIT: u64 = 8 * 1024 * 1024;
 
@@ -435,6 +501,7 @@ fn options_until(
             secs: input.timeout.as_secs(),
         });
     }
+    // Sub-second remainders still get a chance rather than a zero limit.
     Ok(github::Options {
         endpoint: input.endpoint.to_owned(),
         timeout: left,
@@ -454,7 +521,7 @@ fn github_schema(
         schema::cache_dir(|k| io.var(k)).map(|dir| schema::cache_file(&dir, input.endpoint));
     if !input.refresh
         && let Some(path) = &cache
-        && std::fs::metadata(path).is_ok_and(|m| m.len() <= CACHE_LIMIT)
+        && std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.len() <= CACHE_LIMIT)
         && let Ok(text) = std::fs::read_to_string(path)
         && let Some(sdl) = schema::fresh_cache(&text, input.endpoint, now)
     {
@@ -474,7 +541,7 @@ fn github_schema(
                 github::SCHEMA_LIMIT,
             )
         })
-        .map_err(|e| github_error(e, input.token))?;
+        .map_err(|e| github_error(whole_timeout(e, input), input.token))?;
     let sdl = schema::to_sdl(&answer.body).map_err(Error::Schema)?;
     let parsed = schema::parse(&sdl).map_err(Error::Schema)?;
     if let Some(path) = &cache {

@@ -312,7 +312,7 @@ fn a_misspelt_field_in_a_fragment_of_another_file_is_reported_at_its_place_with_
     no_real_id_in_mutations(&fake);
     let out = probe(&p, &fake, &[]);
     out.code(1).stdout_has(&[
-        "src/Repository/fragments.js:19:5: Cannot query field \"viewerHasStared\" on type \"Repository\". Did you mean \"viewerHasStarred\"? (anonymous query)",
+        "  ✗ anonymous query: does not validate against GitHub's schema:\n      src/Repository/fragments.js:19:5: Cannot query field \"viewerHasStared\" on type \"Repository\". Did you mean \"viewerHasStarred\"?\n",
     ]);
 }
 

@@ -295,9 +295,211 @@ fn thousands_of_definitions_are_read_in_proportion_to_the_files_and_capped() {
     let fake = LookAlike::start(Profile::FineGrained { starring: true });
     let url = fake.url();
     let out = p.run(&["probe", "--endpoint", &url, "--json"], "");
-    out.code(0).stderr_has(&["more than 500 GraphQL documents"]);
+    out.code(0).stderr_has(&[
+        "more than 500 GraphQL documents",
+        "more than 200 GraphQL operations",
+    ]);
     let json = out.json();
-    // The .graphql file (fragments only) and 499 of the templates.
+    // 500 documents (the .graphql file of fragments and 499 templates), of
+    // whose operations the first 200 are checked and probed.
     let operations = json["operations"].as_array().unwrap().len();
-    assert_eq!(operations, 499, "{operations}");
+    assert_eq!(operations, 200, "{operations}");
+}
+
+// ------------------------------------------------ the second round of attacks
+
+#[test]
+fn any_text_in_the_apps_files_is_read_without_a_crash_and_comments_hold_no_query() {
+    let token = classic();
+    let p = course_project(&token);
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    p.write(
+        "src/App.js",
+        "// café — “quotes”, 😀\n// const OLD = gql`{ viewer { nmae } }`;\nconst s = \"gql`{ broken `\";\nconst Q = gql`query Q { viewer { login } }`;\n",
+    );
+    p.write("src/q.graphql", "\u{feff}query B { viewer { name } }\n");
+    p.write(
+        "config.toml",
+        "version = 1\ntemplate = \"react\"\n\n[probe]\ncourse = false\n",
+    );
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let url = fake.url();
+    let out = p.run(&["probe", "--endpoint", &url, "--json"], "");
+    out.code(0);
+    let json = out.json();
+    assert_eq!(status_of(&json, "Q"), "ok", "{json}");
+    assert_eq!(status_of(&json, "B"), "ok", "{json}");
+    assert_eq!(json["operations"].as_array().unwrap().len(), 2, "{json}");
+}
+
+#[test]
+fn an_app_query_with_a_fragment_at_its_top_is_not_sent_beside_others() {
+    let token = classic();
+    let p = course_project(&token);
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    p.write(
+        "src/q.graphql",
+        "query A { ...V } fragment V on Query { viewer { login } }\nquery B { viewer { name } }\n",
+    );
+    p.write(
+        "config.toml",
+        "version = 1\ntemplate = \"react\"\n\n[probe]\ncourse = false\n",
+    );
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let url = fake.url();
+    let json = p.run(&["probe", "--endpoint", &url, "--json"], "").json();
+    assert_eq!(status_of(&json, "A"), "unknown", "{json}");
+    assert_eq!(status_of(&json, "B"), "ok", "{json}");
+    assert!(
+        fake.queries().iter().all(|q| !q.contains("...V")),
+        "{:?}",
+        fake.queries()
+    );
+}
+
+#[test]
+fn a_mutation_answer_that_names_another_id_goes_deeper_or_brings_data_is_not_ok() {
+    let p = course_project(&classic());
+    let nf = |message: &str, path: Value| json!({"data": {"p4_addStar": null}, "errors": [{"type": "NOT_FOUND", "path": path, "message": message}]});
+    for (answer, why) in [
+        (
+            nf(
+                "Could not resolve to a node with the global id of 'xMDEwOlJlcG9zaXRvcnkwQ'",
+                json!(["p4_addStar"]),
+            ),
+            "a longer id",
+        ),
+        (
+            nf(
+                "Could not resolve to a node with the global id of 'MDEwOlJlcG9zaXRvcnkw' or 'R_kgDOreal'",
+                json!(["p4_addStar"]),
+            ),
+            "a second id",
+        ),
+        (
+            nf(
+                "Could not resolve to a node with the global id of 'MDEwOlJlcG9zaXRvcnkw'",
+                json!(["p4_addStar", "starrable"]),
+            ),
+            "deeper",
+        ),
+        (
+            json!({"data": {"p4_addStar": null, "x": {"id": "R_kgDOreal"}}, "errors": [{"type": "NOT_FOUND", "path": ["p4_addStar"], "message": "Could not resolve to a node with the global id of 'MDEwOlJlcG9zaXRvcnkw'"}]}),
+            "extra data",
+        ),
+    ] {
+        let fake = always(200, &answer, &[]);
+        let json = probe(&p, &fake, &["--json"]).json();
+        assert_eq!(
+            status_of(&json, "add_star_graphiql"),
+            "unknown",
+            "{why}: {json}"
+        );
+    }
+    // The issue id for addComment is not taken for the repository id.
+    let fake = always(
+        200,
+        &nf(
+            "Could not resolve to a node with the global id of 'MDEwOlJlcG9zaXRvcnkw'",
+            json!(["p13_addComment"]),
+        ),
+        &[],
+    );
+    let json = probe(&p, &fake, &["--json"]).json();
+    assert_ne!(status_of(&json, "add_comment"), "ok", "{json}");
+}
+
+#[test]
+fn sso_links_are_only_https_the_header_is_read_as_github_writes_it_and_rate_limits_in_any_case() {
+    let p = course_project(&classic());
+    for (header, shown) in [
+        (
+            "Required; url=https://github.com/orgs/acme/sso?authorization_request=A1",
+            Some("https://github.com/orgs/acme/sso?authorization_request=A1"),
+        ),
+        ("required; url=javascript:alert(1)", None),
+        (
+            "required; url=https://github.com/orgs/acme/sso?x=1, partial-results; organizations=1",
+            Some("https://github.com/orgs/acme/sso?x=1"),
+        ),
+    ] {
+        let fake = always(
+            200,
+            &json!({"data": null, "errors": [{"type": "FORBIDDEN", "message": "no"}]}),
+            &[("X-GitHub-SSO", header)],
+        );
+        let json = probe(&p, &fake, &["--json"]).json();
+        let viewer = json["operations"][0].clone();
+        assert_eq!(viewer["status"], "sso_required", "{header}: {json}");
+        assert_eq!(
+            viewer["needs"],
+            json!(shown.into_iter().collect::<Vec<_>>()),
+            "{header}"
+        );
+    }
+    for error in [
+        json!({"type": "rate_limited", "message": "slow down"}),
+        json!({"message": "slow down", "extensions": {"code": "RATE_LIMITED"}}),
+    ] {
+        let fake = always(200, &json!({"errors": [error]}), &[]);
+        probe(&p, &fake, &[]).code(5);
+        assert_eq!(fake.requests().len(), 1);
+    }
+}
+
+#[test]
+fn the_timeout_message_names_the_timeout_and_a_fifo_in_the_cache_does_not_hang() {
+    let p = course_project(&classic());
+    let slow = Reply::json(
+        200,
+        "OK",
+        &json!({"data": null, "errors": [{"message": "?"}]}).to_string(),
+    )
+    .header("X-OAuth-Scopes", COURSE_SCOPES)
+    .delayed(std::time::Duration::from_millis(700));
+    let fake = FakeGitHub::start(vec![slow; 10]).at_most();
+    probe(&p, &fake, &["--timeout", "2"])
+        .code(5)
+        .stderr_has(&["within 2 seconds"]);
+    // A FIFO where the schema cache goes: read as no cache.
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    p.write("src/q.graphql", "query B { viewer { name } }\n");
+    let lookalike = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let url = lookalike.url();
+    p.run(&["probe", "--endpoint", &url, "--no-app"], "")
+        .code(0);
+    let cache = p.home.path().join(".cache/ghenv/schemas");
+    std::fs::create_dir_all(&cache).unwrap();
+    // The cache file's name for this endpoint: made by a first run.
+    p.run(&["probe", "--endpoint", &url], "").code(0);
+    let file = std::fs::read_dir(&cache)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::remove_file(&file).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(&file)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    p.run(&["probe", "--endpoint", &url, "--timeout", "20"], "")
+        .code(0);
+}
+
+#[test]
+fn check_probe_shows_the_lessons_also_when_scopes_are_missing() {
+    let token = classic();
+    let p = course_project(&token);
+    let fake = LookAlike::start(Profile::Classic("public_repo, read:org, read:user"));
+    let url = fake.url();
+    let out = p.run(&["check", "--probe", "--endpoint", &url, "--json"], "");
+    out.code(4);
+    let json = out.json();
+    assert_eq!(
+        status_of(&json["probe"], "update_subscription"),
+        "missing_scopes",
+        "{json}"
+    );
 }
