@@ -311,16 +311,7 @@ pub struct Options {
 /// the token, even if the server echoes it.
 pub fn validate(options: &Options, token: &Token) -> Result<Viewer, GithubError> {
     let endpoint = &options.endpoint;
-    // Built in zeroizing memory; the header value is marked sensitive so
-    // reqwest and hyper never show it in Debug output.
-    let mut bearer = zeroize::Zeroizing::new(String::with_capacity(100));
-    bearer.push_str("bearer ");
-    bearer.push_str(token.expose_secret());
-    let mut auth =
-        reqwest::header::HeaderValue::from_str(&bearer).map_err(|_| GithubError::Malformed {
-            detail: "the token cannot be sent in a header".into(),
-        })?;
-    auth.set_sensitive(true);
+    let auth = bearer(token)?;
     let body = serde_json::json!({ "query": QUERY, "operationName": OPERATION }).to_string();
     let (status, headers, bytes) =
         post(options, Some(auth), body.into_bytes(), "application/json")?;
@@ -338,6 +329,20 @@ pub fn validate(options: &Options, token: &Token) -> Result<Viewer, GithubError>
         },
         other => other,
     })
+}
+
+/// The `Authorization` header for `token`: built in zeroizing memory, and
+/// marked sensitive so reqwest and hyper never show it in Debug output.
+fn bearer(token: &Token) -> Result<reqwest::header::HeaderValue, GithubError> {
+    let mut text = zeroize::Zeroizing::new(String::with_capacity(100));
+    text.push_str("bearer ");
+    text.push_str(token.expose_secret());
+    let mut auth =
+        reqwest::header::HeaderValue::from_str(&text).map_err(|_| GithubError::Malformed {
+            detail: "the token cannot be sent in a header".into(),
+        })?;
+    auth.set_sensitive(true);
+    Ok(auth)
 }
 
 /// The most tokens GitHub takes in one revocation request.
@@ -922,14 +927,7 @@ pub fn graphql(
     variables: Option<&serde_json::Value>,
     limit: u64,
 ) -> Result<GraphQlAnswer, GithubError> {
-    let mut bearer = zeroize::Zeroizing::new(String::with_capacity(100));
-    bearer.push_str("bearer ");
-    bearer.push_str(token.expose_secret());
-    let mut auth =
-        reqwest::header::HeaderValue::from_str(&bearer).map_err(|_| GithubError::Malformed {
-            detail: "the token cannot be sent in a header".into(),
-        })?;
-    auth.set_sensitive(true);
+    let auth = bearer(token)?;
     let mut body = serde_json::json!({ "query": document });
     if let Some(variables) = variables {
         body["variables"] = variables.clone();

@@ -5,15 +5,14 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{ScopeReport, Validation, announce_token};
+use super::{ScopeReport, Validation};
 use crate::error::{Error, ErrorReport, Result};
 use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::report::{Boxed, Report};
-use crate::secret::{self, Identities};
-use crate::source::{self, Source, TokenInput};
-use crate::token::Token;
+use crate::secret::Identities;
+use crate::source::TokenInput;
 
 /// What `check` is asked to do.
 #[derive(Debug, Clone)]
@@ -73,31 +72,8 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
     let template = opts.template.template(&project)?;
     let required = opts.template.required(&template);
     let endpoint = opts.endpoint.resolve(io, Some(&project))?;
-    let env_path = project.env_path()?;
-    let token_var = project.token_var(&template);
-
-    let mut decrypt = |io: &mut Io| secret::from_project(&project, &opts.identity, io);
-    // The env file first: it is what the app reads. Then [secret] (a fresh
-    // clone), then the shell's token.
-    let (secret, origin) = source::resolve(
-        &mut [
-            Source::Flags(&opts.input),
-            Source::EnvFile {
-                path: &env_path,
-                var: &token_var,
-            },
-            Source::Secret(&mut decrypt),
-            Source::Environment,
-            Source::Prompt { before: None },
-        ],
-        io,
-    )?;
-    // Whatever fails, the user learns which token it was.
-    let token = Token::parse(secret).inspect_err(|_| super::name_origin(io, &origin))?;
-    announce_token(io, &token, &origin);
-    if matches!(origin, source::Origin::Config(_)) {
-        crate::accept::decrypted_token(io, &project, &token, true)?;
-    }
+    let (token, origin) =
+        super::token_to_check(&project, &template, &opts.input, &opts.identity, io)?;
     crate::accept::warn_recipients(io, &project);
     crate::accept::warn_unignored(io, &project);
 

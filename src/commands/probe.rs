@@ -5,16 +5,14 @@
 
 use serde::Serialize;
 
-use super::announce_token;
 use crate::error::Result;
 use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::probe::session::{self, ProbeReport};
 use crate::project::{Location, Project};
 use crate::report::{Boxed, Report};
-use crate::secret::{self, Identities};
-use crate::source::{self, Source, TokenInput};
-use crate::token::Token;
+use crate::secret::Identities;
+use crate::source::TokenInput;
 
 /// What `probe` is asked to do.
 #[derive(Debug, Clone)]
@@ -65,27 +63,8 @@ pub fn probe(opts: &ProbeOptions, io: &mut Io) -> Result<ProbeCommandReport> {
     let template = project.template(None)?;
     // The entries are checked before anything is sent.
     let endpoint = opts.endpoint.resolve(io, Some(&project))?;
-    let env_path = project.env_path()?;
-    let token_var = project.token_var(&template);
-    let mut decrypt = |io: &mut Io| secret::from_project(&project, &opts.identity, io);
-    let (secret, origin) = source::resolve(
-        &mut [
-            Source::Flags(&opts.input),
-            Source::EnvFile {
-                path: &env_path,
-                var: &token_var,
-            },
-            Source::Secret(&mut decrypt),
-            Source::Environment,
-            Source::Prompt { before: None },
-        ],
-        io,
-    )?;
-    let token = Token::parse(secret).inspect_err(|_| super::name_origin(io, &origin))?;
-    announce_token(io, &token, &origin);
-    if matches!(origin, source::Origin::Config(_)) {
-        crate::accept::decrypted_token(io, &project, &token, true)?;
-    }
+    let (token, origin) =
+        super::token_to_check(&project, &template, &opts.input, &opts.identity, io)?;
     let report = session::probe(
         io,
         &session::Input {

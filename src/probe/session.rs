@@ -261,7 +261,7 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
             .project
             .config()
             .and_then(|c| c.probe.as_ref())
-            .is_none_or(config_course);
+            .is_none_or(crate::config::ProbeSection::course);
     let mut operations: Vec<Operation> = Vec::new();
     for op in catalogue::operations() {
         let (document, kind) =
@@ -391,10 +391,6 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
     })
 }
 
-fn config_course(section: &crate::config::ProbeSection) -> bool {
-    section.course()
-}
-
 fn github_error(e: GithubError, token: &Token) -> Error {
     match e {
         GithubError::Unauthorized { message } => Error::TokenRejected {
@@ -470,6 +466,8 @@ fn app_operation(app: validate::AppOperation) -> Operation {
     }
 }
 
+/// What an app mutation of several fields needs: the first field's that
+/// needs anything (the course's mutations all need the same scope).
 fn merge_needs(a: Needs, b: Needs) -> Needs {
     if a.scopes.is_empty() { b } else { a }
 }

@@ -41,6 +41,47 @@ pub fn project_token(
     Ok((token, origin))
 }
 
+/// The token as the commands that check it (`check`, `probe`) read it: the
+/// flags, the env file (what the app reads), `[secret]` (a fresh clone),
+/// the shell's `GH_TOKEN`/`GITHUB_TOKEN`, the hidden prompt. Announced,
+/// with its origin named when it is malformed; a token from `[secret]` must
+/// be one this machine accepted.
+///
+/// # Errors
+/// No token, a malformed one, a decryption failure, a token not accepted.
+pub fn token_to_check(
+    project: &crate::project::Project,
+    template: &crate::render::Template,
+    input: &crate::source::TokenInput,
+    identity: &crate::secret::Identities,
+    io: &mut Io,
+) -> Result<(Token, Origin)> {
+    use crate::source::Source;
+    let env_path = project.env_path()?;
+    let token_var = project.token_var(template);
+    let mut decrypt = |io: &mut Io| crate::secret::from_project(project, identity, io);
+    let (secret, origin) = crate::source::resolve(
+        &mut [
+            Source::Flags(input),
+            Source::EnvFile {
+                path: &env_path,
+                var: &token_var,
+            },
+            Source::Secret(&mut decrypt),
+            Source::Environment,
+            Source::Prompt { before: None },
+        ],
+        io,
+    )?;
+    // Whatever fails, the user learns which token it was.
+    let token = Token::parse(secret).inspect_err(|_| name_origin(io, &origin))?;
+    announce_token(io, &token, &origin);
+    if matches!(origin, Origin::Config(_)) {
+        crate::accept::decrypted_token(io, project, &token, true)?;
+    }
+    Ok((token, origin))
+}
+
 /// Says what kind of token this is, and warns about legacy tokens.
 pub fn announce_token(io: &mut Io, token: &Token, origin: &Origin) {
     io.ok(&format!(

@@ -10,7 +10,7 @@ use crate::common::{COURSE_SCOPES, Project, classic, fine_grained};
 use crate::lookalike::{LookAlike, Profile, schema_json};
 
 /// A course project (react template) whose .env holds `token`.
-fn course_project(token: &str) -> Project {
+pub fn course_project(token: &str) -> Project {
     let p = Project::new();
     p.write("config.toml", "version = 1\ntemplate = \"react\"\n");
     p.write(

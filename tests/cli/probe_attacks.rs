@@ -7,16 +7,7 @@ use serde_json::{Value, json};
 
 use crate::common::{COURSE_SCOPES, FakeGitHub, Output, Project, Reply, classic, fine_grained};
 use crate::lookalike::{LookAlike, Profile};
-
-fn course_project(token: &str) -> Project {
-    let p = Project::new();
-    p.write("config.toml", "version = 1\ntemplate = \"react\"\n");
-    p.write(
-        ".env",
-        &format!("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={token}\n"),
-    );
-    p
-}
+use crate::probe::course_project;
 
 /// A fake that answers every request with `body` (and `headers`).
 fn always(status: u16, body: &Value, headers: &[(&str, &str)]) -> FakeGitHub {
