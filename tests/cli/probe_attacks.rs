@@ -9,6 +9,19 @@ use crate::common::{COURSE_SCOPES, FakeGitHub, Output, Project, Reply, classic, 
 use crate::lookalike::{LookAlike, Profile};
 use crate::probe::course_project;
 
+/// A course project whose only operations are the app's `file`, with
+/// `text`, and a look-alike for a full classic token.
+fn app_only(file: &str, text: &str) -> (Project, LookAlike) {
+    let p = course_project(&classic());
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    p.write(file, text);
+    p.write(
+        "config.toml",
+        "version = 1\ntemplate = \"react\"\n\n[probe]\ncourse = false\n",
+    );
+    (p, LookAlike::start(Profile::Classic(COURSE_SCOPES)))
+}
+
 /// A fake that answers every request with `body` (and `headers`).
 fn always(status: u16, body: &Value, headers: &[(&str, &str)]) -> FakeGitHub {
     let mut reply = Reply::json(
@@ -196,18 +209,10 @@ fn a_mutation_is_ok_only_for_githubs_not_found_of_the_made_up_id() {
 
 #[test]
 fn an_app_mutation_with_a_fragment_at_its_top_is_never_judged_ok() {
-    let token = classic();
-    let p = course_project(&token);
-    std::fs::create_dir_all(p.file("src")).unwrap();
-    p.write(
+    let (p, fake) = app_only(
         "src/mutations.graphql",
         "mutation Star($id: ID!) {\n  addStar(input: {starrableId: $id}) { clientMutationId }\n  ... on Mutation { archiveRepository(input: {repositoryId: $id}) { clientMutationId } }\n}\n",
     );
-    p.write(
-        "config.toml",
-        "version = 1\ntemplate = \"react\"\n\n[probe]\ncourse = false\n",
-    );
-    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
     let url = fake.url();
     let out = p.run(&["probe", "--endpoint", &url, "--json"], "");
     let json = out.json();
@@ -325,18 +330,10 @@ fn any_text_in_the_apps_files_is_read_without_a_crash_and_comments_hold_no_query
 
 #[test]
 fn an_app_query_with_a_fragment_at_its_top_is_not_sent_beside_others() {
-    let token = classic();
-    let p = course_project(&token);
-    std::fs::create_dir_all(p.file("src")).unwrap();
-    p.write(
+    let (p, fake) = app_only(
         "src/q.graphql",
         "query A { ...V } fragment V on Query { viewer { login } }\nquery B { viewer { name } }\n",
     );
-    p.write(
-        "config.toml",
-        "version = 1\ntemplate = \"react\"\n\n[probe]\ncourse = false\n",
-    );
-    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
     let url = fake.url();
     let json = p.run(&["probe", "--endpoint", &url, "--json"], "").json();
     assert_eq!(status_of(&json, "A"), "unknown", "{json}");

@@ -377,6 +377,16 @@ fn scan_without_paths_reads_tracked_files_in_a_repository_and_the_folder_outside
     p.run(&["scan"], "").code(1).never_shows(&token);
 }
 
+/// Points the installed hook at `path`, as if ghenv had moved since.
+fn recorded_ghenv(p: &Project, path: &str) {
+    let hook = p.file(".git/hooks/pre-commit");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    let start = text.find("ghenv='").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let text = format!("{}ghenv='{path}'{}", &text[..start], &text[end..]);
+    std::fs::write(&hook, text).unwrap();
+}
+
 #[test]
 fn without_ghenv_installed_the_hook_blocks_the_commit_and_says_what_to_do() {
     let p = Project::new();
@@ -384,12 +394,7 @@ fn without_ghenv_installed_the_hook_blocks_the_commit_and_says_what_to_do() {
     p.run(&["hook", "install"], "").code(0);
     // A teammate's clone: the path the hook recorded is not there, and
     // ghenv is not on PATH.
-    let hook = p.file(".git/hooks/pre-commit");
-    let text = std::fs::read_to_string(&hook).unwrap();
-    let start = text.find("ghenv='").unwrap();
-    let end = start + text[start..].find('\n').unwrap();
-    let text = format!("{}ghenv='/nowhere/ghenv'{}", &text[..start], &text[end..]);
-    std::fs::write(&hook, text).unwrap();
+    recorded_ghenv(&p, "/nowhere/ghenv");
     p.write("README.md", "hello\n");
     p.git(&["add", "README.md"]);
     let out = std::process::Command::new("git")
@@ -414,16 +419,7 @@ fn the_hook_finds_the_projects_npm_copy_when_the_recorded_one_is_gone() {
     p.run(&["hook", "install"], "").code(0);
     // Installed through npx, whose cache npm cleaned since; the project has
     // ghenv as a devDependency.
-    let hook = p.file(".git/hooks/pre-commit");
-    let text = std::fs::read_to_string(&hook).unwrap();
-    let start = text.find("ghenv='").unwrap();
-    let end = start + text[start..].find('\n').unwrap();
-    let text = format!(
-        "{}ghenv='/home/u/.npm/_npx/1a2b/node_modules/.bin/ghenv'{}",
-        &text[..start],
-        &text[end..]
-    );
-    std::fs::write(&hook, text).unwrap();
+    recorded_ghenv(&p, "/home/u/.npm/_npx/1a2b/node_modules/.bin/ghenv");
     std::fs::create_dir_all(p.file("node_modules/.bin")).unwrap();
     std::os::unix::fs::symlink(
         env!("CARGO_BIN_EXE_ghenv"),
