@@ -41,26 +41,6 @@ pub fn current_settings(project: &Project, template: &Template) -> Result<Settin
     ))
 }
 
-/// Whether `project` may be accepted by first use: this machine has a
-/// record for no folder above it, up to the repository's root. A
-/// config.toml an attacker adds in a subfolder of a project the user has
-/// used is no first use. (The project's own record is what is compared.)
-fn first_use(machine: &Machine, project: &Project) -> bool {
-    let Ok(dir) = std::fs::canonicalize(project.dir()) else {
-        return true;
-    };
-    let top = crate::git::toplevel(&dir).and_then(|t| std::fs::canonicalize(t).ok());
-    for folder in dir.ancestors() {
-        if folder != dir && machine.has_record(folder) {
-            return false;
-        }
-        if top.as_deref().is_none_or(|t| t == folder) {
-            break;
-        }
-    }
-    true
-}
-
 /// What changed between the settings accepted and the ones asked for, one
 /// line each, for people.
 pub fn describe_changes(old: &Settings, new: &Settings) -> Vec<String> {
@@ -102,7 +82,7 @@ pub fn describe_changes(old: &Settings, new: &Settings) -> Vec<String> {
         let browser: Vec<String> = new
             .token_vars
             .iter()
-            .filter(|v| trust::BROWSER_PREFIXES.iter().any(|p| v.starts_with(p)))
+            .filter(|v| trust::reaches_browser(v))
             .map(|v| show(v))
             .collect();
         lines.push(format!(
@@ -125,9 +105,10 @@ pub fn describe_changes(old: &Settings, new: &Settings) -> Vec<String> {
 pub fn settings(io: &mut Io, project: &Project, template: &Template, chosen: bool) -> Result<()> {
     let machine = machine(io);
     let wanted = current_settings(project, template)?;
-    let mut record = machine.record(project.dir());
+    let found = machine.find(project.dir());
+    let mut record = found.record.clone();
     let var_from_config = project.config().is_some_and(|c| c.env.token_var.is_some());
-    let compared = record.settings.clone().map(|mut old| {
+    let compare = |mut old: Settings| {
         if chosen {
             // The template named on the command line decides what the env
             // file exports: the user's word, not config.toml's.
@@ -139,18 +120,46 @@ pub fn settings(io: &mut Io, project: &Project, template: &Template, chosen: boo
             }
         }
         old
-    });
-    // No record here, but one for a folder above in the same repository:
-    // every setting is news, compared with nothing accepted.
-    let compared = match compared {
-        None if !first_use(&machine, project) => Some(Settings {
-            env_file: String::new(),
-            template: String::new(),
-            token_var: String::new(),
-            token_vars: Vec::new(),
-            exposed: false,
-        }),
-        other => other,
+    };
+    let compared = match record.settings.clone() {
+        Some(old) => Some(compare(old)),
+        // Nothing known here about the project or its repository: a fresh
+        // clone, accepted as it is.
+        None if found.related.is_empty() => None,
+        // A folder new here, in a repository used here (renamed, linked,
+        // a worktree of another branch, a config.toml added in a
+        // subfolder): the same settings as one of its projects is that
+        // project moved; anything else is compared with the closest.
+        None => {
+            if let Some(same) = found
+                .related
+                .iter()
+                .find(|r| r.settings.clone().map(compare).as_ref() == Some(&wanted))
+            {
+                let mut moved = same.clone();
+                moved.path.clear();
+                moved.settings = Some(wanted);
+                project.accepted_by_first_use(false);
+                if let Err(e) = machine.save_found(&found, &moved) {
+                    warn_unsaved(io, &e);
+                }
+                return Ok(());
+            }
+            Some(
+                found
+                    .related
+                    .iter()
+                    .filter_map(|r| r.settings.clone().map(compare))
+                    .min_by_key(|old| describe_changes(old, &wanted).len())
+                    .unwrap_or_else(|| Settings {
+                        env_file: String::new(),
+                        template: String::new(),
+                        token_var: String::new(),
+                        token_vars: Vec::new(),
+                        exposed: false,
+                    }),
+            )
+        }
     };
     match &compared {
         Some(old) if *old == wanted => {}
@@ -159,8 +168,13 @@ pub fn settings(io: &mut Io, project: &Project, template: &Template, chosen: boo
             let by = crate::git::changed_by(project.dir(), Path::new(crate::config::FILE), None)
                 .map(|b| format!(" (config.toml last changed in {b})"))
                 .unwrap_or_default();
+            let what = if record.settings.is_some() {
+                "config.toml changed where your token goes since you accepted it on this machine"
+            } else {
+                "this project folder is new on this machine, in a repository you used here, and its config.toml asks for more than you accepted there"
+            };
             let question = format!(
-                "config.toml changed where your token goes since you accepted it on this machine{by}:\n{}\nAnyone who can push can change config.toml. Accept? [y/N] ",
+                "{what}{by}:\n{}\nAnyone who can push can change config.toml, rename a folder or add a branch. Accept? [y/N] ",
                 changes
                     .iter()
                     .map(|c| format!("  {c}"))
@@ -169,6 +183,12 @@ pub fn settings(io: &mut Io, project: &Project, template: &Template, chosen: boo
             );
             if !io.ask(&question, false) {
                 let mut changes = changes;
+                if record.settings.is_none() {
+                    changes.insert(
+                        0,
+                        "a project folder new on this machine, in a repository used here (renamed, linked, a worktree or a new subfolder)".into(),
+                    );
+                }
                 if let Some(b) =
                     crate::git::changed_by(project.dir(), Path::new(crate::config::FILE), None)
                 {
@@ -177,20 +197,25 @@ pub fn settings(io: &mut Io, project: &Project, template: &Template, chosen: boo
                 return Err(Error::SettingsNotAccepted(changes));
             }
         }
-        None => {}
+        None => project.accepted_by_first_use(true),
     }
     if record.settings.as_ref() == Some(&wanted) {
         return Ok(());
     }
     record.settings = Some(wanted);
-    save(io, &machine, project.dir(), &record);
+    if let Err(e) = machine.save_found(&found, &record) {
+        warn_unsaved(io, &e);
+    }
     Ok(())
 }
 
-/// Makes sure `token`, just decrypted from `[secret]`, is the one last used
-/// on this machine, or the user accepts the new one. With `first_use`
-/// false a token seen for the first time needs a yes too (unlock over an
-/// env file that holds another token).
+/// Makes sure `token`, just decrypted from `[secret]`, is one this user
+/// accepted for the project (or another folder of its repository) on this
+/// machine, or the user accepts it now. Only a true first use (nothing
+/// known here about the project or its repository, or settings accepted
+/// by first use in this very run) takes it without asking; with
+/// `first_use` false not even that (unlock over an env file that holds
+/// another token).
 ///
 /// # Errors
 /// [`Error::TokenNotAccepted`] off a terminal or on a no.
@@ -204,11 +229,14 @@ pub fn decrypted_token(
     let Some(fingerprint) = machine.fingerprint(token.expose_secret())? else {
         return Ok(());
     };
-    let mut record = machine.record(project.dir());
+    let found = machine.find(project.dir());
+    let mut record = found.record.clone();
     if record.knows_token(&fingerprint) {
         return Ok(());
     }
-    if record.token.is_some() || !first_use || !self::first_use(&machine, project) {
+    let known_nearby = found.related.iter().any(|r| r.knows_token(&fingerprint));
+    let fresh = found.first_use() || project.was_accepted_by_first_use();
+    if !known_nearby && (record.token.is_some() || !first_use || !fresh) {
         let by = crate::git::changed_by(project.dir(), Path::new(crate::config::FILE), None);
         let why = if record.token.is_some() {
             "is not the one last used on this machine"
@@ -230,8 +258,53 @@ pub fn decrypted_token(
         }
     }
     record.set_token(fingerprint);
-    save(io, &machine, project.dir(), &record);
+    if let Err(e) = machine.save_found(&found, &record) {
+        warn_unsaved(io, &e);
+    }
     Ok(())
+}
+
+/// Makes sure the way config.toml says the next token is sealed is one
+/// this user accepted: a `passphrase = true` a pusher added where this
+/// machine accepted recipients would have the token sealed with a
+/// passphrase they can guess offline. A project with no recipients
+/// accepted (or a fresh clone) has nothing to lose.
+///
+/// # Errors
+/// [`Error::SettingsNotAccepted`] off a terminal or on a no.
+pub fn sealing(io: &mut Io, project: &Project, passphrase: bool) -> Result<()> {
+    if !passphrase {
+        // Recipients are accepted one by one ([`recipients`]).
+        return Ok(());
+    }
+    let machine = machine(io);
+    let found = machine.find(project.dir());
+    let accepted = found
+        .record
+        .accepted_sealing()
+        .or_else(|| found.related.iter().find_map(Record::accepted_sealing));
+    if accepted != Some(trust::Sealing::Recipients) {
+        return Ok(());
+    }
+    let by = crate::git::changed_by(project.dir(), Path::new(crate::config::FILE), None);
+    let change = "encryption: to the recipients you accepted -> with a passphrase (anyone who guesses it can decrypt the token)".to_owned();
+    let question = format!(
+        "config.toml now says to encrypt the token with a passphrase instead of to the recipients you accepted on this machine{}.\nAnyone who can push can change config.toml. Encrypt with a passphrase? [y/N] ",
+        by.as_deref()
+            .map(|b| format!(" (config.toml last changed in {b})"))
+            .unwrap_or_default()
+    );
+    if io.ask(&question, false) {
+        let mut record = found.record.clone();
+        record.sealing = Some(trust::Sealing::Passphrase);
+        if let Err(e) = machine.save_found(&found, &record) {
+            warn_unsaved(io, &e);
+        }
+        return Ok(());
+    }
+    let mut changes = vec![change];
+    changes.extend(by.map(|b| format!("config.toml last changed in {b}")));
+    Err(Error::SettingsNotAccepted(changes))
 }
 
 /// Records `token` as the one this user is about to write here, before the
@@ -240,7 +313,7 @@ pub fn decrypted_token(
 /// write is done (then only this one: an old `[secret]` replayed from git
 /// history is a token change like any other).
 pub fn expect_token(io: &mut Io, project: &Project, token: &str) {
-    record_written(io, project, None, None, Some(token));
+    record_written(io, project, None, None, None, Some(token));
 }
 
 /// What config.toml now asks that this machine has not accepted, one line
@@ -396,12 +469,14 @@ pub fn unaccepted_recipients(io: &Io, project: &Project) -> Option<(bool, Vec<St
 }
 
 /// Records what the user's own ghenv just wrote as accepted: the settings,
-/// the recipients it encrypted to (when it did), the token.
+/// the recipients it encrypted to (when it did), how it sealed the token,
+/// the token.
 pub fn record_written(
     io: &mut Io,
     project: &Project,
     settings: Option<Settings>,
     recipients: Option<Vec<String>>,
+    sealing: Option<trust::Sealing>,
     token: Option<&str>,
 ) {
     let machine = machine(io);
@@ -411,6 +486,9 @@ pub fn record_written(
     }
     if let Some(r) = recipients {
         record.recipients = Some(r);
+    }
+    if sealing.is_some() {
+        record.sealing = sealing;
     }
     if let Some(token) = token {
         match machine.fingerprint(token) {
@@ -453,10 +531,14 @@ pub fn warn_unignored(io: &mut Io, project: &Project) {
 /// time, nothing is lost).
 fn save(io: &mut Io, machine: &Machine, dir: &Path, record: &Record) {
     if let Err(e) = machine.save(dir, record) {
-        io.warn(&format!(
-            "{e}; what you accepted was not remembered, so ghenv will ask again"
-        ));
+        warn_unsaved(io, &e);
     }
+}
+
+fn warn_unsaved(io: &mut Io, e: &Error) {
+    io.warn(&format!(
+        "{e}; what you accepted was not remembered, so ghenv will ask again"
+    ));
 }
 
 /// Makes sure the user keeps a way to decrypt: when none of `next` is a

@@ -269,9 +269,15 @@ pub enum Error {
         /// What is wrong, with line and column where TOML says.
         problem: ConfigError,
     },
-    /// The env file is tracked by git, so a token written there would be committed.
-    #[error("{} is tracked by git, so a token written there would be committed", .0.display())]
-    EnvTracked(PathBuf),
+    /// The env file is tracked by git: a token written there would be
+    /// committed, and one read from there may be a pusher's.
+    #[error("{} is tracked by git{}: ghenv neither writes the token there (it would be committed) nor reads one from it (anyone who can push can put their own there)", .path.display(), changed_by.as_deref().map(|b| format!(" (last changed in {b})")).unwrap_or_default())]
+    EnvTracked {
+        /// The env file.
+        path: PathBuf,
+        /// The commit that last changed it, when git tells.
+        changed_by: Option<String>,
+    },
     /// `[env] file` in config.toml names a file ghenv never writes a token to.
     #[error("config.toml{} names the env file \"{name}\", which {why}", line.map(|l| format!(" line {l}")).unwrap_or_default())]
     EnvFileRefused {
@@ -692,7 +698,7 @@ impl Error {
                     }
                 }),
             ),
-            E::EnvTracked(path) => {
+            E::EnvTracked { path, .. } => {
                 let (dir, name) = split(path);
                 meta(
                     "env_tracked",
@@ -1122,7 +1128,10 @@ mod tests {
             path: p(),
             problem: ConfigError::Newer(2),
             },
-        Error::EnvTracked(_) => Error::EnvTracked(p()),
+        Error::EnvTracked { .. } => Error::EnvTracked {
+            path: p(),
+            changed_by: None,
+        },
         Error::EnvFileRefused { .. } => Error::EnvFileRefused {
             name: s(),
             line: None,
@@ -1320,7 +1329,10 @@ mod tests {
 
     #[test]
     fn env_tracked_hint_names_the_untrack_command() {
-        let e = Error::EnvTracked(PathBuf::from("web/.env"));
+        let e = Error::EnvTracked {
+            path: PathBuf::from("web/.env"),
+            changed_by: None,
+        };
         assert!(
             e.hint().unwrap().contains("git -C web rm --cached .env"),
             "{:?}",

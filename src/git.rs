@@ -107,6 +107,63 @@ pub fn toplevel(dir: &Path) -> Option<PathBuf> {
     output(dir, &["rev-parse", "--show-toplevel"]).map(|o| path_from(&trim_newline(o)))
 }
 
+/// Where `dir` is in its repository, as far as the project's identity
+/// goes: what stays the same when the folder is renamed, linked or checked
+/// out as a worktree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    /// git's common folder (the main work tree's `.git`), shared by every
+    /// worktree of the repository; canonical.
+    pub common_dir: PathBuf,
+    /// The work tree's root folder; canonical.
+    pub toplevel: PathBuf,
+    /// `dir` inside the work tree, `/`-separated, empty at its root.
+    pub prefix: String,
+    /// The commits without parents that HEAD descends from: the same in
+    /// every clone and worktree, and wherever the repository is moved.
+    /// Empty in a repository without commits.
+    pub roots: Vec<String>,
+}
+
+/// Where `dir` is in its repository; `None` outside one (or without git).
+pub fn place(dir: &Path) -> Option<Place> {
+    if !in_work_tree(dir) {
+        return None;
+    }
+    let out = output(
+        dir,
+        &[
+            "rev-parse",
+            "--path-format=absolute",
+            "--git-common-dir",
+            "--show-toplevel",
+            "--show-prefix",
+        ],
+    )?;
+    let mut lines = out.split(|b| *b == b'\n');
+    let canonical = |p: PathBuf| std::fs::canonicalize(&p).unwrap_or(p);
+    let common_dir = canonical(path_from(lines.next()?));
+    let toplevel = canonical(path_from(lines.next()?));
+    let prefix = String::from_utf8_lossy(lines.next().unwrap_or_default())
+        .trim_end_matches('/')
+        .to_owned();
+    let roots = output(dir, &["rev-list", "--max-parents=0", "HEAD", "--"])
+        .map(|o| {
+            String::from_utf8_lossy(&o)
+                .lines()
+                .filter(|l| is_object_id(l))
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(Place {
+        common_dir,
+        toplevel,
+        prefix,
+        roots,
+    })
+}
+
 /// The repository's hooks folder (honours `core.hooksPath`); `None`
 /// outside a repository.
 pub fn hooks_dir(dir: &Path) -> Option<PathBuf> {

@@ -29,6 +29,10 @@ pub struct Project {
     template_dir: Option<PathBuf>,
     config_file: Option<Existing>,
     config: Option<Config>,
+    /// Whether this run accepted the project's settings by first use (see
+    /// [`crate::accept::settings`]): then the token it decrypts next is
+    /// part of that first use, and is not asked about.
+    first_use: std::cell::Cell<bool>,
 }
 
 /// The project's files as they are before a command writes them.
@@ -106,6 +110,7 @@ impl Project {
             template_dir: at.template_dir.clone(),
             config_file,
             config,
+            first_use: std::cell::Cell::new(false),
         };
         project.sweep_temp_files();
         Ok(project)
@@ -124,6 +129,16 @@ impl Project {
         let mut folders = vec![self.dir.as_path()];
         folders.extend(env_folder.as_deref());
         write::sweep_if_idle(&self.dir, &folders);
+    }
+
+    /// Notes whether this run accepted the project's settings by first use.
+    pub fn accepted_by_first_use(&self, yes: bool) {
+        self.first_use.set(yes);
+    }
+
+    /// Whether this run accepted the project's settings by first use.
+    pub fn was_accepted_by_first_use(&self) -> bool {
+        self.first_use.get()
     }
 
     /// The folder.
@@ -296,15 +311,31 @@ impl Project {
     /// [`Error::EnvTracked`], the refusals of [`write::read_existing`], or
     /// [`Error::Io`].
     pub fn files(&self) -> Result<Files> {
+        self.refuse_tracked_env()?;
         let env_file = self.env_file()?;
-        if crate::git::is_tracked(&self.dir, Path::new(env_file)) {
-            return Err(Error::EnvTracked(self.dir.join(env_file)));
-        }
         Ok(Files {
             env: write::read_existing(&self.dir.join(env_file))?,
             example: write::read_existing(&self.dir.join(EXAMPLE_FILE))?,
             gitignore: write::read_existing(&self.dir.join(GITIGNORE))?,
         })
+    }
+
+    /// Refuses an env file git tracks: a token written there would be
+    /// committed, and a token (or any variable) read from there may be a
+    /// pusher's, who committed it with `git add -f` for `git pull` to put
+    /// in place of the user's own.
+    ///
+    /// # Errors
+    /// [`Error::EnvTracked`], naming the commit that last changed it.
+    pub fn refuse_tracked_env(&self) -> Result<()> {
+        let env_file = self.env_file()?;
+        if crate::git::is_tracked(&self.dir, Path::new(env_file)) {
+            return Err(Error::EnvTracked {
+                path: self.dir.join(env_file),
+                changed_by: crate::git::changed_by(&self.dir, Path::new(env_file), None),
+            });
+        }
+        Ok(())
     }
 
     /// Locks the project folder for writing (see [`write::lock_folder`]),

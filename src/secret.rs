@@ -48,6 +48,15 @@ pub struct LockOptions {
 }
 
 impl LockOptions {
+    /// Whether the user named how to seal the token this run: a
+    /// passphrase, or recipients (`-r`, `-R`, `--github`).
+    pub fn names_sealing(&self) -> bool {
+        self.passphrase
+            || !self.recipients.is_empty()
+            || !self.recipients_files.is_empty()
+            || !self.github.is_empty()
+    }
+
     /// Whether anything asks for encryption.
     pub fn wants_encryption(&self) -> bool {
         self.encrypt

@@ -272,6 +272,11 @@ fn resolve(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<Resolve
             opts.template.template.is_some() || opts.proxy,
         )?;
     }
+    // A `passphrase = true` config.toml asks for, where the user names no
+    // way to seal: accepted before the passphrase is asked for.
+    if project.secret().is_some_and(|s| s.passphrase) && !opts.lock.names_sealing() {
+        crate::accept::sealing(io, project, true)?;
+    }
     let lock = secret::resolve(&opts.lock, project.secret(), &web, io)?;
     // Recipients kept from config.toml are asked about now, before the
     // token is read or GitHub asked; what the user approves here is not
@@ -491,6 +496,13 @@ fn write_locked(
             .as_ref()
             .filter(|e| !e.passphrase)
             .map(|e| e.recipients.clone()),
+        encrypted.as_ref().map(|e| {
+            if e.passphrase {
+                crate::trust::Sealing::Passphrase
+            } else {
+                crate::trust::Sealing::Recipients
+            }
+        }),
         Some(token.expose_secret()),
     );
     crate::accept::write_done(io, project);
@@ -519,6 +531,9 @@ fn seal_token(
                 .and_then(|f| config::parse(&f.text).ok())
                 .and_then(|c| c.secret);
             if reread.as_ref().is_some_and(|s| s.passphrase) {
+                // Before the passphrase is asked for: a pusher may have
+                // flipped the flag where recipients were accepted.
+                crate::accept::sealing(io, project, true)?;
                 Some(Lock::Passphrase(secret::passphrase_to_encrypt(io)?))
             } else {
                 let recipients = secret::existing_recipients(reread.as_ref())?;

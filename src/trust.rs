@@ -117,13 +117,31 @@ pub struct Settings {
     /// (as the template renders it).
     #[serde(default)]
     pub token_vars: Vec<String>,
-    /// Whether one of them is a variable the framework puts into the
-    /// browser bundle (`REACT_APP_`, `VITE_`, `NEXT_PUBLIC_`).
+    /// Whether one of them is a variable a framework puts into the
+    /// browser bundle ([`BROWSER_PREFIXES`]).
     pub exposed: bool,
 }
 
-/// The prefixes of variables the frameworks copy into the browser bundle.
-pub const BROWSER_PREFIXES: [&str; 4] = ["REACT_APP_", "VITE_", "NEXT_PUBLIC_", "PUBLIC_"];
+/// The prefixes of variables the frameworks copy into the browser bundle:
+/// Create React App, Vite, Next.js, Vue CLI, Gatsby, Expo, Nuxt,
+/// Storybook, and SvelteKit and Astro (`PUBLIC_`).
+pub const BROWSER_PREFIXES: [&str; 9] = [
+    "REACT_APP_",
+    "VITE_",
+    "NEXT_PUBLIC_",
+    "VUE_APP_",
+    "GATSBY_",
+    "EXPO_PUBLIC_",
+    "NUXT_PUBLIC_",
+    "STORYBOOK_",
+    "PUBLIC_",
+];
+
+/// Whether a framework puts the variable `name` into the JavaScript it
+/// ships to browsers (see [`BROWSER_PREFIXES`]).
+pub fn reaches_browser(name: &str) -> bool {
+    BROWSER_PREFIXES.iter().any(|p| name.starts_with(p))
+}
 
 impl Settings {
     /// The settings of a project that writes the token to `env_file` as
@@ -139,24 +157,81 @@ impl Settings {
             env_file: env_file.to_owned(),
             template: template.to_owned(),
             token_var: token_var.to_owned(),
-            exposed: vars
-                .iter()
-                .any(|v| BROWSER_PREFIXES.iter().any(|p| v.starts_with(p))),
+            exposed: vars.iter().any(|v| reaches_browser(v)),
             token_vars: vars,
         }
     }
 }
 
-/// What this user accepted on this machine for one project folder.
+/// How the token in `[secret]` is sealed: a setting the user accepts like
+/// the recipients, since a pusher who flips `passphrase = true` would have
+/// the next token sealed with a passphrase they can guess offline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sealing {
+    /// To the recipients (age or SSH keys).
+    Recipients,
+    /// With a passphrase (scrypt).
+    Passphrase,
+}
+
+/// What identifies a project inside a git repository, kept in its record so
+/// that the project is found again when its folder is renamed, reached
+/// through a link or checked out as a worktree.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Repository {
+    /// The repository's root commits (see [`crate::git::Place::roots`]).
+    #[serde(default)]
+    pub roots: Vec<String>,
+    /// git's common folder, shared by the repository's worktrees.
+    #[serde(default)]
+    pub common_dir: String,
+    /// The project folder inside the repository, `/`-separated.
+    #[serde(default)]
+    pub subdir: String,
+}
+
+impl Repository {
+    fn of(place: &crate::git::Place) -> Repository {
+        Repository {
+            roots: place.roots.clone(),
+            common_dir: place.common_dir.display().to_string(),
+            subdir: place.prefix.clone(),
+        }
+    }
+
+    /// Whether `self` and `other` are the same repository: the same git
+    /// folder (a worktree, a link), or a root commit in common (the
+    /// repository moved or cloned again).
+    pub fn same_repository(&self, other: &Repository) -> bool {
+        (!self.common_dir.is_empty() && self.common_dir == other.common_dir)
+            || self.roots.iter().any(|r| other.roots.contains(r))
+    }
+
+    /// Whether `self` and `other` are the same project: the same folder of
+    /// the same repository.
+    pub fn same_project(&self, other: &Repository) -> bool {
+        self.subdir == other.subdir && self.same_repository(other)
+    }
+}
+
+/// What this user accepted on this machine for one project.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
-    /// The project folder, for people reading the file.
+    /// The project folder where the record was made: one way the project is
+    /// found again (see [`Machine::find`]).
     #[serde(default)]
     pub path: String,
+    /// The project's place in its repository, when it is in one.
+    #[serde(default)]
+    pub repository: Option<Repository>,
     /// Where the token goes, as last accepted.
     pub settings: Option<Settings>,
     /// The recipients accepted (`None`: none ever were).
     pub recipients: Option<Vec<String>>,
+    /// How `[secret]` is sealed, as accepted (`None`: never said).
+    #[serde(default)]
+    pub sealing: Option<Sealing>,
     /// A keyed fingerprint of the token last decrypted or written here
     /// (HMAC-SHA256 under this machine's key): never the token.
     pub token: Option<String>,
@@ -179,6 +254,42 @@ impl Record {
             self.token = Some(f);
         }
     }
+
+    /// How the token was accepted to be sealed: as recorded, else to
+    /// recipients when some were accepted.
+    pub fn accepted_sealing(&self) -> Option<Sealing> {
+        self.sealing.or(self
+            .recipients
+            .as_ref()
+            .filter(|r| !r.is_empty())
+            .map(|_| Sealing::Recipients))
+    }
+}
+
+/// A project's record as [`Machine::find`] found it.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    /// The project's own record; empty when there is none.
+    pub record: Record,
+    /// Whether the project has a record on this machine.
+    pub exists: bool,
+    /// The records of other projects of the same repository (another
+    /// folder of it, a folder above), or of a folder above outside git.
+    /// A project this machine knows the repository of is never a first
+    /// use: an attacker who renames the folder must not get a fresh start.
+    pub related: Vec<Record>,
+    file: Option<PathBuf>,
+    canonical: PathBuf,
+    place: Option<crate::git::Place>,
+}
+
+impl Found {
+    /// Whether nothing about the project or its repository is known here:
+    /// the only case where a project's settings and token are accepted as
+    /// they are (a fresh clone, a CI runner).
+    pub fn first_use(&self) -> bool {
+        !self.exists && self.related.is_empty()
+    }
 }
 
 /// This machine's store of what the user accepted: the folder under
@@ -200,27 +311,116 @@ impl Machine {
         self.dir.is_some()
     }
 
-    fn record_path(&self, project: &Path) -> Option<PathBuf> {
+    /// The file a new record for the folder `canonical` goes to.
+    fn file_for(&self, canonical: &Path) -> Option<PathBuf> {
         use sha2::Digest;
         let dir = self.dir.as_ref()?;
-        let canonical = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
         let digest = sha2::Sha256::digest(canonical.as_os_str().as_encoded_bytes());
         let name: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
         Some(dir.join(PROJECTS_DIR).join(format!("{name}.toml")))
     }
 
-    /// Whether a record exists for the project in `project`.
-    pub fn has_record(&self, project: &Path) -> bool {
-        self.record_path(project).is_some_and(|p| p.exists())
+    /// Every record on this machine, with its file, in a stable order.
+    fn all(&self) -> Vec<(PathBuf, Record)> {
+        let Some(dir) = &self.dir else {
+            return Vec::new();
+        };
+        let Ok(entries) = std::fs::read_dir(dir.join(PROJECTS_DIR)) else {
+            return Vec::new();
+        };
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        files.sort();
+        files
+            .into_iter()
+            .filter_map(|f| {
+                let record = read_record(&f)?;
+                Some((f, record))
+            })
+            .collect()
+    }
+
+    /// The project in `project` as this machine knows it: its own record,
+    /// found by the folder's real path, else by its place in its
+    /// repository (the same folder of a repository with the same git
+    /// folder or a root commit in common: a renamed, linked, moved or
+    /// worktree copy of it); and, when it has none, the records of the
+    /// same repository's other projects.
+    pub fn find(&self, project: &Path) -> Found {
+        let canonical = std::fs::canonicalize(project).unwrap_or_else(|_| project.to_path_buf());
+        let mut found = Found {
+            canonical: canonical.clone(),
+            ..Found::default()
+        };
+        // The fast way, without git: the record made in this very folder.
+        if let Some(file) = self.file_for(&canonical)
+            && let Some(record) = read_record(&file)
+            && Path::new(&record.path) == canonical
+        {
+            found.record = record;
+            found.exists = true;
+            found.file = Some(file);
+            // A record made before the repository had a commit (init runs
+            // before the first one) learns its root commits once there are
+            // some: they are what finds the project again when the whole
+            // repository is moved.
+            if found
+                .record
+                .repository
+                .as_ref()
+                .is_none_or(|r| r.roots.is_empty())
+                && crate::git::in_work_tree(&canonical)
+                && let Some(place) = crate::git::place(&canonical)
+                && !place.roots.is_empty()
+            {
+                found.place = Some(place);
+                let record = found.record.clone();
+                // Best effort: without it only a moved repository is news.
+                let _ = self.save_found(&found, &record);
+            }
+            return found;
+        }
+        found.place = crate::git::place(&canonical);
+        let here = found.place.as_ref().map(Repository::of);
+        for (file, record) in self.all() {
+            let same_path = Path::new(&record.path) == canonical;
+            let (same_project, same_repository) = match (&here, &record.repository) {
+                (Some(h), Some(r)) => (h.same_project(r), h.same_repository(r)),
+                // A record from before records knew their repository: of
+                // this repository when its folder is (or was) in this work
+                // tree.
+                (Some(_), None) => (
+                    false,
+                    found
+                        .place
+                        .as_ref()
+                        .is_some_and(|p| Path::new(&record.path).starts_with(&p.toplevel)),
+                ),
+                (None, _) => (
+                    false,
+                    canonical.starts_with(&record.path) && !record.path.is_empty(),
+                ),
+            };
+            if (same_path || same_project) && !found.exists {
+                found.record = record;
+                found.exists = true;
+                found.file = Some(file);
+            } else if same_repository || same_path || same_project {
+                found.related.push(record);
+            }
+        }
+        if found.exists {
+            found.related.clear();
+        }
+        found
     }
 
     /// What was accepted for the project in `project`; empty when nothing
     /// was, or the record cannot be read (then the user is asked again).
     pub fn record(&self, project: &Path) -> Record {
-        self.record_path(project)
-            .and_then(|p| std::fs::read_to_string(p).ok())
-            .and_then(|text| toml::from_str(&text).ok())
-            .unwrap_or_default()
+        self.find(project).record
     }
 
     /// Stores `record` for the project in `project`.
@@ -228,14 +428,44 @@ impl Machine {
     /// # Errors
     /// [`Error::Io`](crate::Error::Io) when it cannot be written.
     pub fn save(&self, project: &Path, record: &Record) -> Result<()> {
-        let Some(path) = self.record_path(project) else {
+        self.save_found(&self.find(project), record)
+    }
+
+    /// Stores `record` for the project `found` describes: in the file its
+    /// record came from, else in a new one.
+    ///
+    /// # Errors
+    /// [`Error::Io`](crate::Error::Io) when it cannot be written.
+    pub fn save_found(&self, found: &Found, record: &Record) -> Result<()> {
+        let Some(path) = found
+            .file
+            .clone()
+            .or_else(|| self.file_for(&found.canonical))
+        else {
             return Ok(());
         };
         let mut record = record.clone();
-        record.path = std::fs::canonicalize(project)
-            .unwrap_or_else(|_| project.to_path_buf())
-            .display()
-            .to_string();
+        if record.path.is_empty() || !found.exists {
+            record.path = found.canonical.display().to_string();
+        }
+        let place = match &found.place {
+            Some(p) => Some(p.clone()),
+            None if found.exists => crate::git::place(&found.canonical),
+            None => None,
+        };
+        if let Some(place) = place {
+            let mut repository = Repository::of(&place);
+            // Roots once known stay known: HEAD on an orphan branch has
+            // others, and the project is still the same.
+            if let Some(old) = &record.repository {
+                for r in &old.roots {
+                    if !repository.roots.contains(r) {
+                        repository.roots.push(r.clone());
+                    }
+                }
+            }
+            record.repository = Some(repository);
+        }
         let body = toml::to_string(&record).map_err(|e| {
             crate::Error::io(
                 "write",
@@ -298,6 +528,12 @@ impl Machine {
                 .collect(),
         ))
     }
+}
+
+/// The record in `file`; `None` when it is missing or unreadable.
+fn read_record(file: &Path) -> Option<Record> {
+    let text = std::fs::read_to_string(file).ok()?;
+    toml::from_str(&text).ok()
 }
 
 /// Whether the recipient line `r` is exactly one key age can use: an
@@ -400,6 +636,141 @@ mod tests {
         let other = Machine::new(Some(home.path().join("other")));
         assert_ne!(other.fingerprint("ghp_x").unwrap().unwrap(), one);
         assert_eq!(Machine::new(None).fingerprint("ghp_x").unwrap(), None);
+    }
+
+    #[test]
+    fn every_framework_prefix_that_reaches_the_browser_counts_as_exposed() {
+        for name in [
+            "REACT_APP_T",
+            "VITE_T",
+            "NEXT_PUBLIC_T",
+            "VUE_APP_T",
+            "GATSBY_T",
+            "EXPO_PUBLIC_T",
+            "NUXT_PUBLIC_T",
+            "STORYBOOK_T",
+            "PUBLIC_T",
+        ] {
+            assert!(reaches_browser(name), "{name}");
+            assert!(Settings::new(".env", "x", name, &[]).exposed, "{name}");
+        }
+        for name in ["GITHUB_TOKEN", "NUXT_T", "APP_PUBLIC_T", "VUE_T"] {
+            assert!(!reaches_browser(name), "{name}");
+            assert!(!Settings::new(".env", "x", name, &[]).exposed, "{name}");
+        }
+    }
+
+    fn git(dir: &Path, args: &[&str]) {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "T")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "T")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
+    fn accepted(template: &str) -> Record {
+        Record {
+            settings: Some(Settings::new(".env", template, "GITHUB_TOKEN", &[])),
+            ..Record::default()
+        }
+    }
+
+    #[test]
+    fn a_project_is_found_again_after_a_rename_a_link_a_move_and_in_a_worktree() {
+        let home = tempfile::tempdir().unwrap();
+        let machine = Machine::new(Some(home.path().join("ghenv")));
+        let top = tempfile::tempdir().unwrap();
+        let repo = top.path().join("repo");
+        std::fs::create_dir_all(repo.join("web")).unwrap();
+        std::fs::write(repo.join("web/config.toml"), "version = 1\n").unwrap();
+        git(&repo, &["init", "-q"]);
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-qm", "one"]);
+        machine
+            .save(&repo.join("web"), &accepted("react-proxy"))
+            .unwrap();
+        let found = machine.find(&repo.join("web"));
+        assert!(found.exists && found.related.is_empty());
+
+        // Renamed inside the repository: another project of a known one.
+        git(&repo, &["mv", "web", "client"]);
+        let found = machine.find(&repo.join("client"));
+        assert!(!found.exists);
+        assert!(!found.first_use());
+        assert_eq!(found.related.len(), 1);
+        assert_eq!(
+            found.related[0].settings.as_ref().unwrap().template,
+            "react-proxy"
+        );
+        git(&repo, &["mv", "client", "web"]);
+
+        // Reached through a link: the same record.
+        let link = top.path().join("link");
+        std::os::unix::fs::symlink(repo.join("web"), &link).unwrap();
+        assert!(machine.find(&link).exists);
+
+        // A worktree of the repository: the same project.
+        let tree = top.path().join("tree");
+        git(&repo, &["worktree", "add", "-q", tree.to_str().unwrap()]);
+        let found = machine.find(&tree.join("web"));
+        assert!(found.exists, "{found:?}");
+        assert_eq!(
+            found.record.settings.as_ref().unwrap().template,
+            "react-proxy"
+        );
+        // Saving there updates the one record; nothing is copied.
+        machine.save_found(&found, &accepted("vite-proxy")).unwrap();
+        assert_eq!(
+            machine.record(&repo.join("web")).settings.unwrap().template,
+            "vite-proxy"
+        );
+        git(
+            &repo,
+            &["worktree", "remove", "--force", tree.to_str().unwrap()],
+        );
+
+        // The whole repository moved: found by its root commit.
+        let moved = top.path().join("moved");
+        std::fs::rename(&repo, &moved).unwrap();
+        let found = machine.find(&moved.join("web"));
+        assert!(found.exists, "{found:?}");
+
+        // Another repository, and a folder outside git: first uses.
+        let other = tempfile::tempdir().unwrap();
+        git(other.path(), &["init", "-q"]);
+        assert!(machine.find(other.path()).first_use());
+        let plain = tempfile::tempdir().unwrap();
+        assert!(machine.find(plain.path()).first_use());
+    }
+
+    #[test]
+    fn outside_git_a_folder_below_a_known_one_is_no_first_use() {
+        let home = tempfile::tempdir().unwrap();
+        let machine = Machine::new(Some(home.path().join("ghenv")));
+        let top = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(top.path().join("sub")).unwrap();
+        machine.save(top.path(), &accepted("react-proxy")).unwrap();
+        let found = machine.find(&top.path().join("sub"));
+        assert!(!found.exists && !found.first_use());
+    }
+
+    #[test]
+    fn recipients_accepted_mean_sealing_to_recipients() {
+        let mut record = Record::default();
+        assert_eq!(record.accepted_sealing(), None);
+        record.recipients = Some(Vec::new());
+        assert_eq!(record.accepted_sealing(), None);
+        record.recipients = Some(vec!["age1x".into()]);
+        assert_eq!(record.accepted_sealing(), Some(Sealing::Recipients));
+        record.sealing = Some(Sealing::Passphrase);
+        assert_eq!(record.accepted_sealing(), Some(Sealing::Passphrase));
     }
 
     #[test]

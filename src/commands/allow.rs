@@ -14,7 +14,7 @@ use crate::project::{Location, Project};
 use crate::report::{Boxed, Report};
 use crate::secret;
 use crate::token::Token;
-use crate::trust::{self, Settings};
+use crate::trust::{self, Sealing, Settings};
 
 /// A recipient as `allow` accepted it.
 #[derive(Debug, Serialize)]
@@ -52,6 +52,9 @@ pub struct AllowReport {
     pub settings: Settings,
     /// The endpoint config.toml names, when it is not GitHub.com's.
     pub endpoint: Option<String>,
+    /// How `[secret]` seals the token: `recipients` or `passphrase`
+    /// (`null` without `[secret]`).
+    pub sealing: Option<Sealing>,
     /// The recipients (empty with a passphrase or without `[secret]`).
     pub recipients: Vec<AllowedRecipient>,
     /// The token in `[secret]`, when an identity here decrypted it.
@@ -85,6 +88,12 @@ impl Report for AllowReport {
         ];
         if let Some(url) = &self.endpoint {
             lines.push(format!("  endpoint     {}", crate::text::sanitize(url)));
+        }
+        if self.sealing == Some(Sealing::Passphrase) {
+            lines.push(
+                "  encryption   with a passphrase (anyone who guesses it can decrypt the token)"
+                    .to_owned(),
+            );
         }
         if !self.recipients.is_empty() {
             lines.push(format!("  recipients   {}", self.recipients.len()));
@@ -133,8 +142,10 @@ pub fn run(args: &AllowOptions, io: &mut Io) -> Result<Boxed> {
     if !machine.has_store() {
         return Err(crate::Error::NoHome("allow"));
     }
-    let mut record = machine.record(project.dir());
+    let found = machine.find(project.dir());
+    let mut record = found.record.clone();
     let mut changed = record.settings.as_ref() != Some(&settings);
+    let mut sealing = None;
 
     let endpoint = match project.recorded_endpoint() {
         Some(url) if !crate::github::is_default_endpoint(url) => {
@@ -157,6 +168,14 @@ pub fn run(args: &AllowOptions, io: &mut Io) -> Result<Boxed> {
     let mut token_note = None;
     if let Some(secret) = project.secret() {
         secret::check_format(secret)?;
+        let sealed = if secret.passphrase {
+            Sealing::Passphrase
+        } else {
+            Sealing::Recipients
+        };
+        changed |= record.accepted_sealing().is_some_and(|s| s != sealed);
+        record.sealing = Some(sealed);
+        sealing = Some(sealed);
         for r in &secret.recipients {
             let (kind, fingerprint) = trust::describe_recipient(r);
             let new = !accepted.contains(r);
@@ -214,11 +233,12 @@ pub fn run(args: &AllowOptions, io: &mut Io) -> Result<Boxed> {
         }
     }
     record.settings = Some(settings.clone());
-    machine.save(project.dir(), &record)?;
+    machine.save_found(&found, &record)?;
     Ok(Box::new(AllowReport {
         ok: true,
         settings,
         endpoint,
+        sealing,
         recipients,
         token,
         token_note,

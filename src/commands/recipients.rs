@@ -269,6 +269,7 @@ fn change(args: &ChangeOptions, io: &mut Io, add: bool) -> Result<RecipientsChan
         &project,
         None,
         Some(texts.clone()),
+        Some(crate::trust::Sealing::Recipients),
         Some(token.expose_secret()),
     );
     io.ok(&format!(

@@ -1,7 +1,10 @@
 //! `ghenv run -- CMD`: decrypt the token in memory and run CMD with the
-//! template's variables (and the rest of the env file) in its environment.
-//! No plaintext file is written. ghenv execs CMD, so CMD's exit status and
-//! signals are its own.
+//! variables the template renders from it in its environment, and nothing
+//! else from any file: the env file may be a pusher's (a committed `.env`
+//! a `git pull` put in place), and a line such as `LD_PRELOAD=./evil.so`
+//! or `NODE_OPTIONS=--require ./evil.js` would run their code with the
+//! token. No plaintext file is written. ghenv execs CMD, so CMD's exit
+//! status and signals are its own.
 
 use std::ffi::OsString;
 use std::process::Command;
@@ -44,7 +47,6 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
     let project = Project::open(&opts.location)?;
     let template = project.template(None)?;
     crate::accept::settings(io, &project, &template, false)?;
-    let env_path = project.env_path()?;
     // The endpoint run and unlock hand to the app follows the same trust
     // rules as the one ghenv sends the token to.
     let endpoint = EndpointOptions::default().resolve(io, Some(&project))?;
@@ -62,25 +64,45 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
     for var in secret::SECRET_VARS {
         cmd.env_remove(var);
     }
-    // The rest of the env file first, as dotenv does: it does not override
-    // variables already set in the environment.
-    for (key, value) in source::read_dotenv(&env_path)? {
-        if io.var(&key).is_none() {
-            cmd.env(&key, value.as_str());
-        }
-    }
-    // The template's variables always win: they are what ghenv is for.
+    // Only the template's variables: the rest of the env file is the app's
+    // to read (its dev server or dotenv does), and never ghenv's to put
+    // into a process environment.
     for item in dotenvy::from_read_iter(rendered_env.as_bytes()) {
         let (key, value) = item.map_err(|e| Error::TemplateInvalid {
             name: template.name.clone(),
             message: format!("its env does not parse: {}", source::dotenv_detail(&e)),
         })?;
         let value = zeroize::Zeroizing::new(value);
+        if is_loader_variable(&key) {
+            return Err(Error::TemplateInvalid {
+                name: template.name.clone(),
+                message: format!(
+                    "it sets {}, which makes programs load code: ghenv run never exports it",
+                    crate::text::sanitize(&key)
+                ),
+            });
+        }
         cmd.env(&key, value.as_str());
     }
     drop(rendered_env);
     drop(token);
     Ok(replace_process(cmd, program))
+}
+
+/// Whether `key` makes the dynamic loader, Node.js or a shell load code:
+/// never exported from anything a repository holds.
+fn is_loader_variable(key: &str) -> bool {
+    let key = key.to_ascii_uppercase();
+    ["LD_", "DYLD_"].iter().any(|p| key.starts_with(p))
+        || [
+            "NODE_OPTIONS",
+            "BASH_ENV",
+            "ENV",
+            "PERL5OPT",
+            "PYTHONSTARTUP",
+            "RUBYOPT",
+        ]
+        .contains(&key.as_str())
 }
 
 /// Replaces ghenv with CMD, so CMD's exit status and signals are its own.

@@ -771,9 +771,12 @@ fn secrets_group(
                     format!("{env_name} is tracked by git: the token is committed"),
                 )
                 .fix(
-                    Error::EnvTracked(env_path.clone())
-                        .hint()
-                        .unwrap_or_default(),
+                    Error::EnvTracked {
+                        path: env_path.clone(),
+                        changed_by: None,
+                    }
+                    .hint()
+                    .unwrap_or_default(),
                 ),
             );
         } else if git::ignored_by_gitignore(dir, env_rel) {
@@ -995,9 +998,20 @@ fn bundle_group(
     out: &mut Vec<Check>,
 ) {
     let token_var = project.token_var(template);
-    if let Some(prefix) = app.framework.prefix()
-        && token_var.starts_with(prefix)
-    {
+    // The framework's own prefix, else any prefix some framework copies
+    // into the browser (Vue, Gatsby, Expo, Nuxt, Storybook, SvelteKit,
+    // Astro): ghenv may not know the app's framework.
+    let prefix = app
+        .framework
+        .prefix()
+        .filter(|p| token_var.starts_with(p))
+        .or_else(|| {
+            crate::trust::BROWSER_PREFIXES
+                .iter()
+                .copied()
+                .find(|p| token_var.starts_with(p))
+        });
+    if let Some(prefix) = prefix {
         out.push(
                 Check::new(CheckId::ClientExposed, Status::Warn,
                     format!("{token_var} is a {prefix} variable: `npm run build` copies the token into the JavaScript every visitor downloads"),

@@ -20,6 +20,7 @@ pub fn project_token(
     io: &mut Io,
 ) -> Result<(Token, Origin)> {
     let env_path = project.env_path()?;
+    project.refuse_tracked_env()?;
     let token_var = project.token_var(template);
     let mut decrypt = |io: &mut Io| crate::secret::from_project(project, identity, io);
     let (secret, origin) = crate::source::resolve(
@@ -58,6 +59,11 @@ pub fn token_to_check(
 ) -> Result<(Token, Origin)> {
     use crate::source::Source;
     let env_path = project.env_path()?;
+    // Only when the env file would be read: a token given with a flag is
+    // the user's own.
+    if !input.stdin && input.file.is_none() {
+        project.refuse_tracked_env()?;
+    }
     let token_var = project.token_var(template);
     let mut decrypt = |io: &mut Io| crate::secret::from_project(project, identity, io);
     let (secret, origin) = crate::source::resolve(

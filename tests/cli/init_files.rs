@@ -289,7 +289,7 @@ fn what_init_accepts_check_and_run_read_too() {
             "--",
             "sh",
             "-c",
-            "test \"$PLAIN\" = 'hello world' && test \"$PORT\" = 3000",
+            "test -n \"$REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN\" && test -z \"$PLAIN\"",
         ],
         "",
     )

@@ -35,3 +35,4 @@ mod scopes_and_endpoints;
 mod tls;
 mod token_sources;
 mod trust;
+mod trust_v3;
