@@ -1,6 +1,6 @@
-// npm/pack.mjs's platform detection on made-up ELF and Mach-O headers: the
-// release workflow packs six binaries, only one of which can run here, and
-// a binary in the wrong package fails only on users' machines.
+// npm/pack.mjs's platform detection on made-up ELF, Mach-O and PE headers:
+// the release workflow packs six binaries, only one of which can run here,
+// and a binary in the wrong package fails only on users' machines.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -44,6 +44,26 @@ function macho(cputype) {
   return buf;
 }
 
+/** A PE file: the MZ stub's e_lfanew, the PE signature, the COFF machine. */
+function pe(machine) {
+  const buf = Buffer.alloc(256);
+  buf.write("MZ", 0, "latin1");
+  buf.writeUInt32LE(0x80, 0x3c); // e_lfanew
+  buf.write("PE\0\0", 0x80, "latin1");
+  buf.writeUInt16LE(machine, 0x84);
+  return buf;
+}
+
+const packScript = path.join(here, "..", "pack.mjs");
+
+/** `node npm/pack.mjs ARGS`: { code, stdout, stderr }. */
+function pack(args) {
+  return promisify(execFile)("node", [packScript, ...args]).then(
+    ({ stdout }) => ({ code: 0, stdout, stderr: "" }),
+    (e) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+}
+
 function file(name, bytes) {
   const p = path.join(tmp, name);
   fs.writeFileSync(p, bytes);
@@ -65,16 +85,27 @@ test("Mach-O: the cpu type gives the package; universal binaries and others are 
   fat.writeUInt32BE(0xcafebabe, 0);
   assert.throws(() => detectTarget(file("fat", fat)), /universal/);
   assert.throws(() => detectTarget(file("riscv", elf(243, null))), /ELF machine 243 has no package/);
-  assert.throws(() => detectTarget(file("script", Buffer.from("#!/bin/sh\necho hi\n".padEnd(80)))), /neither ELF nor Mach-O/);
+  assert.throws(
+    () => detectTarget(file("script", Buffer.from("#!/bin/sh\necho hi\n".padEnd(80)))),
+    /not an ELF, Mach-O or PE executable/,
+  );
+});
+
+test("PE: the COFF machine gives the package; other machines and bare MZ files are refused", () => {
+  assert.equal(detectTarget(file("win-x64.exe", pe(0x8664))), "win32-x64");
+  assert.equal(detectTarget(file("win-arm64.exe", pe(0xaa64))), "win32-arm64");
+  assert.throws(() => detectTarget(file("win-x86.exe", pe(0x14c))), /PE machine 0x14c has no package/);
+  const dos = pe(0x8664);
+  dos.write("NE\0\0", 0x80, "latin1");
+  assert.throws(() => detectTarget(file("dos.exe", dos)), /an MZ file without a PE header/);
+  const cut = Buffer.alloc(64);
+  cut.write("MZ", 0, "latin1");
+  cut.writeUInt32LE(0x1000, 0x3c);
+  assert.throws(() => detectTarget(file("cut.exe", cut)), /too short for an executable/);
 });
 
 test("pack.mjs refuses a --target the binary is not for, and bad arguments", async () => {
-  const pack = path.join(here, "..", "pack.mjs");
-  const run = (args) =>
-    promisify(execFile)("node", [pack, ...args]).then(
-      () => ({ code: 0, stderr: "" }),
-      (e) => ({ code: e.code, stderr: e.stderr }),
-    );
+  const run = pack;
   const musl = file("static", elf(62, null));
   const wrong = await run(["--binary", musl, "--out", path.join(tmp, "out"), "--target", "linux-x64-gnu"]);
   assert.equal(wrong.code, 1);
