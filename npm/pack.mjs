@@ -6,7 +6,8 @@
 // `ghenv` (ghenv-VERSION.tgz: the shim in npm/ghenv/bin/ghenv, with exact
 // optional dependencies on every platform package). KEY is read from the
 // binary's header (ELF: machine, and static or musl loader = musl, else gnu;
-// Mach-O: cpu type; PE: machine); --target, if given, must agree. VERSION is
+// Mach-O: cpu type; PE: machine); --target, if given, must agree. The
+// Windows packages hold ghenv.exe, the others ghenv. VERSION is
 // Cargo.toml's. The tarballs are made by `npm pack`, so their names and
 // contents are npm's own. Prints the path of each tarball, one a line. The
 // release workflow runs this once per binary, and the tests in npm/test/ run
@@ -28,7 +29,14 @@ export const PLATFORMS = {
   "linux-arm64-musl": { os: "linux", cpu: "arm64", libc: "musl", rust: "aarch64-unknown-linux-musl" },
   "darwin-x64": { os: "darwin", cpu: "x64", rust: "x86_64-apple-darwin" },
   "darwin-arm64": { os: "darwin", cpu: "arm64", rust: "aarch64-apple-darwin" },
+  "win32-x64": { os: "win32", cpu: "x64", rust: "x86_64-pc-windows-msvc" },
+  "win32-arm64": { os: "win32", cpu: "arm64", rust: "aarch64-pc-windows-msvc" },
 };
+
+/** The binary's file name in a platform package (the shim looks for this one). */
+export function binaryName(key) {
+  return PLATFORMS[key].os === "win32" ? "ghenv.exe" : "ghenv";
+}
 
 const REPOSITORY = "https://github.com/ghenv/ghenv";
 
@@ -137,7 +145,7 @@ export function platformManifest(key, version) {
     os: [p.os],
     cpu: [p.cpu],
     ...(p.libc ? { libc: [p.libc] } : {}),
-    files: ["ghenv", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
+    files: [binaryName(key), "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
     // Yarn PnP: run the binary from disk, not from a zip.
     preferUnplugged: true,
   };
@@ -185,7 +193,7 @@ export function pack({ binary, out, target }) {
     "LICENSE-APACHE": { from: path.join(root, "LICENSE-APACHE") },
   };
   const platformDir = stage(platformManifest(key, version), {
-    ghenv: { from: binary, mode: 0o755 },
+    [binaryName(key)]: { from: binary, mode: 0o755 },
     "README.md": {
       text: `# @ghenv/${key}\n\nThe ghenv ${version} binary for ${PLATFORMS[key].rust}. Install \`ghenv\` instead: it picks this package on this platform.\n`,
     },

@@ -1,5 +1,5 @@
 // npm/pack.mjs's platform detection on made-up ELF, Mach-O and PE headers:
-// the release workflow packs six binaries, only one of which can run here,
+// the release workflow packs eight binaries, only one of which can run here,
 // and a binary in the wrong package fails only on users' machines.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +9,8 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { detectTarget } from "../pack.mjs";
+import zlib from "node:zlib";
+import { cargoVersion, detectTarget } from "../pack.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ghenv-detect-"));
@@ -52,6 +53,21 @@ function pe(machine) {
   buf.write("PE\0\0", 0x80, "latin1");
   buf.writeUInt16LE(machine, 0x84);
   return buf;
+}
+
+/** The files of a .tgz npm pack wrote: name -> contents (ustar, no pax). */
+function untar(tgz) {
+  const data = zlib.gunzipSync(fs.readFileSync(tgz));
+  const field = (off, len) => data.toString("utf8", off, off + len).replace(/\0[^]*$/, "");
+  const files = new Map();
+  for (let off = 0; off + 512 <= data.length && data[off] !== 0; ) {
+    const size = parseInt(field(off + 124, 12).trim() || "0", 8);
+    const prefix = field(off + 345, 155);
+    const name = prefix ? `${prefix}/${field(off, 100)}` : field(off, 100);
+    files.set(name, data.subarray(off + 512, off + 512 + size));
+    off += 512 + Math.ceil(size / 512) * 512;
+  }
+  return files;
 }
 
 const packScript = path.join(here, "..", "pack.mjs");
@@ -104,12 +120,39 @@ test("PE: the COFF machine gives the package; other machines and bare MZ files a
   assert.throws(() => detectTarget(file("cut.exe", cut)), /too short for an executable/);
 });
 
+test("pack.mjs packs a PE binary as ghenv.exe in @ghenv/win32-x64 (os win32, cpu x64)", async () => {
+  const version = cargoVersion();
+  const out = path.join(tmp, "win-out");
+  const r = await pack(["--binary", file("built.exe", pe(0x8664)), "--out", out, "--target", "win32-x64"]);
+  assert.equal(r.code, 0, r.stderr);
+  const tarball = path.join(out, `ghenv-win32-x64-${version}.tgz`);
+  assert.deepEqual(r.stdout.trim().split("\n"), [tarball, path.join(out, `ghenv-${version}.tgz`)]);
+  const files = untar(tarball);
+  const manifest = JSON.parse(files.get("package/package.json"));
+  assert.equal(manifest.name, "@ghenv/win32-x64");
+  assert.equal(manifest.version, version);
+  assert.deepEqual(manifest.os, ["win32"]);
+  assert.deepEqual(manifest.cpu, ["x64"]);
+  assert.equal(manifest.libc, undefined);
+  assert.deepEqual(manifest.files, ["ghenv.exe", "README.md", "LICENSE-MIT", "LICENSE-APACHE"]);
+  assert.ok(files.has("package/ghenv.exe"), [...files.keys()].join(" "));
+  assert.ok(!files.has("package/ghenv"), "no ghenv without .exe");
+  assert.deepEqual(files.get("package/ghenv.exe"), pe(0x8664), "the binary as it was");
+  const main = JSON.parse(untar(path.join(out, `ghenv-${version}.tgz`)).get("package/package.json"));
+  assert.equal(main.optionalDependencies["@ghenv/win32-x64"], version);
+  assert.equal(main.optionalDependencies["@ghenv/win32-arm64"], version);
+});
+
 test("pack.mjs refuses a --target the binary is not for, and bad arguments", async () => {
   const run = pack;
   const musl = file("static", elf(62, null));
   const wrong = await run(["--binary", musl, "--out", path.join(tmp, "out"), "--target", "linux-x64-gnu"]);
   assert.equal(wrong.code, 1);
   assert.match(wrong.stderr, /is a linux-x64-musl binary, not linux-x64-gnu/);
+  assert.equal(fs.existsSync(path.join(tmp, "out")), false, "nothing written");
+  const win = await run(["--binary", file("arm.exe", pe(0xaa64)), "--out", path.join(tmp, "out"), "--target", "win32-x64"]);
+  assert.equal(win.code, 1);
+  assert.match(win.stderr, /is a win32-arm64 binary, not win32-x64/);
   assert.equal(fs.existsSync(path.join(tmp, "out")), false, "nothing written");
   const usage = await run(["--binary", musl]);
   assert.equal(usage.code, 2);

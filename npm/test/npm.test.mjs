@@ -188,7 +188,7 @@ test("pack.mjs writes npm pack's names with Cargo.toml's version", () => {
   assert.equal(names.length, 2);
   assert.ok(names.includes(`ghenv-${version}.tgz`), names.join(" "));
   const platform = names.find((n) => n !== `ghenv-${version}.tgz`);
-  assert.match(platform, new RegExp(`^ghenv-(linux-(x64|arm64)-(gnu|musl)|darwin-(x64|arm64))-${version.replaceAll(".", "\\.")}\\.tgz$`));
+  assert.match(platform, new RegExp(`^ghenv-(linux-(x64|arm64)-(gnu|musl)|(darwin|win32)-(x64|arm64))-${version.replaceAll(".", "\\.")}\\.tgz$`));
   assert.equal(fs.readdirSync(out).length, 2);
 });
 
@@ -205,6 +205,8 @@ test("the installed packages: the shim, exact optional dependencies, os/cpu/libc
     "@ghenv/linux-arm64-musl": version,
     "@ghenv/darwin-x64": version,
     "@ghenv/darwin-arm64": version,
+    "@ghenv/win32-x64": version,
+    "@ghenv/win32-arm64": version,
   });
   // The shim's table names exactly these packages.
   const shimText = fs.readFileSync(shim, "utf8");
@@ -431,14 +433,34 @@ test("pnpm's layout and a nested install: the platform package beside the real g
   assert.equal(inside.stdout.trim(), `ghenv ${version}`);
 });
 
-test("a platform without a package: WSL on Windows, cargo install elsewhere", async () => {
-  const windows = await run("node", ["--require", pretend("win32", "x64"), shim, "--version"]);
-  assert.equal(windows.code, 1, fail("win32", windows));
-  assert.match(windows.stderr, /^ghenv: .*WSL.*https:\/\/learn\.microsoft\.com\/windows\/wsl\/install/);
-  assert.equal(windows.stderr.trim().split("\n").length, 1);
+test("Windows: the launcher runs @ghenv/win32-x64's ghenv.exe with the arguments and passes its exit code", async () => {
+  // An install as npm makes it on Windows x64, run here with node told it is
+  // on win32: the stand-in ghenv.exe is a shell script.
+  const modules = path.join(tmp, "windows", "node_modules");
+  fs.cpSync(path.join(app, "node_modules", "ghenv"), path.join(modules, "ghenv"), { recursive: true });
+  const pkg = path.join(modules, "@ghenv", "win32-x64");
+  fs.mkdirSync(pkg, { recursive: true });
+  fs.writeFileSync(path.join(pkg, "ghenv"), "#!/bin/sh\necho 'the file without .exe'\nexit 9\n", { mode: 0o755 });
+  fs.writeFileSync(path.join(pkg, "ghenv.exe"), '#!/bin/sh\necho "ghenv.exe: $* / $GHENV_LAUNCHER"\nexit 5\n', {
+    mode: 0o755,
+  });
+  const launcher = path.join(modules, "ghenv", "bin", "ghenv");
+  const r = await run("node", ["--require", pretend("win32", "x64"), launcher, "check", "--json"]);
+  assert.equal(r.code, 5, fail("as win32-x64", r));
+  assert.equal(r.stdout.trim(), "ghenv.exe: check --json / npm");
+
+  const arm = await run("node", ["--require", pretend("win32", "arm64"), launcher, "--version"]);
+  assert.equal(arm.code, 1, fail("as win32-arm64", arm));
+  assert.match(arm.stderr, /^ghenv: the package @ghenv\/win32-arm64, which holds the ghenv binary for this platform \(win32-arm64\), is not installed/);
+});
+
+test("a platform without a package: cargo install", async () => {
   const bsd = await run("node", ["--require", pretend("freebsd", "x64"), shim, "--version"]);
   assert.equal(bsd.code, 1, fail("freebsd", bsd));
   assert.match(bsd.stderr, /^ghenv: there is no prebuilt ghenv for this platform \(freebsd-x64\)\. .*cargo install ghenv\n$/);
+  const x86 = await run("node", ["--require", pretend("win32", "ia32"), shim, "--version"]);
+  assert.equal(x86.code, 1, fail("win32-ia32", x86));
+  assert.match(x86.stderr, /^ghenv: there is no prebuilt ghenv for this platform \(win32-ia32\)\. .*cargo install ghenv\n$/);
 });
 
 test("on Linux, a node without glibcVersionRuntime (musl) looks for the musl package", { skip: process.platform !== "linux" }, async () => {
