@@ -6,10 +6,12 @@
 // `ghenv` (ghenv-VERSION.tgz: the shim in npm/ghenv/bin/ghenv, with exact
 // optional dependencies on every platform package). KEY is read from the
 // binary's header (ELF: machine, and static or musl loader = musl, else gnu;
-// Mach-O: cpu type); --target, if given, must agree. VERSION is Cargo.toml's. The tarballs are
-// made by `npm pack`, so their names and contents are npm's own. Prints the
-// path of each tarball, one a line. The release workflow runs this once per
-// binary, and the tests in npm/test/ run it on the host's binary.
+// Mach-O: cpu type; PE: machine); --target, if given, must agree. The
+// Windows packages hold ghenv.exe, the others ghenv. VERSION is
+// Cargo.toml's. The tarballs are made by `npm pack`, so their names and
+// contents are npm's own. Prints the path of each tarball, one a line. The
+// release workflow runs this once per binary, and the tests in npm/test/ run
+// it on the host's binary.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -27,7 +29,14 @@ export const PLATFORMS = {
   "linux-arm64-musl": { os: "linux", cpu: "arm64", libc: "musl", rust: "aarch64-unknown-linux-musl" },
   "darwin-x64": { os: "darwin", cpu: "x64", rust: "x86_64-apple-darwin" },
   "darwin-arm64": { os: "darwin", cpu: "arm64", rust: "aarch64-apple-darwin" },
+  "win32-x64": { os: "win32", cpu: "x64", rust: "x86_64-pc-windows-msvc" },
+  "win32-arm64": { os: "win32", cpu: "arm64", rust: "aarch64-pc-windows-msvc" },
 };
+
+/** The binary's file name in a platform package (the shim looks for this one). */
+export function binaryName(key) {
+  return PLATFORMS[key].os === "win32" ? "ghenv.exe" : "ghenv";
+}
 
 const REPOSITORY = "https://github.com/ghenv/ghenv";
 
@@ -45,7 +54,7 @@ export function cargoVersion() {
   return m[1];
 }
 
-/** The platform key of a binary, from its ELF or Mach-O header. */
+/** The platform key of a binary, from its ELF, Mach-O or PE header. */
 export function detectTarget(file) {
   const fd = fs.openSync(file, "r");
   try {
@@ -87,7 +96,17 @@ export function detectTarget(file) {
     if (head.readUInt32BE(0) === 0xcafebabe) {
       throw new Error(`${file}: a universal Mach-O binary; pack one binary per architecture`);
     }
-    throw new Error(`${file}: neither ELF nor Mach-O`);
+    if (head.toString("latin1", 0, 2) === "MZ") {
+      // The DOS stub's e_lfanew points at the PE signature and COFF header.
+      const lfanew = head.readUInt32LE(0x3c);
+      const coff = read(lfanew, 6);
+      if (coff.readUInt32BE(0) !== 0x50450000) throw new Error(`${file}: an MZ file without a PE header`);
+      const machine = coff.readUInt16LE(4);
+      const cpu = { 0x8664: "x64", 0xaa64: "arm64" }[machine];
+      if (!cpu) throw new Error(`${file}: PE machine 0x${machine.toString(16)} has no package`);
+      return `win32-${cpu}`;
+    }
+    throw new Error(`${file}: not an ELF, Mach-O or PE executable`);
   } finally {
     fs.closeSync(fd);
   }
@@ -126,7 +145,7 @@ export function platformManifest(key, version) {
     os: [p.os],
     cpu: [p.cpu],
     ...(p.libc ? { libc: [p.libc] } : {}),
-    files: ["ghenv", "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
+    files: [binaryName(key), "README.md", "LICENSE-MIT", "LICENSE-APACHE"],
     // Yarn PnP: run the binary from disk, not from a zip.
     preferUnplugged: true,
   };
@@ -174,7 +193,7 @@ export function pack({ binary, out, target }) {
     "LICENSE-APACHE": { from: path.join(root, "LICENSE-APACHE") },
   };
   const platformDir = stage(platformManifest(key, version), {
-    ghenv: { from: binary, mode: 0o755 },
+    [binaryName(key)]: { from: binary, mode: 0o755 },
     "README.md": {
       text: `# @ghenv/${key}\n\nThe ghenv ${version} binary for ${PLATFORMS[key].rust}. Install \`ghenv\` instead: it picks this package on this platform.\n`,
     },

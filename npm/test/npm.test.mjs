@@ -2,8 +2,9 @@
 // `npm install --offline` of the tarballs into a temporary project (no
 // registry), then `npx ghenv` as a student would run it: --version, init
 // against a local GitHub look-alike, exit codes, a SIGTERM (and a SIGKILL)
-// to npx that must free the proxy's port, GHENV_BINARY, and the messages
-// when the platform package is missing or the platform has none.
+// to npx that must free the proxy's port, GHENV_BINARY, the messages when
+// the platform package is missing or the platform has none, and that a
+// platform package in a parent folder (planted by another user) never runs.
 //
 //   GHENV_TEST_BINARY=target/debug/ghenv node --test npm/test/
 //
@@ -187,7 +188,7 @@ test("pack.mjs writes npm pack's names with Cargo.toml's version", () => {
   assert.equal(names.length, 2);
   assert.ok(names.includes(`ghenv-${version}.tgz`), names.join(" "));
   const platform = names.find((n) => n !== `ghenv-${version}.tgz`);
-  assert.match(platform, new RegExp(`^ghenv-(linux-(x64|arm64)-(gnu|musl)|darwin-(x64|arm64))-${version.replaceAll(".", "\\.")}\\.tgz$`));
+  assert.match(platform, new RegExp(`^ghenv-(linux-(x64|arm64)-(gnu|musl)|(darwin|win32)-(x64|arm64))-${version.replaceAll(".", "\\.")}\\.tgz$`));
   assert.equal(fs.readdirSync(out).length, 2);
 });
 
@@ -204,6 +205,8 @@ test("the installed packages: the shim, exact optional dependencies, os/cpu/libc
     "@ghenv/linux-arm64-musl": version,
     "@ghenv/darwin-x64": version,
     "@ghenv/darwin-arm64": version,
+    "@ghenv/win32-x64": version,
+    "@ghenv/win32-arm64": version,
   });
   // The shim's table names exactly these packages.
   const shimText = fs.readFileSync(shim, "utf8");
@@ -334,37 +337,130 @@ test("a child killed by a signal node ignores (SIGPIPE) is not reported as succe
   assert.equal(r.code, 128 + os.constants.signals.SIGPIPE, fail("SIGPIPE", r));
 });
 
+/** A project in `dir` with the main package installed and no platform package. */
+async function installMainOnly(dir) {
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "bare", version: "1.0.0", private: true }));
+  const main = tarballs.find((t) => path.basename(t) === `ghenv-${version}.tgz`);
+  const installed = await run("npm", ["install", "--offline", main], { cwd: dir });
+  assert.equal(installed.code, 0, fail("npm install of the main package alone", installed));
+  assert.equal(fs.existsSync(path.join(dir, "node_modules", "@ghenv")), false, "no platform package");
+}
+
+/** The platform package npm installed in the app for this host: its name under @ghenv/. */
+function hostKey() {
+  const [key] = fs.readdirSync(path.join(app, "node_modules", "@ghenv"));
+  return key;
+}
+
+/** A preload that makes node report `platform` and `arch`. */
+function pretend(platform, arch) {
+  const preload = path.join(tmp, `as-${platform}-${arch}.cjs`);
+  fs.writeFileSync(
+    preload,
+    `Object.defineProperty(process, "platform", { value: ${JSON.stringify(platform)} });\n` +
+      `Object.defineProperty(process, "arch", { value: ${JSON.stringify(arch)} });\n`,
+  );
+  return preload;
+}
+
 test("a missing platform package is named, with what to do, exit 1", async () => {
   const bare = path.join(tmp, "bare");
-  fs.mkdirSync(bare);
-  fs.writeFileSync(path.join(bare, "package.json"), JSON.stringify({ name: "bare", version: "1.0.0", private: true }));
-  const main = tarballs.find((t) => path.basename(t) === `ghenv-${version}.tgz`);
-  const installed = await run("npm", ["install", "--offline", main], { cwd: bare });
-  assert.equal(installed.code, 0, fail("npm install of the main package alone", installed));
+  await installMainOnly(bare);
   const r = await run("npx", ["ghenv", "--version"], { cwd: bare });
   assert.equal(r.code, 1, fail("no platform package", r));
   assert.match(r.stderr, /ghenv: the package @ghenv\/[a-z0-9-]+, which holds the ghenv binary for this platform \([a-z0-9-]+\), is not installed/);
+  assert.match(r.stderr, /npm install again with optional dependencies/);
+  assert.match(r.stderr, /GHENV_BINARY/);
   assert.match(r.stderr, /cargo install ghenv/);
   assert.equal(r.stderr.trim().split("\n").length, 1, "one message");
 });
 
-test("a platform without a package: WSL on Windows, cargo install elsewhere", async () => {
-  const fake = (platform, arch) => {
-    const preload = path.join(tmp, `as-${platform}-${arch}.cjs`);
-    fs.writeFileSync(
-      preload,
-      `Object.defineProperty(process, "platform", { value: ${JSON.stringify(platform)} });\n` +
-        `Object.defineProperty(process, "arch", { value: ${JSON.stringify(arch)} });\n`,
-    );
-    return run("node", ["--require", preload, shim, "--version"]);
-  };
-  const windows = await fake("win32", "x64");
-  assert.equal(windows.code, 1, fail("win32", windows));
-  assert.match(windows.stderr, /^ghenv: .*WSL.*https:\/\/learn\.microsoft\.com\/windows\/wsl\/install/);
-  assert.equal(windows.stderr.trim().split("\n").length, 1);
-  const bsd = await fake("freebsd", "x64");
+test("a platform package planted in a parent folder's node_modules (or NODE_PATH) is never run", async () => {
+  // Another user of a shared folder puts a package of this platform's name
+  // in shared/node_modules; the project in shared/project lacks its own.
+  const shared = path.join(tmp, "shared");
+  const project = path.join(shared, "project");
+  await installMainOnly(project);
+  const key = hostKey();
+  const marker = path.join(tmp, "pwned");
+  for (const folder of [path.join(shared, "node_modules"), path.join(tmp, "node-path")]) {
+    const planted = path.join(folder, "@ghenv", key);
+    fs.mkdirSync(planted, { recursive: true });
+    fs.writeFileSync(path.join(planted, "package.json"), JSON.stringify({ name: `@ghenv/${key}`, version }));
+    fs.writeFileSync(path.join(planted, "ghenv"), `#!/bin/sh\necho PWNED\ntouch '${marker}'\n`, { mode: 0o755 });
+  }
+  const shimHere = path.join(project, "node_modules", "ghenv", "bin", "ghenv");
+  for (const [how, r] of [
+    ["npx", await run("npx", ["ghenv", "--version"], { cwd: project })],
+    ["node", await run("node", [shimHere, "--version"], { cwd: project })],
+    ["NODE_PATH", await run("node", [shimHere, "--version"], {
+      cwd: project,
+      extraEnv: { NODE_PATH: path.join(tmp, "node-path") },
+    })],
+  ]) {
+    assert.equal(r.code, 1, fail(how, r));
+    assert.doesNotMatch(r.stdout + r.stderr, /PWNED/, how);
+    assert.equal(fs.existsSync(marker), false, `${how}: the planted binary ran`);
+    assert.match(r.stderr, new RegExp(`the package @ghenv/${key}, .* is not installed beside this ghenv package`), how);
+  }
+});
+
+test("pnpm's layout and a nested install: the platform package beside the real ghenv folder, or inside it", async () => {
+  const key = hostKey();
+  const copy = (from, to) => fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+  // pnpm: node_modules/ghenv links to .pnpm/ghenv@V/node_modules/ghenv, whose
+  // dependencies are links beside it into their own .pnpm folders.
+  const pnpm = path.join(tmp, "pnpm", "node_modules");
+  const store = path.join(pnpm, ".pnpm");
+  const ghenvHome = path.join(store, `ghenv@${version}`, "node_modules");
+  const platformHome = path.join(store, `@ghenv+${key}@${version}`, "node_modules", "@ghenv", key);
+  copy(path.join(app, "node_modules", "ghenv"), path.join(ghenvHome, "ghenv"));
+  copy(path.join(app, "node_modules", "@ghenv", key), platformHome);
+  fs.mkdirSync(path.join(ghenvHome, "@ghenv"));
+  fs.symlinkSync(path.relative(path.join(ghenvHome, "@ghenv"), platformHome), path.join(ghenvHome, "@ghenv", key));
+  fs.symlinkSync(path.relative(pnpm, path.join(ghenvHome, "ghenv")), path.join(pnpm, "ghenv"));
+  const viaLink = await run("node", [path.join(pnpm, "ghenv", "bin", "ghenv"), "--version"]);
+  assert.equal(viaLink.code, 0, fail("pnpm layout", viaLink));
+  assert.equal(viaLink.stdout.trim(), `ghenv ${version}`);
+
+  // npm install -g, or a version clash: the platform package in ghenv's own node_modules.
+  const nested = path.join(tmp, "nested", "node_modules", "ghenv");
+  copy(path.join(app, "node_modules", "ghenv"), nested);
+  copy(path.join(app, "node_modules", "@ghenv", key), path.join(nested, "node_modules", "@ghenv", key));
+  const inside = await run("node", [path.join(nested, "bin", "ghenv"), "--version"]);
+  assert.equal(inside.code, 0, fail("nested", inside));
+  assert.equal(inside.stdout.trim(), `ghenv ${version}`);
+});
+
+test("Windows: the launcher runs @ghenv/win32-x64's ghenv.exe with the arguments and passes its exit code", async () => {
+  // An install as npm makes it on Windows x64, run here with node told it is
+  // on win32: the stand-in ghenv.exe is a shell script.
+  const modules = path.join(tmp, "windows", "node_modules");
+  fs.cpSync(path.join(app, "node_modules", "ghenv"), path.join(modules, "ghenv"), { recursive: true });
+  const pkg = path.join(modules, "@ghenv", "win32-x64");
+  fs.mkdirSync(pkg, { recursive: true });
+  fs.writeFileSync(path.join(pkg, "ghenv"), "#!/bin/sh\necho 'the file without .exe'\nexit 9\n", { mode: 0o755 });
+  fs.writeFileSync(path.join(pkg, "ghenv.exe"), '#!/bin/sh\necho "ghenv.exe: $* / $GHENV_LAUNCHER"\nexit 5\n', {
+    mode: 0o755,
+  });
+  const launcher = path.join(modules, "ghenv", "bin", "ghenv");
+  const r = await run("node", ["--require", pretend("win32", "x64"), launcher, "check", "--json"]);
+  assert.equal(r.code, 5, fail("as win32-x64", r));
+  assert.equal(r.stdout.trim(), "ghenv.exe: check --json / npm");
+
+  const arm = await run("node", ["--require", pretend("win32", "arm64"), launcher, "--version"]);
+  assert.equal(arm.code, 1, fail("as win32-arm64", arm));
+  assert.match(arm.stderr, /^ghenv: the package @ghenv\/win32-arm64, which holds the ghenv binary for this platform \(win32-arm64\), is not installed/);
+});
+
+test("a platform without a package: cargo install", async () => {
+  const bsd = await run("node", ["--require", pretend("freebsd", "x64"), shim, "--version"]);
   assert.equal(bsd.code, 1, fail("freebsd", bsd));
   assert.match(bsd.stderr, /^ghenv: there is no prebuilt ghenv for this platform \(freebsd-x64\)\. .*cargo install ghenv\n$/);
+  const x86 = await run("node", ["--require", pretend("win32", "ia32"), shim, "--version"]);
+  assert.equal(x86.code, 1, fail("win32-ia32", x86));
+  assert.match(x86.stderr, /^ghenv: there is no prebuilt ghenv for this platform \(win32-ia32\)\. .*cargo install ghenv\n$/);
 });
 
 test("on Linux, a node without glibcVersionRuntime (musl) looks for the musl package", { skip: process.platform !== "linux" }, async () => {
