@@ -223,6 +223,17 @@ pub enum Error {
         /// GitHub's message, usually "Bad credentials".
         message: String,
     },
+    /// GitHub accepted the token but says it expired: it stops working
+    /// at any moment, if it has not already.
+    #[error("the token ({masked}) expired {ago} ({at})")]
+    TokenExpired {
+        /// The masked token.
+        masked: String,
+        /// When, as GitHub said.
+        at: String,
+        /// How long ago, for people ("3 days ago").
+        ago: String,
+    },
     /// The token is valid but lacks required scopes.
     #[error("the token is missing {} required scope{}: {}", .missing.len(), if .missing.len() == 1 { "" } else { "s" }, .missing.join(", "))]
     MissingScopes {
@@ -643,7 +654,14 @@ impl Error {
                 "token_rejected",
                 TOKEN,
                 Some(format!(
-                    "the token was revoked, has expired or was mistyped: check it at {TOKENS_URL}, or create a new one and run ghenv again"
+                    "the token was revoked, has expired or was mistyped (GitHub shows a classic token only once): create a new one at {TOKENS_URL} and give it to `ghenv rotate`, which replaces it everywhere ghenv wrote it"
+                )),
+            ),
+            E::TokenExpired { .. } => meta(
+                "token_expired",
+                TOKEN,
+                Some(format!(
+                    "create a new token at {TOKENS_URL} and give it to `ghenv rotate`, which replaces it everywhere ghenv wrote it"
                 )),
             ),
             E::MissingScopes {
@@ -1111,6 +1129,11 @@ mod tests {
             masked: s(),
             message: s(),
             },
+        Error::TokenExpired { .. } => Error::TokenExpired {
+            masked: s(),
+            at: s(),
+            ago: s(),
+        },
         Error::MissingScopes { .. } => Error::MissingScopes {
             missing: v(),
             new_token_url: s(),

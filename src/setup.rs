@@ -323,11 +323,12 @@ fn resolve(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<Resolve
 fn token(opts: &InitOptions, io: &mut Io, resolved: &Resolved) -> Result<Checked> {
     let mut asked = 0;
     let mut prompt_only = false;
+    let mut show_where = false;
     let mut pasted: Option<secrecy::SecretString> = None;
     loop {
         let (secret, origin) = match pasted.take() {
             Some(secret) => (secret, Origin::Prompt),
-            None => read_secret(opts, io, resolved, prompt_only)?,
+            None => read_secret(opts, io, resolved, prompt_only, show_where)?,
         };
         if origin == Origin::Prompt {
             asked += 1;
@@ -341,6 +342,11 @@ fn token(opts: &InitOptions, io: &mut Io, resolved: &Resolved) -> Result<Checked
             match offer_another(io, &origin, e, asked) {
                 Another::Prompt => {
                     prompt_only = true;
+                    continue;
+                }
+                Another::New => {
+                    prompt_only = true;
+                    show_where = true;
                     continue;
                 }
                 Another::Pasted(secret) => {
@@ -649,16 +655,18 @@ struct Checked {
 /// `--token-file`, with `--encrypt` (and the like) the token already in the
 /// env file (so a project is encrypted without pasting it again),
 /// `GH_TOKEN` / `GITHUB_TOKEN`, the prompt (after printing where to create
-/// one); only the prompt when asking again.
+/// one); only the prompt when asking again (saying where to create a
+/// token again with `show_where_again`).
 fn read_secret(
     opts: &InitOptions,
     io: &mut Io,
     resolved: &Resolved,
     prompt_only: bool,
+    show_where_again: bool,
 ) -> Result<source::Found> {
     let (endpoint, required) = (&resolved.endpoint, &resolved.required);
     let mut show_where = |io: &mut Io| {
-        if (io.stdin_tty || opts.open) && !prompt_only {
+        if (io.stdin_tty || opts.open) && (!prompt_only || show_where_again) {
             let url = scopes::new_token_url(endpoint, required, &resolved.description);
             io.say(&format!(
                 "Create a token with the scopes this project needs ({}) at:\n  {url}\nthen paste it below.",
@@ -730,7 +738,7 @@ fn validate(
             "GitHub: the token is valid for {}{name}",
             io.bold(&sanitize(&viewer.login))
         ));
-        steps::warn_expiry(io, &viewer);
+        steps::check_expiry(io, &token, &viewer)?;
         Some(viewer)
     };
     let scopes = ScopeReport::new(required.to_vec(), viewer.as_ref());
@@ -764,6 +772,8 @@ enum Another {
     No,
     /// Ask for one at the prompt.
     Prompt,
+    /// Ask for a new one at the prompt, saying where to create it.
+    New,
     /// Use this one, pasted at the question itself.
     Pasted(secrecy::SecretString),
 }
@@ -778,6 +788,7 @@ fn offer_another(io: &mut Io, origin: &Origin, error: &Error, asked: usize) -> A
         error,
         Error::TokenFormat(_)
             | Error::TokenRejected { .. }
+            | Error::TokenExpired { .. }
             | Error::MissingScopes { .. }
             | Error::ScopesUnknown { .. }
     );
@@ -806,6 +817,20 @@ fn offer_another(io: &mut Io, origin: &Origin, error: &Error, asked: usize) -> A
             match text.to_lowercase().as_str() {
                 "" | "y" | "yes" => Another::Prompt,
                 _ => Another::No,
+            }
+        }
+        // The env file's token went bad (a classic token expires after 30
+        // days by default): reading it again would fail again, and GitHub
+        // shows a token only once, so a new one is the way on.
+        Origin::DotEnv { path, var } if io.stdin_tty && about_the_token => {
+            io.warn(&format!(
+                "the token in {} ({var}) failed: {error}",
+                sanitize(&path.display().to_string())
+            ));
+            if io.ask("Create a new token and paste it here? [Y/n] ", true) {
+                Another::New
+            } else {
+                Another::No
             }
         }
         _ => Another::No,

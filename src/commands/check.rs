@@ -79,7 +79,7 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
 
     let viewer = super::validate(io, &token, &endpoint, opts.endpoint.timeout)
         .inspect_err(|_| super::name_origin(io, &origin))?;
-    super::warn_expiry(io, &viewer);
+    super::check_expiry(io, &token, &viewer).inspect_err(|_| super::name_origin(io, &origin))?;
     let scopes = ScopeReport::new(required, Some(&viewer));
     let outcome = scopes.enforce(
         io,

@@ -24,7 +24,7 @@ pub mod unlock;
 pub use crate::steps::{
     FileReport, ScopeReport, TokenInfo, Validation, announce_token, days_from_now, files_report,
     name_origin, project_token, say_written, scopes_granted_line, short_key, token_to_check,
-    validate, warn_expiry,
+    check_expiry, validate,
 };
 
 #[cfg(test)]

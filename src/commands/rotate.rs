@@ -32,11 +32,12 @@ pub struct RotateOptions {
 /// Runs `ghenv rotate`.
 ///
 /// # Errors
-/// As `init`; [`Error::NoConfig`](crate::Error::NoConfig) when the project
-/// has no `config.toml`.
+/// As `init`.
 pub fn run(args: &RotateOptions, io: &mut Io) -> Result<Boxed> {
     let project = Project::open(&args.location)?;
-    project.require_config("rotate")?;
+    // Without config.toml (init wrote none, or --offline failed before it
+    // did) rotate sets the project up as init would: the way on from an
+    // env file whose token went bad.
     let encrypted = project.secret().is_some();
     // The token being replaced, to tell the user whether there is one to
     // revoke: from the env file, else [secret] if an identity here opens it.

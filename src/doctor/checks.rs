@@ -562,7 +562,9 @@ fn token_group(
                 Status::Fail,
                 format!("the token expired {}", steps::days_from_now(at)),
             )
-            .fix(format!("create a new one with the same scopes: {new_url}"))
+            .fix(format!(
+                "create a new one with the same scopes, then give it to `ghenv rotate`: {new_url}"
+            ))
         } else if left < 7 * 86_400 {
             Check::new(
                 CheckId::Expiry,

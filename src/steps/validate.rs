@@ -60,10 +60,26 @@ pub fn validate(io: &mut Io, token: &Token, endpoint: &str, timeout: Duration) -
 /// Warn when a token expires sooner than this.
 const EXPIRY_WARNING: Duration = Duration::from_secs(7 * 24 * 3600);
 
-/// Warns about an expiry that is close.
-pub fn warn_expiry(io: &mut Io, viewer: &Viewer) {
+/// Refuses a token whose expiry has passed, and warns about one that is
+/// close.
+///
+/// # Errors
+/// [`Error::TokenExpired`].
+pub fn check_expiry(io: &mut Io, token: &Token, viewer: &Viewer) -> Result<()> {
+    check_expiry_at(io, token, viewer, Timestamp::now())
+}
+
+/// [`check_expiry`] at the time `now`.
+fn check_expiry_at(io: &mut Io, token: &Token, viewer: &Viewer, now: Timestamp) -> Result<()> {
     if let Some(at) = viewer.expires_at {
-        let left = at.as_second() - Timestamp::now().as_second();
+        let left = at.as_second() - now.as_second();
+        if left <= 0 {
+            return Err(Error::TokenExpired {
+                masked: token.masked(),
+                at: at.to_string(),
+                ago: days_from_now(at),
+            });
+        }
         if left < EXPIRY_WARNING.as_secs() as i64 {
             io.warn(&format!(
                 "the token expires {} ({at}); create a new one soon at {}",
@@ -77,6 +93,7 @@ pub fn warn_expiry(io: &mut Io, viewer: &Viewer) {
             crate::text::sanitize(raw)
         ));
     }
+    Ok(())
 }
 
 /// Scopes compared: what is required, granted (when known) and missing.

@@ -573,3 +573,34 @@ fn ctrl_c_at_the_hook_question_leaves_the_files_said_written() {
     assert!(p.exists(".env") && p.exists("config.toml"));
     assert!(!text.contains(&token));
 }
+
+#[test]
+fn on_a_terminal_init_asks_for_a_new_token_when_the_env_files_went_bad() {
+    // The most common dead end (issue 32): a classic token expires after
+    // 30 days; init re-read it, failed, and never asked for a new one.
+    let (old, new) = (classic(), token_with("ghp_", 93));
+    let p = Project::new();
+    p.write(
+        ".env",
+        &format!("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={old}\n"),
+    );
+    let fake = FakeGitHub::start(vec![
+        Reply::bad_credentials(),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    let url = fake.url();
+    let (code, text) = on_terminal_answering(
+        &p,
+        &["init", "--endpoint", &url],
+        &[],
+        &[
+            ("Create a new token and paste it here? [Y/n]", ""),
+            ("GitHub token (input hidden):", &new),
+        ],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("the token in ./.env"), "{text}");
+    assert!(text.contains("settings/tokens/new"), "where to create it: {text}");
+    assert!(!text.contains(&old) && !text.contains(&new), "{text}");
+    assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, new);
+}

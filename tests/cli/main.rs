@@ -24,6 +24,7 @@ mod matrix;
 mod probe;
 mod probe_attacks;
 mod project;
+mod recovery;
 mod promises;
 mod proxy;
 mod revoke_paths;

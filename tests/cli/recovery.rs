@@ -1,0 +1,76 @@
+//! Recovery (issue 32): every fix ghenv prints works when followed. Each
+//! test makes the student's mistake, reads the fix ghenv prints, applies it
+//! exactly, and runs the next command to see it pass.
+
+use crate::common::*;
+
+#[test]
+fn an_expired_token_fails_with_code_3_and_the_rotate_it_names_fixes_it() {
+    let p = Project::new();
+    let old = classic();
+    p.run(&["init", "--offline", "--token-stdin"], &old).code(0);
+    let expired = || {
+        Reply::ok("octocat", COURSE_SCOPES).header(
+            "github-authentication-token-expiration",
+            "2020-01-01 00:00:00 UTC",
+        )
+    };
+    let fake = FakeGitHub::start(vec![expired(), expired()]);
+    let out = p.run(&["check", "--endpoint", &fake.url(), "--json"], "");
+    out.code(3).never_shows(&old);
+    assert_eq!(out.json()["error"]["kind"], "token_expired");
+    let out = p.run(&["check", "--endpoint", &fake.url()], "");
+    out.code(3)
+        .stderr_has(&["expired", "2020-01-01", "ghenv rotate"])
+        .never_shows(&old);
+    // init re-reads the same token and says the same; nothing is written.
+    let before = p.snapshot();
+    let fake = FakeGitHub::start(vec![expired()]);
+    p.run(&["init", "--endpoint", &fake.url()], "")
+        .code(3)
+        .stderr_has(&["ghenv rotate"]);
+    assert_eq!(p.snapshot(), before);
+    // The fix, as printed: a new token given to `ghenv rotate`.
+    let new = token_with("ghp_", 94);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    p.run(&["rotate", "--token-stdin", "--endpoint", &fake.url()], &new)
+        .code(0)
+        .never_shows(&new);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    p.run(&["check", "--endpoint", &fake.url()], "").code(0);
+}
+
+#[test]
+fn a_revoked_token_in_a_hand_written_env_file_is_replaced_by_the_rotate_the_hint_names() {
+    // No config.toml: the student wrote .env by hand, as the course says.
+    let p = Project::new();
+    let old = classic();
+    p.write(
+        ".env",
+        &format!("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={old}\nPORT=3000\n"),
+    );
+    let fake = FakeGitHub::start(vec![Reply::bad_credentials()]);
+    let out = p.run(&["init", "--endpoint", &fake.url()], "");
+    out.code(3)
+        .stderr_has(&["GitHub rejected the token", "ghenv rotate"])
+        .never_shows(&old);
+    assert!(!p.exists("config.toml"));
+    // `ghenv rotate` works without the config.toml init never wrote.
+    let new = token_with("ghp_", 95);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    p.run(&["rotate", "--token-stdin", "--endpoint", &fake.url()], &new)
+        .code(0)
+        .never_shows(&new);
+    let pairs = dotenv_pairs(&p.read(".env"));
+    assert!(
+        pairs.contains(&(
+            "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN".to_owned(),
+            new.clone()
+        )),
+        "{pairs:?}"
+    );
+    assert!(pairs.contains(&("PORT".to_owned(), "3000".to_owned())), "nothing lost: {pairs:?}");
+    assert!(p.exists("config.toml"));
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    p.run(&["check", "--endpoint", &fake.url()], "").code(0);
+}
