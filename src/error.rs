@@ -311,6 +311,17 @@ pub enum Error {
         /// The commit that last changed config.toml, when git tells.
         changed_by: Option<String>,
     },
+    /// `init` would seal a token into `[secret]` other than the one it
+    /// holds: a stale checkout's old token, sealed for the whole team.
+    #[error(
+        "config.toml's [secret] holds another token ({sealed}) than the one init would encrypt into it ({new}); ghenv will not replace the team's token without your word"
+    )]
+    SecretTokenDiffers {
+        /// The token in `[secret]`, masked.
+        sealed: String,
+        /// The token init read, masked.
+        new: String,
+    },
     /// The env file holds another token than the one `unlock` would write.
     #[error(
         "{file} holds another token ({old}) than the one in config.toml ({new}); ghenv will not replace it without your word"
@@ -747,6 +758,13 @@ impl Error {
                     "if a teammate rotated the token, `ghenv allow` accepts the new one on this machine (or answer yes on a terminal); if nobody did, someone who can push replaced it: `git log -p config.toml`",
                 ),
             ),
+            E::SecretTokenDiffers { .. } => meta(
+                "secret_token_differs",
+                IO,
+                say(
+                    "if a teammate rotated the token, `ghenv unlock --replace` puts theirs into your env file; to replace the token for everyone, `ghenv rotate` with a new one",
+                ),
+            ),
             E::EnvTokenDiffers { .. } => meta(
                 "env_token_differs",
                 IO,
@@ -1165,6 +1183,10 @@ mod tests {
             masked: s(),
             changed_by: None,
             },
+        Error::SecretTokenDiffers { .. } => Error::SecretTokenDiffers {
+            sealed: s(),
+            new: s(),
+        },
         Error::EnvTokenDiffers { .. } => Error::EnvTokenDiffers {
             file: s(),
             old: s(),

@@ -176,6 +176,7 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         report.fail(e);
         return Ok(report);
     }
+    keep_the_teams_token(project, opts, io, &checked.token)?;
     let rendered = render_files(project, opts, &resolved, &checked)?;
     let written = write_locked(project, opts, io, &resolved, &checked.token, rendered)?;
     report.encrypted = written.encrypted;
@@ -189,6 +190,48 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         &written.changes,
     );
     Ok(report)
+}
+
+/// init (not rotate) over a `[secret]` that holds another token than the
+/// one it would seal: a teammate's stale checkout whose env file still has
+/// the token from before the last rotate. Sealing it would hand the whole
+/// team the old token; asked on a terminal, refused otherwise. A `[secret]`
+/// no identity here opens cannot be compared, and is left to the
+/// recipients' rules.
+///
+/// # Errors
+/// [`Error::SecretTokenDiffers`].
+fn keep_the_teams_token(
+    project: &Project,
+    opts: &InitOptions,
+    io: &mut Io,
+    token: &Token,
+) -> Result<()> {
+    if opts.purpose.rotating() {
+        return Ok(());
+    }
+    let Some(secret) = project.secret() else {
+        return Ok(());
+    };
+    let Some(sealed) = secret::decrypt_quietly(secret, &opts.identity, io) else {
+        return Ok(());
+    };
+    let sealed = secrecy::ExposeSecret::expose_secret(&sealed);
+    if sealed == token.expose_secret() {
+        return Ok(());
+    }
+    let sealed = crate::token::mask(sealed);
+    let question = format!(
+        "config.toml's [secret] holds another token ({sealed}) than this one ({}): a teammate may have rotated it. Replace the team's token with this one? [y/N] ",
+        token.masked()
+    );
+    if io.ask(&question, false) {
+        return Ok(());
+    }
+    Err(Error::SecretTokenDiffers {
+        sealed,
+        new: token.masked(),
+    })
 }
 
 /// What the project, its config.toml and the flags decide before the

@@ -863,7 +863,7 @@ fn secrets_group(
                         Check::new(CheckId::SecretMatchesEnv, Status::Ok, format!("{env_name} holds the token in [secret]"))
                     } else {
                         Check::new(CheckId::SecretMatchesEnv, Status::Fail, format!("{env_name} holds another token than [secret] (a teammate rotated it?)"))
-                            .fix("`ghenv unlock`")
+                            .fix("`ghenv unlock --replace` (puts the token in [secret] into the env file; `ghenv rotate` if neither works)")
                     });
                 }
                 let (accepted_any, bad) =

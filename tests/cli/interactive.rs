@@ -600,7 +600,10 @@ fn on_a_terminal_init_asks_for_a_new_token_when_the_env_files_went_bad() {
     );
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("the token in ./.env"), "{text}");
-    assert!(text.contains("settings/tokens/new"), "where to create it: {text}");
+    assert!(
+        text.contains("settings/tokens/new"),
+        "where to create it: {text}"
+    );
     assert!(!text.contains(&old) && !text.contains(&new), "{text}");
     assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, new);
 }

@@ -33,9 +33,12 @@ fn an_expired_token_fails_with_code_3_and_the_rotate_it_names_fixes_it() {
     // The fix, as printed: a new token given to `ghenv rotate`.
     let new = token_with("ghp_", 94);
     let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
-    p.run(&["rotate", "--token-stdin", "--endpoint", &fake.url()], &new)
-        .code(0)
-        .never_shows(&new);
+    p.run(
+        &["rotate", "--token-stdin", "--endpoint", &fake.url()],
+        &new,
+    )
+    .code(0)
+    .never_shows(&new);
     let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
     p.run(&["check", "--endpoint", &fake.url()], "").code(0);
 }
@@ -58,9 +61,12 @@ fn a_revoked_token_in_a_hand_written_env_file_is_replaced_by_the_rotate_the_hint
     // `ghenv rotate` works without the config.toml init never wrote.
     let new = token_with("ghp_", 95);
     let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
-    p.run(&["rotate", "--token-stdin", "--endpoint", &fake.url()], &new)
-        .code(0)
-        .never_shows(&new);
+    p.run(
+        &["rotate", "--token-stdin", "--endpoint", &fake.url()],
+        &new,
+    )
+    .code(0)
+    .never_shows(&new);
     let pairs = dotenv_pairs(&p.read(".env"));
     assert!(
         pairs.contains(&(
@@ -69,8 +75,71 @@ fn a_revoked_token_in_a_hand_written_env_file_is_replaced_by_the_rotate_the_hint
         )),
         "{pairs:?}"
     );
-    assert!(pairs.contains(&("PORT".to_owned(), "3000".to_owned())), "nothing lost: {pairs:?}");
+    assert!(
+        pairs.contains(&("PORT".to_owned(), "3000".to_owned())),
+        "nothing lost: {pairs:?}"
+    );
     assert!(p.exists("config.toml"));
     let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
     p.run(&["check", "--endpoint", &fake.url()], "").code(0);
+}
+
+#[test]
+fn a_stale_checkout_never_reseals_its_old_token_and_doctors_fix_brings_the_new_one() {
+    let p = Project::new();
+    let (key, public) = p.keygen("me.txt");
+    let key = key.to_str().unwrap();
+    let old = classic();
+    p.run(&["init", "--offline", "--token-stdin", "-r", &public], &old)
+        .code(0);
+    // A teammate rotated: [secret] holds the new token; this checkout's
+    // .env still has the old one.
+    let stale_env = p.read(".env");
+    let new = token_with("ghp_", 96);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    p.run(
+        &[
+            "rotate",
+            "--token-stdin",
+            "-i",
+            key,
+            "--endpoint",
+            &fake.url(),
+        ],
+        &new,
+    )
+    .code(0);
+    p.write(".env", &stale_env);
+    let before = p.snapshot();
+    // init (as an older hint said) would seal the old token for everyone.
+    let out = p.run(&["init", "--offline", "-i", key, "--json"], "");
+    out.code(7).never_shows(&old).never_shows(&new);
+    assert_eq!(out.json()["error"]["kind"], "secret_token_differs");
+    let out = p.run(&["init", "--offline", "-i", key], "");
+    out.stderr_has(&["ghenv unlock --replace", "ghenv rotate"]);
+    assert_eq!(p.snapshot(), before, "nothing written");
+    // doctor names the fix; applied as printed, doctor's check passes.
+    let out = p.run(&["doctor", "--offline", "-i", key, "--json"], "");
+    let check = |out: &Output| {
+        out.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "secret_matches_env")
+            .cloned()
+            .expect("the check")
+    };
+    let failing = check(&out);
+    assert_eq!(failing["status"], "fail", "{failing}");
+    assert!(
+        failing["fix"]
+            .as_str()
+            .unwrap()
+            .contains("ghenv unlock --replace"),
+        "{failing}"
+    );
+    p.run(&["unlock", "--replace", "-i", key], "").code(0);
+    let out = p.run(&["doctor", "--offline", "-i", key, "--json"], "");
+    assert_eq!(check(&out)["status"], "ok");
+    assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, new);
 }
