@@ -125,7 +125,7 @@ pub fn settings(io: &mut Io, project: &Project, template: &Template, chosen: boo
         Some(old) => Some(compare(old)),
         // Nothing known here about the project or its repository: a fresh
         // clone, accepted as it is.
-        None if found.related.is_empty() => None,
+        None if found.first_use() => None,
         // A folder new here, in a repository used here (renamed, linked,
         // a worktree of another branch, a config.toml added in a
         // subfolder): the same settings as one of its projects is that

@@ -262,6 +262,25 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Whether the text of a `config.toml` is ghenv's: it has ghenv's
+/// `version` or `template` key or one of its tables (`[github]`, `[env]`,
+/// `[secret]`, `[probe]`, `[app]`), or nothing at all. Other tools keep a
+/// config.toml too (Supabase's `supabase/config.toml`, Hugo and Zola
+/// sites, `.streamlit/config.toml`): ghenv never takes their folder as the
+/// project nor writes into their file. Text that is not TOML is ghenv's to
+/// report as invalid.
+pub fn is_ghenvs(text: &str) -> bool {
+    let Ok(table) = toml::from_str::<toml::Table>(text) else {
+        return true;
+    };
+    table.is_empty()
+        || [
+            "version", "template", "github", "env", "secret", "probe", "app",
+        ]
+        .iter()
+        .any(|k| table.contains_key(*k))
+}
+
 /// Overlays `rendered` onto `existing`: every key of `rendered` is set,
 /// owned keys that `rendered` lacks are removed, and everything else in
 /// `existing` is kept with its comments and order.
@@ -412,5 +431,27 @@ mod tests {
             Some("https://api.github.com/graphql")
         );
         assert_eq!(c.template.as_deref(), Some("react"));
+    }
+
+    #[test]
+    fn another_tools_config_toml_is_told_apart_from_ghenvs() {
+        for ours in [
+            "",
+            "version = 1\n",
+            "template = \"react\"\n",
+            "[env]\nfile = \".env\"\n",
+            "[secret]\nformat = \"age\"\n",
+            "not toml [",
+        ] {
+            assert!(is_ghenvs(ours), "{ours:?}");
+        }
+        for theirs in [
+            "project_id = \"app\"\n[api]\nport = 54321\n",
+            "baseURL = \"https://example.org/\"\ntitle = \"Site\"\n[params]\n",
+            "base_url = \"https://example.org\"\n[markdown]\n",
+            "[server]\nport = 8501\n[theme]\nbase = \"dark\"\n",
+        ] {
+            assert!(!is_ghenvs(theirs), "{theirs:?}");
+        }
     }
 }

@@ -105,6 +105,10 @@ pub enum Error {
         /// What the command would have done.
         action: &'static str,
     },
+    /// The folder's config.toml is another tool's (no `version`,
+    /// `template`, `[github]`, `[env]` or `[secret]`).
+    #[error("{} is not ghenv's (it has none of ghenv's keys: another tool, such as Supabase, Hugo or Zola, keeps its settings there); ghenv will not write into it", .0.display())]
+    ForeignConfig(PathBuf),
     /// The command needs `[secret]` and `config.toml` has none.
     #[error("config.toml has no [secret]: the token is not encrypted in this project")]
     NotEncrypted,
@@ -517,6 +521,13 @@ impl Error {
                 USAGE,
                 say(
                     "run `ghenv init` in the project first (`ghenv init --encrypt` to encrypt the token), or pass the project's folder with -C DIR",
+                ),
+            ),
+            E::ForeignConfig(_) => meta(
+                "foreign_config",
+                IO,
+                say(
+                    "run ghenv in the app's own folder, the one with its package.json (`ghenv init -C DIR`); ghenv keeps its config.toml there",
                 ),
             ),
             E::NotEncrypted => meta(
@@ -1099,6 +1110,7 @@ mod tests {
             url: s(),
             problem: EndpointProblem::Credentials,
             },
+        Error::ForeignConfig(_) => Error::ForeignConfig(p()),
         Error::NoConfig { .. } => Error::NoConfig {
             dir: p(),
             action: "x",

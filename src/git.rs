@@ -11,14 +11,38 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::thread::JoinHandle;
 
-/// `git -C dir …` with standard input closed and errors silenced.
+/// `git -C dir …` with standard input closed and errors silenced, in the
+/// repository whose `.git` is in `dir` or a folder above it, named
+/// explicitly. A project's files are anyone's who can push: a bare
+/// repository committed into a folder (`HEAD`, `objects/`, `refs/` and a
+/// `config` whose `gpg.program` or `core.fsmonitor` names a script of
+/// theirs) is what git would otherwise find there, run their program
+/// from, and answer for (a tracked `.env` "not tracked"). git never lets
+/// anyone commit a `.git`, so the one found upwards is the user's own;
+/// without one, `safe.bareRepository=explicit` keeps git from using a bare
+/// repository it was not pointed at.
 fn git(dir: &Path) -> Command {
     let mut cmd = Command::new("git");
     cmd.arg("-C")
         .arg(dir)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null());
+        .args(["-c", "safe.bareRepository=explicit"]);
+    if let Some(dot_git) = dot_git(dir)
+        && let Some(work_tree) = dot_git.parent()
+    {
+        cmd.arg("--git-dir")
+            .arg(&dot_git)
+            .arg("--work-tree")
+            .arg(work_tree);
+    }
+    cmd.stdin(Stdio::null()).stderr(Stdio::null());
     cmd
+}
+
+/// The `.git` (a folder, or a worktree's file) in `dir` or the nearest
+/// folder above it, as an absolute path.
+fn dot_git(dir: &Path) -> Option<PathBuf> {
+    let dir = std::fs::canonicalize(dir).ok()?;
+    dir.ancestors().map(|d| d.join(".git")).find(|g| g.exists())
 }
 
 /// The stdout of `git -C dir args`, when git ran and succeeded.

@@ -33,6 +33,8 @@ pub struct Project {
     /// [`crate::accept::settings`]): then the token it decrypts next is
     /// part of that first use, and is not asked about.
     first_use: std::cell::Cell<bool>,
+    /// Whether the folder's config.toml is another tool's.
+    foreign: bool,
 }
 
 /// The project's files as they are before a command writes them.
@@ -77,7 +79,7 @@ pub fn find(dir: Option<&Path>) -> Result<PathBuf> {
         return Ok(here);
     };
     for (up, folder) in cwd.ancestors().enumerate() {
-        if folder.join(config::FILE).exists() {
+        if folder.join(config::FILE).exists() && !is_foreign(&folder.join(config::FILE)) {
             return Ok(if up == 0 { here } else { folder.to_path_buf() });
         }
         // The work tree's root: a project never spans two repositories.
@@ -86,6 +88,12 @@ pub fn find(dir: Option<&Path>) -> Result<PathBuf> {
         }
     }
     Ok(here)
+}
+
+/// Whether the `config.toml` at `path` is another tool's (see
+/// [`config::is_ghenvs`]); an unreadable one is not.
+fn is_foreign(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|text| !config::is_ghenvs(&text))
 }
 
 impl Project {
@@ -97,7 +105,15 @@ impl Project {
     pub fn open(at: &Location) -> Result<Project> {
         let dir = find(at.dir.as_deref())?;
         let path = dir.join(config::FILE);
-        let config_file = write::read_existing(&path)?;
+        let mut config_file = write::read_existing(&path)?;
+        // Another tool's config.toml is none of ghenv's business: not read,
+        // and never written (see [`Project::refuse_foreign_config`]).
+        let foreign = config_file
+            .as_ref()
+            .is_some_and(|f| !config::is_ghenvs(&f.text));
+        if foreign {
+            config_file = None;
+        }
         let config = match &config_file {
             Some(found) => Some(
                 config::parse(&found.text)
@@ -111,6 +127,7 @@ impl Project {
             config_file,
             config,
             first_use: std::cell::Cell::new(false),
+            foreign,
         };
         project.sweep_temp_files();
         Ok(project)
@@ -129,6 +146,24 @@ impl Project {
         let mut folders = vec![self.dir.as_path()];
         folders.extend(env_folder.as_deref());
         write::sweep_if_idle(&self.dir, &folders);
+    }
+
+    /// Whether the folder holds another tool's config.toml (Supabase,
+    /// Hugo, Zola, Streamlit), which ghenv leaves alone.
+    pub fn has_foreign_config(&self) -> bool {
+        self.foreign
+    }
+
+    /// Refuses to set a project up where config.toml is another tool's:
+    /// ghenv would merge its keys into that file.
+    ///
+    /// # Errors
+    /// [`Error::ForeignConfig`].
+    pub fn refuse_foreign_config(&self) -> Result<()> {
+        if self.foreign {
+            return Err(Error::ForeignConfig(self.config_path()));
+        }
+        Ok(())
     }
 
     /// Notes whether this run accepted the project's settings by first use.

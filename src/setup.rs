@@ -176,7 +176,7 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         report.fail(e);
         return Ok(report);
     }
-    keep_the_teams_token(project, opts, io, &checked.token)?;
+    keep_the_teams_token(project, opts, io, &checked.token, &checked.origin)?;
     let rendered = render_files(project, opts, &resolved, &checked)?;
     let written = write_locked(project, opts, io, &resolved, &checked.token, rendered)?;
     report.encrypted = written.encrypted;
@@ -193,8 +193,10 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
 }
 
 /// init (not rotate) over a `[secret]` that holds another token than the
-/// one it would seal: a teammate's stale checkout whose env file still has
-/// the token from before the last rotate. Sealing it would hand the whole
+/// one it would seal, read from the env file or the shell (not given this
+/// run with a flag or at the prompt, which is the user's word): a
+/// teammate's stale checkout whose env file still has the token from before
+/// the last rotate. Sealing it would hand the whole
 /// team the old token; asked on a terminal, refused otherwise. A `[secret]`
 /// no identity here opens cannot be compared, and is left to the
 /// recipients' rules.
@@ -206,8 +208,9 @@ fn keep_the_teams_token(
     opts: &InitOptions,
     io: &mut Io,
     token: &Token,
+    origin: &Origin,
 ) -> Result<()> {
-    if opts.purpose.rotating() {
+    if opts.purpose.rotating() || !matches!(origin, Origin::DotEnv { .. } | Origin::Env(_)) {
         return Ok(());
     }
     let Some(secret) = project.secret() else {
@@ -278,6 +281,7 @@ impl Resolved {
 /// config.toml (from the repository) asks accepted on this machine before
 /// the token is asked for.
 fn resolve(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<Resolved> {
+    project.refuse_foreign_config()?;
     let template = opts.template.template(project)?;
     let template = if opts.proxy && !template.is_proxy() {
         match template.proxy_form() {

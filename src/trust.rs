@@ -200,12 +200,15 @@ impl Repository {
         }
     }
 
-    /// Whether `self` and `other` are the same repository: the same git
-    /// folder (a worktree, a link), or a root commit in common (the
-    /// repository moved or cloned again).
+    /// Whether `self` (here) and `other` (a record's) are the same
+    /// repository: the same git folder (a worktree, a link), or, when the
+    /// record's git folder is gone, a root commit in common (the repository
+    /// moved). Root commits are public and can be put into any history, so
+    /// they never tie this repository to another one that still exists.
     pub fn same_repository(&self, other: &Repository) -> bool {
         (!self.common_dir.is_empty() && self.common_dir == other.common_dir)
-            || self.roots.iter().any(|r| other.roots.contains(r))
+            || (!Path::new(&other.common_dir).exists()
+                && self.roots.iter().any(|r| other.roots.contains(r)))
     }
 
     /// Whether `self` and `other` are the same project: the same folder of
@@ -278,6 +281,9 @@ pub struct Found {
     /// A project this machine knows the repository of is never a first
     /// use: an attacker who renames the folder must not get a fresh start.
     pub related: Vec<Record>,
+    /// Whether the folder is in a git work tree git could not describe:
+    /// never a first use (a check that guards the token fails closed).
+    pub unknown: bool,
     file: Option<PathBuf>,
     canonical: PathBuf,
     place: Option<crate::git::Place>,
@@ -288,7 +294,7 @@ impl Found {
     /// the only case where a project's settings and token are accepted as
     /// they are (a fresh clone, a CI runner).
     pub fn first_use(&self) -> bool {
-        !self.exists && self.related.is_empty()
+        !self.exists && self.related.is_empty() && !self.unknown
     }
 }
 
@@ -383,6 +389,7 @@ impl Machine {
             return found;
         }
         found.place = crate::git::place(&canonical);
+        found.unknown = found.place.is_none() && crate::git::in_work_tree(&canonical);
         let here = found.place.as_ref().map(Repository::of);
         for (file, record) in self.all() {
             let same_path = Path::new(&record.path) == canonical;

@@ -131,6 +131,15 @@ fn project_group(project: &Project, app: Option<&App>, out: &mut Vec<Check>) {
             Status::Ok,
             format!("config.toml found in {}", shown(project.dir())),
         ),
+        None if project.has_foreign_config() => Check::new(
+            CheckId::Config,
+            Status::Warn,
+            format!(
+                "the config.toml in {} is another tool's (none of ghenv's keys): ghenv leaves it alone",
+                shown(project.dir())
+            ),
+        )
+        .fix("run ghenv in the app's own folder, the one with its package.json (`ghenv init -C DIR`)"),
         None => Check::new(
             CheckId::Config,
             Status::Warn,

@@ -506,11 +506,19 @@ fn rotate_rejects_a_bad_new_token_and_keeps_the_old_one() {
 }
 
 #[test]
-fn rotate_without_a_project_is_a_usage_error() {
+fn rotate_without_a_project_sets_it_up_as_init_would() {
+    // The way on from a hand-written .env whose token went bad (issue 32).
     let p = Project::new();
-    p.run(&["rotate", "--token-stdin"], &classic())
-        .code(2)
-        .stderr_has(&["nothing to rotate", "ghenv init"]);
+    let token = classic();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    p.run(
+        &["rotate", "--token-stdin", "--endpoint", &fake.url()],
+        &token,
+    )
+    .code(0)
+    .never_shows(&token);
+    assert!(p.exists("config.toml"));
+    assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, token);
 }
 
 // ------------------------------------------------------------ errors (exit 6, nothing written)

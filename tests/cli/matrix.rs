@@ -32,7 +32,10 @@ struct Row {
 fn seed(p: &Project) {
     p.write(".env", "# mine\nPORT=3000\nexport API_KEY='keep me'\n");
     std::fs::set_permissions(p.file(".env"), std::fs::Permissions::from_mode(0o640)).unwrap();
-    p.write("config.toml", "# team settings\n[app]\nport = 3000\n");
+    p.write(
+        "config.toml",
+        "# team settings\nversion = 1\n[app]\nport = 3000\n",
+    );
     p.write(".gitignore", "node_modules\n");
 }
 

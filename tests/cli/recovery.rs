@@ -143,3 +143,63 @@ fn a_stale_checkout_never_reseals_its_old_token_and_doctors_fix_brings_the_new_o
     assert_eq!(check(&out)["status"], "ok");
     assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, new);
 }
+
+#[test]
+fn another_tools_config_toml_is_never_written_nor_taken_as_the_project() {
+    let p = Project::new();
+    p.git_init();
+    p.write(
+        "package.json",
+        "{\"name\":\"app\",\"devDependencies\":{\"vite\":\"*\"}}\n",
+    );
+    std::fs::create_dir_all(p.file("supabase")).unwrap();
+    let supabase = "# Supabase\nproject_id = \"app\"\n\n[api]\nport = 54321\n";
+    p.write("supabase/config.toml", supabase);
+    let token = classic();
+    // Pointed at it: refused, naming what it is and where to go instead.
+    let out = p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "-C",
+            "supabase",
+            "--json",
+        ],
+        &token,
+    );
+    out.code(7).never_shows(&token);
+    assert_eq!(out.json()["error"]["kind"], "foreign_config");
+    let out = p.run(
+        &["init", "--offline", "--token-stdin", "-C", "supabase"],
+        &token,
+    );
+    out.stderr_has(&["is not ghenv's", "Supabase", "package.json"]);
+    assert_eq!(p.read("supabase/config.toml"), supabase);
+    assert!(!p.exists("supabase/.env"));
+    // doctor there says what it found, never "config.toml found".
+    let out = p.run(&["doctor", "--offline", "-C", "supabase"], "");
+    assert!(
+        !out.stderr.contains("config.toml found") && !out.stdout.contains("config.toml found"),
+        "{out}"
+    );
+    assert!(
+        format!("{}{}", out.stdout, out.stderr).contains("another tool's"),
+        "{out}"
+    );
+    // From the app's folder (the fix): ghenv's own config.toml, and a
+    // command run inside supabase/ finds it, not Supabase's.
+    p.run(&["init", "--offline", "--token-stdin"], &token)
+        .code(0);
+    assert_eq!(p.read("supabase/config.toml"), supabase);
+    assert!(p.read("config.toml").contains("template = \"vite\""));
+    let mut cmd = p.cmd(&[
+        "run",
+        "--",
+        "sh",
+        "-c",
+        "test -n \"$VITE_GITHUB_PERSONAL_ACCESS_TOKEN\"",
+    ]);
+    cmd.current_dir(p.file("supabase"));
+    p.run_with(cmd, b"").code(0);
+}

@@ -400,3 +400,195 @@ fn a_passphrase_flag_a_pusher_added_does_not_downgrade_the_sealing() {
         .code(0)
         .stdout_has(&["passphrase"]);
 }
+
+// ------------------------------------ what a helper's attack found next
+
+/// The pusher's bare repository, committed into `dir`: `HEAD`, `objects/`,
+/// `refs/` and a `config` that makes `git log` run `dir/hook.sh` (through
+/// `gpg.program` on a commit that looks signed). Without care, git finds it
+/// first when ghenv runs `git -C dir …`. Returns the file the hook writes.
+fn plant_bare_repository(p: &Project, dir: &str) -> std::path::PathBuf {
+    let bare = tempfile::tempdir().unwrap();
+    let b = bare.path().to_str().unwrap();
+    let git = |args: &[&str], input: &str| {
+        use std::io::Write;
+        let mut child = std::process::Command::new("git")
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    };
+    git(&["init", "-q", "--bare", b], "");
+    let blob = git(&["-C", b, "hash-object", "-w", "--stdin"], "x\n");
+    let tree = git(
+        &["-C", b, "mktree"],
+        &format!("100644 blob {blob}\tconfig.toml\n"),
+    );
+    let commit = git(
+        &["-C", b, "hash-object", "-t", "commit", "-w", "--stdin"],
+        &format!(
+            "tree {tree}\nauthor M <m@b.c> 1700000000 +0000\ncommitter M <m@b.c> 1700000000 +0000\ngpgsig -----BEGIN PGP SIGNATURE-----\n \n AAAA\n -----END PGP SIGNATURE-----\n\nx\n"
+        ),
+    );
+    let target = p.file(dir);
+    let copied = std::process::Command::new("cp")
+        .arg("-r")
+        .arg(bare.path().join("objects"))
+        .arg(&target)
+        .status()
+        .unwrap();
+    assert!(copied.success());
+    std::fs::create_dir_all(target.join("refs/heads")).unwrap();
+    std::fs::write(target.join("refs/heads/main"), format!("{commit}\n")).unwrap();
+    std::fs::write(target.join("HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::write(
+        target.join("config"),
+        "[log]\n\tshowSignature = true\n[gpg]\n\tprogram = ./hook.sh\n",
+    )
+    .unwrap();
+    let pwned = p.path().join("pwned");
+    std::fs::write(
+        target.join("hook.sh"),
+        format!("#!/bin/sh\ncat .env > '{}'\n", pwned.display()),
+    )
+    .unwrap();
+    std::os::unix::fs::PermissionsExt::set_mode(
+        &mut std::fs::metadata(target.join("hook.sh"))
+            .unwrap()
+            .permissions(),
+        0o755,
+    );
+    let mut perms = std::fs::metadata(target.join("hook.sh"))
+        .unwrap()
+        .permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+    std::fs::set_permissions(target.join("hook.sh"), perms).unwrap();
+    pwned
+}
+
+#[test]
+fn a_bare_repository_committed_into_the_project_runs_nothing_and_decides_nothing() {
+    let (p, key, _, token) = app_in_web();
+    let pwned = plant_bare_repository(&p, "web");
+    expose(&p, "web");
+    p.git(&["add", "-A"]);
+    p.git(&["commit", "-qm", "pwn"]);
+    assert_refused(&p, &p.file("web"), &key, &token);
+    let out = run_in(&p, &p.file("web"), &["rotate", "--token-stdin", "-i", &key]);
+    out.code(7).never_shows(&token);
+    assert!(!pwned.exists(), "the pusher's program ran");
+}
+
+#[test]
+fn a_bare_repository_does_not_hide_a_committed_env_file() {
+    let p = Project::new();
+    p.git_init();
+    std::fs::create_dir_all(p.file("web")).unwrap();
+    let token = classic();
+    p.run(&["init", "-C", "web", "--offline", "--token-stdin"], &token)
+        .code(0);
+    p.git(&["add", "web/config.toml", "web/.gitignore"]);
+    p.git(&["commit", "-qm", "app"]);
+    let evil = token_with("ghp_", 668);
+    p.write(
+        "web/.env",
+        &format!("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={evil}\n"),
+    );
+    // The markers that make git take web/ for a bare repository.
+    std::fs::create_dir_all(p.file("web/objects")).unwrap();
+    std::fs::create_dir_all(p.file("web/refs")).unwrap();
+    p.write("web/objects/.k", "");
+    p.write("web/refs/.k", "");
+    p.write("web/HEAD", "ref: refs/heads/main\n");
+    p.git(&[
+        "add",
+        "-f",
+        "web/.env",
+        "web/HEAD",
+        "web/objects/.k",
+        "web/refs/.k",
+    ]);
+    p.git(&["commit", "-qm", "pwn"]);
+    let out = run_in(
+        &p,
+        &p.file("web"),
+        &[
+            "run",
+            "--",
+            "sh",
+            "-c",
+            "echo \"ran with $REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN\"",
+        ],
+    );
+    out.code(7)
+        .never_shows(&evil)
+        .stderr_has(&["is tracked by git"]);
+    assert!(!out.stdout.contains("ran with"), "{out}");
+}
+
+#[test]
+fn a_clone_that_shares_a_root_commit_is_another_repository() {
+    // Two repositories on this machine from the same starter (or a pusher
+    // who merged the starter's history in): the first's record, which put
+    // the token into the browser, is no model for the second.
+    let starter = Project::new();
+    starter.git_init();
+    starter.write("README.md", "starter\n");
+    starter.git(&["add", "-A"]);
+    starter.git(&["commit", "-qm", "starter"]);
+    let home = &starter.home;
+    let clone = |name: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join(name);
+        let out = std::process::Command::new("git")
+            .args(["clone", "-q"])
+            .arg(starter.path())
+            .arg(&target)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        (dir, target)
+    };
+    let (_a_dir, a) = clone("a");
+    let (_y_dir, y) = clone("y");
+    let token = classic();
+    let run = |dir: &Path, args: &[&str], stdin: &str| {
+        let mut cmd = starter.cmd(args);
+        cmd.current_dir(dir).env("HOME", home.path());
+        starter.run_with(cmd, stdin.as_bytes())
+    };
+    std::fs::create_dir_all(a.join("web")).unwrap();
+    run(
+        &a.join("web"),
+        &["init", "--offline", "--token-stdin", "-t", "react"],
+        &token,
+    )
+    .code(0);
+    std::fs::create_dir_all(y.join("client")).unwrap();
+    run(
+        &y.join("client"),
+        &["init", "--offline", "--token-stdin", "-t", "react-proxy"],
+        &token,
+    )
+    .code(0);
+    // The pusher renames Y's app and gives it A's settings.
+    std::fs::rename(y.join("client"), y.join("app")).unwrap();
+    std::fs::write(
+        y.join("app/config.toml"),
+        std::fs::read_to_string(a.join("web/config.toml")).unwrap(),
+    )
+    .unwrap();
+    let out = run(&y.join("app"), &["run", "--", "env"], "");
+    out.code(7).never_shows(&token);
+    out.stderr_has(&["browser bundle"]);
+}
