@@ -460,11 +460,11 @@ impl Io {
         });
         // Ctrl-C while it spins clears its line before ghenv dies of the
         // signal, so the shell prompt does not land on a half-drawn frame.
-        let guard = platform::clear_line_on_interrupt();
+        // The guard puts the previous handler back when this returns.
+        let _interrupt = platform::clear_line_on_interrupt();
         let result = work();
         done.store(true, Ordering::Relaxed);
         let _ = spinner.join();
-        drop(guard);
         result
     }
 }
