@@ -580,13 +580,10 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
             fatal: false,
         });
     }
-    if text.contains("\r\n") {
-        out.push(Quirk {
-            line: 1,
-            what: "Windows line endings (CRLF): some readers keep the \\r in values".into(),
-            fatal: false,
-        });
-    }
+    // CRLF is not a quirk: every reader ghenv targets reads CRLF values
+    // alike (tests/compat.rs, crlf_content_keeps_its_values_in_every_consumer),
+    // and ghenv keeps a CRLF file CRLF when it rewrites it (envfile::merge),
+    // so advice to run `ghenv init` again could never clear it.
     let mut seen: Vec<String> = Vec::new();
     let mut line = 1;
     for entry in envfile::entries(text) {
@@ -802,5 +799,14 @@ mod tests {
         );
         let lines: Vec<usize> = q.iter().map(|q| q.line).collect();
         assert_eq!(lines, vec![2, 3, 4], "{q:?}");
+    }
+
+    #[test]
+    fn crlf_line_endings_are_not_a_quirk() {
+        let q = quirks("A=1\r\nVITE_X=2\r\n", Framework::Vite);
+        assert!(q.is_empty(), "{q:?}");
+        // Quirks on CRLF lines still name their line.
+        let q = quirks("A=1\r\nA=2\r\n", Framework::Vite);
+        assert_eq!(q.iter().map(|q| q.line).collect::<Vec<_>>(), vec![2]);
     }
 }
