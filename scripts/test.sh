@@ -139,3 +139,9 @@ npm_pass=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$npm_tmp/npm-test.log")
 npm_fail=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$npm_tmp/npm-test.log")
 echo "npm: ${npm_pass:-0} passed, ${npm_fail:-0} failed"
 if [ "$npm_status" -ne 0 ] || [ -z "$npm_pass" ] || [ "$npm_pass" = 0 ]; then exit 1; fi
+
+# The Windows build under Wine (scripts/wine-smoke.sh): a cross-build and
+# the everyday commands run with ghenv.exe. When the target, mingw-w64 or
+# Wine cannot be installed it prints "wine: SKIPPED: <why>" and never
+# "passed"; a failure of a command fails this script.
+scripts/wine-smoke.sh

@@ -465,6 +465,16 @@ mod tests {
     }
 
     #[test]
+    fn a_crlf_file_stays_crlf_when_a_value_is_replaced_and_new_text_is_lf() {
+        // Rewriting a Windows user's file keeps its CRLF on every line,
+        // the replaced one and the appended ones alike.
+        let merged = merge("T=old\r\nX=1\r\n", "T=new\nY=2\n");
+        assert_eq!(merged, "T=new\r\nX=1\r\n\r\nY=2\r\n");
+        // A new file is the rendered text, LF only.
+        assert_eq!(merge("", "T=new\nY=2\n"), "T=new\nY=2\n");
+    }
+
+    #[test]
     fn merge_removes_a_byte_order_mark_so_no_line_hides_behind_it() {
         let (merged, notes) = merge_noting("\u{feff}TOKEN=old\nX=1\n", "TOKEN=\"new\"\n");
         assert_eq!(merged, "TOKEN=\"new\"\nX=1\n");

@@ -4,9 +4,7 @@
 //! neither break a parser nor hide a file.
 
 use std::collections::{HashMap, HashSet};
-use std::ffi::OsStr;
 use std::io::{self, BufRead, BufReader, Read, Write};
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
 use std::thread::JoinHandle;
@@ -52,7 +50,7 @@ fn output(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
 }
 
 fn path_from(bytes: &[u8]) -> PathBuf {
-    PathBuf::from(OsStr::from_bytes(bytes))
+    crate::platform::path_from_bytes(bytes)
 }
 
 fn trim_newline(mut bytes: Vec<u8>) -> Vec<u8> {
@@ -85,7 +83,7 @@ fn check_ignore(dir: &Path, options: &[&str], names: &[&Path]) -> Option<Vec<u8>
         .ok()?;
     let mut input = Vec::new();
     for n in names {
-        input.extend_from_slice(n.as_os_str().as_bytes());
+        input.extend_from_slice(crate::platform::bytes(n.as_os_str()));
         input.push(0);
     }
     if let Some(mut stdin) = child.stdin.take() {
@@ -118,7 +116,7 @@ pub fn ignored_by_gitignores(dir: &Path, names: &[&Path]) -> Vec<bool> {
             let (source, pattern) = (rule[0], rule[2]);
             !source.is_empty()
                 && !pattern.starts_with(b"!")
-                && Path::new(OsStr::from_bytes(source))
+                && path_from(source)
                     .file_name()
                     .is_some_and(|f| f == ".gitignore")
         })
@@ -230,7 +228,7 @@ pub fn kept_out(dir: &Path, names: &[&Path]) -> Vec<bool> {
     let ignored: HashSet<&[u8]> = out.split(|&b| b == 0).collect();
     names
         .iter()
-        .map(|n| ignored.contains(n.as_os_str().as_bytes()))
+        .map(|n| ignored.contains(crate::platform::bytes(n.as_os_str())))
         .collect()
 }
 

@@ -7,7 +7,8 @@
 //! ([`github`], [`scopes`]) → rendering ([`render`], [`envfile`],
 //! [`config`]) → sealing ([`secret`], [`crypt`]) → atomic write ([`write`])
 //! → a [`report`]. [`commands`] strings the steps together, one file per
-//! command; [`output`] holds every process edge and [`git`] every git call,
+//! command; [`output`] holds the streams, [`platform`] every OS-specific
+//! process edge and [`git`] every git call,
 //! so the rest can be tested without a terminal, a network or a repository.
 
 pub mod accept;
@@ -24,6 +25,7 @@ pub mod graphql;
 pub mod hook;
 pub mod options;
 pub mod output;
+pub mod platform;
 pub mod probe;
 pub mod project;
 pub mod proxy;

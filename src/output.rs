@@ -3,7 +3,6 @@
 //! an [`Io`], so these edges are in one place and nothing else prints.
 
 use std::io::{self, BufRead, IsTerminal, Write};
-use std::os::fd::AsFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
@@ -12,91 +11,31 @@ use std::time::Duration;
 use secrecy::SecretString;
 
 use crate::error::Error;
+use crate::platform;
 
-/// The core-file size limit the process started with, to give back to the
-/// command `run` execs.
-static CORE_LIMIT: std::sync::OnceLock<libc::rlimit> = std::sync::OnceLock::new();
-
-/// What ghenv sets up before anything else (std's runtime has already
-/// opened closed standard descriptors on /dev/null and ignores SIGPIPE):
-/// SIGXFSZ is ignored, so that a write past the file-size limit
-/// (`ulimit -f`) fails with an error ghenv reports (exit 7, nothing
-/// half-written) instead of killing it silently. The commands ghenv starts
-/// get the default back ([`child_signals`]).
-#[allow(unsafe_code)]
+/// What ghenv sets up before anything else: see
+/// [`platform::start_process`] (on Unix, SIGXFSZ ignored so that a write
+/// past the file-size limit fails with an error ghenv reports).
 pub fn start_process() {
-    // SAFETY: installs the ignore disposition; no handler code runs.
-    unsafe {
-        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-    }
+    platform::start_process();
 }
 
-/// Gives the process the default SIGXFSZ back, right before it execs or
+/// Gives the process the default signal dispositions back, right before it
 /// spawns a command that should behave as it would without ghenv.
-#[allow(unsafe_code)]
 pub fn child_signals() {
-    // SAFETY: as in start_process.
-    unsafe {
-        libc::signal(libc::SIGXFSZ, libc::SIG_DFL);
-    }
+    platform::child_signals();
 }
 
-/// Keeps the token out of core dumps while ghenv holds it: no core files
-/// (`RLIMIT_CORE` 0) and, on Linux, not dumpable (which also keeps other
-/// processes of the user from attaching a debugger). Best effort: a system
-/// that refuses leaves things as they were.
-#[allow(unsafe_code)]
+/// Keeps the token out of core dumps while ghenv holds it (see
+/// [`platform::forbid_core_dumps`]). Best effort.
 pub fn forbid_core_dumps() {
-    let mut old = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: getrlimit and setrlimit read and write the plain struct
-    // passed by pointer, which lives on this stack frame.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_CORE, &mut old) == 0 {
-            let _ = CORE_LIMIT.set(old);
-            let none = libc::rlimit {
-                rlim_cur: 0,
-                rlim_max: old.rlim_max,
-            };
-            libc::setrlimit(libc::RLIMIT_CORE, &none);
-        }
-    }
-    #[cfg(target_os = "linux")]
-    // SAFETY: PR_SET_DUMPABLE takes plain integers and no pointers.
-    unsafe {
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
-    }
+    platform::forbid_core_dumps();
 }
 
-/// Gives the command `run` is about to exec the core-file limit ghenv
-/// started with (exec makes it dumpable again by itself).
-#[allow(unsafe_code)]
-pub fn restore_core_dumps() {
-    if let Some(old) = CORE_LIMIT.get() {
-        // SAFETY: as in forbid_core_dumps.
-        unsafe {
-            libc::setrlimit(libc::RLIMIT_CORE, old);
-        }
-    }
-}
-
-/// Opens `url` in the browser (`xdg-open`, or `open` on macOS); says so, or
+/// Opens `url` in the browser ([`platform::open_url`]); says so, or
 /// that it could not, on stderr. Never fails: the URL has been printed.
 pub fn open_in_browser(io: &mut Io, url: &str) {
-    let program = if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
-    };
-    let opened = std::process::Command::new(program)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
+    let opened = platform::open_url(url);
     if opened {
         io.ok("Opened GitHub's new-token page in your browser");
     } else {
@@ -246,12 +185,7 @@ impl Io {
             // No spinner where the terminal cannot move the cursor.
             stderr_tty: stderr_tty && !dumb,
             verbosity,
-            stderr_is_file: io::stderr()
-                .as_fd()
-                .try_clone_to_owned()
-                .ok()
-                .and_then(|fd| std::fs::File::from(fd).metadata().ok())
-                .is_some_and(|m| m.is_file()),
+            stderr_is_file: platform::stderr_is_file(),
             env: Box::new(|k| std::env::var(k).ok()),
             prompt: Box::new(hidden_prompt),
             asked: Arc::default(),
@@ -526,47 +460,12 @@ impl Io {
         });
         // Ctrl-C while it spins clears its line before ghenv dies of the
         // signal, so the shell prompt does not land on a half-drawn frame.
-        let previous = on_interrupt_clear_line();
+        // The guard puts the previous handler back when this returns.
+        let _interrupt = platform::clear_line_on_interrupt();
         let result = work();
         done.store(true, Ordering::Relaxed);
         let _ = spinner.join();
-        restore_interrupt(previous);
         result
-    }
-}
-
-/// Clears the terminal line, then dies of the signal as the default action
-/// would (so the shell sees an interrupted command). Only async-signal-safe
-/// calls.
-#[allow(unsafe_code)]
-extern "C" fn clear_line_and_reraise(signal: libc::c_int) {
-    const CLEAR: &[u8] = b"\r\x1b[2K";
-    // SAFETY: write, signal and raise are async-signal-safe, and CLEAR is a
-    // static buffer.
-    unsafe {
-        libc::write(2, CLEAR.as_ptr().cast(), CLEAR.len());
-        libc::signal(signal, libc::SIG_DFL);
-        libc::raise(signal);
-    }
-}
-
-/// Installs [`clear_line_and_reraise`] for SIGINT; returns the handler it
-/// replaced.
-#[allow(unsafe_code)]
-fn on_interrupt_clear_line() -> libc::sighandler_t {
-    let handler = clear_line_and_reraise as extern "C" fn(libc::c_int);
-    // SAFETY: installing a handler that only makes async-signal-safe calls.
-    unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) }
-}
-
-/// Puts back the SIGINT handler [`on_interrupt_clear_line`] replaced.
-#[allow(unsafe_code)]
-fn restore_interrupt(previous: libc::sighandler_t) {
-    if previous != libc::SIG_ERR {
-        // SAFETY: restores a handler the process had.
-        unsafe {
-            libc::signal(libc::SIGINT, previous);
-        }
     }
 }
 

@@ -554,6 +554,12 @@ pub fn env_file_problem(name: &str) -> Option<&'static str> {
     if name.chars().any(crate::text::is_unsafe_char) {
         return Some("contains control characters");
     }
+    // Windows' path rules, checked on every platform: config.toml is
+    // shared, and a name that is harmless on Linux may leave the project,
+    // open a device or hide the token in a stream on a teammate's Windows.
+    if let Some(why) = windows_name_problem(name) {
+        return Some(why);
+    }
     let path = Path::new(name);
     let relative = !name.is_empty()
         && path
@@ -582,6 +588,76 @@ pub fn env_file_problem(name: &str) -> Option<&'static str> {
     let file = path.file_name().and_then(|f| f.to_str()).unwrap_or("");
     if !file.starts_with(".env") {
         return Some("does not start with .env");
+    }
+    None
+}
+
+/// Windows' reserved device names: a file or folder named so (any case,
+/// any extension: `nul.env`, `Con`) is the device, not a file.
+const DEVICE_NAMES: &[&str] = &[
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    "CONIN$",
+    "CONOUT$",
+    "COM0",
+    "COM1",
+    "COM2",
+    "COM3",
+    "COM4",
+    "COM5",
+    "COM6",
+    "COM7",
+    "COM8",
+    "COM9",
+    "COM\u{b9}",
+    "COM\u{b2}",
+    "COM\u{b3}",
+    "LPT0",
+    "LPT1",
+    "LPT2",
+    "LPT3",
+    "LPT4",
+    "LPT5",
+    "LPT6",
+    "LPT7",
+    "LPT8",
+    "LPT9",
+    "LPT\u{b9}",
+    "LPT\u{b2}",
+    "LPT\u{b3}",
+];
+
+/// Why `name` (an `[env] file` value) would not be a plain relative file
+/// on Windows: a UNC path, a backslash, a drive letter, an alternate data
+/// stream, a device name, or a part ending in a dot or a space (which
+/// Windows drops, so it names another file than the one checked).
+fn windows_name_problem(name: &str) -> Option<&'static str> {
+    if name.starts_with("\\\\") || name.starts_with("//") {
+        return Some("is a network (UNC) path");
+    }
+    if name.contains('\\') {
+        return Some("uses `\\` (separate folders with `/`)");
+    }
+    let bytes = name.as_bytes();
+    if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
+        return Some("starts with a drive letter");
+    }
+    if name.contains(':') {
+        return Some("names an alternate data stream (`:`)");
+    }
+    for part in name
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != "." && *p != "..")
+    {
+        if part.ends_with(['.', ' ']) {
+            return Some("has a part that ends in a dot or a space (Windows drops them)");
+        }
+        let stem = part.split('.').next().unwrap_or("").trim_end_matches(' ');
+        if DEVICE_NAMES.iter().any(|d| stem.eq_ignore_ascii_case(d)) {
+            return Some("names a Windows device (CON, NUL, COM1, LPT1...)");
+        }
     }
     None
 }
@@ -705,13 +781,70 @@ mod tests {
         }
         let (_d, p) = project_with("[env]\nfile = \"web/.env\"\n");
         assert_eq!(p.env_file().unwrap(), "web/.env");
-        // A folder that is a link out of the project.
+        let (_d, p) = project_with("");
+        assert_eq!(p.env_file().unwrap(), ENV_FILE);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn env_file_may_not_leave_through_a_linked_folder() {
         let outside = tempfile::tempdir().unwrap();
         let (d, p) = project_with("[env]\nfile = \"web/.env\"\n");
         std::os::unix::fs::symlink(outside.path(), d.path().join("web")).unwrap();
         assert!(matches!(p.env_file(), Err(Error::EnvFileRefused { .. })));
-        let (_d, p) = project_with("");
-        assert_eq!(p.env_file().unwrap(), ENV_FILE);
+    }
+
+    #[test]
+    fn env_file_names_windows_reads_otherwise_are_refused_everywhere() {
+        let why =
+            |name: &str| env_file_problem(name).unwrap_or_else(|| panic!("{name:?} accepted"));
+        for unc in [
+            "\\\\server\\share\\.env",
+            "//server/share/.env",
+            "\\\\?\\C:\\.env",
+        ] {
+            assert!(why(unc).contains("UNC"), "{unc}");
+        }
+        for backslash in ["web\\.env", ".\\.env", "..\\.env", ".env\\"] {
+            assert!(why(backslash).contains('\\'), "{backslash}");
+        }
+        for drive in ["C:.env", "c:/.env", "C:/Users/x/.env", "z:.env"] {
+            assert!(why(drive).contains("drive letter"), "{drive}");
+        }
+        for stream in [".env:stream", ".env:x:$DATA", "web/.env::$DATA"] {
+            assert!(why(stream).contains("data stream"), "{stream}");
+        }
+        for device in [
+            "CON/.env",
+            "nul/.env",
+            "Com1/.env",
+            "lpt1.txt/.env",
+            "AUX .x/.env",
+            "web/PRN/.env",
+            "COM\u{b9}/.env",
+            "conout$/.env",
+        ] {
+            assert!(why(device).contains("device"), "{device}");
+        }
+        for trailing in [".env.", ".env ", "web./.env", "web /.env", ".env.local. "] {
+            assert!(why(trailing).contains("dot or a space"), "{trailing}");
+        }
+        // Names that merely contain a device name, or dots inside, are fine.
+        for good in [
+            ".env",
+            "console/.env",
+            "nulls/.env",
+            "COM10/.env",
+            "./web/.env.local",
+        ] {
+            assert_eq!(env_file_problem(good), None, "{good}");
+        }
+        // And the refusal reaches config.toml's reader, with the line.
+        let (_d, p) = project_with("[env]\nfile = 'C:\\Users\\x\\.env'\n");
+        assert!(matches!(
+            p.env_file(),
+            Err(Error::EnvFileRefused { line: Some(2), .. })
+        ));
     }
 
     #[test]

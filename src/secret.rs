@@ -74,9 +74,9 @@ pub fn default_identity_path(io: &Io) -> Option<PathBuf> {
 }
 
 fn ssh_key_paths(io: &Io) -> Vec<PathBuf> {
-    io.var("HOME")
+    crate::platform::home(|k| io.var(k))
         .map(|h| {
-            let ssh = PathBuf::from(h).join(".ssh");
+            let ssh = h.join(".ssh");
             vec![ssh.join("id_ed25519"), ssh.join("id_rsa")]
         })
         .unwrap_or_default()

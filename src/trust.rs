@@ -19,12 +19,10 @@ use crate::write::{self, Change};
 pub const ENDPOINTS_FILE: &str = "trusted-endpoints";
 
 /// ghenv's folder of per-user files: `$XDG_CONFIG_HOME/ghenv`, else
-/// `~/.config/ghenv`. `var` reads the environment.
+/// `~/.config/ghenv` (on Windows `%APPDATA%\ghenv`; see
+/// [`crate::platform::config_base`]). `var` reads the environment.
 pub fn config_dir(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    var("XDG_CONFIG_HOME")
-        .map(PathBuf::from)
-        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".config")))
-        .map(|d| d.join("ghenv"))
+    crate::platform::config_base(var).map(|d| d.join("ghenv"))
 }
 
 /// ghenv's folder as the user would type it, for messages: the real one
@@ -611,12 +609,7 @@ mod tests {
         let text = std::fs::read_to_string(ghenv.join(ENDPOINTS_FILE)).unwrap();
         assert_eq!(text.matches(url).count(), 1, "{text}");
         assert!(!is_trusted(None, url));
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(ghenv.join(ENDPOINTS_FILE))
-            .unwrap()
-            .permissions()
-            .mode();
-        assert_eq!(mode & 0o777, 0o600);
+        assert!(crate::platform::is_private(&ghenv.join(ENDPOINTS_FILE)));
     }
 
     #[test]
@@ -719,9 +712,12 @@ mod tests {
         git(&repo, &["mv", "client", "web"]);
 
         // Reached through a link: the same record.
-        let link = top.path().join("link");
-        std::os::unix::fs::symlink(repo.join("web"), &link).unwrap();
-        assert!(machine.find(&link).exists);
+        #[cfg(unix)]
+        {
+            let link = top.path().join("link");
+            std::os::unix::fs::symlink(repo.join("web"), &link).unwrap();
+            assert!(machine.find(&link).exists);
+        }
 
         // A worktree of the repository: the same project.
         let tree = top.path().join("tree");

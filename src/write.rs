@@ -8,12 +8,12 @@
 
 use std::fs;
 use std::io::{self, Write};
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
 use crate::error::{Error, Result};
+use crate::platform;
 
 /// Mode of files that hold a secret: only the owner may read them.
 pub const SECRET_MODE: u32 = 0o600;
@@ -63,8 +63,8 @@ pub fn read_existing(path: &Path) -> Result<Option<Existing>> {
     let text = std::str::from_utf8(&bytes).map_err(|_| Error::NotUtf8(path.to_path_buf()))?;
     Ok(Some(Existing {
         text: Zeroizing::new(text.to_owned()),
-        mode: meta.permissions().mode() & 0o7777,
-        owner: (meta.uid(), meta.gid()),
+        mode: platform::mode_of(path, &meta),
+        owner: platform::owner_of(&meta),
     }))
 }
 
@@ -167,8 +167,7 @@ fn commit_observed(changes: &[Change], points: bool) -> Result<()> {
     crash_point("after-temp");
     let mut dirs: Vec<&Path> = Vec::new();
     for (i, (tmp, change)) in staged.into_iter().enumerate() {
-        tmp.persist(&change.path)
-            .map_err(|e| Error::io("replace", &change.path, e.error))?;
+        platform::replace(tmp, &change.path).map_err(|e| Error::io("replace", &change.path, e))?;
         crash_point(&format!("after-rename-{}", i + 1));
         let dir = parent(&change.path);
         if !dirs.contains(&dir) {
@@ -177,9 +176,7 @@ fn commit_observed(changes: &[Change], points: bool) -> Result<()> {
     }
     for dir in dirs {
         // Make the renames themselves durable.
-        if let Ok(d) = fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
+        platform::sync_dir(dir);
     }
     Ok(())
 }
@@ -196,7 +193,7 @@ pub struct FolderLock(#[allow(dead_code)] fs::File);
 /// # Errors
 /// [`Error::Io`] when the folder cannot be opened or locked.
 pub fn lock_folder(dir: &Path) -> Result<FolderLock> {
-    let file = fs::File::open(dir).map_err(|e| Error::io("open", dir, e))?;
+    let file = platform::lock_file_for(dir).map_err(|e| Error::io("open", dir, e))?;
     file.lock().map_err(|e| Error::io("lock", dir, e))?;
     sweep(dir);
     Ok(FolderLock(file))
@@ -222,7 +219,7 @@ pub fn sweep(folder: &Path) {
 /// leaves them alone (without waiting) when one does: every command
 /// cleans up after a crash, none waits for another to do so.
 pub fn sweep_if_idle(dir: &Path, folders: &[&Path]) {
-    let Ok(file) = fs::File::open(dir) else {
+    let Ok(file) = platform::lock_file_for(dir) else {
         return;
     };
     if file.try_lock().is_ok() {
@@ -240,46 +237,21 @@ fn parent(path: &Path) -> &Path {
 }
 
 fn stage(dir: &Path, change: &Change) -> io::Result<tempfile::NamedTempFile> {
-    // A secret's temp file is 0600 from the start, so it is never readable
-    // by others, even for an instant. A new public file is created with
-    // PUBLIC_MODE and the umask decides the rest, as for any new file.
-    let create_mode = if change.follow_umask {
-        change.mode
-    } else {
-        SECRET_MODE
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(TEMP_PREFIX)
-        .suffix(TEMP_SUFFIX)
-        .permissions(fs::Permissions::from_mode(create_mode))
-        .tempfile_in(dir)?;
+    // A secret's temp file is private from the start (0600; an owner-only
+    // DACL on Windows), so it is never readable by others, even for an
+    // instant. A new public file gets PUBLIC_MODE and the umask decides the
+    // rest, as for any new file.
+    let mut tmp = platform::temp_file_in(
+        dir,
+        TEMP_PREFIX,
+        TEMP_SUFFIX,
+        change.mode,
+        !change.follow_umask,
+    )?;
     tmp.write_all(change.contents.as_bytes())?;
-    if !change.follow_umask {
-        tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(change.mode))?;
-    }
-    keep_owner(tmp.as_file(), dir, change.owner)?;
+    platform::keep_owner(tmp.as_file(), dir, change.owner)?;
     tmp.as_file().sync_all()?;
     Ok(tmp)
-}
-
-/// When root writes (`sudo ghenv init`), the file keeps its owner, or a new
-/// one gets the folder's: the user's `.env` must stay the user's.
-fn keep_owner(file: &fs::File, dir: &Path, owner: Option<(u32, u32)>) -> io::Result<()> {
-    if file.metadata()?.uid() != 0 {
-        return Ok(()); // only root can give a file away
-    }
-    let (uid, gid) = match owner {
-        Some(o) => o,
-        None => {
-            let d = fs::metadata(dir)?;
-            (d.uid(), d.gid())
-        }
-    };
-    if uid == 0 && gid == 0 {
-        return Ok(());
-    }
-    std::os::unix::fs::fchown(file, Some(uid), Some(gid))
 }
 
 /// A test-only way to fail at a named point, so tests can prove a failure
@@ -304,18 +276,13 @@ fn crash_point(name: &str) {
     }
 }
 
-/// Writes a secret file that must not exist yet (mode 0600, created
+/// Writes a secret file that must not exist yet (owner-only, created
 /// exclusively).
 ///
 /// # Errors
 /// [`Error::Io`] when it exists or cannot be written.
 pub fn create_new_secret(path: &Path, contents: &[u8]) -> Result<()> {
-    let mut f = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(SECRET_MODE)
-        .open(path)
-        .map_err(|e| Error::io("create", path, e))?;
+    let mut f = platform::create_new_private(path).map_err(|e| Error::io("create", path, e))?;
     f.write_all(contents)
         .and_then(|()| f.sync_all())
         .map_err(|e| Error::io("write", path, e))
@@ -327,15 +294,10 @@ pub fn create_new_secret(path: &Path, contents: &[u8]) -> Result<()> {
 /// # Errors
 /// [`Error::Io`] when it cannot be created.
 pub fn create_private_dir(dir: &Path) -> Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
     if dir.is_dir() {
         return Ok(());
     }
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| Error::io("create", dir, e))
+    platform::create_private_dir(dir).map_err(|e| Error::io("create", dir, e))
 }
 
 /// The `.gitignore` text that ignores `entry`, or `None` when `existing`
@@ -373,6 +335,8 @@ pub fn gitignore_with(existing: Option<&str>, entry: &str, force: bool) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(unix)]
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 
     #[test]
     fn gitignore_appends_once_and_keeps_style() {
@@ -401,6 +365,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn commit_writes_modes_and_skips_unchanged() {
         let dir = tempfile::tempdir().unwrap();
         let secret = dir.path().join(".env");
@@ -445,6 +410,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn existing_secret_file_is_tightened_to_0600() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join(".env");
@@ -466,6 +432,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(unix)]
     fn links_directories_and_binary_files_are_refused() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("target");
@@ -490,5 +457,30 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn secrets_are_written_private_and_files_are_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let secret = dir.path().join(".env");
+        fs::write(&secret, "OLD=1\n").unwrap();
+        let existing = read_existing(&secret).unwrap().unwrap();
+        let c = Change::new(
+            secret.clone(),
+            Some(&existing),
+            Zeroizing::new("A=1\n".into()),
+            true,
+        );
+        assert_eq!(c.status, Status::Updated);
+        commit(&[c]).unwrap();
+        assert_eq!(fs::read_to_string(&secret).unwrap(), "A=1\n");
+        assert!(platform::is_private(&secret));
+        let key = dir.path().join("k").join("key.txt");
+        create_private_dir(key.parent().unwrap()).unwrap();
+        create_new_secret(&key, b"x").unwrap();
+        assert!(platform::is_private(&key));
+        assert!(create_new_secret(&key, b"y").is_err(), "never overwrites");
+        let names: Vec<_> = fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 2, "no temp file left: {names:?}");
     }
 }

@@ -6,7 +6,10 @@
 //!
 //! These tests need Node.js packages and python-dotenv, so they are
 //! `#[ignore]`d in a plain `cargo test`; `scripts/test.sh` (and so CI)
-//! installs them and runs these too.
+//! installs them and runs these too. Unix only, like the binary tests
+//! whose helpers they share.
+
+#![cfg(unix)]
 
 #[path = "cli/common.rs"]
 #[allow(clippy::print_stderr)]

@@ -1,9 +1,11 @@
 //! Living beside the tools that manage git hooks, tested with the real
 //! ones: husky 9 (from compat/node_modules) and the pre-commit framework
 //! (pip). `#[ignore]`d in a plain `cargo test`; `scripts/test.sh` (and so
-//! CI) installs them and runs these too.
+//! CI) installs them and runs these too. Unix only, like the binary tests
+//! whose helpers they share.
 
 #![allow(clippy::print_stderr)]
+#![cfg(unix)]
 
 #[path = "cli/common.rs"]
 mod common;

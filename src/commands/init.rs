@@ -83,12 +83,7 @@ mod tests {
         let env = std::fs::read_to_string(dir.path().join(".env")).unwrap();
         assert!(env.contains("VITE_"), "{env}");
         assert!(env.contains(&token));
-        let mode = std::os::unix::fs::PermissionsExt::mode(
-            &std::fs::metadata(dir.path().join(".env"))
-                .unwrap()
-                .permissions(),
-        );
-        assert_eq!(mode & 0o777, 0o600);
+        assert!(crate::platform::is_private(&dir.path().join(".env")));
         assert!(!json.to_string().contains(&token), "the report masks it");
         assert!(!captured.err().contains(&token), "{}", captured.err());
     }

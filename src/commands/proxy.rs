@@ -264,18 +264,9 @@ fn request_deadline() -> std::time::Duration {
         })
 }
 
-/// Ctrl-C or SIGTERM.
+/// Ctrl-C, or SIGTERM on Unix.
 async fn wait_for_signal() {
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        () = async {
-            match term.as_mut() {
-                Some(t) => { t.recv().await; }
-                None => std::future::pending::<()>().await,
-            }
-        } => {}
-    }
+    crate::platform::termination().await;
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 //! confirmation, then GitHub's credential revocation API in batches.
 
 use std::io::{Read, Write};
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -429,8 +428,8 @@ fn from_scan(path: &PathBuf, io: &mut Io) -> Result<Vec<Candidate>> {
             None
         } else {
             let name = f.path_bytes.as_deref().unwrap_or(f.path.as_bytes());
-            let path = Path::new(std::ffi::OsStr::from_bytes(name));
-            Some(inside(&root, path).ok_or(Error::ScanPathOutside { index })?)
+            let path = crate::platform::path_from_bytes(name);
+            Some(inside(&root, &path).ok_or(Error::ScanPathOutside { index })?)
         };
         files.push(file);
     }
@@ -506,14 +505,9 @@ fn inside(root: &Path, path: &Path) -> Option<Option<PathBuf>> {
 /// The content of a regular file (not a link, a FIFO or a folder: the path
 /// came from a repository), at a path already resolved by [`inside`].
 fn regular_file(path: &Path) -> Option<Zeroizing<Vec<u8>>> {
-    use std::os::unix::fs::OpenOptionsExt;
-    // O_NOFOLLOW: the resolved path has no link left, unless one was put
-    // there since; O_NONBLOCK: a FIFO put there does not hang the open.
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)
-        .ok()?;
+    // No following: the resolved path has no link left, unless one was put
+    // there since; and a FIFO put there does not hang the open.
+    let file = crate::platform::open_no_follow(path).ok()?;
     if !file.metadata().ok()?.is_file() {
         return None;
     }

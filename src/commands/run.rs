@@ -105,13 +105,11 @@ fn is_loader_variable(key: &str) -> bool {
         .contains(&key.as_str())
 }
 
-/// Replaces ghenv with CMD, so CMD's exit status and signals are its own.
-/// Returns only when that fails.
-fn replace_process(mut cmd: Command, program: &std::ffi::OsStr) -> Error {
-    use std::os::unix::process::CommandExt;
-    crate::output::restore_core_dumps();
-    crate::output::child_signals();
-    let source = cmd.exec();
+/// Replaces ghenv with CMD (on Windows: runs it and exits with its code),
+/// so CMD's exit status and signals are its own. Returns only when that
+/// fails.
+fn replace_process(cmd: Command, program: &std::ffi::OsStr) -> Error {
+    let source = crate::platform::exec(cmd);
     Error::Exec {
         program: program.to_string_lossy().into_owned(),
         source,

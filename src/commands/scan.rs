@@ -3,7 +3,6 @@
 //! reporting findings.
 
 use std::io::Write;
-use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -13,6 +12,7 @@ use serde::Serialize;
 use crate::error::{Error, Result, exit};
 use crate::git::{self, BatchHeader, BlobStream, ObjectKind};
 use crate::output::Io;
+use crate::platform;
 use crate::report::{Boxed, Report};
 use crate::scan::{self, Finding};
 
@@ -289,25 +289,18 @@ impl ScanReport {
     /// Scans one file into this report; a file that cannot be read is a
     /// warning in `warnings`.
     fn scan_file(&mut self, path: &Path, warnings: &Mutex<Vec<String>>) {
-        use std::os::unix::fs::OpenOptionsExt;
-        // One open and no stat at all (rg makes none either): O_NOFOLLOW
-        // refuses a link (it is scanned where it points, in its own file),
-        // O_NONBLOCK keeps a FIFO from hanging the open or the read, and a
-        // directory (a submodule git lists) fails the read with EISDIR.
-        // The walker hands over regular files only (by the directory
-        // entry's type); a device put in one's place meanwhile takes the
-        // privilege to create device nodes.
-        let opened = std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-            .open(path);
+        // One open and no stat at all on Unix (rg makes none either):
+        // O_NOFOLLOW refuses a link (it is scanned where it points, in its
+        // own file), O_NONBLOCK keeps a FIFO from hanging the open or the
+        // read, and a directory (a submodule git lists) fails the read with
+        // EISDIR. The walker hands over regular files only (by the
+        // directory entry's type); a device put in one's place meanwhile
+        // takes the privilege to create device nodes.
+        let opened = platform::open_no_follow(path);
         let file = match opened {
             Ok(f) => f,
             // Tracked but deleted in the working tree, or a link.
-            Err(e)
-                if e.kind() == std::io::ErrorKind::NotFound
-                    || e.raw_os_error() == Some(libc::ELOOP) =>
-            {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound || platform::is_link_refusal(&e) => {
                 return;
             }
             Err(e) => return unreadable(path, &e, warnings),
@@ -317,7 +310,7 @@ impl ScanReport {
             Ok(text) => self.count(text),
             // Not a file: a submodule, or a FIFO with a writer.
             Err(e)
-                if e.raw_os_error() == Some(libc::EISDIR)
+                if platform::is_directory_error(&e)
                     || e.kind() == std::io::ErrorKind::WouldBlock =>
             {
                 return;
@@ -326,7 +319,7 @@ impl ScanReport {
         }
         // The name is taken as bytes only when something is found in it.
         if self.findings.len() > before {
-            let name = path.as_os_str().as_bytes();
+            let name = platform::bytes(path.as_os_str());
             for f in &mut self.findings[before..] {
                 f.path = name.to_vec();
             }
@@ -338,7 +331,7 @@ impl ScanReport {
 fn unreadable(path: &Path, e: &std::io::Error, warnings: &Mutex<Vec<String>>) {
     warnings.lock().expect("no panics while held").push(format!(
         "cannot read {}: {e}",
-        shown_name(path.as_os_str().as_bytes())
+        shown_name(platform::bytes(path.as_os_str()))
     ));
 }
 

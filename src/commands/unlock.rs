@@ -160,10 +160,7 @@ mod tests {
         let report = unlock(&opts, &mut io).unwrap();
         let env_file = std::fs::read_to_string(dir.join(".env")).unwrap();
         assert!(env_file.contains(&token), "{env_file}");
-        let mode = std::os::unix::fs::PermissionsExt::mode(
-            &std::fs::metadata(dir.join(".env")).unwrap().permissions(),
-        );
-        assert_eq!(mode & 0o777, 0o600);
+        assert!(crate::platform::is_private(&dir.join(".env")));
         assert_eq!(report.to_json()["token"]["type"], "classic");
         assert!(!captured.err().contains(&token), "{}", captured.err());
     }

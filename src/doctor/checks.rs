@@ -5,7 +5,6 @@
 //! and, offline, after `ghenv init`.
 
 use std::collections::BTreeSet;
-use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use super::{App, Check, CheckId, Group, Status};
@@ -14,6 +13,7 @@ use crate::error::Error;
 use crate::git;
 use crate::options::EndpointOptions;
 use crate::output::Io;
+use crate::platform::Privacy;
 use crate::project::Project;
 use crate::render::Template;
 use crate::secret;
@@ -465,7 +465,21 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
         && let Ok(changed) = meta.modified()
     {
         let stale = doctor::stale_dev_servers(&app.dir, app.framework, changed);
-        if let Some(pid) = stale.first() {
+        if stale.is_none() {
+            // No false all-clear: say that it could not be looked at.
+            out.push(
+                Check::new(
+                    CheckId::DevServer,
+                    Status::Warn,
+                    format!(
+                        "cannot tell on this system whether a running {} dev server predates {env_name}'s last change",
+                        app.framework.name()
+                    ),
+                )
+                .fix(format!("restart the dev server after each change to {env_name}")),
+            );
+        }
+        if let Some(pid) = stale.as_deref().and_then(<[u32]>::first) {
             out.push(
                     Check::new(CheckId::DevServer, Status::Warn,
                         format!(
@@ -751,22 +765,21 @@ fn secrets_group(
         return;
     };
     let env_name = project.env_file().unwrap_or(".env").to_owned();
-    if let Ok(meta) = std::fs::metadata(&env_path) {
-        let mode = meta.permissions().mode() & 0o777;
-        out.push(if mode == 0o600 {
-            Check::new(
-                CheckId::EnvMode,
-                Status::Ok,
-                format!("{env_name} is readable only by you (0600)"),
-            )
-        } else {
+    match crate::platform::privacy(&env_path, &shown(&env_path)) {
+        Some(Privacy::OwnerOnly(how)) => out.push(Check::new(
+            CheckId::EnvMode,
+            Status::Ok,
+            format!("{env_name} is readable only by you ({how})"),
+        )),
+        Some(Privacy::Shared { what, fix }) => out.push(
             Check::new(
                 CheckId::EnvMode,
                 Status::Warn,
-                format!("{env_name} has mode {mode:o}: others may read the token"),
+                format!("{env_name} {what}: others may read the token"),
             )
-            .fix(format!("chmod 600 {}", shown(&env_path)))
-        });
+            .fix(fix),
+        ),
+        None => {}
     }
     let in_repo = git::in_work_tree(dir);
     if in_repo {

@@ -580,13 +580,10 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
             fatal: false,
         });
     }
-    if text.contains("\r\n") {
-        out.push(Quirk {
-            line: 1,
-            what: "Windows line endings (CRLF): some readers keep the \\r in values".into(),
-            fatal: false,
-        });
-    }
+    // CRLF is not a quirk: every reader ghenv targets reads CRLF values
+    // alike (tests/compat.rs, crlf_content_keeps_its_values_in_every_consumer),
+    // and ghenv keeps a CRLF file CRLF when it rewrites it (envfile::merge),
+    // so advice to run `ghenv init` again could never clear it.
     let mut seen: Vec<String> = Vec::new();
     let mut line = 1;
     for entry in envfile::entries(text) {
@@ -630,75 +627,37 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
 
 /// Dev servers of `framework` running in `dir` that started before
 /// `changed` (the env file's last change): they still have the old values.
-/// Linux only (`/proc`); elsewhere, none are found.
+/// `None` where processes cannot be inspected (Windows); on Unix without
+/// `/proc` none are found.
 pub fn stale_dev_servers(
     dir: &Path,
     framework: Framework,
     changed: std::time::SystemTime,
-) -> Vec<u32> {
-    let Ok(procs) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
+) -> Option<Vec<u32>> {
+    let me = std::process::id();
+    let parent = crate::platform::parent_id();
+    // The dev server's own command: the program, or the script node runs,
+    // is `vite`/`vite.js`, `react-scripts`/`start.js`... A folder or an
+    // argument that merely contains the word does not count.
+    let procs =
+        crate::platform::processes(|args| args.iter().any(|a| framework.is_server_program(a)))?;
     let Ok(dir) = std::fs::canonicalize(dir) else {
-        return Vec::new();
+        return Some(Vec::new());
     };
-    let boot = boot_time();
-    let tick = 100.0; // USER_HZ, 100 on every Linux ghenv runs on
-    let mut out = Vec::new();
-    for entry in procs.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let base = entry.path();
-        let Ok(cmdline) = std::fs::read(base.join("cmdline")) else {
-            continue;
-        };
-        // Never ghenv itself (`ghenv init -t vite`), nor what started it.
-        if pid == std::process::id() || pid == std::os::unix::process::parent_id() {
-            continue;
-        }
-        // The dev server's own command: the program, or the script node
-        // runs, is `vite`/`vite.js`, `react-scripts`/`start.js`... A folder
-        // or an argument that merely contains the word does not count.
-        let args: Vec<String> = cmdline
-            .split(|&b| b == 0)
-            .take(2)
-            .map(|a| String::from_utf8_lossy(a).into_owned())
-            .collect();
-        if !args.iter().any(|a| framework.is_server_program(a)) {
-            continue;
-        }
-        if std::fs::read_link(base.join("cwd")).ok().as_deref() != Some(dir.as_path()) {
-            continue;
-        }
-        let started = std::fs::read_to_string(base.join("stat"))
-            .ok()
-            .and_then(|stat| {
-                let after = &stat[stat.rfind(')')? + 2..];
-                let ticks: f64 = after.split(' ').nth(19)?.parse().ok()?;
-                Some(boot? + ticks / tick)
-            });
-        let changed = changed
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs_f64())
-            .unwrap_or(0.0);
-        if started.is_some_and(|s| s < changed) {
-            out.push(pid);
-        }
-    }
-    out
-}
-
-fn boot_time() -> Option<f64> {
-    std::fs::read_to_string("/proc/stat")
-        .ok()?
-        .lines()
-        .find_map(|l| l.strip_prefix("btime "))
-        .and_then(|v| v.trim().parse().ok())
+    let changed = changed
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs_f64())
+        .unwrap_or(0.0);
+    Some(
+        procs
+            .into_iter()
+            // Never ghenv itself (`ghenv init -t vite`), nor what started it.
+            .filter(|p| p.pid != me && p.pid != parent)
+            .filter(|p| p.cwd.as_deref() == Some(dir.as_path()))
+            .filter(|p| p.started.is_some_and(|s| s < changed))
+            .map(|p| p.pid)
+            .collect(),
+    )
 }
 
 /// Files under `dir` (a build output folder, even git-ignored) that hold
@@ -840,5 +799,14 @@ mod tests {
         );
         let lines: Vec<usize> = q.iter().map(|q| q.line).collect();
         assert_eq!(lines, vec![2, 3, 4], "{q:?}");
+    }
+
+    #[test]
+    fn crlf_line_endings_are_not_a_quirk() {
+        let q = quirks("A=1\r\nVITE_X=2\r\n", Framework::Vite);
+        assert!(q.is_empty(), "{q:?}");
+        // Quirks on CRLF lines still name their line.
+        let q = quirks("A=1\r\nA=2\r\n", Framework::Vite);
+        assert_eq!(q.iter().map(|q| q.line).collect::<Vec<_>>(), vec![2]);
     }
 }

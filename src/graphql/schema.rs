@@ -44,12 +44,10 @@ pub fn cache_file(cache_dir: &Path, endpoint: &str) -> PathBuf {
 }
 
 /// The user's cache folder for ghenv: `$XDG_CACHE_HOME/ghenv`, else
-/// `~/.cache/ghenv`.
+/// `~/.cache/ghenv` (on Windows `%LOCALAPPDATA%\ghenv`; see
+/// [`crate::platform::cache_base`]).
 pub fn cache_dir(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    var("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .map(|d| d.join("ghenv"))
+    crate::platform::cache_base(var).map(|d| d.join("ghenv"))
 }
 
 /// The first line of a cache file: which endpoint, and when.

@@ -3,6 +3,9 @@
 
 // Tests say on stderr why a case was skipped on this machine.
 #![allow(clippy::print_stderr)]
+// They drive ghenv the Unix way (modes, symlinks, names as bytes, signals,
+// pseudo-terminals); on Windows, scripts/wine-smoke.sh runs the binary.
+#![cfg(unix)]
 
 mod common;
 
