@@ -491,3 +491,57 @@ fn check_probe_shows_the_lessons_also_when_scopes_are_missing() {
         "{json}"
     );
 }
+
+// ------------------------------------------------- the third round (issue 30)
+
+/// `query { deep { deep { … } } }`, `depth` levels deep.
+fn nested(depth: usize) -> String {
+    format!(
+        "query Deep {}{}\n",
+        "{ deep ".repeat(depth),
+        "} ".repeat(depth)
+    )
+}
+
+#[test]
+fn a_committed_document_nested_thousands_deep_is_refused_not_ground_through() {
+    let (p, fake) = app_only("src/deep.graphql", &nested(20_000));
+    // Many selections side by side: the other way to make one document
+    // cost a validator time out of proportion to its size.
+    let wide = format!(
+        "query Wide {{ viewer {{ {} }} }}\n",
+        "login ".repeat(30_000)
+    );
+    p.write("src/wide.graphql", &wide);
+    p.write("src/ok.graphql", "query Fine { viewer { login } }\n");
+    let url = fake.url();
+    let out = p.run(
+        &["probe", "--endpoint", &url, "--timeout", "5", "--json"],
+        "",
+    );
+    out.code(1);
+    let json = out.json();
+    assert_eq!(status_of(&json, "Fine"), "ok", "{json}");
+    let problems = json["problems"].as_array().unwrap();
+    let message = |file: &str| {
+        problems
+            .iter()
+            .filter(|p| p["location"].as_str().unwrap().starts_with(file))
+            .map(|p| p["message"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let deep = message("src/deep.graphql");
+    assert_eq!(deep.len(), 1, "{deep:?}");
+    assert!(deep[0].contains("nested deeper than"), "{deep:?}");
+    let wide = message("src/wide.graphql");
+    assert_eq!(wide.len(), 1, "{wide:?}");
+    assert!(wide[0].contains("more than"), "{wide:?}");
+    // Neither was sent to GitHub.
+    assert!(
+        fake.queries()
+            .iter()
+            .all(|q| !q.contains("deep") && q.matches("login").count() < 100),
+        "{:?}",
+        fake.queries().len()
+    );
+}
