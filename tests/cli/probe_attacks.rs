@@ -545,3 +545,55 @@ fn a_committed_document_nested_thousands_deep_is_refused_not_ground_through() {
         fake.queries().len()
     );
 }
+
+/// `token` cut into pieces of 6 to 12 characters, one cut for each size,
+/// the pieces separated in turn by a space, a newline, a tab and a space
+/// as JSON escapes write them in a raw body (`\n`, `\u0020`, `\t`).
+pub fn echoed_in_pieces(token: &str) -> String {
+    let separators = [" ", "\\n", "\\u0020", "\\t"];
+    (6..=12)
+        .zip(separators.iter().cycle())
+        .map(|(size, separator)| {
+            token
+                .as_bytes()
+                .chunks(size)
+                .map(|c| std::str::from_utf8(c).unwrap())
+                .collect::<Vec<_>>()
+                .join(separator)
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The first 6 characters in a row of `token`'s secret part (after
+/// `prefix`) that `text` shows.
+pub fn piece_shown(token: &str, prefix: &str, text: &str) -> Option<String> {
+    token.as_bytes()[prefix.len()..]
+        .windows(6)
+        .map(|w| std::str::from_utf8(w).unwrap())
+        .find(|w| text.contains(w))
+        .map(str::to_owned)
+}
+
+#[test]
+fn a_token_echoed_in_pieces_of_six_to_twelve_characters_is_masked_piece_by_piece() {
+    for (token, prefix) in [(classic(), "ghp_"), (fine_grained(), "github_pat_")] {
+        let p = course_project(&token);
+        // The message as the raw JSON body carries it, escapes and all.
+        let body = format!(
+            r#"{{"data":null,"errors":[{{"type":"SOMETHING_NEW","message":"not allowed for {}"}}]}}"#,
+            echoed_in_pieces(&token)
+        );
+        assert!(serde_json::from_str::<Value>(&body).is_ok(), "{body}");
+        for extra in [&[][..], &["--json"][..]] {
+            let reply = Reply::json(200, "OK", &body).header("X-OAuth-Scopes", COURSE_SCOPES);
+            let fake = FakeGitHub::start(vec![reply; 60]).at_most();
+            let out = probe(&p, &fake, extra);
+            assert!(out.stdout.contains("not allowed for"), "{out}");
+            for text in [&out.stdout, &out.stderr] {
+                let piece = piece_shown(&token, prefix, text);
+                assert!(piece.is_none(), "{piece:?} is shown\n{out}");
+            }
+        }
+    }
+}

@@ -918,3 +918,37 @@ fn idle_connections_past_the_descriptor_limit_do_not_lock_the_app_out() {
     let log = proxy.stop();
     assert!(log.contains("POST /graphql Viewer 200"), "{log}");
 }
+
+#[test]
+fn an_answer_that_echoes_the_token_in_pieces_reaches_the_app_with_every_piece_masked() {
+    use crate::probe_attacks::{echoed_in_pieces, piece_shown};
+    let (p, token) = proxied_project();
+    // The raw body: pieces of 6 to 12 characters apart by spaces and JSON
+    // escapes, which the page's JSON.parse would put back together.
+    let body = format!(
+        r#"{{"errors":[{{"message":"bad header: {}"}}]}}"#,
+        echoed_in_pieces(&token)
+    );
+    let echo = Reply {
+        body: body.into_bytes(),
+        ..Reply::bad_credentials()
+    };
+    let fake = FakeGitHub::start(vec![echo]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url()]);
+    let answer = client()
+        .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+    let body = answer.text().unwrap();
+    assert!(
+        body.starts_with(r#"{"errors":[{"message":"bad header: "#),
+        "{body}"
+    );
+    let piece = piece_shown(&token, "ghp_", &body);
+    assert!(piece.is_none(), "{piece:?} reaches the app: {body}");
+    let log = proxy.stop();
+    assert!(piece_shown(&token, "ghp_", &log).is_none(), "{log}");
+}
