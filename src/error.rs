@@ -357,6 +357,15 @@ pub enum Error {
     /// GitHub's schema, from the introspection query, cannot be used.
     #[error("GitHub's schema cannot be used: {0}")]
     Schema(crate::graphql::schema::SchemaError),
+    /// The probe's one deadline (`--timeout`) passed while ghenv was
+    /// checking the app's GraphQL documents, before the probe sent them.
+    #[error(
+        "the probe did not finish within {secs} seconds (--timeout): checking the app's GraphQL documents took the time"
+    )]
+    ProbeTimeout {
+        /// `--timeout`.
+        secs: u64,
+    },
     /// A file ghenv would write is a symbolic link.
     #[error("{} is a symbolic link; ghenv does not write through links, so that a secret never lands outside the project", .0.display())]
     Symlink(PathBuf),
@@ -812,6 +821,15 @@ impl Error {
                     "check that --endpoint or GHENV_GRAPHQL_URL points at a GitHub GraphQL API, then run `ghenv probe --refresh`",
                 ),
             ),
+            // The same kind and code as GitHub's own timeout: to a script,
+            // the probe ran out of time either way.
+            E::ProbeTimeout { .. } => meta(
+                "timeout",
+                NETWORK,
+                say(
+                    "allow more time with --timeout SECS, or leave the app's documents out with `ghenv probe --no-app`; nothing was written",
+                ),
+            ),
             E::Symlink(path) => {
                 let shown = path.display();
                 meta(
@@ -1211,6 +1229,7 @@ mod tests {
             reason: s(),
             },
         Error::Schema(_) => Error::Schema(crate::graphql::schema::SchemaError::NoSchema),
+        Error::ProbeTimeout { .. } => Error::ProbeTimeout { secs: 1 },
         Error::Symlink(_) => Error::Symlink(p()),
         Error::IsDirectory(_) => Error::IsDirectory(p()),
         Error::NotARegularFile(_) => Error::NotARegularFile(p()),

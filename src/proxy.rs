@@ -4,6 +4,11 @@
 //! local server that holds a token, so it refuses what a web page the
 //! student visits could send: other hosts (DNS rebinding), other origins,
 //! other paths, big bodies; and it never logs the token or the variables.
+//! Connections are bounded too: at most [`MAX_CONNECTIONS`] at once, each
+//! closed when its request's headers have not come within
+//! [`IDLE_TIMEOUT`], and an accept that fails (no descriptor left) is
+//! retried after [`ACCEPT_BACKOFF`] rather than at once, so that idle
+//! connections can neither spin a core nor lock the app out for long.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -26,6 +31,18 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 /// The default port.
 pub const DEFAULT_PORT: u16 = 8787;
+/// The most connections served at once. Past it, new connections wait in
+/// the kernel's queue until one closes, instead of taking the descriptors
+/// the proxy needs (a default limit is 1,024 per process, 256 on macOS).
+/// An app has a handful open.
+pub const MAX_CONNECTIONS: usize = 256;
+/// How long a connection may take to send its request's headers; one
+/// that sends nothing is closed then. A browser sends its request as soon
+/// as it has connected.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long the accept loop waits after an error that the next accept
+/// would meet again at once (no descriptor left: `EMFILE`, `ENFILE`).
+pub const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
 /// Answer headers passed back to the app: what GraphQL clients and
 /// students look at (rate limits, request id, scopes).
@@ -78,6 +95,12 @@ pub struct Config {
     /// The whole-request deadline: [`REQUEST_TIMEOUT`] (shorter only in
     /// tests).
     pub deadline: Duration,
+    /// How long a connection may take to send its headers:
+    /// [`IDLE_TIMEOUT`] (shorter only in tests).
+    pub idle: Duration,
+    /// The most connections served at once: [`MAX_CONNECTIONS`] (fewer
+    /// only in tests).
+    pub max_connections: usize,
 }
 
 /// Why a request is refused before it is forwarded.
@@ -468,6 +491,48 @@ async fn handle(
     Ok(response)
 }
 
+/// Whether an accept error will come again at once: the process or the
+/// system is out of descriptors or memory. A connection that was reset
+/// before it was accepted is that connection's error alone.
+fn accept_error_repeats(e: &std::io::Error) -> bool {
+    !matches!(
+        e.kind(),
+        std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::ConnectionReset
+            | std::io::ErrorKind::ConnectionRefused
+            | std::io::ErrorKind::Interrupted
+            | std::io::ErrorKind::WouldBlock
+    )
+}
+
+/// The next connection from `accept`. After an error that would repeat,
+/// it waits [`ACCEPT_BACKOFF`] before trying again (and logs once until a
+/// connection is accepted): retrying at once spins a core while idle
+/// connections hold every descriptor.
+async fn accept_next<S, F, Fut>(mut accept: F, log: &Log) -> S
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = std::io::Result<S>>,
+{
+    let mut told = false;
+    loop {
+        match accept().await {
+            Ok(stream) => return stream,
+            Err(e) if accept_error_repeats(&e) => {
+                if !told {
+                    told = true;
+                    log(&format!(
+                        "cannot accept connections: {e}; trying again every {} ms",
+                        ACCEPT_BACKOFF.as_millis()
+                    ));
+                }
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+            }
+            Err(_) => {}
+        }
+    }
+}
+
 /// Serves on `listener` until `stop` resolves.
 ///
 /// # Errors
@@ -491,17 +556,36 @@ pub async fn serve(
         log,
         told_authorization: AtomicBool::new(false),
     });
+    let slots = Arc::new(tokio::sync::Semaphore::new(
+        shared.config.max_connections.max(1),
+    ));
+    let mut told_full = false;
     tokio::pin!(stop);
     loop {
-        let accepted = tokio::select! {
+        // A free slot first, then the connection: past the cap the next
+        // ones wait in the listen queue, and hold no descriptor of ours.
+        if slots.available_permits() == 0 && !told_full {
+            told_full = true;
+            (shared.log)(&format!(
+                "{} connections are open, the most it serves at once: new ones wait until one closes (one that sends no request is closed after {} s)",
+                shared.config.max_connections,
+                shared.config.idle.as_secs_f32()
+            ));
+        }
+        let slot = tokio::select! {
             () = &mut stop => return Ok(()),
-            accepted = listener.accept() => accepted,
+            slot = Arc::clone(&slots).acquire_owned() => slot,
         };
-        let Ok((stream, _peer)) = accepted else {
-            continue;
+        let Ok(slot) = slot else {
+            return Ok(()); // never closed
+        };
+        let (stream, _peer) = tokio::select! {
+            () = &mut stop => return Ok(()),
+            accepted = accept_next(|| listener.accept(), &shared.log) => accepted,
         };
         let accepted = tokio::time::Instant::now();
         let deadline = shared.config.deadline;
+        let idle = shared.config.idle.min(deadline);
         // The address the connection arrived on, not the Host it names:
         // the kernel drops packets for 127.0.0.0/8 and ::1 from outside.
         let arrival = Arrival {
@@ -512,14 +596,17 @@ pub async fn serve(
         };
         let shared = Arc::clone(&shared);
         tokio::spawn(async move {
+            // The slot is given back when the connection is done with.
+            let _slot = slot;
             let service =
                 hyper::service::service_fn(move |req| handle(req, Arc::clone(&shared), arrival));
             // One request per connection, so the connection's deadline is
             // the request's: headers, body, upstream and writing the
-            // answer, however slowly a client sends or reads.
+            // answer, however slowly a client sends or reads. The headers
+            // must come sooner: a connection that sends nothing is idle.
             let connection = hyper::server::conn::http1::Builder::new()
                 .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(deadline)
+                .header_read_timeout(idle)
                 .keep_alive(false)
                 .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
             let _ = tokio::time::timeout_at(accepted + deadline, connection).await;
@@ -546,6 +633,8 @@ mod tests {
             allowed_hosts: Vec::new(),
             allow_no_origin: false,
             deadline: REQUEST_TIMEOUT,
+            idle: IDLE_TIMEOUT,
+            max_connections: MAX_CONNECTIONS,
         }
     }
 
@@ -657,6 +746,66 @@ mod tests {
         // A look-alike of localhost is not localhost.
         assert!(!origin_allowed("http://localhost.evil.example:80", &[]));
         assert!(!origin_allowed("https://localhost:5173", &[]));
+    }
+
+    /// A log that keeps its lines.
+    fn kept_log() -> (Log, Arc<std::sync::Mutex<Vec<String>>>) {
+        let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let kept = Arc::clone(&lines);
+        let log: Log = Arc::new(move |line: &str| kept.lock().unwrap().push(line.to_owned()));
+        (log, lines)
+    }
+
+    #[test]
+    fn an_accept_error_that_repeats_is_retried_after_a_pause_not_at_once() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .unwrap();
+        // EMFILE, as the platform-neutral error it maps to.
+        let emfile = || std::io::Error::other("too many open files");
+        // Out of descriptors for good: the loop waits between tries. Left
+        // to spin, it would try millions of times in the same while.
+        let (log, lines) = kept_log();
+        let mut tries = 0u32;
+        let started = Instant::now();
+        let accepted = runtime.block_on(async {
+            let accept = || {
+                tries += 1;
+                std::future::ready(Err::<(), _>(emfile()))
+            };
+            tokio::time::timeout(Duration::from_millis(350), accept_next(accept, &log)).await
+        });
+        assert!(accepted.is_err(), "no connection was ever accepted");
+        let most = started.elapsed().as_millis() / ACCEPT_BACKOFF.as_millis() + 2;
+        assert!(u128::from(tries) <= most, "{tries} tries, at most {most}");
+        assert!(tries >= 2, "{tries}");
+        // Said once, not once a try.
+        let said = lines.lock().unwrap().clone();
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].starts_with("cannot accept connections"), "{said:?}");
+
+        // A connection reset before it was accepted is no reason to wait,
+        // and the next connection is served.
+        let (log, lines) = kept_log();
+        let mut errors = vec![
+            Err(std::io::Error::from(std::io::ErrorKind::ConnectionAborted)),
+            Err(emfile()),
+            Ok(7),
+        ]
+        .into_iter();
+        let got = runtime.block_on(accept_next(
+            || std::future::ready(errors.next().unwrap()),
+            &log,
+        ));
+        assert_eq!(got, 7);
+        assert_eq!(lines.lock().unwrap().len(), 1);
+        assert!(!accept_error_repeats(&std::io::Error::from(
+            std::io::ErrorKind::ConnectionReset
+        )));
+        assert!(accept_error_repeats(&std::io::Error::from(
+            std::io::ErrorKind::OutOfMemory
+        )));
     }
 
     #[test]

@@ -33,32 +33,96 @@ const MAX_JWT_LEN: usize = 2048;
 /// byte-order mark (Notepad, PowerShell) and zero-width spaces and joiners.
 const INVISIBLE: [char; 5] = ['\u{feff}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}'];
 
-/// The shortest run of a token's characters taken for an echo of it.
-const ECHO_RUN: usize = 12;
+/// The shortest piece of a token's secret part taken for an echo of it. A
+/// server that sends the token back cut into pieces (by spaces, newlines,
+/// escapes) gets every piece of 6 or more characters masked, so at most 5
+/// characters in a row stay visible. A given 6-character run of base62
+/// turns up by chance about once in 5.7 * 10^10 characters, so ordinary
+/// text is left alone.
+const ECHO_PIECE: usize = 6;
 
-/// The byte spans of `text` that are runs of at least [`ECHO_RUN`] bytes of
-/// `secret` in the same order (merged, in order). Tokens are ASCII, so a
-/// span always starts and ends on a character boundary of `text`.
-fn echoed_spans(secret: &[u8], text: &[u8]) -> Vec<(usize, usize)> {
+/// The 6-byte windows of a secret, as a set: a bitmap in front (one bit
+/// test dismisses almost every window of ordinary text) and the windows,
+/// with where they are in the secret, sorted for the rest.
+struct Pieces {
+    filter: [u64; 64],
+    windows: Vec<(u64, usize)>,
+}
+
+impl Pieces {
+    fn new(secret: &[u8]) -> Pieces {
+        let mut windows: Vec<(u64, usize)> = secret
+            .windows(ECHO_PIECE)
+            .enumerate()
+            .map(|(at, w)| (Self::key(w), at))
+            .collect();
+        windows.sort_unstable();
+        let mut filter = [0u64; 64];
+        for &(key, _) in &windows {
+            let bit = Self::bit(key);
+            filter[bit / 64] |= 1 << (bit % 64);
+        }
+        Pieces { filter, windows }
+    }
+
+    fn key(window: &[u8]) -> u64 {
+        window.iter().fold(0, |k, &b| (k << 8) | u64::from(b))
+    }
+
+    /// One of 4,096 bits for `key` (Fibonacci hashing: the top 12 bits).
+    fn bit(key: u64) -> usize {
+        // 12 bits always fit.
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize
+    }
+
+    /// Where in the secret the 6 bytes of `window` are.
+    fn find(&self, window: &[u8]) -> impl Iterator<Item = usize> + '_ {
+        let key = Self::key(window);
+        let bit = Self::bit(key);
+        let maybe = self.filter[bit / 64] & (1 << (bit % 64)) != 0;
+        let first = if maybe {
+            self.windows.partition_point(|&(k, _)| k < key)
+        } else {
+            self.windows.len()
+        };
+        self.windows[first..]
+            .iter()
+            .take_while(move |&&(k, _)| k == key)
+            .map(|&(_, at)| at)
+    }
+}
+
+/// The byte spans of `text` that repeat a piece of `secret` with at least
+/// [`ECHO_PIECE`] bytes past its first `public` ones (the prefix every
+/// token of its kind starts with, `ghp_`, `github_pat_`: no secret),
+/// merged, in order. Tokens are ASCII, so a span always starts and ends on
+/// a character boundary of `text`.
+///
+/// Each window of `text` found among the secret's is grown forward while
+/// text and secret agree, and only when it cannot grow backward (else it
+/// is inside the match one byte earlier): a text costs one look-up per
+/// byte plus the length of what matches, a few megabytes in milliseconds.
+fn echoed_spans(secret: &[u8], public: usize, text: &[u8]) -> Vec<(usize, usize)> {
     let mut spans: Vec<(usize, usize)> = Vec::new();
-    if secret.len() < ECHO_RUN || text.len() < ECHO_RUN {
+    if secret.len() < public + ECHO_PIECE || text.len() < ECHO_PIECE {
         return spans;
     }
-    for w in 0..=secret.len() - ECHO_RUN {
-        let window = &secret[w..w + ECHO_RUN];
-        for found in memchr::memmem::find_iter(text, window) {
-            // Grow the match both ways while text and token agree.
-            let (mut start, mut end) = (found, found + ECHO_RUN);
-            let (mut s, mut e) = (w, w + ECHO_RUN);
-            while start > 0 && s > 0 && text[start - 1] == secret[s - 1] {
-                start -= 1;
-                s -= 1;
+    let pieces = Pieces::new(secret);
+    for i in 0..=text.len() - ECHO_PIECE {
+        for at in pieces.find(&text[i..i + ECHO_PIECE]) {
+            if i > 0 && at > 0 && text[i - 1] == secret[at - 1] {
+                continue;
             }
-            while end < text.len() && e < secret.len() && text[end] == secret[e] {
-                end += 1;
-                e += 1;
+            let mut len = ECHO_PIECE;
+            while i + len < text.len()
+                && at + len < secret.len()
+                && text[i + len] == secret[at + len]
+            {
+                len += 1;
             }
-            spans.push((start, end));
+            if at + len >= at.max(public) + ECHO_PIECE {
+                spans.push((i, i + len));
+            }
         }
     }
     spans.sort_unstable();
@@ -490,15 +554,15 @@ impl Token {
     /// form: a server may echo what it was sent, and what it says is
     /// printed, stored and passed on.
     pub fn scrub<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        let secret = self.secret.expose_secret();
-        let spans = echoed_spans(secret.as_bytes(), text.as_bytes());
+        let spans = self.echoed(text.as_bytes());
         if spans.is_empty() {
             return redact(text);
         }
-        // Any run of 12 or more of the token's characters, in the order the
-        // token has them, is the secret or most of it: a server that echoes
-        // it without its prefix, or cut by a character, must not get the
-        // rest printed (the checksum is a CRC anyone can recompute).
+        // Any piece of 6 or more of the token's secret characters, in the
+        // order the token has them, is masked: a server that echoes it
+        // without its prefix, or cut into pieces, must not get the pieces
+        // printed one after the other (the checksum is a CRC anyone can
+        // recompute).
         let masked = self.masked();
         let mut out = String::with_capacity(text.len());
         let mut at = 0;
@@ -512,22 +576,36 @@ impl Token {
     }
 
     /// [`Token::scrub`] for bytes that may not be UTF-8 (a proxied body):
-    /// every occurrence of the token is replaced by its masked form.
+    /// every piece of the token it repeats is replaced by the masked form,
+    /// by the same rule. The bytes are read as they come: a body that
+    /// spells the token's characters as JSON escapes (`\u0067`) is not
+    /// decoded first, and other tokens are left as they are (the body is
+    /// GitHub's answer to the app, not ghenv's output).
     pub fn scrub_bytes<'a>(&self, bytes: &'a [u8]) -> std::borrow::Cow<'a, [u8]> {
-        let secret = self.secret.expose_secret().as_bytes();
-        if secret.is_empty() || memchr::memmem::find(bytes, secret).is_none() {
+        let spans = self.echoed(bytes);
+        if spans.is_empty() {
             return std::borrow::Cow::Borrowed(bytes);
         }
         let masked = self.masked();
         let mut out = Vec::with_capacity(bytes.len());
-        let mut rest = bytes;
-        while let Some(at) = memchr::memmem::find(rest, secret) {
-            out.extend_from_slice(&rest[..at]);
+        let mut at = 0;
+        for (start, end) in spans {
+            out.extend_from_slice(&bytes[at..start]);
             out.extend_from_slice(masked.as_bytes());
-            rest = &rest[at + secret.len()..];
+            at = end;
         }
-        out.extend_from_slice(rest);
+        out.extend_from_slice(&bytes[at..]);
         std::borrow::Cow::Owned(out)
+    }
+
+    /// The spans of `text` that repeat a piece of this token's secret part
+    /// (see [`echoed_spans`]).
+    fn echoed(&self, text: &[u8]) -> Vec<(usize, usize)> {
+        echoed_spans(
+            self.secret.expose_secret().as_bytes(),
+            self.kind.prefix().len(),
+            text,
+        )
     }
 
     /// The secret itself. Only for the places that must send or store it:
@@ -596,6 +674,133 @@ mod tests {
             token.scrub_bytes(b"plain"),
             std::borrow::Cow::Borrowed(_)
         ));
+    }
+
+    /// A token of `kind` with a random-looking secret part (made from
+    /// `seed`), as GitHub issues them: no runs or repeats.
+    fn random_token(kind: Kind, seed: u64) -> Token {
+        let mut x = seed.wrapping_mul(6_364_136_223_846_793_005) | 1;
+        let mut random = |n: usize| -> String {
+            (0..n)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    BASE62[usize::try_from(x % 62).unwrap()] as char
+                })
+                .collect()
+        };
+        let text = match kind {
+            Kind::FineGrained => format!("github_pat_11{}_{}", random(20), random(59)),
+            _ => {
+                let r = random(RANDOM_LEN);
+                format!("{}{r}{}", kind.prefix(), checksum(&r))
+            }
+        };
+        let token = Token::parse(SecretString::from(text)).unwrap();
+        assert_eq!(token.kind(), kind);
+        token
+    }
+
+    /// Whether `text` holds 6 characters in a row of the token's secret
+    /// part (after its prefix).
+    fn shows_a_piece(token: &Token, text: &[u8]) -> Option<String> {
+        let secret = &token.expose_secret().as_bytes()[token.kind().prefix().len()..];
+        secret
+            .windows(ECHO_PIECE)
+            .find(|w| memchr::memmem::find(text, w).is_some())
+            .map(|w| String::from_utf8_lossy(w).into_owned())
+    }
+
+    #[test]
+    fn every_piece_of_six_to_twelve_characters_is_masked_however_it_is_separated() {
+        for token in [
+            random_token(Kind::Classic, 7),
+            random_token(Kind::FineGrained, 8),
+        ] {
+            let whole = token.expose_secret().to_owned();
+            for size in ECHO_PIECE..=12 {
+                let pieces: Vec<&str> = whole
+                    .as_bytes()
+                    .chunks(size)
+                    .map(|c| std::str::from_utf8(c).unwrap())
+                    .collect();
+                // Real spaces and newlines (a decoded message), JSON's
+                // escapes as a raw body has them, and the end of one string
+                // and the start of the next.
+                for separator in [" ", "\n", "\\n", "\\u0020", "\", \"", "\u{200b}"] {
+                    let text = format!("{{\"message\":\"no: {}.\"}}", pieces.join(separator));
+                    let clean = token.scrub(&text);
+                    let piece = shows_a_piece(&token, clean.as_bytes());
+                    assert!(
+                        piece.is_none(),
+                        "{size} {separator:?}: {piece:?} in {clean}"
+                    );
+                    assert!(clean.contains(&token.masked()), "{clean}");
+                    let clean = token.scrub_bytes(text.as_bytes());
+                    let piece = shows_a_piece(&token, &clean);
+                    assert!(piece.is_none(), "{size} {separator:?}: {piece:?}");
+                }
+            }
+            // Not by chance: each piece of exactly 6 is masked on its own.
+            let secret = &whole[token.kind().prefix().len()..];
+            for at in 0..=secret.len() - ECHO_PIECE {
+                let piece = &secret[at..at + ECHO_PIECE];
+                assert_eq!(
+                    token.scrub(&format!("<{piece}>")),
+                    format!("<{}>", token.masked())
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn ordinary_text_and_the_public_prefix_alone_are_left_alone() {
+        for token in [
+            random_token(Kind::Classic, 7),
+            random_token(Kind::FineGrained, 8),
+        ] {
+            for text in [
+                "Bad credentials. The quick brown fox jumps over the lazy dog, twice.",
+                r#"{"data":{"viewer":{"login":"octocat","name":"The Octocat","id":"MDQ6VXNlcjE=","createdAt":"2011-01-25T18:44:36Z"}},"extensions":{"cost":1}}"#,
+                "X-GitHub-Request-Id: E3C4:1F2B:9A8F1:B1C2D:6765A1B2, commit 3f786850e387550fdab836ed7e6dc881de23001b",
+                "Tokens start with github_pat_ or ghp_; github_pat_11 is every fine-grained one's start. See https://github.com/settings/tokens",
+            ] {
+                assert!(shows_a_piece(&token, text.as_bytes()).is_none(), "{text}");
+                assert_eq!(token.scrub(text), text);
+                assert!(matches!(
+                    token.scrub_bytes(text.as_bytes()),
+                    std::borrow::Cow::Borrowed(_)
+                ));
+            }
+            // The prefix and five characters of the secret: no piece of 6.
+            let start = &token.expose_secret()[..token.kind().prefix().len() + 5];
+            assert_eq!(token.scrub(&format!("{start} ")), format!("{start} "));
+        }
+    }
+
+    #[test]
+    fn a_text_of_megabytes_is_scrubbed_in_one_pass() {
+        let token = random_token(Kind::FineGrained, 9);
+        let secret = token.expose_secret();
+        // 4 MB of JSON with the token, whole and in pieces, here and there;
+        // and a text of the token's own characters over and over.
+        let mut text = String::new();
+        for i in 0..40_000 {
+            text.push_str(r#"{"id":"MDEwOlJlcG9zaXRvcnkx","name":"hello-world","n":"#);
+            text.push_str(&i.to_string());
+            text.push_str("},");
+            if i % 1000 == 0 {
+                text.push_str(&secret[20..31]);
+                text.push(' ');
+                text.push_str(secret);
+            }
+        }
+        let clean = token.scrub_bytes(text.as_bytes());
+        assert!(shows_a_piece(&token, &clean).is_none());
+        let repeated = secret.repeat(40_000);
+        let clean = token.scrub(&repeated);
+        assert_eq!(clean, token.masked());
     }
 
     #[test]

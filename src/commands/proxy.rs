@@ -132,6 +132,14 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         allowed_hosts,
         allow_no_origin: opts.allow_no_origin,
         deadline: request_deadline(),
+        idle: test_setting("GHENV_TEST_PROXY_IDLE_MS")
+            .map(std::time::Duration::from_millis)
+            .filter(|&idle| idle < proxy::IDLE_TIMEOUT)
+            .unwrap_or(proxy::IDLE_TIMEOUT),
+        max_connections: test_setting("GHENV_TEST_PROXY_MAX_CONNECTIONS")
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|&n| n < proxy::MAX_CONNECTIONS)
+            .unwrap_or(proxy::MAX_CONNECTIONS),
     };
     let log: proxy::Log = Arc::new(|line: &str| {
         let _ = writeln!(
@@ -262,6 +270,18 @@ fn request_deadline() -> std::time::Duration {
         .map_or(proxy::REQUEST_TIMEOUT, |ms| {
             std::time::Duration::from_millis(ms).min(proxy::REQUEST_TIMEOUT)
         })
+}
+
+/// For the tests only: the number above 0 in the variable `name`. The
+/// callers take it only when it lowers a bound (the idle timeout, the
+/// connection cap), never to raise one, so that the tests reach them
+/// without a thousand connections or a wait of seconds. Like
+/// `GHENV_TEST_PROXY_DEADLINE_MS`, not a setting for users.
+fn test_setting(name: &str) -> Option<u64> {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+        .filter(|&v| v > 0)
 }
 
 /// Ctrl-C, or SIGTERM on Unix.

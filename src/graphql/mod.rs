@@ -1,7 +1,9 @@
 //! The app's GraphQL, checked against GitHub's schema: the schema itself
 //! ([`schema`]: introspection, SDL, cache), the documents in the project
-//! ([`documents`]) and their validation ([`validate`]).
+//! ([`documents`]), what one of them may cost ([`limits`]) and their
+//! validation ([`validate`]).
 
 pub mod documents;
+pub mod limits;
 pub mod schema;
 pub mod validate;

@@ -2,9 +2,16 @@
 //! apollo-compiler: each operation with the fragments it uses (from any
 //! file of the project), every error at its `file:line:column`, and a
 //! "did you mean" for a misspelt field or argument.
+//!
+//! The documents come from the repository, so the work is bounded: each
+//! document is measured before it is parsed ([`super::limits`]), an
+//! operation shows at most [`MAX_PROBLEMS`] problems (the rest counted),
+//! and the caller's deadline is looked at between documents and between
+//! operations.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
+use std::time::Instant;
 
 use apollo_compiler::ast::{self, Definition, Selection};
 use apollo_compiler::diagnostic::ToCliReport;
@@ -38,8 +45,10 @@ pub struct AppOperation {
     pub kind: crate::probe::Kind,
     /// The operation and the fragments it uses, for the probe.
     pub document: ast::Document,
-    /// Its errors; empty when it is valid.
+    /// Its errors, at most [`MAX_PROBLEMS`]; empty when it is valid.
     pub problems: Vec<Problem>,
+    /// How many more errors it has than `problems` shows.
+    pub omitted: usize,
     /// Variables without a default that must have a value (non-null).
     pub required_variables: Vec<String>,
     /// The root fields it selects (for mutations: what it would do); `…`
@@ -52,6 +61,14 @@ pub struct AppOperation {
 /// At most this many operations of the app are checked: validation costs
 /// time in proportion, and a course app has a few dozen.
 pub const MAX_OPERATIONS: usize = 200;
+
+/// At most this many problems are shown for one operation: a document of
+/// thousands of mistakes would otherwise cost time and a screenful for each.
+pub const MAX_PROBLEMS: usize = 20;
+
+/// The deadline passed before every operation was checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Overdue;
 
 /// A definition of the app: its own text and where that starts in its file.
 struct Located {
@@ -89,34 +106,79 @@ impl Places {
     }
 }
 
+/// A parser with the limits behind [`super::limits::measure`].
+fn parser() -> Parser {
+    Parser::new()
+        .recursion_limit(super::limits::PARSER_RECURSION)
+        .token_limit(super::limits::PARSER_TOKENS)
+}
+
+/// A document that is not checked: one invalid operation, named for why.
+fn unchecked(name: &str, doc: &AppDocument, location: String, problems: Problems) -> AppOperation {
+    AppOperation {
+        name: name.into(),
+        path: doc.path.clone(),
+        location: problems
+            .shown
+            .first()
+            .map_or(location, |p| p.location.clone()),
+        kind: crate::probe::Kind::Query,
+        document: ast::Document::new(),
+        problems: problems.shown,
+        omitted: problems.omitted,
+        required_variables: Vec::new(),
+        root_fields: Vec::new(),
+        subscription: false,
+    }
+}
+
 /// Checks the operations in `documents` against `schema`, at most
 /// [`MAX_OPERATIONS`] of them (the second value says whether more were
-/// left out). A document that does not parse is one invalid operation,
-/// named after its file.
-pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> (Vec<AppOperation>, bool) {
+/// left out). A document that does not parse, or that is too deep or too
+/// large to check ([`super::limits`]), is one invalid operation.
+///
+/// # Errors
+/// [`Overdue`] when `deadline` passes before the work is done.
+pub fn check(
+    schema: &Valid<Schema>,
+    documents: &[AppDocument],
+    deadline: Instant,
+) -> Result<(Vec<AppOperation>, bool), Overdue> {
+    let overdue = || {
+        if Instant::now() >= deadline {
+            Err(Overdue)
+        } else {
+            Ok(())
+        }
+    };
     let mut operations: Vec<Located> = Vec::new();
     let mut fragments: BTreeMap<String, Vec<Located>> = BTreeMap::new();
     let mut out = Vec::new();
     let mut places = Places::default();
     for doc in documents {
+        overdue()?;
+        if let Err(too_large) = super::limits::measure(&doc.text) {
+            let (line, column) = too_large.place();
+            let (line, column) = doc.place(line, column);
+            let location = format!("{}:{line}:{column}", doc.path.display());
+            let problems = Problems {
+                shown: vec![Problem {
+                    location: location.clone(),
+                    message: too_large.to_string(),
+                }],
+                ..Problems::default()
+            };
+            out.push(unchecked("(not checked)", doc, location, problems));
+            continue;
+        }
         let key = places.key(&doc.path, doc.line, doc.column);
-        let parsed = match ast::Document::parse(doc.text.clone(), &key) {
+        let parsed = match parser().parse_ast(doc.text.clone(), &key) {
             Ok(d) => d,
             Err(with_errors) => {
-                let problems = problems_of(&with_errors.errors, schema, &places);
-                out.push(AppOperation {
-                    name: "(does not parse)".into(),
-                    path: doc.path.clone(),
-                    location: problems
-                        .first()
-                        .map_or_else(|| places.locate(&key, 1, 1), |p| p.location.clone()),
-                    kind: crate::probe::Kind::Query,
-                    document: ast::Document::new(),
-                    problems,
-                    required_variables: Vec::new(),
-                    root_fields: Vec::new(),
-                    subscription: false,
-                });
+                let mut problems = Problems::default();
+                problems.add(&with_errors.errors, schema, &places, false);
+                let location = places.locate(&key, 1, 1);
+                out.push(unchecked("(does not parse)", doc, location, problems));
                 continue;
             }
         };
@@ -152,6 +214,7 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> (Vec<AppOpera
     }
     let truncated = operations.len() > MAX_OPERATIONS;
     for op in operations.iter().take(MAX_OPERATIONS) {
+        overdue()?;
         let Definition::OperationDefinition(def) = &op.definition else {
             continue;
         };
@@ -178,7 +241,7 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> (Vec<AppOpera
         }
         let mut errors = DiagnosticList::new(Default::default());
         let mut builder = ExecutableDocument::builder(Some(schema), &mut errors);
-        let mut parser = Parser::new();
+        let mut parser = parser();
         let key = places.key(&op.path, op.line, op.column);
         parser.parse_into_executable_builder(op.text.clone(), &key, &mut builder);
         for f in &needed {
@@ -186,18 +249,13 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> (Vec<AppOpera
             parser.parse_into_executable_builder(f.text.clone(), &key, &mut builder);
         }
         let executable = builder.build();
-        let mut problems = problems_of(&errors, schema, &places);
+        let mut problems = Problems::default();
+        problems.add(&errors, schema, &places, false);
+        // The build leaves out a field it cannot find, which can empty its
+        // parent's selection: that is the same mistake.
         let built_with_errors = !problems.is_empty();
         if let Err(with_errors) = executable.validate(schema) {
-            for p in problems_of(&with_errors.errors, schema, &places) {
-                // The build leaves out a field it cannot find, which can
-                // empty its parent's selection: that is the same mistake.
-                let cascade =
-                    built_with_errors && p.message.contains("must have a selection of subfields");
-                if !cascade && !problems.contains(&p) {
-                    problems.push(p);
-                }
-            }
+            problems.add(&with_errors.errors, schema, &places, built_with_errors);
         }
         let mut document = ast::Document::new();
         document.definitions.push(op.definition.clone());
@@ -217,7 +275,8 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> (Vec<AppOpera
                 crate::probe::Kind::Query
             },
             document,
-            problems,
+            problems: problems.shown,
+            omitted: problems.omitted,
             required_variables: def
                 .variables
                 .iter()
@@ -237,7 +296,7 @@ pub fn check(schema: &Valid<Schema>, documents: &[AppDocument]) -> (Vec<AppOpera
             subscription: def.operation_type == ast::OperationType::Subscription,
         });
     }
-    (out, truncated)
+    Ok((out, truncated))
 }
 
 fn kind_word(kind: ast::OperationType) -> &'static str {
@@ -261,38 +320,71 @@ fn spreads(selections: &[Selection]) -> Vec<String> {
     out
 }
 
-/// Each diagnostic as a problem at its place, with a suggestion when a
-/// field or argument is misspelt.
-fn problems_of(errors: &DiagnosticList, schema: &Valid<Schema>, places: &Places) -> Vec<Problem> {
-    let mut out = Vec::new();
-    for d in errors.iter() {
-        let key = d
-            .error
-            .location()
-            .and_then(|span| d.sources.get(&span.file_id()))
-            .map(|file| file.path().display().to_string())
-            .unwrap_or_default();
-        let (line, column) = d
-            .line_column_range()
-            .map_or((1, 1), |r| (r.start.line, r.start.column));
-        let at = places.locate(&key, line, column);
-        let message = d
-            .error
-            .unstable_compat_message()
-            .unwrap_or_else(|| d.error.to_string());
-        let message = match suggestion(&message, schema) {
-            Some(meant) => format!("{message} Did you mean \"{meant}\"?"),
-            None => message,
-        };
-        let problem = Problem {
-            location: at,
-            message: crate::text::sanitize(&message).into_owned(),
-        };
-        if !out.contains(&problem) {
-            out.push(problem);
+/// One operation's problems: each once, the first [`MAX_PROBLEMS`] with
+/// their place and suggestion, the others only counted. Every diagnostic
+/// costs a look-up in a set, so thousands of them cost time in proportion.
+#[derive(Default)]
+struct Problems {
+    shown: Vec<Problem>,
+    omitted: usize,
+    /// Place and apollo-compiler's message of each problem seen.
+    seen: HashSet<(String, String)>,
+}
+
+impl Problems {
+    fn is_empty(&self) -> bool {
+        self.shown.is_empty() && self.omitted == 0
+    }
+
+    /// Each diagnostic in `errors` as a problem at its place, with a
+    /// suggestion when a field or argument is misspelt. `cascade`: leave
+    /// out the empty selections that a build error left behind.
+    fn add(
+        &mut self,
+        errors: &DiagnosticList,
+        schema: &Valid<Schema>,
+        places: &Places,
+        cascade: bool,
+    ) {
+        for d in errors.iter() {
+            let message = d
+                .error
+                .unstable_compat_message()
+                .unwrap_or_else(|| d.error.to_string());
+            if cascade && message.contains("must have a selection of subfields") {
+                continue;
+            }
+            let key = d
+                .error
+                .location()
+                .and_then(|span| d.sources.get(&span.file_id()))
+                .map(|file| file.path().display().to_string())
+                .unwrap_or_default();
+            let (line, column) = d
+                .line_column_range()
+                .map_or((1, 1), |r| (r.start.line, r.start.column));
+            let at = places.locate(&key, line, column);
+            if self.shown.len() >= MAX_PROBLEMS {
+                if self.seen.insert((at, message)) {
+                    self.omitted += 1;
+                }
+                continue;
+            }
+            if !self.seen.insert((at.clone(), message.clone())) {
+                continue;
+            }
+            // The suggestion follows from the message: the same message at
+            // the same place is the same problem.
+            let message = match suggestion(&message, schema) {
+                Some(meant) => format!("{message} Did you mean \"{meant}\"?"),
+                None => message,
+            };
+            self.shown.push(Problem {
+                location: at,
+                message: crate::text::sanitize(&message).into_owned(),
+            });
         }
     }
-    out
 }
 
 /// For `Cannot query field "nmae" on type "User".` the closest field of
@@ -370,6 +462,10 @@ type Count { totalCount: Int! }
 type Mutation { addStar(input: AddStarInput!): Boolean }
 input AddStarInput { starrableId: ID! }";
 
+    fn far() -> Instant {
+        Instant::now() + std::time::Duration::from_secs(3600)
+    }
+
     fn docs(files: &[(&str, &str)]) -> Vec<AppDocument> {
         files
             .iter()
@@ -391,7 +487,9 @@ input AddStarInput { starrableId: ID! }";
                 "src/App.js",
                 "const a = 1;\nconst Q = gql`\n  query Me {\n    viewer { nmae }\n  }\n`;\n",
             )]),
-        );
+            far(),
+        )
+        .unwrap();
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].name, "Me");
         assert_eq!(found[0].location, "src/App.js:3:3");
@@ -416,7 +514,9 @@ input AddStarInput { starrableId: ID! }";
                 ("src/Repository/fragments.js", fragments),
                 ("src/Repository/queries.js", query),
             ]),
-        );
+            far(),
+        )
+        .unwrap();
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].problems.len(), 1, "{:?}", found[0].problems);
         assert_eq!(
@@ -436,7 +536,9 @@ input AddStarInput { starrableId: ID! }";
                 ("src/Repository/fragments.js", &fixed),
                 ("src/Repository/queries.js", query),
             ]),
-        );
+            far(),
+        )
+        .unwrap();
         assert!(found[0].problems.is_empty(), "{:?}", found[0].problems);
         assert_eq!(found[0].document.definitions.len(), 2);
     }
@@ -447,9 +549,87 @@ input AddStarInput { starrableId: ID! }";
         let (found, _) = check(
             &schema,
             &docs(&[("a.js", "gql`{ viewer { ...nowhere } }`; gql`{ viewer { `;")]),
-        );
+            far(),
+        )
+        .unwrap();
         assert_eq!(found.len(), 2);
         assert!(found.iter().all(|o| !o.problems.is_empty()), "{found:?}");
+    }
+
+    #[test]
+    fn an_operation_shows_at_most_max_problems_and_counts_the_rest_once_each() {
+        let schema = crate::graphql::schema::parse(SDL).unwrap();
+        // 500 distinct unknown fields, each also written twice.
+        let fields: String = (0..500).map(|i| format!(" x{i} x{i}")).collect();
+        let doc = AppDocument {
+            path: PathBuf::from("q.graphql"),
+            text: format!("query Many {{ viewer {{{fields} }} }}"),
+            line: 1,
+            column: 1,
+            interpolations: Vec::new(),
+        };
+        let (found, _) = check(&schema, &[doc], far()).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].problems.len(), MAX_PROBLEMS);
+        // The same field twice is two places, so two problems.
+        assert_eq!(found[0].problems.len() + found[0].omitted, 1000);
+        // Unbalanced braces: thousands of syntax errors, few shown.
+        let doc = AppDocument {
+            path: PathBuf::from("b.graphql"),
+            text: format!("query B {{ viewer {{ login }} }} {}", "} ".repeat(5000)),
+            line: 1,
+            column: 1,
+            interpolations: Vec::new(),
+        };
+        let (found, _) = check(&schema, &[doc], far()).unwrap();
+        assert_eq!(found[0].name, "(does not parse)");
+        assert!(found[0].problems.len() <= MAX_PROBLEMS, "{found:?}");
+        assert!(found[0].omitted > 0, "{found:?}");
+    }
+
+    #[test]
+    fn a_document_deeper_or_larger_than_the_limits_is_refused_before_parsing() {
+        use crate::graphql::limits::{MAX_DEPTH, MAX_TOKENS};
+        let schema = crate::graphql::schema::parse(SDL).unwrap();
+        let doc = |text: String| AppDocument {
+            path: PathBuf::from("src/App.js"),
+            text,
+            line: 3,
+            column: 11,
+            interpolations: Vec::new(),
+        };
+        let nested = |n: usize| format!("query D {}{}", "{ a ".repeat(n), "} ".repeat(n));
+        let wide = format!("query W {{ viewer {{{} }} }}", " login".repeat(MAX_TOKENS));
+        let (found, _) = check(
+            &schema,
+            &[doc(nested(MAX_DEPTH + 1)), doc(nested(20_000)), doc(wide)],
+            far(),
+        )
+        .unwrap();
+        assert_eq!(found.len(), 3, "{found:?}");
+        for (op, word) in found.iter().zip(["deeper", "deeper", "more than"]) {
+            assert_eq!(op.name, "(not checked)");
+            assert_eq!(op.problems.len(), 1, "{op:?}");
+            assert!(op.problems[0].message.contains(word), "{op:?}");
+        }
+        // At the first bracket too deep, in the file's lines and columns.
+        let column = 11 + "query D ".len() + 4 * MAX_DEPTH;
+        assert_eq!(
+            found[0].problems[0].location,
+            format!("src/App.js:3:{column}")
+        );
+        // At the limit it is checked as any other (the field is unknown).
+        let (found, _) = check(&schema, &[doc(nested(MAX_DEPTH))], far()).unwrap();
+        assert_eq!(found[0].name, "D");
+        assert!(found[0].problems[0].message.contains("Cannot query field"));
+    }
+
+    #[test]
+    fn a_passed_deadline_stops_the_check() {
+        let schema = crate::graphql::schema::parse(SDL).unwrap();
+        let docs = docs(&[("a.js", "gql`{ viewer { login } }`")]);
+        assert_eq!(check(&schema, &docs, Instant::now()).unwrap_err(), Overdue);
+        assert!(check(&schema, &docs, far()).is_ok());
     }
 
     #[test]

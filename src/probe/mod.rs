@@ -166,6 +166,9 @@ pub enum DocumentError {
     /// Something other than operations and fragments.
     #[error("it holds a type definition")]
     TypeDefinition,
+    /// Too deep or too large to parse ([`crate::graphql::limits`]).
+    #[error("{0}")]
+    TooLarge(crate::graphql::limits::TooLarge),
 }
 
 /// Parses `text` as one operation and its fragments.
@@ -173,21 +176,27 @@ pub enum DocumentError {
 /// # Errors
 /// [`DocumentError`].
 pub fn parse_one(text: &str, path: &str) -> Result<(ast::Document, Kind), DocumentError> {
-    let document = ast::Document::parse(text, path).map_err(|e| {
-        DocumentError::Syntax(
-            e.errors
-                .iter()
-                .next()
-                .map(|d| {
-                    let at = d
-                        .line_column_range()
-                        .map(|r| format!("line {}, column {}: ", r.start.line, r.start.column))
-                        .unwrap_or_default();
-                    format!("{at}{}", d.error)
-                })
-                .unwrap_or_default(),
-        )
-    })?;
+    use crate::graphql::limits;
+    limits::measure(text).map_err(DocumentError::TooLarge)?;
+    let document = apollo_compiler::parser::Parser::new()
+        .recursion_limit(limits::PARSER_RECURSION)
+        .token_limit(limits::PARSER_TOKENS)
+        .parse_ast(text, path)
+        .map_err(|e| {
+            DocumentError::Syntax(
+                e.errors
+                    .iter()
+                    .next()
+                    .map(|d| {
+                        let at = d
+                            .line_column_range()
+                            .map(|r| format!("line {}, column {}: ", r.start.line, r.start.column))
+                            .unwrap_or_default();
+                        format!("{at}{}", d.error)
+                    })
+                    .unwrap_or_default(),
+            )
+        })?;
     let mut kinds = Vec::new();
     for definition in &document.definitions {
         match definition {
@@ -1097,6 +1106,13 @@ mod tests {
         assert!(matches!(
             parse_one("{ a", "x"),
             Err(DocumentError::Syntax(_))
+        ));
+        let deep = format!("{}{}", "{ a ".repeat(1000), "}".repeat(1000));
+        assert!(matches!(
+            parse_one(&deep, "x"),
+            Err(DocumentError::TooLarge(
+                crate::graphql::limits::TooLarge::Depth { .. }
+            ))
         ));
     }
 

@@ -31,7 +31,8 @@ pub struct Input<'a> {
     pub token: &'a Token,
     /// The trusted GraphQL endpoint.
     pub endpoint: &'a str,
-    /// `--timeout`, per request.
+    /// `--timeout`: one deadline for the whole probe, the requests and
+    /// the checking of the app's documents.
     pub timeout: Duration,
     /// Check and probe the app's own documents.
     pub app: bool,
@@ -312,7 +313,10 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
         }
         if !found.documents.is_empty() {
             let schema = github_schema(io, input, deadline, &mut requests)?;
-            let (checked, truncated) = validate::check(&schema, &found.documents);
+            let (checked, truncated) = validate::check(&schema, &found.documents, deadline)
+                .map_err(|validate::Overdue| Error::ProbeTimeout {
+                    secs: input.timeout.as_secs(),
+                })?;
             if truncated {
                 io.warn(&format!(
                     "the app has more than {} GraphQL operations; only the first {0} were checked",
@@ -326,6 +330,18 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
                         operation_at: app.location.clone(),
                         location: p.location.clone(),
                         message: from_server(input.token, &p.message),
+                    });
+                }
+                if app.omitted > 0 {
+                    problems.push(AppProblem {
+                        operation: app.name.clone(),
+                        operation_at: app.location.clone(),
+                        location: app.location.clone(),
+                        message: format!(
+                            "… and {} more (ghenv shows the first {})",
+                            app.omitted,
+                            validate::MAX_PROBLEMS
+                        ),
                     });
                 }
                 operations.push(app_operation(app));
@@ -407,7 +423,7 @@ fn app_operation(app: validate::AppOperation) -> Operation {
     let mut needs = catalogue::READ;
     let plan = if !app.problems.is_empty() {
         let first = &app.problems[0];
-        let more = match app.problems.len() {
+        let more = match app.problems.len() + app.omitted {
             1 => String::new(),
             n => format!(" (and {} more)", n - 1),
         };

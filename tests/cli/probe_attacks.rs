@@ -491,3 +491,109 @@ fn check_probe_shows_the_lessons_also_when_scopes_are_missing() {
         "{json}"
     );
 }
+
+// ------------------------------------------------- the third round (issue 30)
+
+/// `query { deep { deep { … } } }`, `depth` levels deep.
+fn nested(depth: usize) -> String {
+    format!(
+        "query Deep {}{}\n",
+        "{ deep ".repeat(depth),
+        "} ".repeat(depth)
+    )
+}
+
+#[test]
+fn a_committed_document_nested_thousands_deep_is_refused_not_ground_through() {
+    let (p, fake) = app_only("src/deep.graphql", &nested(20_000));
+    // Many selections side by side: the other way to make one document
+    // cost a validator time out of proportion to its size.
+    let wide = format!(
+        "query Wide {{ viewer {{ {} }} }}\n",
+        "login ".repeat(30_000)
+    );
+    p.write("src/wide.graphql", &wide);
+    p.write("src/ok.graphql", "query Fine { viewer { login } }\n");
+    let url = fake.url();
+    let out = p.run(
+        &["probe", "--endpoint", &url, "--timeout", "5", "--json"],
+        "",
+    );
+    out.code(1);
+    let json = out.json();
+    assert_eq!(status_of(&json, "Fine"), "ok", "{json}");
+    let problems = json["problems"].as_array().unwrap();
+    let message = |file: &str| {
+        problems
+            .iter()
+            .filter(|p| p["location"].as_str().unwrap().starts_with(file))
+            .map(|p| p["message"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let deep = message("src/deep.graphql");
+    assert_eq!(deep.len(), 1, "{deep:?}");
+    assert!(deep[0].contains("nested deeper than"), "{deep:?}");
+    let wide = message("src/wide.graphql");
+    assert_eq!(wide.len(), 1, "{wide:?}");
+    assert!(wide[0].contains("more than"), "{wide:?}");
+    // Neither was sent to GitHub.
+    assert!(
+        fake.queries()
+            .iter()
+            .all(|q| !q.contains("deep") && q.matches("login").count() < 100),
+        "{:?}",
+        fake.queries().len()
+    );
+}
+
+/// `token` cut into pieces of 6 to 12 characters, one cut for each size,
+/// the pieces separated in turn by a space, a newline, a tab and a space
+/// as JSON escapes write them in a raw body (`\n`, `\u0020`, `\t`).
+pub fn echoed_in_pieces(token: &str) -> String {
+    let separators = [" ", "\\n", "\\u0020", "\\t"];
+    (6..=12)
+        .zip(separators.iter().cycle())
+        .map(|(size, separator)| {
+            token
+                .as_bytes()
+                .chunks(size)
+                .map(|c| std::str::from_utf8(c).unwrap())
+                .collect::<Vec<_>>()
+                .join(separator)
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The first 6 characters in a row of `token`'s secret part (after
+/// `prefix`) that `text` shows.
+pub fn piece_shown(token: &str, prefix: &str, text: &str) -> Option<String> {
+    token.as_bytes()[prefix.len()..]
+        .windows(6)
+        .map(|w| std::str::from_utf8(w).unwrap())
+        .find(|w| text.contains(w))
+        .map(str::to_owned)
+}
+
+#[test]
+fn a_token_echoed_in_pieces_of_six_to_twelve_characters_is_masked_piece_by_piece() {
+    for (token, prefix) in [(classic(), "ghp_"), (fine_grained(), "github_pat_")] {
+        let p = course_project(&token);
+        // The message as the raw JSON body carries it, escapes and all.
+        let body = format!(
+            r#"{{"data":null,"errors":[{{"type":"SOMETHING_NEW","message":"not allowed for {}"}}]}}"#,
+            echoed_in_pieces(&token)
+        );
+        assert!(serde_json::from_str::<Value>(&body).is_ok(), "{body}");
+        for extra in [&[][..], &["--json"][..]] {
+            let reply = Reply::json(200, "OK", &body).header("X-OAuth-Scopes", COURSE_SCOPES);
+            let fake = FakeGitHub::start(vec![reply; 60]).at_most();
+            let out = probe(&p, &fake, extra);
+            assert!(out.stdout.contains("not allowed for"), "{out}");
+            for text in [&out.stdout, &out.stderr] {
+                let piece = piece_shown(&token, prefix, text);
+                assert!(piece.is_none(), "{piece:?} is shown\n{out}");
+            }
+        }
+    }
+}

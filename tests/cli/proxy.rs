@@ -835,3 +835,120 @@ fn the_page_can_read_the_rate_limit_and_an_app_sending_authorization_is_told_onc
         "one line per run:\n{log}"
     );
 }
+
+// ------------------------------------------ idle connections (issue 30)
+
+/// `n` connections to the proxy that send nothing.
+fn idle_connections(proxy: &Proxy, n: usize) -> Vec<std::net::TcpStream> {
+    (0..n)
+        .map(|_| std::net::TcpStream::connect(proxy.addr()).unwrap())
+        .collect()
+}
+
+/// Waits, at most [`PATIENCE`] for each, until the proxy has closed every
+/// one of `idle`.
+fn closed_by_the_proxy(idle: Vec<std::net::TcpStream>) {
+    use std::io::Read;
+    for mut stream in idle {
+        stream.set_read_timeout(Some(PATIENCE)).unwrap();
+        let mut answer = Vec::new();
+        match stream.read_to_end(&mut answer) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => {}
+            Err(e) => panic!("an idle connection is still open after {PATIENCE:?} ({e})"),
+        }
+    }
+}
+
+/// The app's query through the proxy; its status.
+fn app_query(proxy: &Proxy) -> u16 {
+    client()
+        .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
+        .body(QUERY)
+        .timeout(PATIENCE)
+        .send()
+        .unwrap_or_else(|e| panic!("the app got no answer: {e}"))
+        .status()
+        .as_u16()
+}
+
+#[test]
+fn connections_past_the_cap_wait_and_the_app_is_served_once_idle_ones_are_closed() {
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let mut cmd = p.cmd(&["proxy", "--port", "0", "--endpoint", &fake.url()]);
+    // Test-only settings that can only lower the cap (256) and the idle
+    // timeout (10 s).
+    cmd.env("GHENV_TEST_PROXY_MAX_CONNECTIONS", "4")
+        .env("GHENV_TEST_PROXY_IDLE_MS", "300");
+    let mut proxy = Proxy::start_with(cmd);
+    let idle = idle_connections(&proxy, 12);
+    assert_eq!(app_query(&proxy), 200);
+    proxy.wait_for("4 connections are open, the most it serves at once");
+    closed_by_the_proxy(idle);
+    let log = proxy.stop();
+    assert!(log.contains("POST /graphql Viewer 200"), "{log}");
+}
+
+#[test]
+fn idle_connections_past_the_descriptor_limit_do_not_lock_the_app_out() {
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    // The proxy with 64 descriptors, fewer than its cap of connections:
+    // what 1,000 idle connections do to the default limit of 1,024.
+    let ghenv = p.cmd(&["proxy", "--port", "0", "--endpoint", &fake.url()]);
+    let mut cmd = std::process::Command::new("sh");
+    cmd.args(["-c", "ulimit -n 64 && exec \"$@\"", "sh"])
+        .arg(ghenv.get_program())
+        .args(ghenv.get_args())
+        .current_dir(ghenv.get_current_dir().unwrap())
+        .env_clear();
+    for (key, value) in ghenv.get_envs() {
+        if let Some(value) = value {
+            cmd.env(key, value);
+        }
+    }
+    cmd.env("GHENV_TEST_PROXY_IDLE_MS", "300");
+    let mut proxy = Proxy::start_with(cmd);
+    let idle = idle_connections(&proxy, 100);
+    assert_eq!(app_query(&proxy), 200);
+    proxy.wait_for("cannot accept connections");
+    closed_by_the_proxy(idle);
+    let log = proxy.stop();
+    assert!(log.contains("POST /graphql Viewer 200"), "{log}");
+}
+
+#[test]
+fn an_answer_that_echoes_the_token_in_pieces_reaches_the_app_with_every_piece_masked() {
+    use crate::probe_attacks::{echoed_in_pieces, piece_shown};
+    let (p, token) = proxied_project();
+    // The raw body: pieces of 6 to 12 characters apart by spaces and JSON
+    // escapes, which the page's JSON.parse would put back together.
+    let body = format!(
+        r#"{{"errors":[{{"message":"bad header: {}"}}]}}"#,
+        echoed_in_pieces(&token)
+    );
+    let echo = Reply {
+        body: body.into_bytes(),
+        ..Reply::bad_credentials()
+    };
+    let fake = FakeGitHub::start(vec![echo]);
+    let proxy = Proxy::start(&p, &["--endpoint", &fake.url()]);
+    let answer = client()
+        .post(&proxy.url)
+        .header("origin", "http://localhost:5173")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+    let body = answer.text().unwrap();
+    assert!(
+        body.starts_with(r#"{"errors":[{"message":"bad header: "#),
+        "{body}"
+    );
+    let piece = piece_shown(&token, "ghp_", &body);
+    assert!(piece.is_none(), "{piece:?} reaches the app: {body}");
+    let log = proxy.stop();
+    assert!(piece_shown(&token, "ghp_", &log).is_none(), "{log}");
+}
