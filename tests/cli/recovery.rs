@@ -203,3 +203,158 @@ fn another_tools_config_toml_is_never_written_nor_taken_as_the_project() {
     cmd.current_dir(p.file("supabase"));
     p.run_with(cmd, b"").code(0);
 }
+
+/// A Vite app (package.json) with `src/client.js` holding `code`.
+fn vite_app(p: &Project, code: &str) {
+    p.git_init();
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    p.write(
+        "package.json",
+        "{\"name\":\"app\",\"private\":true,\"scripts\":{\"dev\":\"vite\"},\"devDependencies\":{\"vite\":\"*\"}}\n",
+    );
+    p.write("src/client.js", code);
+}
+
+fn doctor_checks(p: &Project) -> Vec<serde_json::Value> {
+    let out = p.run(&["doctor", "--offline", "--json"], "");
+    out.json().as_array().unwrap().clone()
+}
+
+fn failing(checks: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    checks
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn cra_code_in_a_vite_app_is_fixed_the_vite_way_and_doctor_then_passes() {
+    let p = Project::new();
+    vite_app(
+        &p,
+        "export const token = process.env.REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN;\n",
+    );
+    let token = classic();
+    // Set up the Create React App way, as the course's first lessons do.
+    p.run(
+        &["init", "--offline", "--token-stdin", "-t", "react"],
+        &token,
+    )
+    .code(0);
+    let checks = doctor_checks(&p);
+    let bad = failing(&checks);
+    let prefix = bad
+        .iter()
+        .find(|c| c["id"] == "prefix")
+        .unwrap_or_else(|| panic!("{bad:#?}"));
+    let fix = prefix["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN")
+            && fix.contains("ghenv init -t vite")
+            && !fix.contains("VITE_REACT_APP_"),
+        "{fix}"
+    );
+    // The fix, as printed.
+    p.write(
+        "src/client.js",
+        "export const token = import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN;\n",
+    );
+    p.run(&["init", "-t", "vite", "--offline"], "")
+        .code(0)
+        .never_shows(&token);
+    let checks = doctor_checks(&p);
+    assert_eq!(
+        failing(&checks),
+        Vec::<serde_json::Value>::new(),
+        "{checks:#?}"
+    );
+}
+
+#[test]
+fn process_env_in_vite_code_is_flagged_and_import_meta_env_passes() {
+    let p = Project::new();
+    vite_app(
+        &p,
+        "export const token = process.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN;\n",
+    );
+    p.run(
+        &["init", "--offline", "--token-stdin", "-t", "vite"],
+        &classic(),
+    )
+    .code(0);
+    let bad = failing(&doctor_checks(&p));
+    let reads = bad
+        .iter()
+        .find(|c| c["id"] == "code_reads")
+        .unwrap_or_else(|| panic!("{bad:#?}"));
+    assert!(
+        reads["fix"]
+            .as_str()
+            .unwrap()
+            .contains("import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN"),
+        "{reads}"
+    );
+    p.write(
+        "src/client.js",
+        "export const token = import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN;\n",
+    );
+    assert_eq!(failing(&doctor_checks(&p)), Vec::<serde_json::Value>::new());
+}
+
+#[test]
+fn with_the_proxy_template_the_fix_takes_the_token_out_of_the_code() {
+    let p = Project::new();
+    vite_app(
+        &p,
+        "export const token = import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN;\n",
+    );
+    p.run(
+        &["init", "--offline", "--token-stdin", "-t", "vite-proxy"],
+        &classic(),
+    )
+    .code(0);
+    let bad = failing(&doctor_checks(&p));
+    let reads = bad
+        .iter()
+        .find(|c| c["id"] == "code_reads")
+        .unwrap_or_else(|| panic!("{bad:#?}"));
+    let fix = reads["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("remove VITE_GITHUB_PERSONAL_ACCESS_TOKEN from the code"),
+        "{fix}"
+    );
+    assert!(!fix.contains("define"), "never back into the bundle: {fix}");
+    // The fix: the app posts to the proxy's URL, which .env defines.
+    p.write(
+        "src/client.js",
+        "export const url = import.meta.env.VITE_GITHUB_GRAPHQL_URL;\n",
+    );
+    assert_eq!(failing(&doctor_checks(&p)), Vec::<serde_json::Value>::new());
+}
+
+#[test]
+fn an_untrusted_endpoint_names_allow_and_allow_works_for_run() {
+    let p = Project::new();
+    let token = classic();
+    let url = refused_url();
+    p.run(
+        &["init", "--offline", "--token-stdin", "--endpoint", &url],
+        &token,
+    )
+    .code(0);
+    // A teammate's machine: nobody trusted the endpoint there yet.
+    std::fs::remove_file(p.home.path().join(".config/ghenv/trusted-endpoints")).unwrap();
+    std::fs::remove_dir_all(p.home.path().join(".config/ghenv/projects")).unwrap();
+    let out = p.run(&["run", "--", "true"], "");
+    out.code(7)
+        .stderr_has(&["ghenv allow", "GHENV_GRAPHQL_URL="]);
+    assert!(!out.stderr.contains("run once with `--endpoint"), "{out}");
+    // For one run, as the hint says.
+    let mut cmd = p.cmd(&["run", "--", "true"]);
+    cmd.env("GHENV_GRAPHQL_URL", &url);
+    p.run_with(cmd, b"").code(0);
+    // For good, as the hint says.
+    p.run(&["allow"], "").code(0);
+    p.run(&["run", "--", "true"], "").code(0);
+}
