@@ -123,9 +123,10 @@ pub fn settings(io: &mut Io, project: &Project, template: &Template, chosen: boo
     };
     let compared = match record.settings.clone() {
         Some(old) => Some(compare(old)),
-        // Nothing known here about the project or its repository: a fresh
-        // clone, accepted as it is.
-        None if found.first_use() => None,
+        // No settings known here for the project or its repository: a
+        // fresh clone (or a record that holds only a token, as init leaves
+        // one just before its first write), accepted as it is.
+        None if found.related.is_empty() && !found.unknown => None,
         // A folder new here, in a repository used here (renamed, linked,
         // a worktree of another branch, a config.toml added in a
         // subfolder): the same settings as one of its projects is that
@@ -138,6 +139,7 @@ pub fn settings(io: &mut Io, project: &Project, template: &Template, chosen: boo
             {
                 let mut moved = same.clone();
                 moved.path.clear();
+                moved.previous_token = None;
                 moved.settings = Some(wanted);
                 project.accepted_by_first_use(false);
                 if let Err(e) = machine.save_found(&found, &moved) {
@@ -257,7 +259,7 @@ pub fn decrypted_token(
             });
         }
     }
-    record.set_token(fingerprint);
+    record.accept_token(fingerprint);
     if let Err(e) = machine.save_found(&found, &record) {
         warn_unsaved(io, &e);
     }

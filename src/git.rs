@@ -242,6 +242,16 @@ pub fn blob_id(dir: &Path, file: &Path) -> Option<String> {
     .map(|o| String::from_utf8_lossy(&trim_newline(o)).into_owned())
 }
 
+/// What the index holds for `file` in `dir` (the version git tracks);
+/// `None` when it tracks none or git cannot tell.
+pub fn indexed_content(dir: &Path, file: &Path) -> Option<Vec<u8>> {
+    let name = file.to_string_lossy();
+    if name.starts_with('-') {
+        return None;
+    }
+    output(dir, &["cat-file", "blob", &format!(":./{name}")])
+}
+
 /// The content of blob `id` (a full hexadecimal object id, nothing else:
 /// it comes from a scan's JSON, and must not reach git as an option).
 pub fn blob_content(dir: &Path, id: &str) -> Option<Vec<u8>> {

@@ -369,6 +369,8 @@ impl Io {
     /// A line of human text on stderr, unless `--quiet`.
     pub fn say(&mut self, line: &str) {
         if !self.verbosity.quiet {
+            // Every command a message names, runnable as printed.
+            let line = self.commands(line).into_owned();
             let _ = writeln!(self.err, "{line}");
         }
     }

@@ -235,19 +235,28 @@ impl Project {
             .as_ref()
             .and_then(|c| c.env.file.as_deref())
             .unwrap_or(ENV_FILE);
-        // A folder on the way may be a link that leads out of the project.
+        // A folder on the way may be a link: out of the project, or to a
+        // folder of the pusher's whose committed env file git, asked about
+        // the path through the link, calls untracked.
         let folder = self.dir.join(name);
         let folder = folder.parent().unwrap_or(&self.dir);
-        let stays = match (
+        let (stays, direct) = match (
             std::fs::canonicalize(folder),
             std::fs::canonicalize(&self.dir),
         ) {
-            (Ok(f), Ok(d)) => f.starts_with(d),
+            (Ok(f), Ok(d)) => {
+                let lexical = match Path::new(name).parent() {
+                    Some(p) if !p.as_os_str().is_empty() => d.join(p),
+                    _ => d.clone(),
+                };
+                (f.starts_with(&d), f == lexical)
+            }
             // A folder that does not exist yet cannot lead anywhere.
-            _ => true,
+            _ => (true, true),
         };
         let why = env_file_problem(name)
-            .or((!stays).then_some("leads out of the project through a linked folder"));
+            .or((!stays).then_some("leads out of the project through a linked folder"))
+            .or((!direct).then_some("goes through a linked folder"));
         match why {
             None => Ok(name),
             Some(why) => Err(Error::EnvFileRefused {

@@ -311,7 +311,10 @@ fn resolve(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<Resolve
             .and_then(|u| u.host_str().map(str::to_owned)),
         timeout,
     };
-    if project.config().is_some() {
+    // Also without config.toml where this machine accepted the project:
+    // a pusher who deletes config.toml must not get package.json's guess
+    // (which may put the token into the browser) past the record.
+    if project.config().is_some() || crate::accept::machine(io).find(project.dir()).exists {
         crate::accept::settings(
             io,
             project,
@@ -769,6 +772,7 @@ fn validate(
     resolved: &Resolved,
 ) -> Result<Checked> {
     let (endpoint, required) = (resolved.endpoint.as_str(), resolved.required.as_slice());
+    let secret = steps::repair_env_value(io, secret, origin, "init writes the line anew");
     let token = Token::parse(secret)?;
     announce_token(io, &token, origin);
     let viewer = if opts.offline {

@@ -452,6 +452,43 @@ pub fn mask(s: &str) -> String {
     format!("{prefix}…{tail}")
 }
 
+/// The token inside a value that is not one, and what was around it: a
+/// stray quote (`'ghp_…`, `ghp_…"`), a `Bearer ` or `token ` before it (a
+/// header pasted whole), the token pasted twice. Only a value that is
+/// exactly one well-formed token once those are taken away (with its
+/// checksum, for the kinds that have one) counts: anything else is left
+/// for the user to look at.
+pub fn salvage(s: &str) -> Option<(String, &'static str)> {
+    let s = s.trim();
+    // check_format checks the checksum of the 40-character kinds; a bare
+    // 40-hex legacy token has no prefix to be sure by.
+    let good = |t: &str| check_format(t).is_ok_and(|kind| kind != Kind::Legacy);
+    if good(s) {
+        return None;
+    }
+    let unquoted = s.trim_matches(|c| c == '\'' || c == '"' || c == '`');
+    if unquoted != s && good(unquoted) {
+        return Some((unquoted.to_owned(), "a stray quote"));
+    }
+    let lower = unquoted.to_ascii_lowercase();
+    for word in ["bearer ", "token "] {
+        if lower.starts_with(word) {
+            let rest = unquoted[word.len()..].trim();
+            if good(rest) {
+                return Some((rest.to_owned(), "a header's word before it"));
+            }
+        }
+    }
+    // Pasted twice: the same token, back to back.
+    if unquoted.len() % 2 == 0 {
+        let (a, b) = unquoted.split_at(unquoted.len() / 2);
+        if a == b && good(a) {
+            return Some((a.to_owned(), "the token twice"));
+        }
+    }
+    None
+}
+
 /// Whether `s` looks like a GitHub token (a known prefix and at least eight
 /// more token characters), whether or not it is well formed.
 pub fn looks_like_token(s: &str) -> bool {
@@ -995,5 +1032,29 @@ mod tests {
         let shown = format!("{token:?}");
         assert!(!shown.contains(RANDOM), "{shown}");
         assert!(shown.contains("ghp_…2O59"));
+    }
+
+    #[test]
+    fn a_token_with_stray_characters_around_it_is_salvaged_and_nothing_else() {
+        for (value, why) in [
+            (format!("'{VALID}"), "a stray quote"),
+            (format!("{VALID}\""), "a stray quote"),
+            (format!("\"{VALID}'"), "a stray quote"),
+            (format!("Bearer {VALID}"), "a header's word before it"),
+            (format!("token {VALID}"), "a header's word before it"),
+            (format!("{VALID}{VALID}"), "the token twice"),
+        ] {
+            assert_eq!(salvage(&value), Some((VALID.to_owned(), why)), "{value}");
+        }
+        for value in [
+            VALID.to_owned(),
+            format!("'{}", &VALID[..39]),
+            format!("{VALID}x"),
+            format!("bearer {VALID} {VALID}"),
+            "'0123456789abcdef0123456789abcdef01234567".to_owned(),
+            String::new(),
+        ] {
+            assert_eq!(salvage(&value), None, "{value}");
+        }
     }
 }

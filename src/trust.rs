@@ -248,7 +248,17 @@ impl Record {
         self.token.as_deref() == Some(f) || self.previous_token.as_deref() == Some(f)
     }
 
-    /// Records `f` as the token in use, keeping the one it replaces.
+    /// Records `f` as the token the user accepted: the one before it is no
+    /// longer accepted (a `[secret]` replayed from before a teammate's
+    /// rotate is a change like any other).
+    pub fn accept_token(&mut self, f: String) {
+        self.token = Some(f);
+        self.previous_token = None;
+    }
+
+    /// Records `f` as the token this machine's ghenv is about to write,
+    /// keeping the one it replaces until the write is done (see
+    /// [`crate::accept::write_done`]).
     pub fn set_token(&mut self, f: String) {
         if self.token.as_deref() != Some(f.as_str()) {
             self.previous_token = self.token.take();

@@ -205,7 +205,7 @@ pub fn run(args: &AllowOptions, io: &mut Io) -> Result<Boxed> {
             Some(Ok(t)) => {
                 if let Some(f) = machine.fingerprint(t.expose_secret())? {
                     changed |= record.token.as_deref() != Some(f.as_str());
-                    record.set_token(f);
+                    record.accept_token(f);
                 }
                 token = Some(AllowedToken {
                     masked: t.masked(),

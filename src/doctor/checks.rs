@@ -831,6 +831,32 @@ fn secrets_group(
         if !env_path.exists() && !git::is_tracked(dir, env_rel) {
             // Nothing to commit yet: whether the file is missing is the
             // project group's check; ghenv init ignores it when it writes.
+        } else if git::is_tracked(dir, env_rel)
+            && !git::indexed_content(dir, env_rel)
+                .is_some_and(|c| crate::token::looks_like_token(&String::from_utf8_lossy(&c)))
+        {
+            // A placeholder (the course's vanilla repository ships one):
+            // nothing to revoke, but the token must never land there.
+            let (folder, name) = match env_rel.parent() {
+                Some(p) if !p.as_os_str().is_empty() => (
+                    p.display().to_string(),
+                    env_rel
+                        .file_name()
+                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+                ),
+                _ => (".".to_owned(), env_name.clone()),
+            };
+            out.push(
+                Check::new(
+                    CheckId::EnvTracked,
+                    Status::Fail,
+                    format!("{env_name} is tracked by git (no token in it yet): a token written there would be committed"),
+                )
+                .fix(format!(
+                    "untrack it before `ghenv init`: `git rm --cached {}` and commit (ghenv init then adds it to .gitignore)",
+                    if folder == "." { name } else { format!("{folder}/{name}") }
+                )),
+            );
         } else if git::is_tracked(dir, env_rel) {
             out.push(
                 Check::new(

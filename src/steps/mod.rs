@@ -10,6 +10,6 @@ pub mod validate;
 pub mod words;
 
 pub use parts::{FileReport, TokenInfo, Validation, files_report};
-pub use token::{announce_token, name_origin, project_token, token_to_check};
+pub use token::{announce_token, name_origin, project_token, repair_env_value, token_to_check};
 pub use validate::{ScopeReport, check_expiry, validate};
 pub use words::{days_from_now, say_written, scopes_granted_line, short_key};

@@ -33,6 +33,7 @@ pub fn project_token(
         ],
         io,
     )?;
+    let secret = repair_env_value(io, secret, &origin, "`ghenv init` rewrites the line");
     let token = Token::parse(secret)?;
     if matches!(origin, Origin::Config(_)) {
         crate::accept::decrypted_token(io, project, &token, true)?;
@@ -79,6 +80,7 @@ pub fn token_to_check(
         ],
         io,
     )?;
+    let secret = repair_env_value(io, secret, &origin, "`ghenv init` rewrites the line");
     // Whatever fails, the user learns which token it was.
     let token = Token::parse(secret).inspect_err(|_| name_origin(io, &origin))?;
     announce_token(io, &token, &origin);
@@ -86,6 +88,33 @@ pub fn token_to_check(
         crate::accept::decrypted_token(io, project, &token, true)?;
     }
     Ok((token, origin))
+}
+
+/// A value from the env file that is not a token but holds one between
+/// stray characters (a quote, `Bearer `, the token twice: what copying by
+/// hand leaves): that token, with a warning naming what was around it and
+/// `fix`. GitHub shows a classic token once, so "copy it again" is no
+/// advice; anything else is returned as it is, to fail with its reason.
+pub fn repair_env_value(
+    io: &mut Io,
+    secret: secrecy::SecretString,
+    origin: &Origin,
+    fix: &str,
+) -> secrecy::SecretString {
+    if !matches!(origin, Origin::DotEnv { .. }) {
+        return secret;
+    }
+    match crate::token::salvage(secrecy::ExposeSecret::expose_secret(&secret)) {
+        Some((token, what)) => {
+            io.warn(&format!(
+                "{} holds {what} around the token; using the token inside ({}): {fix}",
+                crate::text::sanitize(&origin.to_string()),
+                crate::token::mask(&token)
+            ));
+            secrecy::SecretString::from(token)
+        }
+        None => secret,
+    }
 }
 
 /// Says what kind of token this is, and warns about legacy tokens.

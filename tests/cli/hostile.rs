@@ -36,9 +36,11 @@ fn an_endpoint_from_config_toml_gets_no_token_until_the_user_trusts_it() {
         vec!["run", "--", "true"],
     ] {
         let out = p.run(&args, &token_with("ghp_", 61));
-        out.code(7)
-            .never_shows(&token)
-            .stderr_has(&["not trusted", &attacker.url(), "--endpoint"]);
+        out.code(7).never_shows(&token).stderr_has(&[
+            "not trusted",
+            &attacker.url(),
+            "ghenv allow",
+        ]);
     }
     // The shell's token on a clone without .env is not sent either.
     std::fs::remove_file(p.file(".env")).unwrap();

@@ -42,7 +42,7 @@ fn unlock_proxy_and_doctor_send_nothing_to_an_endpoint_only_config_toml_names() 
         let out = p.run(&args, "");
         out.code(7)
             .never_shows(&token)
-            .stderr_has(&["not trusted", "--endpoint"]);
+            .stderr_has(&["not trusted", "ghenv allow"]);
     }
     let out = p.run(&["doctor", "-i", k, "--json"], "");
     out.never_shows(&token);

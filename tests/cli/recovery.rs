@@ -358,3 +358,75 @@ fn an_untrusted_endpoint_names_allow_and_allow_works_for_run() {
     p.run(&["allow"], "").code(0);
     p.run(&["run", "--", "true"], "").code(0);
 }
+
+#[test]
+fn a_token_with_stray_characters_in_env_is_repaired_by_init_and_check_passes() {
+    let token = classic();
+    for value in [
+        format!("'{token}"),
+        format!("{token}\""),
+        format!("bearer {token}"),
+        format!("{token}{token}"),
+    ] {
+        let p = Project::new();
+        p.write(
+            ".env",
+            &format!("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={value}\nPORT=3000\n"),
+        );
+        // check names what is wrong and the fix; it still checks the token.
+        let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+        p.run(&["check", "--endpoint", &fake.url()], "")
+            .code(0)
+            .never_shows(&token)
+            .stderr_has(&["around the token", "ghenv init"]);
+        // The fix, as printed: init writes the line anew.
+        p.run(&["init", "--offline"], "")
+            .code(0)
+            .never_shows(&token);
+        let pairs = dotenv_pairs(&p.read(".env"));
+        assert!(
+            pairs.contains(&(
+                "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN".to_owned(),
+                token.clone()
+            )),
+            "{value}: {pairs:?}"
+        );
+        assert!(pairs.contains(&("PORT".to_owned(), "3000".to_owned())));
+        let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+        let out = p.run(&["check", "--endpoint", &fake.url()], "");
+        out.code(0);
+        assert!(!out.stderr.contains("around the token"), "{out}");
+    }
+}
+
+#[test]
+fn a_tracked_env_file_with_a_placeholder_is_untracked_not_revoked() {
+    // The course's vanilla repository ships .env with a placeholder.
+    let p = Project::new();
+    p.git_init();
+    p.write(".env", "GITHUB_PERSONAL_ACCESS_TOKEN=xxxxXXXX\n");
+    p.git(&["add", ".env"]);
+    p.git(&["commit", "-qm", "starter"]);
+    let checks = doctor_checks(&p);
+    let tracked = checks
+        .iter()
+        .find(|c| c["id"] == "env_tracked")
+        .unwrap_or_else(|| panic!("{checks:#?}"));
+    let message = tracked["message"].as_str().unwrap();
+    let fix = tracked["fix"].as_str().unwrap();
+    assert!(message.contains("no token in it yet"), "{message}");
+    assert!(!fix.contains("revoke"), "{fix}");
+    assert!(fix.contains("git rm --cached .env"), "{fix}");
+    // The fix, as printed; then init works and doctor passes that check.
+    p.git(&["rm", "-q", "--cached", ".env"]);
+    p.git(&["commit", "-qm", "untrack .env"]);
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    let checks = doctor_checks(&p);
+    assert!(
+        !checks
+            .iter()
+            .any(|c| c["id"] == "env_tracked" && c["status"] == "fail"),
+        "{checks:#?}"
+    );
+}

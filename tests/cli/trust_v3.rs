@@ -592,3 +592,104 @@ fn a_clone_that_shares_a_root_commit_is_another_repository() {
     out.code(7).never_shows(&token);
     out.stderr_has(&["browser bundle"]);
 }
+
+// ------------------------------------------------ the second round of attacks
+
+#[test]
+fn an_env_file_folder_replaced_by_a_link_is_refused_not_read() {
+    let p = Project::new();
+    p.git_init();
+    let token = classic();
+    p.run(&["init", "--offline", "--token-stdin"], &token)
+        .code(0);
+    let config = p
+        .read("config.toml")
+        .replace("file = \".env\"", "file = \"client/.env\"");
+    p.write("config.toml", &config);
+    std::fs::create_dir_all(p.file("client")).unwrap();
+    p.run(&["allow"], "").code(0);
+    p.run(&["init", "--offline", "--token-stdin"], &token)
+        .code(0);
+    p.git(&["add", "config.toml", ".gitignore"]);
+    p.git(&["commit", "-qm", "app"]);
+    // The pusher: their token committed in client2/, client a link to it.
+    let evil = token_with("ghp_", 669);
+    std::fs::create_dir_all(p.file("client2")).unwrap();
+    p.write(
+        "client2/.env",
+        &format!("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={evil}\n"),
+    );
+    p.git(&["add", "-f", "client2/.env"]);
+    std::fs::remove_dir_all(p.file("client")).unwrap();
+    std::os::unix::fs::symlink("client2", p.file("client")).unwrap();
+    p.git(&["add", "client"]);
+    p.git(&["commit", "-qm", "pwn"]);
+    for args in [
+        vec!["run", "--", "env"],
+        vec!["check", "--endpoint", &refused_url()],
+    ] {
+        let out = p.run(&args, "");
+        out.code(7)
+            .never_shows(&evil)
+            .stderr_has(&["goes through a linked folder"]);
+    }
+}
+
+#[test]
+fn a_secret_from_before_a_teammates_rotate_is_not_accepted_again() {
+    let (p, key, public, token) = app_in_web();
+    // A teammate rotated: [secret] now holds W, sealed to the victim's key.
+    let w = token_with("ghp_", 670);
+    let config = p.read("web/config.toml");
+    let head = &config[..config.find("[secret]").unwrap()];
+    p.write(
+        "web/config.toml",
+        &format!("{head}{}", secret_for(&public, &w).trim_start()),
+    );
+    p.git(&["commit", "-qam", "rotate"]);
+    let web = p.file("web");
+    run_in(&p, &web, &["run", "-i", &key, "--", "true"]).code(7);
+    run_in(&p, &web, &["allow", "-i", &key]).code(0);
+    run_in(&p, &web, &["run", "-i", &key, "--", "true"]).code(0);
+    // The pusher puts the [secret] from before the rotate back.
+    p.git(&["checkout", "HEAD~1", "--", "web/config.toml"]);
+    p.git(&["commit", "-qm", "revert"]);
+    let out = run_in(
+        &p,
+        &web,
+        &[
+            "run",
+            "-i",
+            &key,
+            "--",
+            "sh",
+            "-c",
+            "echo \"ran with $GITHUB_TOKEN\"",
+        ],
+    );
+    out.code(7).never_shows(&token);
+    assert!(!out.stdout.contains("ran with"), "{out}");
+}
+
+#[test]
+fn a_deleted_config_toml_does_not_let_package_json_expose_the_token() {
+    let (p, _, _, token) = app_in_web();
+    p.write(
+        "web/package.json",
+        "{\"name\":\"app\",\"dependencies\":{\"react-scripts\":\"*\"}}\n",
+    );
+    p.git(&["rm", "-q", "web/config.toml"]);
+    p.git(&["add", "web/package.json"]);
+    p.git(&["commit", "-qm", "cleanup"]);
+    let mut cmd = p.cmd(&["init", "--offline"]);
+    cmd.current_dir(p.file("web")).env("GH_TOKEN", &token);
+    let out = p.run_with(cmd, b"");
+    out.code(7)
+        .never_shows(&token)
+        .stderr_has(&["browser bundle"]);
+    let env = std::fs::read_to_string(p.file("web/.env")).unwrap_or_default();
+    assert!(
+        !env.contains("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN"),
+        "{env}"
+    );
+}
