@@ -38,7 +38,8 @@ pub fn current_settings(project: &Project, template: &Template) -> Result<Settin
         &template.name,
         &project.token_var(template),
         &token_vars,
-    ))
+    )
+    .with_client_id(project.config().and_then(|c| c.github.client_id.clone())))
 }
 
 /// What changed between the settings accepted and the ones asked for, one
@@ -76,6 +77,14 @@ pub fn describe_changes(old: &Settings, new: &Settings) -> Vec<String> {
         lines.push(format!(
             "the token would now also be in: {}",
             added.iter().map(|v| show(v)).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if old.client_id != new.client_id {
+        let shown = |id: &Option<String>| id.as_deref().map_or_else(|| "none".to_owned(), &show);
+        lines.push(format!(
+            "OAuth App for --web (client id): {} -> {} (a token made with --web is that app's)",
+            shown(&old.client_id),
+            shown(&new.client_id)
         ));
     }
     if new.exposed && !old.exposed {
@@ -153,13 +162,7 @@ pub fn settings(io: &mut Io, project: &Project, template: &Template, chosen: boo
                     .iter()
                     .filter_map(|r| r.settings.clone().map(compare))
                     .min_by_key(|old| describe_changes(old, &wanted).len())
-                    .unwrap_or_else(|| Settings {
-                        env_file: String::new(),
-                        template: String::new(),
-                        token_var: String::new(),
-                        token_vars: Vec::new(),
-                        exposed: false,
-                    }),
+                    .unwrap_or_else(|| Settings::new("", "", "", &[])),
             )
         }
     };

@@ -66,8 +66,9 @@ pub enum Command {
     #[command(after_help = "\
 Examples:
   ghenv init                              prompt for the token (hidden), course template
+  ghenv init --web                        create the token in the browser (the course's OAuth App)
+  ghenv init --from-gh --proxy            take the GitHub CLI's token, kept out of the browser
   ghenv init --template vite --dir web    a Vite project in ./web
-  gh auth token | ghenv init --token-stdin
   ghenv init --token-file ~/.config/course-token --offline")]
     Init(InitArgs),
 
@@ -280,6 +281,26 @@ pub struct TokenSource {
     pub token_file: Option<PathBuf>,
 }
 
+// A token made without pasting it: the device flow, or gh's.
+#[derive(Debug, Clone, Default, Args)]
+pub struct Login {
+    /// Create the token in the browser with GitHub's device flow: approve a short code at github.com/login/device.
+    #[arg(long, conflicts_with_all = ["token_stdin", "token_file", "from_gh"])]
+    pub web: bool,
+
+    /// The OAuth App's client id for --web [env: GHENV_CLIENT_ID]; init records it in config.toml's [github] client_id.
+    #[arg(long, value_name = "ID", requires = "web")]
+    pub client_id: Option<String>,
+
+    /// Take the GitHub CLI's token (`gh auth token`); refused with a template that puts it into the browser.
+    #[arg(long, conflicts_with_all = ["token_stdin", "token_file"])]
+    pub from_gh: bool,
+
+    /// With --from-gh: take gh's token even with a template that puts it into the browser bundle.
+    #[arg(long, requires = "from_gh")]
+    pub expose_gh_token: bool,
+}
+
 // Which GitHub to talk to, and how long to wait.
 #[derive(Debug, Clone, Default, Args)]
 pub struct Endpoint {
@@ -318,6 +339,10 @@ pub struct InitArgs {
     /// Where the token comes from.
     #[command(flatten)]
     pub source: TokenSource,
+
+    /// A token made without pasting it.
+    #[command(flatten)]
+    pub login: Login,
 
     /// Which GitHub.
     #[command(flatten)]
@@ -621,6 +646,10 @@ pub struct RotateArgs {
     /// Where the new token comes from.
     #[command(flatten)]
     pub source: TokenSource,
+
+    /// A new token made without pasting it.
+    #[command(flatten)]
+    pub login: Login,
 
     /// Which GitHub.
     #[command(flatten)]

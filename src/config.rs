@@ -203,6 +203,9 @@ pub struct GithubSection {
     pub validated_at: Option<String>,
     /// When the token expires (RFC 3339).
     pub expires_at: Option<String>,
+    /// The OAuth App `--web` creates tokens with (a course's or team's;
+    /// public, and accepted on each machine like the other settings).
+    pub client_id: Option<String>,
 }
 
 /// `[env]` in `config.toml`.

@@ -245,12 +245,53 @@ pub enum Error {
         missing: Vec<String>,
         /// A URL that creates a token with every required scope ticked.
         new_token_url: String,
+        /// The command that adds them to this kind of token, when there is
+        /// one (`gh auth refresh …` for gh's, `ghenv init --web` for an
+        /// OAuth App's); a classic token's are ticked on its page.
+        add: Option<String>,
     },
     /// `--strict` and the token's scopes cannot be listed.
     #[error("the scopes of this {kind} cannot be listed, and --strict asks for them to be checked")]
     ScopesUnknown {
         /// The kind of token, described.
         kind: String,
+    },
+
+    /// `--web` without an OAuth App's client id.
+    #[error(
+        "--web needs the client id of an OAuth App that has the device flow enabled, and none was given"
+    )]
+    NoClientId,
+    /// The user declined the authorization in the browser.
+    #[error("the authorization was declined on GitHub's page: no token was created")]
+    DeviceDenied,
+    /// The code was not approved in time.
+    #[error("the code expired before it was approved on GitHub's page: no token was created")]
+    DeviceExpired,
+    /// GitHub refused the device flow.
+    #[error("GitHub refused the device flow: {error}{}", description.as_deref().map(|d| format!(" ({d})")).unwrap_or_default())]
+    DeviceFlow {
+        /// GitHub's error code (`device_flow_disabled`, ...), escaped.
+        error: String,
+        /// GitHub's description, escaped.
+        description: Option<String>,
+    },
+    /// `--from-gh` and the GitHub CLI is not installed.
+    #[error("--from-gh takes the GitHub CLI's token, and the GitHub CLI (gh) is not installed")]
+    GhMissing,
+    /// `--from-gh` and gh holds no token for the host.
+    #[error("the GitHub CLI holds no token for {host} (`gh auth token` gave none)")]
+    GhNoToken {
+        /// The host asked about.
+        host: String,
+    },
+    /// `--from-gh` with a template that puts the token into the browser.
+    #[error(
+        "gh's token is your broadest credential, and the {template} template would put it into the browser bundle"
+    )]
+    GhTokenExposed {
+        /// The template.
+        template: String,
     },
 
     // --------------------------------------------------- GitHub, age (5, 6)
@@ -698,13 +739,17 @@ impl Error {
             E::MissingScopes {
                 missing,
                 new_token_url,
+                add,
             } => meta(
                 "missing_scopes",
                 SCOPES,
-                Some(format!(
-                    "GitHub cannot add scopes to an existing token by URL: either tick {} on the token's page at {TOKENS_URL} and run ghenv again, or create a new token with every required scope at\n  {new_token_url}",
-                    missing.join(", ")
-                )),
+                Some(match add {
+                    Some(command) => format!("`{command}` adds them, then run ghenv again"),
+                    None => format!(
+                        "GitHub cannot add scopes to an existing token by URL: either tick {} on the token's page at {TOKENS_URL} and run ghenv again, or create a new token with every required scope at\n  {new_token_url}",
+                        missing.join(", ")
+                    ),
+                }),
             ),
             E::ScopesUnknown { .. } => meta(
                 "scopes_unknown",
@@ -715,6 +760,53 @@ impl Error {
             ),
 
             // -------------------------------------------- GitHub, age (5, 6)
+            E::NoClientId => meta(
+                "no_client_id",
+                USAGE,
+                say(
+                    "pass --client-id ID, set GHENV_CLIENT_ID, or put client_id under [github] in config.toml (a course or team registers one OAuth App with the device flow enabled: see the README); or leave out --web and paste a token",
+                ),
+            ),
+            E::DeviceDenied => meta(
+                "device_denied",
+                TOKEN,
+                say(
+                    "run the command again and choose Authorize on GitHub's page, or leave out --web and paste a token",
+                ),
+            ),
+            E::DeviceExpired => meta(
+                "device_code_expired",
+                TOKEN,
+                say("run the command again and approve the code within 15 minutes"),
+            ),
+            E::DeviceFlow { error, .. } => meta(
+                "device_flow_refused",
+                NETWORK,
+                Some(match error.as_str() {
+                    "device_flow_disabled" => "the OAuth App's owner must tick \"Enable Device Flow\" in its settings (github.com/settings/developers); until then leave out --web and paste a token".to_owned(),
+                    "incorrect_client_credentials" | "unsupported_grant_type" => "check the client id (--client-id, GHENV_CLIENT_ID or [github] client_id in config.toml): it must be an OAuth App's".to_owned(),
+                    _ => "try again; if it keeps failing, leave out --web and paste a token".to_owned(),
+                }),
+            ),
+            E::GhMissing => meta(
+                "gh_missing",
+                USAGE,
+                say(
+                    "install the GitHub CLI (https://cli.github.com) and run `gh auth login`, or leave out --from-gh",
+                ),
+            ),
+            E::GhNoToken { host } => meta(
+                "gh_no_token",
+                USAGE,
+                Some(format!("`gh auth login -h {host}` logs gh in; or leave out --from-gh")),
+            ),
+            E::GhTokenExposed { .. } => meta(
+                "gh_token_exposed",
+                IO,
+                say(
+                    "keep it out of the browser with `--proxy` (the app then talks to `ghenv proxy`), or use a token of its own for the app; --expose-gh-token takes it anyway",
+                ),
+            ),
             E::Github(e) => meta(e.kind(), NETWORK, Some(e.hint())),
             E::Crypt(e) => meta(e.kind(), CRYPTO, e.hint()),
             E::WrongPassphraseInEnv => meta(
@@ -1018,6 +1110,7 @@ impl From<&Error> for ErrorReport {
             Error::MissingScopes {
                 missing,
                 new_token_url,
+                ..
             } => (Some(missing.clone()), Some(new_token_url.clone())),
             _ => (None, None),
         };
@@ -1185,7 +1278,18 @@ mod tests {
         Error::MissingScopes { .. } => Error::MissingScopes {
             missing: v(),
             new_token_url: s(),
+                add: None,
             },
+        Error::NoClientId => Error::NoClientId,
+        Error::DeviceDenied => Error::DeviceDenied,
+        Error::DeviceExpired => Error::DeviceExpired,
+        Error::DeviceFlow { .. } => Error::DeviceFlow {
+            error: s(),
+            description: None,
+        },
+        Error::GhMissing => Error::GhMissing,
+        Error::GhNoToken { .. } => Error::GhNoToken { host: s() },
+        Error::GhTokenExposed { .. } => Error::GhTokenExposed { template: s() },
         Error::ScopesUnknown { .. } => Error::ScopesUnknown { kind: s() },
         Error::Github(_) => Error::Github(GithubError::TooLarge { limit: 1024 }),
         Error::Crypt(_) => Error::Crypt(CryptError::WrongPassphrase),

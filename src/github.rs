@@ -503,6 +503,57 @@ pub fn fetch_keys(options: &Options) -> Result<Option<String>, GithubError> {
     }
 }
 
+/// POSTs `body` (JSON) to one of GitHub's OAuth endpoints at
+/// `options.endpoint` (`/login/device/code`, `/login/oauth/access_token`)
+/// and reads its JSON answer. GitHub answers the device flow's states
+/// (`authorization_pending`, `slow_down`, ...) with 200 and an `error`
+/// field, which the caller reads.
+///
+/// # Errors
+/// Rate limits, redirects, 5xx, network errors and an answer that is not
+/// a JSON object, as for [`validate`].
+pub fn oauth_post(
+    options: &Options,
+    body: &serde_json::Value,
+) -> Result<serde_json::Map<String, serde_json::Value>, GithubError> {
+    let (status, headers, bytes) = post(
+        options,
+        None,
+        serde_json::to_vec(body).expect("JSON values serialize"),
+        "application/json",
+    )?;
+    if is_rate_limited(status, &headers, &bytes) {
+        return Err(GithubError::RateLimited {
+            message: body_message(&bytes).unwrap_or_else(|| "too many requests".into()),
+            retry: retry_from(&headers),
+        });
+    }
+    match status {
+        200..=299 | 400..=499 if !bytes.is_empty() => {
+            match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Ok(serde_json::Value::Object(map)) => Ok(map),
+                _ if status >= 400 => Err(GithubError::Status {
+                    status,
+                    message: format!("status {status}"),
+                }),
+                _ => Err(GithubError::Malformed {
+                    detail: "the answer is not a JSON object".into(),
+                }),
+            }
+        }
+        300..=399 => Err(GithubError::Redirect {
+            endpoint: options.endpoint.clone(),
+            status,
+            location: redirect_target(&headers),
+        }),
+        500..=599 => Err(GithubError::Server { status }),
+        _ => Err(GithubError::Status {
+            status,
+            message: format!("status {status}"),
+        }),
+    }
+}
+
 /// What came back: status, headers and at most [`BODY_LIMIT`] bytes of body.
 type Answer = (u16, HeaderMap, Vec<u8>);
 

@@ -16,6 +16,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod crypt;
+pub mod device;
 pub mod doctor;
 pub mod envfile;
 pub mod error;

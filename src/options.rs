@@ -51,6 +51,17 @@ impl From<&cli::LockArgs> for secret::LockOptions {
     }
 }
 
+impl From<&cli::Login> for setup::Login {
+    fn from(args: &cli::Login) -> setup::Login {
+        setup::Login {
+            web: args.web,
+            client_id: args.client_id.clone(),
+            from_gh: args.from_gh,
+            expose_gh_token: args.expose_gh_token,
+        }
+    }
+}
+
 impl From<&cli::TokenSource> for source::TokenInput {
     fn from(args: &cli::TokenSource) -> source::TokenInput {
         source::TokenInput {
@@ -338,6 +349,7 @@ pub fn init(args: &cli::InitArgs) -> Result<InitOptions> {
     Ok(InitOptions {
         location: Location::from(&args.project),
         input: (&args.source).into(),
+        login: (&args.login).into(),
         endpoint: EndpointOptions::from_args(&args.endpoint)?,
         template: TemplateOptions::from_args(&args.template)?,
         offline: args.offline,
@@ -364,6 +376,7 @@ pub fn rotate(args: &cli::RotateArgs) -> Result<commands::rotate::RotateOptions>
     Ok(commands::rotate::RotateOptions {
         location: Location::from(&args.project),
         input: (&args.source).into(),
+        login: (&args.login).into(),
         endpoint: EndpointOptions::from_args(&args.endpoint)?,
         identity: (&args.identity).into(),
         accept_recipients: args.accept_recipients,

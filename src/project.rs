@@ -345,6 +345,7 @@ impl Project {
             env_file: self.env_file()?.to_owned(),
             token_var: self.token_var(template),
             folder: self.name(),
+            client_id: None,
         })
     }
 

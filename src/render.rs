@@ -131,6 +131,9 @@ pub struct Context {
     pub token_var: String,
     /// The project folder's name.
     pub folder: String,
+    /// The OAuth App's client id given with `--client-id`, recorded in
+    /// config.toml for `--web` (a client id is public).
+    pub client_id: Option<String>,
 }
 
 /// The rendered files.
@@ -477,6 +480,7 @@ mod tests {
             env_file: ".env".into(),
             token_var: t.token_var.clone(),
             folder: "app".into(),
+            client_id: None,
         }
     }
 

@@ -34,6 +34,8 @@ pub struct InitOptions {
     pub location: Location,
     /// `--token-stdin`, `--token-file`.
     pub input: TokenInput,
+    /// `--web`, `--from-gh`.
+    pub login: Login,
     /// Which GitHub.
     pub endpoint: EndpointOptions,
     /// Which template and scopes.
@@ -58,6 +60,19 @@ pub struct InitOptions {
     /// `--probe` (`Some(true)`), `--no-probe` (`Some(false)`), else only
     /// for a fine-grained token.
     pub probe: Option<bool>,
+}
+
+/// A token made without pasting it.
+#[derive(Debug, Clone, Default)]
+pub struct Login {
+    /// `--web`: GitHub's device flow.
+    pub web: bool,
+    /// `--client-id`.
+    pub client_id: Option<String>,
+    /// `--from-gh`: the GitHub CLI's token.
+    pub from_gh: bool,
+    /// `--expose-gh-token`.
+    pub expose_gh_token: bool,
 }
 
 /// What the pipeline runs for.
@@ -262,6 +277,20 @@ struct Resolved {
     env_path: std::path::PathBuf,
     /// The variable the token goes in.
     token_var: String,
+    /// The OAuth App and web host for the device flow, when a client id
+    /// is known (`--client-id`, `GHENV_CLIENT_ID`, config.toml's).
+    device: Option<DeviceLogin>,
+    /// `--from-gh`: the host whose gh token to take.
+    gh_host: Option<String>,
+}
+
+/// Where the device flow goes.
+struct DeviceLogin {
+    /// The OAuth App's client id.
+    client_id: String,
+    /// The web base: `https://github.com`, the Enterprise host's, or
+    /// `GHENV_WEB_URL`.
+    web: String,
 }
 
 impl Resolved {
@@ -348,7 +377,10 @@ fn resolve(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<Resolve
         Some(Lock::Recipients { origins, .. }) => origins.clone(),
         _ => Vec::new(),
     };
+    let (device, gh_host) = login(project, opts, io, &template, &endpoint)?;
     Ok(Resolved {
+        device,
+        gh_host,
         write_env: !(opts.lock.no_env && lock.is_some()),
         description: project.token_description(),
         env_path: project.env_path()?,
@@ -361,6 +393,115 @@ fn resolve(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<Resolve
         approved,
         origins,
     })
+}
+
+/// The device flow's client id and web host, and `--from-gh`'s host: a
+/// client id from `--client-id`, else `GHENV_CLIENT_ID`, else config.toml's
+/// `[github] client_id` (accepted on this machine like the other settings).
+///
+/// # Errors
+/// [`Error::NoClientId`] for `--web` without one; [`Error::GhTokenExposed`]
+/// for `--from-gh` with a template that puts the token into the browser;
+/// a bad `GHENV_WEB_URL`.
+fn login(
+    project: &Project,
+    opts: &InitOptions,
+    io: &mut Io,
+    template: &Template,
+    endpoint: &str,
+) -> Result<(Option<DeviceLogin>, Option<String>)> {
+    let web = match io.var("GHENV_WEB_URL") {
+        Some(url) => project::check_endpoint("GHENV_WEB_URL", &url)?
+            .trim_end_matches('/')
+            .to_owned(),
+        None => scopes::web_base(endpoint),
+    };
+    let client_id = opts
+        .login
+        .client_id
+        .clone()
+        .or_else(|| io.var("GHENV_CLIENT_ID"))
+        .or_else(|| project.config().and_then(|c| c.github.client_id.clone()));
+    let client_id = match client_id {
+        Some(id) if crate::device::is_client_id(&id) => Some(id),
+        Some(id) => {
+            io.warn(&format!(
+                "\"{}\" is not an OAuth App's client id (letters, digits, '.', '_', '-'): not used",
+                sanitize(&id)
+            ));
+            None
+        }
+        None => None,
+    };
+    if opts.login.web && client_id.is_none() {
+        return Err(Error::NoClientId);
+    }
+    let gh_host = if opts.login.from_gh {
+        if !opts.login.expose_gh_token
+            && crate::accept::current_settings(project, template)?.exposed
+        {
+            return Err(Error::GhTokenExposed {
+                template: template.name.clone(),
+            });
+        }
+        Some(
+            reqwest::Url::parse(&web)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_owned))
+                .unwrap_or_else(|| "github.com".to_owned()),
+        )
+    } else {
+        None
+    };
+    Ok((
+        client_id.map(|client_id| DeviceLogin { client_id, web }),
+        gh_host,
+    ))
+}
+
+/// The device flow: the code shown (and its page opened with `--open`),
+/// then GitHub polled until the user approved it. Nothing is written
+/// before it ends, so a Ctrl-C while waiting leaves everything as it was.
+///
+/// # Errors
+/// As [`crate::device::start`] and [`crate::device::wait_for_token`].
+fn device_flow(
+    opts: &InitOptions,
+    io: &mut Io,
+    resolved: &Resolved,
+    device: &DeviceLogin,
+) -> Result<source::Found> {
+    let code = crate::device::start(
+        &device.web,
+        &device.client_id,
+        &resolved.required,
+        resolved.timeout,
+    )?;
+    io.say(&format!(
+        "Open {} and enter the code {} to create a token with the scopes this project needs ({}); it is valid for {} minutes.",
+        sanitize(&code.verification_uri),
+        io.bold(&code.user_code),
+        resolved.required.join(", "),
+        code.expires_in.as_secs().div_ceil(60)
+    ));
+    if opts.open {
+        open_in_browser(io, &code.verification_uri);
+    }
+    io.say("Waiting for GitHub (Ctrl-C to stop; nothing is written until the token is validated)…");
+    // Tests may shorten the wait between polls, never lengthen it.
+    let least = io
+        .var("GHENV_TEST_DEVICE_INTERVAL_MS")
+        .and_then(|v| v.parse::<u64>().ok())
+        .map(std::time::Duration::from_millis);
+    let secret = crate::device::wait_for_token(
+        &device.web,
+        &device.client_id,
+        &code,
+        resolved.timeout,
+        least,
+        &mut std::thread::sleep,
+    )?;
+    Ok((secret, Origin::Device))
 }
 
 /// Step 2: the token, read ([`read_secret`]) and validated
@@ -470,6 +611,8 @@ fn render_files(
     if opts.template.template.is_none() && !opts.proxy {
         ctx.token_var = project.token_var(&resolved.template);
     }
+    // A client id given on the command line is recorded for the team.
+    ctx.client_id = opts.login.client_id.clone();
     render::render(&resolved.template, &ctx, checked.token.expose_secret())
 }
 
@@ -714,6 +857,45 @@ fn read_secret(
     prompt_only: bool,
     show_where_again: bool,
 ) -> Result<source::Found> {
+    if !prompt_only {
+        if let (true, Some(device)) = (opts.login.web, &resolved.device) {
+            return device_flow(opts, io, resolved, device);
+        }
+        if let Some(host) = &resolved.gh_host {
+            return source::from_gh(host).map(|s| (s, Origin::Gh(host.clone())));
+        }
+        // A client id is known and nobody said where the token comes
+        // from: on a terminal, the browser is offered before the paste.
+        if let Some(device) = &resolved.device
+            && io.stdin_tty
+            && !opts.input.stdin
+            && opts.input.file.is_none()
+        {
+            let mut quiet = if opts.purpose.rotating() {
+                vec![Source::Environment]
+            } else {
+                vec![
+                    Source::EnvFile {
+                        path: &resolved.env_path,
+                        var: &resolved.token_var,
+                    },
+                    Source::Environment,
+                ]
+            };
+            match source::resolve(&mut quiet, io) {
+                Ok(found) => return Ok(found),
+                Err(Error::NoToken { .. }) => {
+                    if io.ask(
+                        "Create the token in the browser with GitHub's device flow (recommended)? [Y/n, n: paste one] ",
+                        true,
+                    ) {
+                        return device_flow(opts, io, resolved, device);
+                    }
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
     let (endpoint, required) = (&resolved.endpoint, &resolved.required);
     let mut show_where = |io: &mut Io| {
         if (io.stdin_tty || opts.open) && (!prompt_only || show_where_again) {
@@ -799,8 +981,8 @@ fn validate(
             token.kind(),
             viewer.is_some(),
             opts.template.strict,
-            endpoint,
-            &resolved.description,
+            scopes::new_token_url(endpoint, required, &resolved.description),
+            origin,
         )
         .err();
     if failure.is_none()
@@ -911,6 +1093,7 @@ fn context(
         env_file: project.env_file()?.to_owned(),
         token_var: template.token_var.clone(),
         folder: project.name(),
+        client_id: None,
     })
 }
 
@@ -1074,7 +1257,10 @@ fn probe_after_init(
         Ok(report) => {
             if !opts.json && !io.verbosity.quiet && !report.operations.is_empty() {
                 io.say("Will each lesson work with this token?");
-                report.print_table(io, &scopes::edit_token_url(endpoint, token.kind()));
+                let kind = token.kind();
+                let add =
+                    |needs: &[String]| steps::add_scopes_command(&Origin::Prompt, kind, needs);
+                report.print_table(io, &scopes::edit_token_url(endpoint, kind), &add);
                 if report.lacks(false) {
                     io.warn(
                         "some lessons will fail with this token: the lines with ✗ say what to add",

@@ -41,6 +41,10 @@ pub enum Origin {
     Config(PathBuf),
     /// The hidden prompt.
     Prompt,
+    /// GitHub's device flow: created in the browser (`--web`).
+    Device,
+    /// The GitHub CLI's token (`--from-gh`), for this host.
+    Gh(String),
 }
 
 impl Origin {
@@ -53,6 +57,8 @@ impl Origin {
             Origin::DotEnv { .. } => "dotenv",
             Origin::Config(_) => "config",
             Origin::Prompt => "prompt",
+            Origin::Device => "device",
+            Origin::Gh(_) => "gh",
         }
     }
 }
@@ -66,6 +72,8 @@ impl fmt::Display for Origin {
             Origin::DotEnv { path, var } => write!(f, "{var} in {}", path.display()),
             Origin::Config(path) => write!(f, "[secret] in {}", path.display()),
             Origin::Prompt => f.write_str("the prompt"),
+            Origin::Device => f.write_str("GitHub's device flow (--web)"),
+            Origin::Gh(host) => write!(f, "the GitHub CLI (gh, {host})"),
         }
     }
 }
@@ -89,6 +97,34 @@ pub fn first_line(reader: &mut dyn BufRead) -> Result<SecretString, FormatError>
     Ok(SecretString::from(
         text.trim_end_matches(['\r', '\n']).trim().to_owned(),
     ))
+}
+
+/// The GitHub CLI's token for `host` (`gh auth token --hostname HOST`),
+/// read from its output, never shown; gh's own messages are not passed on
+/// (they may quote its config).
+///
+/// # Errors
+/// [`Error::GhMissing`] when gh is not installed, [`Error::GhNoToken`]
+/// when it holds no token for `host`.
+pub fn from_gh(host: &str) -> Result<SecretString> {
+    let out = std::process::Command::new("gh")
+        .args(["auth", "token", "--hostname", host])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output();
+    let out = match out {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Error::GhMissing),
+        Err(_) => return Err(Error::GhMissing),
+    };
+    let stdout = Zeroizing::new(out.stdout);
+    let text = std::str::from_utf8(&stdout).unwrap_or("").trim();
+    if !out.status.success() || text.is_empty() || text.contains(char::is_whitespace) {
+        return Err(Error::GhNoToken {
+            host: host.to_owned(),
+        });
+    }
+    Ok(SecretString::from(text.to_owned()))
 }
 
 /// Where the command line says to read the token from, if anywhere:

@@ -118,6 +118,11 @@ pub struct Settings {
     /// Whether one of them is a variable a framework puts into the
     /// browser bundle ([`BROWSER_PREFIXES`]).
     pub exposed: bool,
+    /// The OAuth App `--web` creates tokens with (`[github] client_id`): a
+    /// pusher's app could ask for more than the course needs, or look like
+    /// the course's.
+    #[serde(default)]
+    pub client_id: Option<String>,
 }
 
 /// The prefixes of variables the frameworks copy into the browser bundle:
@@ -157,7 +162,14 @@ impl Settings {
             token_var: token_var.to_owned(),
             exposed: vars.iter().any(|v| reaches_browser(v)),
             token_vars: vars,
+            client_id: None,
         }
+    }
+
+    /// These settings with config.toml's `[github] client_id`.
+    pub fn with_client_id(mut self, client_id: Option<String>) -> Settings {
+        self.client_id = client_id;
+        self
     }
 }
 

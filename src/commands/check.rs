@@ -48,6 +48,10 @@ pub struct CheckReport {
     #[serde(skip)]
     edit_url: String,
     #[serde(skip)]
+    source: crate::source::Origin,
+    #[serde(skip)]
+    token_kind: crate::token::Kind,
+    #[serde(skip)]
     failure: Option<Error>,
     #[serde(skip)]
     origin: String,
@@ -86,8 +90,8 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
         token.kind(),
         true,
         opts.template.strict,
-        &endpoint,
-        &project.token_description(),
+        crate::scopes::new_token_url(&endpoint, &scopes.required, &project.token_description()),
+        &origin,
     );
     let failure = outcome.err();
     // Missing scopes are what the lesson table explains best: the probe
@@ -115,6 +119,8 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
     Ok(CheckReport {
         probe,
         edit_url: crate::scopes::edit_token_url(&endpoint, token.kind()),
+        source: origin.clone(),
+        token_kind: token.kind(),
         ok: failure.is_none() && !probe_failed,
         validation: Validation::new(&token, &origin, &endpoint, Some(&viewer), scopes),
         error: failure.as_ref().map(ErrorReport::from),
@@ -191,7 +197,9 @@ impl Report for CheckReport {
         }
         if let Some(probe) = &self.probe {
             let _ = writeln!(io.out);
-            probe.print_table(io, &self.edit_url);
+            let kind = self.token_kind;
+            let add = |needs: &[String]| super::add_scopes_command(&self.source, kind, needs);
+            probe.print_table(io, &self.edit_url, &add);
         }
     }
 

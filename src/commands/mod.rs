@@ -22,9 +22,9 @@ pub mod templates;
 pub mod unlock;
 
 pub use crate::steps::{
-    FileReport, ScopeReport, TokenInfo, Validation, announce_token, check_expiry, days_from_now,
-    files_report, name_origin, project_token, say_written, scopes_granted_line, short_key,
-    token_to_check, validate,
+    FileReport, ScopeReport, TokenInfo, Validation, add_scopes_command, announce_token,
+    check_expiry, days_from_now, files_report, name_origin, project_token, say_written,
+    scopes_granted_line, short_key, token_to_check, validate,
 };
 
 #[cfg(test)]

@@ -43,6 +43,10 @@ pub struct ProbeCommandReport {
     strict: bool,
     #[serde(skip)]
     edit_url: String,
+    #[serde(skip)]
+    origin: crate::source::Origin,
+    #[serde(skip)]
+    kind: crate::token::Kind,
 }
 
 /// Runs `ghenv probe`.
@@ -82,6 +86,8 @@ pub fn probe(opts: &ProbeOptions, io: &mut Io) -> Result<ProbeCommandReport> {
         probe: report,
         strict: opts.strict,
         edit_url: crate::scopes::edit_token_url(&endpoint, token.kind()),
+        origin,
+        kind: token.kind(),
     })
 }
 
@@ -90,7 +96,8 @@ impl Report for ProbeCommandReport {
         if io.verbosity.quiet {
             return;
         }
-        self.probe.print_table(io, &self.edit_url);
+        let add = |needs: &[String]| super::add_scopes_command(&self.origin, self.kind, needs);
+        self.probe.print_table(io, &self.edit_url, &add);
         let failed = self
             .probe
             .operations

@@ -19,6 +19,8 @@ pub struct RotateOptions {
     pub location: Location,
     /// `--token-stdin`, `--token-file`.
     pub input: TokenInput,
+    /// `--web`, `--from-gh`.
+    pub login: setup::Login,
     /// Which GitHub.
     pub endpoint: EndpointOptions,
     /// `-i`: identities that open the current `[secret]`.
@@ -51,6 +53,7 @@ pub fn run(args: &RotateOptions, io: &mut Io) -> Result<Boxed> {
     let opts = InitOptions {
         location: args.location.clone(),
         input: args.input.clone(),
+        login: args.login.clone(),
         endpoint: args.endpoint.clone(),
         // The template config.toml records.
         template: TemplateOptions::default(),

@@ -94,7 +94,14 @@ impl ProbeReport {
     }
 
     /// The table by lesson, on stdout: ✓, or ✗ with the fix.
-    pub fn print_table(&self, io: &mut Io, token_edit_url: &str) {
+    /// `add_scopes` is the command that adds scopes to this kind of token,
+    /// when one can (see [`crate::steps::add_scopes_command`]).
+    pub fn print_table(
+        &self,
+        io: &mut Io,
+        token_edit_url: &str,
+        add_scopes: &dyn Fn(&[String]) -> Option<String>,
+    ) {
         let mut lesson = None;
         for o in &self.operations {
             let clean = |s: &str| crate::text::sanitize(s).into_owned();
@@ -117,7 +124,7 @@ impl ProbeReport {
                     io.red("✗"),
                     "does not validate against GitHub's schema:".into(),
                 ),
-                _ => (io.red("✗"), fix(o, token_edit_url)),
+                _ => (io.red("✗"), fix(o, token_edit_url, add_scopes)),
             };
             let name = clean(&o.name);
             let kind = if o.kind == Kind::Mutation {
@@ -149,14 +156,25 @@ impl ProbeReport {
 }
 
 /// The fix for a failed operation, in words.
-fn fix(o: &Outcome, token_edit_url: &str) -> String {
+fn fix(
+    o: &Outcome,
+    token_edit_url: &str,
+    add_scopes: &dyn Fn(&[String]) -> Option<String>,
+) -> String {
     let clean = |s: &str| crate::text::sanitize(s).into_owned();
     let needs = o.needs.iter().map(|n| clean(n)).collect::<Vec<_>>();
     match o.status {
-        Status::MissingScopes => format!(
-            "the token lacks the scope {} (add it at {token_edit_url}, or run `ghenv init` with a new token)",
-            needs.join(" or ")
-        ),
+        // Any one of `needs` does: the command asks for the first.
+        Status::MissingScopes => match add_scopes(&needs[..needs.len().min(1)]) {
+            Some(command) => format!(
+                "the token lacks the scope {} (`{command}` adds it)",
+                needs.join(" or ")
+            ),
+            None => format!(
+                "the token lacks the scope {} (tick it on the token's page at {token_edit_url}: GitHub cannot add scopes by URL; or `ghenv rotate` with a new token)",
+                needs.join(" or ")
+            ),
+        },
         Status::MissingPermission => format!(
             "the token lacks the permission {} (grant it at {token_edit_url})",
             if needs.is_empty() {

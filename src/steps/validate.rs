@@ -96,6 +96,25 @@ fn check_expiry_at(io: &mut Io, token: &Token, viewer: &Viewer, now: Timestamp) 
     Ok(())
 }
 
+/// The command that adds `missing` scopes to this kind of token, when one
+/// can: `gh auth refresh` for gh's token, the device flow again for an
+/// OAuth App's (GitHub grants the union of what was asked). A classic
+/// token's scopes are ticked on its page (no command, no URL does it).
+pub fn add_scopes_command(
+    origin: &crate::source::Origin,
+    kind: Kind,
+    missing: &[String],
+) -> Option<String> {
+    match origin {
+        crate::source::Origin::Gh(host) => Some(format!(
+            "gh auth refresh -h {host} -s {}",
+            missing.join(",")
+        )),
+        _ if kind == Kind::OAuth => Some("ghenv rotate --web".to_owned()),
+        _ => None,
+    }
+}
+
 /// Scopes compared: what is required, granted (when known) and missing.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScopeReport {
@@ -132,13 +151,14 @@ impl ScopeReport {
         kind: Kind,
         validated: bool,
         strict: bool,
-        endpoint: &str,
-        description: &str,
+        new_token_url: String,
+        origin: &crate::source::Origin,
     ) -> Result<()> {
         if !self.missing.is_empty() {
             return Err(Error::MissingScopes {
                 missing: self.missing.clone(),
-                new_token_url: crate::scopes::new_token_url(endpoint, &self.required, description),
+                new_token_url,
+                add: add_scopes_command(origin, kind, &self.missing),
             });
         }
         if self.granted.is_none() && validated {

@@ -12,6 +12,7 @@ mod common;
 mod check;
 mod crash_and_concurrency;
 mod crypto;
+mod device_flow;
 mod doctor;
 mod everyday;
 mod help_and_output;

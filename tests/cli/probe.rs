@@ -132,7 +132,7 @@ fn a_token_without_notifications_fails_the_watch_lesson_only_and_says_which_scop
     no_real_id_in_mutations(&fake);
     let out = probe(&p, &fake, &[]);
     out.code(4).stdout_has(&[
-        "✗ update_subscription (mutation): the token lacks the scope notifications (add it at https://github.com/settings/tokens",
+        "✗ update_subscription (mutation): the token lacks the scope notifications (tick it on the token's page at https://github.com/settings/tokens",
     ]);
 }
 
