@@ -484,6 +484,9 @@ fn device_flow(
         resolved.required.join(", "),
         code.expires_in.as_secs().div_ceil(60)
     ));
+    if crate::platform::copy_to_clipboard(&code.user_code) {
+        io.say("(The code is on the clipboard.)");
+    }
     if opts.open {
         open_in_browser(io, &code.verification_uri);
     }

@@ -390,19 +390,71 @@ pub fn home(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
     var("HOME").map(PathBuf::from)
 }
 
-/// Opens `url` in the browser (`xdg-open`, or `open` on macOS); whether
-/// that worked.
+/// Opens `url` in the browser (`xdg-open`, or `open` on macOS; under
+/// WSL, where `xdg-open` is often missing, `wslview` or Windows' own URL
+/// handler, never `cmd.exe /c start`, which would read `&` in the URL as
+/// a command separator); whether that worked.
 pub fn open_url(url: &str) -> bool {
-    let program = if cfg!(target_os = "macos") {
-        "open"
-    } else {
-        "xdg-open"
+    let quiet = |program: &str, args: &[&str]| {
+        Command::new(program)
+            .args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
     };
-    Command::new(program)
-        .arg(url)
-        .stdin(std::process::Stdio::null())
+    if cfg!(target_os = "macos") {
+        return quiet("open", &[url]);
+    }
+    quiet("xdg-open", &[url])
+        || (is_wsl()
+            && (quiet("wslview", &[url])
+                || quiet("rundll32.exe", &["url.dll,FileProtocolHandler", url])))
+}
+
+/// Whether this Linux runs under the Windows Subsystem for Linux.
+fn is_wsl() -> bool {
+    std::env::var_os("WSL_DISTRO_NAME").is_some()
+        || fs::read_to_string("/proc/sys/kernel/osrelease")
+            .is_ok_and(|r| r.to_ascii_lowercase().contains("microsoft"))
+}
+
+/// Puts `text` (nothing secret: a device flow's user code) on the
+/// clipboard with the first tool there is (`pbcopy`; `wl-copy`, `xclip`,
+/// `xsel`; `clip.exe` under WSL); whether one took it.
+pub fn copy_to_clipboard(text: &str) -> bool {
+    let tools: &[(&str, &[&str])] = if cfg!(target_os = "macos") {
+        &[("pbcopy", &[])]
+    } else {
+        &[
+            ("wl-copy", &[]),
+            ("xclip", &["-selection", "clipboard"]),
+            ("xsel", &["--clipboard", "--input"]),
+            ("clip.exe", &[]),
+        ]
+    };
+    tools
+        .iter()
+        .any(|(program, args)| pipe_into(program, args, text))
+}
+
+/// Runs `program args` with `text` on its standard input; whether it ran
+/// and succeeded.
+fn pipe_into(program: &str, args: &[&str], text: &str) -> bool {
+    use std::io::Write;
+    let Ok(mut child) = Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+        .spawn()
+    else {
+        return false;
+    };
+    let wrote = child
+        .stdin
+        .take()
+        .is_some_and(|mut input| input.write_all(text.as_bytes()).is_ok());
+    child.wait().is_ok_and(|s| s.success()) && wrote
 }
