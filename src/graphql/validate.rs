@@ -193,12 +193,18 @@ pub fn check(
                 .line_column(&parsed.sources)
                 .map_or((1, 1), |lc| (lc.line, lc.column));
             let (line, column) = doc.place(start.0, start.1);
+            // What Apollo Client sends: `@client` selections and its own
+            // directives taken out (blanked, so every place stays where
+            // it is); a definition that is all local state is never sent.
+            let Some((text, sent)) = server_side(text, definition, span.offset()) else {
+                continue;
+            };
             let located = Located {
                 path: doc.path.clone(),
-                text: text.to_owned(),
+                text,
                 line,
                 column,
-                definition: definition.clone(),
+                definition: sent,
             };
             match definition {
                 Definition::OperationDefinition(_) => operations.push(located),
@@ -297,6 +303,93 @@ pub fn check(
         });
     }
     Ok((out, truncated))
+}
+
+/// Apollo Client's directives, which it strips before a request reaches
+/// the server: `@client` (local state; the selection goes too),
+/// `@connection`, `@export`, `@nonreactive`, `@unmask`.
+const APOLLO_DIRECTIVES: [&str; 5] = ["client", "connection", "export", "nonreactive", "unmask"];
+
+/// `text` (the source of `definition`, which starts at byte `base` of its
+/// document) as Apollo Client sends it, and its syntax tree: `@client`
+/// selections and Apollo's own directives replaced by spaces (lines and
+/// columns stay), a selection whose fields are all `@client` with them.
+/// `None` for a definition that is all local state (`@client` on it, or on
+/// every selection), which never reaches the server.
+fn server_side(text: &str, definition: &Definition, base: usize) -> Option<(String, Definition)> {
+    let (directives, selections) = match definition {
+        Definition::OperationDefinition(o) => (&o.directives, &o.selection_set),
+        Definition::FragmentDefinition(f) => (&f.directives, &f.selection_set),
+        _ => return Some((text.to_owned(), definition.clone())),
+    };
+    if is_client(directives) {
+        return None;
+    }
+    let mut blanks = Vec::new();
+    apollo_directives(directives, &mut blanks);
+    if !keep_server_side(selections, &mut blanks) {
+        return None;
+    }
+    if blanks.is_empty() {
+        return Some((text.to_owned(), definition.clone()));
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for (start, end) in blanks {
+        let (start, end) = (
+            start.saturating_sub(base),
+            end.saturating_sub(base).min(bytes.len()),
+        );
+        for b in bytes.get_mut(start..end).into_iter().flatten() {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+    // Only whole characters were blanked, so the text is still UTF-8; the
+    // tree is read again from it, for the probe and the fragment spreads.
+    let blanked = String::from_utf8(bytes).ok()?;
+    let reparsed = parser().parse_ast(blanked.clone(), "apollo").ok()?;
+    let definition = reparsed.definitions.into_iter().next()?;
+    Some((blanked, definition))
+}
+
+fn is_client(directives: &ast::DirectiveList) -> bool {
+    directives.iter().any(|d| d.name == "client")
+}
+
+/// Adds the places of Apollo's own directives in `directives` to `blanks`.
+fn apollo_directives(directives: &ast::DirectiveList, blanks: &mut Vec<(usize, usize)>) {
+    for d in directives.iter() {
+        if APOLLO_DIRECTIVES.contains(&d.name.as_str())
+            && let Some(span) = d.location()
+        {
+            blanks.push((span.offset(), span.end_offset()));
+        }
+    }
+}
+
+/// Adds to `blanks` what of `selections` Apollo Client keeps to itself;
+/// whether anything is left for the server.
+fn keep_server_side(selections: &[Selection], blanks: &mut Vec<(usize, usize)>) -> bool {
+    let mut kept = false;
+    for s in selections {
+        let (directives, children, span) = match s {
+            Selection::Field(f) => (&f.directives, Some(&f.selection_set), f.location()),
+            Selection::FragmentSpread(f) => (&f.directives, None, f.location()),
+            Selection::InlineFragment(f) => (&f.directives, Some(&f.selection_set), f.location()),
+        };
+        let local = is_client(directives)
+            || children.is_some_and(|c| !c.is_empty() && !keep_server_side(c, blanks));
+        if local {
+            if let Some(span) = span {
+                blanks.push((span.offset(), span.end_offset()));
+            }
+            continue;
+        }
+        apollo_directives(directives, blanks);
+        kept = true;
+    }
+    kept
 }
 
 fn kind_word(kind: ast::OperationType) -> &'static str {
@@ -641,5 +734,55 @@ input AddStarInput { starrableId: ID! }";
             Some("stargazers".into())
         );
         assert_eq!(closest("zzzz", &c(&["name"])), None);
+    }
+
+    #[test]
+    fn apollo_clients_local_state_and_directives_are_what_apollo_strips() {
+        let schema = crate::graphql::schema::parse(SDL).unwrap();
+        let source = "const Q = gql`
+  query Me {
+    isLoggedIn @client
+    viewer @connection(key: \"me\") {
+      login
+      isFavourite @client
+      name @nonreactive
+      ...Extra @unmask
+    }
+  }
+  fragment Extra on User { url @export(as: \"u\") }
+  query Local { cart @client { items } }
+  query Broken { viewer { nmae } cart @client }
+`;
+";
+        let (found, _) = check(&schema, &docs(&[("src/App.js", source)]), far()).unwrap();
+        let names: Vec<&str> = found.iter().map(|o| o.name.as_str()).collect();
+        // The all-local query never reaches GitHub: not checked, not probed.
+        assert_eq!(names, ["Me", "Broken"], "{found:#?}");
+        assert!(found[0].problems.is_empty(), "{:#?}", found[0].problems);
+        // What would be sent holds none of it.
+        let sent = found[0].document.to_string();
+        for gone in [
+            "@client",
+            "isLoggedIn",
+            "isFavourite",
+            "@connection",
+            "@nonreactive",
+            "@unmask",
+            "@export",
+        ] {
+            assert!(!sent.contains(gone), "{gone}: {sent}");
+        }
+        assert!(
+            sent.contains("login") && sent.contains("...Extra"),
+            "{sent}"
+        );
+        // Real mistakes still are, at their own place.
+        assert_eq!(found[1].problems.len(), 1, "{:#?}", found[1].problems);
+        assert!(
+            found[1].problems[0].location.ends_with(":13:27"),
+            "{:#?}",
+            found[1].problems
+        );
+        assert!(found[1].problems[0].message.contains("nmae"));
     }
 }

@@ -553,3 +553,43 @@ fn a_hostile_server_can_neither_paint_the_terminal_nor_echo_the_token_nor_get_an
     out.code(4).never_shows(&token);
     assert!(!out.stdout.contains('\u{1b}'), "{out}");
 }
+
+#[test]
+fn apollo_client_local_state_and_directives_validate_and_are_never_sent() {
+    // Issue 35: a working Apollo app marks local fields with @client and
+    // uses Apollo's own directives; Apollo strips them before sending.
+    let token = classic();
+    let p = app_project(&token, FRAGMENTS_JS);
+    p.write(
+        "src/Profile/local.js",
+        "import { gql } from '@apollo/client';\nexport const ME = gql`\n  query Me {\n    isLoggedIn @client\n    viewer @connection(key: \"me\") {\n      login\n      isFavourite @client\n      name @nonreactive\n    }\n  }\n`;\nexport const LOCAL = gql`\n  query Cart { cart @client { items } }\n`;\n",
+    );
+    p.write(
+        "config.toml",
+        "version = 1\ntemplate = \"react\"\n\n[probe]\ncourse = false\n",
+    );
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let out = probe(&p, &fake, &["--json"]);
+    out.code(0);
+    let json = out.json();
+    assert_eq!(status_of(&json, "Me")["status"], "ok", "{json}");
+    assert!(
+        json["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["name"] != "Cart"),
+        "local state is never an operation of GitHub's: {json}"
+    );
+    for q in fake.queries() {
+        for gone in [
+            "@client",
+            "isLoggedIn",
+            "isFavourite",
+            "@connection",
+            "@nonreactive",
+        ] {
+            assert!(!q.contains(gone), "{gone} was sent: {q}");
+        }
+    }
+}
