@@ -758,7 +758,12 @@ fn probe_check(
         .iter()
         .filter(|o| o.status == P::Unknown)
         .count();
-    let total = report.operations.len();
+    let not_run = report
+        .operations
+        .iter()
+        .filter(|o| o.status == P::NotRun)
+        .count();
+    let total = report.operations.len() - not_run;
     if !failing.is_empty() {
         let mut check = Check::new(
             CheckId::Probe,

@@ -154,11 +154,43 @@ pub fn templates(source: &str) -> Vec<AppDocument> {
                 continue;
             }
         } else if b == b'\'' || b == b'"' {
-            i = string_end(bytes, i);
+            let end = string_end(bytes, i);
+            // A plain string that is a GraphQL document (`axios.post(url,
+            // { query: "query { viewer { login } }" })`) is the app's too.
+            if let Some(body) = string_body(source, i, end)
+                && looks_like_graphql(&body)
+            {
+                push_at(
+                    &mut out,
+                    source,
+                    i + 1,
+                    body,
+                    Vec::new(),
+                    (&mut seen, &mut line, &mut column),
+                );
+            }
+            i = end;
             continue;
         } else if b == b'`' {
-            // An untagged template literal: its text is not GraphQL.
-            i = template_body(source, i + 1).map_or(bytes.len(), |(end, _, _)| end + 1);
+            // An untagged template literal: the app's GraphQL only when
+            // its text is a GraphQL document (the course's vanilla app
+            // posts `query { … }` with axios).
+            match template_body(source, i + 1) {
+                Some((end, body, names)) => {
+                    if looks_like_graphql(&body) {
+                        push_at(
+                            &mut out,
+                            source,
+                            i + 1,
+                            body,
+                            names,
+                            (&mut seen, &mut line, &mut column),
+                        );
+                    }
+                    i = end + 1;
+                }
+                None => i = bytes.len(),
+            }
             continue;
         } else if (bytes[i..].starts_with(b"graphql") || bytes[i..].starts_with(b"gql"))
             && (i == 0 || !is_ident(bytes[i - 1]))
@@ -195,27 +227,93 @@ pub fn templates(source: &str) -> Vec<AppDocument> {
         let Some((end, body, names)) = template_body(source, start) else {
             break;
         };
-        // Line and column kept up to date from the last template on, so a
-        // file of many templates is read once, not once per template.
-        let between = &source[seen..start];
-        match between.rfind('\n') {
-            Some(nl) => {
-                line += between.matches('\n').count();
-                column = between[nl + 1..].chars().count() + 1;
-            }
-            None => column += between.chars().count(),
-        }
-        seen = start;
-        out.push(AppDocument {
-            path: PathBuf::new(),
-            text: body,
-            line,
-            column,
-            interpolations: names,
-        });
+        push_at(
+            &mut out,
+            source,
+            start,
+            body,
+            names,
+            (&mut seen, &mut line, &mut column),
+        );
         i = end + 1;
     }
     out
+}
+
+/// Adds the document `body` that starts at byte `start` of `source`. Line
+/// and column are kept up to date from the last document on (`at`), so a
+/// file of many documents is read once, not once per document.
+fn push_at(
+    out: &mut Vec<AppDocument>,
+    source: &str,
+    start: usize,
+    body: String,
+    names: Vec<String>,
+    at: (&mut usize, &mut usize, &mut usize),
+) {
+    let (seen, line, column) = at;
+    let between = &source[*seen..start];
+    match between.rfind('\n') {
+        Some(nl) => {
+            *line += between.matches('\n').count();
+            *column = between[nl + 1..].chars().count() + 1;
+        }
+        None => *column += between.chars().count(),
+    }
+    *seen = start;
+    out.push(AppDocument {
+        path: PathBuf::new(),
+        text: body,
+        line: *line,
+        column: *column,
+        interpolations: names,
+    });
+}
+
+/// Whether the text of an untagged string or template is a GraphQL
+/// executable document: it starts with `query`, `mutation`,
+/// `subscription`, `fragment` or `{`, is small enough to measure, and
+/// parses. Anything else (a sentence, JSON, CSS) is not the app's GraphQL.
+fn looks_like_graphql(text: &str) -> bool {
+    let t = text.trim_start();
+    let keyword = ["query", "mutation", "subscription", "fragment"]
+        .iter()
+        .any(|k| {
+            t.strip_prefix(k)
+                .and_then(|rest| rest.bytes().next())
+                .is_some_and(|b| !is_ident(b))
+        });
+    (keyword || t.starts_with('{'))
+        && super::limits::measure(text).is_ok()
+        && apollo_compiler::parser::Parser::new()
+            .recursion_limit(super::limits::PARSER_RECURSION)
+            .token_limit(super::limits::PARSER_TOKENS)
+            .parse_ast(text, "untagged")
+            .is_ok_and(|d| !d.definitions.is_empty())
+}
+
+/// The text of the string literal from the quote at `at` to `end` (after
+/// its closing quote), escapes blanked; `None` when it is not closed on
+/// its line.
+fn string_body(source: &str, at: usize, end: usize) -> Option<String> {
+    let bytes = source.as_bytes();
+    if end < at + 2 || bytes.get(end - 1) != Some(&bytes[at]) {
+        return None;
+    }
+    let inner = source.get(at + 1..end - 1)?;
+    let mut body = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            body.push(' ');
+            if chars.next().is_some() {
+                body.push(' ');
+            }
+        } else {
+            body.push(c);
+        }
+    }
+    Some(body)
 }
 
 /// The offset of the backtick at `from`, after spaces, if there is one.
@@ -300,7 +398,10 @@ mod tests {
     fn tagged_templates_keep_their_line_and_column_and_blank_interpolations() {
         let source = "import gql from 'graphql-tag';\nconst A = 1;\nexport const GET = gql`\n  query { viewer { ...repository } }\n  ${REPOSITORY_FRAGMENT}\n`;\nconst B = graphql `{ x }`;\nconst notgql = `{ y }`; mygql`{ z }`;\n";
         let found = templates(source);
-        assert_eq!(found.len(), 2);
+        // `{ y }` and `{ z }` are GraphQL too, though not tagged `gql`: an
+        // untagged template that parses as a document counts (issue 35).
+        let texts: Vec<&str> = found.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(texts[1..], ["{ x }", "{ y }", "{ z }"]);
         let doc = &found[0];
         assert_eq!(doc.interpolations, ["REPOSITORY_FRAGMENT"]);
         assert_eq!((doc.line, doc.column), (3, 24));
@@ -372,5 +473,25 @@ mod tests {
         assert!(!truncated);
         let paths: Vec<String> = found.iter().map(|d| d.path.display().to_string()).collect();
         assert_eq!(paths, ["src/App.js", "src/q.graphql"]);
+    }
+
+    #[test]
+    fn untagged_strings_and_templates_count_only_when_they_are_graphql() {
+        let source = "const GET_ISSUES = `\n  query {\n    viewer { login }\n  }\n`;\nconst css = `color: red;`;\nconst text = `query the user about it`;\nconst q = 'query Me { viewer { login } }';\nconst json = `{\"a\": 1}`;\nconst bare = \"{ viewer { name } }\";\nconst note = 'fragment of a sentence';\n";
+        let found = templates(source);
+        let texts: Vec<&str> = found.iter().map(|d| d.text.trim()).collect();
+        assert_eq!(
+            texts,
+            [
+                "query {\n    viewer { login }\n  }",
+                "query Me { viewer { login } }",
+                "{ viewer { name } }",
+            ],
+            "{found:#?}"
+        );
+        // Where each starts, in the file.
+        assert_eq!((found[0].line, found[0].column), (1, 21));
+        assert_eq!((found[1].line, found[1].column), (8, 12));
+        assert_eq!((found[2].line, found[2].column), (10, 15));
     }
 }

@@ -65,6 +65,10 @@ pub enum Status {
     Invalid,
     /// GitHub's answer says neither yes nor no.
     Unknown,
+    /// Valid, and not sent: it needs a variable's value, is a subscription,
+    /// or is an app mutation the course has no probe for. Neither a yes
+    /// nor a "could not tell".
+    NotRun,
 }
 
 impl Status {
@@ -347,6 +351,8 @@ pub fn run(
                         needs_list(op.needs, fine_grained),
                         String::new(),
                     ),
+                    // Whether the token could do it is unknown, not merely
+                    // untried: --strict fails on it.
                     (None, false) => outcome(
                         op,
                         Status::Unknown,
@@ -372,7 +378,7 @@ pub fn run(
 /// How bad a status is, to pick the one that decides.
 fn severity(status: Status) -> u8 {
     match status {
-        Status::Ok => 0,
+        Status::Ok | Status::NotRun => 0,
         Status::Unknown => 1,
         Status::Invalid => 2,
         Status::Forbidden => 3,

@@ -50,6 +50,19 @@ pub struct ProbeReport {
     /// The app's errors, each at `file:line:column`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<AppProblem>,
+    /// What was found of the app's GraphQL, when the app was looked at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app: Option<AppDocuments>,
+}
+
+/// The app's GraphQL documents as found: how many, and in which files, so
+/// that "none found" is said, never silent.
+#[derive(Debug, Clone, Serialize)]
+pub struct AppDocuments {
+    /// How many documents.
+    pub documents: usize,
+    /// The files they are in, relative to the project, in path order.
+    pub files: Vec<String>,
 }
 
 /// One error in the app's GraphQL.
@@ -120,13 +133,18 @@ impl ProbeReport {
                     io.yellow("?"),
                     format!("cannot tell: {}", clean(&o.message)),
                 ),
+                Status::NotRun => (io.dim("–"), clean(&o.message)),
                 Status::Invalid => (
                     io.red("✗"),
                     "does not validate against GitHub's schema:".into(),
                 ),
                 _ => (io.red("✗"), fix(o, token_edit_url, add_scopes)),
             };
-            let name = clean(&o.name);
+            // Operations without a name are told apart by where they are.
+            let name = match (&o.location, o.name.starts_with("anonymous ")) {
+                (Some(at), true) => format!("{} at {}", clean(&o.name), clean(at)),
+                _ => clean(&o.name),
+            };
             let kind = if o.kind == Kind::Mutation {
                 " (mutation)"
             } else {
@@ -151,6 +169,30 @@ impl ProbeReport {
                     );
                 }
             }
+        }
+        if let Some(app) = &self.app {
+            let line = if app.documents == 0 {
+                "app: no GraphQL documents found (gql`…` and graphql`…` templates, strings and templates that start with query, mutation, subscription, fragment or {, .graphql and .gql files; node_modules and git-ignored files are skipped)".to_owned()
+            } else {
+                let shown: Vec<String> = app
+                    .files
+                    .iter()
+                    .take(5)
+                    .map(|f| crate::text::sanitize(f).into_owned())
+                    .collect();
+                format!(
+                    "app: {} GraphQL document{} in {}{}",
+                    app.documents,
+                    if app.documents == 1 { "" } else { "s" },
+                    shown.join(", "),
+                    if app.files.len() > 5 {
+                        format!(" and {} more files", app.files.len() - 5)
+                    } else {
+                        String::new()
+                    }
+                )
+            };
+            let _ = writeln!(io.out, "{}", io.dim(&line));
         }
     }
 }
@@ -190,7 +232,9 @@ fn fix(
                 .cloned()
                 .unwrap_or_else(|| token_edit_url.to_owned())
         ),
-        Status::Forbidden | Status::Invalid | Status::Unknown | Status::Ok => clean(&o.message),
+        Status::Forbidden | Status::Invalid | Status::Unknown | Status::NotRun | Status::Ok => {
+            clean(&o.message)
+        }
     }
 }
 
@@ -252,7 +296,7 @@ fn team_operations(project: &Project) -> Result<Vec<Operation>> {
             location: None,
             plan: if top_fragment {
                 Plan::Known(
-                    Status::Unknown,
+                    Status::NotRun,
                     "not run: a fragment at the top of a query cannot share a document with others; select fields at the top".into(),
                 )
             } else {
@@ -310,8 +354,19 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
     operations.extend(team);
     let mut requests = 0;
     let mut problems = Vec::new();
+    let mut app_documents = None;
     if input.app {
         let found = documents::find(input.project.dir());
+        let mut files: Vec<String> = found
+            .documents
+            .iter()
+            .map(|d| d.path.display().to_string())
+            .collect();
+        files.dedup();
+        app_documents = Some(AppDocuments {
+            documents: found.documents.len(),
+            files,
+        });
         io.detail(&format!(
             "{} GraphQL document(s) in the app",
             found.documents.len()
@@ -422,6 +477,7 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
         operations,
         requests,
         problems,
+        app: app_documents,
     })
 }
 
@@ -451,12 +507,12 @@ fn app_operation(app: validate::AppOperation) -> Operation {
         )
     } else if app.subscription {
         Plan::Known(
-            Status::Unknown,
+            Status::NotRun,
             "valid; a subscription, which the probe does not try".into(),
         )
     } else if app.kind == Kind::Query && app.root_fields.iter().any(|f| f == "…") {
         Plan::Known(
-            Status::Unknown,
+            Status::NotRun,
             "valid; not run: a fragment at the top of a query cannot share a document with others"
                 .into(),
         )
@@ -477,7 +533,7 @@ fn app_operation(app: validate::AppOperation) -> Operation {
         Plan::Like(names)
     } else if !app.required_variables.is_empty() {
         Plan::Known(
-            Status::Unknown,
+            Status::NotRun,
             format!(
                 "valid; not run: it needs a value for ${}",
                 app.required_variables.join(", $")

@@ -312,7 +312,7 @@ fn a_misspelt_field_in_a_fragment_of_another_file_is_reported_at_its_place_with_
     no_real_id_in_mutations(&fake);
     let out = probe(&p, &fake, &[]);
     out.code(1).stdout_has(&[
-        "  ✗ anonymous query: does not validate against GitHub's schema:\n      src/Repository/fragments.js:19:5: Cannot query field \"viewerHasStared\" on type \"Repository\". Did you mean \"viewerHasStarred\"?\n",
+        "  ✗ anonymous query at src/Profile/queries.js:5:3: does not validate against GitHub's schema:\n      src/Repository/fragments.js:19:5: Cannot query field \"viewerHasStared\" on type \"Repository\". Did you mean \"viewerHasStarred\"?\n",
     ]);
 }
 
@@ -592,4 +592,38 @@ fn apollo_client_local_state_and_directives_validate_and_are_never_sent() {
             assert!(!q.contains(gone), "{gone} was sent: {q}");
         }
     }
+}
+
+#[test]
+fn the_course_vanilla_apps_untagged_documents_are_found_and_the_count_is_said() {
+    // The course's vanilla repository posts plain template strings with
+    // axios; an operation that needs a variable is "not run", never
+    // "could not tell"; and a project without GraphQL says so.
+    let token = classic();
+    let p = course_project(&token);
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    p.write(
+        "src/App.js",
+        "import axios from 'axios';\nconst GET_ORGANIZATION = `\n  {\n    organization(login: \"the-road-to-learn-react\") {\n      name\n      url\n    }\n  }\n`;\nconst GET_ISSUES_OF_REPOSITORY = `\n  query ($organization: String!, $repository: String!) {\n    organization(login: $organization) {\n      name\n      repository(name: $repository) { name }\n    }\n  }\n`;\nconst label = `Show more`;\n",
+    );
+    p.write(
+        "config.toml",
+        "version = 1\ntemplate = \"react\"\n\n[probe]\ncourse = false\n",
+    );
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let out = probe(&p, &fake, &[]);
+    out.code(0).stdout_has(&[
+        "app: 2 GraphQL documents in src/App.js",
+        "not run: it needs a value for $organization",
+    ]);
+    let json = probe(&p, &fake, &["--json"]).json();
+    assert_eq!(json["app"]["documents"], 2, "{json}");
+    // No GraphQL at all: said, not silent.
+    let empty = course_project(&token);
+    empty.write(
+        "config.toml",
+        "version = 1\ntemplate = \"react\"\n\n[probe]\ncourse = false\n",
+    );
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    probe(&empty, &fake, &[]).stdout_has(&["app: no GraphQL documents found"]);
 }

@@ -336,7 +336,7 @@ fn an_app_query_with_a_fragment_at_its_top_is_not_sent_beside_others() {
     );
     let url = fake.url();
     let json = p.run(&["probe", "--endpoint", &url, "--json"], "").json();
-    assert_eq!(status_of(&json, "A"), "unknown", "{json}");
+    assert_eq!(status_of(&json, "A"), "not_run", "{json}");
     assert_eq!(status_of(&json, "B"), "ok", "{json}");
     assert!(
         fake.queries().iter().all(|q| !q.contains("...V")),
