@@ -30,6 +30,7 @@ mod project;
 mod promises;
 mod proxy;
 mod recovery;
+mod recovery_doctor;
 mod revoke_paths;
 mod scan_and_hook;
 mod scan_binary;

@@ -1,0 +1,120 @@
+//! Recovery, continued (issue 32): every command sees the same app as
+//! init, and every fix doctor prints works when followed. As in
+//! `recovery.rs`, each test makes the student's mistake, applies the fix
+//! exactly as printed, and runs the next command to see it pass.
+
+use crate::common::*;
+
+/// A Vite app's package.json (`npm run dev` starts it).
+const VITE_PACKAGE: &str = "{\"name\":\"web\",\"private\":true,\"scripts\":{\"dev\":\"vite\",\"build\":\"vite build\"},\"devDependencies\":{\"vite\":\"*\"}}\n";
+
+fn doctor_json(p: &Project, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["doctor", "--json"];
+    all.extend_from_slice(args);
+    p.run(&all, "").json().as_array().unwrap().clone()
+}
+
+fn check<'a>(checks: &'a [serde_json::Value], id: &str) -> &'a serde_json::Value {
+    checks
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no {id}: {checks:#?}"))
+}
+
+fn failing(checks: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    checks
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn without_config_toml_check_and_doctor_read_the_vite_variable_init_would_write() {
+    // A Vite app whose .env the student wrote by hand, as the course says.
+    let p = Project::new();
+    p.write("package.json", VITE_PACKAGE);
+    let token = classic();
+    p.write(
+        ".env",
+        &format!("VITE_GITHUB_PERSONAL_ACCESS_TOKEN={token}\n"),
+    );
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    p.run(&["check", "--endpoint", &fake.url()], "")
+        .code(0)
+        .never_shows(&token);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let checks = doctor_json(&p, &["--no-probe", "--endpoint", &fake.url()]);
+    assert_eq!(check(&checks, "token")["status"], "ok", "{checks:#?}");
+    p.run(&["scopes"], "")
+        .code(0)
+        .stdout_has(&["for the vite template"]);
+}
+
+fn monorepo(p: &Project, apps: &[&str]) {
+    p.git_init();
+    p.write(
+        "package.json",
+        "{\"name\":\"mono\",\"private\":true,\"workspaces\":[\"apps/*\",\"packages/*\"]}\n",
+    );
+    for app in apps {
+        std::fs::create_dir_all(p.file(app)).unwrap();
+        p.write(&format!("{app}/package.json"), VITE_PACKAGE);
+    }
+    std::fs::create_dir_all(p.file("packages/ui")).unwrap();
+    p.write(
+        "packages/ui/package.json",
+        "{\"name\":\"ui\",\"dependencies\":{\"react\":\"*\"}}\n",
+    );
+}
+
+#[test]
+fn init_at_a_monorepos_root_sets_up_the_one_app_in_its_workspaces() {
+    let p = Project::new();
+    monorepo(&p, &["apps/web"]);
+    let token = classic();
+    let out = p.run(&["init", "--offline", "--token-stdin"], &token);
+    out.code(0).never_shows(&token).stderr_has(&["apps/web"]);
+    assert!(
+        !p.exists(".env"),
+        "never at the root, where Vite never looks"
+    );
+    let pairs = dotenv_pairs(&p.read("apps/web/.env"));
+    assert!(
+        pairs.contains(&(
+            "VITE_GITHUB_PERSONAL_ACCESS_TOKEN".to_owned(),
+            token.clone()
+        )),
+        "{pairs:?}"
+    );
+    // doctor, from the root too, sees the same app and passes.
+    let checks = doctor_json(&p, &["--offline", "-C", "apps/web"]);
+    assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
+}
+
+#[test]
+fn init_at_a_monorepos_root_with_several_apps_names_each_and_the_named_one_works() {
+    let p = Project::new();
+    monorepo(&p, &["apps/admin", "apps/web"]);
+    let token = classic();
+    let before = p.snapshot();
+    let out = p.run(&["init", "--offline", "--token-stdin", "--json"], &token);
+    out.code(2).never_shows(&token);
+    assert_eq!(out.json()["error"]["kind"], "several_apps");
+    let out = p.run(&["init", "--offline", "--token-stdin"], &token);
+    out.code(2)
+        .stderr_has(&["ghenv init -C apps/admin", "ghenv init -C apps/web"]);
+    assert_eq!(p.snapshot(), before, "nothing written");
+    // The fix, as printed.
+    p.run(
+        &["init", "--offline", "--token-stdin", "-C", "apps/web"],
+        &token,
+    )
+    .code(0);
+    assert!(
+        p.read("apps/web/.env")
+            .contains("VITE_GITHUB_PERSONAL_ACCESS_TOKEN=")
+    );
+    let checks = doctor_json(&p, &["--offline", "-C", "apps/web"]);
+    assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
+}
