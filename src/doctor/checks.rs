@@ -479,7 +479,15 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
         )),
     }
 
-    // Lines one reader takes and another skips.
+    // Lines one reader takes and another skips. init rewrites only the
+    // template's own variables (and drops a byte-order mark) in the env
+    // file it writes: every other line is the user's to change, and the
+    // fix says so, or following it would change nothing.
+    let ours: Vec<String> = crate::envfile::parse(&template.env_example)
+        .into_iter()
+        .map(|(k, _)| k)
+        .chain([token_var.clone()])
+        .collect();
     let mut quirks = 0;
     for f in &files {
         for q in doctor::quirks(&f.text, app.framework) {
@@ -487,9 +495,43 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
             // A variable the app cannot read at all is a failure; readers
             // that merely disagree are a warning.
             let status = if q.fatal { Status::Fail } else { Status::Warn };
+            let rewritten = f.name == env_name
+                && q.key.as_ref().is_none_or(|k| ours.contains(k))
+                && q.kind != doctor::QuirkKind::Twice;
+            let key = q.key.clone().unwrap_or_default();
+            let line = q.line;
+            let fix = if rewritten {
+                "run `ghenv init` again: it rewrites the line so every reader agrees".to_owned()
+            } else {
+                let by_hand = match q.kind {
+                    doctor::QuirkKind::Export => {
+                        format!(
+                            "remove `export ` from the start of line {line} of {}",
+                            f.name
+                        )
+                    }
+                    doctor::QuirkKind::Quoted => {
+                        format!(
+                            "remove the quotes around {key}'s value on line {line} of {}",
+                            f.name
+                        )
+                    }
+                    doctor::QuirkKind::Twice => format!(
+                        "delete one of the two {key} lines of {} (keep the right value; line {line} is the second)",
+                        f.name
+                    ),
+                    doctor::QuirkKind::Bom => format!(
+                        "save {} without a byte-order mark (UTF-8, not \"UTF-8 with BOM\")",
+                        f.name
+                    ),
+                };
+                format!(
+                    "{by_hand}: ghenv rewrites only the template's own variables in {env_name}, so this one is yours to change"
+                )
+            };
             out.push(
                 Check::new(CheckId::Consumers, status, q.what)
-                    .fix("run `ghenv init` again: it rewrites the line so every reader agrees")
+                    .fix(fix)
                     .at(shown(&app.dir.join(f.name)), Some(q.line)),
             );
         }

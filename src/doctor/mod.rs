@@ -400,6 +400,25 @@ pub struct Quirk {
     /// Whether the app does not see the variable at all (a failure), not
     /// just that readers disagree.
     pub fatal: bool,
+    /// What kind of line it is, for the fix.
+    pub kind: QuirkKind,
+    /// The variable on the line, when one.
+    pub key: Option<String>,
+}
+
+/// What makes a line a [`Quirk`]: what decides whether `ghenv init`
+/// rewrites it (the template's own variables, the byte-order mark) or the
+/// user must change it by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuirkKind {
+    /// A byte-order mark at the start.
+    Bom,
+    /// `export KEY=`.
+    Export,
+    /// A quoted value.
+    Quoted,
+    /// The key is set again.
+    Twice,
 }
 
 /// The quirks of `text` that matter for `vars` (the app's variables).
@@ -410,6 +429,8 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
             line: 1,
             what: "a byte-order mark: some readers take it as part of the first name".into(),
             fatal: false,
+            kind: QuirkKind::Bom,
+            key: None,
         });
     }
     // CRLF is not a quirk: every reader ghenv targets reads CRLF values
@@ -427,6 +448,8 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
                         "`export {key}=`: Create React App's dotenv skips export lines, so the app does not see {key}"
                     ),
                     fatal: true,
+                    kind: QuirkKind::Export,
+                    key: Some(key.to_owned()),
                 });
             }
             let value = entry.body()[entry.lead.len() + key.len()..]
@@ -439,6 +462,8 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
                         "{key} is quoted: `docker run --env-file` keeps the quotes as part of the value"
                     ),
                     fatal: false,
+                    kind: QuirkKind::Quoted,
+                    key: Some(key.to_owned()),
                 });
             }
             if seen.iter().any(|k| k == key) {
@@ -448,6 +473,8 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
                         "{key} is set twice: some readers keep the first value, others the last"
                     ),
                     fatal: false,
+                    kind: QuirkKind::Twice,
+                    key: Some(key.to_owned()),
                 });
             }
             seen.push(key.to_owned());

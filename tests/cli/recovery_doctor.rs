@@ -118,3 +118,88 @@ fn init_at_a_monorepos_root_with_several_apps_names_each_and_the_named_one_works
     let checks = doctor_json(&p, &["--offline", "-C", "apps/web"]);
     assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
 }
+
+/// A Create React App project, set up by init with `token`.
+fn cra_app(p: &Project, token: &str) {
+    p.git_init();
+    p.write(
+        "package.json",
+        "{\"name\":\"app\",\"scripts\":{\"start\":\"react-scripts start\"},\"dependencies\":{\"react-scripts\":\"*\"}}\n",
+    );
+    p.run(&["init", "--offline", "--token-stdin"], token)
+        .code(0);
+}
+
+/// The `consumers` checks that are not ok.
+fn consumers(p: &Project) -> Vec<serde_json::Value> {
+    doctor_json(p, &["--offline"])
+        .into_iter()
+        .filter(|c| c["id"] == "consumers" && c["status"] != "ok")
+        .collect()
+}
+
+#[test]
+fn an_export_line_doctor_flags_is_cleared_by_the_fix_it_prints() {
+    let p = Project::new();
+    let token = classic();
+    cra_app(&p, &token);
+    // On the template's variable: init rewrites it, as the fix says.
+    let env = p.read(".env");
+    p.write(
+        ".env",
+        &env.replace(
+            "REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN=",
+            "export REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN=",
+        ),
+    );
+    let bad = consumers(&p);
+    assert_eq!(bad.len(), 1, "{bad:#?}");
+    assert_eq!(bad[0]["status"], "fail");
+    assert!(
+        bad[0]["fix"].as_str().unwrap().contains("ghenv init"),
+        "{bad:#?}"
+    );
+    p.run(&["init", "--offline"], "")
+        .code(0)
+        .never_shows(&token);
+    assert_eq!(consumers(&p), Vec::<serde_json::Value>::new());
+    // On the student's own variable: init leaves the line alone, so the
+    // fix names the edit, and the edit clears it (no loop).
+    let env = p.read(".env");
+    p.write(".env", &format!("{env}export REACT_APP_REPO=me/app\n"));
+    let bad = consumers(&p);
+    assert_eq!(bad.len(), 1, "{bad:#?}");
+    let fix = bad[0]["fix"].as_str().unwrap();
+    assert!(
+        !fix.contains("ghenv init"),
+        "init would not change it: {fix}"
+    );
+    let line = bad[0]["line"].as_u64().unwrap() as usize;
+    assert!(
+        fix.contains(&format!(
+            "remove `export ` from the start of line {line} of .env"
+        )),
+        "{fix}"
+    );
+    // Following `ghenv init` (the old fix) changes nothing: that was the loop.
+    p.run(&["init", "--offline"], "").code(0);
+    assert_eq!(consumers(&p).len(), 1);
+    // The fix, as printed.
+    let edited: String = p
+        .read(".env")
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let l = if i + 1 == line {
+                l.strip_prefix("export ").unwrap()
+            } else {
+                l
+            };
+            format!("{l}\n")
+        })
+        .collect();
+    p.write(".env", &edited);
+    assert_eq!(consumers(&p), Vec::<serde_json::Value>::new());
+    let checks = doctor_json(&p, &["--offline"]);
+    assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
+}
