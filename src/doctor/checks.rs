@@ -299,13 +299,21 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
                 && app.framework != doctor::Framework::Node
             {
                 failed = true;
+                // The token goes by the framework's template's name, the
+                // one `ghenv rotate` keeps up to date: never an invented one
+                // (REACT_APP_GITHUB_TOKEN becomes VITE_GITHUB_PERSONAL_ACCESS_TOKEN).
+                let name = crate::render::load(crate::app::template_for(app.framework), None)
+                    .ok()
+                    .map(|t| t.token_var)
+                    .filter(|v| v.starts_with(p) && bare.contains("TOKEN"))
+                    .unwrap_or_else(|| format!("{p}{bare}"));
                 let fix = if vite {
                     format!(
-                        "read `import.meta.env.{p}{bare}` in the code ({}:{}; `process.env` does not exist in a Vite app's browser code), then `ghenv init -t vite` so {env_name} defines {p}{bare}",
+                        "read `import.meta.env.{name}` in the code ({}:{}; `process.env` does not exist in a Vite app's browser code), then `ghenv init -t vite` so {env_name} defines {name}",
                         read.file, read.line
                     )
                 } else {
-                    format!("rename it {p}{bare} in the code and in {env_name}")
+                    format!("rename it {name} in the code and in {env_name}")
                 };
                 out.push(
                     Check::new(CheckId::Prefix, Status::Fail,
@@ -477,6 +485,70 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
         _ => out.push(Check::new(CheckId::Shadowed, Status::Ok,
             format!("no other env file overrides {token_var}"),
         )),
+    }
+
+    // A second variable holding a token (an invented VITE_REACT_APP_…, a
+    // GITHUB_TOKEN pasted beside the template's): `ghenv rotate` replaces
+    // only the token variable, so code reading the copy keeps the old
+    // token while everything else says ✓.
+    let mut copies = 0;
+    for f in &files {
+        let mut seen = BTreeSet::new();
+        for (key, value) in &f.vars {
+            if *key == token_var
+                || !crate::token::looks_like_token(value)
+                || !seen.insert(key.as_str())
+            {
+                continue;
+            }
+            copies += 1;
+            let read = reads.iter().find(|r| r.name == *key);
+            let read_as = match app.framework {
+                doctor::Framework::Vite => format!("import.meta.env.{token_var}"),
+                _ => format!("process.env.{token_var}"),
+            };
+            let (status, fix) = match read {
+                Some(r) => (
+                    Status::Fail,
+                    format!(
+                        "read `{read_as}` in the code instead ({}:{}), then delete the {key} line from {}",
+                        r.file, r.line, f.name
+                    ),
+                ),
+                None => (
+                    Status::Warn,
+                    format!(
+                        "delete the {key} line from {} (the app reads {token_var}, which ghenv keeps up to date)",
+                        f.name
+                    ),
+                ),
+            };
+            out.push(
+                Check::new(
+                    CheckId::SecondToken,
+                    status,
+                    format!(
+                        "{} sets {key} to a token ({}) besides {token_var}: `ghenv rotate` replaces only {token_var}{}",
+                        f.name,
+                        crate::token::mask(value),
+                        if read.is_some() {
+                            format!(", so the code reading {key} keeps the old token")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                )
+                .fix(fix)
+                .at(shown(&app.dir.join(f.name)), None),
+            );
+        }
+    }
+    if copies == 0 {
+        out.push(Check::new(
+            CheckId::SecondToken,
+            Status::Ok,
+            format!("no variable but {token_var} holds a token"),
+        ));
     }
 
     // Lines one reader takes and another skips. init rewrites only the

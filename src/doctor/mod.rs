@@ -49,6 +49,9 @@ pub enum CheckId {
     CodeReads,
     /// No env file of higher precedence hides it.
     Shadowed,
+    /// No other variable of the env files holds a token: `rotate`
+    /// replaces only the token variable, so a copy keeps the old token.
+    SecondToken,
     /// Every `.env` reader reads the env file's lines the same.
     Consumers,
     /// No dev server started before the env file changed.
@@ -102,7 +105,12 @@ impl CheckId {
         use CheckId as C;
         match self {
             C::Config | C::Framework | C::EnvLocation | C::Accepted | C::EnvFile => Group::Project,
-            C::Prefix | C::CodeReads | C::Shadowed | C::Consumers | C::DevServer => Group::Variable,
+            C::Prefix
+            | C::CodeReads
+            | C::Shadowed
+            | C::SecondToken
+            | C::Consumers
+            | C::DevServer => Group::Variable,
             C::Token | C::Scopes | C::Expiry | C::Sso | C::Account | C::RateLimit | C::Probe => {
                 Group::Token
             }
@@ -561,6 +569,7 @@ mod tests {
             (C::Prefix, "prefix", "variable"),
             (C::CodeReads, "code_reads", "variable"),
             (C::Shadowed, "shadowed", "variable"),
+            (C::SecondToken, "second_token", "variable"),
             (C::Consumers, "consumers", "variable"),
             (C::DevServer, "dev_server", "variable"),
             (C::Token, "token", "token"),

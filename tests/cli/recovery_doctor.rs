@@ -203,3 +203,100 @@ fn an_export_line_doctor_flags_is_cleared_by_the_fix_it_prints() {
     let checks = doctor_json(&p, &["--offline"]);
     assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
 }
+
+#[test]
+fn a_second_variable_holding_the_token_is_caught_before_rotate_leaves_it_behind() {
+    let p = Project::new();
+    p.git_init();
+    p.write("package.json", VITE_PACKAGE);
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    let old = classic();
+    p.run(&["init", "--offline", "--token-stdin"], &old).code(0);
+    // What an older fix made students invent: a second name for the token,
+    // which the code reads.
+    let env = p.read(".env");
+    p.write(
+        ".env",
+        &format!("{env}VITE_REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={old}\n"),
+    );
+    p.write(
+        "src/client.js",
+        "export const token = import.meta.env.VITE_REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN;\n",
+    );
+    let new = token_with("ghp_", 97);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    p.run(
+        &["rotate", "--token-stdin", "--endpoint", &fake.url()],
+        &new,
+    )
+    .code(0);
+    // The app still has the old token: doctor says so, never all ✓.
+    let out = p.run(&["doctor", "--offline", "--json"], "");
+    out.code(1).never_shows(&old).never_shows(&new);
+    let checks = out.json().as_array().unwrap().clone();
+    let second = check(&checks, "second_token");
+    assert_eq!(second["status"], "fail", "{second}");
+    let fix = second["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN")
+            && fix
+                .contains("delete the VITE_REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN line from .env"),
+        "{fix}"
+    );
+    // The fix, as printed.
+    p.write(
+        "src/client.js",
+        "export const token = import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN;\n",
+    );
+    let kept: String = p
+        .read(".env")
+        .lines()
+        .filter(|l| !l.starts_with("VITE_REACT_APP_"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    p.write(".env", &kept);
+    let checks = doctor_json(&p, &["--offline"]);
+    assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
+    assert_eq!(check(&checks, "second_token")["status"], "ok");
+}
+
+#[test]
+fn the_prefix_fix_names_the_templates_variable_not_an_invented_one() {
+    // A hand-written .env and CRA code with a name of the student's own.
+    let p = Project::new();
+    p.git_init();
+    p.write("package.json", VITE_PACKAGE);
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    p.write(
+        "src/client.js",
+        "export const token = process.env.REACT_APP_GITHUB_TOKEN;\n",
+    );
+    let token = classic();
+    p.write(".env", &format!("REACT_APP_GITHUB_TOKEN={token}\n"));
+    let checks = doctor_json(&p, &["--offline"]);
+    let prefix = failing(&checks)
+        .into_iter()
+        .find(|c| c["id"] == "prefix")
+        .unwrap_or_else(|| panic!("{checks:#?}"));
+    let fix = prefix["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN")
+            && fix.contains("ghenv init -t vite")
+            && !fix.contains("VITE_GITHUB_TOKEN"),
+        "{fix}"
+    );
+    // The fix, as printed: the name rotate keeps up to date.
+    p.write(
+        "src/client.js",
+        "export const token = import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN;\n",
+    );
+    p.run(
+        &["init", "-t", "vite", "--offline", "--token-stdin"],
+        &token,
+    )
+    .code(0);
+    let checks = doctor_json(&p, &["--offline"]);
+    assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
+    // The old line is left over: named, as a warning.
+    assert_eq!(check(&checks, "second_token")["status"], "warn");
+}
