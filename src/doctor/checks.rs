@@ -228,7 +228,10 @@ fn project_group(project: &Project, app: Option<&App>, out: &mut Vec<Check>) {
         Check::new(CheckId::EnvLocation, Status::Warn,
             format!("there is no {env_name}: the token lives only in config.toml, so the dev server sees none"),
         )
-        .fix("`ghenv unlock` writes it (or start the app with `ghenv run -- npm start`)")
+        .fix(format!(
+            "`ghenv unlock` writes it (or start the app with `ghenv run -- {}`)",
+            crate::app::dev_command(&app.dir)
+        ))
     } else {
         Check::new(CheckId::EnvLocation, Status::Fail,
             format!("there is no {env_name} in {}: the app sees no token", shown(&env_dir)),
@@ -1227,7 +1230,7 @@ fn bundle_group(
                 .fix(format!(
                     "keep the token out of the browser: `ghenv init --proxy`, then run the app with `ghenv proxy -- {}`",
                     // The dev server's own script: Vite's is `dev`.
-                    if app.framework == doctor::Framework::Vite { "npm run dev" } else { "npm start" }
+                    crate::app::dev_command(&app.dir)
                 )),
             );
     }

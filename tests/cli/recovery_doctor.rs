@@ -300,3 +300,110 @@ fn the_prefix_fix_names_the_templates_variable_not_an_invented_one() {
     // The old line is left over: named, as a warning.
     assert_eq!(check(&checks, "second_token")["status"], "warn");
 }
+
+/// `args` run as npm's launcher runs ghenv (`npx ghenv …`).
+fn under_npm(p: &Project, args: &[&str], stdin: &str) -> Output {
+    let mut cmd = p.cmd(args);
+    cmd.env("GHENV_LAUNCHER", "npm");
+    p.run_with(cmd, stdin.as_bytes())
+}
+
+/// Every backticked command in `text` that starts with ghenv, bare.
+fn bare_commands(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .filter(|span| {
+            span.starts_with("ghenv ") || span.contains("| ghenv ") || span.contains("&& ghenv ")
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn under_npm_every_command_a_message_names_runs_as_printed() {
+    let p = Project::new();
+    p.git_init();
+    p.write("package.json", VITE_PACKAGE);
+    let token = classic();
+    // init --proxy names how to start the app: npx, and Vite's `dev` script.
+    let out = under_npm(
+        &p,
+        &["init", "--offline", "--token-stdin", "--proxy"],
+        &token,
+    );
+    out.code(0)
+        .never_shows(&token)
+        .stderr_has(&["`npx ghenv proxy -- npm run dev`"]);
+    assert!(!out.stderr.contains("npm start"), "{out}");
+    assert_eq!(bare_commands(&out.stderr), Vec::<String>::new(), "{out}");
+    // doctor's checklist (stdout), with fixes.
+    p.run(&["init", "--offline", "-t", "vite"], "").code(0);
+    let out = under_npm(&p, &["doctor", "--offline"], "");
+    out.stdout_has(&["`npx ghenv proxy -- npm run dev`"]);
+    assert_eq!(bare_commands(&out.stdout), Vec::<String>::new(), "{out}");
+    // scan's hint, both halves of its pipe.
+    p.write("notes.txt", &format!("mine: {token}\n"));
+    let out = under_npm(&p, &["scan", "notes.txt"], "");
+    out.code(1)
+        .never_shows(&token)
+        .stderr_has(&["`npx ghenv scan --json | npx ghenv revoke --from-scan - --yes`"]);
+    assert_eq!(
+        bare_commands(&format!("{}{}", out.stdout, out.stderr)),
+        Vec::<String>::new(),
+        "{out}"
+    );
+}
+
+/// Points the installed hook at a ghenv that is not there (a teammate's
+/// clone, where the path recorded at install does not exist).
+fn hook_with_ghenv_gone(p: &Project) {
+    let hook = p.file(".git/hooks/pre-commit");
+    let text = std::fs::read_to_string(&hook).unwrap();
+    let start = text.find("ghenv='").unwrap();
+    let end = start + text[start..].find('\n').unwrap();
+    let text = format!("{}ghenv='/nowhere/ghenv'{}", &text[..start], &text[end..]);
+    std::fs::write(&hook, text).unwrap();
+}
+
+fn commit(p: &Project) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(["commit", "-qm", "work"])
+        .current_dir(p.path())
+        .env("HOME", p.home.path())
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_hook_says_npm_install_where_package_json_already_lists_ghenv() {
+    let p = Project::new();
+    p.git_init();
+    p.write(
+        "package.json",
+        "{\"name\":\"app\",\"devDependencies\":{\"ghenv\":\"^0.2.0\",\"vite\":\"*\"}}\n",
+    );
+    p.write(".gitignore", "node_modules/\n");
+    p.run(&["hook", "install"], "").code(0);
+    hook_with_ghenv_gone(&p);
+    p.git(&["add", "package.json", ".gitignore"]);
+    let out = commit(&p);
+    assert!(!out.status.success(), "blocked");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("install it: npm install ("), "{said}");
+    assert!(!said.contains("--save-dev"), "{said}");
+    // The fix, as printed: what `npm install` puts in node_modules/.bin.
+    std::fs::create_dir_all(p.file("node_modules/.bin")).unwrap();
+    std::os::unix::fs::symlink(
+        env!("CARGO_BIN_EXE_ghenv"),
+        p.file("node_modules/.bin/ghenv"),
+    )
+    .unwrap();
+    let out = commit(&p);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
