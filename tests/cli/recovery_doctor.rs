@@ -407,3 +407,35 @@ fn the_hook_says_npm_install_where_package_json_already_lists_ghenv() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn doctor_names_the_commit_that_added_the_token_not_the_one_that_removed_env() {
+    let p = Project::new();
+    p.git_init();
+    let token = classic();
+    p.write(
+        ".env",
+        &format!("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={token}\n"),
+    );
+    p.git(&["add", ".env"]);
+    p.git(&["commit", "-qm", "add the token"]);
+    let added = p.git(&["rev-parse", "--short", "HEAD"]);
+    let added = String::from_utf8_lossy(&added.stdout).trim().to_owned();
+    p.git(&["rm", "-q", "--cached", ".env"]);
+    p.write(".gitignore", ".env\n");
+    p.git(&["add", ".gitignore"]);
+    p.git(&["commit", "-qm", "untrack .env"]);
+    let removed = p.git(&["rev-parse", "--short", "HEAD"]);
+    let removed = String::from_utf8_lossy(&removed.stdout).trim().to_owned();
+    let checks = doctor_json(&p, &["--offline"]);
+    let history = check(&checks, "env_history");
+    let message = history["message"].as_str().unwrap();
+    assert!(
+        message.contains(&added) && !message.contains(&removed),
+        "added {added}, removed {removed}: {message}"
+    );
+    // The same commit `ghenv scan --history` names.
+    p.run(&["scan", "--history"], "")
+        .code(1)
+        .stdout_has(&[&format!("committed in {added}")]);
+}
