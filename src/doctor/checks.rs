@@ -821,7 +821,7 @@ fn token_group(
         && opts.probe
         && !failed
     {
-        out.push(probe_check(project, template, token, &endpoint, opts, io));
+        out.extend(probe_check(project, template, token, &endpoint, opts, io));
     }
 }
 
@@ -833,7 +833,7 @@ fn probe_check(
     endpoint: &str,
     opts: &CheckOptions,
     io: &mut Io,
-) -> Check {
+) -> Vec<Check> {
     use crate::probe::Status as P;
     let input = crate::probe::session::Input {
         project,
@@ -847,24 +847,59 @@ fn probe_check(
     let report = match crate::probe::session::probe(io, &input) {
         Ok(r) => r,
         Err(e) => {
-            return Check::new(
-                CheckId::Probe,
-                Status::Warn,
-                format!("the operations could not be tried: {e}"),
-            )
-            .fix(e.hint().unwrap_or_default());
+            return vec![
+                Check::new(
+                    CheckId::Probe,
+                    Status::Warn,
+                    format!("the operations could not be tried: {e}"),
+                )
+                .fix(e.hint().unwrap_or_default()),
+            ];
         }
     };
+    // The app's own documents that GitHub's schema refuses are the code's
+    // to fix, not the token's: a check of their own, in the app's group.
+    let invalid: Vec<&str> = report
+        .operations
+        .iter()
+        .filter(|o| o.status == P::Invalid)
+        .map(|o| o.name.as_str())
+        .collect();
+    let mut checks = Vec::new();
+    if !invalid.is_empty() {
+        let mut check = Check::new(
+            CheckId::AppSchema,
+            Status::Fail,
+            format!(
+                "{} of the app's operations do not validate against GitHub's schema: {}",
+                invalid.len(),
+                invalid.join(", ")
+            ),
+        );
+        if let Some(first) = report.problems.first() {
+            let mut parts = first.location.rsplitn(3, ':');
+            let (_, line, file) = (parts.next(), parts.next(), parts.next());
+            check = check.fix(format!(
+                "correct the code at {}: {} (`ghenv probe` lists every error)",
+                first.location, first.message
+            ));
+            if let Some(file) = file {
+                check = check.at(file, line.and_then(|l| l.parse().ok()));
+            }
+        } else {
+            check = check.fix("`ghenv probe` shows where and why");
+        }
+        checks.push(check);
+    }
     let failing: Vec<String> = report
         .operations
         .iter()
-        .filter(|o| o.status.lacks() || o.status == P::Invalid)
+        .filter(|o| o.status.lacks())
         .map(|o| {
             let what = match o.status {
                 P::MissingScopes => format!("needs the scope {}", o.needs.join(" or ")),
                 P::MissingPermission => format!("needs the permission {}", o.needs.join(", ")),
                 P::SsoRequired => "needs SSO authorization".into(),
-                P::Invalid => "does not validate against GitHub's schema".into(),
                 _ => "is refused".into(),
             };
             format!("{} {what}", o.name)
@@ -875,9 +910,9 @@ fn probe_check(
         .iter()
         .filter(|o| o.status == P::Unknown)
         .count();
-    let total = report.operations.len();
-    if !failing.is_empty() {
-        let mut check = Check::new(
+    let total = report.operations.len() - invalid.len();
+    checks.push(if !failing.is_empty() {
+        Check::new(
             CheckId::Probe,
             Status::Fail,
             format!(
@@ -886,15 +921,7 @@ fn probe_check(
                 failing.join("; ")
             ),
         )
-        .fix("`ghenv probe` shows each lesson with what to change");
-        if let Some(first) = report.problems.first() {
-            let mut parts = first.location.rsplitn(3, ':');
-            let (_, line, file) = (parts.next(), parts.next(), parts.next());
-            if let Some(file) = file {
-                check = check.at(file, line.and_then(|l| l.parse().ok()));
-            }
-        }
-        check
+        .fix("`ghenv probe` shows each lesson with what to change")
     } else if unknown > 0 {
         Check::new(
             CheckId::Probe,
@@ -911,7 +938,8 @@ fn probe_check(
             Status::Ok,
             format!("all {total} operations of the lessons and the app work with this token"),
         )
-    }
+    });
+    checks
 }
 
 fn secrets_group(

@@ -56,6 +56,8 @@ pub enum CheckId {
     Consumers,
     /// No dev server started before the env file changed.
     DevServer,
+    /// The app's GraphQL documents validate against GitHub's schema.
+    AppSchema,
     // token
     /// GitHub accepts the token.
     Token,
@@ -110,7 +112,8 @@ impl CheckId {
             | C::Shadowed
             | C::SecondToken
             | C::Consumers
-            | C::DevServer => Group::Variable,
+            | C::DevServer
+            | C::AppSchema => Group::Variable,
             C::Token | C::Scopes | C::Expiry | C::Sso | C::Account | C::RateLimit | C::Probe => {
                 Group::Token
             }
@@ -572,6 +575,7 @@ mod tests {
             (C::SecondToken, "second_token", "variable"),
             (C::Consumers, "consumers", "variable"),
             (C::DevServer, "dev_server", "variable"),
+            (C::AppSchema, "app_schema", "variable"),
             (C::Token, "token", "token"),
             (C::Scopes, "scopes", "token"),
             (C::Expiry, "expiry", "token"),
