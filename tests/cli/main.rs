@@ -13,6 +13,7 @@ mod check;
 mod crash_and_concurrency;
 mod crypto;
 mod doctor;
+mod doctor_fixes;
 mod everyday;
 mod help_and_output;
 mod history_findings;
