@@ -109,6 +109,10 @@ pub enum Error {
     /// `template`, `[github]`, `[env]` or `[secret]`).
     #[error("{} is not ghenv's (it has none of ghenv's keys: another tool, such as Supabase, Hugo or Zola, keeps its settings there); ghenv will not write into it", .0.display())]
     ForeignConfig(PathBuf),
+    /// A monorepo's root whose workspaces hold more than one app with a
+    /// dev server: which one reads the token is the user's to say.
+    #[error("this is a monorepo with {} apps that have a dev server ({}): ghenv does not guess which one reads the token", .0.len(), .0.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    SeveralApps(Vec<PathBuf>),
     /// The command needs `[secret]` and `config.toml` has none.
     #[error("config.toml has no [secret]: the token is not encrypted in this project")]
     NotEncrypted,
@@ -579,6 +583,17 @@ impl Error {
                 say(
                     "run ghenv in the app's own folder, the one with its package.json (`ghenv init -C DIR`); ghenv keeps its config.toml there",
                 ),
+            ),
+            E::SeveralApps(apps) => meta(
+                "several_apps",
+                USAGE,
+                Some(format!(
+                    "set up the one that calls GitHub: {}",
+                    apps.iter()
+                        .map(|a| format!("`ghenv init -C {}`", a.display()))
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                )),
             ),
             E::NotEncrypted => meta(
                 "not_encrypted",
@@ -1222,6 +1237,7 @@ mod tests {
             problem: EndpointProblem::Credentials,
             },
         Error::ForeignConfig(_) => Error::ForeignConfig(p()),
+        Error::SeveralApps(_) => Error::SeveralApps(vec![p()]),
         Error::NoConfig { .. } => Error::NoConfig {
             dir: p(),
             action: "x",

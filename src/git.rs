@@ -262,8 +262,9 @@ pub fn blob_content(dir: &Path, id: &str) -> Option<Vec<u8>> {
     output(dir, &["cat-file", "blob", id])
 }
 
-/// A commit on any ref that adds or changes blob `id`, short; `None` when
-/// no commit holds it. One object lookup first, so a clean history costs
+/// The first commit on any ref that adds blob `id` (the one that put it
+/// in the history, not a later one that removed it), short; `None` when no
+/// commit holds it. One object lookup first, so a clean history costs
 /// almost nothing.
 pub fn commit_with_blob(dir: &Path, id: &str) -> Option<String> {
     let exists = git(dir)
@@ -280,12 +281,17 @@ pub fn commit_with_blob(dir: &Path, id: &str) -> Option<String> {
             "log",
             "--all",
             "--format=%h",
-            "-1",
             &format!("--find-object={id}"),
         ],
     )
-    .map(|o| String::from_utf8_lossy(&trim_newline(o)).into_owned())
-    .filter(|c| !c.is_empty())
+    // Newest first: a commit that removed the file also "touches" the
+    // blob, so the oldest one is the one that added it.
+    .and_then(|o| {
+        String::from_utf8_lossy(&o)
+            .lines()
+            .rfind(|l| !l.is_empty())
+            .map(str::to_owned)
+    })
 }
 
 /// Who last changed `file` (in `dir`) in a way that touched `needle`, or

@@ -33,7 +33,14 @@ command -v \"$ghenv\" >/dev/null 2>&1 || ghenv=\"$(git rev-parse --show-toplevel
 # checked: it is blocked, with what to do, rather than let through.\n\
 if ! command -v \"$ghenv\" >/dev/null 2>&1; then\n\
   echo 'ghenv pre-commit hook: ghenv is not installed here, so this commit cannot be checked for GitHub tokens.' >&2\n\
-  echo '  install it: npm install --save-dev ghenv (then commit again), or cargo install ghenv' >&2\n\
+  top=\"$(git rev-parse --show-toplevel)\"\n\
+  # package.json already lists ghenv (a teammate's fresh clone): what is\n\
+  # missing is node_modules, which a plain install brings.\n\
+  if grep -q '\"ghenv\"' \"$top/package.json\" 2>/dev/null; then\n\
+    echo '  install it: npm install (package.json lists ghenv; then commit again)' >&2\n\
+  else\n\
+    echo '  install it: npm install --save-dev ghenv (then commit again), or cargo install ghenv' >&2\n\
+  fi\n\
   echo '  to commit once without the check, knowingly: git commit --no-verify' >&2\n\
   exit 1\n\
 fi\n\

@@ -12,6 +12,7 @@
 //! so the rest can be tested without a terminal, a network or a repository.
 
 pub mod accept;
+pub mod app;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -419,9 +419,11 @@ impl Io {
     /// `text` (a hint, a fix) with the ghenv commands it names as the user
     /// can type them: `npx ghenv …` when npm's launcher started ghenv
     /// (`GHENV_LAUNCHER=npm`), where a bare `ghenv` may not be on PATH.
+    /// Every command of a backticked span counts, also the second of a
+    /// pipe (`` `ghenv scan --json | ghenv revoke --from-scan -` ``).
     pub fn commands<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        if self.var("GHENV_LAUNCHER").as_deref() == Some("npm") && text.contains("`ghenv ") {
-            std::borrow::Cow::Owned(text.replace("`ghenv ", "`npx ghenv "))
+        if self.var("GHENV_LAUNCHER").as_deref() == Some("npm") && text.contains("ghenv ") {
+            std::borrow::Cow::Owned(through_npx(text))
         } else {
             std::borrow::Cow::Borrowed(text)
         }
@@ -471,9 +473,51 @@ impl Io {
     }
 }
 
+/// `text` with each `ghenv` that starts a command inside backticks (at the
+/// span's start, or after `|`, `&&`, `;`, `$(`) written `npx ghenv`.
+fn through_npx(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for (i, part) in text.split('`').enumerate() {
+        if i > 0 {
+            out.push('`');
+        }
+        if i % 2 == 0 {
+            out.push_str(part);
+            continue;
+        }
+        let mut rest = part;
+        let mut at_command = true;
+        while !rest.is_empty() {
+            if at_command && rest.starts_with("ghenv ") {
+                out.push_str("npx ");
+            }
+            let c = rest.chars().next().expect("not empty");
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            if matches!(c, '|' | ';' | '&' | '(') {
+                at_command = true;
+            } else if c != ' ' {
+                at_command = false;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_command_of_a_span_goes_through_npx() {
+        assert_eq!(
+            through_npx(
+                "run `ghenv scan --json | ghenv revoke --from-scan -` or ghenv itself, `ghenv init && ghenv check`"
+            ),
+            "run `npx ghenv scan --json | npx ghenv revoke --from-scan -` or ghenv itself, `npx ghenv init && npx ghenv check`"
+        );
+        assert_eq!(through_npx("`echo ghenv x`"), "`echo ghenv x`");
+    }
 
     #[test]
     fn the_test_io_captures_both_streams_without_colour() {

@@ -279,13 +279,16 @@ impl Project {
     }
 
     /// The template: `name` when given, else the one config.toml records,
-    /// else the default; built in or from `--template-dir`.
+    /// else the one init would pick for the app here (its package.json:
+    /// `vite` for a Vite app, [`crate::app::template_for`]), else the
+    /// default; built in or from `--template-dir`.
     ///
     /// # Errors
     /// [`Error::Template`] when it does not exist or is malformed.
     pub fn template(&self, name: Option<&str>) -> Result<Template> {
         let name = name
             .or_else(|| self.config.as_ref().and_then(|c| c.template.as_deref()))
+            .or_else(|| crate::app::inferred_template(&self.dir))
             .unwrap_or(render::DEFAULT_TEMPLATE);
         render::load(name, self.template_dir.as_deref())
     }

@@ -832,7 +832,8 @@ fn report_done(
             "process.env.REACT_APP_GITHUB_GRAPHQL_URL"
         };
         io.say(&format!(
-            "The app talks to `ghenv proxy`, which adds the token. In the Apollo client, change two lines:\n  uri: {var},   // the proxy, not GitHub\n  // and remove the Authorization header: the proxy sends it\nStart both with `ghenv proxy -- npm start` (or `-- npx vite`)."
+            "The app talks to `ghenv proxy`, which adds the token. In the Apollo client, change two lines:\n  uri: {var},   // the proxy, not GitHub\n  // and remove the Authorization header: the proxy sends it\nStart both with `ghenv proxy -- {}`.",
+            crate::app::dev_command(project.dir())
         ));
     }
 }

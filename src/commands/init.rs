@@ -16,11 +16,31 @@ pub fn run(opts: &InitOptions, io: &mut Io) -> Result<Boxed> {
     let mut project = Project::open(&opts.location)?;
     // A new project: where its app is and what it is, from package.json.
     // At a repository's root whose app is one folder down (client/, web/)
-    // the dev server reads the app folder's .env, so that is where it goes
-    // (`-C .` keeps this folder); and the template follows the framework
-    // (a Vite app gets VITE_ variables) unless -t says otherwise.
+    // or a monorepo's workspace (apps/web), the dev server reads the app
+    // folder's .env, so that is where it goes (`-C .` keeps this folder);
+    // and the template follows the framework (a Vite app gets VITE_
+    // variables) unless -t says otherwise.
+    if project.config().is_none() {
+        let apps = crate::app::workspace_apps(project.dir());
+        if apps.len() > 1
+            && opts.location.dir.is_none()
+            && crate::app::framework_here(project.dir())
+                .is_none_or(|f| f == crate::app::Framework::Node)
+        {
+            return Err(crate::Error::SeveralApps(
+                apps.iter()
+                    .map(|a| {
+                        a.dir
+                            .strip_prefix(project.dir())
+                            .unwrap_or(&a.dir)
+                            .to_path_buf()
+                    })
+                    .collect(),
+            ));
+        }
+    }
     if project.config().is_none()
-        && let Some(app) = crate::doctor::find_app(project.dir())
+        && let Some(app) = crate::app::find_app(project.dir())
     {
         let here =
             std::fs::canonicalize(&app.dir).ok() == std::fs::canonicalize(project.dir()).ok();
@@ -35,11 +55,11 @@ pub fn run(opts: &InitOptions, io: &mut Io) -> Result<Boxed> {
             project = Project::open(&opts.location)?;
         }
         if (here || moved) && opts.template.template.is_none() && project.config().is_none() {
-            opts.template.template = match app.framework {
-                crate::doctor::Framework::Vite => Some("vite".into()),
-                crate::doctor::Framework::Node => Some("node".into()),
-                _ => None,
-            };
+            // The default (react) stays unnamed: named, it would count as
+            // the user's own `-t` where config.toml's record is compared.
+            let template = crate::app::template_for(app.framework);
+            opts.template.template =
+                (template != crate::render::DEFAULT_TEMPLATE).then(|| template.into());
         }
     }
     Ok(Box::new(init(&project, &opts, io)?))

@@ -65,6 +65,7 @@ impl Report for RevokeReport {
             };
             let _ = writeln!(io.out, "{}  {status}  ({})", e.masked, e.from);
             if let Some(message) = &e.message {
+                let message = io.commands(message).into_owned();
                 let _ = writeln!(io.out, "    {message}");
             }
         }

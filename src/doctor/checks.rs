@@ -228,7 +228,10 @@ fn project_group(project: &Project, app: Option<&App>, out: &mut Vec<Check>) {
         Check::new(CheckId::EnvLocation, Status::Warn,
             format!("there is no {env_name}: the token lives only in config.toml, so the dev server sees none"),
         )
-        .fix("`ghenv unlock` writes it (or start the app with `ghenv run -- npm start`)")
+        .fix(format!(
+            "`ghenv unlock` writes it (or start the app with `ghenv run -- {}`)",
+            crate::app::dev_command(&app.dir)
+        ))
     } else {
         Check::new(CheckId::EnvLocation, Status::Fail,
             format!("there is no {env_name} in {}: the app sees no token", shown(&env_dir)),
@@ -299,13 +302,21 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
                 && app.framework != doctor::Framework::Node
             {
                 failed = true;
+                // The token goes by the framework's template's name, the
+                // one `ghenv rotate` keeps up to date: never an invented one
+                // (REACT_APP_GITHUB_TOKEN becomes VITE_GITHUB_PERSONAL_ACCESS_TOKEN).
+                let name = crate::render::load(crate::app::template_for(app.framework), None)
+                    .ok()
+                    .map(|t| t.token_var)
+                    .filter(|v| v.starts_with(p) && bare.contains("TOKEN"))
+                    .unwrap_or_else(|| format!("{p}{bare}"));
                 let fix = if vite {
                     format!(
-                        "read `import.meta.env.{p}{bare}` in the code ({}:{}; `process.env` does not exist in a Vite app's browser code), then `ghenv init -t vite` so {env_name} defines {p}{bare}",
+                        "read `import.meta.env.{name}` in the code ({}:{}; `process.env` does not exist in a Vite app's browser code), then `ghenv init -t vite` so {env_name} defines {name}",
                         read.file, read.line
                     )
                 } else {
-                    format!("rename it {p}{bare} in the code and in {env_name}")
+                    format!("rename it {name} in the code and in {env_name}")
                 };
                 out.push(
                     Check::new(CheckId::Prefix, Status::Fail,
@@ -479,7 +490,79 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
         )),
     }
 
-    // Lines one reader takes and another skips.
+    // A second variable holding a token (an invented VITE_REACT_APP_…, a
+    // GITHUB_TOKEN pasted beside the template's): `ghenv rotate` replaces
+    // only the token variable, so code reading the copy keeps the old
+    // token while everything else says ✓.
+    let mut copies = 0;
+    for f in &files {
+        let mut seen = BTreeSet::new();
+        for (key, value) in &f.vars {
+            if *key == token_var
+                || !crate::token::looks_like_token(value)
+                || !seen.insert(key.as_str())
+            {
+                continue;
+            }
+            copies += 1;
+            let read = reads.iter().find(|r| r.name == *key);
+            let read_as = match app.framework {
+                doctor::Framework::Vite => format!("import.meta.env.{token_var}"),
+                _ => format!("process.env.{token_var}"),
+            };
+            let (status, fix) = match read {
+                Some(r) => (
+                    Status::Fail,
+                    format!(
+                        "read `{read_as}` in the code instead ({}:{}), then delete the {key} line from {}",
+                        r.file, r.line, f.name
+                    ),
+                ),
+                None => (
+                    Status::Warn,
+                    format!(
+                        "delete the {key} line from {} (the app reads {token_var}, which ghenv keeps up to date)",
+                        f.name
+                    ),
+                ),
+            };
+            out.push(
+                Check::new(
+                    CheckId::SecondToken,
+                    status,
+                    format!(
+                        "{} sets {key} to a token ({}) besides {token_var}: `ghenv rotate` replaces only {token_var}{}",
+                        f.name,
+                        crate::token::mask(value),
+                        if read.is_some() {
+                            format!(", so the code reading {key} keeps the old token")
+                        } else {
+                            String::new()
+                        }
+                    ),
+                )
+                .fix(fix)
+                .at(shown(&app.dir.join(f.name)), None),
+            );
+        }
+    }
+    if copies == 0 {
+        out.push(Check::new(
+            CheckId::SecondToken,
+            Status::Ok,
+            format!("no variable but {token_var} holds a token"),
+        ));
+    }
+
+    // Lines one reader takes and another skips. init rewrites only the
+    // template's own variables (and drops a byte-order mark) in the env
+    // file it writes: every other line is the user's to change, and the
+    // fix says so, or following it would change nothing.
+    let ours: Vec<String> = crate::envfile::parse(&template.env_example)
+        .into_iter()
+        .map(|(k, _)| k)
+        .chain([token_var.clone()])
+        .collect();
     let mut quirks = 0;
     for f in &files {
         for q in doctor::quirks(&f.text, app.framework) {
@@ -487,9 +570,43 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
             // A variable the app cannot read at all is a failure; readers
             // that merely disagree are a warning.
             let status = if q.fatal { Status::Fail } else { Status::Warn };
+            let rewritten = f.name == env_name
+                && q.key.as_ref().is_none_or(|k| ours.contains(k))
+                && q.kind != doctor::QuirkKind::Twice;
+            let key = q.key.clone().unwrap_or_default();
+            let line = q.line;
+            let fix = if rewritten {
+                "run `ghenv init` again: it rewrites the line so every reader agrees".to_owned()
+            } else {
+                let by_hand = match q.kind {
+                    doctor::QuirkKind::Export => {
+                        format!(
+                            "remove `export ` from the start of line {line} of {}",
+                            f.name
+                        )
+                    }
+                    doctor::QuirkKind::Quoted => {
+                        format!(
+                            "remove the quotes around {key}'s value on line {line} of {}",
+                            f.name
+                        )
+                    }
+                    doctor::QuirkKind::Twice => format!(
+                        "delete one of the two {key} lines of {} (keep the right value; line {line} is the second)",
+                        f.name
+                    ),
+                    doctor::QuirkKind::Bom => format!(
+                        "save {} without a byte-order mark (UTF-8, not \"UTF-8 with BOM\")",
+                        f.name
+                    ),
+                };
+                format!(
+                    "{by_hand}: ghenv rewrites only the template's own variables in {env_name}, so this one is yours to change"
+                )
+            };
             out.push(
                 Check::new(CheckId::Consumers, status, q.what)
-                    .fix("run `ghenv init` again: it rewrites the line so every reader agrees")
+                    .fix(fix)
                     .at(shown(&app.dir.join(f.name)), Some(q.line)),
             );
         }
@@ -704,7 +821,7 @@ fn token_group(
         && opts.probe
         && !failed
     {
-        out.push(probe_check(project, template, token, &endpoint, opts, io));
+        out.extend(probe_check(project, template, token, &endpoint, opts, io));
     }
 }
 
@@ -716,7 +833,7 @@ fn probe_check(
     endpoint: &str,
     opts: &CheckOptions,
     io: &mut Io,
-) -> Check {
+) -> Vec<Check> {
     use crate::probe::Status as P;
     let input = crate::probe::session::Input {
         project,
@@ -730,24 +847,59 @@ fn probe_check(
     let report = match crate::probe::session::probe(io, &input) {
         Ok(r) => r,
         Err(e) => {
-            return Check::new(
-                CheckId::Probe,
-                Status::Warn,
-                format!("the operations could not be tried: {e}"),
-            )
-            .fix(e.hint().unwrap_or_default());
+            return vec![
+                Check::new(
+                    CheckId::Probe,
+                    Status::Warn,
+                    format!("the operations could not be tried: {e}"),
+                )
+                .fix(e.hint().unwrap_or_default()),
+            ];
         }
     };
+    // The app's own documents that GitHub's schema refuses are the code's
+    // to fix, not the token's: a check of their own, in the app's group.
+    let invalid: Vec<&str> = report
+        .operations
+        .iter()
+        .filter(|o| o.status == P::Invalid)
+        .map(|o| o.name.as_str())
+        .collect();
+    let mut checks = Vec::new();
+    if !invalid.is_empty() {
+        let mut check = Check::new(
+            CheckId::AppSchema,
+            Status::Fail,
+            format!(
+                "{} of the app's operations do not validate against GitHub's schema: {}",
+                invalid.len(),
+                invalid.join(", ")
+            ),
+        );
+        if let Some(first) = report.problems.first() {
+            let mut parts = first.location.rsplitn(3, ':');
+            let (_, line, file) = (parts.next(), parts.next(), parts.next());
+            check = check.fix(format!(
+                "correct the code at {}: {} (`ghenv probe` lists every error)",
+                first.location, first.message
+            ));
+            if let Some(file) = file {
+                check = check.at(file, line.and_then(|l| l.parse().ok()));
+            }
+        } else {
+            check = check.fix("`ghenv probe` shows where and why");
+        }
+        checks.push(check);
+    }
     let failing: Vec<String> = report
         .operations
         .iter()
-        .filter(|o| o.status.lacks() || o.status == P::Invalid)
+        .filter(|o| o.status.lacks())
         .map(|o| {
             let what = match o.status {
                 P::MissingScopes => format!("needs the scope {}", o.needs.join(" or ")),
                 P::MissingPermission => format!("needs the permission {}", o.needs.join(", ")),
                 P::SsoRequired => "needs SSO authorization".into(),
-                P::Invalid => "does not validate against GitHub's schema".into(),
                 _ => "is refused".into(),
             };
             format!("{} {what}", o.name)
@@ -763,9 +915,9 @@ fn probe_check(
         .iter()
         .filter(|o| o.status == P::NotRun)
         .count();
-    let total = report.operations.len() - not_run;
-    if !failing.is_empty() {
-        let mut check = Check::new(
+    let total = report.operations.len() - invalid.len() - not_run;
+    checks.push(if !failing.is_empty() {
+        Check::new(
             CheckId::Probe,
             Status::Fail,
             format!(
@@ -774,15 +926,7 @@ fn probe_check(
                 failing.join("; ")
             ),
         )
-        .fix("`ghenv probe` shows each lesson with what to change");
-        if let Some(first) = report.problems.first() {
-            let mut parts = first.location.rsplitn(3, ':');
-            let (_, line, file) = (parts.next(), parts.next(), parts.next());
-            if let Some(file) = file {
-                check = check.at(file, line.and_then(|l| l.parse().ok()));
-            }
-        }
-        check
+        .fix("`ghenv probe` shows each lesson with what to change")
     } else if unknown > 0 {
         Check::new(
             CheckId::Probe,
@@ -799,7 +943,8 @@ fn probe_check(
             Status::Ok,
             format!("all {total} operations of the lessons and the app work with this token"),
         )
-    }
+    });
+    checks
 }
 
 fn secrets_group(
@@ -1118,7 +1263,7 @@ fn bundle_group(
                 .fix(format!(
                     "keep the token out of the browser: `ghenv init --proxy`, then run the app with `ghenv proxy -- {}`",
                     // The dev server's own script: Vite's is `dev`.
-                    if app.framework == doctor::Framework::Vite { "npm run dev" } else { "npm start" }
+                    crate::app::dev_command(&app.dir)
                 )),
             );
     }

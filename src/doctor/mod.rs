@@ -49,10 +49,15 @@ pub enum CheckId {
     CodeReads,
     /// No env file of higher precedence hides it.
     Shadowed,
+    /// No other variable of the env files holds a token: `rotate`
+    /// replaces only the token variable, so a copy keeps the old token.
+    SecondToken,
     /// Every `.env` reader reads the env file's lines the same.
     Consumers,
     /// No dev server started before the env file changed.
     DevServer,
+    /// The app's GraphQL documents validate against GitHub's schema.
+    AppSchema,
     // token
     /// GitHub accepts the token.
     Token,
@@ -102,7 +107,13 @@ impl CheckId {
         use CheckId as C;
         match self {
             C::Config | C::Framework | C::EnvLocation | C::Accepted | C::EnvFile => Group::Project,
-            C::Prefix | C::CodeReads | C::Shadowed | C::Consumers | C::DevServer => Group::Variable,
+            C::Prefix
+            | C::CodeReads
+            | C::Shadowed
+            | C::SecondToken
+            | C::Consumers
+            | C::DevServer
+            | C::AppSchema => Group::Variable,
             C::Token | C::Scopes | C::Expiry | C::Sso | C::Account | C::RateLimit | C::Probe => {
                 Group::Token
             }
@@ -208,175 +219,7 @@ impl Check {
     }
 }
 
-/// The framework that serves the app, from `package.json`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Framework {
-    /// Create React App (`react-scripts`).
-    Cra,
-    /// Vite.
-    Vite,
-    /// Next.js.
-    Next,
-    /// Plain Node.js: nothing reaches a browser.
-    Node,
-}
-
-impl Framework {
-    /// What people call it.
-    pub fn name(self) -> &'static str {
-        match self {
-            Framework::Cra => "Create React App",
-            Framework::Vite => "Vite",
-            Framework::Next => "Next.js",
-            Framework::Node => "Node.js",
-        }
-    }
-
-    /// What people call an app made with it ("Vite app", never "Create
-    /// React App app").
-    pub fn app_name(self) -> &'static str {
-        match self {
-            Framework::Cra => "Create React App project",
-            Framework::Vite => "Vite app",
-            Framework::Next => "Next.js app",
-            Framework::Node => "Node.js app",
-        }
-    }
-
-    /// The prefix of the variables it copies into the JavaScript it ships
-    /// to browsers (none for plain Node.js).
-    pub fn prefix(self) -> Option<&'static str> {
-        match self {
-            Framework::Cra => Some("REACT_APP_"),
-            Framework::Vite => Some("VITE_"),
-            Framework::Next => Some("NEXT_PUBLIC_"),
-            Framework::Node => None,
-        }
-    }
-
-    /// The env files its dev server loads, highest precedence first.
-    pub fn env_files(self) -> &'static [&'static str] {
-        match self {
-            Framework::Cra => &[
-                ".env.development.local",
-                ".env.local",
-                ".env.development",
-                ".env",
-            ],
-            Framework::Vite | Framework::Next => &[
-                ".env.development.local",
-                ".env.development",
-                ".env.local",
-                ".env",
-            ],
-            Framework::Node => &[".env"],
-        }
-    }
-
-    /// Whether `arg` (a program or the script node runs) is its dev
-    /// server: `…/vite`, `…/vite/bin/vite.js`, `…/react-scripts`,
-    /// `…/react-scripts/scripts/start.js`, `…/next`.
-    pub fn is_server_program(self, arg: &str) -> bool {
-        let path = Path::new(arg);
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        let parent = |n: usize| {
-            path.ancestors()
-                .nth(n)
-                .and_then(|p| p.file_name())
-                .and_then(|p| p.to_str())
-                .unwrap_or("")
-        };
-        match self {
-            Framework::Vite => name == "vite" || (name == "vite.js" && parent(2) == "vite"),
-            Framework::Cra => {
-                name == "react-scripts"
-                    || name == "react-scripts.js"
-                    || (name == "start.js" && parent(2) == "react-scripts")
-            }
-            Framework::Next => name == "next",
-            Framework::Node => false,
-        }
-    }
-
-    /// Where its build puts the JavaScript it ships.
-    pub fn build_dirs(self) -> &'static [&'static str] {
-        match self {
-            Framework::Cra => &["build"],
-            Framework::Vite => &["dist"],
-            Framework::Next => &[".next", "out"],
-            Framework::Node => &[],
-        }
-    }
-}
-
-/// The app: the folder of the `package.json` whose dev server runs it.
-#[derive(Debug, Clone)]
-pub struct App {
-    /// Its folder.
-    pub dir: PathBuf,
-    /// Its framework.
-    pub framework: Framework,
-}
-
-/// The framework a `package.json` text depends on, if any.
-fn framework_of(package_json: &str) -> Option<Framework> {
-    let v: serde_json::Value = serde_json::from_str(package_json).ok()?;
-    let has = |name: &str| {
-        ["dependencies", "devDependencies"]
-            .iter()
-            .any(|k| v[k].get(name).is_some())
-    };
-    Some(if has("react-scripts") {
-        Framework::Cra
-    } else if has("vite") {
-        Framework::Vite
-    } else if has("next") {
-        Framework::Next
-    } else {
-        Framework::Node
-    })
-}
-
-/// The app in `dir`: its `package.json`, else one in a folder below it
-/// (one level, `node_modules` aside) whose framework serves a browser.
-pub fn find_app(dir: &Path) -> Option<App> {
-    let here = |d: &Path| {
-        std::fs::read_to_string(d.join("package.json"))
-            .ok()
-            .and_then(|t| framework_of(&t))
-    };
-    if let Some(framework) = here(dir)
-        && framework != Framework::Node
-    {
-        return Some(App {
-            dir: dir.to_path_buf(),
-            framework,
-        });
-    }
-    let mut below: Vec<PathBuf> = std::fs::read_dir(dir)
-        .ok()?
-        .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.path())
-        .filter(|p| {
-            p.file_name()
-                .is_some_and(|n| n != "node_modules" && n != ".git")
-        })
-        .collect();
-    below.sort();
-    for sub in below {
-        if let Some(framework) = here(&sub).filter(|f| *f != Framework::Node) {
-            return Some(App {
-                dir: sub,
-                framework,
-            });
-        }
-    }
-    here(dir).map(|framework| App {
-        dir: dir.to_path_buf(),
-        framework,
-    })
-}
+pub use crate::app::{App, Framework, find_app};
 
 /// A variable the app's code reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -568,6 +411,25 @@ pub struct Quirk {
     /// Whether the app does not see the variable at all (a failure), not
     /// just that readers disagree.
     pub fatal: bool,
+    /// What kind of line it is, for the fix.
+    pub kind: QuirkKind,
+    /// The variable on the line, when one.
+    pub key: Option<String>,
+}
+
+/// What makes a line a [`Quirk`]: what decides whether `ghenv init`
+/// rewrites it (the template's own variables, the byte-order mark) or the
+/// user must change it by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuirkKind {
+    /// A byte-order mark at the start.
+    Bom,
+    /// `export KEY=`.
+    Export,
+    /// A quoted value.
+    Quoted,
+    /// The key is set again.
+    Twice,
 }
 
 /// The quirks of `text` that matter for `vars` (the app's variables).
@@ -578,6 +440,8 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
             line: 1,
             what: "a byte-order mark: some readers take it as part of the first name".into(),
             fatal: false,
+            kind: QuirkKind::Bom,
+            key: None,
         });
     }
     // CRLF is not a quirk: every reader ghenv targets reads CRLF values
@@ -595,6 +459,8 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
                         "`export {key}=`: Create React App's dotenv skips export lines, so the app does not see {key}"
                     ),
                     fatal: true,
+                    kind: QuirkKind::Export,
+                    key: Some(key.to_owned()),
                 });
             }
             let value = entry.body()[entry.lead.len() + key.len()..]
@@ -607,6 +473,8 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
                         "{key} is quoted: `docker run --env-file` keeps the quotes as part of the value"
                     ),
                     fatal: false,
+                    kind: QuirkKind::Quoted,
+                    key: Some(key.to_owned()),
                 });
             }
             if seen.iter().any(|k| k == key) {
@@ -616,6 +484,8 @@ pub fn quirks(text: &str, framework: Framework) -> Vec<Quirk> {
                         "{key} is set twice: some readers keep the first value, others the last"
                     ),
                     fatal: false,
+                    kind: QuirkKind::Twice,
+                    key: Some(key.to_owned()),
                 });
             }
             seen.push(key.to_owned());
@@ -702,8 +572,10 @@ mod tests {
             (C::Prefix, "prefix", "variable"),
             (C::CodeReads, "code_reads", "variable"),
             (C::Shadowed, "shadowed", "variable"),
+            (C::SecondToken, "second_token", "variable"),
             (C::Consumers, "consumers", "variable"),
             (C::DevServer, "dev_server", "variable"),
+            (C::AppSchema, "app_schema", "variable"),
             (C::Token, "token", "token"),
             (C::Scopes, "scopes", "token"),
             (C::Expiry, "expiry", "token"),
@@ -775,20 +647,6 @@ mod tests {
             Some("REACT_APP_GITHUB_TOKEN")
         );
         assert_eq!(closest("SOMETHING_ELSE", ["PORT"].into_iter()), None);
-    }
-
-    #[test]
-    fn frameworks_come_from_dependencies() {
-        assert_eq!(
-            framework_of(r#"{"dependencies":{"react-scripts":"5"}}"#),
-            Some(Framework::Cra)
-        );
-        assert_eq!(
-            framework_of(r#"{"devDependencies":{"vite":"8"}}"#),
-            Some(Framework::Vite)
-        );
-        assert_eq!(framework_of(r#"{"name":"x"}"#), Some(Framework::Node));
-        assert_eq!(framework_of("not json"), None);
     }
 
     #[test]

@@ -153,6 +153,7 @@ impl ProbeReport {
             if what.is_empty() {
                 let _ = writeln!(io.out, "  {mark} {name}{kind}");
             } else {
+                let what = io.commands(&what).into_owned();
                 let _ = writeln!(io.out, "  {mark} {name}{kind}: {what}");
             }
             if o.status == Status::Invalid {

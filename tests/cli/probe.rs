@@ -459,22 +459,40 @@ fn check_probe_and_doctor_include_the_probe() {
     let out = p.run(&["doctor", "--endpoint", &url, "--json"], "");
     out.code(1);
     let checks = out.json();
-    let probe = checks
+    // The app's schema errors are the code's to fix: filed with the app,
+    // not under "The token" (issue 32, item 16).
+    let schema = checks
         .as_array()
         .unwrap()
         .iter()
-        .find(|c| c["id"] == "probe")
+        .find(|c| c["id"] == "app_schema")
         .unwrap_or_else(|| panic!("{checks}"))
         .clone();
-    assert_eq!(probe["status"], "fail");
-    assert_eq!(probe["file"], "src/Repository/fragments.js");
-    assert_eq!(probe["line"], 19);
+    assert_eq!(schema["status"], "fail");
+    assert_eq!(schema["group"], "variable");
+    assert_eq!(schema["file"], "src/Repository/fragments.js");
+    assert_eq!(schema["line"], 19);
     assert!(
-        probe["message"]
+        schema["message"]
             .as_str()
             .unwrap()
-            .contains("anonymous query does not validate"),
-        "{probe}"
+            .contains("anonymous query"),
+        "{schema}"
+    );
+    assert!(
+        schema["fix"]
+            .as_str()
+            .unwrap()
+            .contains("src/Repository/fragments.js:19:5"),
+        "{schema}"
+    );
+    assert!(
+        !checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["group"] == "token" && c["status"] == "fail"),
+        "{checks}"
     );
     // Fixed, every check about the token passes.
     p.write("src/Repository/fragments.js", FRAGMENTS_JS);
@@ -487,6 +505,14 @@ fn check_probe_and_doctor_include_the_probe() {
         .unwrap()
         .clone();
     assert_eq!(probe["status"], "ok", "{probe}");
+    assert!(
+        !checks
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["id"] == "app_schema"),
+        "{checks}"
+    );
     // --no-probe: one request.
     let before = fake.queries().len();
     p.run(&["doctor", "--no-probe", "--endpoint", &url, "--json"], "");

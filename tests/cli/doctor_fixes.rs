@@ -1,0 +1,575 @@
+//! Every fix doctor can print (issue 32, "done when"): a table with one row
+//! per `.fix(` call site in src/doctor/checks.rs, in source order, naming
+//! the test that applies it as printed and runs doctor again, or, for a fix
+//! no test can apply, why not. A new fix without a row fails
+//! [`every_fix_doctor_prints_has_a_row`].
+//!
+//! The scenarios of this file apply the offline fixes of a fresh clone.
+
+use crate::common::*;
+
+/// How a fix is covered.
+enum How {
+    /// Applied as printed, then doctor (or the next command) passes: the
+    /// test's `module::function`.
+    Applied(&'static str),
+    /// Not applied in a test, and why; the test checks the text only.
+    TextOnly(&'static str),
+}
+
+use How::{Applied, TextOnly};
+
+/// One row per `.fix(` call site of src/doctor/checks.rs, in source order.
+const FIXES: &[(&str, How)] = &[
+    (
+        "accepted",
+        TextOnly(
+            "`ghenv allow` after reading a teammate's change: trust_v3 tests accept, doctor's line is text",
+        ),
+    ),
+    (
+        "env_file",
+        TextOnly(
+            "asks to restore a config.toml line someone else changed: doctor::env_file test checks the failure",
+        ),
+    ),
+    (
+        "config",
+        Applied("recovery::another_tools_config_toml_is_never_written_nor_taken_as_the_project"),
+    ),
+    (
+        "config",
+        Applied("doctor_fixes::a_fresh_app_folder_is_set_up_by_the_init_doctor_names"),
+    ),
+    (
+        "framework",
+        TextOnly("-C DIR to a folder with a package.json: a usage hint, no state to fix"),
+    ),
+    (
+        "env_location",
+        Applied("doctor_fixes::a_token_one_folder_above_the_app_is_set_up_where_the_fix_says"),
+    ),
+    (
+        "env_location",
+        Applied("doctor_fixes::a_stray_env_file_is_moved_where_the_dev_server_reads_it"),
+    ),
+    (
+        "env_location",
+        TextOnly(
+            "`ghenv unlock` where only [secret] holds the token: crypto tests unlock; doctor's line is text",
+        ),
+    ),
+    (
+        "env_location",
+        Applied("doctor_fixes::a_fresh_app_folder_is_set_up_by_the_init_doctor_names"),
+    ),
+    (
+        "prefix",
+        Applied("recovery::cra_code_in_a_vite_app_is_fixed_the_vite_way_and_doctor_then_passes"),
+    ),
+    (
+        "code_reads",
+        Applied("recovery::process_env_in_vite_code_is_flagged_and_import_meta_env_passes"),
+    ),
+    (
+        "code_reads",
+        Applied("recovery::with_the_proxy_template_the_fix_takes_the_token_out_of_the_code"),
+    ),
+    (
+        "prefix",
+        Applied("recovery_doctor::the_prefix_fix_names_the_templates_variable_not_an_invented_one"),
+    ),
+    (
+        "shadowed",
+        Applied("doctor_fixes::a_shadowing_env_local_line_is_removed_as_the_fix_says"),
+    ),
+    (
+        "second_token",
+        Applied(
+            "recovery_doctor::a_second_variable_holding_the_token_is_caught_before_rotate_leaves_it_behind",
+        ),
+    ),
+    (
+        "consumers",
+        Applied("recovery_doctor::an_export_line_doctor_flags_is_cleared_by_the_fix_it_prints"),
+    ),
+    (
+        "dev_server",
+        TextOnly("restarting a dev server: processes are not inspected the same on every system"),
+    ),
+    (
+        "dev_server",
+        TextOnly(
+            "restarting a dev server started by someone else: needs a real Create React App server",
+        ),
+    ),
+    (
+        "token",
+        Applied("doctor_fixes::no_token_is_fixed_by_the_init_doctor_names"),
+    ),
+    (
+        "token",
+        TextOnly("the endpoint's own error hint (trusted endpoints): tested where that error is"),
+    ),
+    (
+        "token",
+        TextOnly(
+            "GitHub's rejection hint: a new token for `ghenv rotate` (recovery::a_revoked_token_… applies it via check)",
+        ),
+    ),
+    (
+        "scopes",
+        TextOnly("a new token created on github.com with the scopes ticked: a browser step"),
+    ),
+    (
+        "expiry",
+        TextOnly(
+            "a new token on github.com, then rotate (recovery::an_expired_token_… applies it via check)",
+        ),
+    ),
+    (
+        "expiry",
+        TextOnly("a warning ahead of expiry: the new token is made on github.com"),
+    ),
+    ("sso", TextOnly("SSO authorization happens on github.com")),
+    (
+        "account",
+        TextOnly("another account's token: chosen on github.com"),
+    ),
+    ("rate_limit", TextOnly("waiting for GitHub's reset")),
+    (
+        "probe",
+        TextOnly("the probe's own error hint: tested with the probe"),
+    ),
+    (
+        "app_schema",
+        Applied("probe::check_probe_and_doctor_include_the_probe"),
+    ),
+    (
+        "app_schema",
+        TextOnly(
+            "an invalid document without a located problem: the look-alike always locates one",
+        ),
+    ),
+    (
+        "probe",
+        TextOnly("`ghenv probe` names the scope to add on github.com"),
+    ),
+    (
+        "probe",
+        TextOnly("an answer the probe cannot read: a misbehaving server"),
+    ),
+    (
+        "env_mode",
+        Applied("doctor_fixes::a_shared_env_file_is_made_private_by_the_command_printed"),
+    ),
+    (
+        "env_tracked",
+        Applied("recovery::a_tracked_env_file_with_a_placeholder_is_untracked_not_revoked"),
+    ),
+    (
+        "env_tracked",
+        TextOnly("a committed token: revoke at github.com first (leaks tests check the hint)"),
+    ),
+    (
+        "env_ignored",
+        TextOnly(
+            "only .git/info/exclude ignores .env: init's .gitignore entry (same init as the next row)",
+        ),
+    ),
+    (
+        "env_ignored",
+        Applied("doctor_fixes::a_missing_gitignore_entry_is_added_by_the_init_doctor_names"),
+    ),
+    (
+        "env_history",
+        TextOnly("revoke at github.com, then rotate: history cannot be unwritten"),
+    ),
+    (
+        "local_ignored",
+        Applied("doctor_fixes::a_missing_gitignore_entry_is_added_by_the_init_doctor_names"),
+    ),
+    (
+        "keys_in_tree",
+        TextOnly(
+            "moving a private key out and replacing it with the team: doctor::keys test checks the failure",
+        ),
+    ),
+    (
+        "secret_matches_env",
+        Applied(
+            "recovery::a_stale_checkout_never_reseals_its_old_token_and_doctors_fix_brings_the_new_one",
+        ),
+    ),
+    (
+        "recipients_intact",
+        TextOnly("checking a fingerprint with its owner: a person's step"),
+    ),
+    (
+        "secret_decrypts",
+        TextOnly("a teammate adds your key: another person's step"),
+    ),
+    (
+        "hook",
+        TextOnly("husky with ghenv's hook in .git/hooks: hook_managers tests install into husky"),
+    ),
+    (
+        "hook",
+        TextOnly("husky without ghenv's check: hook_managers tests install into husky"),
+    ),
+    (
+        "hook",
+        TextOnly(
+            "pre-commit framework overwriting the hook: the config entry is printed for the user",
+        ),
+    ),
+    (
+        "hook",
+        TextOnly("pre-commit framework: the config entry is printed for the user"),
+    ),
+    (
+        "hook",
+        TextOnly("core.hooksPath elsewhere: the user's own hooks setup"),
+    ),
+    (
+        "hook",
+        Applied("doctor_fixes::no_hook_is_fixed_by_the_hook_install_doctor_names"),
+    ),
+    (
+        "client_exposed",
+        Applied("doctor_fixes::a_token_in_the_bundle_is_kept_out_by_the_proxy_doctor_names"),
+    ),
+    (
+        "build_output",
+        TextOnly("delete a build and revoke the token at github.com"),
+    ),
+];
+
+/// The check id of each `.fix(` call site in the checks' source, in order:
+/// the nearest `CheckId::Name` before it, in snake_case.
+fn fix_sites() -> Vec<String> {
+    let source = include_str!("../../src/doctor/checks.rs");
+    let source = source.split("#[cfg(test)]").next().unwrap();
+    let snake = |name: &str| {
+        let mut out = String::new();
+        for (i, c) in name.chars().enumerate() {
+            if c.is_ascii_uppercase() && i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        }
+        out
+    };
+    source
+        .match_indices(".fix(")
+        .map(|(at, _)| {
+            let before = &source[..at];
+            let id_at = before.rfind("CheckId::").expect("a check before its fix") + 9;
+            let name: String = before[id_at..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            snake(&name)
+        })
+        .collect()
+}
+
+#[test]
+fn every_fix_doctor_prints_has_a_row() {
+    let sites = fix_sites();
+    let rows: Vec<&str> = FIXES.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        sites, rows,
+        "src/doctor/checks.rs has a fix without a row here (or a row without its fix): add the scenario that applies it"
+    );
+    // Each scenario named exists.
+    let tests: String = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cli"))
+        .unwrap()
+        .flatten()
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    for (id, how) in FIXES {
+        match how {
+            Applied(test) => {
+                let (_, name) = test.split_once("::").unwrap();
+                assert!(
+                    tests.contains(&format!("fn {name}()")),
+                    "{id}: no test {test}"
+                );
+            }
+            TextOnly(why) => assert!(!why.is_empty(), "{id}: say why"),
+        }
+    }
+    let applied = FIXES
+        .iter()
+        .filter(|(_, h)| matches!(h, Applied(_)))
+        .count();
+    assert!(
+        applied >= 20,
+        "{applied} of {} fixes applied in a test",
+        FIXES.len()
+    );
+}
+
+fn doctor(p: &Project, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["doctor", "--json"];
+    all.extend_from_slice(args);
+    p.run(&all, "").json().as_array().unwrap().clone()
+}
+
+/// The fix of the not-ok check `id` (the first).
+fn fix_of(checks: &[serde_json::Value], id: &str) -> String {
+    checks
+        .iter()
+        .find(|c| c["id"] == id && c["status"] != "ok")
+        .and_then(|c| c["fix"].as_str())
+        .unwrap_or_else(|| panic!("no failing {id}: {checks:#?}"))
+        .to_owned()
+}
+
+fn status(checks: &[serde_json::Value], id: &str) -> String {
+    checks
+        .iter()
+        .filter(|c| c["id"] == id)
+        .map(|c| c["status"].as_str().unwrap().to_owned())
+        .max_by_key(|s| match s.as_str() {
+            "fail" => 2,
+            "warn" => 1,
+            _ => 0,
+        })
+        .unwrap_or_else(|| panic!("no {id}: {checks:#?}"))
+}
+
+/// The first backticked command of `fix`.
+fn command(fix: &str) -> String {
+    fix.split('`')
+        .nth(1)
+        .unwrap_or_else(|| panic!("no command in {fix}"))
+        .to_owned()
+}
+
+/// Runs `fix`'s first ghenv command as printed (without the `ghenv`); an
+/// `init` that would ask for a token reads `stdin` (off a terminal), and
+/// runs offline.
+fn apply_ghenv(p: &Project, fix: &str, stdin: &str) {
+    let command = command(fix);
+    let args: Vec<&str> = command
+        .strip_prefix("ghenv ")
+        .unwrap_or_else(|| panic!("not a ghenv command: {fix}"))
+        .split(' ')
+        .collect();
+    let mut all = args.clone();
+    if args[0] == "init" {
+        all.push("--offline");
+        if !stdin.is_empty() {
+            all.push("--token-stdin");
+        }
+    }
+    p.run(&all, stdin).code(0);
+}
+
+fn cra(p: &Project) {
+    p.git_init();
+    p.write(
+        "package.json",
+        "{\"name\":\"app\",\"scripts\":{\"start\":\"react-scripts start\"},\"dependencies\":{\"react-scripts\":\"*\"}}\n",
+    );
+}
+
+#[test]
+fn a_fresh_app_folder_is_set_up_by_the_init_doctor_names() {
+    let p = Project::new();
+    cra(&p);
+    let checks = doctor(&p, &["--offline"]);
+    let config = fix_of(&checks, "config");
+    let location = fix_of(&checks, "env_location");
+    assert_eq!(command(&config), "ghenv init");
+    assert_eq!(command(&location), "ghenv init");
+    apply_ghenv(&p, &location, &classic());
+    let checks = doctor(&p, &["--offline"]);
+    assert_eq!(status(&checks, "config"), "ok");
+    assert_eq!(status(&checks, "env_location"), "ok");
+}
+
+#[test]
+fn no_token_is_fixed_by_the_init_doctor_names() {
+    let p = Project::new();
+    cra(&p);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let url = fake.url();
+    let online = ["--no-probe", "--endpoint", url.as_str()];
+    let fix = fix_of(&doctor(&p, &online), "token");
+    apply_ghenv(&p, &fix, &classic());
+    assert_eq!(status(&doctor(&p, &online), "token"), "ok");
+}
+
+#[test]
+fn a_stray_env_file_is_moved_where_the_dev_server_reads_it() {
+    let p = Project::new();
+    cra(&p);
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    std::fs::rename(p.file(".env"), p.file("src/.env")).unwrap();
+    let fix = fix_of(&doctor(&p, &["--offline"]), "env_location");
+    let mv: Vec<&str> = fix.split(' ').collect();
+    assert_eq!(mv.len(), 3, "{fix}");
+    assert_eq!(mv[0], "mv", "{fix}");
+    // As a shell in the project folder would (the paths may be relative).
+    std::fs::rename(p.path().join(mv[1]), p.path().join(mv[2])).unwrap();
+    let checks = doctor(&p, &["--offline"]);
+    assert_eq!(status(&checks, "env_location"), "ok");
+}
+
+#[test]
+fn a_shadowing_env_local_line_is_removed_as_the_fix_says() {
+    let p = Project::new();
+    cra(&p);
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    let other = token_with("ghp_", 98);
+    p.write(
+        ".env.local",
+        &format!("PORT=3001\nREACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={other}\n"),
+    );
+    let fix = fix_of(&doctor(&p, &["--offline"]), "shadowed");
+    assert_eq!(
+        fix,
+        "remove the REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN line from .env.local"
+    );
+    p.write(".env.local", "PORT=3001\n");
+    let checks = doctor(&p, &["--offline"]);
+    assert_eq!(status(&checks, "shadowed"), "ok");
+    assert_eq!(status(&checks, "second_token"), "ok");
+}
+
+#[test]
+fn a_shared_env_file_is_made_private_by_the_command_printed() {
+    use std::os::unix::fs::PermissionsExt;
+    let p = Project::new();
+    cra(&p);
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    std::fs::set_permissions(p.file(".env"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let fix = fix_of(&doctor(&p, &["--offline"]), "env_mode");
+    let out = std::process::Command::new("sh")
+        .args(["-c", &fix])
+        .current_dir(p.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{fix}: {out:?}");
+    assert_eq!(status(&doctor(&p, &["--offline"]), "env_mode"), "ok");
+}
+
+#[test]
+fn a_missing_gitignore_entry_is_added_by_the_init_doctor_names() {
+    let p = Project::new();
+    cra(&p);
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    p.write(".gitignore", "node_modules/\n");
+    let checks = doctor(&p, &["--offline"]);
+    let ignored = fix_of(&checks, "env_ignored");
+    let local = fix_of(&checks, "local_ignored");
+    assert_eq!(command(&ignored), "ghenv init");
+    assert_eq!(command(&local), "ghenv init");
+    p.run(&["init", "--offline"], "").code(0);
+    let checks = doctor(&p, &["--offline"]);
+    assert_eq!(status(&checks, "env_ignored"), "ok");
+    assert_eq!(status(&checks, "local_ignored"), "ok");
+    assert!(p.read(".gitignore").starts_with("node_modules/\n"));
+}
+
+#[test]
+fn no_hook_is_fixed_by_the_hook_install_doctor_names() {
+    let p = Project::new();
+    cra(&p);
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    let fix = fix_of(&doctor(&p, &["--offline"]), "hook");
+    apply_ghenv(&p, &fix, "");
+    assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
+}
+
+#[test]
+fn a_token_in_the_bundle_is_kept_out_by_the_proxy_doctor_names() {
+    let p = Project::new();
+    cra(&p);
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    let fix = fix_of(&doctor(&p, &["--offline"]), "client_exposed");
+    assert!(fix.ends_with("`ghenv proxy -- npm start`"), "{fix}");
+    apply_ghenv(&p, &fix, "");
+    let checks = doctor(&p, &["--offline"]);
+    assert!(
+        !checks.iter().any(|c| c["id"] == "client_exposed"),
+        "{checks:#?}"
+    );
+    assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
+}
+
+#[test]
+fn a_token_one_folder_above_the_app_is_set_up_where_the_fix_says() {
+    let p = Project::new();
+    p.git_init();
+    std::fs::create_dir_all(p.file("web")).unwrap();
+    p.write(
+        "web/package.json",
+        "{\"name\":\"web\",\"scripts\":{\"dev\":\"vite\"},\"devDependencies\":{\"vite\":\"*\"}}\n",
+    );
+    let token = classic();
+    // Set up at the repository's root, where Vite never reads .env.
+    p.run(
+        &[
+            "init",
+            "-C",
+            ".",
+            "-t",
+            "vite",
+            "--offline",
+            "--token-stdin",
+        ],
+        &token,
+    )
+    .code(0);
+    let fix = fix_of(&doctor(&p, &["--offline"]), "env_location");
+    assert!(command(&fix).starts_with("ghenv init -C "), "{fix}");
+    apply_ghenv(&p, &fix, &token);
+    let checks = doctor(&p, &["--offline", "-C", "web"]);
+    assert_eq!(status(&checks, "env_location"), "ok");
+    assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
+}
+
+/// The fixes no test applies still name only commands that exist: every
+/// backticked `ghenv …` of the checks' source, with its flags, is one
+/// ghenv accepts (`--help` on the same words answers 0, flags checked
+/// against that help).
+#[test]
+fn every_ghenv_command_a_fix_names_exists_with_its_flags() {
+    let source = include_str!("../../src/doctor/checks.rs");
+    let source = source.split("#[cfg(test)]").next().unwrap();
+    let p = Project::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for span in source.split('`').skip(1).step_by(2) {
+        let Some(rest) = span.strip_prefix("ghenv ") else {
+            continue;
+        };
+        let words: Vec<&str> = rest.split(' ').take_while(|w| *w != "--").collect();
+        let sub: Vec<&str> = words
+            .iter()
+            .copied()
+            .take_while(|w| w.chars().all(|c| c.is_ascii_lowercase()))
+            .collect();
+        if !seen.insert(words.join(" ")) {
+            continue;
+        }
+        let mut args = sub.clone();
+        args.push("--help");
+        let out = p.run(&args, "");
+        out.code(0);
+        for flag in words.iter().filter(|w| w.starts_with("--")) {
+            assert!(out.stdout.contains(flag), "`ghenv {rest}`: {flag} unknown");
+        }
+    }
+    assert!(seen.len() >= 10, "{seen:?}");
+}
