@@ -135,6 +135,13 @@ expect "run -- cmd /c echo %VAR%" 0 ghenv run -- cmd /c "echo %VITE_GITHUB_PERSO
 if has "$token" "$out"; then ok "run: the child sees the token variable"; else bad "run: the child sees the token variable"; fi
 expect "run -- cmd /c exit 7: the child's code comes back" 7 ghenv run -- cmd /c "exit 7"
 expect "run with a missing program fails cleanly (127)" 127 ghenv run -- ghenv-no-such-program-here
+# npm, npx and yarn are .cmd files on Windows: `run -- npm start` must find
+# them on PATH as cmd.exe would (PATHEXT), not only .exe files.
+mkdir -p "$work/bin"
+printf '@echo ran-%%1\r\n@exit /b 3\r\n' >"$work/bin/tooly.cmd"
+winpath="Z:$(printf '%s' "$work/bin" | tr '/' '\\')"
+expect "run -- tooly (a .cmd on PATH): its code comes back" 3 env WINEPATH="$winpath" "$wine_bin" "$work/ghenv.exe" run -- tooly hello
+if has "ran-hello" "$out"; then ok "run finds a .cmd program on PATH"; else bad "run finds a .cmd program on PATH"; fi
 grep -q "$token" "$out" && bad "the token stays out of run's errors"
 
 # 5. CRLF: a rewritten CRLF .env keeps CRLF

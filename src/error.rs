@@ -443,6 +443,10 @@ pub enum Error {
     /// `keygen` over an existing identity without `--force`.
     #[error("{} already exists; ghenv will not overwrite an identity", .0.display())]
     IdentityExists(PathBuf),
+    /// A git work tree, and git cannot be run: ghenv cannot tell what would
+    /// be committed.
+    #[error("{} is in a git repository, and git cannot be run (it is not installed, or not on PATH): ghenv cannot tell whether the token or a key would be committed", .0.display())]
+    GitMissing(PathBuf),
     /// `keygen --output` into a git work tree, where `git add -A` would commit it.
     #[error("{} is inside a git work tree and not ignored, so `git add -A` would commit the private key", .0.display())]
     KeyInWorkTree(PathBuf),
@@ -989,6 +993,13 @@ impl Error {
                     path.display()
                 )),
             ),
+            E::GitMissing(_) => meta(
+                "git_missing",
+                IO,
+                say(
+                    "install Git (https://git-scm.com; on Windows, Git for Windows, which also puts git on PATH) or add the git you have to PATH, then run the command again",
+                ),
+            ),
             E::KeyInWorkTree(path) => meta(
                 "key_in_work_tree",
                 IO,
@@ -1360,6 +1371,7 @@ mod tests {
         Error::PreCommitFramework => Error::PreCommitFramework,
         Error::HookNotOurs(_) => Error::HookNotOurs(p()),
         Error::IdentityExists(_) => Error::IdentityExists(p()),
+        Error::GitMissing(_) => Error::GitMissing(p()),
         Error::KeyInWorkTree(_) => Error::KeyInWorkTree(p()),
         Error::RecipientsNotAccepted(_) => Error::RecipientsNotAccepted(v()),
         Error::LastRecipient => Error::LastRecipient,

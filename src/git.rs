@@ -60,6 +60,34 @@ fn trim_newline(mut bytes: Vec<u8>) -> Vec<u8> {
     bytes
 }
 
+/// Whether git can be run at all (asked once per process).
+pub fn available() -> bool {
+    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        Command::new("git")
+            .arg("--version")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    })
+}
+
+/// Refuses to go on in a git work tree when git cannot be run: what ghenv
+/// asks git there (is the env file tracked, does `.gitignore` keep it or
+/// a key out) guards the token, and "git said nothing" must never read as
+/// "all clear" (GitHub Desktop, for one, keeps its git off PATH).
+///
+/// # Errors
+/// [`crate::Error::GitMissing`].
+pub fn require_in_work_tree(dir: &Path) -> crate::error::Result<()> {
+    if in_work_tree(dir) && !available() {
+        return Err(crate::Error::GitMissing(dir.to_path_buf()));
+    }
+    Ok(())
+}
+
 /// Whether `dir` is inside a git work tree, by looking for `.git` upwards,
 /// without starting git: outside a repository ghenv asks git nothing.
 pub fn in_work_tree(dir: &Path) -> bool {

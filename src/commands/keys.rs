@@ -86,6 +86,9 @@ pub fn keygen(args: &KeygenOptions, io: &mut Io) -> Result<Boxed> {
         (_, Some(n)) => (Path::new("."), n),
         _ => (Path::new("."), path.as_os_str()),
     };
+    if folder.is_dir() {
+        git::require_in_work_tree(folder)?;
+    }
     if folder.is_dir() && !git::is_kept_out(folder, Path::new(name)) {
         return Err(Error::KeyInWorkTree(path));
     }

@@ -163,7 +163,7 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
             // The proxy writes no file from here on: the command gets the
             // default SIGXFSZ, as it would without ghenv.
             crate::output::child_signals();
-            let mut child = tokio::process::Command::new(&command[0])
+            let mut child = tokio::process::Command::new(crate::platform::program(&command[0]))
                 .args(&command[1..])
                 .env("GHENV_PROXY_URL", &url)
                 .env_remove("GHENV_IDENTITY")

@@ -58,7 +58,7 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
     let rendered_env = render::render_env(&template, &ctx, token.expose_secret())?;
 
     let program = &opts.command[0];
-    let mut cmd = Command::new(program);
+    let mut cmd = Command::new(crate::platform::program(program));
     cmd.args(&opts.command[1..]);
     // The child gets the token it asked for, not the keys that unlock it.
     for var in secret::SECRET_VARS {

@@ -26,7 +26,7 @@ pub use imp::{
     InterruptGuard, cache_base, child_signals, clear_line_on_interrupt, config_base,
     copy_to_clipboard, create_new_private, create_private_dir, exec, forbid_core_dumps, home,
     is_directory_error, is_link_refusal, keep_owner, lock_file_for, mode_of, open_no_follow,
-    open_url, owner_of, parent_id, path_from_bytes, privacy, processes, replace,
+    open_url, owner_of, parent_id, path_from_bytes, privacy, processes, program, replace,
     restore_core_dumps, start_process, stderr_is_file, sync_dir, temp_file_in, termination,
 };
 

@@ -390,6 +390,12 @@ pub fn home(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
     var("HOME").map(PathBuf::from)
 }
 
+/// The program `name` names: on Unix, exactly what `exec` looks up on
+/// PATH itself.
+pub fn program(name: &OsStr) -> std::ffi::OsString {
+    name.to_os_string()
+}
+
 /// Opens `url` in the browser (`xdg-open`, or `open` on macOS; under
 /// WSL, where `xdg-open` is often missing, `wslview` or Windows' own URL
 /// handler, never `cmd.exe /c start`, which would read `&` in the URL as

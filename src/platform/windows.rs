@@ -334,6 +334,33 @@ pub fn exec(mut cmd: Command) -> io::Error {
     std::process::exit(code)
 }
 
+/// The program `name` names, as Windows' own shell finds it: a bare name
+/// (`npm`) is looked up on PATH with each extension of PATHEXT, so
+/// `npm.cmd`, `npx.cmd` and `yarn.cmd` are found (std alone tries `.exe`
+/// only, and `ghenv run -- npm start` would say "program not found"). A
+/// name with a folder or an extension is used as it is.
+pub fn program(name: &OsStr) -> std::ffi::OsString {
+    let as_path = Path::new(name);
+    if as_path.extension().is_some() || as_path.components().count() > 1 {
+        return name.to_os_string();
+    }
+    let exts = std::env::var("PATHEXT").unwrap_or_else(|_| ".COM;.EXE;.BAT;.CMD".to_owned());
+    let Some(path) = std::env::var_os("PATH") else {
+        return name.to_os_string();
+    };
+    for dir in std::env::split_paths(&path) {
+        for ext in exts.split(';').filter(|e| !e.is_empty()) {
+            let mut file = name.to_os_string();
+            file.push(ext.to_ascii_lowercase());
+            let candidate = dir.join(&file);
+            if candidate.is_file() {
+                return candidate.into_os_string();
+            }
+        }
+    }
+    name.to_os_string()
+}
+
 /// Ctrl-C (or Ctrl-Break).
 pub async fn termination() {
     let brk = tokio::signal::windows::ctrl_break();

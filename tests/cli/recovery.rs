@@ -430,3 +430,33 @@ fn a_tracked_env_file_with_a_placeholder_is_untracked_not_revoked() {
         "{checks:#?}"
     );
 }
+
+#[test]
+fn in_a_repository_without_git_on_path_nothing_is_taken_for_ignored() {
+    // GitHub Desktop keeps its git off PATH: "git said nothing" must not
+    // read as "not tracked" or "ignored".
+    let p = Project::new();
+    p.git_init();
+    let token = classic();
+    let no_git = p.home.path().join("no-git-bin");
+    std::fs::create_dir_all(&no_git).unwrap();
+    for args in [
+        vec!["init", "--offline", "--token-stdin", "--json"],
+        vec!["keygen", "--output", "key.txt", "--json"],
+    ] {
+        let mut cmd = p.cmd(&args);
+        cmd.env("PATH", &no_git);
+        let out = p.run_with(cmd, format!("{token}\n").as_bytes());
+        out.code(7).never_shows(&token);
+        assert_eq!(out.json()["error"]["kind"], "git_missing", "{args:?}");
+    }
+    assert!(
+        !p.exists("key.txt"),
+        "no private key where git add -A takes it"
+    );
+    assert!(!p.exists(".env") && !p.exists(".gitignore"));
+    let mut cmd = p.cmd(&["init", "--offline", "--token-stdin"]);
+    cmd.env("PATH", &no_git);
+    p.run_with(cmd, format!("{token}\n").as_bytes())
+        .stderr_has(&["git cannot be run", "Git for Windows"]);
+}
