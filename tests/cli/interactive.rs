@@ -607,3 +607,39 @@ fn on_a_terminal_init_asks_for_a_new_token_when_the_env_files_went_bad() {
     assert!(!text.contains(&old) && !text.contains(&new), "{text}");
     assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, new);
 }
+
+#[test]
+fn on_a_terminal_with_a_client_id_known_init_offers_the_browser_first() {
+    // Issue 34: a course that registered an OAuth App; the student runs
+    // plain `init` and is offered the device flow before the paste.
+    let p = Project::new();
+    let token = token_with("gho_", 306);
+    let fake = FakeGitHub::start(vec![
+        Reply::json(
+            200,
+            "OK",
+            r#"{"device_code":"dc","user_code":"WDJB-MJHT","verification_uri":"http://127.0.0.1/login/device","expires_in":900,"interval":0}"#,
+        ),
+        Reply::json(
+            200,
+            "OK",
+            &format!(r#"{{"access_token":"{token}","token_type":"bearer","scope":"repo"}}"#),
+        ),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    let (url, base) = (fake.url(), fake.base());
+    let (code, text) = on_terminal_answering(
+        &p,
+        &["init", "--endpoint", &url, "--no-probe"],
+        &[
+            ("GHENV_CLIENT_ID", "Iv1.course0123"),
+            ("GHENV_WEB_URL", &base),
+            ("GHENV_TEST_DEVICE_INTERVAL_MS", "0"),
+        ],
+        &[("device flow (recommended)? [Y/n", "")],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("WDJB-MJHT"), "{text}");
+    assert!(!text.contains(&token), "{text}");
+    assert_eq!(dotenv_pairs(&p.read(".env"))[0].1, token);
+}

@@ -3,7 +3,7 @@
 //! GitHub's shapes (handing out ids it records), refuses mutations as
 //! GitHub does for each kind of token (`../shared/course-operations.md`),
 //! answers introspection with GitHub's public schema from
-//! `@octokit/graphql-schema` (installed in compat/), and records every id a
+//! `@octokit/graphql-schema` (vendored in tests/fixtures/), and records every id a
 //! mutation carried.
 
 use std::collections::BTreeMap;
@@ -31,15 +31,11 @@ pub enum Profile {
 }
 
 /// GitHub's public schema as the introspection answer GitHub gives.
+/// Vendored in `tests/fixtures/` (see its README), so `cargo test` alone
+/// runs the probe's tests, with no `npm ci`.
 pub fn schema_json() -> Json {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("compat/node_modules/@octokit/graphql-schema/schema.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e}; run `npm ci --prefix compat` (scripts/test.sh does)",
-            path.display()
-        )
-    });
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/github-schema.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
 
