@@ -19,8 +19,9 @@ pub const MAX_AGE: SignedDuration = SignedDuration::from_hours(7 * 24);
 
 /// The introspection query: every type with its fields, arguments, input
 /// fields, enum values, interfaces and possible types, without the
-/// descriptions (which are most of GitHub's 5 MB).
-pub const INTROSPECTION: &str = "query GhenvSchema { __schema { queryType { name } mutationType { name } subscriptionType { name } types { kind name fields(includeDeprecated: true) { name args { name type { ...TypeRef } defaultValue } type { ...TypeRef } } inputFields { name type { ...TypeRef } defaultValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name } possibleTypes { ...TypeRef } } directives { name locations args { name type { ...TypeRef } defaultValue } } } } fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
+/// descriptions (which are most of GitHub's 5 MB); with what is deprecated
+/// and why, for the app's warnings.
+pub const INTROSPECTION: &str = "query GhenvSchema { __schema { queryType { name } mutationType { name } subscriptionType { name } types { kind name fields(includeDeprecated: true) { name args { name type { ...TypeRef } defaultValue } type { ...TypeRef } isDeprecated deprecationReason } inputFields { name type { ...TypeRef } defaultValue } interfaces { ...TypeRef } enumValues(includeDeprecated: true) { name isDeprecated deprecationReason } possibleTypes { ...TypeRef } } directives { name locations args { name type { ...TypeRef } defaultValue } } } } fragment TypeRef on __Type { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } } }";
 
 /// Why an introspection answer cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -38,7 +39,9 @@ pub enum SchemaError {
 
 /// The file that caches the schema of `endpoint` in `cache_dir`.
 pub fn cache_file(cache_dir: &Path, endpoint: &str) -> PathBuf {
-    let digest = Sha256::digest(endpoint.as_bytes());
+    // "v2": schemas cached before they said what is deprecated are not
+    // read again.
+    let digest = Sha256::digest(format!("v2 {endpoint}").as_bytes());
     let hex: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
     cache_dir.join("schemas").join(format!("{hex}.graphql"))
 }
@@ -151,7 +154,9 @@ pub fn to_sdl(answer: &Json) -> Result<String, SchemaError> {
                 for f in list(t, "fields") {
                     let _ = write!(out, "  {}", checked(str_of(f, "name")?)?);
                     arguments(&mut out, list(f, "args"))?;
-                    let _ = writeln!(out, ": {}", type_ref(f.get("type"))?);
+                    let _ = write!(out, ": {}", type_ref(f.get("type"))?);
+                    deprecated(&mut out, f);
+                    out.push('\n');
                 }
                 out.push_str("}\n");
             }
@@ -165,7 +170,9 @@ pub fn to_sdl(answer: &Json) -> Result<String, SchemaError> {
             "ENUM" => {
                 let _ = writeln!(out, "enum {name} {{");
                 for v in list(t, "enumValues") {
-                    let _ = writeln!(out, "  {}", checked(str_of(v, "name")?)?);
+                    let _ = write!(out, "  {}", checked(str_of(v, "name")?)?);
+                    deprecated(&mut out, v);
+                    out.push('\n');
                 }
                 out.push_str("}\n");
             }
@@ -208,6 +215,25 @@ pub fn to_sdl(answer: &Json) -> Result<String, SchemaError> {
         let _ = writeln!(out, " on {}", locations?.join(" | "));
     }
     Ok(out)
+}
+
+/// ` @deprecated(reason: "…")` after a field or enum value the answer
+/// says is deprecated. The reason is the server's text: written as a
+/// GraphQL string (JSON's escapes are GraphQL's), at most 300 characters.
+fn deprecated(out: &mut String, value: &Json) {
+    if value.get("isDeprecated").and_then(Json::as_bool) != Some(true) {
+        return;
+    }
+    let reason: String = value
+        .get("deprecationReason")
+        .and_then(Json::as_str)
+        .unwrap_or("No longer supported")
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(300)
+        .collect();
+    let quoted = serde_json::to_string(&reason).expect("strings serialize");
+    let _ = write!(out, " @deprecated(reason: {quoted})");
 }
 
 fn list<'a>(value: &'a Json, key: &str) -> &'a [Json] {

@@ -49,6 +49,9 @@ pub struct AppOperation {
     pub problems: Vec<Problem>,
     /// How many more errors it has than `problems` shows.
     pub omitted: usize,
+    /// Deprecated fields and enum values it uses, with GitHub's reason
+    /// (warnings; `--strict` fails on them). Each place once per check.
+    pub deprecations: Vec<Problem>,
     /// Variables without a default that must have a value (non-null).
     pub required_variables: Vec<String>,
     /// The root fields it selects (for mutations: what it would do); `…`
@@ -126,6 +129,7 @@ fn unchecked(name: &str, doc: &AppDocument, location: String, problems: Problems
         document: ast::Document::new(),
         problems: problems.shown,
         omitted: problems.omitted,
+        deprecations: Vec::new(),
         required_variables: Vec::new(),
         root_fields: Vec::new(),
         subscription: false,
@@ -219,6 +223,7 @@ pub fn check(
         }
     }
     let truncated = operations.len() > MAX_OPERATIONS;
+    let mut warned: HashSet<String> = HashSet::new();
     for op in operations.iter().take(MAX_OPERATIONS) {
         overdue()?;
         let Definition::OperationDefinition(def) = &op.definition else {
@@ -260,8 +265,12 @@ pub fn check(
         // The build leaves out a field it cannot find, which can empty its
         // parent's selection: that is the same mistake.
         let built_with_errors = !problems.is_empty();
-        if let Err(with_errors) = executable.validate(schema) {
-            problems.add(&with_errors.errors, schema, &places, built_with_errors);
+        let mut deprecations = Vec::new();
+        match executable.validate(schema) {
+            Ok(valid) => deprecated_uses(schema, &valid, &places, &mut warned, &mut deprecations),
+            Err(with_errors) => {
+                problems.add(&with_errors.errors, schema, &places, built_with_errors);
+            }
         }
         let mut document = ast::Document::new();
         document.definitions.push(op.definition.clone());
@@ -283,6 +292,7 @@ pub fn check(
             document,
             problems: problems.shown,
             omitted: problems.omitted,
+            deprecations,
             required_variables: def
                 .variables
                 .iter()
@@ -303,6 +313,95 @@ pub fn check(
         });
     }
     Ok((out, truncated))
+}
+
+/// The deprecated fields and enum values (as arguments) `doc` uses, each
+/// with the schema's reason, at its place; a place already in `warned`
+/// (a fragment two operations share) is not said again.
+fn deprecated_uses(
+    schema: &Schema,
+    doc: &ExecutableDocument,
+    places: &Places,
+    warned: &mut HashSet<String>,
+    out: &mut Vec<Problem>,
+) {
+    use apollo_compiler::executable::{Selection as Sel, SelectionSet};
+    let reason = |directives: &ast::DirectiveList| {
+        directives.get("deprecated").map(|d| {
+            d.specified_argument_by_name("reason")
+                .and_then(|v| v.as_str())
+                .unwrap_or("No longer supported")
+                .to_owned()
+        })
+    };
+    let place = |span: Option<apollo_compiler::parser::SourceSpan>| {
+        let span = span?;
+        let key = doc
+            .sources
+            .get(&span.file_id())?
+            .path()
+            .display()
+            .to_string();
+        let lc = span.line_column(&doc.sources)?;
+        Some(places.locate(&key, lc.line, lc.column))
+    };
+    fn walk(
+        set: &SelectionSet,
+        visit: &mut dyn FnMut(&Node<apollo_compiler::executable::Field>, &str),
+    ) {
+        for selection in &set.selections {
+            match selection {
+                Sel::Field(f) => {
+                    visit(f, set.ty.as_str());
+                    walk(&f.selection_set, visit);
+                }
+                Sel::InlineFragment(i) => walk(&i.selection_set, visit),
+                Sel::FragmentSpread(_) => {}
+            }
+        }
+    }
+    let mut visit = |f: &Node<apollo_compiler::executable::Field>, parent: &str| {
+        let mut found = Vec::new();
+        if let Some(why) = reason(&f.definition.directives) {
+            found.push(format!("{parent}.{} is deprecated: {why}", f.name));
+        }
+        for arg in &f.arguments {
+            let ast::Value::Enum(value) = arg.value.as_ref() else {
+                continue;
+            };
+            let Some(def) = f.definition.arguments.iter().find(|a| a.name == arg.name) else {
+                continue;
+            };
+            if let Some(apollo_compiler::schema::ExtendedType::Enum(e)) =
+                schema.types.get(def.ty.inner_named_type())
+                && let Some(v) = e.values.get(value)
+                && let Some(why) = reason(&v.directives)
+            {
+                found.push(format!("{}.{value} is deprecated: {why}", e.name));
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        let Some(at) = place(f.location()) else {
+            return;
+        };
+        if !warned.insert(at.clone()) {
+            return;
+        }
+        for message in found {
+            out.push(Problem {
+                location: at.clone(),
+                message,
+            });
+        }
+    };
+    for op in doc.operations.iter() {
+        walk(&op.selection_set, &mut visit);
+    }
+    for fragment in doc.fragments.values() {
+        walk(&fragment.selection_set, &mut visit);
+    }
 }
 
 /// Apollo Client's directives, which it strips before a request reaches
@@ -784,5 +883,40 @@ input AddStarInput { starrableId: ID! }";
             found[1].problems
         );
         assert!(found[1].problems[0].message.contains("nmae"));
+    }
+
+    #[test]
+    fn deprecated_fields_and_enum_values_are_warned_about_once_with_the_reason() {
+        let schema = crate::graphql::schema::parse(
+            "type Query { viewer: User! }
+type User { login: String! name: String @deprecated(reason: \"Use login.\") repos(order: Order): Int }
+enum Order { ASC OLD @deprecated(reason: \"Use ASC.\") }",
+        )
+        .unwrap();
+        let source = "const Q = gql`\n  query A { viewer { name ...F } }\n  query B { viewer { ...F } }\n  fragment F on User { repos(order: OLD) login }\n`;\n";
+        let (found, _) = check(&schema, &docs(&[("src/App.js", source)]), far()).unwrap();
+        assert!(found.iter().all(|o| o.problems.is_empty()), "{found:#?}");
+        let all: Vec<(String, String)> = found
+            .iter()
+            .flat_map(|o| {
+                o.deprecations
+                    .iter()
+                    .map(|d| (d.location.clone(), d.message.clone()))
+            })
+            .collect();
+        assert_eq!(
+            all,
+            [
+                (
+                    "src/App.js:2:22".to_owned(),
+                    "User.name is deprecated: Use login.".to_owned()
+                ),
+                (
+                    "src/App.js:4:24".to_owned(),
+                    "Order.OLD is deprecated: Use ASC.".to_owned()
+                ),
+            ],
+            "the fragment both use is said once: {found:#?}"
+        );
     }
 }

@@ -50,6 +50,11 @@ pub struct ProbeReport {
     /// The app's errors, each at `file:line:column`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<AppProblem>,
+    /// Deprecated fields and enum values the app uses, each at
+    /// `file:line:column` with GitHub's reason: warnings, which `--strict`
+    /// fails on.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub deprecations: Vec<AppProblem>,
     /// What was found of the app's GraphQL, when the app was looked at.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub app: Option<AppDocuments>,
@@ -99,7 +104,7 @@ impl ProbeReport {
     pub fn exit_code(&self, strict: bool) -> i32 {
         if self.lacks(strict) {
             crate::error::exit::SCOPES
-        } else if self.invalid() {
+        } else if self.invalid() || strict && !self.deprecations.is_empty() {
             crate::error::exit::FOUND
         } else {
             crate::error::exit::OK
@@ -155,6 +160,19 @@ impl ProbeReport {
             } else {
                 let what = io.commands(&what).into_owned();
                 let _ = writeln!(io.out, "  {mark} {name}{kind}: {what}");
+            }
+            for d in self
+                .deprecations
+                .iter()
+                .filter(|d| Some(&d.operation_at) == o.location.as_ref())
+            {
+                let _ = writeln!(
+                    io.out,
+                    "      {} {}: {}",
+                    io.yellow("!"),
+                    crate::text::sanitize(&d.location),
+                    crate::text::sanitize(&d.message)
+                );
             }
             if o.status == Status::Invalid {
                 for p in self
@@ -356,6 +374,7 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
     let mut requests = 0;
     let mut problems = Vec::new();
     let mut app_documents = None;
+    let mut deprecations = Vec::new();
     if input.app {
         let found = documents::find(input.project.dir());
         let mut files: Vec<String> = found
@@ -404,6 +423,14 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
                         operation_at: app.location.clone(),
                         location: p.location.clone(),
                         message: from_server(input.token, &p.message),
+                    });
+                }
+                for d in &app.deprecations {
+                    deprecations.push(AppProblem {
+                        operation: app.name.clone(),
+                        operation_at: app.location.clone(),
+                        location: d.location.clone(),
+                        message: from_server(input.token, &d.message),
                     });
                 }
                 if app.omitted > 0 {
@@ -478,6 +505,7 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
         operations,
         requests,
         problems,
+        deprecations,
         app: app_documents,
     })
 }

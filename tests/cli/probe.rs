@@ -653,3 +653,30 @@ fn the_course_vanilla_apps_untagged_documents_are_found_and_the_count_is_said() 
     let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
     probe(&empty, &fake, &[]).stdout_has(&["app: no GraphQL documents found"]);
 }
+
+#[test]
+fn a_deprecated_field_the_app_uses_is_a_warning_with_githubs_reason_and_strict_fails() {
+    let token = classic();
+    let p = course_project(&token);
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    p.write(
+        "src/issues.graphql",
+        "query Timeline {\n  repository(owner: \"o\", name: \"r\") {\n    issue(number: 1) {\n      timeline(first: 1) { totalCount }\n    }\n  }\n}\n",
+    );
+    p.write(
+        "config.toml",
+        "version = 1\ntemplate = \"react\"\n\n[probe]\ncourse = false\n",
+    );
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let out = probe(&p, &fake, &[]);
+    out.code(0).stdout_has(&[
+        "src/issues.graphql:4:7: Issue.timeline is deprecated:",
+        "Use Issue.timelineItems instead",
+    ]);
+    let json = probe(&p, &fake, &["--json"]).json();
+    assert_eq!(
+        json["deprecations"][0]["location"], "src/issues.graphql:4:7",
+        "{json}"
+    );
+    probe(&p, &fake, &["--strict"]).code(1);
+}
