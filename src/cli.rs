@@ -91,6 +91,16 @@ Exit status: 0 when every operation works, 4 when the token lacks something one 
 5 when GitHub cannot be reached.")]
     Probe(ProbeArgs),
 
+    /// Write GitHub's GraphQL schema (SDL, or introspection JSON) for the editor and linters: no token in it.
+    #[command(after_help = "\
+Examples:
+  ghenv schema --out github.graphql       the schema, and a .graphqlrc.yml pointing at it
+  ghenv schema --introspection --out schema.json   the introspection answer, for codegen
+  ghenv schema | grep -A3 'type Issue '   to stdout
+Fetched with the project's token from the trusted endpoint, or taken from the
+cache the probe keeps (a week; --refresh fetches it again).")]
+    Schema(SchemaArgs),
+
     /// Find why the app does not see the token, and where it leaks: project, variable, token, secrets, bundle.
     #[command(after_help = "\
 Examples:
@@ -503,6 +513,42 @@ pub struct ProbeArgs {
     /// Fail (exit 4) also when GitHub's answer for an operation cannot be read as yes or no.
     #[arg(long)]
     pub strict: bool,
+
+    /// How to print the result.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+// `ghenv schema`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SchemaArgs {
+    /// Where the token comes from.
+    #[command(flatten)]
+    pub source: TokenSource,
+
+    /// Which GitHub.
+    #[command(flatten)]
+    pub endpoint: Endpoint,
+
+    /// Where the project is.
+    #[command(flatten)]
+    pub project: ProjectArgs,
+
+    /// Identities, for a token only in [secret].
+    #[command(flatten)]
+    pub identity: IdentityArgs,
+
+    /// Write it to this file (and a .graphqlrc.yml pointing at it when the project has no graphql-config yet).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+
+    /// The introspection answer (JSON, for codegen) instead of SDL.
+    #[arg(long)]
+    pub introspection: bool,
+
+    /// Fetch the schema again instead of using the cached copy.
+    #[arg(long)]
+    pub refresh: bool,
 
     /// How to print the result.
     #[command(flatten)]

@@ -61,6 +61,7 @@ pub fn run(cli: &Cli, io: &mut Io) -> Result<Boxed> {
         Command::Init(args) => commands::init::run(&options::init(args)?, io),
         Command::Check(args) => commands::check::run(&options::check(args)?, io),
         Command::Probe(args) => commands::probe::run(&options::probe(args)?, io),
+        Command::Schema(args) => commands::schema::run(&options::schema(args)?, io),
         Command::Doctor(args) => commands::doctor::run(&options::doctor(args)?, io),
         Command::Unlock(args) => commands::unlock::run(&options::unlock(args), io),
         Command::Run(args) => commands::run::run(&options::run(args), io),

@@ -280,6 +280,22 @@ pub fn probe(args: &cli::ProbeArgs) -> Result<commands::probe::ProbeOptions> {
     })
 }
 
+/// `schema`'s flags, checked.
+///
+/// # Errors
+/// A bad `--host`.
+pub fn schema(args: &cli::SchemaArgs) -> Result<commands::schema::SchemaOptions> {
+    Ok(commands::schema::SchemaOptions {
+        location: Location::from(&args.project),
+        input: (&args.source).into(),
+        endpoint: EndpointOptions::from_args(&args.endpoint)?,
+        identity: (&args.identity).into(),
+        out: args.out.clone(),
+        introspection: args.introspection,
+        refresh: args.refresh,
+    })
+}
+
 /// `proxy`'s flags, checked.
 ///
 /// # Errors

@@ -17,6 +17,7 @@ pub mod revoke;
 pub mod rotate;
 pub mod run;
 pub mod scan;
+pub mod schema;
 pub mod scopes;
 pub mod templates;
 pub mod unlock;

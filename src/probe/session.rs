@@ -405,7 +405,7 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
             ));
         }
         if !found.documents.is_empty() {
-            let schema = github_schema(io, input, deadline, &mut requests)?;
+            let (schema, _) = github_schema(io, input, deadline, &mut requests)?;
             let (checked, truncated) = validate::check(&schema, &found.documents, deadline)
                 .map_err(|validate::Overdue| Error::ProbeTimeout {
                     secs: input.timeout.as_secs(),
@@ -627,12 +627,54 @@ fn options_until(
 
 /// GitHub's schema: the cached copy when it is younger than a week (and
 /// not `--refresh`), else the introspection query (one request).
+/// GitHub's schema as SDL (`ghenv schema`): the cached copy while it is
+/// fresh (and not `input.refresh`), else fetched from the trusted endpoint
+/// with the token and cached; scrubbed of the token (a deprecation reason
+/// is the server's text).
+///
+/// # Errors
+/// As the probe's: GitHub unreachable, the token rejected, an answer that
+/// is no schema.
+pub fn schema_sdl(io: &mut Io, input: &Input<'_>) -> Result<String> {
+    let deadline = std::time::Instant::now() + input.timeout;
+    let (_, sdl) = github_schema(io, input, deadline, &mut 0)?;
+    Ok(from_server(input.token, &sdl))
+}
+
+/// GitHub's answer to the introspection query, always fetched (`ghenv
+/// schema --json`), scrubbed of the token.
+///
+/// # Errors
+/// As [`schema_sdl`].
+pub fn introspection(io: &mut Io, input: &Input<'_>) -> Result<serde_json::Value> {
+    let deadline = std::time::Instant::now() + input.timeout;
+    let options = options_until(input, deadline).map_err(|e| github_error(e, input.token))?;
+    let answer = io
+        .with_spinner("Fetching GitHub's schema…", || {
+            github::graphql(
+                &options,
+                input.token,
+                schema::INTROSPECTION,
+                None,
+                github::SCHEMA_LIMIT,
+            )
+        })
+        .map_err(|e| github_error(whole_timeout(e, input), input.token))?;
+    // Checked to be a schema before it is handed on.
+    schema::to_sdl(&answer.body).map_err(Error::Schema)?;
+    let text = serde_json::to_string(&answer.body).expect("JSON values serialize");
+    Ok(serde_json::from_str(&from_server(input.token, &text)).unwrap_or(answer.body))
+}
+
 fn github_schema(
     io: &mut Io,
     input: &Input<'_>,
     deadline: std::time::Instant,
     requests: &mut usize,
-) -> Result<apollo_compiler::validation::Valid<apollo_compiler::Schema>> {
+) -> Result<(
+    apollo_compiler::validation::Valid<apollo_compiler::Schema>,
+    String,
+)> {
     let now = Timestamp::now();
     let cache =
         schema::cache_dir(|k| io.var(k)).map(|dir| schema::cache_file(&dir, input.endpoint));
@@ -643,7 +685,7 @@ fn github_schema(
         && let Some(sdl) = schema::fresh_cache(&text, input.endpoint, now)
     {
         io.detail(&format!("GitHub's schema from {}", path.display()));
-        return schema::parse(sdl).map_err(Error::Schema);
+        return Ok((schema::parse(sdl).map_err(Error::Schema)?, sdl.to_owned()));
     }
     let options = options_until(input, deadline).map_err(|e| github_error(e, input.token))?;
     io.detail(&format!("POST {} (introspection)", input.endpoint));
@@ -679,5 +721,5 @@ fn github_schema(
             ));
         }
     }
-    Ok(parsed)
+    Ok((parsed, sdl))
 }

@@ -680,3 +680,46 @@ fn a_deprecated_field_the_app_uses_is_a_warning_with_githubs_reason_and_strict_f
     );
     probe(&p, &fake, &["--strict"]).code(1);
 }
+
+#[test]
+fn schema_writes_githubs_schema_without_the_token_and_a_graphqlrc_pointing_at_it() {
+    let token = classic();
+    let p = course_project(&token);
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let url = fake.url();
+    let out = p.run(
+        &["schema", "--endpoint", &url, "--out", "github.graphql"],
+        "",
+    );
+    out.code(0).never_shows(&token);
+    let sdl = p.read("github.graphql");
+    assert!(
+        sdl.contains("type Issue "),
+        "{}",
+        &sdl[..200.min(sdl.len())]
+    );
+    assert!(sdl.contains("@deprecated(reason:"));
+    assert!(!sdl.contains(&token));
+    let rc = p.read(".graphqlrc.yml");
+    assert!(rc.contains("schema: github.graphql"), "{rc}");
+    assert!(!rc.contains(&token));
+    // A graphql-config of the user's is never rewritten; stdout and JSON.
+    p.write(".graphqlrc.yml", "schema: mine.graphql\n");
+    p.run(
+        &["schema", "--endpoint", &url, "--out", "github.graphql"],
+        "",
+    )
+    .code(0);
+    assert_eq!(p.read(".graphqlrc.yml"), "schema: mine.graphql\n");
+    let out = p.run(&["schema", "--endpoint", &url], "");
+    out.code(0);
+    assert!(out.stdout.contains("type Query"), "SDL on stdout");
+    let out = p.run(&["schema", "--endpoint", &url, "--introspection"], "");
+    out.code(0).never_shows(&token);
+    let json: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(
+        json["data"]["__schema"]["types"].is_array() || json["__schema"]["types"].is_array(),
+        "{}",
+        &out.stdout[..300.min(out.stdout.len())]
+    );
+}
