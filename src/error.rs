@@ -61,10 +61,13 @@ pub enum EndpointProblem {
 pub enum Error {
     // ------------------------------------------------------------- usage (2)
     /// No token source had a token.
-    #[error("no token found (looked at: {})", .looked.join(", "))]
+    #[error("no token found{}", if .looked.is_empty() { String::new() } else { format!(" (looked at: {})", .looked.join(", ")) })]
     NoToken {
         /// The sources tried, in order.
         looked: Vec<String>,
+        /// The command that looked (`init`, `rotate`, `check`, ...): the
+        /// way on differs.
+        command: &'static str,
     },
     /// `--token-file` cannot be read.
     #[error("cannot read the token file {}: {source}", .path.display())]
@@ -497,6 +500,23 @@ pub struct ErrorMeta {
     pub hint: Option<String>,
 }
 
+/// What to do when `command` found no token. Off a terminal, naming the
+/// same command again without a flag would send the user in a circle: the
+/// hint names the flag that gives it the token.
+fn no_token_hint(command: &str) -> String {
+    match command {
+        // `run` and `proxy` read only the project's token: the flags and
+        // variables other commands take would not help there.
+        "run" | "proxy" => "run `ghenv init` in a terminal to write the token to the env file (off a terminal, `gh auth token | ghenv init --token-stdin` takes the GitHub CLI's), or `ghenv unlock` when config.toml holds it encrypted".to_owned(),
+        "init" | "rotate" => format!(
+            "ghenv asks for the token only in a terminal; otherwise give it with --token-stdin (e.g. `gh auth token | ghenv {command} --token-stdin` takes the GitHub CLI's), --token-file PATH, or the GH_TOKEN or GITHUB_TOKEN environment variable; `ghenv {command} --from-gh` takes gh's token, and `ghenv {command} --web` creates one in the browser when the course gave an OAuth App's client id"
+        ),
+        _ => format!(
+            "set this folder up with `gh auth token | ghenv init --token-stdin` (or `ghenv init` in a terminal), or give {command} the token with --token-stdin (e.g. `gh auth token | ghenv {command} --token-stdin`), --token-file PATH, or the GH_TOKEN or GITHUB_TOKEN environment variable"
+        ),
+    }
+}
+
 /// A fixed hint.
 fn say(hint: &str) -> Option<String> {
     Some(hint.to_owned())
@@ -519,19 +539,7 @@ impl Error {
             // ----------------------------------------------------- usage (2)
             // `run` and `proxy` read only the project's token: the flags
             // and variables other commands take would not help there.
-            E::NoToken { looked } => meta(
-                "no_token",
-                USAGE,
-                if looked.iter().any(|l| l.contains("GH_TOKEN")) {
-                    say(
-                        "run `ghenv init` to set up this folder, or pass the token with --token-stdin (e.g. `gh auth token | ghenv init --token-stdin`), --token-file PATH, or the GH_TOKEN or GITHUB_TOKEN environment variable",
-                    )
-                } else {
-                    say(
-                        "run `ghenv init` to write the token to the env file (`gh auth token | ghenv init --token-stdin` takes it from the GitHub CLI), or `ghenv unlock` when config.toml holds it encrypted",
-                    )
-                },
-            ),
+            E::NoToken { command, .. } => meta("no_token", USAGE, Some(no_token_hint(command))),
             E::TokenFile { .. } => meta(
                 "token_file_unreadable",
                 USAGE,
@@ -1224,7 +1232,7 @@ mod tests {
 
     variants! {
         Error, every_own_error, place:
-        Error::NoToken { .. } => Error::NoToken { looked: v() },
+        Error::NoToken { .. } => Error::NoToken { looked: v(), command: "init" },
         Error::TokenFile { .. } => Error::TokenFile {
             path: p(),
             source: io(),

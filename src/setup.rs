@@ -861,6 +861,11 @@ fn read_secret(
     prompt_only: bool,
     show_where_again: bool,
 ) -> Result<source::Found> {
+    let command = if opts.purpose.rotating() {
+        "rotate"
+    } else {
+        "init"
+    };
     if !prompt_only {
         if let (true, Some(device)) = (opts.login.web, &resolved.device) {
             return device_flow(opts, io, resolved, device);
@@ -886,7 +891,7 @@ fn read_secret(
                     Source::Environment,
                 ]
             };
-            match source::resolve(&mut quiet, io) {
+            match source::resolve(&mut quiet, command, io) {
                 Ok(found) => return Ok(found),
                 Err(Error::NoToken { .. }) => {
                     if io.ask(
@@ -917,7 +922,7 @@ fn read_secret(
         before: Some(&mut show_where),
     };
     if prompt_only {
-        return source::resolve(&mut [prompt], io);
+        return source::resolve(&mut [prompt], command, io);
     }
     let env_file = Source::EnvFile {
         path: &resolved.env_path,
@@ -934,11 +939,13 @@ fn read_secret(
                 Source::Environment,
                 prompt,
             ],
+            command,
             io,
         )
     } else {
         source::resolve(
             &mut [Source::Flags(&opts.input), Source::Environment, prompt],
+            command,
             io,
         )
     }

@@ -76,8 +76,14 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
     let template = opts.template.template(&project)?;
     let required = opts.template.required(&template);
     let endpoint = opts.endpoint.resolve(io, Some(&project))?;
-    let (token, origin) =
-        super::token_to_check(&project, &template, &opts.input, &opts.identity, io)?;
+    let (token, origin) = super::token_to_check(
+        &project,
+        &template,
+        &opts.input,
+        &opts.identity,
+        "check",
+        io,
+    )?;
     crate::accept::warn_recipients(io, &project);
     crate::accept::warn_unignored(io, &project);
 

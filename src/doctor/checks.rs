@@ -114,6 +114,7 @@ fn known_token(
             },
             Source::Secret(&mut quietly),
         ],
+        "doctor",
         io,
     )
     .ok()?;

@@ -1,0 +1,84 @@
+//! A new user's walkthrough: each hint ghenv printed on the way is applied
+//! as printed (under npm as `npx ghenv …`), and the next command works.
+
+use crate::common::*;
+use crate::interactive::on_terminal_answering;
+
+/// The backticked command of `stderr` that contains `part`.
+fn command_with<'a>(stderr: &'a str, part: &str) -> &'a str {
+    stderr
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .find(|c| c.contains(part))
+        .unwrap_or_else(|| panic!("no `…{part}…` in:\n{stderr}"))
+}
+
+#[test]
+fn no_token_off_a_terminal_names_the_commands_own_flag_and_that_works() {
+    let p = Project::new();
+    let token = classic();
+    // init, no token, no terminal: the fix is not `ghenv init` again.
+    let out = p.run(&["init", "--offline"], "");
+    out.code(2);
+    assert!(!out.stderr.contains("run `ghenv init`"), "{out}");
+    let fix = command_with(&out.stderr, "--token-stdin");
+    assert_eq!(fix, "gh auth token | ghenv init --token-stdin", "{out}");
+    // Applied (the token stands in for gh's output).
+    p.run(&["init", "--offline", "--token-stdin"], &token)
+        .code(0);
+    // rotate names rotate's own flags, never init's.
+    let out = p.run(&["rotate"], "");
+    out.code(2)
+        .stderr_has(&["`ghenv rotate --from-gh`", "`ghenv rotate --web`"]);
+    assert!(!out.stderr.contains("ghenv init"), "{out}");
+    assert_eq!(
+        command_with(&out.stderr, "--token-stdin"),
+        "gh auth token | ghenv rotate --token-stdin"
+    );
+    // Under npm, each ghenv of the pipe is as the user types it.
+    let mut cmd = p.cmd(&["rotate"]);
+    cmd.env("GHENV_LAUNCHER", "npm");
+    let out = p.run_with(cmd, b"");
+    out.stderr_has(&["`gh auth token | npx ghenv rotate --token-stdin`"]);
+    let new = token_with("ghp_", 901);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    p.run(
+        &["rotate", "--token-stdin", "--endpoint", &fake.url()],
+        &new,
+    )
+    .code(0)
+    .never_shows(&new);
+    assert_eq!(p.env_token(), new);
+}
+
+#[test]
+fn an_empty_paste_at_the_prompt_is_asked_again_and_never_lists_nothing() {
+    let p = Project::new();
+    let token = classic();
+    let prompt = "GitHub token (input hidden):";
+    let (code, text) = on_terminal_answering(
+        &p,
+        &["init", "--offline"],
+        &[],
+        &[(prompt, ""), (prompt, &token)],
+    );
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("nothing was pasted; paste the token (2 of 3)"),
+        "{text}"
+    );
+    assert!(!text.contains("looked at: )"), "{text}");
+    assert_eq!(p.env_token(), token);
+    // Three empty answers end in a reason, not an empty list.
+    let q = Project::new();
+    let (code, text) = on_terminal_answering(
+        &q,
+        &["init", "--offline"],
+        &[],
+        &[(prompt, ""), (prompt, ""), (prompt, "")],
+    );
+    assert_eq!(code, 3, "{text}");
+    assert!(text.contains("the token is empty"), "{text}");
+    assert!(!text.contains("looked at: )"), "{text}");
+}
