@@ -231,6 +231,9 @@ pub enum Error {
     TokenRejected {
         /// The masked token.
         masked: String,
+        /// Its kind: an OAuth App's is made anew in the browser, a
+        /// personal access token on its settings page.
+        kind: crate::token::Kind,
         /// GitHub's message, usually "Bad credentials".
         message: String,
     },
@@ -745,12 +748,15 @@ impl Error {
                     )),
                 },
             ),
-            E::TokenRejected { .. } => meta(
+            E::TokenRejected { kind, .. } => meta(
                 "token_rejected",
                 TOKEN,
-                Some(format!(
-                    "the token was revoked, has expired or was mistyped (GitHub shows a classic token only once): create a new one at {TOKENS_URL} and give it to `ghenv rotate`, which replaces it everywhere ghenv wrote it"
-                )),
+                Some(match kind {
+                    crate::token::Kind::OAuth => "the OAuth App's token was revoked (at https://github.com/settings/applications, or by GitHub after a year unused): `ghenv rotate --web` creates a new one in the browser and replaces it everywhere ghenv wrote it (for the GitHub CLI's token: `gh auth login`, then `ghenv rotate --from-gh`)".to_owned(),
+                    _ => format!(
+                        "the token was revoked, has expired or was mistyped (GitHub shows a classic token only once): create a new one at {TOKENS_URL} and give it to `ghenv rotate`, which replaces it everywhere ghenv wrote it"
+                    ),
+                }),
             ),
             E::TokenExpired { .. } => meta(
                 "token_expired",
@@ -1292,6 +1298,7 @@ mod tests {
         Error::TokenFormat(_) => Error::TokenFormat(FormatError::Quoted),
         Error::TokenRejected { .. } => Error::TokenRejected {
             masked: s(),
+            kind: crate::token::Kind::Classic,
             message: s(),
             },
         Error::TokenExpired { .. } => Error::TokenExpired {

@@ -147,6 +147,9 @@ pub struct InitReport {
     rotating: bool,
     #[serde(skip)]
     same_token: bool,
+    /// The kind of the token replaced, when it was read.
+    #[serde(skip)]
+    old_kind: Option<crate::token::Kind>,
 }
 
 impl Report for InitReport {
@@ -168,7 +171,7 @@ impl Report for InitReport {
         } else if self.rotating {
             io.say(&format!(
                 "Now revoke the old token at {} so it cannot be used any more.",
-                scopes::TOKENS_URL
+                self.old_kind.map_or(scopes::TOKENS_URL, scopes::revoke_url)
             ));
         }
     }
@@ -580,6 +583,12 @@ impl InitReport {
             rotating: opts.purpose.rotating(),
             same_token: matches!(&opts.purpose, Purpose::Rotate { previous: Some(p) }
                 if secrecy::ExposeSecret::expose_secret(p) == token.expose_secret()),
+            old_kind: match &opts.purpose {
+                Purpose::Rotate { previous: Some(p) } => {
+                    crate::token::check_format(secrecy::ExposeSecret::expose_secret(p)).ok()
+                }
+                _ => None,
+            },
         }
     }
 

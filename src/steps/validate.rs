@@ -51,6 +51,7 @@ pub fn validate(io: &mut Io, token: &Token, endpoint: &str, timeout: Duration) -
         }
         Err(GithubError::Unauthorized { message }) => Err(Error::TokenRejected {
             masked: token.masked(),
+            kind: token.kind(),
             message,
         }),
         Err(e) => Err(Error::Github(e)),

@@ -82,3 +82,41 @@ fn an_empty_paste_at_the_prompt_is_asked_again_and_never_lists_nothing() {
     assert!(text.contains("the token is empty"), "{text}");
     assert!(!text.contains("looked at: )"), "{text}");
 }
+
+#[test]
+fn a_rejected_oauth_token_names_rotate_web_and_its_revoke_page_is_applications() {
+    use crate::device_flow::{device_code, granted, init_web};
+    let p = Project::new();
+    let old = token_with("gho_", 902);
+    let fake = FakeGitHub::start(vec![
+        device_code(),
+        granted(&old),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    init_web(&p, &fake, &["--client-id", "Iv1.course0123", "--no-probe"]).code(0);
+    // GitHub rejects it: the fix is the browser again, not a classic token.
+    let fake = FakeGitHub::start(vec![Reply::bad_credentials()]);
+    let out = p.run(&["check", "--endpoint", &fake.url()], "");
+    out.code(3).never_shows(&old);
+    assert!(!out.stderr.contains("settings/tokens"), "{out}");
+    let fix = command_with(&out.stderr, "rotate");
+    assert_eq!(fix, "ghenv rotate --web", "{out}");
+    // Applied as printed (the look-alike is GitHub's web and API).
+    let new = token_with("gho_", 903);
+    let fake = FakeGitHub::start(vec![
+        device_code(),
+        granted(&new),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    let url = fake.url();
+    let mut cmd = p.cmd(&["rotate", "--web", "--endpoint", &url]);
+    cmd.env("GHENV_WEB_URL", fake.base())
+        .env("GHENV_TEST_DEVICE_INTERVAL_MS", "0");
+    let out = p.run_with(cmd, b"");
+    out.code(0).never_shows(&new);
+    out.stderr_has(&["revoke the old token at https://github.com/settings/applications"]);
+    assert!(!out.stderr.contains("settings/tokens"), "{out}");
+    assert_eq!(p.env_token(), new);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    p.run(&["check", "--endpoint", &fake.url()], "").code(0);
+}
