@@ -357,7 +357,7 @@ pub struct InitArgs {
     pub project: ProjectArgs,
 
     /// Skip GitHub: check the token's format only and write validated = false.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "web")]
     pub offline: bool,
 
     /// How to encrypt the token.

@@ -286,6 +286,17 @@ pub enum Error {
         /// GitHub's description, escaped.
         description: Option<String>,
     },
+    /// The device flow's web host (`GHENV_WEB_URL`, or the web host of the
+    /// endpoint) could not be reached or answered oddly.
+    #[error("--web: {error}")]
+    DeviceNetwork {
+        /// What went wrong.
+        error: GithubError,
+        /// Whether the address came from `GHENV_WEB_URL`.
+        from_env: bool,
+        /// `init` or `rotate`.
+        command: &'static str,
+    },
     /// `--from-gh` and the GitHub CLI is not installed.
     #[error("--from-gh takes the GitHub CLI's token, and the GitHub CLI (gh) is not installed")]
     GhMissing,
@@ -817,6 +828,39 @@ impl Error {
                     _ => "try again; if it keeps failing, leave out --web and paste a token".to_owned(),
                 }),
             ),
+            E::DeviceNetwork {
+                error,
+                from_env,
+                command,
+            } => {
+                let checked = if *from_env {
+                    "GHENV_WEB_URL (the address ghenv used for the device flow)"
+                } else {
+                    "--endpoint/--host (the device flow goes to that GitHub's web host)"
+                };
+                let first = match error {
+                    GithubError::Timeout { .. } => {
+                        "try again, or allow more time with --timeout SECS".to_owned()
+                    }
+                    GithubError::RateLimited { retry, .. } => {
+                        format!("try again {}", retry.describe(jiff::Timestamp::now()))
+                    }
+                    GithubError::Server { .. } | GithubError::Interrupted { .. } => {
+                        "try again in a few minutes (GitHub's status: https://www.githubstatus.com)"
+                            .to_owned()
+                    }
+                    _ => format!(
+                        "check your connection, proxy settings (HTTPS_PROXY) and {checked}, then try again"
+                    ),
+                };
+                meta(
+                    error.kind(),
+                    NETWORK,
+                    Some(format!(
+                        "{first}; or leave out --web and give a token (`gh auth token | ghenv {command} --token-stdin`); nothing was written"
+                    )),
+                )
+            }
             E::GhMissing => meta(
                 "gh_missing",
                 USAGE,
@@ -1317,6 +1361,11 @@ mod tests {
         Error::DeviceFlow { .. } => Error::DeviceFlow {
             error: s(),
             description: None,
+        },
+        Error::DeviceNetwork { .. } => Error::DeviceNetwork {
+            error: GithubError::TooLarge { limit: 1024 },
+            from_env: true,
+            command: "init",
         },
         Error::GhMissing => Error::GhMissing,
         Error::GhNoToken { .. } => Error::GhNoToken { host: s() },

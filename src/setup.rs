@@ -294,6 +294,8 @@ struct DeviceLogin {
     /// The web base: `https://github.com`, the Enterprise host's, or
     /// `GHENV_WEB_URL`.
     web: String,
+    /// Whether `web` came from `GHENV_WEB_URL`.
+    from_env: bool,
 }
 
 impl Resolved {
@@ -413,6 +415,7 @@ fn login(
     template: &Template,
     endpoint: &str,
 ) -> Result<(Option<DeviceLogin>, Option<String>)> {
+    let from_env = io.var("GHENV_WEB_URL").is_some();
     let web = match io.var("GHENV_WEB_URL") {
         Some(url) => project::check_endpoint("GHENV_WEB_URL", &url)?
             .trim_end_matches('/')
@@ -457,7 +460,11 @@ fn login(
         None
     };
     Ok((
-        client_id.map(|client_id| DeviceLogin { client_id, web }),
+        client_id.map(|client_id| DeviceLogin {
+            client_id,
+            web,
+            from_env,
+        }),
         gh_host,
     ))
 }
@@ -474,12 +481,27 @@ fn device_flow(
     resolved: &Resolved,
     device: &DeviceLogin,
 ) -> Result<source::Found> {
+    // A network error here is about the web host, not the GraphQL
+    // endpoint, and --offline cannot help: its own hint.
+    let network = |e: Error| match e {
+        Error::Github(error) => Error::DeviceNetwork {
+            error,
+            from_env: device.from_env,
+            command: if opts.purpose.rotating() {
+                "rotate"
+            } else {
+                "init"
+            },
+        },
+        other => other,
+    };
     let code = crate::device::start(
         &device.web,
         &device.client_id,
         &resolved.required,
         resolved.timeout,
-    )?;
+    )
+    .map_err(network)?;
     io.say(&format!(
         "Open {} and enter the code {} to create a token with the scopes this project needs ({}); it is valid for {} minutes.",
         sanitize(&code.verification_uri),
@@ -506,7 +528,8 @@ fn device_flow(
         resolved.timeout,
         least,
         &mut std::thread::sleep,
-    )?;
+    )
+    .map_err(network)?;
     Ok((secret, Origin::Device))
 }
 

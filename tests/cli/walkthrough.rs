@@ -120,3 +120,63 @@ fn a_rejected_oauth_token_names_rotate_web_and_its_revoke_page_is_applications()
     let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
     p.run(&["check", "--endpoint", &fake.url()], "").code(0);
 }
+
+#[test]
+fn web_with_an_unreachable_device_host_names_ghenv_web_url_not_offline() {
+    use crate::device_flow::{device_code, granted};
+    let p = Project::new();
+    // --offline cannot work with --web: a usage error.
+    let out = p.run(&["init", "--web", "--offline", "--client-id", "Iv1.c"], "");
+    out.code(2).stderr_has(&["--offline", "--web"]);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let url = fake.url();
+    let web = refused_url().trim_end_matches("/graphql").to_owned();
+    let mut cmd = p.cmd(&[
+        "init",
+        "--web",
+        "--client-id",
+        "Iv1.course0123",
+        "--endpoint",
+        &url,
+    ]);
+    cmd.env("GHENV_WEB_URL", &web);
+    let out = p.run_with(cmd, b"");
+    out.code(5).stderr_has(&["GHENV_WEB_URL", &web]);
+    assert!(!out.stderr.contains("--offline"), "{out}");
+    assert!(!p.exists(".env"));
+    // The first fix: GHENV_WEB_URL pointed at a host that answers.
+    let good = FakeGitHub::start(vec![device_code(), granted(&token_with("gho_", 904))]);
+    let mut cmd = p.cmd(&[
+        "init",
+        "--web",
+        "--client-id",
+        "Iv1.course0123",
+        "--endpoint",
+        &url,
+    ]);
+    cmd.env("GHENV_WEB_URL", good.base())
+        .env("GHENV_TEST_DEVICE_INTERVAL_MS", "0");
+    p.run_with(cmd, b"").code(0);
+    // The other: leave out --web and give a token, as printed.
+    let q = Project::new();
+    let mut cmd = q.cmd(&[
+        "init",
+        "--web",
+        "--client-id",
+        "Iv1.course0123",
+        "--endpoint",
+        &url,
+    ]);
+    cmd.env("GHENV_WEB_URL", &web);
+    let out = q.run_with(cmd, b"");
+    assert_eq!(
+        command_with(&out.stderr, "--token-stdin"),
+        "gh auth token | ghenv init --token-stdin"
+    );
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    q.run(
+        &["init", "--token-stdin", "--endpoint", &fake.url()],
+        &classic(),
+    )
+    .code(0);
+}
