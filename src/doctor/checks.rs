@@ -121,6 +121,18 @@ fn known_token(
     Token::parse(secret).ok()
 }
 
+/// The built-in template, other than `current`, whose prefix `name` has
+/// (`VITE_` → vite, `REACT_APP_` → react) and which writes `name`.
+fn template_that_writes(name: &str, current: &str) -> Option<&'static str> {
+    let other = [("VITE_", "vite"), ("REACT_APP_", "react")]
+        .into_iter()
+        .find(|(prefix, _)| name.starts_with(prefix))
+        .map(|(_, t)| t)
+        .filter(|t| *t != current)?;
+    let t = crate::render::load(other, None).ok()?;
+    (t.token_var == name || t.variables().iter().any(|v| v == name)).then_some(other)
+}
+
 fn shown(path: &Path) -> String {
     path.display().to_string()
 }
@@ -393,10 +405,19 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
                     template.name, read.name, read.file, read.line
                 )
             }
-            None => format!(
-                "define {} in {env_name} (`ghenv init` writes the template's variables)",
-                read.name
-            ),
+            // The name is a known template's (VITE_…, REACT_APP_…) and not
+            // this template's: `ghenv init` would write this template's
+            // variables again; the other template writes the one read.
+            None => match template_that_writes(&read.name, &template.name) {
+                Some(other) => format!(
+                    "`ghenv init -t {other}` writes {} (the {other} template's; this project uses the {} template, whose variables do not include it)",
+                    read.name, template.name
+                ),
+                None => format!(
+                    "define {} in {env_name} (`ghenv init` writes the template's variables)",
+                    read.name
+                ),
+            },
         };
         out.push(
             Check::new(CheckId::CodeReads, Status::Fail,

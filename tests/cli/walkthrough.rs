@@ -180,3 +180,50 @@ fn web_with_an_unreachable_device_host_names_ghenv_web_url_not_offline() {
     )
     .code(0);
 }
+
+#[test]
+fn code_reading_a_vite_variable_in_a_node_template_project_is_fixed_by_init_t_vite() {
+    let p = Project::new();
+    p.git_init();
+    // No vite dependency: init picks the node template.
+    p.write(
+        "package.json",
+        "{\"name\":\"app\",\"private\":true,\"scripts\":{\"dev\":\"node server.js\"}}\n",
+    );
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    p.write(
+        "src/client.js",
+        "export const token = import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN;\n",
+    );
+    let token = classic();
+    p.run(&["init", "--offline", "--token-stdin"], &token)
+        .code(0);
+    let out = p.run(&["doctor", "--offline", "--json"], "");
+    let checks = out.json();
+    let reads = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "code_reads" && c["status"] == "fail")
+        .cloned()
+        .unwrap_or_else(|| panic!("{checks:#}"));
+    let fix = reads["fix"].as_str().unwrap();
+    let command = fix.split('`').nth(1).unwrap_or_default();
+    assert_eq!(command, "ghenv init -t vite", "{fix}");
+    // Applied as printed (the token is the one in .env), then doctor passes.
+    p.run(&["init", "-t", "vite", "--offline"], "").code(0);
+    let out = p.run(&["doctor", "--offline", "--json"], "");
+    let failing: Vec<_> = out
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .cloned()
+        .collect();
+    assert!(failing.is_empty(), "{failing:#?}");
+    assert!(
+        p.read(".env")
+            .contains(&format!("VITE_GITHUB_PERSONAL_ACCESS_TOKEN={token}"))
+    );
+}
