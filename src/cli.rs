@@ -21,7 +21,7 @@ Examples:
   gh auth token | ghenv init --token-stdin
   ghenv init --encrypt            also encrypt it into config.toml (safe to commit)
   ghenv unlock                    on a fresh clone: decrypt config.toml into .env
-  ghenv run -- npm start          run a command with the token in its environment
+  ghenv run -- npm run dev        run a command (here the app's dev server) with the token
   ghenv check                     re-validate the token in .env
   ghenv rotate                    replace the token everywhere
   ghenv allow                     accept what a changed config.toml asks for, on this machine
@@ -112,7 +112,7 @@ Examples:
     /// Run a command with the project's variables in its environment, decrypted in memory.
     #[command(after_help = "\
 Examples:
-  ghenv run -- npm start
+  ghenv run -- npm run dev        (`npm start` for Create React App)
   ghenv run -i ~/.ssh/id_ed25519 -- node scripts/query.js
 The command's exit status is ghenv's exit status.")]
     Run(RunArgs),
@@ -121,7 +121,8 @@ The command's exit status is ghenv's exit status.")]
     #[command(after_help = "\
 Examples:
   ghenv proxy                            on http://127.0.0.1:8787/graphql until Ctrl-C
-  ghenv proxy -- npm start               the app and the proxy together (GHENV_PROXY_URL is set)
+  ghenv proxy -- npm run dev             the app's dev server and the proxy together (GHENV_PROXY_URL
+                                         is set; `npm start` for Create React App)
   ghenv proxy --port 9000 --allow-origin https://my-app.example
   ghenv proxy --allow-no-origin          also for curl, GraphiQL or Altair desktop (no Origin header)
 The app posts to the proxy's URL without a token; the proxy adds it and forwards to GitHub.

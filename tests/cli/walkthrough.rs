@@ -227,3 +227,34 @@ fn code_reading_a_vite_variable_in_a_node_template_project_is_fixed_by_init_t_vi
             .contains(&format!("VITE_GITHUB_PERSONAL_ACCESS_TOKEN={token}"))
     );
 }
+
+#[test]
+fn init_proxy_names_the_apps_own_dev_command() {
+    // Vite with only a `dev` script, under pnpm; Create React App's `start`.
+    let cases = [
+        (
+            "{\"name\":\"a\",\"scripts\":{\"dev\":\"vite\"},\"devDependencies\":{\"vite\":\"*\"}}\n",
+            Some("pnpm-lock.yaml"),
+            "`ghenv proxy -- pnpm dev`",
+        ),
+        (
+            "{\"name\":\"a\",\"scripts\":{\"start\":\"react-scripts start\"},\"dependencies\":{\"react-scripts\":\"*\"}}\n",
+            None,
+            "`ghenv proxy -- npm start`",
+        ),
+    ];
+    for (package, lock, said) in cases {
+        let p = Project::new();
+        p.write("package.json", package);
+        if let Some(lock) = lock {
+            p.write(lock, "lockfileVersion: '9.0'\n");
+        }
+        let out = p.run(
+            &["init", "--offline", "--token-stdin", "--proxy"],
+            &classic(),
+        );
+        out.code(0).stderr_has(&[said]);
+    }
+    let help = Project::new().run(&["proxy", "--help"], "");
+    help.code(0).stdout_has(&["ghenv proxy -- npm run dev"]);
+}
