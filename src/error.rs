@@ -247,6 +247,8 @@ pub enum Error {
         at: String,
         /// How long ago, for people ("3 days ago").
         ago: String,
+        /// GitHub's new-token page with the project's scopes ticked.
+        new_token_url: String,
     },
     /// The token is valid but lacks required scopes.
     #[error("the token is missing {} required scope{}: {}", .missing.len(), if .missing.len() == 1 { "" } else { "s" }, .missing.join(", "))]
@@ -769,11 +771,11 @@ impl Error {
                     ),
                 }),
             ),
-            E::TokenExpired { .. } => meta(
+            E::TokenExpired { new_token_url, .. } => meta(
                 "token_expired",
                 TOKEN,
                 Some(format!(
-                    "create a new token at {TOKENS_URL} and give it to `ghenv rotate`, which replaces it everywhere ghenv wrote it"
+                    "create a new token, the project's scopes ticked, at\n  {new_token_url}\nand give it to `ghenv rotate` (it asks for it; off a terminal `ghenv rotate --token-stdin`), which replaces it everywhere ghenv wrote it"
                 )),
             ),
             E::MissingScopes {
@@ -1349,6 +1351,7 @@ mod tests {
             masked: s(),
             at: s(),
             ago: s(),
+            new_token_url: s(),
         },
         Error::MissingScopes { .. } => Error::MissingScopes {
             missing: v(),

@@ -147,6 +147,8 @@ pub struct InitReport {
     rotating: bool,
     #[serde(skip)]
     same_token: bool,
+    #[serde(skip)]
+    env_path: std::path::PathBuf,
     /// The kind of the token replaced, when it was read.
     #[serde(skip)]
     old_kind: Option<crate::token::Kind>,
@@ -158,9 +160,7 @@ impl Report for InitReport {
             return;
         }
         if self.wrote_env {
-            io.say(&format!(
-                ".env is git-ignored and readable only by you; config.toml and {EXAMPLE_FILE} are safe to commit."
-            ));
+            io.say(&written_env_line(&self.env_path));
         } else if self.rotating {
             io.say("No .env written: this project keeps its token only in config.toml (use `ghenv run -- CMD` or `ghenv unlock`).");
         } else {
@@ -179,6 +179,29 @@ impl Report for InitReport {
     fn failure(&self) -> Option<&Error> {
         self.failure.as_ref()
     }
+}
+
+/// The closing line about the env file just written: "readable only by
+/// you" only when the platform's privacy check agrees (on Windows an
+/// inherited permission can leave it readable by others, and the checks
+/// above have just said so).
+fn written_env_line(env_path: &std::path::Path) -> String {
+    let name = env_path
+        .file_name()
+        .map_or_else(|| ".env".into(), |n| n.to_string_lossy());
+    let private = matches!(
+        crate::platform::privacy(env_path, &name),
+        Some(crate::platform::Privacy::OwnerOnly(_))
+    );
+    format!(
+        "{} is git-ignored{}; config.toml and {EXAMPLE_FILE} are safe to commit.",
+        sanitize(&name),
+        if private {
+            " and readable only by you"
+        } else {
+            ""
+        }
+    )
 }
 
 /// Sets `project` up with a token, as `opts` say: the steps below, in
@@ -606,6 +629,7 @@ impl InitReport {
             rotating: opts.purpose.rotating(),
             same_token: matches!(&opts.purpose, Purpose::Rotate { previous: Some(p) }
                 if secrecy::ExposeSecret::expose_secret(p) == token.expose_secret()),
+            env_path: resolved.env_path.clone(),
             old_kind: match &opts.purpose {
                 Purpose::Rotate { previous: Some(p) } => {
                     crate::token::check_format(secrecy::ExposeSecret::expose_secret(p)).ok()
@@ -1005,6 +1029,13 @@ fn validate(
         None
     } else {
         let viewer = steps::validate(io, &token, endpoint, resolved.timeout)?;
+        // Before "valid": an expired token is not, whatever GitHub let by.
+        steps::check_expiry(
+            io,
+            &token,
+            &viewer,
+            &scopes::new_token_url(endpoint, required, &resolved.description),
+        )?;
         let name = viewer
             .name
             .as_deref()
@@ -1014,7 +1045,6 @@ fn validate(
             "GitHub: the token is valid for {}{name}",
             io.bold(&sanitize(&viewer.login))
         ));
-        steps::check_expiry(io, &token, &viewer)?;
         Some(viewer)
     };
     let scopes = ScopeReport::new(required.to_vec(), viewer.as_ref());
@@ -1450,6 +1480,21 @@ pub mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_closing_line_says_readable_only_by_you_only_when_it_is() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let env = dir.path().join(".env");
+        std::fs::write(&env, "X=1\n").unwrap();
+        std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(written_env_line(&env).contains(".env is git-ignored and readable only by you"));
+        std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let line = written_env_line(&env);
+        assert!(!line.contains("readable only by you"), "{line}");
+        assert!(line.starts_with(".env is git-ignored;"), "{line}");
+    }
 
     /// `--json`'s `hook` keeps the strings it had when it was a `&str`.
     #[test]

@@ -89,7 +89,9 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
 
     let viewer = super::validate(io, &token, &endpoint, opts.endpoint.timeout)
         .inspect_err(|_| super::name_origin(io, &origin))?;
-    super::check_expiry(io, &token, &viewer).inspect_err(|_| super::name_origin(io, &origin))?;
+    let new_url = crate::scopes::new_token_url(&endpoint, &required, &project.token_description());
+    super::check_expiry(io, &token, &viewer, &new_url)
+        .inspect_err(|_| super::name_origin(io, &origin))?;
     let scopes = ScopeReport::new(required, Some(&viewer));
     let outcome = scopes.enforce(
         io,

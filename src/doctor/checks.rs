@@ -708,13 +708,16 @@ fn token_group(
     let viewer = match steps::validate(io, token, &endpoint, opts.endpoint.timeout) {
         Ok(v) => v,
         Err(e) => {
+            // Most of these name the token already ("GitHub rejected the
+            // token (ghp_…)"): once is enough.
+            let message = e.to_string();
+            let message = if message.contains(&token.masked()) {
+                message
+            } else {
+                format!("{} {message}", token.masked())
+            };
             out.push(
-                Check::new(
-                    CheckId::Token,
-                    Status::Fail,
-                    format!("{} {e}", token.masked()),
-                )
-                .fix(e.hint().unwrap_or_default()),
+                Check::new(CheckId::Token, Status::Fail, message).fix(e.hint().unwrap_or_default()),
             );
             return;
         }

@@ -258,3 +258,56 @@ fn init_proxy_names_the_apps_own_dev_command() {
     let help = Project::new().run(&["proxy", "--help"], "");
     help.code(0).stdout_has(&["ghenv proxy -- npm run dev"]);
 }
+
+#[test]
+fn an_expired_token_is_never_called_valid_and_the_new_token_url_fixes_it() {
+    let p = Project::new();
+    let old = classic();
+    p.write(
+        ".env",
+        &format!("REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={old}\n"),
+    );
+    let fake = FakeGitHub::start(vec![Reply::ok("student1", COURSE_SCOPES).header(
+        "github-authentication-token-expiration",
+        "2020-01-01 00:00:00 UTC",
+    )]);
+    let out = p.run(&["init", "--endpoint", &fake.url()], "");
+    out.code(3).stderr_has(&["expired"]).never_shows(&old);
+    assert!(!out.stderr.contains("is valid for"), "{out}");
+    // The hint's page is the new-token page with the scopes ticked.
+    out.stderr_has(&["https://github.com/settings/tokens/new?scopes=repo"]);
+    // Off a terminal, the form that takes the token from standard input.
+    let fix = command_with(&out.stderr, "--token-stdin");
+    assert_eq!(fix, "ghenv rotate --token-stdin", "{out}");
+    let new = token_with("ghp_", 905);
+    let fake = FakeGitHub::start(vec![Reply::ok("student1", COURSE_SCOPES)]);
+    p.run(
+        &["rotate", "--token-stdin", "--endpoint", &fake.url()],
+        &new,
+    )
+    .code(0)
+    .stderr_has(&["is valid for"]);
+    assert_eq!(p.env_token(), new);
+}
+
+#[test]
+fn doctor_names_a_rejected_token_once() {
+    let p = Project::new();
+    let token = classic();
+    p.run(&["init", "--offline", "--token-stdin"], &token)
+        .code(0);
+    let fake = FakeGitHub::start(vec![Reply::bad_credentials()]);
+    let out = p.run(&["doctor", "--endpoint", &fake.url(), "--json"], "");
+    let checks = out.json();
+    let line = checks
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "token")
+        .cloned()
+        .unwrap_or_else(|| panic!("{checks:#}"));
+    let message = line["message"].as_str().unwrap();
+    let masked = &message[message.find("ghp_").expect("the masked token")..][..9];
+    assert_eq!(message.matches(masked).count(), 1, "{message}");
+    assert!(message.contains("GitHub rejected the token"), "{message}");
+}
