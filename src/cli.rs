@@ -1,6 +1,6 @@
 //! Command-line definitions (clap derive) and nothing else: no I/O here.
 //! There is deliberately no flag that takes the token itself: argv is
-//! visible to every user of the machine (`ps`) and lands in shell history.
+//! readable by other programs on the machine and lands in shell history.
 //!
 //! The argument structs have plain comments, not doc comments: clap makes
 //! a struct's doc comment the about of the command it is built into, and

@@ -896,10 +896,24 @@ impl Error {
             E::FolderUnusable { path, .. } => meta(
                 "folder_unusable",
                 IO,
-                Some(format!(
-                    "create it first (mkdir -p {}) or pass another to --dir",
-                    path.display()
-                )),
+                Some(
+                    if crate::token::looks_like_token(&path.to_string_lossy()) {
+                        // `-C TOKEN`: no folder to create; the token goes in
+                        // by standard input, never as an argument.
+                        "that is a GitHub token, not a folder: -C/--dir takes the project's folder (leave it out to use this one), and the token goes on standard input with --token-stdin".to_owned()
+                    } else {
+                        let shown = path.display().to_string();
+                        let shown = if shown.contains(char::is_whitespace) {
+                            format!("\"{shown}\"")
+                        } else {
+                            shown
+                        };
+                        // cmd's and PowerShell's mkdir make the parents too,
+                        // and cmd's knows no -p.
+                        let mkdir = if cfg!(windows) { "mkdir" } else { "mkdir -p" };
+                        format!("create it first (`{mkdir} {shown}`) or pass another to --dir")
+                    },
+                ),
             ),
             E::NotAFolder(_) => meta("not_a_folder", IO, say("pass a folder to --dir")),
             E::ConfigInvalid { problem, .. } => meta(

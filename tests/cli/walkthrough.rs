@@ -311,3 +311,61 @@ fn doctor_names_a_rejected_token_once() {
     assert_eq!(message.matches(masked).count(), 1, "{message}");
     assert!(message.contains("GitHub rejected the token"), "{message}");
 }
+
+#[test]
+fn a_token_given_as_the_folder_is_not_a_folder_to_create_and_the_note_fits_the_launcher() {
+    let p = Project::new();
+    let token = classic();
+    let mut cmd = p.cmd(&["doctor", "--offline", "-C", &token]);
+    cmd.env("GHENV_LAUNCHER", "npm");
+    let out = p.run_with(cmd, b"");
+    out.code(7).never_shows(&token);
+    assert!(!out.stderr.contains("mkdir"), "{out}");
+    assert!(!out.stderr.contains("`ps`"), "{out}");
+    out.stderr_has(&["not a folder", "--token-stdin"]);
+    let pipe = command_with(&out.stderr, "| npx ghenv");
+    assert_eq!(
+        pipe, "gh auth token | npx ghenv init --token-stdin",
+        "{out}"
+    );
+    // A rotate run names rotate.
+    let out = p.run(&["rotate", "-C", &token], "");
+    assert_eq!(
+        command_with(&out.stderr, "| ghenv"),
+        "gh auth token | ghenv rotate --token-stdin",
+        "{out}"
+    );
+    // The note's command, applied.
+    p.run(&["init", "--offline", "--token-stdin"], &token)
+        .code(0);
+    // A real missing folder: the mkdir printed, run as printed, then init.
+    let out = p.run(
+        &["init", "--offline", "--token-stdin", "--dir", "my app/web"],
+        &token,
+    );
+    out.code(7);
+    let mkdir = command_with(&out.stderr, "mkdir");
+    assert_eq!(mkdir, "mkdir -p \"my app/web\"", "{out}");
+    let made = std::process::Command::new("sh")
+        .args(["-c", mkdir])
+        .current_dir(p.path())
+        .status()
+        .unwrap();
+    assert!(made.success());
+    p.run(
+        &["init", "--offline", "--token-stdin", "--dir", "my app/web"],
+        &token,
+    )
+    .code(0);
+    // keygen says what the mode means, on every system.
+    let out = p.run(
+        &[
+            "keygen",
+            "--output",
+            &p.home.path().join("k.txt").display().to_string(),
+        ],
+        "",
+    );
+    out.code(0).stderr_has(&["readable only by you"]);
+    assert!(!out.stderr.contains("0600"), "{out}");
+}
