@@ -29,9 +29,24 @@ export const PLATFORMS = {
   "linux-arm64-musl": { os: "linux", cpu: "arm64", libc: "musl", rust: "aarch64-unknown-linux-musl" },
   "darwin-x64": { os: "darwin", cpu: "x64", rust: "x86_64-apple-darwin" },
   "darwin-arm64": { os: "darwin", cpu: "arm64", rust: "aarch64-apple-darwin" },
-  "win32-x64": { os: "win32", cpu: "x64", rust: "x86_64-pc-windows-msvc" },
-  "win32-arm64": { os: "win32", cpu: "arm64", rust: "aarch64-pc-windows-msvc" },
+  "win32-x64": { os: "win32", cpu: "x64", rust: "x86_64-pc-windows-msvc", plain: "Windows x64" },
+  "win32-arm64": { os: "win32", cpu: "arm64", rust: "aarch64-pc-windows-msvc", plain: "Windows arm64" },
 };
+
+/**
+ * What the package says the binary is built for: the Rust target where the
+ * header tells it. A PE file's toolchain does not show in its machine: MSVC's
+ * linker leaves a "Rich" header in the DOS stub, GNU ld none, so a Windows
+ * binary without one (a -gnu build) is "Windows x64", never "…-msvc".
+ */
+export function targetLabel(file, key) {
+  const p = PLATFORMS[key];
+  if (p.os !== "win32") return p.rust;
+  const bytes = fs.readFileSync(file);
+  const lfanew = bytes.length >= 0x40 ? bytes.readUInt32LE(0x3c) : 0;
+  const stub = bytes.subarray(0x40, Math.min(lfanew, bytes.length));
+  return stub.includes(Buffer.from("Rich", "latin1")) ? p.rust : p.plain;
+}
 
 /** The binary's file name in a platform package (the shim looks for this one). */
 export function binaryName(key) {
@@ -136,12 +151,12 @@ export function mainManifest(version) {
   };
 }
 
-export function platformManifest(key, version) {
+export function platformManifest(key, version, label = PLATFORMS[key].rust) {
   const p = PLATFORMS[key];
   return {
     name: `@ghenv/${key}`,
     ...common(version),
-    description: `The ghenv binary for ${p.rust} (used by the ghenv package)`,
+    description: `The ghenv binary for ${label} (used by the ghenv package)`,
     os: [p.os],
     cpu: [p.cpu],
     ...(p.libc ? { libc: [p.libc] } : {}),
@@ -187,15 +202,16 @@ export function pack({ binary, out, target }) {
     throw new Error(`${binary} is a ${detected} binary, not ${target}`);
   }
   const key = detected;
+  const label = targetLabel(binary, key);
   fs.mkdirSync(out, { recursive: true });
   const licences = {
     "LICENSE-MIT": { from: path.join(root, "LICENSE-MIT") },
     "LICENSE-APACHE": { from: path.join(root, "LICENSE-APACHE") },
   };
-  const platformDir = stage(platformManifest(key, version), {
+  const platformDir = stage(platformManifest(key, version, label), {
     [binaryName(key)]: { from: binary, mode: 0o755 },
     "README.md": {
-      text: `# @ghenv/${key}\n\nThe ghenv ${version} binary for ${PLATFORMS[key].rust}. Install \`ghenv\` instead: it picks this package on this platform.\n`,
+      text: `# @ghenv/${key}\n\nThe ghenv ${version} binary for ${label}. Install \`ghenv\` instead: it picks this package on this platform.\n`,
     },
     ...licences,
   });

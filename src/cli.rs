@@ -1,6 +1,6 @@
 //! Command-line definitions (clap derive) and nothing else: no I/O here.
 //! There is deliberately no flag that takes the token itself: argv is
-//! visible to every user of the machine (`ps`) and lands in shell history.
+//! readable by other programs on the machine and lands in shell history.
 //!
 //! The argument structs have plain comments, not doc comments: clap makes
 //! a struct's doc comment the about of the command it is built into, and
@@ -21,7 +21,7 @@ Examples:
   gh auth token | ghenv init --token-stdin
   ghenv init --encrypt            also encrypt it into config.toml (safe to commit)
   ghenv unlock                    on a fresh clone: decrypt config.toml into .env
-  ghenv run -- npm start          run a command with the token in its environment
+  ghenv run -- npm run dev        run a command (here the app's dev server) with the token
   ghenv check                     re-validate the token in .env
   ghenv rotate                    replace the token everywhere
   ghenv allow                     accept what a changed config.toml asks for, on this machine
@@ -122,7 +122,7 @@ Examples:
     /// Run a command with the project's variables in its environment, decrypted in memory.
     #[command(after_help = "\
 Examples:
-  ghenv run -- npm start
+  ghenv run -- npm run dev        (`npm start` for Create React App)
   ghenv run -i ~/.ssh/id_ed25519 -- node scripts/query.js
 The command's exit status is ghenv's exit status.")]
     Run(RunArgs),
@@ -131,7 +131,8 @@ The command's exit status is ghenv's exit status.")]
     #[command(after_help = "\
 Examples:
   ghenv proxy                            on http://127.0.0.1:8787/graphql until Ctrl-C
-  ghenv proxy -- npm start               the app and the proxy together (GHENV_PROXY_URL is set)
+  ghenv proxy -- npm run dev             the app's dev server and the proxy together (GHENV_PROXY_URL
+                                         is set; `npm start` for Create React App)
   ghenv proxy --port 9000 --allow-origin https://my-app.example
   ghenv proxy --allow-no-origin          also for curl, GraphiQL or Altair desktop (no Origin header)
 The app posts to the proxy's URL without a token; the proxy adds it and forwards to GitHub.
@@ -367,7 +368,7 @@ pub struct InitArgs {
     pub project: ProjectArgs,
 
     /// Skip GitHub: check the token's format only and write validated = false.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "web")]
     pub offline: bool,
 
     /// How to encrypt the token.

@@ -61,10 +61,13 @@ pub enum EndpointProblem {
 pub enum Error {
     // ------------------------------------------------------------- usage (2)
     /// No token source had a token.
-    #[error("no token found (looked at: {})", .looked.join(", "))]
+    #[error("no token found{}", if .looked.is_empty() { String::new() } else { format!(" (looked at: {})", .looked.join(", ")) })]
     NoToken {
         /// The sources tried, in order.
         looked: Vec<String>,
+        /// The command that looked (`init`, `rotate`, `check`, ...): the
+        /// way on differs.
+        command: &'static str,
     },
     /// `--token-file` cannot be read.
     #[error("cannot read the token file {}: {source}", .path.display())]
@@ -228,6 +231,9 @@ pub enum Error {
     TokenRejected {
         /// The masked token.
         masked: String,
+        /// Its kind: an OAuth App's is made anew in the browser, a
+        /// personal access token on its settings page.
+        kind: crate::token::Kind,
         /// GitHub's message, usually "Bad credentials".
         message: String,
     },
@@ -241,6 +247,8 @@ pub enum Error {
         at: String,
         /// How long ago, for people ("3 days ago").
         ago: String,
+        /// GitHub's new-token page with the project's scopes ticked.
+        new_token_url: String,
     },
     /// The token is valid but lacks required scopes.
     #[error("the token is missing {} required scope{}: {}", .missing.len(), if .missing.len() == 1 { "" } else { "s" }, .missing.join(", "))]
@@ -279,6 +287,17 @@ pub enum Error {
         error: String,
         /// GitHub's description, escaped.
         description: Option<String>,
+    },
+    /// The device flow's web host (`GHENV_WEB_URL`, or the web host of the
+    /// endpoint) could not be reached or answered oddly.
+    #[error("--web: {error}")]
+    DeviceNetwork {
+        /// What went wrong.
+        error: GithubError,
+        /// Whether the address came from `GHENV_WEB_URL`.
+        from_env: bool,
+        /// `init` or `rotate`.
+        command: &'static str,
     },
     /// `--from-gh` and the GitHub CLI is not installed.
     #[error("--from-gh takes the GitHub CLI's token, and the GitHub CLI (gh) is not installed")]
@@ -501,6 +520,23 @@ pub struct ErrorMeta {
     pub hint: Option<String>,
 }
 
+/// What to do when `command` found no token. Off a terminal, naming the
+/// same command again without a flag would send the user in a circle: the
+/// hint names the flag that gives it the token.
+fn no_token_hint(command: &str) -> String {
+    match command {
+        // `run` and `proxy` read only the project's token: the flags and
+        // variables other commands take would not help there.
+        "run" | "proxy" => "run `ghenv init` in a terminal to write the token to the env file (off a terminal, `gh auth token | ghenv init --token-stdin` takes the GitHub CLI's), or `ghenv unlock` when config.toml holds it encrypted".to_owned(),
+        "init" | "rotate" => format!(
+            "ghenv asks for the token only in a terminal; otherwise give it with --token-stdin (e.g. `gh auth token | ghenv {command} --token-stdin` takes the GitHub CLI's), --token-file PATH, or the GH_TOKEN or GITHUB_TOKEN environment variable; `ghenv {command} --from-gh` takes gh's token, and `ghenv {command} --web` creates one in the browser when the course gave an OAuth App's client id"
+        ),
+        _ => format!(
+            "set this folder up with `gh auth token | ghenv init --token-stdin` (or `ghenv init` in a terminal), or give {command} the token with --token-stdin (e.g. `gh auth token | ghenv {command} --token-stdin`), --token-file PATH, or the GH_TOKEN or GITHUB_TOKEN environment variable"
+        ),
+    }
+}
+
 /// A fixed hint.
 fn say(hint: &str) -> Option<String> {
     Some(hint.to_owned())
@@ -523,19 +559,7 @@ impl Error {
             // ----------------------------------------------------- usage (2)
             // `run` and `proxy` read only the project's token: the flags
             // and variables other commands take would not help there.
-            E::NoToken { looked } => meta(
-                "no_token",
-                USAGE,
-                if looked.iter().any(|l| l.contains("GH_TOKEN")) {
-                    say(
-                        "run `ghenv init` to set up this folder, or pass the token with --token-stdin (e.g. `gh auth token | ghenv init --token-stdin`), --token-file PATH, or the GH_TOKEN or GITHUB_TOKEN environment variable",
-                    )
-                } else {
-                    say(
-                        "run `ghenv init` to write the token to the env file (`gh auth token | ghenv init --token-stdin` takes it from the GitHub CLI), or `ghenv unlock` when config.toml holds it encrypted",
-                    )
-                },
-            ),
+            E::NoToken { command, .. } => meta("no_token", USAGE, Some(no_token_hint(command))),
             E::TokenFile { .. } => meta(
                 "token_file_unreadable",
                 USAGE,
@@ -741,18 +765,21 @@ impl Error {
                     )),
                 },
             ),
-            E::TokenRejected { .. } => meta(
+            E::TokenRejected { kind, .. } => meta(
                 "token_rejected",
                 TOKEN,
-                Some(format!(
-                    "the token was revoked, has expired or was mistyped (GitHub shows a classic token only once): create a new one at {TOKENS_URL} and give it to `ghenv rotate`, which replaces it everywhere ghenv wrote it"
-                )),
+                Some(match kind {
+                    crate::token::Kind::OAuth => "the OAuth App's token was revoked (at https://github.com/settings/applications, or by GitHub after a year unused): `ghenv rotate --web` creates a new one in the browser and replaces it everywhere ghenv wrote it (for the GitHub CLI's token: `gh auth login`, then `ghenv rotate --from-gh`)".to_owned(),
+                    _ => format!(
+                        "the token was revoked, has expired or was mistyped (GitHub shows a classic token only once): create a new one at {TOKENS_URL} and give it to `ghenv rotate`, which replaces it everywhere ghenv wrote it"
+                    ),
+                }),
             ),
-            E::TokenExpired { .. } => meta(
+            E::TokenExpired { new_token_url, .. } => meta(
                 "token_expired",
                 TOKEN,
                 Some(format!(
-                    "create a new token at {TOKENS_URL} and give it to `ghenv rotate`, which replaces it everywhere ghenv wrote it"
+                    "create a new token, the project's scopes ticked, at\n  {new_token_url}\nand give it to `ghenv rotate` (it asks for it; off a terminal `ghenv rotate --token-stdin`), which replaces it everywhere ghenv wrote it"
                 )),
             ),
             E::MissingScopes {
@@ -807,6 +834,39 @@ impl Error {
                     _ => "try again; if it keeps failing, leave out --web and paste a token".to_owned(),
                 }),
             ),
+            E::DeviceNetwork {
+                error,
+                from_env,
+                command,
+            } => {
+                let checked = if *from_env {
+                    "GHENV_WEB_URL (the address ghenv used for the device flow)"
+                } else {
+                    "--endpoint/--host (the device flow goes to that GitHub's web host)"
+                };
+                let first = match error {
+                    GithubError::Timeout { .. } => {
+                        "try again, or allow more time with --timeout SECS".to_owned()
+                    }
+                    GithubError::RateLimited { retry, .. } => {
+                        format!("try again {}", retry.describe(jiff::Timestamp::now()))
+                    }
+                    GithubError::Server { .. } | GithubError::Interrupted { .. } => {
+                        "try again in a few minutes (GitHub's status: https://www.githubstatus.com)"
+                            .to_owned()
+                    }
+                    _ => format!(
+                        "check your connection, proxy settings (HTTPS_PROXY) and {checked}, then try again"
+                    ),
+                };
+                meta(
+                    error.kind(),
+                    NETWORK,
+                    Some(format!(
+                        "{first}; or leave out --web and give a token (`gh auth token | ghenv {command} --token-stdin`); nothing was written"
+                    )),
+                )
+            }
             E::GhMissing => meta(
                 "gh_missing",
                 USAGE,
@@ -840,10 +900,24 @@ impl Error {
             E::FolderUnusable { path, .. } => meta(
                 "folder_unusable",
                 IO,
-                Some(format!(
-                    "create it first (mkdir -p {}) or pass another to --dir",
-                    path.display()
-                )),
+                Some(
+                    if crate::token::looks_like_token(&path.to_string_lossy()) {
+                        // `-C TOKEN`: no folder to create; the token goes in
+                        // by standard input, never as an argument.
+                        "that is a GitHub token, not a folder: -C/--dir takes the project's folder (leave it out to use this one), and the token goes on standard input with --token-stdin".to_owned()
+                    } else {
+                        let shown = path.display().to_string();
+                        let shown = if shown.contains(char::is_whitespace) {
+                            format!("\"{shown}\"")
+                        } else {
+                            shown
+                        };
+                        // cmd's and PowerShell's mkdir make the parents too,
+                        // and cmd's knows no -p.
+                        let mkdir = if cfg!(windows) { "mkdir" } else { "mkdir -p" };
+                        format!("create it first (`{mkdir} {shown}`) or pass another to --dir")
+                    },
+                ),
             ),
             E::NotAFolder(_) => meta("not_a_folder", IO, say("pass a folder to --dir")),
             E::ConfigInvalid { problem, .. } => meta(
@@ -1235,7 +1309,7 @@ mod tests {
 
     variants! {
         Error, every_own_error, place:
-        Error::NoToken { .. } => Error::NoToken { looked: v() },
+        Error::NoToken { .. } => Error::NoToken { looked: v(), command: "init" },
         Error::TokenFile { .. } => Error::TokenFile {
             path: p(),
             source: io(),
@@ -1295,12 +1369,14 @@ mod tests {
         Error::TokenFormat(_) => Error::TokenFormat(FormatError::Quoted),
         Error::TokenRejected { .. } => Error::TokenRejected {
             masked: s(),
+            kind: crate::token::Kind::Classic,
             message: s(),
             },
         Error::TokenExpired { .. } => Error::TokenExpired {
             masked: s(),
             at: s(),
             ago: s(),
+            new_token_url: s(),
         },
         Error::MissingScopes { .. } => Error::MissingScopes {
             missing: v(),
@@ -1313,6 +1389,11 @@ mod tests {
         Error::DeviceFlow { .. } => Error::DeviceFlow {
             error: s(),
             description: None,
+        },
+        Error::DeviceNetwork { .. } => Error::DeviceNetwork {
+            error: GithubError::TooLarge { limit: 1024 },
+            from_env: true,
+            command: "init",
         },
         Error::GhMissing => Error::GhMissing,
         Error::GhNoToken { .. } => Error::GhNoToken { host: s() },

@@ -10,8 +10,21 @@ use ghenv::output::{Io, Verbosity};
 use ghenv::report::ToJson;
 use ghenv::token;
 
-/// Said after an error when an argument looks like a token.
-const TOKEN_IN_ARGV: &str = "note: ghenv never takes a token as an argument: the command line is visible to every user of the machine (`ps`) and stays in your shell history. Pipe it instead (`gh auth token | ghenv init --token-stdin`), or let ghenv ask for it.";
+/// Said after an error when an argument looks like a token: the pipe names
+/// the command that was run when it takes `--token-stdin`, and is written
+/// as the user types it (`npx ghenv` under npm).
+fn token_in_argv_note(io: &Io) -> String {
+    let command = std::env::args_os()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .find(|a| !a.starts_with('-'))
+        .filter(|a| ["init", "rotate", "check", "probe", "revoke"].contains(&a.as_str()))
+        .unwrap_or_else(|| "init".to_owned());
+    io.commands(&format!(
+        "note: ghenv never takes a token as an argument: other programs on this machine can read a command's arguments, and the shell keeps them in its history. Give it on standard input instead (`gh auth token | ghenv {command} --token-stdin`), or let ghenv ask for it in a terminal."
+    ))
+    .into_owned()
+}
 
 fn main() -> std::process::ExitCode {
     // std's runtime has opened closed standard descriptors on /dev/null and
@@ -36,7 +49,8 @@ fn ghenv_main() -> u8 {
     let failed = |io: &mut Io, e: &ghenv::Error| {
         io.error(e);
         if token_in_argv {
-            io.say(TOKEN_IN_ARGV);
+            let note = token_in_argv_note(io);
+            io.say(&note);
         }
         e.exit_code()
     };
@@ -105,7 +119,8 @@ fn clap_error(e: &clap::Error, token_in_argv: bool) -> u8 {
     } else {
         let _ = std::io::stderr().write_all(text.as_bytes());
         if token_in_argv {
-            let _ = writeln!(std::io::stderr(), "\n{TOKEN_IN_ARGV}");
+            let note = token_in_argv_note(&Io::process(Verbosity::default()));
+            let _ = writeln!(std::io::stderr(), "\n{note}");
         }
     }
     let code = if no_arguments { 0 } else { e.exit_code() };

@@ -24,6 +24,20 @@ pub fn breaks(scope: &str) -> Option<&'static str> {
 /// Where to create or manage classic tokens on GitHub.com.
 pub const TOKENS_URL: &str = "https://github.com/settings/tokens";
 
+/// Where the user revokes what an OAuth App or GitHub App holds for them
+/// (a `gho_` token from `--web` or the GitHub CLI).
+pub const APPLICATIONS_URL: &str = "https://github.com/settings/applications";
+
+/// Where a token of `kind` is revoked by hand on github.com.
+pub fn revoke_url(kind: crate::token::Kind) -> &'static str {
+    use crate::token::Kind;
+    match kind {
+        Kind::OAuth | Kind::UserToServer | Kind::Refresh => APPLICATIONS_URL,
+        Kind::FineGrained => "https://github.com/settings/personal-access-tokens",
+        _ => TOKENS_URL,
+    }
+}
+
 /// GitHub's scope hierarchy: each scope and the scopes it directly grants.
 /// Chains (`admin:org` ⇒ `write:org` ⇒ `read:org`) are followed by [`expand`].
 const IMPLIES: &[(&str, &[&str])] = &[

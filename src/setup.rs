@@ -147,6 +147,11 @@ pub struct InitReport {
     rotating: bool,
     #[serde(skip)]
     same_token: bool,
+    #[serde(skip)]
+    env_path: std::path::PathBuf,
+    /// The kind of the token replaced, when it was read.
+    #[serde(skip)]
+    old_kind: Option<crate::token::Kind>,
 }
 
 impl Report for InitReport {
@@ -155,9 +160,7 @@ impl Report for InitReport {
             return;
         }
         if self.wrote_env {
-            io.say(&format!(
-                ".env is git-ignored and readable only by you; config.toml and {EXAMPLE_FILE} are safe to commit."
-            ));
+            io.say(&written_env_line(&self.env_path));
         } else if self.rotating {
             io.say("No .env written: this project keeps its token only in config.toml (use `ghenv run -- CMD` or `ghenv unlock`).");
         } else {
@@ -168,7 +171,7 @@ impl Report for InitReport {
         } else if self.rotating {
             io.say(&format!(
                 "Now revoke the old token at {} so it cannot be used any more.",
-                scopes::TOKENS_URL
+                self.old_kind.map_or(scopes::TOKENS_URL, scopes::revoke_url)
             ));
         }
     }
@@ -176,6 +179,29 @@ impl Report for InitReport {
     fn failure(&self) -> Option<&Error> {
         self.failure.as_ref()
     }
+}
+
+/// The closing line about the env file just written: "readable only by
+/// you" only when the platform's privacy check agrees (on Windows an
+/// inherited permission can leave it readable by others, and the checks
+/// above have just said so).
+fn written_env_line(env_path: &std::path::Path) -> String {
+    let name = env_path
+        .file_name()
+        .map_or_else(|| ".env".into(), |n| n.to_string_lossy());
+    let private = matches!(
+        crate::platform::privacy(env_path, &name),
+        Some(crate::platform::Privacy::OwnerOnly(_))
+    );
+    format!(
+        "{} is git-ignored{}; config.toml and {EXAMPLE_FILE} are safe to commit.",
+        sanitize(&name),
+        if private {
+            " and readable only by you"
+        } else {
+            ""
+        }
+    )
 }
 
 /// Sets `project` up with a token, as `opts` say: the steps below, in
@@ -291,6 +317,8 @@ struct DeviceLogin {
     /// The web base: `https://github.com`, the Enterprise host's, or
     /// `GHENV_WEB_URL`.
     web: String,
+    /// Whether `web` came from `GHENV_WEB_URL`.
+    from_env: bool,
 }
 
 impl Resolved {
@@ -410,6 +438,7 @@ fn login(
     template: &Template,
     endpoint: &str,
 ) -> Result<(Option<DeviceLogin>, Option<String>)> {
+    let from_env = io.var("GHENV_WEB_URL").is_some();
     let web = match io.var("GHENV_WEB_URL") {
         Some(url) => project::check_endpoint("GHENV_WEB_URL", &url)?
             .trim_end_matches('/')
@@ -454,7 +483,11 @@ fn login(
         None
     };
     Ok((
-        client_id.map(|client_id| DeviceLogin { client_id, web }),
+        client_id.map(|client_id| DeviceLogin {
+            client_id,
+            web,
+            from_env,
+        }),
         gh_host,
     ))
 }
@@ -471,12 +504,27 @@ fn device_flow(
     resolved: &Resolved,
     device: &DeviceLogin,
 ) -> Result<source::Found> {
+    // A network error here is about the web host, not the GraphQL
+    // endpoint, and --offline cannot help: its own hint.
+    let network = |e: Error| match e {
+        Error::Github(error) => Error::DeviceNetwork {
+            error,
+            from_env: device.from_env,
+            command: if opts.purpose.rotating() {
+                "rotate"
+            } else {
+                "init"
+            },
+        },
+        other => other,
+    };
     let code = crate::device::start(
         &device.web,
         &device.client_id,
         &resolved.required,
         resolved.timeout,
-    )?;
+    )
+    .map_err(network)?;
     io.say(&format!(
         "Open {} and enter the code {} to create a token with the scopes this project needs ({}); it is valid for {} minutes.",
         sanitize(&code.verification_uri),
@@ -503,7 +551,8 @@ fn device_flow(
         resolved.timeout,
         least,
         &mut std::thread::sleep,
-    )?;
+    )
+    .map_err(network)?;
     Ok((secret, Origin::Device))
 }
 
@@ -580,6 +629,13 @@ impl InitReport {
             rotating: opts.purpose.rotating(),
             same_token: matches!(&opts.purpose, Purpose::Rotate { previous: Some(p) }
                 if secrecy::ExposeSecret::expose_secret(p) == token.expose_secret()),
+            env_path: resolved.env_path.clone(),
+            old_kind: match &opts.purpose {
+                Purpose::Rotate { previous: Some(p) } => {
+                    crate::token::check_format(secrecy::ExposeSecret::expose_secret(p)).ok()
+                }
+                _ => None,
+            },
         }
     }
 
@@ -861,6 +917,11 @@ fn read_secret(
     prompt_only: bool,
     show_where_again: bool,
 ) -> Result<source::Found> {
+    let command = if opts.purpose.rotating() {
+        "rotate"
+    } else {
+        "init"
+    };
     if !prompt_only {
         if let (true, Some(device)) = (opts.login.web, &resolved.device) {
             return device_flow(opts, io, resolved, device);
@@ -886,7 +947,7 @@ fn read_secret(
                     Source::Environment,
                 ]
             };
-            match source::resolve(&mut quiet, io) {
+            match source::resolve(&mut quiet, command, io) {
                 Ok(found) => return Ok(found),
                 Err(Error::NoToken { .. }) => {
                     if io.ask(
@@ -917,7 +978,7 @@ fn read_secret(
         before: Some(&mut show_where),
     };
     if prompt_only {
-        return source::resolve(&mut [prompt], io);
+        return source::resolve(&mut [prompt], command, io);
     }
     let env_file = Source::EnvFile {
         path: &resolved.env_path,
@@ -934,11 +995,13 @@ fn read_secret(
                 Source::Environment,
                 prompt,
             ],
+            command,
             io,
         )
     } else {
         source::resolve(
             &mut [Source::Flags(&opts.input), Source::Environment, prompt],
+            command,
             io,
         )
     }
@@ -966,6 +1029,13 @@ fn validate(
         None
     } else {
         let viewer = steps::validate(io, &token, endpoint, resolved.timeout)?;
+        // Before "valid": an expired token is not, whatever GitHub let by.
+        steps::check_expiry(
+            io,
+            &token,
+            &viewer,
+            &scopes::new_token_url(endpoint, required, &resolved.description),
+        )?;
         let name = viewer
             .name
             .as_deref()
@@ -975,7 +1045,6 @@ fn validate(
             "GitHub: the token is valid for {}{name}",
             io.bold(&sanitize(&viewer.login))
         ));
-        steps::check_expiry(io, &token, &viewer)?;
         Some(viewer)
     };
     let scopes = ScopeReport::new(required.to_vec(), viewer.as_ref());
@@ -1411,6 +1480,21 @@ pub mod testing {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn the_closing_line_says_readable_only_by_you_only_when_it_is() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let env = dir.path().join(".env");
+        std::fs::write(&env, "X=1\n").unwrap();
+        std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).unwrap();
+        assert!(written_env_line(&env).contains(".env is git-ignored and readable only by you"));
+        std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let line = written_env_line(&env);
+        assert!(!line.contains("readable only by you"), "{line}");
+        assert!(line.starts_with(".env is git-ignored;"), "{line}");
+    }
 
     /// `--json`'s `hook` keeps the strings it had when it was a `&str`.
     #[test]

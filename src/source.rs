@@ -179,14 +179,21 @@ impl Source<'_> {
     }
 }
 
-/// The token from the first of `sources` that has one.
+/// The token from the first of `sources` that has one. `command` is the
+/// ghenv command reading it, so that "no token found" names the way on
+/// for that command.
+///
+/// At the prompt an empty answer (Enter pressed, nothing pasted) is asked
+/// again, three tries in all, as a malformed paste is.
 ///
 /// # Errors
-/// [`Error::NoToken`] naming every source when none has a token; the
-/// errors of the source that failed (an unreadable file, a failed
+/// [`Error::NoToken`] naming every source when none has a token (or the
+/// prompt read nothing); [`Error::TokenFormat`] after three empty answers;
+/// the errors of the source that failed (an unreadable file, a failed
 /// decryption).
-pub fn resolve(sources: &mut [Source<'_>], io: &mut Io) -> Result<Found> {
-    for source in sources.iter_mut() {
+pub fn resolve(sources: &mut [Source<'_>], command: &'static str, io: &mut Io) -> Result<Found> {
+    let looked: Vec<String> = sources.iter().map(Source::describe).collect();
+    for (i, source) in sources.iter_mut().enumerate() {
         let found = match source {
             Source::Flags(flags) => explicit(flags, io)?,
             Source::Environment => from_env(io),
@@ -199,23 +206,41 @@ pub fn resolve(sources: &mut [Source<'_>], io: &mut Io) -> Result<Found> {
                 if !io.stdin_tty {
                     continue;
                 }
-                let secret = io
-                    .prompt_secret("GitHub token (input hidden): ")
-                    .map_err(|_| no_token(&[]))?;
-                Some((secret, Origin::Prompt))
+                Some((ask(io, &looked[..i], command)?, Origin::Prompt))
             }
         };
         if let Some(found) = found {
             return Ok(found);
         }
     }
-    Err(no_token(sources))
+    Err(Error::NoToken { looked, command })
 }
 
-fn no_token(sources: &[Source<'_>]) -> Error {
-    Error::NoToken {
-        looked: sources.iter().map(Source::describe).collect(),
+/// The token typed at the hidden prompt, after the sources `before` had
+/// none: asked again after an empty answer, three tries in all.
+fn ask(io: &mut Io, before: &[String], command: &'static str) -> Result<SecretString> {
+    const TRIES: usize = 3;
+    for tried in 1..=TRIES {
+        let Ok(secret) = io.prompt_secret("GitHub token (input hidden): ") else {
+            // The input ended (Ctrl-D) or the terminal could not be read.
+            let mut looked = before.to_vec();
+            looked.push("the prompt (nothing was read)".to_owned());
+            return Err(Error::NoToken { looked, command });
+        };
+        if !secrecy::ExposeSecret::expose_secret(&secret)
+            .trim()
+            .is_empty()
+        {
+            return Ok(secret);
+        }
+        if tried < TRIES {
+            io.warn(&format!(
+                "nothing was pasted; paste the token ({} of {TRIES}), or press Ctrl-C to stop",
+                tried + 1
+            ));
+        }
     }
+    Err(Error::TokenFormat(FormatError::Empty))
 }
 
 /// The token from `--token-stdin` or `--token-file`, when one was given.

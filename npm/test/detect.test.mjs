@@ -10,7 +10,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
-import { cargoVersion, detectTarget } from "../pack.mjs";
+import { cargoVersion, detectTarget, targetLabel } from "../pack.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ghenv-detect-"));
@@ -138,9 +138,21 @@ test("pack.mjs packs a PE binary as ghenv.exe in @ghenv/win32-x64 (os win32, cpu
   assert.ok(files.has("package/ghenv.exe"), [...files.keys()].join(" "));
   assert.ok(!files.has("package/ghenv"), "no ghenv without .exe");
   assert.deepEqual(files.get("package/ghenv.exe"), pe(0x8664), "the binary as it was");
+  // No Rich header (as GNU ld links it): no -msvc claimed.
+  assert.equal(manifest.description, "The ghenv binary for Windows x64 (used by the ghenv package)");
+  assert.doesNotMatch(files.get("package/README.md").toString(), /msvc/);
   const main = JSON.parse(untar(path.join(out, `ghenv-${version}.tgz`)).get("package/package.json"));
   assert.equal(main.optionalDependencies["@ghenv/win32-x64"], version);
   assert.equal(main.optionalDependencies["@ghenv/win32-arm64"], version);
+});
+
+test("a PE binary's label: the -msvc target with MSVC's Rich header, else Windows x64/arm64", () => {
+  const msvc = pe(0x8664);
+  msvc.write("Rich", 0x70, "latin1");
+  assert.equal(targetLabel(file("msvc.exe", msvc), "win32-x64"), "x86_64-pc-windows-msvc");
+  assert.equal(targetLabel(file("gnu.exe", pe(0x8664)), "win32-x64"), "Windows x64");
+  assert.equal(targetLabel(file("gnu-arm.exe", pe(0xaa64)), "win32-arm64"), "Windows arm64");
+  assert.equal(targetLabel(file("x64-gnu-elf", elf(62, "/lib64/ld-linux-x86-64.so.2")), "linux-x64-gnu"), "x86_64-unknown-linux-gnu");
 });
 
 test("pack.mjs refuses a --target the binary is not for, and bad arguments", async () => {

@@ -76,14 +76,22 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
     let template = opts.template.template(&project)?;
     let required = opts.template.required(&template);
     let endpoint = opts.endpoint.resolve(io, Some(&project))?;
-    let (token, origin) =
-        super::token_to_check(&project, &template, &opts.input, &opts.identity, io)?;
+    let (token, origin) = super::token_to_check(
+        &project,
+        &template,
+        &opts.input,
+        &opts.identity,
+        "check",
+        io,
+    )?;
     crate::accept::warn_recipients(io, &project);
     crate::accept::warn_unignored(io, &project);
 
     let viewer = super::validate(io, &token, &endpoint, opts.endpoint.timeout)
         .inspect_err(|_| super::name_origin(io, &origin))?;
-    super::check_expiry(io, &token, &viewer).inspect_err(|_| super::name_origin(io, &origin))?;
+    let new_url = crate::scopes::new_token_url(&endpoint, &required, &project.token_description());
+    super::check_expiry(io, &token, &viewer, &new_url)
+        .inspect_err(|_| super::name_origin(io, &origin))?;
     let scopes = ScopeReport::new(required, Some(&viewer));
     let outcome = scopes.enforce(
         io,

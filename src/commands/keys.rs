@@ -101,7 +101,7 @@ pub fn keygen(args: &KeygenOptions, io: &mut Io) -> Result<Boxed> {
         None => write::create_new_secret(&path, text.as_bytes())?,
     }
     io.ok(&format!(
-        "Wrote a new age identity to {} (mode 0600; keep it safe)",
+        "Wrote a new age identity to {} (readable only by you; keep it safe)",
         path.display()
     ));
     Ok(Box::new(KeygenReport {

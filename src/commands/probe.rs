@@ -67,8 +67,14 @@ pub fn probe(opts: &ProbeOptions, io: &mut Io) -> Result<ProbeCommandReport> {
     let template = project.template(None)?;
     // The entries are checked before anything is sent.
     let endpoint = opts.endpoint.resolve(io, Some(&project))?;
-    let (token, origin) =
-        super::token_to_check(&project, &template, &opts.input, &opts.identity, io)?;
+    let (token, origin) = super::token_to_check(
+        &project,
+        &template,
+        &opts.input,
+        &opts.identity,
+        "probe",
+        io,
+    )?;
     let report = session::probe(
         io,
         &session::Input {

@@ -74,7 +74,7 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
     let project = Project::open(&opts.location)?;
     let template = project.template(None)?;
     let endpoint = opts.endpoint.resolve(io, Some(&project))?;
-    let (token, origin) = super::project_token(&project, &template, &opts.identity, io)?;
+    let (token, origin) = super::project_token(&project, &template, &opts.identity, "proxy", io)?;
     let mut bearer = zeroize::Zeroizing::new(String::from("bearer "));
     bearer.push_str(token.expose_secret());
     let mut authorization = HeaderValue::from_str(&bearer)

@@ -52,7 +52,7 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
     let endpoint = EndpointOptions::default().resolve(io, Some(&project))?;
     let ctx = project.recorded_context(&template, endpoint)?;
 
-    let (token, _) = super::project_token(&project, &template, &opts.identity, io)?;
+    let (token, _) = super::project_token(&project, &template, &opts.identity, "run", io)?;
     // Before anything else is printed, so the job's log never shows it.
     io.mask_in_ci(token.expose_secret());
     let rendered_env = render::render_env(&template, &ctx, token.expose_secret())?;

@@ -114,10 +114,23 @@ fn known_token(
             },
             Source::Secret(&mut quietly),
         ],
+        "doctor",
         io,
     )
     .ok()?;
     Token::parse(secret).ok()
+}
+
+/// The built-in template, other than `current`, whose prefix `name` has
+/// (`VITE_` → vite, `REACT_APP_` → react) and which writes `name`.
+fn template_that_writes(name: &str, current: &str) -> Option<&'static str> {
+    let other = [("VITE_", "vite"), ("REACT_APP_", "react")]
+        .into_iter()
+        .find(|(prefix, _)| name.starts_with(prefix))
+        .map(|(_, t)| t)
+        .filter(|t| *t != current)?;
+    let t = crate::render::load(other, None).ok()?;
+    (t.token_var == name || t.variables().iter().any(|v| v == name)).then_some(other)
 }
 
 fn shown(path: &Path) -> String {
@@ -392,10 +405,19 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
                     template.name, read.name, read.file, read.line
                 )
             }
-            None => format!(
-                "define {} in {env_name} (`ghenv init` writes the template's variables)",
-                read.name
-            ),
+            // The name is a known template's (VITE_…, REACT_APP_…) and not
+            // this template's: `ghenv init` would write this template's
+            // variables again; the other template writes the one read.
+            None => match template_that_writes(&read.name, &template.name) {
+                Some(other) => format!(
+                    "`ghenv init -t {other}` writes {} (the {other} template's; this project uses the {} template, whose variables do not include it)",
+                    read.name, template.name
+                ),
+                None => format!(
+                    "define {} in {env_name} (`ghenv init` writes the template's variables)",
+                    read.name
+                ),
+            },
         };
         out.push(
             Check::new(CheckId::CodeReads, Status::Fail,
@@ -686,13 +708,16 @@ fn token_group(
     let viewer = match steps::validate(io, token, &endpoint, opts.endpoint.timeout) {
         Ok(v) => v,
         Err(e) => {
+            // Most of these name the token already ("GitHub rejected the
+            // token (ghp_…)"): once is enough.
+            let message = e.to_string();
+            let message = if message.contains(&token.masked()) {
+                message
+            } else {
+                format!("{} {message}", token.masked())
+            };
             out.push(
-                Check::new(
-                    CheckId::Token,
-                    Status::Fail,
-                    format!("{} {e}", token.masked()),
-                )
-                .fix(e.hint().unwrap_or_default()),
+                Check::new(CheckId::Token, Status::Fail, message).fix(e.hint().unwrap_or_default()),
             );
             return;
         }

@@ -514,6 +514,7 @@ fn github_error(e: GithubError, token: &Token) -> Error {
     match e {
         GithubError::Unauthorized { message } => Error::TokenRejected {
             masked: token.masked(),
+            kind: token.kind(),
             message,
         },
         other => Error::Github(other),

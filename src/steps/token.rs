@@ -17,6 +17,7 @@ pub fn project_token(
     project: &crate::project::Project,
     template: &crate::render::Template,
     identity: &crate::secret::Identities,
+    command: &'static str,
     io: &mut Io,
 ) -> Result<(Token, Origin)> {
     let env_path = project.env_path()?;
@@ -31,6 +32,7 @@ pub fn project_token(
                 var: &token_var,
             },
         ],
+        command,
         io,
     )?;
     let secret = repair_env_value(io, secret, &origin, "`ghenv init` rewrites the line");
@@ -56,6 +58,7 @@ pub fn token_to_check(
     template: &crate::render::Template,
     input: &crate::source::TokenInput,
     identity: &crate::secret::Identities,
+    command: &'static str,
     io: &mut Io,
 ) -> Result<(Token, Origin)> {
     use crate::source::Source;
@@ -78,6 +81,7 @@ pub fn token_to_check(
             Source::Environment,
             Source::Prompt { before: None },
         ],
+        command,
         io,
     )?;
     let secret = repair_env_value(io, secret, &origin, "`ghenv init` rewrites the line");

@@ -51,6 +51,7 @@ pub fn validate(io: &mut Io, token: &Token, endpoint: &str, timeout: Duration) -
         }
         Err(GithubError::Unauthorized { message }) => Err(Error::TokenRejected {
             masked: token.masked(),
+            kind: token.kind(),
             message,
         }),
         Err(e) => Err(Error::Github(e)),
@@ -65,12 +66,25 @@ const EXPIRY_WARNING: Duration = Duration::from_secs(7 * 24 * 3600);
 ///
 /// # Errors
 /// [`Error::TokenExpired`].
-pub fn check_expiry(io: &mut Io, token: &Token, viewer: &Viewer) -> Result<()> {
-    check_expiry_at(io, token, viewer, Timestamp::now())
+/// `new_token_url` is where a replacement is created (see
+/// [`crate::scopes::new_token_url`]).
+pub fn check_expiry(
+    io: &mut Io,
+    token: &Token,
+    viewer: &Viewer,
+    new_token_url: &str,
+) -> Result<()> {
+    check_expiry_at(io, token, viewer, new_token_url, Timestamp::now())
 }
 
 /// [`check_expiry`] at the time `now`.
-fn check_expiry_at(io: &mut Io, token: &Token, viewer: &Viewer, now: Timestamp) -> Result<()> {
+fn check_expiry_at(
+    io: &mut Io,
+    token: &Token,
+    viewer: &Viewer,
+    new_token_url: &str,
+    now: Timestamp,
+) -> Result<()> {
     if let Some(at) = viewer.expires_at {
         let left = at.as_second() - now.as_second();
         if left <= 0 {
@@ -78,13 +92,13 @@ fn check_expiry_at(io: &mut Io, token: &Token, viewer: &Viewer, now: Timestamp) 
                 masked: token.masked(),
                 at: at.to_string(),
                 ago: days_from_now(at),
+                new_token_url: new_token_url.to_owned(),
             });
         }
         if left < EXPIRY_WARNING.as_secs() as i64 {
             io.warn(&format!(
-                "the token expires {} ({at}); create a new one soon at {}",
+                "the token expires {} ({at}); create a new one soon at {new_token_url}",
                 days_from_now(at),
-                crate::scopes::TOKENS_URL
             ));
         }
     } else if let Some(raw) = &viewer.expires_raw {

@@ -8,7 +8,7 @@ use crate::common::*;
 
 /// GitHub's answer to `POST /login/device/code` (`interval` 0: the test
 /// does not wait; ghenv's own floor is lowered with a test variable).
-fn device_code() -> Reply {
+pub fn device_code() -> Reply {
     Reply::json(
         200,
         "OK",
@@ -24,7 +24,7 @@ fn poll(error: &str) -> Reply {
     )
 }
 
-fn granted(token: &str) -> Reply {
+pub fn granted(token: &str) -> Reply {
     Reply::json(
         200,
         "OK",
@@ -33,7 +33,7 @@ fn granted(token: &str) -> Reply {
 }
 
 /// `ghenv init --web ARGS` with the look-alike as GitHub's web and API.
-fn init_web(p: &Project, fake: &FakeGitHub, args: &[&str]) -> Output {
+pub fn init_web(p: &Project, fake: &FakeGitHub, args: &[&str]) -> Output {
     let url = fake.url();
     let mut all = vec!["init", "--web", "--endpoint", &url];
     all.extend_from_slice(args);

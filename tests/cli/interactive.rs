@@ -21,7 +21,7 @@ fn on_terminal(
 }
 
 /// As [`on_terminal`], answering each prompt in turn.
-fn on_terminal_answering(
+pub fn on_terminal_answering(
     p: &Project,
     args: &[&str],
     env: &[(&str, &str)],

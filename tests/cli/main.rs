@@ -43,3 +43,4 @@ mod tls;
 mod token_sources;
 mod trust;
 mod trust_v3;
+mod walkthrough;
