@@ -101,8 +101,14 @@ pub fn run(opts: &SchemaOptions, io: &mut Io) -> Result<Boxed> {
     let project = Project::open(&opts.location)?;
     let template = project.template(None)?;
     let endpoint = opts.endpoint.resolve(io, Some(&project))?;
-    let (token, origin) =
-        super::token_to_check(&project, &template, &opts.input, &opts.identity, io)?;
+    let (token, origin) = super::token_to_check(
+        &project,
+        &template,
+        &opts.input,
+        &opts.identity,
+        "schema",
+        io,
+    )?;
     let input = session::Input {
         project: &project,
         template: &template,
