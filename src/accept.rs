@@ -568,3 +568,164 @@ pub fn keep_access(io: &mut Io, next: &[String], held: &[String], force: bool) -
     }
     Err(Error::LockedOut)
 }
+
+#[cfg(test)]
+mod tests {
+    //! The accept step's decisions, in-process: what is accepted by first
+    //! use, what is asked about, what is refused off a terminal.
+
+    use super::*;
+    use crate::project::Location;
+    use crate::token::Token;
+
+    /// A project folder with config.toml holding `config`, and an `Io`
+    /// whose config folder is `home` (off a terminal unless `answer`).
+    fn project(dir: &Path, config: &str) -> Project {
+        std::fs::write(dir.join("config.toml"), config).unwrap();
+        Project::open(&Location {
+            dir: Some(dir.to_path_buf()),
+            template_dir: None,
+        })
+        .unwrap()
+    }
+
+    fn io(home: &Path, answer: Option<&str>) -> Io {
+        let (io, _) = Io::test();
+        let io = io.with_env(&[("XDG_CONFIG_HOME", home.to_str().unwrap())]);
+        match answer {
+            Some(a) => io.with_stdin(&format!("{a}\n"), true),
+            None => io,
+        }
+    }
+
+    const PROXY: &str = "version = 1\ntemplate = \"react-proxy\"\n";
+    const EXPOSED: &str = "version = 1\ntemplate = \"react\"\n";
+
+    fn template(p: &Project) -> Template {
+        p.template(None).unwrap()
+    }
+
+    #[test]
+    fn first_use_accepts_and_a_later_widening_is_refused_off_a_terminal_and_asked_on_one() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = project(dir.path(), PROXY);
+        settings(&mut io(home.path(), None), &p, &template(&p), false).unwrap();
+        assert!(p.was_accepted_by_first_use());
+
+        let p = project(dir.path(), EXPOSED);
+        let e = settings(&mut io(home.path(), None), &p, &template(&p), false).unwrap_err();
+        assert_eq!(e.kind(), "settings_not_accepted");
+        assert!(e.to_string().contains("browser bundle"), "{e}");
+        // A no on a terminal refuses too; a yes accepts it from then on.
+        let e = settings(&mut io(home.path(), Some("n")), &p, &template(&p), false).unwrap_err();
+        assert_eq!(e.kind(), "settings_not_accepted");
+        settings(&mut io(home.path(), Some("y")), &p, &template(&p), false).unwrap();
+        settings(&mut io(home.path(), None), &p, &template(&p), false).unwrap();
+        assert!(!p.was_accepted_by_first_use());
+    }
+
+    #[test]
+    fn a_template_named_on_the_command_line_is_the_users_word() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = project(dir.path(), PROXY);
+        settings(&mut io(home.path(), None), &p, &template(&p), false).unwrap();
+        let exposed = p.template(Some("react")).unwrap();
+        settings(&mut io(home.path(), None), &p, &exposed, true).unwrap();
+    }
+
+    #[test]
+    fn a_token_not_seen_here_is_asked_about_unless_it_came_with_a_first_use() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let token = Token::parse(crate::token::sample_classic().into()).unwrap();
+        // Settings accepted by first use in this run: the token with them.
+        let p = project(dir.path(), PROXY);
+        settings(&mut io(home.path(), None), &p, &template(&p), false).unwrap();
+        decrypted_token(&mut io(home.path(), None), &p, &token, true).unwrap();
+        // A later run: the record knows this token; another is asked about.
+        let p = project(dir.path(), PROXY);
+        settings(&mut io(home.path(), None), &p, &template(&p), false).unwrap();
+        decrypted_token(&mut io(home.path(), None), &p, &token, true).unwrap();
+        let other =
+            Token::parse("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".to_owned().into()).unwrap();
+        let e = decrypted_token(&mut io(home.path(), None), &p, &other, true).unwrap_err();
+        assert_eq!(e.kind(), "token_not_accepted");
+        decrypted_token(&mut io(home.path(), Some("y")), &p, &other, true).unwrap();
+        // Accepting it drops the one before: no replay.
+        let e = decrypted_token(&mut io(home.path(), None), &p, &token, true).unwrap_err();
+        assert_eq!(e.kind(), "token_not_accepted");
+    }
+
+    #[test]
+    fn a_record_without_a_token_asks_about_the_first_secret() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let token = Token::parse(crate::token::sample_classic().into()).unwrap();
+        let p = project(dir.path(), PROXY);
+        settings(&mut io(home.path(), None), &p, &template(&p), false).unwrap();
+        // Another run (another Project): the record exists, holds no token.
+        let p = project(dir.path(), PROXY);
+        settings(&mut io(home.path(), None), &p, &template(&p), false).unwrap();
+        let e = decrypted_token(&mut io(home.path(), None), &p, &token, true).unwrap_err();
+        assert_eq!(e.kind(), "token_not_accepted");
+    }
+
+    #[test]
+    fn a_passphrase_where_recipients_were_accepted_is_a_change_to_accept() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = project(dir.path(), PROXY);
+        // Nothing accepted yet: nothing to downgrade.
+        sealing(&mut io(home.path(), None), &p, true).unwrap();
+        record_written(
+            &mut io(home.path(), None),
+            &p,
+            None,
+            Some(vec!["age1example".into()]),
+            Some(trust::Sealing::Recipients),
+            None,
+        );
+        sealing(&mut io(home.path(), None), &p, false).unwrap();
+        let e = sealing(&mut io(home.path(), None), &p, true).unwrap_err();
+        assert_eq!(e.kind(), "settings_not_accepted");
+        assert!(e.to_string().contains("passphrase"), "{e}");
+        sealing(&mut io(home.path(), Some("y")), &p, true).unwrap();
+        sealing(&mut io(home.path(), None), &p, true).unwrap();
+    }
+
+    #[test]
+    fn recipients_are_never_accepted_by_first_use() {
+        let home = tempfile::tempdir().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let p = project(dir.path(), PROXY);
+        let key = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".to_owned();
+        let e = recipients(
+            &mut io(home.path(), None),
+            &p,
+            std::slice::from_ref(&key),
+            &[],
+            false,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), "recipients_not_accepted");
+        // Named on the command line, or --accept-recipients: the user's word.
+        recipients(
+            &mut io(home.path(), None),
+            &p,
+            std::slice::from_ref(&key),
+            std::slice::from_ref(&key),
+            false,
+        )
+        .unwrap();
+        recipients(
+            &mut io(home.path(), None),
+            &p,
+            std::slice::from_ref(&key),
+            &[],
+            true,
+        )
+        .unwrap();
+    }
+}
