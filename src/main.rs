@@ -61,9 +61,9 @@ fn ghenv_main() -> u8 {
             } else {
                 report.print(&mut io);
             }
-            match report.failure() {
-                Some(e) => failed(&mut io, e),
-                None => report.exit_code(),
+            match report.outcome() {
+                ghenv::report::Outcome::Failed(e) => failed(&mut io, e),
+                outcome => ghenv::report::exit_code(&outcome),
             }
         }
         Err(e) => {

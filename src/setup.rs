@@ -176,8 +176,11 @@ impl Report for InitReport {
         }
     }
 
-    fn failure(&self) -> Option<&Error> {
-        self.failure.as_ref()
+    fn outcome(&self) -> crate::report::Outcome<'_> {
+        match &self.failure {
+            Some(e) => crate::report::Outcome::Failed(e),
+            None => crate::report::Outcome::Ok,
+        }
     }
 }
 

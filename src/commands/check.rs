@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorReport, Result};
 use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
 use crate::project::{Location, Project};
-use crate::report::{Boxed, Report};
+use crate::report::{Boxed, Outcome, Report};
 use crate::secret::Identities;
 use crate::source::TokenInput;
 
@@ -123,7 +123,9 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
     } else {
         None
     };
-    let probe_failed = probe.as_ref().is_some_and(|p| p.exit_code(false) != 0);
+    let probe_failed = probe
+        .as_ref()
+        .is_some_and(|p| !matches!(p.outcome(false), Outcome::Ok));
     Ok(CheckReport {
         probe,
         edit_url: crate::scopes::edit_token_url(&endpoint, token.kind()),
@@ -211,12 +213,12 @@ impl Report for CheckReport {
         }
     }
 
-    fn failure(&self) -> Option<&Error> {
-        self.failure.as_ref()
-    }
-
-    fn exit_code(&self) -> i32 {
-        self.probe.as_ref().map_or(0, |p| p.exit_code(false))
+    fn outcome(&self) -> Outcome<'_> {
+        match (&self.failure, &self.probe) {
+            (Some(e), _) => Outcome::Failed(e),
+            (None, Some(p)) => p.outcome(false),
+            (None, None) => Outcome::Ok,
+        }
     }
 }
 

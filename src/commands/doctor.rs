@@ -8,10 +8,10 @@ use serde::Serialize;
 
 use crate::doctor::checks::{CheckOptions, checks};
 use crate::doctor::{Check, Group, Status};
-use crate::error::{Result, exit};
+use crate::error::Result;
 use crate::output::Io;
 use crate::project::{Location, Project};
-use crate::report::{Boxed, Report};
+use crate::report::{Boxed, Outcome, Report};
 use crate::text::sanitize;
 
 /// What `doctor` is asked to do.
@@ -42,11 +42,11 @@ impl Report for DoctorReport {
         }
     }
 
-    fn exit_code(&self) -> i32 {
+    fn outcome(&self) -> Outcome<'_> {
         if self.0.iter().any(|c| c.status == Status::Fail) {
-            exit::FOUND
+            Outcome::Found
         } else {
-            exit::OK
+            Outcome::Ok
         }
     }
 }
@@ -83,6 +83,7 @@ pub fn run(opts: &DoctorOptions, io: &mut Io) -> Result<Boxed> {
 mod tests {
     use super::*;
     use crate::doctor::CheckId;
+    use crate::error::exit;
 
     fn offline(dir: &std::path::Path) -> DoctorOptions {
         DoctorOptions {
@@ -121,7 +122,7 @@ mod tests {
         assert_eq!(got[0], ("config".into(), "warn".into()), "{got:?}");
         assert_eq!(got[1], ("framework".into(), "warn".into()), "{got:?}");
         assert!(got.iter().all(|(id, _)| id != "token"), "offline: {got:?}");
-        assert_eq!(report.exit_code(), exit::OK);
+        assert_eq!(crate::report::exit_code(&report.outcome()), exit::OK);
         report.print(&mut io);
         assert!(
             captured.out().starts_with("Project\n"),
@@ -153,6 +154,9 @@ mod tests {
             location.fix.as_deref().unwrap().starts_with("mv "),
             "{location:?}"
         );
-        assert_eq!(DoctorReport(found).exit_code(), exit::FOUND);
+        assert_eq!(
+            crate::report::exit_code(&DoctorReport(found).outcome()),
+            exit::FOUND
+        );
     }
 }

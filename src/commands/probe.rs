@@ -10,7 +10,7 @@ use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::probe::session::{self, ProbeReport};
 use crate::project::{Location, Project};
-use crate::report::{Boxed, Report};
+use crate::report::{Boxed, Outcome, Report};
 use crate::secret::Identities;
 use crate::source::TokenInput;
 
@@ -108,22 +108,32 @@ impl Report for ProbeCommandReport {
             .probe
             .operations
             .iter()
-            .filter(|o| o.status != crate::probe::Status::Ok)
+            .filter(|o| {
+                !matches!(
+                    o.status,
+                    crate::probe::Status::Ok | crate::probe::Status::NotRun
+                )
+            })
             .count();
-        let total = self.probe.operations.len();
+        let total = self
+            .probe
+            .operations
+            .iter()
+            .filter(|o| o.status != crate::probe::Status::NotRun)
+            .count();
         let line = format!(
             "{} of {total} operations work with this token ({} request(s) to GitHub)",
             total - failed,
             self.probe.requests
         );
-        if self.exit_code() == 0 {
+        if matches!(self.outcome(), Outcome::Ok) {
             io.ok(&line);
         } else {
             io.warn(&line);
         }
     }
 
-    fn exit_code(&self) -> i32 {
-        self.probe.exit_code(self.strict)
+    fn outcome(&self) -> Outcome<'_> {
+        self.probe.outcome(self.strict)
     }
 }

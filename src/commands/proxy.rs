@@ -16,7 +16,7 @@ use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::proxy::{self, Config};
-use crate::report::{Boxed, Report};
+use crate::report::{Boxed, Outcome, Report};
 use crate::secret::Identities;
 
 /// What `proxy` is asked to do.
@@ -52,8 +52,8 @@ pub struct ProxyReport {
 impl Report for ProxyReport {
     fn print(&self, _io: &mut Io) {}
 
-    fn exit_code(&self) -> i32 {
-        self.code
+    fn outcome(&self) -> Outcome<'_> {
+        Outcome::Child(self.code)
     }
 }
 

@@ -11,11 +11,11 @@ use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, Result};
 use crate::github::{self, GithubError, Revoked};
 use crate::output::Io;
 use crate::project::{self, Location, Project};
-use crate::report::{Boxed, Report};
+use crate::report::{Boxed, Outcome, Report};
 use crate::scan::{self, Secret};
 use crate::source;
 use crate::token::{Kind, Token};
@@ -92,17 +92,17 @@ impl Report for RevokeReport {
         }
     }
 
-    fn exit_code(&self) -> i32 {
+    fn outcome(&self) -> Outcome<'_> {
         let sent_fine = self
             .tokens
             .iter()
             .all(|e| matches!(e.status, "accepted" | "not_revocable"));
         if !sent_fine {
-            exit::NETWORK
+            Outcome::Unreachable
         } else if self.ok {
-            exit::OK
+            Outcome::Ok
         } else {
-            exit::TOKEN
+            Outcome::Rejected
         }
     }
 }
@@ -520,6 +520,7 @@ fn regular_file(path: &Path) -> Option<Zeroizing<Vec<u8>>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::exit;
 
     #[test]
     fn with_nothing_given_and_no_token_in_the_project_there_is_nothing_to_revoke() {

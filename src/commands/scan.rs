@@ -9,11 +9,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, Result};
 use crate::git::{self, BatchHeader, BlobStream, ObjectKind};
 use crate::output::Io;
 use crate::platform;
-use crate::report::{Boxed, Report};
+use crate::report::{Boxed, Outcome, Report};
 use crate::scan::{self, Finding};
 
 /// What was scanned and found.
@@ -169,11 +169,11 @@ impl Report for ScanReport {
         ));
     }
 
-    fn exit_code(&self) -> i32 {
+    fn outcome(&self) -> Outcome<'_> {
         if self.findings.is_empty() {
-            exit::OK
+            Outcome::Ok
         } else {
-            exit::FOUND
+            Outcome::Found
         }
     }
 }
@@ -584,6 +584,7 @@ fn scan_staged() -> Result<ScanReport> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::exit;
 
     use crate::token::sample_classic as classic;
 
@@ -607,7 +608,7 @@ mod tests {
         )
         .unwrap();
         let (report, _) = scan_paths(vec![dir.path().to_path_buf()]);
-        assert_eq!(report.exit_code(), exit::FOUND);
+        assert_eq!(crate::report::exit_code(&report.outcome()), exit::FOUND);
         let json = report.to_json();
         assert_eq!(json["ok"], false);
         assert_eq!(json["mode"], "paths");
@@ -623,7 +624,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("readme.md"), "ghp_ is a prefix\n").unwrap();
         let (report, _) = scan_paths(vec![dir.path().to_path_buf()]);
-        assert_eq!(report.exit_code(), exit::OK);
+        assert_eq!(crate::report::exit_code(&report.outcome()), exit::OK);
         assert_eq!(report.to_json()["ok"], true);
     }
 

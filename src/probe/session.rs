@@ -99,15 +99,17 @@ impl ProbeReport {
         self.operations.iter().any(|o| o.status == Status::Invalid)
     }
 
-    /// `probe`'s exit code: 4 when the token lacks something, else 1 when
-    /// the app has an invalid operation, else 0.
-    pub fn exit_code(&self, strict: bool) -> i32 {
+    /// How the probe went: the token lacks something (exit 4), else the
+    /// app has an invalid operation, or with `strict` uses something
+    /// deprecated (exit 1), else all well.
+    pub fn outcome(&self, strict: bool) -> crate::report::Outcome<'static> {
+        use crate::report::Outcome;
         if self.lacks(strict) {
-            crate::error::exit::SCOPES
+            Outcome::Lacks
         } else if self.invalid() || strict && !self.deprecations.is_empty() {
-            crate::error::exit::FOUND
+            Outcome::Found
         } else {
-            crate::error::exit::OK
+            Outcome::Ok
         }
     }
 
