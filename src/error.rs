@@ -512,7 +512,8 @@ pub enum Error {
 /// [`kind`](Error::kind), [`exit code`](exit) and hint.
 #[derive(Debug)]
 pub struct ErrorMeta {
-    /// The stable snake_case name, listed in the README's error-kind table.
+    /// The stable snake_case name, listed in the error-kind table of
+    /// docs/troubleshooting.md.
     pub kind: &'static str,
     /// The process exit code (one of [`exit`]).
     pub code: i32,
@@ -550,8 +551,8 @@ fn meta(kind: &'static str, code: i32, hint: Option<String>) -> ErrorMeta {
 impl Error {
     /// Each variant's kind, exit code and hint, declared once: one arm per
     /// variant, in the enum's order. A new variant is one arm here (the
-    /// compiler asks for it) and its kind in the README's table (the unit
-    /// test below asks for that).
+    /// compiler asks for it) and its kind in docs/troubleshooting.md's table
+    /// (the unit test below asks for that).
     pub fn meta(&self) -> ErrorMeta {
         use Error as E;
         use exit::{CRYPTO, IO, NETWORK, NOT_EXECUTABLE, NOT_FOUND, SCOPES, TOKEN, USAGE};
@@ -748,7 +749,7 @@ impl Error {
                 "template_invalid",
                 USAGE,
                 say(
-                    "fix the template file (its keys: description, scopes, token_var, env, env_example, and optionally config; see the README's Templates section)",
+                    "fix the template file (its keys: description, scopes, token_var, env, env_example, and optionally config; see https://github.com/ghenv/ghenv/blob/main/docs/course-authors.md#templates)",
                 ),
             ),
 
@@ -810,7 +811,7 @@ impl Error {
                 "no_client_id",
                 USAGE,
                 say(
-                    "pass --client-id ID, set GHENV_CLIENT_ID, or put client_id under [github] in config.toml (a course or team registers one OAuth App with the device flow enabled: see the README); or leave out --web and paste a token",
+                    "pass --client-id ID, set GHENV_CLIENT_ID, or put client_id under [github] in config.toml (a course or team registers one OAuth App with the device flow enabled: see https://github.com/ghenv/ghenv/blob/main/docs/course-authors.md); or leave out --web and paste a token",
                 ),
             ),
             E::DeviceDenied => meta(
@@ -1150,7 +1151,7 @@ impl Error {
     }
 
     /// A short stable name for the error, used in JSON output and listed in
-    /// the README (declared in [`Error::meta`]).
+    /// docs/troubleshooting.md (declared in [`Error::meta`]).
     pub fn kind(&self) -> &'static str {
         self.meta().kind
     }
@@ -1251,10 +1252,11 @@ mod tests {
     use super::*;
     use crate::github::Retry;
 
-    /// The README's error-kind table: each kind and the exit code of its row.
-    fn readme_codes() -> std::collections::HashMap<String, i32> {
-        let readme = include_str!("../README.md");
-        let table = &readme[readme.find("### Error kinds").expect("the table")..];
+    /// The error-kind table of docs/troubleshooting.md: each kind and the
+    /// exit code of its row.
+    fn documented_codes() -> std::collections::HashMap<String, i32> {
+        let doc = include_str!("../docs/troubleshooting.md");
+        let table = &doc[doc.find("### Error kinds").expect("the table")..];
         let table = &table[..table.find("\n## ").unwrap_or(table.len())];
         let mut out = std::collections::HashMap::new();
         for row in table.lines().filter(|l| l.starts_with("| ")) {
@@ -1566,11 +1568,11 @@ mod tests {
     }
 
     /// Every kind and code declared in [`Error::meta`] (and by the wrapped
-    /// GitHub and age errors) is in the README's table, in the row of its
-    /// code.
+    /// GitHub and age errors) is in docs/troubleshooting.md's table, in the
+    /// row of its code.
     #[test]
-    fn every_error_has_the_code_of_its_row_in_the_readme_table() {
-        let table = readme_codes();
+    fn every_error_has_the_code_of_its_row_in_the_documented_table() {
+        let table = documented_codes();
         for e in &one_of_each() {
             let ErrorMeta { kind, code, .. } = e.meta();
             assert!(
@@ -1587,7 +1589,7 @@ mod tests {
             assert_eq!(
                 table.get(kind).copied(),
                 Some(code),
-                "`{kind}` exits {code} but the README lists it under another code (or not at all)"
+                "`{kind}` exits {code} but docs/troubleshooting.md lists it under another code (or not at all)"
             );
         }
     }

@@ -41,7 +41,8 @@ pub fn run(args: &ManOptions) -> Result<Boxed> {
     Ok(Box::new(Text(render(cmd, &name)?)))
 }
 
-/// The exit codes, the same for every command (the README's table).
+/// The exit codes, the same for every command (the table in
+/// docs/troubleshooting.md).
 const EXIT_STATUS: &str = r#".SH "EXIT STATUS"
 .TP
 \fB0\fR
