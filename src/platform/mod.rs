@@ -69,3 +69,23 @@ pub struct Process {
     /// When it started, in seconds since the Unix epoch, when known.
     pub started: Option<f64>,
 }
+
+/// Runs `program args` with `text` on its standard input, its output
+/// dropped; whether it ran and succeeded (the clipboard tools).
+fn pipe_into(program: &str, args: &[&str], text: &str) -> bool {
+    use std::io::Write;
+    let Ok(mut child) = std::process::Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    else {
+        return false;
+    };
+    let wrote = child
+        .stdin
+        .take()
+        .is_some_and(|mut input| input.write_all(text.as_bytes()).is_ok());
+    child.wait().is_ok_and(|s| s.success()) && wrote
+}

@@ -442,25 +442,5 @@ pub fn copy_to_clipboard(text: &str) -> bool {
     };
     tools
         .iter()
-        .any(|(program, args)| pipe_into(program, args, text))
-}
-
-/// Runs `program args` with `text` on its standard input; whether it ran
-/// and succeeded.
-fn pipe_into(program: &str, args: &[&str], text: &str) -> bool {
-    use std::io::Write;
-    let Ok(mut child) = Command::new(program)
-        .args(args)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    else {
-        return false;
-    };
-    let wrote = child
-        .stdin
-        .take()
-        .is_some_and(|mut input| input.write_all(text.as_bytes()).is_ok());
-    child.wait().is_ok_and(|s| s.success()) && wrote
+        .any(|(program, args)| super::pipe_into(program, args, text))
 }

@@ -456,20 +456,7 @@ pub fn open_url(url: &str) -> bool {
 /// Puts `text` (nothing secret: a device flow's user code) on the
 /// clipboard with Windows' `clip.exe`; whether it took it.
 pub fn copy_to_clipboard(text: &str) -> bool {
-    use std::io::Write;
-    let Ok(mut child) = Command::new("clip.exe")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-    else {
-        return false;
-    };
-    let wrote = child
-        .stdin
-        .take()
-        .is_some_and(|mut input| input.write_all(text.as_bytes()).is_ok());
-    child.wait().is_ok_and(|s| s.success()) && wrote
+    super::pipe_into("clip.exe", &[], text)
 }
 
 /// `s` as a NUL-terminated UTF-16 string.

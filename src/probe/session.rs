@@ -651,22 +651,35 @@ pub fn schema_sdl(io: &mut Io, input: &Input<'_>) -> Result<String> {
 /// As [`schema_sdl`].
 pub fn introspection(io: &mut Io, input: &Input<'_>) -> Result<serde_json::Value> {
     let deadline = std::time::Instant::now() + input.timeout;
-    let options = options_until(input, deadline).map_err(|e| github_error(e, input.token))?;
-    let answer = io
-        .with_spinner("Fetching GitHub's schema…", || {
-            github::graphql(
-                &options,
-                input.token,
-                schema::INTROSPECTION,
-                None,
-                github::SCHEMA_LIMIT,
-            )
-        })
-        .map_err(|e| github_error(whole_timeout(e, input), input.token))?;
+    let answer = ask_introspection(io, input, deadline)?;
     // Checked to be a schema before it is handed on.
     schema::to_sdl(&answer.body).map_err(Error::Schema)?;
     let text = serde_json::to_string(&answer.body).expect("JSON values serialize");
     Ok(serde_json::from_str(&from_server(input.token, &text)).unwrap_or(answer.body))
+}
+
+/// The introspection query sent with the token to the trusted endpoint,
+/// within `deadline`.
+///
+/// # Errors
+/// GitHub unreachable, the token rejected, the deadline passed.
+fn ask_introspection(
+    io: &mut Io,
+    input: &Input<'_>,
+    deadline: std::time::Instant,
+) -> Result<github::GraphQlAnswer> {
+    let options = options_until(input, deadline).map_err(|e| github_error(e, input.token))?;
+    io.detail(&format!("POST {} (introspection)", input.endpoint));
+    io.with_spinner("Fetching GitHub's schema…", || {
+        github::graphql(
+            &options,
+            input.token,
+            schema::INTROSPECTION,
+            None,
+            github::SCHEMA_LIMIT,
+        )
+    })
+    .map_err(|e| github_error(whole_timeout(e, input), input.token))
 }
 
 fn github_schema(
@@ -690,20 +703,8 @@ fn github_schema(
         io.detail(&format!("GitHub's schema from {}", path.display()));
         return Ok((schema::parse(sdl).map_err(Error::Schema)?, sdl.to_owned()));
     }
-    let options = options_until(input, deadline).map_err(|e| github_error(e, input.token))?;
-    io.detail(&format!("POST {} (introspection)", input.endpoint));
     *requests += 1;
-    let answer = io
-        .with_spinner("Fetching GitHub's schema…", || {
-            github::graphql(
-                &options,
-                input.token,
-                schema::INTROSPECTION,
-                None,
-                github::SCHEMA_LIMIT,
-            )
-        })
-        .map_err(|e| github_error(whole_timeout(e, input), input.token))?;
+    let answer = ask_introspection(io, input, deadline)?;
     let sdl = schema::to_sdl(&answer.body).map_err(Error::Schema)?;
     let parsed = schema::parse(&sdl).map_err(Error::Schema)?;
     if let Some(path) = &cache {
