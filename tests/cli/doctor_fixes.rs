@@ -23,14 +23,14 @@ use How::{Applied, TextOnly};
 const FIXES: &[(&str, How)] = &[
     (
         "accepted",
-        TextOnly(
-            "`ghenv allow` after reading a teammate's change: trust_v3 tests accept, doctor's line is text",
+        Applied(
+            "doctor_fixes::a_teammates_change_to_config_toml_is_accepted_by_the_allow_doctor_names",
         ),
     ),
     (
         "env_file",
-        TextOnly(
-            "asks to restore a config.toml line someone else changed: doctor::env_file test checks the failure",
+        Applied(
+            "doctor_fixes::an_env_file_a_teammate_moved_out_of_the_project_is_put_back_as_the_fix_says",
         ),
     ),
     (
@@ -43,7 +43,7 @@ const FIXES: &[(&str, How)] = &[
     ),
     (
         "framework",
-        TextOnly("-C DIR to a folder with a package.json: a usage hint, no state to fix"),
+        Applied("doctor_fixes::doctor_far_above_the_app_is_pointed_at_its_folder"),
     ),
     (
         "env_location",
@@ -55,9 +55,7 @@ const FIXES: &[(&str, How)] = &[
     ),
     (
         "env_location",
-        TextOnly(
-            "`ghenv unlock` where only [secret] holds the token: crypto tests unlock; doctor's line is text",
-        ),
+        Applied("doctor_fixes::a_fresh_clone_with_only_the_secret_is_unlocked_as_the_fix_says"),
     ),
     (
         "env_location",
@@ -173,8 +171,8 @@ const FIXES: &[(&str, How)] = &[
     ),
     (
         "env_ignored",
-        TextOnly(
-            "only .git/info/exclude ignores .env: init's .gitignore entry (same init as the next row)",
+        Applied(
+            "doctor_fixes::an_env_file_only_your_exclude_ignores_gets_its_gitignore_entry_from_init",
         ),
     ),
     (
@@ -191,8 +189,8 @@ const FIXES: &[(&str, How)] = &[
     ),
     (
         "keys_in_tree",
-        TextOnly(
-            "moving a private key out and replacing it with the team: doctor::keys test checks the failure",
+        Applied(
+            "doctor_fixes::a_private_key_in_the_project_is_moved_out_and_replaced_as_the_fix_says",
         ),
     ),
     (
@@ -572,4 +570,216 @@ fn every_ghenv_command_a_fix_names_exists_with_its_flags() {
         }
     }
     assert!(seen.len() >= 10, "{seen:?}");
+}
+
+/// No check `id` short of ok (some checks are there only when they fail).
+fn clear(checks: &[serde_json::Value], id: &str) -> bool {
+    checks.iter().all(|c| c["id"] != id || c["status"] == "ok")
+}
+
+/// `git commit -a` as whoever `name` is, without the hooks.
+fn commit_all(p: &Project, name: &str, message: &str) {
+    let out = p.git(&[
+        "-c",
+        "core.hooksPath=/dev/null",
+        "-c",
+        &format!("user.name={name}"),
+        "commit",
+        "-q",
+        "-a",
+        "-m",
+        message,
+    ]);
+    assert!(out.status.success(), "{out:?}");
+}
+
+/// A Create React App project set up by init and committed (config.toml,
+/// .gitignore, .env.example, package.json).
+fn committed_cra(p: &Project, init: &[&str]) -> String {
+    cra(p);
+    let token = classic();
+    let mut args = vec!["init", "--offline", "--token-stdin"];
+    args.extend_from_slice(init);
+    p.run(&args, &token).code(0);
+    p.git(&["add", "."]);
+    commit_all(p, "T", "set up ghenv");
+    token
+}
+
+#[test]
+fn a_teammates_change_to_config_toml_is_accepted_by_the_allow_doctor_names() {
+    let p = Project::new();
+    committed_cra(&p, &[]);
+    // A teammate renames the token variable and pushes; this clone pulls.
+    p.set_config_line("token_var", "token_var = \"REACT_APP_GH_TOKEN\"");
+    commit_all(&p, "Teammate", "rename the token variable");
+    let checks = doctor(&p, &["--offline"]);
+    let fix = fix_of(&checks, "accepted");
+    assert_eq!(
+        fix,
+        "read the change (`git log -p config.toml`), then `ghenv allow`"
+    );
+    // As printed: the change first (git shows who and what) ...
+    let log = p.git(&["log", "-p", "config.toml"]);
+    let log = String::from_utf8_lossy(&log.stdout);
+    assert!(
+        log.contains("Teammate") && log.contains("+token_var = \"REACT_APP_GH_TOKEN\""),
+        "{log}"
+    );
+    // ... then the command.
+    let allow = fix.split('`').nth(3).unwrap();
+    assert_eq!(allow, "ghenv allow");
+    p.run(&["allow"], "").code(0);
+    let checks = doctor(&p, &["--offline"]);
+    assert!(clear(&checks, "accepted"), "{checks:#?}");
+    // Nothing else fails for it.
+    assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
+}
+
+#[test]
+fn an_env_file_a_teammate_moved_out_of_the_project_is_put_back_as_the_fix_says() {
+    let p = Project::new();
+    committed_cra(&p, &[]);
+    p.set_config_line("file", "file = \"../other/.env\"");
+    commit_all(&p, "Teammate", "share the env file");
+    let checks = doctor(&p, &["--offline"]);
+    let fix = fix_of(&checks, "env_file");
+    assert_eq!(
+        fix,
+        "put back `file = \".env\"` under [env] in config.toml, or ask who changed it (`git log -p config.toml`)"
+    );
+    let log = p.git(&["log", "-p", "config.toml"]);
+    let log = String::from_utf8_lossy(&log.stdout);
+    assert!(log.contains("Teammate"), "{log}");
+    // The line exactly as printed, under [env].
+    let line = fix.split('`').nth(1).unwrap();
+    p.set_config_line("file", line);
+    assert!(p.read("config.toml").contains("[env]\nfile = \".env\"\n"));
+    let checks = doctor(&p, &["--offline"]);
+    assert!(clear(&checks, "env_file"), "{checks:#?}");
+    assert_eq!(status(&checks, "env_location"), "ok");
+    assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
+}
+
+#[test]
+fn doctor_far_above_the_app_is_pointed_at_its_folder() {
+    let p = Project::new();
+    p.git_init();
+    std::fs::create_dir_all(p.file("apps/web")).unwrap();
+    p.write(
+        "apps/web/package.json",
+        "{\"name\":\"web\",\"scripts\":{\"dev\":\"vite\"},\"devDependencies\":{\"vite\":\"*\"}}\n",
+    );
+    p.run(
+        &["init", "-C", "apps/web", "--offline", "--token-stdin"],
+        &classic(),
+    )
+    .code(0);
+    let checks = doctor(&p, &["--offline"]);
+    let fix = fix_of(&checks, "framework");
+    assert_eq!(fix, "run doctor in the app's folder (-C DIR)");
+    let checks = doctor(&p, &["--offline", "-C", "apps/web"]);
+    assert_eq!(status(&checks, "framework"), "ok");
+    assert_eq!(status(&checks, "env_location"), "ok");
+    assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
+}
+
+#[test]
+fn a_fresh_clone_with_only_the_secret_is_unlocked_as_the_fix_says() {
+    let p = Project::new();
+    let token = committed_cra(&p, &["--encrypt"]);
+    // A fresh clone: config.toml holds [secret], there is no .env.
+    std::fs::remove_file(p.file(".env")).unwrap();
+    let fix = fix_of(&doctor(&p, &["--offline"]), "env_location");
+    assert_eq!(
+        fix,
+        "`ghenv unlock` writes it (or start the app with `ghenv run -- npm start`)"
+    );
+    apply_ghenv(&p, &fix, "");
+    assert_eq!(p.env_token(), token);
+    let checks = doctor(&p, &["--offline"]);
+    assert_eq!(status(&checks, "env_location"), "ok");
+    assert_eq!(status(&checks, "secret_matches_env"), "ok");
+    assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
+}
+
+#[test]
+fn an_env_file_only_your_exclude_ignores_gets_its_gitignore_entry_from_init() {
+    let p = Project::new();
+    cra(&p);
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    p.write(".gitignore", "node_modules/\n");
+    p.write(
+        ".git/info/exclude",
+        ".env\n.env.local\n.env.development.local\n",
+    );
+    let checks = doctor(&p, &["--offline"]);
+    let c = checks.iter().find(|c| c["id"] == "env_ignored").unwrap();
+    assert!(
+        c["message"]
+            .as_str()
+            .unwrap()
+            .contains("only your own exclude"),
+        "{c}"
+    );
+    let fix = fix_of(&checks, "env_ignored");
+    assert_eq!(fix, "run `ghenv init`, which adds it to .gitignore");
+    apply_ghenv(&p, &fix, "");
+    // Ignored for every clone now, not only this one.
+    p.write(".git/info/exclude", "");
+    let checks = doctor(&p, &["--offline"]);
+    assert_eq!(status(&checks, "env_ignored"), "ok");
+    assert_eq!(status(&checks, "local_ignored"), "ok");
+}
+
+#[test]
+fn a_private_key_in_the_project_is_moved_out_and_replaced_as_the_fix_says() {
+    let p = Project::new();
+    cra(&p);
+    // The team's key, kept in the project folder by mistake.
+    let (key, old) = p.keygen("team.txt");
+    std::fs::rename(&key, p.file("team-key.txt")).unwrap();
+    let token = classic();
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "--encrypt",
+            "-r",
+            &old,
+        ],
+        &token,
+    )
+    .code(0);
+    let checks = doctor(&p, &["--offline", "-i", "team-key.txt"]);
+    let fix = fix_of(&checks, "keys_in_tree");
+    assert_eq!(
+        fix,
+        "move the key out of the project and replace it (`ghenv keygen`, `ghenv recipients`)"
+    );
+    // Out of the project ...
+    let moved = p.home.path().join("old-team-key.txt");
+    std::fs::rename(p.file("team-key.txt"), &moved).unwrap();
+    // ... and replaced: a new key, the token sealed to it, the old one
+    // (which may have been copied) no longer a recipient.
+    let new = p.run(&["keygen"], "");
+    new.code(0);
+    let new = new.stdout.trim().to_owned();
+    assert!(new.starts_with("age1"), "{new}");
+    p.run(
+        &["recipients", "add", &new, "-i", moved.to_str().unwrap()],
+        "",
+    )
+    .code(0);
+    p.run(&["recipients", "remove", &old], "").code(0);
+    assert_eq!(p.recipients(), vec![new]);
+    let checks = doctor(&p, &["--offline"]);
+    assert_eq!(status(&checks, "keys_in_tree"), "ok");
+    assert_eq!(status(&checks, "secret_decrypts"), "ok");
+    assert_eq!(status(&checks, "secret_matches_env"), "ok");
+    assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
+    p.unlock(&[]).code(0);
+    assert_eq!(p.env_token(), token);
 }
