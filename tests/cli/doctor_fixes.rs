@@ -209,25 +209,27 @@ const FIXES: &[(&str, How)] = &[
     ),
     (
         "hook",
-        TextOnly("husky with ghenv's hook in .git/hooks: hook_managers tests install into husky"),
-    ),
-    (
-        "hook",
-        TextOnly("husky without ghenv's check: hook_managers tests install into husky"),
-    ),
-    (
-        "hook",
-        TextOnly(
-            "pre-commit framework overwriting the hook: the config entry is printed for the user",
+        Applied(
+            "doctor_fixes::a_hook_husky_bypasses_is_moved_into_husky_by_the_install_doctor_names",
         ),
     ),
     (
         "hook",
-        TextOnly("pre-commit framework: the config entry is printed for the user"),
+        Applied("doctor_fixes::husky_without_ghenvs_check_gets_it_from_the_install_doctor_names"),
     ),
     (
         "hook",
-        TextOnly("core.hooksPath elsewhere: the user's own hooks setup"),
+        Applied("doctor_fixes::a_hook_pre_commit_would_overwrite_becomes_an_entry_of_its_config"),
+    ),
+    (
+        "hook",
+        Applied(
+            "doctor_fixes::the_pre_commit_framework_without_ghenv_gets_the_entry_install_prints",
+        ),
+    ),
+    (
+        "hook",
+        Applied("doctor_fixes::a_hook_core_hooks_path_bypasses_is_installed_where_git_looks"),
     ),
     (
         "hook",
@@ -782,4 +784,136 @@ fn a_private_key_in_the_project_is_moved_out_and_replaced_as_the_fix_says() {
     assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
     p.unlock(&[]).code(0);
     assert_eq!(p.env_token(), token);
+}
+
+/// A set-up app whose hooks are run by husky 9 (`core.hooksPath` is
+/// `.husky/_`, as `husky init` leaves it), with ghenv's hook installed in
+/// .git/hooks first when `hook_first`.
+fn under_husky(p: &Project, hook_first: bool) {
+    cra(p);
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    if hook_first {
+        p.run(&["hook", "install"], "").code(0);
+    }
+    std::fs::create_dir_all(p.file(".husky/_")).unwrap();
+    p.write(".husky/pre-commit", "npm test\n");
+    p.git(&["config", "core.hooksPath", ".husky/_"]);
+}
+
+#[test]
+fn a_hook_husky_bypasses_is_moved_into_husky_by_the_install_doctor_names() {
+    let p = Project::new();
+    under_husky(&p, true);
+    let fix = fix_of(&doctor(&p, &["--offline"]), "hook");
+    assert_eq!(
+        fix,
+        "`ghenv hook install` (it adds the check to .husky/pre-commit)"
+    );
+    apply_ghenv(&p, &fix, "");
+    assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
+    let script = p.read(".husky/pre-commit");
+    assert!(script.contains("ghenv scan --staged"), "{script}");
+    assert!(
+        script.contains("npm test"),
+        "the user's own line stays: {script}"
+    );
+}
+
+#[test]
+fn husky_without_ghenvs_check_gets_it_from_the_install_doctor_names() {
+    let p = Project::new();
+    under_husky(&p, false);
+    let checks = doctor(&p, &["--offline"]);
+    let c = checks.iter().find(|c| c["id"] == "hook").unwrap();
+    assert!(c["message"].as_str().unwrap().contains("(husky)"), "{c}");
+    let fix = fix_of(&checks, "hook");
+    assert_eq!(fix, "`ghenv hook install`");
+    apply_ghenv(&p, &fix, "");
+    assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
+}
+
+#[test]
+fn a_hook_core_hooks_path_bypasses_is_installed_where_git_looks() {
+    let p = Project::new();
+    cra(&p);
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    p.run(&["hook", "install"], "").code(0);
+    // The user's own hooks folder, set after ghenv's hook went in.
+    p.git(&["config", "core.hooksPath", ".githooks"]);
+    let checks = doctor(&p, &["--offline"]);
+    let c = checks.iter().find(|c| c["id"] == "hook").unwrap();
+    assert!(
+        c["message"].as_str().unwrap().contains("core.hooksPath"),
+        "{c}"
+    );
+    let fix = fix_of(&checks, "hook");
+    assert_eq!(fix, "`ghenv hook install`");
+    apply_ghenv(&p, &fix, "");
+    assert!(p.read(".githooks/pre-commit").contains("ghenv"));
+    assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
+    // And git runs it: a commit adding a token is refused.
+    p.write("leak.txt", &format!("T={}\n", token_with("ghp_", 7)));
+    p.git(&["add", "leak.txt"]);
+    let out = p.git(&["commit", "-q", "-m", "leak"]);
+    assert!(!out.status.success(), "{out:?}");
+}
+
+/// The pre-commit framework's config, with one entry of the user's.
+const PRE_COMMIT_CONFIG: &str = "repos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v4.6.0\n    hooks:\n      - id: trailing-whitespace\n";
+
+/// Follows "add the ghenv-scan hook to .pre-commit-config.yaml (`ghenv
+/// hook install` prints it)": runs the command, takes the block it prints
+/// and adds it at the end of the `repos:` list, as a user pasting it would.
+fn add_printed_pre_commit_entry(p: &Project, fix: &str) {
+    assert_eq!(
+        fix,
+        "add the ghenv-scan hook to .pre-commit-config.yaml (`ghenv hook install` prints it)"
+    );
+    let out = p.run(&["hook", "install"], "");
+    out.code(7);
+    let block: Vec<&str> = out
+        .stderr
+        .lines()
+        .skip_while(|l| !l.contains("- repo: local"))
+        .collect();
+    assert!(block.len() >= 6, "{out}");
+    // An entry of `repos:` as the user's are: the same indentation, or
+    // the pasted block would not be YAML (or not the list's).
+    assert!(block[0].starts_with("  - repo: local"), "{out}");
+    assert!(block.iter().skip(1).all(|l| l.starts_with("    ")), "{out}");
+    let config = format!(
+        "{}{}\n",
+        p.read(".pre-commit-config.yaml"),
+        block.join("\n")
+    );
+    p.write(".pre-commit-config.yaml", &config);
+}
+
+#[test]
+fn a_hook_pre_commit_would_overwrite_becomes_an_entry_of_its_config() {
+    let p = Project::new();
+    cra(&p);
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    p.run(&["hook", "install"], "").code(0);
+    p.write(".pre-commit-config.yaml", PRE_COMMIT_CONFIG);
+    let checks = doctor(&p, &["--offline"]);
+    assert_eq!(status(&checks, "hook"), "fail");
+    add_printed_pre_commit_entry(&p, &fix_of(&checks, "hook"));
+    assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
+}
+
+#[test]
+fn the_pre_commit_framework_without_ghenv_gets_the_entry_install_prints() {
+    let p = Project::new();
+    cra(&p);
+    p.run(&["init", "--offline", "--token-stdin"], &classic())
+        .code(0);
+    p.write(".pre-commit-config.yaml", PRE_COMMIT_CONFIG);
+    let checks = doctor(&p, &["--offline"]);
+    assert_eq!(status(&checks, "hook"), "warn");
+    add_printed_pre_commit_entry(&p, &fix_of(&checks, "hook"));
+    assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
 }
