@@ -13,11 +13,14 @@ enum How {
     /// Applied as printed, then doctor (or the next command) passes: the
     /// test's `module::function`.
     Applied(&'static str),
-    /// Not applied in a test, and why; the test checks the text only.
+    /// Not applied, and why, but produced: the test (`module::function`)
+    /// makes doctor print this fix and checks its text in the JSON.
+    Driven(&'static str, &'static str),
+    /// Neither applied nor produced by a test, and why.
     TextOnly(&'static str),
 }
 
-use How::{Applied, TextOnly};
+use How::{Applied, Driven, TextOnly};
 
 /// One row per `.fix(` call site of src/doctor/checks.rs, in source order.
 const FIXES: &[(&str, How)] = &[
@@ -93,12 +96,15 @@ const FIXES: &[(&str, How)] = &[
     ),
     (
         "dev_server",
-        TextOnly("restarting a dev server: processes are not inspected the same on every system"),
+        TextOnly(
+            "printed only where processes cannot be listed (Windows); Linux reads /proc, other Unixes list none",
+        ),
     ),
     (
         "dev_server",
-        TextOnly(
-            "restarting a dev server started by someone else: needs a real Create React App server",
+        Driven(
+            "doctor::a_dev_server_started_before_env_changed_is_told_to_restart",
+            "restarting a running Create React App server: the test has a look-alike process only",
         ),
     ),
     (
@@ -107,34 +113,56 @@ const FIXES: &[(&str, How)] = &[
     ),
     (
         "token",
-        TextOnly("the endpoint's own error hint (trusted endpoints): tested where that error is"),
+        Applied(
+            "doctor_fixes::an_endpoint_config_toml_names_is_trusted_by_the_allow_the_fix_names",
+        ),
     ),
     (
         "token",
-        TextOnly(
-            "GitHub's rejection hint: a new token for `ghenv rotate` (recovery::a_revoked_token_… applies it via check)",
+        Driven(
+            "doctor_fixes::the_fixes_that_need_github_com_are_printed_from_githubs_answers",
+            "a new token is made on github.com (recovery::a_revoked_token_… gives rotate one, via check)",
         ),
     ),
     (
         "scopes",
-        TextOnly("a new token created on github.com with the scopes ticked: a browser step"),
+        Driven(
+            "doctor_fixes::the_fixes_that_need_github_com_are_printed_from_githubs_answers",
+            "a new token created on github.com with the scopes ticked: a browser step",
+        ),
     ),
     (
         "expiry",
-        TextOnly(
+        Driven(
+            "doctor_fixes::the_fixes_that_need_github_com_are_printed_from_githubs_answers",
             "a new token on github.com, then rotate (recovery::an_expired_token_… applies it via check)",
         ),
     ),
     (
         "expiry",
-        TextOnly("a warning ahead of expiry: the new token is made on github.com"),
+        Driven(
+            "doctor_fixes::the_fixes_that_need_github_com_are_printed_from_githubs_answers",
+            "a warning ahead of expiry: the new token is made on github.com",
+        ),
     ),
-    ("sso", TextOnly("SSO authorization happens on github.com")),
+    (
+        "sso",
+        Driven(
+            "doctor_fixes::the_fixes_that_need_github_com_are_printed_from_githubs_answers",
+            "SSO authorization happens on github.com",
+        ),
+    ),
     (
         "account",
-        TextOnly("another account's token: chosen on github.com"),
+        Applied("doctor_fixes::a_token_of_another_account_is_recorded_by_the_init_the_fix_names"),
     ),
-    ("rate_limit", TextOnly("waiting for GitHub's reset")),
+    (
+        "rate_limit",
+        Driven(
+            "doctor_fixes::the_fixes_that_need_github_com_are_printed_from_githubs_answers",
+            "waiting for GitHub's reset",
+        ),
+    ),
     (
         "probe",
         TextOnly("the probe's own error hint: tested with the probe"),
@@ -167,7 +195,9 @@ const FIXES: &[(&str, How)] = &[
     ),
     (
         "env_tracked",
-        TextOnly("a committed token: revoke at github.com first (leaks tests check the hint)"),
+        Applied(
+            "doctor_fixes::a_committed_env_file_is_untracked_as_printed_and_its_history_then_named",
+        ),
     ),
     (
         "env_ignored",
@@ -181,7 +211,10 @@ const FIXES: &[(&str, How)] = &[
     ),
     (
         "env_history",
-        TextOnly("revoke at github.com, then rotate: history cannot be unwritten"),
+        Driven(
+            "doctor_fixes::a_committed_env_file_is_untracked_as_printed_and_its_history_then_named",
+            "revoke at github.com, then rotate: history cannot be unwritten",
+        ),
     ),
     (
         "local_ignored",
@@ -201,11 +234,16 @@ const FIXES: &[(&str, How)] = &[
     ),
     (
         "recipients_intact",
-        TextOnly("checking a fingerprint with its owner: a person's step"),
+        Driven(
+            "doctor_fixes::a_recipient_a_push_added_is_listed_and_allowed_as_the_fix_says",
+            "checking a fingerprint with its owner is a person's step (the test then runs list and allow)",
+        ),
     ),
     (
         "secret_decrypts",
-        TextOnly("a teammate adds your key: another person's step"),
+        Applied(
+            "doctor_fixes::a_secret_for_a_key_kept_elsewhere_decrypts_with_the_i_the_fix_names",
+        ),
     ),
     (
         "hook",
@@ -241,7 +279,10 @@ const FIXES: &[(&str, How)] = &[
     ),
     (
         "build_output",
-        TextOnly("delete a build and revoke the token at github.com"),
+        Driven(
+            "doctor_fixes::a_build_holding_the_token_is_named_with_the_fix_and_deleting_it_clears_the_check",
+            "revoking the token is github.com's (the test deletes build/)",
+        ),
     ),
 ];
 
@@ -297,6 +338,14 @@ fn every_fix_doctor_prints_has_a_row() {
                     "{id}: no test {test}"
                 );
             }
+            Driven(test, why) => {
+                let (_, name) = test.split_once("::").unwrap();
+                assert!(
+                    tests.contains(&format!("fn {name}()")),
+                    "{id}: no test {test}"
+                );
+                assert!(!why.is_empty(), "{id}: say why");
+            }
             TextOnly(why) => assert!(!why.is_empty(), "{id}: say why"),
         }
     }
@@ -305,10 +354,16 @@ fn every_fix_doctor_prints_has_a_row() {
         .filter(|(_, h)| matches!(h, Applied(_)))
         .count();
     assert!(
-        applied >= 20,
+        applied >= 35,
         "{applied} of {} fixes applied in a test",
         FIXES.len()
     );
+    // A fix no test produces may ship broken: few, each with its reason.
+    let unproduced = FIXES
+        .iter()
+        .filter(|(_, h)| matches!(h, TextOnly(_)))
+        .count();
+    assert!(unproduced <= 5, "{unproduced} fixes no test produces");
 }
 
 fn doctor(p: &Project, args: &[&str]) -> Vec<serde_json::Value> {
@@ -916,4 +971,237 @@ fn the_pre_commit_framework_without_ghenv_gets_the_entry_install_prints() {
     assert_eq!(status(&checks, "hook"), "warn");
     add_printed_pre_commit_entry(&p, &fix_of(&checks, "hook"));
     assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
+}
+
+/// `doctor --no-probe --endpoint URL` against `fake`.
+fn online(p: &Project, fake: &FakeGitHub) -> Vec<serde_json::Value> {
+    let url = fake.url();
+    doctor(p, &["--no-probe", "--endpoint", &url])
+}
+
+#[test]
+fn an_endpoint_config_toml_names_is_trusted_by_the_allow_the_fix_names() {
+    let p = Project::new();
+    committed_cra(&p, &[]);
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    // The course's own GitHub (here the look-alike), named in config.toml.
+    p.set_config_line("endpoint", &format!("endpoint = \"{}\"", fake.url()));
+    commit_all(&p, "Teacher", "the course's GitHub");
+    let checks = doctor(&p, &["--no-probe"]);
+    let fix = fix_of(&checks, "token");
+    assert!(
+        fix.contains("If you trust ")
+            && fix.contains("`ghenv allow` shows what config.toml asks for"),
+        "{fix}"
+    );
+    assert!(fake.requests().is_empty(), "no token sent before the trust");
+    p.run(&["allow"], "").code(0);
+    let checks = doctor(&p, &["--no-probe"]);
+    assert_eq!(status(&checks, "token"), "ok", "{checks:#?}");
+    assert_eq!(fake.requests().len(), 1);
+}
+
+#[test]
+fn a_token_of_another_account_is_recorded_by_the_init_the_fix_names() {
+    let p = Project::new();
+    committed_cra(&p, &[]);
+    let config = p
+        .read("config.toml")
+        .replace("[github]\n", "[github]\nlogin = \"octocat\"\n");
+    p.write("config.toml", &config);
+    let fake = FakeGitHub::start(vec![Reply::ok("someone-else", COURSE_SCOPES); 4]).at_most();
+    let fix = fix_of(&online(&p, &fake), "account");
+    assert_eq!(
+        fix,
+        "use a token of the account the project expects, or run `ghenv init` to record this one"
+    );
+    // `ghenv init` as printed, online (it records who the token is).
+    assert_eq!(command(&fix), "ghenv init");
+    p.run(&["init", "--endpoint", &fake.url()], "").code(0);
+    assert!(p.read("config.toml").contains("login = \"someone-else\""));
+    let checks = online(&p, &fake);
+    assert!(clear(&checks, "account"), "{checks:#?}");
+    assert_eq!(status(&checks, "token"), "ok");
+}
+
+#[test]
+fn a_secret_for_a_key_kept_elsewhere_decrypts_with_the_i_the_fix_names() {
+    let p = Project::new();
+    cra(&p);
+    // The course's key, not at the default place.
+    let (key, public) = p.keygen("course.txt");
+    let token = classic();
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "--encrypt",
+            "-r",
+            &public,
+        ],
+        &token,
+    )
+    .code(0);
+    let checks = doctor(&p, &["--offline"]);
+    let fix = fix_of(&checks, "secret_decrypts");
+    assert_eq!(
+        fix,
+        "pass -i KEY, or ask a teammate to `ghenv recipients add` your key"
+    );
+    let key = key.to_str().unwrap();
+    let checks = doctor(&p, &["--offline", "-i", key]);
+    assert_eq!(status(&checks, "secret_decrypts"), "ok");
+    assert_eq!(status(&checks, "secret_matches_env"), "ok");
+}
+
+#[test]
+fn a_committed_env_file_is_untracked_as_printed_and_its_history_then_named() {
+    let p = Project::new();
+    let token = committed_cra(&p, &[]);
+    p.git(&["add", "-f", ".env"]);
+    commit_all(&p, "T", "oops");
+    let checks = doctor(&p, &["--offline"]);
+    let fix = fix_of(&checks, "env_tracked");
+    assert!(
+        fix.starts_with("stop tracking it first: `git -C . rm --cached .env` and commit (and if a token was ever committed, revoke it at https://github.com/settings/tokens)"),
+        "{fix}"
+    );
+    let untrack = command(&fix);
+    let args: Vec<&str> = untrack.strip_prefix("git ").unwrap().split(' ').collect();
+    assert!(p.git(&args).status.success());
+    commit_all(&p, "T", "untrack .env");
+    let checks = doctor(&p, &["--offline"]);
+    assert!(clear(&checks, "env_tracked"), "{checks:#?}");
+    assert_eq!(status(&checks, "env_ignored"), "ok");
+    // What cannot be unwritten is named next, with GitHub's step.
+    let fix = fix_of(&checks, "env_history");
+    assert_eq!(
+        fix,
+        "revoke the token at https://github.com/settings/tokens, then `ghenv rotate`"
+    );
+    assert!(p.exists(".env") && p.read(".env").contains(&token));
+}
+
+#[test]
+fn a_build_holding_the_token_is_named_with_the_fix_and_deleting_it_clears_the_check() {
+    let p = Project::new();
+    let token = committed_cra(&p, &[]);
+    std::fs::create_dir_all(p.file("build/static/js")).unwrap();
+    p.write("build/static/js/main.js", &format!("var t=\"{token}\";"));
+    let fix = fix_of(&doctor(&p, &["--offline"]), "build_output");
+    assert_eq!(
+        fix,
+        "delete build/, never deploy it, and revoke the token at https://github.com/settings/tokens"
+    );
+    // The local half; revoking is GitHub's.
+    std::fs::remove_dir_all(p.file("build")).unwrap();
+    assert_eq!(status(&doctor(&p, &["--offline"]), "build_output"), "ok");
+}
+
+#[test]
+fn a_recipient_a_push_added_is_listed_and_allowed_as_the_fix_says() {
+    let p = Project::new();
+    cra(&p);
+    let (key, public) = p.keygen("me.txt");
+    let (_, teammate) = p.keygen("teammate.txt");
+    let key = key.to_str().unwrap();
+    p.run(
+        &[
+            "init",
+            "--offline",
+            "--token-stdin",
+            "--encrypt",
+            "-r",
+            &public,
+        ],
+        &classic(),
+    )
+    .code(0);
+    // A pushed config.toml with a recipient this machine never accepted.
+    let config = p.read("config.toml").replace(
+        &format!("    \"{public}\",\n"),
+        &format!("    \"{public}\",\n    \"{teammate}\",\n"),
+    );
+    assert_ne!(config, p.read("config.toml"));
+    p.write("config.toml", &config);
+    let checks = doctor(&p, &["--offline", "-i", key]);
+    let fix = fix_of(&checks, "recipients_intact");
+    assert_eq!(
+        fix,
+        "`ghenv recipients list` shows them; check each fingerprint with its owner, then `ghenv allow`, or remove the ones you do not know"
+    );
+    let list = p.run(&["recipients", "list"], "");
+    list.code(0).stdout_has(&[&teammate]);
+    // The owner confirmed it (a person's step), then:
+    p.run(&["allow", "-i", key], "").code(0);
+    let checks = doctor(&p, &["--offline", "-i", key]);
+    assert_eq!(status(&checks, "recipients_intact"), "ok");
+}
+
+/// The token group's fixes that name github.com, printed as written
+/// against the look-alike's answers (GitHub's headers).
+#[test]
+fn the_fixes_that_need_github_com_are_printed_from_githubs_answers() {
+    let p = Project::new();
+    committed_cra(&p, &[]);
+    let header_time = |hours: i64| {
+        jiff::Timestamp::now()
+            .checked_add(jiff::SignedDuration::from_hours(hours))
+            .unwrap()
+            .strftime("%Y-%m-%d %H:%M:%S UTC")
+            .to_string()
+    };
+    // Rejected.
+    let fake = FakeGitHub::start(vec![Reply::bad_credentials()]);
+    let fix = fix_of(&online(&p, &fake), "token");
+    assert!(fix.contains("`ghenv rotate`"), "{fix}");
+    // Scopes missing.
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", "repo, read:user")]);
+    let fix = fix_of(&online(&p, &fake), "scopes");
+    assert!(
+        fix.starts_with("create a token with every required scope: http")
+            && fix.contains("scopes="),
+        "{fix}"
+    );
+    // Expired, and about to.
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES)
+            .header("github-authentication-token-expiration", &header_time(-48)),
+    ]);
+    let fix = fix_of(&online(&p, &fake), "expiry");
+    assert!(
+        fix.starts_with(
+            "create a new one with the same scopes, then give it to `ghenv rotate`: http"
+        ),
+        "{fix}"
+    );
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES)
+            .header("github-authentication-token-expiration", &header_time(48)),
+    ]);
+    let fix = fix_of(&online(&p, &fake), "expiry");
+    assert!(
+        fix.starts_with("create a new one soon, then `ghenv rotate`: http"),
+        "{fix}"
+    );
+    // SSO, and few points left.
+    let mut reply = Reply::ok("octocat", COURSE_SCOPES).header(
+        "X-GitHub-SSO",
+        "partial-results; organizations=21955855,20582480",
+    );
+    reply.body = String::from_utf8(reply.body)
+        .unwrap()
+        .replace("\"remaining\":4999", "\"remaining\":12")
+        .into_bytes();
+    let fake = FakeGitHub::start(vec![reply]);
+    let checks = online(&p, &fake);
+    assert_eq!(
+        fix_of(&checks, "sso"),
+        "authorize the token for SSO on its page at https://github.com/settings/tokens"
+    );
+    assert_eq!(
+        fix_of(&checks, "rate_limit"),
+        "wait for the reset, or make fewer requests"
+    );
 }
