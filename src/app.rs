@@ -238,9 +238,30 @@ fn workspace_globs(dir: &Path) -> Vec<String> {
     if let Ok(text) = std::fs::read_to_string(dir.join("pnpm-workspace.yaml")) {
         // The one key read here is a list of strings; no YAML library for it.
         let mut inside = false;
+        // The flow style (`packages: ['apps/*']`, as pnpm's docs write it),
+        // on one line or several: the text from `[` until `]`.
+        let mut flow: Option<String> = None;
         for line in text.lines() {
             let trimmed = line.trim();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
+            if let Some(list) = &mut flow {
+                list.push_str(trimmed.split(" #").next().unwrap_or(""));
+                list.push(' ');
+            } else if !line.starts_with([' ', '\t', '-'])
+                && let Some(rest) = trimmed.strip_prefix("packages:")
+                && let Some(rest) = rest.trim_start().strip_prefix('[')
+            {
+                flow = Some(format!("{rest} "));
+            }
+            if let Some(list) = flow.take_if(|l| l.contains(']')) {
+                let items = list.split(']').next().unwrap_or("");
+                globs.extend(
+                    items
+                        .split(',')
+                        .map(|i| i.trim().trim_matches(['"', '\'']).to_owned()),
+                );
+                continue;
+            }
+            if flow.is_some() || trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
             }
             if !line.starts_with([' ', '\t', '-']) {
@@ -414,6 +435,15 @@ mod tests {
         .unwrap();
         assert_eq!(workspace_apps(root).len(), 1);
         assert!(wildcard("web-*", "web-app") && !wildcard("web-*", "api"));
+        // The flow style, on one line or several, with a comment.
+        for yaml in [
+            "packages: ['apps/*', \"packages/**\", '!**/test/**']\n",
+            "packages: [\n  'apps/*', # the app\n  'packages/**'\n]\ncatalog:\n  react: ^18\n",
+        ] {
+            std::fs::write(root.join("pnpm-workspace.yaml"), yaml).unwrap();
+            assert_eq!(workspace_globs(root)[0], "apps/*", "{yaml}");
+            assert_eq!(workspace_apps(root).len(), 1, "{yaml}");
+        }
     }
 
     #[test]

@@ -1164,9 +1164,11 @@ impl Error {
 }
 
 /// What to add to `.pre-commit-config.yaml` for the pre-commit framework
-/// (the same hook the repository's `.pre-commit-hooks.yaml` offers).
-const PRE_COMMIT_CONFIG: &str = "\
-  - repo: local
+/// (the same hook the repository's `.pre-commit-hooks.yaml` offers),
+/// indented as an entry of `repos:`. No `\` after the opening quote: it
+/// would eat the first line's indentation, and the block pasted under an
+/// indented `repos:` list would no longer be YAML.
+const PRE_COMMIT_CONFIG: &str = "  - repo: local
     hooks:
       - id: ghenv-scan
         name: ghenv scan (GitHub tokens and age keys)

@@ -119,6 +119,55 @@ fn init_at_a_monorepos_root_with_several_apps_names_each_and_the_named_one_works
     assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
 }
 
+#[test]
+fn init_at_a_pnpm_monorepos_root_sets_up_the_app_its_workspace_file_names() {
+    let p = Project::new();
+    p.git_init();
+    // pnpm's layout: no `workspaces` in package.json, the globs in
+    // pnpm-workspace.yaml (here in YAML's flow style, as pnpm's docs show).
+    p.write(
+        "package.json",
+        "{\"name\":\"mono\",\"private\":true,\"packageManager\":\"pnpm@9.12.0\"}\n",
+    );
+    p.write("pnpm-workspace.yaml", "packages: ['apps/*']\n");
+    p.write("pnpm-lock.yaml", "lockfileVersion: '9.0'\n");
+    std::fs::create_dir_all(p.file("apps/web")).unwrap();
+    p.write("apps/web/package.json", VITE_PACKAGE);
+    let token = classic();
+    let out = p.run(&["init", "--offline", "--token-stdin"], &token);
+    out.code(0).never_shows(&token).stderr_has(&["apps/web"]);
+    assert!(
+        !p.exists(".env"),
+        "never at the root, where Vite never looks"
+    );
+    let pairs = dotenv_pairs(&p.read("apps/web/.env"));
+    assert!(
+        pairs.contains(&(
+            "VITE_GITHUB_PERSONAL_ACCESS_TOKEN".to_owned(),
+            token.clone()
+        )),
+        "{pairs:?}"
+    );
+    assert!(
+        p.read("apps/web/config.toml")
+            .contains("template = \"vite\"")
+    );
+    let checks = doctor_json(&p, &["--offline", "-C", "apps/web"]);
+    assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
+    // The commands doctor names are pnpm's.
+    let exposed = checks
+        .iter()
+        .find(|c| c["id"] == "client_exposed")
+        .unwrap_or_else(|| panic!("{checks:#?}"));
+    assert!(
+        exposed["fix"]
+            .as_str()
+            .unwrap()
+            .ends_with("`ghenv proxy -- pnpm dev`"),
+        "{exposed}"
+    );
+}
+
 /// A Create React App project, set up by init with `token`.
 fn cra_app(p: &Project, token: &str) {
     p.git_init();
