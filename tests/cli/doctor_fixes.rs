@@ -97,7 +97,7 @@ const FIXES: &[(&str, How)] = &[
     (
         "dev_server",
         TextOnly(
-            "printed only where processes cannot be listed (Windows); Linux reads /proc, other Unixes list none",
+            "printed only where processes cannot be listed (Windows): scripts/wine-smoke.sh, run by .ci/run, produces it under Wine; Linux reads /proc",
         ),
     ),
     (
@@ -189,7 +189,10 @@ const FIXES: &[(&str, How)] = &[
     ),
     (
         "probe",
-        TextOnly("an answer the probe cannot read: a misbehaving server"),
+        Driven(
+            "doctor_fixes::answers_the_probe_cannot_read_are_said_and_the_fix_names_probe",
+            "a misbehaving server: the fix sends the user to `ghenv probe`, which the test runs",
+        ),
     ),
     (
         "env_mode",
@@ -1256,4 +1259,35 @@ fn operations_that_cannot_be_tried_get_the_probes_own_hint() {
         fix_of(&checks, "probe").starts_with("try again in a few minutes (GitHub's status: "),
         "{c}"
     );
+}
+
+#[test]
+fn answers_the_probe_cannot_read_are_said_and_the_fix_names_probe() {
+    let p = crate::probe::course_project(&classic());
+    let empty = || Reply::json(200, "OK", r#"{"data":{}}"#);
+    let fake = FakeGitHub::start(vec![
+        Reply::ok("octocat", COURSE_SCOPES),
+        empty(),
+        empty(),
+        empty(),
+        empty(),
+    ])
+    .at_most();
+    let url = fake.url();
+    // The token passes; GitHub's answers to the operations say nothing.
+    let checks = doctor(&p, &["--endpoint", &url]);
+    let c = checks.iter().find(|c| c["id"] == "probe").unwrap();
+    assert!(
+        c["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not be read as yes or no"),
+        "{c}"
+    );
+    assert_eq!(fix_of(&checks, "probe"), "`ghenv probe` shows which");
+    // The fix as printed: probe shows which, marked "?".
+    let fake = FakeGitHub::start(vec![empty(), empty(), empty(), empty()]).at_most();
+    let url = fake.url();
+    p.run(&["probe", "--endpoint", &url], "")
+        .stdout_has(&["? "]);
 }
