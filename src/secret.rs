@@ -620,29 +620,33 @@ pub fn seal_into(
     Ok(text)
 }
 
-/// The token encrypted as `lock` says: the recipients' texts, whether a
-/// passphrase was used, and the armored ciphertext.
+/// The token as [`encrypt`] sealed it.
+#[derive(Debug, Clone)]
+pub struct Sealed {
+    /// The recipients' texts (empty with a passphrase).
+    pub recipients: Vec<String>,
+    /// Whether a passphrase was used instead.
+    pub passphrase: bool,
+    /// The ASCII-armored ciphertext.
+    pub armored: String,
+}
+
+/// The token encrypted as `lock` says.
 ///
 /// # Errors
 /// An encryption failure.
-pub fn encrypt(lock: &Lock, token: &str) -> Result<(Vec<String>, bool, String)> {
+pub fn encrypt(lock: &Lock, token: &str) -> Result<Sealed> {
     match lock {
-        Lock::Recipients { recipients, .. } => {
-            let armored = crypt::encrypt(token, recipients)?;
-            Ok((
-                recipients.iter().map(|r| r.as_str().to_owned()).collect(),
-                false,
-                armored,
-            ))
-        }
-        Lock::Passphrase(passphrase) => {
-            let passphrase = passphrase.clone();
-            Ok((
-                Vec::new(),
-                true,
-                crypt::encrypt_with_passphrase(token, passphrase)?,
-            ))
-        }
+        Lock::Recipients { recipients, .. } => Ok(Sealed {
+            armored: crypt::encrypt(token, recipients)?,
+            recipients: recipients.iter().map(|r| r.as_str().to_owned()).collect(),
+            passphrase: false,
+        }),
+        Lock::Passphrase(passphrase) => Ok(Sealed {
+            armored: crypt::encrypt_with_passphrase(token, passphrase.clone())?,
+            recipients: Vec::new(),
+            passphrase: true,
+        }),
         // Settled into recipients by `existing_recipients` first.
         Lock::Existing => Err(Error::NotEncrypted),
     }

@@ -686,7 +686,7 @@ struct Written {
     encrypted: Option<Encrypted>,
 }
 
-/// Step 5: holding the project's lock, config.toml is read again, the
+/// Step 4: holding the project's lock, config.toml is read again, the
 /// token sealed ([`seal_token`]), the writes planned over the files as
 /// they are now and done together, config.toml last; then what was
 /// written is recorded as accepted on this machine. A change another
@@ -724,7 +724,12 @@ fn write_locked(
         );
     }
     let mut encrypted = None;
-    if let Some((recipients, passphrase, armored)) = sealed {
+    if let Some(secret::Sealed {
+        recipients,
+        passphrase,
+        armored,
+    }) = sealed
+    {
         seal(
             token,
             &mut changes,
@@ -770,10 +775,10 @@ fn write_locked(
     Ok(Written { changes, encrypted })
 }
 
-/// Step 4, under the lock: the recipients decided for good (those
+/// Step 4a, under the lock: the recipients decided for good (those
 /// config.toml has now, for a project already encrypted), a check that
-/// the user keeps access, and the token encrypted to them: (recipients,
-/// passphrase, armored text), or `None` without encryption.
+/// the user keeps access, and the token encrypted to them
+/// ([`secret::Sealed`]), or `None` without encryption.
 ///
 /// # Errors
 /// A passphrase not given, recipients not accepted or that would lock the
@@ -785,7 +790,7 @@ fn seal_token(
     resolved: &Resolved,
     config_file: Option<&Existing>,
     token: &Token,
-) -> Result<Option<(Vec<String>, bool, String)>> {
+) -> Result<Option<secret::Sealed>> {
     let settled = match &resolved.lock {
         Some(Lock::Existing) => {
             let reread = config_file
@@ -836,7 +841,7 @@ fn seal_token(
     }
 }
 
-/// Step 6: what was done, said once the files are written, then the
+/// Step 5: what was done, said once the files are written, then the
 /// hook offer, the probe, the offline doctor checks and, for a proxy
 /// template, how the app reaches the proxy. Nothing here fails: the files
 /// are written by now.

@@ -23,6 +23,24 @@ use crate::token::{Kind, Token};
 /// The most bytes read from `--token-stdin`, `--token-file` or `--from-scan`.
 const INPUT_LIMIT: u64 = 64 * 1024 * 1024;
 
+/// What became of one token (`status` in the JSON).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// GitHub accepted it for revocation.
+    Accepted,
+    /// GitHub refused the request (422).
+    Refused,
+    /// GitHub's rate limit stopped the request.
+    RateLimited,
+    /// The request failed (network, server).
+    Failed,
+    /// Not sent, after a rate limit or an error.
+    NotSent,
+    /// A kind GitHub's revocation API does not take.
+    NotRevocable,
+}
+
 /// One token and what became of it.
 #[derive(Debug, Serialize)]
 pub struct Entry {
@@ -34,7 +52,7 @@ pub struct Entry {
     pub from: String,
     /// `accepted`, `refused`, `rate_limited`, `failed`, `not_sent` or
     /// `not_revocable`.
-    pub status: &'static str,
+    pub status: Status,
     /// GitHub's message, or what to do instead.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -58,10 +76,12 @@ impl Report for RevokeReport {
     fn print(&self, io: &mut Io) {
         for e in &self.tokens {
             let status = match e.status {
-                "accepted" => io.green("revoked"),
-                "not_revocable" => io.yellow("not revocable here"),
-                "not_sent" => io.yellow("not sent"),
-                other => io.red(&other.replace('_', " ")),
+                Status::Accepted => io.green("revoked"),
+                Status::NotRevocable => io.yellow("not revocable here"),
+                Status::NotSent => io.yellow("not sent"),
+                Status::Refused => io.red("refused"),
+                Status::RateLimited => io.red("rate limited"),
+                Status::Failed => io.red("failed"),
             };
             let _ = writeln!(io.out, "{}  {status}  ({})", e.masked, e.from);
             if let Some(message) = &e.message {
@@ -69,8 +89,8 @@ impl Report for RevokeReport {
                 let _ = writeln!(io.out, "    {message}");
             }
         }
-        let count = |status: &str| self.tokens.iter().filter(|e| e.status == status).count();
-        let accepted = count("accepted");
+        let count = |status: Status| self.tokens.iter().filter(|e| e.status == status).count();
+        let accepted = count(Status::Accepted);
         if accepted > 0 {
             io.ok(&format!(
                 "GitHub accepted {accepted} token{} for revocation and tells {} owner{} by email",
@@ -84,10 +104,10 @@ impl Report for RevokeReport {
             io.warn(&format!(
                 "GitHub's limit of 60 revocation requests an hour was reached: run the same command again {retry}; the tokens marked \"not sent\" were not revoked"
             ));
-        } else if count("failed") + count("not_sent") > 0 {
+        } else if count(Status::Failed) + count(Status::NotSent) > 0 {
             io.warn("some tokens were not revoked: run the same command again (GitHub forgets nothing it accepted, so tokens sent twice are harmless)");
         }
-        if count("refused") > 0 {
+        if count(Status::Refused) > 0 {
             io.warn("GitHub refused a request (422: a token it does not recognise, or too many requests): check the tokens, or revoke them at https://github.com/settings/tokens");
         }
     }
@@ -96,7 +116,7 @@ impl Report for RevokeReport {
         let sent_fine = self
             .tokens
             .iter()
-            .all(|e| matches!(e.status, "accepted" | "not_revocable"));
+            .all(|e| matches!(e.status, Status::Accepted | Status::NotRevocable));
         if !sent_fine {
             Outcome::Unreachable
         } else if self.ok {
@@ -161,11 +181,11 @@ pub fn run(args: &RevokeOptions, io: &mut Io) -> Result<Boxed> {
     // Why the batches after a rate limit or an error were not sent.
     let mut stopped: Option<String> = None;
     for batch in revocable.chunks(github::REVOKE_BATCH) {
-        let entries = |status: &'static str, message: Option<String>| {
+        let entries = |status: Status, message: Option<String>| {
             batch.iter().map(move |c| entry(c, status, message.clone()))
         };
         if let Some(why) = &stopped {
-            tokens.extend(entries("not_sent", Some(why.clone())));
+            tokens.extend(entries(Status::NotSent, Some(why.clone())));
             continue;
         }
         let refs: Vec<&Token> = batch.iter().map(|c| &c.token).collect();
@@ -175,27 +195,31 @@ pub fn run(args: &RevokeOptions, io: &mut Io) -> Result<Boxed> {
             || github::revoke(&options, &refs),
         );
         match answer {
-            Ok(Revoked::Accepted) => tokens.extend(entries("accepted", None)),
+            Ok(Revoked::Accepted) => tokens.extend(entries(Status::Accepted, None)),
             Ok(Revoked::Refused { status, message }) => tokens.extend(entries(
-                "refused",
+                Status::Refused,
                 Some(format!("GitHub answered {status}: {message}")),
             )),
             Err(GithubError::RateLimited { message, retry: r }) => {
                 let when = r.describe(Timestamp::now());
-                tokens.extend(entries("rate_limited", Some(message)));
+                tokens.extend(entries(Status::RateLimited, Some(message)));
                 stopped = Some(format!("not sent after the rate limit; try again {when}"));
                 retry = Some(when);
             }
             Err(e) => {
-                tokens.extend(entries("failed", Some(e.to_string())));
+                tokens.extend(entries(Status::Failed, Some(e.to_string())));
                 stopped = Some(format!("not sent after an error: {e}"));
             }
         }
     }
     for c in &other {
-        tokens.push(entry(c, "not_revocable", Some(elsewhere(c.token.kind()))));
+        tokens.push(entry(
+            c,
+            Status::NotRevocable,
+            Some(elsewhere(c.token.kind())),
+        ));
     }
-    let ok = tokens.iter().all(|e| e.status == "accepted");
+    let ok = tokens.iter().all(|e| e.status == Status::Accepted);
     Ok(Box::new(RevokeReport {
         ok,
         url,
@@ -204,7 +228,7 @@ pub fn run(args: &RevokeOptions, io: &mut Io) -> Result<Boxed> {
     }))
 }
 
-fn entry(c: &Candidate, status: &'static str, message: Option<String>) -> Entry {
+fn entry(c: &Candidate, status: Status, message: Option<String>) -> Entry {
     Entry {
         masked: c.token.masked(),
         kind: c.token.kind().name(),

@@ -280,6 +280,15 @@ fn stray_env_file(project_dir: &Path, app_dir: &Path) -> Option<std::path::PathB
         .find(|p| std::fs::canonicalize(p).ok() != own)
 }
 
+/// The variable group: for each GitHub variable the app's code reads,
+/// whether an env file its dev server loads defines it, with the prefix the
+/// framework gives the browser, read the framework's way (`import.meta.env`
+/// in Vite); a name that is only near one defined gets "did you mean" and
+/// the fix that renames the right side (the template's variable, never an
+/// invented one); then whether another env file shadows the token
+/// variable, whether every .env reader reads the files alike, a second
+/// variable holding a token, and a dev server started before the env file
+/// changed (not Vite, which restarts by itself).
 fn variable_group(project: &Project, app: &App, template: &Template, out: &mut Vec<Check>) {
     let token_var = project.token_var(template);
     let files = doctor::env_files(app);
