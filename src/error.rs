@@ -990,7 +990,7 @@ impl Error {
                 IO,
                 Some(format!(
                     "config.toml comes from the repository, and anyone who can push can change it. If you trust {url}, `ghenv allow` shows what config.toml asks for and remembers the endpoint in {}/trusted-endpoints (or answer yes on a terminal, or set GHENV_GRAPHQL_URL={url} for one run); otherwise remove [github] endpoint from config.toml to use GitHub.com",
-                    crate::trust::config_dir_shown()
+                    crate::platform::config_dir_shown()
                 )),
             ),
             E::ProbeEntry { .. } => meta(

@@ -19,6 +19,7 @@ pub mod config;
 pub mod crypt;
 pub mod device;
 pub mod doctor;
+pub mod endpoint;
 pub mod envfile;
 pub mod error;
 pub mod git;

@@ -745,6 +745,35 @@ pub fn check_endpoint(origin: &'static str, url: &str) -> Result<String> {
     Ok(url.to_owned())
 }
 
+/// Which template and scopes, as the flags say.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateOptions {
+    /// `--template`: overrides the one config.toml records.
+    pub template: Option<String>,
+    /// `--scopes`, parsed.
+    pub scopes: Option<Vec<String>>,
+    /// `--strict`.
+    pub strict: bool,
+}
+
+impl TemplateOptions {
+    /// The template: `--template`, else the project's (see
+    /// [`Project::template`]).
+    ///
+    /// # Errors
+    /// [`Error::Template`].
+    pub fn template(&self, project: &Project) -> Result<Template> {
+        project.template(self.template.as_deref())
+    }
+
+    /// The scopes required: `--scopes`, else the template's.
+    pub fn required(&self, template: &Template) -> Vec<String> {
+        self.scopes
+            .clone()
+            .unwrap_or_else(|| template.scopes.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

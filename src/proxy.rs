@@ -619,6 +619,35 @@ pub fn default_addr(port: u16) -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], port))
 }
 
+/// How the URL an app posts to (`given`) differs from the proxy's (`real`).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Differs {
+    /// The port the app uses, when only the port differs (then the proxy
+    /// can be started there instead).
+    pub port: Option<u16>,
+}
+
+/// Whether the app's URL `given` reaches the proxy at `real`: another
+/// port, or another address (`localhost` may be either loopback address,
+/// so only two addresses that differ count), is [`Differs`]; two URLs
+/// that are not both URLs are no news.
+pub fn differs(given: &str, real: &str) -> Option<Differs> {
+    let (Ok(given), Ok(real)) = (reqwest::Url::parse(given), reqwest::Url::parse(real)) else {
+        return None;
+    };
+    let other_port = given.port_or_known_default() != real.port_or_known_default();
+    let ip = |u: &reqwest::Url| {
+        u.host_str()
+            .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
+            .and_then(|h| h.parse::<std::net::IpAddr>().ok())
+    };
+    let other_address = matches!((ip(&given), ip(&real)), (Some(g), Some(r)) if g != r);
+    (other_port || other_address).then(|| Differs {
+        port: given
+            .port_or_known_default()
+            .filter(|_| other_port && !other_address),
+    })
+}
 #[cfg(test)]
 mod tests {
     use super::*;

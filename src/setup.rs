@@ -8,11 +8,12 @@ use serde::Serialize;
 use zeroize::Zeroizing;
 
 use crate::config;
+use crate::endpoint::EndpointOptions;
 use crate::error::{Error, ErrorReport, Result};
 use crate::git;
 use crate::github::Viewer;
-use crate::options::{EndpointOptions, EndpointOrigin, TemplateOptions};
 use crate::output::{Io, now_rfc3339, open_in_browser};
+use crate::project::TemplateOptions;
 use crate::project::{self, EXAMPLE_FILE, Files, Location, Project};
 use crate::render::{self, Context, Template};
 use crate::report::Report;
@@ -362,13 +363,7 @@ fn resolve(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<Resolve
     }
     // `--github USER` fetches keys from the web host of `--host`.
     let web = secret::Web {
-        host: opts
-            .endpoint
-            .flag
-            .as_ref()
-            .filter(|(_, origin)| *origin == EndpointOrigin::HostFlag)
-            .and_then(|(url, _)| reqwest::Url::parse(url).ok())
-            .and_then(|u| u.host_str().map(str::to_owned)),
+        host: opts.endpoint.host_flag(),
         timeout,
     };
     // Also without config.toml where this machine accepted the project:
@@ -476,12 +471,7 @@ fn login(
                 template: template.name.clone(),
             });
         }
-        Some(
-            reqwest::Url::parse(&web)
-                .ok()
-                .and_then(|u| u.host_str().map(str::to_owned))
-                .unwrap_or_else(|| "github.com".to_owned()),
-        )
+        Some(crate::endpoint::host_of(&web).unwrap_or_else(|| "github.com".to_owned()))
     } else {
         None
     };

@@ -18,29 +18,7 @@ use crate::write::{self, Change};
 /// The file that lists trusted GraphQL endpoints, one URL a line.
 pub const ENDPOINTS_FILE: &str = "trusted-endpoints";
 
-/// ghenv's folder of per-user files: `$XDG_CONFIG_HOME/ghenv`, else
-/// `~/.config/ghenv` (on Windows `%APPDATA%\ghenv`; see
-/// [`crate::platform::config_base`]). `var` reads the environment.
-pub fn config_dir(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
-    crate::platform::config_base(var).map(|d| d.join("ghenv"))
-}
-
-/// ghenv's folder as the user would type it, for messages: the real one
-/// ([`config_dir`] with this process's environment), with the home folder
-/// shown as `~`.
-pub fn config_dir_shown() -> String {
-    let home = std::env::var("HOME").ok().filter(|h| !h.is_empty());
-    match config_dir(|k| std::env::var(k).ok().filter(|v| !v.is_empty())) {
-        Some(dir) => {
-            let shown = dir.display().to_string();
-            match home {
-                Some(h) if shown.starts_with(&format!("{h}/")) => format!("~{}", &shown[h.len()..]),
-                _ => shown,
-            }
-        }
-        None => "$XDG_CONFIG_HOME/ghenv".into(),
-    }
-}
+pub use crate::platform::{config_dir, config_dir_shown};
 
 /// `url` in the form it is compared and stored in.
 fn normal(url: &str) -> String {

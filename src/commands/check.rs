@@ -6,9 +6,10 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{ScopeReport, Validation};
+use crate::endpoint::EndpointOptions;
 use crate::error::{Error, ErrorReport, Result};
-use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
+use crate::project::TemplateOptions;
 use crate::project::{Location, Project};
 use crate::report::{Boxed, Outcome, Report};
 use crate::secret::Identities;

@@ -5,8 +5,8 @@
 
 use serde::Serialize;
 
+use crate::endpoint::EndpointOptions;
 use crate::error::Result;
-use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::probe::session::{self, ProbeReport};
 use crate::project::{Location, Project};

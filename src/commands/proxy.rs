@@ -11,8 +11,8 @@ use std::sync::Arc;
 use hyper::header::HeaderValue;
 use serde::Serialize;
 
+use crate::endpoint::EndpointOptions;
 use crate::error::{Error, Result};
-use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::proxy::{self, Config};
@@ -232,21 +232,9 @@ fn warn_if_env_points_elsewhere(
     else {
         return;
     };
-    let (Ok(given_url), Ok(real)) = (reqwest::Url::parse(&given), reqwest::Url::parse(url)) else {
-        return;
-    };
-    let other_port = given_url.port_or_known_default() != real.port_or_known_default();
-    // `localhost` may be either loopback address; an address is one.
-    let ip = |u: &reqwest::Url| {
-        u.host_str()
-            .map(|h| h.trim_start_matches('[').trim_end_matches(']'))
-            .and_then(|h| h.parse::<std::net::IpAddr>().ok())
-    };
-    let other_address = matches!((ip(&given_url), ip(&real)), (Some(g), Some(r)) if g != r);
-    if other_port || other_address {
-        let port_fix = given_url
-            .port_or_known_default()
-            .filter(|_| other_port && !other_address)
+    if let Some(differs) = proxy::differs(&given, url) {
+        let port_fix = differs
+            .port
             .map(|p| format!(" (or start the proxy with --port {p})"))
             .unwrap_or_default();
         io.warn(&format!(

@@ -3,9 +3,10 @@
 //! same recipients). It is the init pipeline ([`crate::setup`]) with the
 //! choices config.toml recorded.
 
+use crate::endpoint::EndpointOptions;
 use crate::error::Result;
-use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::Io;
+use crate::project::TemplateOptions;
 use crate::project::{Location, Project};
 use crate::report::Boxed;
 use crate::secret::{self, Identities};

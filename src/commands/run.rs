@@ -9,8 +9,8 @@
 use std::ffi::OsString;
 use std::process::Command;
 
+use crate::endpoint::EndpointOptions;
 use crate::error::{Error, Result};
-use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::render;

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use crate::endpoint::EndpointOptions;
 use crate::error::Result;
-use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::probe::session;
 use crate::project::{Location, Project};

@@ -6,9 +6,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::endpoint::EndpointOptions;
 use crate::error::Result;
-use crate::options::{EndpointOptions, TemplateOptions};
 use crate::output::{Io, open_in_browser};
+use crate::project::TemplateOptions;
 use crate::project::{Location, Project};
 use crate::report::{Boxed, Report};
 use crate::scopes;

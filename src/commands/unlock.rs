@@ -5,8 +5,8 @@
 use serde::Serialize;
 
 use super::{FileReport, files_report, say_written};
+use crate::endpoint::EndpointOptions;
 use crate::error::Result;
-use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::project::{Location, Project};
 use crate::render;

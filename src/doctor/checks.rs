@@ -9,9 +9,9 @@ use std::path::Path;
 
 use super::{App, Check, CheckId, Group, Status};
 use crate::doctor;
+use crate::endpoint::EndpointOptions;
 use crate::error::Error;
 use crate::git;
-use crate::options::EndpointOptions;
 use crate::output::Io;
 use crate::platform::Privacy;
 use crate::project::Project;

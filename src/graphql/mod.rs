@@ -7,3 +7,14 @@ pub mod documents;
 pub mod limits;
 pub mod schema;
 pub mod validate;
+
+/// An operation's kind, as the probe treats it (subscriptions are checked
+/// and never sent; see `validate::AppOperation::subscription`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Read.
+    Query,
+    /// Write.
+    Mutation,
+}

@@ -42,7 +42,7 @@ pub struct AppOperation {
     /// `file:line:column` of its start.
     pub location: String,
     /// Query or mutation (subscriptions are left out).
-    pub kind: crate::probe::Kind,
+    pub kind: super::Kind,
     /// The operation and the fragments it uses, for the probe.
     pub document: ast::Document,
     /// Its errors, at most [`MAX_PROBLEMS`]; empty when it is valid.
@@ -125,7 +125,7 @@ fn unchecked(name: &str, doc: &AppDocument, location: String, problems: Problems
             .shown
             .first()
             .map_or(location, |p| p.location.clone()),
-        kind: crate::probe::Kind::Query,
+        kind: super::Kind::Query,
         document: ast::Document::new(),
         problems: problems.shown,
         omitted: problems.omitted,
@@ -285,9 +285,9 @@ pub fn check(
             path: op.path.clone(),
             location: format!("{}:{}:{}", op.path.display(), op.line, op.column),
             kind: if def.operation_type == ast::OperationType::Mutation {
-                crate::probe::Kind::Mutation
+                super::Kind::Mutation
             } else {
-                crate::probe::Kind::Query
+                super::Kind::Query
             },
             document,
             problems: problems.shown,

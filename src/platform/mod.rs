@@ -10,7 +10,7 @@
 //! other means "what the folder passes on".
 
 use std::ffi::OsStr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[cfg(unix)]
 mod unix;
@@ -65,7 +65,7 @@ pub struct Process {
     /// Its first two arguments (the program, and the script node runs).
     pub args: Vec<String>,
     /// Its working folder, when known.
-    pub cwd: Option<std::path::PathBuf>,
+    pub cwd: Option<PathBuf>,
     /// When it started, in seconds since the Unix epoch, when known.
     pub started: Option<f64>,
 }
@@ -88,4 +88,28 @@ fn pipe_into(program: &str, args: &[&str], text: &str) -> bool {
         .take()
         .is_some_and(|mut input| input.write_all(text.as_bytes()).is_ok());
     child.wait().is_ok_and(|s| s.success()) && wrote
+}
+
+/// ghenv's folder of per-user files: `$XDG_CONFIG_HOME/ghenv`, else
+/// `~/.config/ghenv` (on Windows `%APPDATA%\ghenv`; see
+/// [`config_base`]). `var` reads the environment.
+pub fn config_dir(var: impl Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    config_base(var).map(|d| d.join("ghenv"))
+}
+
+/// ghenv's folder as the user would type it, for messages: the real one
+/// ([`config_dir`] with this process's environment), with the home folder
+/// shown as `~`.
+pub fn config_dir_shown() -> String {
+    let home = std::env::var("HOME").ok().filter(|h| !h.is_empty());
+    match config_dir(|k| std::env::var(k).ok().filter(|v| !v.is_empty())) {
+        Some(dir) => {
+            let shown = dir.display().to_string();
+            match home {
+                Some(h) if shown.starts_with(&format!("{h}/")) => format!("~{}", &shown[h.len()..]),
+                _ => shown,
+            }
+        }
+        None => "$XDG_CONFIG_HOME/ghenv".into(),
+    }
 }

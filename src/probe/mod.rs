@@ -24,15 +24,9 @@ use serde_json::{Map, Value as Json};
 use crate::github::{GithubError, GraphQlAnswer};
 use catalogue::Needs;
 
-/// Query or mutation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    /// Read; run for real.
-    Query,
-    /// Write; never run, only tried with an id that cannot exist.
-    Mutation,
-}
+/// Query or mutation: the probe runs queries for real, and tries a
+/// mutation only with an id that cannot exist.
+pub use crate::graphql::Kind;
 
 /// Where an operation comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
