@@ -16,6 +16,14 @@ use crate::output::Io;
 /// them on to the command it starts.
 pub const SECRET_VARS: [&str; 2] = ["GHENV_IDENTITY", "GHENV_PASSPHRASE"];
 
+/// Keeps [`SECRET_VARS`] out of `cmd`'s environment: a command ghenv starts
+/// gets the token it asked for, not the keys that unlock it.
+pub fn withhold_keys(cmd: &mut std::process::Command) {
+    for var in SECRET_VARS {
+        cmd.env_remove(var);
+    }
+}
+
 /// The identities given on the command line (`-i PATH`, `-i -` for
 /// standard input), tried before the environment and the defaults.
 #[derive(Debug, Clone, Default)]
