@@ -16,6 +16,14 @@ use crate::output::Io;
 /// them on to the command it starts.
 pub const SECRET_VARS: [&str; 2] = ["GHENV_IDENTITY", "GHENV_PASSPHRASE"];
 
+/// Keeps [`SECRET_VARS`] out of `cmd`'s environment: a command ghenv starts
+/// gets the token it asked for, not the keys that unlock it.
+pub fn withhold_keys(cmd: &mut std::process::Command) {
+    for var in SECRET_VARS {
+        cmd.env_remove(var);
+    }
+}
+
 /// The identities given on the command line (`-i PATH`, `-i -` for
 /// standard input), tried before the environment and the defaults.
 #[derive(Debug, Clone, Default)]
@@ -665,4 +673,381 @@ pub fn existing_recipients(secret: Option<&SecretSection>) -> Result<Vec<Recipie
         .iter()
         .map(|r| crypt::parse_recipient(r))
         .collect::<Result<Vec<_>, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The encryption policy's decisions, in-process: which recipients are
+    //! used, which passphrase is taken or refused, what a child never gets,
+    //! and that what is sealed opens only with the right key.
+
+    use super::*;
+    use crate::token::Token;
+
+    fn web() -> Web {
+        Web {
+            host: None,
+            timeout: std::time::Duration::from_secs(1),
+        }
+    }
+
+    /// A fresh identity's text and its public key.
+    fn identity() -> (Zeroizing<String>, String) {
+        crypt::generate_identity("2026-11-25T08:00:00Z")
+    }
+
+    fn section(recipients: &[&str], passphrase: bool) -> SecretSection {
+        SecretSection {
+            format: Some("age".into()),
+            recipients: recipients.iter().map(|r| (*r).to_owned()).collect(),
+            passphrase,
+            token: None,
+            recipient_tags: None,
+            origins: Default::default(),
+        }
+    }
+
+    /// What `resolve` decided, as text a test can compare.
+    fn decided(lock: Option<Lock>) -> String {
+        match lock {
+            None => "none".into(),
+            Some(Lock::Recipients {
+                recipients,
+                new_identity,
+                ..
+            }) => format!(
+                "recipients {} new identity: {}",
+                recipients
+                    .iter()
+                    .map(Recipient::as_str)
+                    .collect::<Vec<_>>()
+                    .join(","),
+                new_identity.is_some()
+            ),
+            Some(Lock::Passphrase(p)) => format!("passphrase {}", p.expose_secret()),
+            Some(Lock::Existing) => "existing".into(),
+        }
+    }
+
+    fn kind<T>(r: Result<T>) -> &'static str {
+        match r {
+            Ok(_) => "ok",
+            Err(e) => e.kind(),
+        }
+    }
+
+    #[test]
+    fn names_sealing_counts_a_passphrase_or_recipients_but_not_a_bare_encrypt() {
+        assert!(!LockOptions::default().names_sealing());
+        let encrypt = LockOptions {
+            encrypt: true,
+            ..LockOptions::default()
+        };
+        assert!(!encrypt.names_sealing());
+        assert!(encrypt.wants_encryption());
+        for named in [
+            LockOptions {
+                passphrase: true,
+                ..LockOptions::default()
+            },
+            LockOptions {
+                recipients: vec!["age1x".into()],
+                ..LockOptions::default()
+            },
+            LockOptions {
+                recipients_files: vec!["keys.txt".into()],
+                ..LockOptions::default()
+            },
+            LockOptions {
+                github: vec!["alice".into()],
+                ..LockOptions::default()
+            },
+        ] {
+            assert!(named.names_sealing(), "{named:?}");
+            assert!(named.wants_encryption(), "{named:?}");
+        }
+        // --no-env, --yes, --force ask for nothing by themselves.
+        let others = LockOptions {
+            no_env: true,
+            yes: true,
+            force: true,
+            accept_recipients: true,
+            ..LockOptions::default()
+        };
+        assert!(!others.wants_encryption());
+    }
+
+    #[test]
+    fn recipients_on_the_command_line_replace_the_ones_in_secret() {
+        let (_, ours) = identity();
+        let (_, theirs) = identity();
+        let (mut io, _) = Io::test();
+        let args = LockOptions {
+            recipients: vec![ours.clone(), ours.clone()],
+            ..LockOptions::default()
+        };
+        let existing = section(&[&theirs], false);
+        let lock = resolve(&args, Some(&existing), &web(), &mut io).unwrap();
+        assert_eq!(
+            decided(lock),
+            format!("recipients {ours} new identity: false")
+        );
+    }
+
+    #[test]
+    fn without_flags_the_secrets_recipients_are_kept_and_its_passphrase_asked_again() {
+        let (_, theirs) = identity();
+        let (mut io, _) = Io::test();
+        let args = LockOptions::default();
+        let lock = resolve(&args, Some(&section(&[&theirs], false)), &web(), &mut io).unwrap();
+        assert_eq!(decided(lock), "existing");
+
+        let mut io = Io::test()
+            .0
+            .with_env(&[("GHENV_PASSPHRASE", "correct horse")]);
+        let lock = resolve(&args, Some(&section(&[], true)), &web(), &mut io).unwrap();
+        assert_eq!(decided(lock), "passphrase correct horse");
+    }
+
+    #[test]
+    fn nothing_asked_and_no_secret_is_no_encryption_and_no_env_without_it_is_refused() {
+        let (mut io, _) = Io::test();
+        let lock = resolve(&LockOptions::default(), None, &web(), &mut io).unwrap();
+        assert_eq!(decided(lock), "none");
+        let no_env = LockOptions {
+            no_env: true,
+            ..LockOptions::default()
+        };
+        assert_eq!(
+            kind(resolve(&no_env, None, &web(), &mut io)),
+            "no_env_without_encryption"
+        );
+    }
+
+    #[test]
+    fn a_bare_encrypt_uses_the_default_identity_and_creates_it_when_missing() {
+        let home = tempfile::tempdir().unwrap();
+        let mut io = Io::test()
+            .0
+            .with_env(&[("XDG_CONFIG_HOME", home.path().to_str().unwrap())]);
+        let args = LockOptions {
+            encrypt: true,
+            ..LockOptions::default()
+        };
+        let Some(Lock::Recipients {
+            recipients,
+            new_identity: Some(new),
+            ..
+        }) = resolve(&args, None, &web(), &mut io).unwrap()
+        else {
+            panic!("a new identity was expected");
+        };
+        assert_eq!(new.path, home.path().join("ghenv").join("identity.txt"));
+        let id = crypt::parse_identity("test", &new.text, None).unwrap();
+        assert_eq!(id.recipients(), vec![recipients[0].as_str().to_owned()]);
+
+        // Once it exists, it is used as it is.
+        std::fs::create_dir_all(new.path.parent().unwrap()).unwrap();
+        std::fs::write(&new.path, new.text.as_str()).unwrap();
+        let lock = resolve(&args, None, &web(), &mut io).unwrap();
+        assert_eq!(
+            decided(lock),
+            format!("recipients {} new identity: false", recipients[0].as_str())
+        );
+    }
+
+    #[test]
+    fn the_passphrase_to_encrypt_comes_from_the_environment_and_set_but_empty_is_refused() {
+        let mut io = Io::test().0.with_env(&[("GHENV_PASSPHRASE", "from env")]);
+        assert_eq!(
+            passphrase_to_encrypt(&mut io).unwrap().expose_secret(),
+            "from env"
+        );
+        let mut io = Io::test()
+            .0
+            .with_env(&[("GHENV_PASSPHRASE", "")])
+            .with_stdin("", true)
+            .with_hidden_answers(&["typed", "typed"]);
+        assert_eq!(kind(passphrase_to_encrypt(&mut io)), "empty_passphrase");
+        // Off a terminal, with nothing set: nothing to ask.
+        let mut io = Io::test().0.with_hidden_answers(&["typed", "typed"]);
+        assert_eq!(kind(passphrase_to_encrypt(&mut io)), "no_passphrase");
+    }
+
+    #[test]
+    fn the_passphrase_to_encrypt_is_asked_twice_and_a_mismatch_is_asked_again_then_refused() {
+        let mut io = Io::test()
+            .0
+            .with_stdin("", true)
+            .with_hidden_answers(&["one", "one"]);
+        assert_eq!(
+            passphrase_to_encrypt(&mut io).unwrap().expose_secret(),
+            "one"
+        );
+
+        let (io, captured) = Io::test();
+        let mut io = io
+            .with_stdin("", true)
+            .with_hidden_answers(&["one", "two", "three", "three"]);
+        assert_eq!(
+            passphrase_to_encrypt(&mut io).unwrap().expose_secret(),
+            "three"
+        );
+        assert!(
+            captured.err().contains("the passphrases do not match"),
+            "{}",
+            captured.err()
+        );
+
+        let mut io = Io::test()
+            .0
+            .with_stdin("", true)
+            .with_hidden_answers(&["a", "b", "c", "d", "e", "f", "g", "g"]);
+        assert_eq!(kind(passphrase_to_encrypt(&mut io)), "passphrase_mismatch");
+
+        let mut io = Io::test()
+            .0
+            .with_stdin("", true)
+            .with_hidden_answers(&["", "", ""]);
+        assert_eq!(kind(passphrase_to_encrypt(&mut io)), "empty_passphrase");
+    }
+
+    #[test]
+    fn existing_recipients_refuse_a_malformed_line_and_a_missing_secret() {
+        let (_, good) = identity();
+        let parsed = existing_recipients(Some(&section(&[&good], false))).unwrap();
+        assert_eq!(parsed.len(), 1);
+        assert_eq!(parsed[0].as_str(), good);
+        assert_eq!(
+            kind(existing_recipients(Some(&section(
+                &[&good, "age1notakey"],
+                false
+            )))),
+            "bad_recipient"
+        );
+        assert_eq!(kind(existing_recipients(None)), "not_encrypted");
+    }
+
+    #[test]
+    fn a_recipients_file_with_a_bad_line_is_refused_by_line_number_not_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_, good) = identity();
+        let file = dir.path().join("keys.txt");
+        std::fs::write(&file, format!("# team\n{good}\nnot-a-key-SECRETISH\n")).unwrap();
+        let (mut io, _) = Io::test();
+        let e = parse_recipients(&[], std::slice::from_ref(&file), &mut io).unwrap_err();
+        assert_eq!(e.kind(), "bad_recipient");
+        assert!(e.to_string().contains("line 3"), "{e}");
+        assert!(!e.to_string().contains("SECRETISH"), "{e}");
+    }
+
+    #[test]
+    fn the_key_variables_never_reach_a_child() {
+        assert_eq!(SECRET_VARS, ["GHENV_IDENTITY", "GHENV_PASSPHRASE"]);
+        let mut cmd = std::process::Command::new("env");
+        cmd.env("GHENV_IDENTITY", "AGE-SECRET-KEY-1X")
+            .env("GHENV_PASSPHRASE", "hunter2")
+            .env("GHENV_OTHER", "kept");
+        withhold_keys(&mut cmd);
+        let mut envs: Vec<(String, Option<String>)> = cmd
+            .get_envs()
+            .map(|(k, v)| {
+                (
+                    k.to_string_lossy().into_owned(),
+                    v.map(|v| v.to_string_lossy().into_owned()),
+                )
+            })
+            .collect();
+        envs.sort();
+        assert_eq!(
+            envs,
+            vec![
+                ("GHENV_IDENTITY".to_owned(), None),
+                ("GHENV_OTHER".to_owned(), Some("kept".to_owned())),
+                ("GHENV_PASSPHRASE".to_owned(), None),
+            ]
+        );
+        #[cfg(unix)]
+        {
+            let out = cmd.output().unwrap();
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(text.contains("GHENV_OTHER=kept"), "{text}");
+            assert!(!text.contains("GHENV_IDENTITY"), "{text}");
+            assert!(!text.contains("GHENV_PASSPHRASE"), "{text}");
+        }
+    }
+
+    /// config.toml's text with the token sealed to `public`, as init
+    /// writes it, read back as its `[secret]`.
+    fn sealed(public: &str, token: &Token) -> SecretSection {
+        let (mut io, _) = Io::test();
+        let args = LockOptions {
+            recipients: vec![public.to_owned()],
+            ..LockOptions::default()
+        };
+        let lock = resolve(&args, None, &web(), &mut io).unwrap().unwrap();
+        let (recipients, passphrase, armored) = encrypt(&lock, token.expose_secret()).unwrap();
+        assert!(!passphrase);
+        let text = seal_into(
+            "version = 1\ntemplate = \"react\"\n",
+            &recipients,
+            passphrase,
+            &armored,
+            token,
+            &[],
+        )
+        .unwrap();
+        assert!(!text.contains(token.expose_secret()));
+        crate::config::parse(&text).unwrap().secret.unwrap()
+    }
+
+    #[test]
+    fn a_sealed_token_opens_with_the_identity_it_was_sealed_to() {
+        let (text, public) = identity();
+        let token = Token::parse(crate::token::sample_classic().into()).unwrap();
+        let secret = sealed(&public, &token);
+        assert_eq!(secret.recipients, vec![public]);
+        let mut io = Io::test().0.with_env(&[("GHENV_IDENTITY", text.as_str())]);
+        let opened = decrypt_secret(&secret, &Identities::default(), &mut io).unwrap();
+        assert_eq!(opened.expose_secret(), token.expose_secret());
+        // The same from an identity file given with -i.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key.txt");
+        std::fs::write(&path, text.as_str()).unwrap();
+        let args = Identities { paths: vec![path] };
+        let opened = decrypt_secret(&secret, &args, &mut Io::test().0).unwrap();
+        assert_eq!(opened.expose_secret(), token.expose_secret());
+    }
+
+    #[test]
+    fn decrypting_with_another_identity_or_none_fails_with_its_kind() {
+        let (_, public) = identity();
+        let (other, _) = identity();
+        let token = Token::parse(crate::token::sample_classic().into()).unwrap();
+        let secret = sealed(&public, &token);
+        let mut io = Io::test().0.with_env(&[("GHENV_IDENTITY", other.as_str())]);
+        assert_eq!(
+            kind(decrypt_secret(&secret, &Identities::default(), &mut io)),
+            "no_matching_identity"
+        );
+        assert!(decrypt_quietly(&secret, &Identities::default(), &mut io).is_none());
+        assert_eq!(
+            kind(decrypt_secret(
+                &secret,
+                &Identities::default(),
+                &mut Io::test().0
+            )),
+            "no_identity"
+        );
+        let mut other_format = secret.clone();
+        other_format.format = Some("gpg".into());
+        assert_eq!(
+            kind(decrypt_secret(
+                &other_format,
+                &Identities::default(),
+                &mut Io::test().0
+            )),
+            "unknown_secret_format"
+        );
+    }
 }

@@ -163,16 +163,13 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
             // The proxy writes no file from here on: the command gets the
             // default SIGXFSZ, as it would without ghenv.
             crate::output::child_signals();
-            let mut child = tokio::process::Command::new(crate::platform::program(&command[0]))
-                .args(&command[1..])
-                .env("GHENV_PROXY_URL", &url)
-                .env_remove("GHENV_IDENTITY")
-                .env_remove("GHENV_PASSPHRASE")
-                .spawn()
-                .map_err(|source| Error::Exec {
-                    program: command[0].to_string_lossy().into_owned(),
-                    source,
-                })?;
+            let mut cmd = tokio::process::Command::new(crate::platform::program(&command[0]));
+            cmd.args(&command[1..]).env("GHENV_PROXY_URL", &url);
+            crate::secret::withhold_keys(cmd.as_std_mut());
+            let mut child = cmd.spawn().map_err(|source| Error::Exec {
+                program: command[0].to_string_lossy().into_owned(),
+                source,
+            })?;
             tokio::select! {
                 status = child.wait() => status.ok().and_then(|s| s.code()).unwrap_or(1),
                 () = wait_for_signal() => {

@@ -60,10 +60,7 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
     let program = &opts.command[0];
     let mut cmd = Command::new(crate::platform::program(program));
     cmd.args(&opts.command[1..]);
-    // The child gets the token it asked for, not the keys that unlock it.
-    for var in secret::SECRET_VARS {
-        cmd.env_remove(var);
-    }
+    secret::withhold_keys(&mut cmd);
     // Only the template's variables: the rest of the env file is the app's
     // to read (its dev server or dotenv does), and never ghenv's to put
     // into a process environment.

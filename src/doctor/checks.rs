@@ -1332,3 +1332,379 @@ fn bundle_group(
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The checks' decisions on small projects, in-process and offline:
+    //! which check comes out ok, warn or fail, and with which fix.
+
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::project::Location;
+
+    const VITE: &str = "version = 1\ntemplate = \"vite\"\n";
+    const VITE_APP: &str = r#"{"devDependencies":{"vite":"5"}}"#;
+
+    fn token() -> String {
+        crate::token::sample_classic()
+    }
+
+    /// `root/app` with these files (`package.json` a Vite app's unless
+    /// given): a folder of its own, so that no other test's `.env` is a
+    /// sibling the location check could find.
+    fn project(root: &Path, files: &[(&str, &str)]) -> PathBuf {
+        let dir = root.join("app");
+        for (name, text) in [("package.json", VITE_APP)].iter().chain(files) {
+            let path = dir.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        dir
+    }
+
+    /// Every check of the project in `dir`, offline, with ghenv's own
+    /// folder under `root`.
+    fn run(root: &Path, dir: &Path) -> Vec<Check> {
+        let p = Project::open(&Location {
+            dir: Some(dir.to_path_buf()),
+            template_dir: None,
+        })
+        .unwrap();
+        let home = root.join("home");
+        let (io, _) = Io::test();
+        let mut io = io.with_env(&[("XDG_CONFIG_HOME", home.to_str().unwrap())]);
+        let opts = CheckOptions {
+            offline: true,
+            ..CheckOptions::default()
+        };
+        checks(&p, &opts, &mut io)
+    }
+
+    /// The one check with `id`.
+    fn only(checks: &[Check], id: CheckId) -> Check {
+        let found: Vec<&Check> = checks.iter().filter(|c| c.id == id).collect();
+        assert_eq!(found.len(), 1, "{id:?} in {checks:#?}");
+        found[0].clone()
+    }
+
+    fn git(dir: &Path, args: &[&str]) {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
+    #[test]
+    fn no_config_and_no_package_json_are_warnings_that_say_where_to_run() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("app");
+        std::fs::create_dir_all(&dir).unwrap();
+        let checks = run(root.path(), &dir);
+        let config = only(&checks, CheckId::Config);
+        assert_eq!(config.status, Status::Warn);
+        assert_eq!(
+            config.fix.as_deref(),
+            Some("run `ghenv init` in the app's folder")
+        );
+        let framework = only(&checks, CheckId::Framework);
+        assert_eq!(framework.status, Status::Warn);
+        assert_eq!(
+            framework.fix.as_deref(),
+            Some("run doctor in the app's folder (-C DIR)")
+        );
+    }
+
+    #[test]
+    fn a_missing_env_file_fails_with_init_as_the_fix() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = project(root.path(), &[("config.toml", VITE)]);
+        let c = only(&run(root.path(), &dir), CheckId::EnvLocation);
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(
+            c.message,
+            format!(
+                "there is no .env in {}: the app sees no token",
+                dir.display()
+            )
+        );
+        assert_eq!(
+            c.fix.as_deref(),
+            Some("`ghenv init` asks for a token and writes it")
+        );
+    }
+
+    #[test]
+    fn an_env_file_in_src_fails_with_the_move_that_fixes_it() {
+        let root = tempfile::tempdir().unwrap();
+        let line = format!("VITE_GITHUB_PERSONAL_ACCESS_TOKEN={}\n", token());
+        let dir = project(root.path(), &[("config.toml", VITE), ("src/.env", &line)]);
+        let c = only(&run(root.path(), &dir), CheckId::EnvLocation);
+        assert_eq!(c.status, Status::Fail);
+        let stray = dir.join("src").join(".env");
+        assert_eq!(
+            c.fix,
+            Some(format!(
+                "mv {} {}",
+                stray.display(),
+                dir.join(".env").display()
+            ))
+        );
+        assert_eq!(c.file, Some(stray.display().to_string()));
+    }
+
+    #[test]
+    fn an_env_file_beside_package_json_is_ok_and_one_at_a_monorepos_root_fails() {
+        let root = tempfile::tempdir().unwrap();
+        let line = format!("VITE_GITHUB_PERSONAL_ACCESS_TOKEN={}\n", token());
+        let dir = project(root.path(), &[("config.toml", VITE), (".env", &line)]);
+        let c = only(&run(root.path(), &dir), CheckId::EnvLocation);
+        assert_eq!(c.status, Status::Ok, "{c:?}");
+
+        // The project (config.toml, .env) one folder above the app.
+        let root = tempfile::tempdir().unwrap();
+        let top = root.path().join("app");
+        project(
+            root.path(),
+            &[
+                ("package.json", r#"{"name":"monorepo"}"#),
+                ("config.toml", VITE),
+                (".env", &line),
+                ("web/package.json", VITE_APP),
+            ],
+        );
+        let c = only(&run(root.path(), &top), CheckId::EnvLocation);
+        assert_eq!(c.status, Status::Fail, "{c:?}");
+        assert_eq!(
+            c.fix,
+            Some(format!(
+                "set the app up where its package.json is: `ghenv init -C {}`",
+                top.join("web").display()
+            ))
+        );
+    }
+
+    #[test]
+    fn an_env_file_name_leading_out_of_the_project_fails_and_stops_the_checks() {
+        let root = tempfile::tempdir().unwrap();
+        let config = format!("{VITE}[env]\nfile = \"../elsewhere.env\"\n");
+        let dir = project(root.path(), &[("config.toml", &config)]);
+        let checks = run(root.path(), &dir);
+        let c = only(&checks, CheckId::EnvFile);
+        assert_eq!(c.status, Status::Fail);
+        assert!(
+            c.fix
+                .as_deref()
+                .unwrap()
+                .starts_with("put back `file = \".env\"`"),
+            "{c:?}"
+        );
+        assert_eq!(checks.last().unwrap().id, CheckId::EnvFile);
+    }
+
+    #[test]
+    fn a_token_variable_without_the_frameworks_prefix_fails_with_the_template_to_use() {
+        let root = tempfile::tempdir().unwrap();
+        let plain = "version = 1\ntemplate = \"plain\"\n";
+        let line = format!("GITHUB_TOKEN={}\n", token());
+        let dir = project(root.path(), &[("config.toml", plain), (".env", &line)]);
+        let c = only(&run(root.path(), &dir), CheckId::Prefix);
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(
+            c.message,
+            "GITHUB_TOKEN lacks the VITE_ prefix: Vite never gives it to the browser"
+        );
+        assert_eq!(
+            c.fix.as_deref(),
+            Some("use a template for this framework (`ghenv init -t vite`)")
+        );
+
+        let line = format!("VITE_GITHUB_PERSONAL_ACCESS_TOKEN={}\n", token());
+        std::fs::write(dir.join(".env"), line).unwrap();
+        std::fs::write(dir.join("config.toml"), VITE).unwrap();
+        let c = only(&run(root.path(), &dir), CheckId::Prefix);
+        assert_eq!(c.status, Status::Ok, "{c:?}");
+    }
+
+    #[test]
+    fn code_reading_another_frameworks_name_fails_with_the_vite_way_to_read_it() {
+        let root = tempfile::tempdir().unwrap();
+        let line = format!("REACT_APP_GITHUB_TOKEN={}\n", token());
+        let dir = project(
+            root.path(),
+            &[
+                ("config.toml", VITE),
+                (".env", &line),
+                (
+                    "src/api.js",
+                    "const t = process.env.REACT_APP_GITHUB_TOKEN;\n",
+                ),
+            ],
+        );
+        let checks = run(root.path(), &dir);
+        let c = only(&checks, CheckId::Prefix);
+        assert_eq!(c.status, Status::Fail);
+        assert!(
+            c.fix.as_deref().unwrap().starts_with(
+                "read `import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN` in the code (src/api.js:1;"
+            ),
+            "{c:?}"
+        );
+        assert_eq!(c.line, Some(1));
+    }
+
+    #[test]
+    fn a_second_variable_holding_a_token_is_a_warning_to_delete_it() {
+        let root = tempfile::tempdir().unwrap();
+        let text = format!(
+            "VITE_GITHUB_PERSONAL_ACCESS_TOKEN={t}\nGITHUB_TOKEN={t}\n",
+            t = token()
+        );
+        let dir = project(root.path(), &[("config.toml", VITE), (".env", &text)]);
+        let c = only(&run(root.path(), &dir), CheckId::SecondToken);
+        assert_eq!(c.status, Status::Warn);
+        assert_eq!(
+            c.fix.as_deref(),
+            Some(
+                "delete the GITHUB_TOKEN line from .env (the app reads VITE_GITHUB_PERSONAL_ACCESS_TOKEN, which ghenv keeps up to date)"
+            )
+        );
+        assert!(!c.message.contains(&token()), "{c:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_env_file_others_can_read_is_flagged_with_the_chmod_that_fixes_it() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let line = format!("VITE_GITHUB_PERSONAL_ACCESS_TOKEN={}\n", token());
+        let dir = project(root.path(), &[("config.toml", VITE), (".env", &line)]);
+        let env = dir.join(".env");
+        std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let c = only(&run(root.path(), &dir), CheckId::EnvMode);
+        assert_eq!(c.status, Status::Warn);
+        assert_eq!(c.message, ".env has mode 644: others may read the token");
+        assert_eq!(c.fix, Some(format!("chmod 600 {}", env.display())));
+
+        std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let c = only(&run(root.path(), &dir), CheckId::EnvMode);
+        assert_eq!(c.status, Status::Ok);
+        assert_eq!(c.fix, None);
+    }
+
+    #[test]
+    fn a_tracked_env_file_fails_whether_it_holds_a_placeholder_or_a_token_with_different_fixes() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = project(
+            root.path(),
+            &[
+                ("config.toml", VITE),
+                (
+                    ".env",
+                    "VITE_GITHUB_PERSONAL_ACCESS_TOKEN=paste-yours-here\n",
+                ),
+            ],
+        );
+        git(&dir, &["init", "-q"]);
+        git(&dir, &["add", ".env"]);
+        let c = only(&run(root.path(), &dir), CheckId::EnvTracked);
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(
+            c.message,
+            ".env is tracked by git (no token in it yet): a token written there would be committed"
+        );
+        assert_eq!(
+            c.fix.as_deref(),
+            Some(
+                "untrack it before `ghenv init`: `git rm --cached .env` and commit (ghenv init then adds it to .gitignore)"
+            )
+        );
+
+        let line = format!("VITE_GITHUB_PERSONAL_ACCESS_TOKEN={}\n", token());
+        std::fs::write(dir.join(".env"), line).unwrap();
+        git(&dir, &["add", ".env"]);
+        let c = only(&run(root.path(), &dir), CheckId::EnvTracked);
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(c.message, ".env is tracked by git: the token is committed");
+        assert!(
+            c.fix.as_deref().unwrap().starts_with(&format!(
+                "stop tracking it first: `git -C {} rm --cached .env` and commit",
+                dir.display()
+            )),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn an_untracked_env_file_passes_when_git_ignored_and_fails_when_not() {
+        let root = tempfile::tempdir().unwrap();
+        let line = format!("VITE_GITHUB_PERSONAL_ACCESS_TOKEN={}\n", token());
+        let dir = project(root.path(), &[("config.toml", VITE), (".env", &line)]);
+        git(&dir, &["init", "-q"]);
+        let checks = run(root.path(), &dir);
+        assert!(!checks.iter().any(|c| c.id == CheckId::EnvTracked));
+        let c = only(&checks, CheckId::EnvIgnored);
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(
+            c.fix.as_deref(),
+            Some("run `ghenv init`, which adds it to .gitignore")
+        );
+
+        std::fs::write(dir.join(".gitignore"), ".env\n").unwrap();
+        let checks = run(root.path(), &dir);
+        assert_eq!(only(&checks, CheckId::EnvIgnored).status, Status::Ok);
+        assert_eq!(only(&checks, CheckId::EnvHistory).status, Status::Ok);
+    }
+
+    #[test]
+    fn a_browser_variable_is_a_bundle_warning_and_a_build_holding_the_token_fails() {
+        let root = tempfile::tempdir().unwrap();
+        let line = format!("VITE_GITHUB_PERSONAL_ACCESS_TOKEN={}\n", token());
+        let built = format!("const t=\"{}\";\n", token());
+        let dir = project(
+            root.path(),
+            &[
+                ("config.toml", VITE),
+                (".env", &line),
+                ("dist/assets/index.js", &built),
+            ],
+        );
+        let checks = run(root.path(), &dir);
+        let c = only(&checks, CheckId::ClientExposed);
+        assert_eq!(c.status, Status::Warn);
+        assert_eq!(
+            c.fix.as_deref(),
+            Some(
+                "keep the token out of the browser: `ghenv init --proxy`, then run the app with `ghenv proxy -- npm run dev`"
+            )
+        );
+        let c = only(&checks, CheckId::BuildOutput);
+        assert_eq!(c.status, Status::Fail);
+        assert_eq!(
+            c.fix,
+            Some(format!(
+                "delete dist/, never deploy it, and revoke the token at {}",
+                crate::scopes::TOKENS_URL
+            ))
+        );
+
+        // The proxy template keeps the token out of the browser.
+        std::fs::remove_dir_all(dir.join("dist")).unwrap();
+        std::fs::write(
+            dir.join("config.toml"),
+            "version = 1\ntemplate = \"vite-proxy\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join(".env"), format!("GITHUB_TOKEN={}\n", token())).unwrap();
+        let checks = run(root.path(), &dir);
+        assert!(!checks.iter().any(|c| c.id == CheckId::ClientExposed));
+        assert_eq!(only(&checks, CheckId::BuildOutput).status, Status::Ok);
+        assert_eq!(only(&checks, CheckId::Prefix).status, Status::Ok);
+    }
+}

@@ -727,3 +727,296 @@ fn github_schema(
     }
     Ok((parsed, sdl))
 }
+
+#[cfg(test)]
+mod tests {
+    //! The probe's decisions without a server: how an app operation is
+    //! judged, how a report turns into an outcome, and what the table says.
+
+    use super::*;
+    use crate::graphql::validate::{AppOperation, Problem};
+    use crate::project::Location;
+
+    /// An app operation of `text`, valid unless `problems`.
+    fn app(text: &str, root_fields: &[&str], required: &[&str]) -> AppOperation {
+        let (document, kind) = super::super::parse_one(text, "src/api.js").unwrap();
+        AppOperation {
+            name: "Op".into(),
+            path: "src/api.js".into(),
+            location: "src/api.js:3:7".into(),
+            kind,
+            document,
+            problems: Vec::new(),
+            omitted: 0,
+            deprecations: Vec::new(),
+            required_variables: required.iter().map(|v| (*v).to_owned()).collect(),
+            root_fields: root_fields.iter().map(|f| (*f).to_owned()).collect(),
+            subscription: false,
+        }
+    }
+
+    fn not_run(why: &str) -> Plan {
+        Plan::Known(Status::NotRun, why.into())
+    }
+
+    #[test]
+    fn an_app_query_that_needs_variables_is_not_run_and_one_without_is_sent() {
+        let op = app_operation(app(
+            "query Op($login: String!) { user(login: $login) { name } }",
+            &["user"],
+            &["login", "first"],
+        ));
+        assert_eq!(
+            op.plan,
+            not_run("valid; not run: it needs a value for $login, $first")
+        );
+        assert_eq!(op.source, Source::App);
+        assert_eq!(op.lesson, "src/api.js");
+        assert_eq!(op.location.as_deref(), Some("src/api.js:3:7"));
+
+        let op = app_operation(app("query Op { viewer { login } }", &["viewer"], &[]));
+        assert_eq!(op.plan, Plan::Send);
+        assert_eq!(op.needs, catalogue::READ);
+    }
+
+    #[test]
+    fn an_app_mutation_is_never_sent_but_judged_by_the_courses_probe() {
+        let op = app_operation(app(
+            "mutation Op { addStar(input: {starrableId: \"x\"}) { clientMutationId } }",
+            &["addStar"],
+            // A mutation's variables do not matter: it is never sent.
+            &["id"],
+        ));
+        assert_eq!(op.kind, Kind::Mutation);
+        assert_eq!(op.plan, Plan::Like(vec!["add_star".into()]));
+        assert_eq!(op.needs.scopes, ["public_repo", "repo"]);
+        // A field the course has no probe for: nothing to judge it by.
+        let op = app_operation(app(
+            "mutation Op { addStar(input: {starrableId: \"x\"}) { clientMutationId } deleteRepository(input: {repositoryId: \"x\"}) { clientMutationId } }",
+            &["addStar", "deleteRepository"],
+            &[],
+        ));
+        assert_eq!(op.plan, Plan::Like(Vec::new()));
+    }
+
+    #[test]
+    fn a_fragment_at_the_top_an_invalid_operation_and_a_subscription_are_known_without_asking() {
+        let op = app_operation(app(
+            "query Op { ...F } fragment F on Query { viewer { login } }",
+            &["…"],
+            &[],
+        ));
+        assert_eq!(
+            op.plan,
+            not_run(
+                "valid; not run: a fragment at the top of a query cannot share a document with others"
+            )
+        );
+
+        let mut invalid = app("query Op { viewer { logn } }", &["viewer"], &[]);
+        invalid.problems = vec![Problem {
+            location: "src/api.js:3:21".into(),
+            message: "no field logn on User".into(),
+        }];
+        invalid.omitted = 2;
+        assert_eq!(
+            app_operation(invalid).plan,
+            Plan::Known(
+                Status::Invalid,
+                "src/api.js:3:21: no field logn on User (and 2 more)".into()
+            )
+        );
+
+        let mut subscription = app("query Op { viewer { login } }", &["viewer"], &[]);
+        subscription.subscription = true;
+        assert_eq!(
+            app_operation(subscription).plan,
+            not_run("valid; a subscription, which the probe does not try")
+        );
+    }
+
+    fn project(config: &str) -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.toml"), config).unwrap();
+        let p = Project::open(&Location {
+            dir: Some(dir.path().to_path_buf()),
+            template_dir: None,
+        })
+        .unwrap();
+        (dir, p)
+    }
+
+    #[test]
+    fn a_config_query_with_a_fragment_at_the_top_is_not_run_and_a_mutation_is_refused() {
+        let (_dir, p) = project(
+            "version = 1\n\n[[probe]]\nname = \"mine\"\nquery = \"query { ...F } fragment F on Query { viewer { login } }\"\n\n[[probe]]\nname = \"plain\"\nquery = \"query { viewer { login } }\"\n",
+        );
+        let ops = team_operations(&p).unwrap();
+        assert_eq!(ops.len(), 2);
+        assert_eq!(ops[0].source, Source::Config);
+        assert_eq!(
+            ops[0].plan,
+            not_run(
+                "not run: a fragment at the top of a query cannot share a document with others; select fields at the top"
+            )
+        );
+        assert_eq!(ops[1].plan, Plan::Send);
+
+        let (_dir, p) = project(
+            "version = 1\n\n[[probe]]\nname = \"star\"\nquery = \"mutation { addStar(input: {starrableId: \\\"x\\\"}) { clientMutationId } }\"\n",
+        );
+        let e = team_operations(&p).unwrap_err();
+        assert_eq!(e.kind(), "probe_entry_refused");
+        assert!(e.to_string().contains("it is a mutation"), "{e}");
+    }
+
+    fn outcome(name: &str, status: Status, needs: &[&str]) -> Outcome {
+        Outcome {
+            name: name.into(),
+            lesson: "Lesson 1".into(),
+            source: Source::Course,
+            kind: Kind::Query,
+            status,
+            needs: needs.iter().map(|n| (*n).to_owned()).collect(),
+            message: "GitHub's words".into(),
+            location: None,
+        }
+    }
+
+    fn report(operations: Vec<Outcome>) -> ProbeReport {
+        ProbeReport {
+            operations,
+            requests: 1,
+            problems: Vec::new(),
+            deprecations: Vec::new(),
+            app: None,
+        }
+    }
+
+    fn said(report: &ProbeReport, strict: bool) -> &'static str {
+        match report.outcome(strict) {
+            crate::report::Outcome::Ok => "ok",
+            crate::report::Outcome::Found => "found",
+            crate::report::Outcome::Lacks => "lacks",
+            _ => "other",
+        }
+    }
+
+    #[test]
+    fn a_lacking_token_outranks_an_invalid_app_and_deprecations_count_only_when_strict() {
+        let ok = report(vec![outcome("viewer", Status::Ok, &[])]);
+        assert_eq!((said(&ok, false), said(&ok, true)), ("ok", "ok"));
+
+        let lacks = report(vec![
+            outcome("viewer", Status::Invalid, &[]),
+            outcome("star", Status::MissingScopes, &["public_repo"]),
+        ]);
+        assert_eq!(
+            (said(&lacks, false), said(&lacks, true)),
+            ("lacks", "lacks")
+        );
+
+        let invalid = report(vec![outcome("viewer", Status::Invalid, &[])]);
+        assert_eq!(
+            (said(&invalid, false), said(&invalid, true)),
+            ("found", "found")
+        );
+
+        let mut deprecated = report(vec![outcome("viewer", Status::Ok, &[])]);
+        deprecated.deprecations.push(AppProblem {
+            operation: "viewer".into(),
+            operation_at: "src/api.js:1:1".into(),
+            location: "src/api.js:1:9".into(),
+            message: "deprecated".into(),
+        });
+        assert_eq!(
+            (said(&deprecated, false), said(&deprecated, true)),
+            ("ok", "found")
+        );
+
+        // An answer that could not be read fails only --strict.
+        let unknown = report(vec![outcome("viewer", Status::Unknown, &[])]);
+        assert_eq!(
+            (said(&unknown, false), said(&unknown, true)),
+            ("ok", "lacks")
+        );
+        // Not run is neither yes nor "could not tell".
+        let not_run = report(vec![outcome("viewer", Status::NotRun, &[])]);
+        assert_eq!((said(&not_run, false), said(&not_run, true)), ("ok", "ok"));
+    }
+
+    fn table(report: &ProbeReport, add_scopes: &dyn Fn(&[String]) -> Option<String>) -> String {
+        let (mut io, captured) = Io::test();
+        report.print_table(&mut io, "https://github.com/settings/tokens/1", add_scopes);
+        captured.out()
+    }
+
+    #[test]
+    fn a_missing_scope_names_the_command_that_adds_it_or_else_the_tokens_page() {
+        let r = report(vec![
+            outcome("viewer", Status::Ok, &[]),
+            outcome("star", Status::MissingScopes, &["public_repo", "repo"]),
+        ]);
+        let asked = std::cell::RefCell::new(Vec::new());
+        let with = table(&r, &|scopes| {
+            asked.borrow_mut().push(scopes.to_vec());
+            Some(format!("gh auth refresh -s {}", scopes.join(",")))
+        });
+        assert_eq!(
+            with,
+            "Lesson 1\n  ✓ viewer\n  ✗ star: the token lacks the scope public_repo or repo (`gh auth refresh -s public_repo` adds it)\n"
+        );
+        // Any one of them does: the command asks for the first only.
+        assert_eq!(*asked.borrow(), vec![vec!["public_repo".to_owned()]]);
+
+        let without = table(&r, &|_| None);
+        assert_eq!(
+            without,
+            "Lesson 1\n  ✓ viewer\n  ✗ star: the token lacks the scope public_repo or repo (tick it on the token's page at https://github.com/settings/tokens/1: GitHub cannot add scopes by URL; or `ghenv rotate` with a new token)\n"
+        );
+    }
+
+    #[test]
+    fn the_table_ends_with_how_many_app_documents_were_found_or_that_none_were() {
+        let mut r = report(Vec::new());
+        r.app = Some(AppDocuments {
+            documents: 3,
+            files: vec!["src/a.js".into(), "src/b.graphql".into()],
+        });
+        assert_eq!(
+            table(&r, &|_| None),
+            "app: 3 GraphQL documents in src/a.js, src/b.graphql\n"
+        );
+
+        r.app = Some(AppDocuments {
+            documents: 1,
+            files: vec!["src/a.js".into()],
+        });
+        assert_eq!(
+            table(&r, &|_| None),
+            "app: 1 GraphQL document in src/a.js\n"
+        );
+
+        r.app = Some(AppDocuments {
+            documents: 7,
+            files: (1..=7).map(|i| format!("src/{i}.js")).collect(),
+        });
+        assert_eq!(
+            table(&r, &|_| None),
+            "app: 7 GraphQL documents in src/1.js, src/2.js, src/3.js, src/4.js, src/5.js and 2 more files\n"
+        );
+
+        r.app = Some(AppDocuments {
+            documents: 0,
+            files: Vec::new(),
+        });
+        let none = table(&r, &|_| None);
+        assert!(
+            none.starts_with("app: no GraphQL documents found (gql`…` and graphql`…` templates"),
+            "{none}"
+        );
+        // Without looking at the app, nothing is said about it.
+        r.app = None;
+        assert_eq!(table(&r, &|_| None), "");
+    }
+}
