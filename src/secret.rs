@@ -986,7 +986,11 @@ mod tests {
             ..LockOptions::default()
         };
         let lock = resolve(&args, None, &web(), &mut io).unwrap().unwrap();
-        let (recipients, passphrase, armored) = encrypt(&lock, token.expose_secret()).unwrap();
+        let Sealed {
+            recipients,
+            passphrase,
+            armored,
+        } = encrypt(&lock, token.expose_secret()).unwrap();
         assert!(!passphrase);
         let text = seal_into(
             "version = 1\ntemplate = \"react\"\n",
