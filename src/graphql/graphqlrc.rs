@@ -159,6 +159,16 @@ pub fn read(dir: &Path, endpoint: &str) -> Reading {
     reading
 }
 
+/// Whether the project in `dir` has a graphql-config of any kind: one of
+/// [`FILES`] or [`PROGRAMS`], or a `graphql` key in `package.json`.
+pub fn any(dir: &Path) -> bool {
+    FILES.iter().chain(&PROGRAMS).any(|n| dir.join(n).exists())
+        || matches!(
+            load(&dir.join("package.json"), "package.json", MAX_PACKAGE_JSON),
+            Ok(Json::Object(p)) if p.contains_key("graphql")
+        )
+}
+
 /// A regular file, not a symlink (which could point out of the project).
 fn is_plain_file(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
@@ -564,9 +574,11 @@ mod tests {
         let r = read(dir.path(), GITHUB);
         assert_eq!(r.config.as_ref().unwrap().file, "package.json#graphql");
         assert!(documents(&r).matches(Path::new("src/App/index.js")));
+        assert!(any(dir.path()));
         // A package.json without the key is no configuration.
         let dir = project(&[("package.json", r#"{"name": "app"}"#)]);
         assert!(read(dir.path(), GITHUB).config.is_none());
+        assert!(!any(dir.path()));
     }
 
     #[test]
