@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 
 use crate::endpoint::EndpointOptions;
 use crate::error::Result;
+use crate::graphql::graphqlrc;
 use crate::output::Io;
 use crate::probe::session;
 use crate::project::{Location, Project};
@@ -21,20 +22,6 @@ use crate::report::{Boxed, Report};
 use crate::secret::Identities;
 use crate::source::TokenInput;
 use crate::write::{self, Change};
-
-/// The names graphql-config (and the VS Code extension) read its file by.
-pub const GRAPHQL_CONFIGS: [&str; 10] = [
-    ".graphqlrc",
-    ".graphqlrc.yml",
-    ".graphqlrc.yaml",
-    ".graphqlrc.json",
-    ".graphqlrc.toml",
-    "graphql.config.yml",
-    "graphql.config.yaml",
-    "graphql.config.json",
-    "graphql.config.toml",
-    "graphql.config.js",
-];
 
 /// What `schema` is asked to do.
 #[derive(Debug, Clone)]
@@ -168,7 +155,7 @@ pub fn run(opts: &SchemaOptions, io: &mut Io) -> Result<Boxed> {
 /// file yet (an existing one is the user's, never rewritten); `None` then,
 /// or when `out` is not inside the project.
 fn graphql_config(dir: &Path, out: &Path) -> Option<(PathBuf, String)> {
-    if GRAPHQL_CONFIGS.iter().any(|n| dir.join(n).exists()) {
+    if graphqlrc::any(dir) {
         return None;
     }
     let absolute = |p: &Path| {

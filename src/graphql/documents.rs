@@ -62,19 +62,31 @@ pub struct Found {
     pub too_large: Vec<PathBuf>,
 }
 
-/// Every GraphQL document under `dir`, in path order.
-pub fn find(dir: &Path) -> Found {
-    let mut found = Vec::new();
-    let mut too_large = Vec::new();
-    let walker = ignore::WalkBuilder::new(dir)
+/// The project's files under `dir` in path order, without hidden and
+/// git-ignored files and `node_modules`; symlinks are not followed.
+pub fn walker(dir: &Path) -> ignore::Walk {
+    ignore::WalkBuilder::new(dir)
         .hidden(true)
         .git_ignore(true)
         .git_exclude(true)
         .require_git(false)
         .filter_entry(|e| e.file_name() != "node_modules")
         .sort_by_file_name(Ord::cmp)
-        .build();
-    for entry in walker.flatten() {
+        .build()
+}
+
+/// Every GraphQL document under `dir`, in path order.
+pub fn find(dir: &Path) -> Found {
+    find_selected(dir, &|_| true)
+}
+
+/// The GraphQL documents under `dir` in the files `select` takes (given
+/// the path relative to `dir`: graphql-config's `documents`), in path
+/// order, with the same bounds as [`find`].
+pub fn find_selected(dir: &Path, select: &dyn Fn(&Path) -> bool) -> Found {
+    let mut found = Vec::new();
+    let mut too_large = Vec::new();
+    for entry in walker(dir).flatten() {
         if found.len() > MAX_DOCUMENTS {
             break;
         }
@@ -82,6 +94,9 @@ pub fn find(dir: &Path) -> Found {
             continue;
         }
         let path = entry.path();
+        if !select(path.strip_prefix(dir).unwrap_or(path)) {
+            continue;
+        }
         let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
         let script = SCRIPT.contains(&ext);
         if !script && !GRAPHQL.contains(&ext) {

@@ -1,9 +1,11 @@
 //! The app's GraphQL, checked against GitHub's schema: the schema itself
 //! ([`schema`]: introspection, SDL, cache), the documents in the project
-//! ([`documents`]), what one of them may cost ([`limits`]) and their
-//! validation ([`validate`]).
+//! ([`documents`]), the app's graphql-config ([`graphqlrc`]: which files
+//! are documents, local schema extensions), what one of them may cost
+//! ([`limits`]) and their validation ([`validate`]).
 
 pub mod documents;
+pub mod graphqlrc;
 pub mod limits;
 pub mod schema;
 pub mod validate;

@@ -80,7 +80,7 @@ pub fn cache_text(endpoint: &str, fetched: Timestamp, sdl: &str) -> String {
 /// # Errors
 /// [`SchemaError::Unreadable`] when the SDL is not a schema at all.
 pub fn parse(sdl: &str) -> Result<Valid<Schema>, SchemaError> {
-    let schema = match Schema::parse(sdl, "github-schema.graphql") {
+    let schema = match Schema::parse(sdl, GITHUB_SOURCE) {
         Ok(schema) => schema,
         Err(with_errors) => with_errors.partial,
     };
@@ -88,6 +88,63 @@ pub fn parse(sdl: &str) -> Result<Valid<Schema>, SchemaError> {
         return Err(SchemaError::Unreadable("it has no query type".into()));
     }
     Ok(Valid::assume_valid(schema))
+}
+
+/// The name GitHub's SDL is parsed under; diagnostics elsewhere are the
+/// local files'.
+const GITHUB_SOURCE: &str = "github-schema.graphql";
+
+/// GitHub's SDL with the app's local schema files (`(path, SDL)`,
+/// graphql-config's `extend type Repository { isFavourite: Boolean }`)
+/// after it, as one schema, and each problem of a local file at its
+/// `path:line:column` (at most 20). Problems of GitHub's part are not
+/// reported: its schema is taken as it is, as in [`parse`].
+///
+/// # Errors
+/// [`SchemaError::Unreadable`] when there is no query type.
+pub fn parse_with(
+    sdl: &str,
+    local: &[(PathBuf, String)],
+) -> Result<(Valid<Schema>, Vec<String>), SchemaError> {
+    use apollo_compiler::diagnostic::ToCliReport as _;
+    if local.is_empty() {
+        return parse(sdl).map(|s| (s, Vec::new()));
+    }
+    let mut builder = Schema::builder().parse(sdl, GITHUB_SOURCE);
+    for (path, text) in local {
+        builder = builder.parse(text.as_str(), path);
+    }
+    let (schema, problems) = match builder.build() {
+        Ok(schema) => (schema, Vec::new()),
+        Err(with_errors) => {
+            let problems = with_errors
+                .errors
+                .iter()
+                .filter_map(|d| {
+                    let file = d
+                        .error
+                        .location()
+                        .and_then(|span| d.sources.get(&span.file_id()))?
+                        .path()
+                        .display()
+                        .to_string();
+                    if file == GITHUB_SOURCE {
+                        return None;
+                    }
+                    let (line, column) = d
+                        .line_column_range()
+                        .map_or((1, 1), |r| (r.start.line, r.start.column));
+                    Some(format!("{file}:{line}:{column}: {}", d.error))
+                })
+                .take(20)
+                .collect();
+            (with_errors.partial, problems)
+        }
+    };
+    if schema.types.get("Query").is_none() && schema.schema_definition.query.is_none() {
+        return Err(SchemaError::Unreadable("it has no query type".into()));
+    }
+    Ok((Valid::assume_valid(schema), problems))
 }
 
 const BUILT_IN_SCALARS: [&str; 5] = ["String", "Int", "Float", "Boolean", "ID"];
@@ -422,5 +479,26 @@ mod tests {
         let b = cache_file(Path::new("/c"), "https://ghe.example/api/graphql");
         assert_ne!(a, b);
         assert!(a.starts_with("/c/schemas"));
+    }
+
+    #[test]
+    fn local_schema_files_extend_githubs_and_their_problems_are_placed() {
+        let sdl = to_sdl(&small()).unwrap();
+        let local = vec![(
+            PathBuf::from("src/local.graphql"),
+            "extend type User {\n  isFavourite: Boolean\n}\nextend type Nope { a: Int }\n"
+                .to_owned(),
+        )];
+        let (schema, problems) = parse_with(&sdl, &local).unwrap();
+        let user = schema.get_object("User").unwrap();
+        assert!(user.fields.contains_key("isFavourite"));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with("src/local.graphql:4:"),
+            "{problems:?}"
+        );
+        assert!(problems[0].contains("Nope"), "{problems:?}");
+        let (_, none) = parse_with(&sdl, &[]).unwrap();
+        assert!(none.is_empty());
     }
 }

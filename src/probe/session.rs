@@ -14,7 +14,7 @@ use super::catalogue::{self, Needs};
 use super::{Kind, Operation, Outcome, Plan, Source, Status};
 use crate::error::{Error, Result};
 use crate::github::{self, GithubError};
-use crate::graphql::{documents, schema, validate};
+use crate::graphql::{documents, graphqlrc, schema, validate};
 use crate::output::Io;
 use crate::project::Project;
 use crate::render::Template;
@@ -68,6 +68,11 @@ pub struct AppDocuments {
     pub documents: usize,
     /// The files they are in, relative to the project, in path order.
     pub files: Vec<String>,
+    /// The graphql-config whose `documents` chose the files
+    /// (`.graphqlrc.yml`, `graphql.config.json (project app)`); absent
+    /// when ghenv looked for them itself.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config: Option<String>,
 }
 
 /// One error in the app's GraphQL.
@@ -192,7 +197,12 @@ impl ProbeReport {
             }
         }
         if let Some(app) = &self.app {
-            let line = if app.documents == 0 {
+            let line = if let (0, Some(config)) = (app.documents, &app.config) {
+                format!(
+                    "app: no GraphQL documents found in the files {}'s documents name",
+                    crate::text::sanitize(config)
+                )
+            } else if app.documents == 0 {
                 "app: no GraphQL documents found (gql`…` and graphql`…` templates, strings and templates that start with query, mutation, subscription, fragment or {, .graphql and .gql files; node_modules and git-ignored files are skipped)".to_owned()
             } else {
                 let shown: Vec<String> = app
@@ -202,7 +212,7 @@ impl ProbeReport {
                     .map(|f| crate::text::sanitize(f).into_owned())
                     .collect();
                 format!(
-                    "app: {} GraphQL document{} in {}{}",
+                    "app: {} GraphQL document{} in {}{}{}",
                     app.documents,
                     if app.documents == 1 { "" } else { "s" },
                     shown.join(", "),
@@ -210,7 +220,11 @@ impl ProbeReport {
                         format!(" and {} more files", app.files.len() - 5)
                     } else {
                         String::new()
-                    }
+                    },
+                    app.config
+                        .as_ref()
+                        .map(|c| format!(" (the documents {} names)", crate::text::sanitize(c)))
+                        .unwrap_or_default()
                 )
             };
             let _ = writeln!(io.out, "{}", io.dim(&line));
@@ -378,7 +392,36 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
     let mut app_documents = None;
     let mut deprecations = Vec::new();
     if input.app {
-        let found = documents::find(input.project.dir());
+        let dir = input.project.dir();
+        let rc = graphqlrc::read(dir, input.endpoint);
+        for note in &rc.notes {
+            io.warn(note);
+        }
+        let chosen = rc
+            .config
+            .as_ref()
+            .and_then(|c| Some((c, c.documents.as_ref()?)));
+        let found = match chosen {
+            Some((config, selection)) => {
+                io.detail(&format!(
+                    "the app's documents are {}'s: {}",
+                    crate::text::sanitize(&config.describe()),
+                    crate::text::sanitize(&selection.globs.join(", "))
+                ));
+                documents::find_selected(dir, &|p| selection.matches(p))
+            }
+            None => documents::find(dir),
+        };
+        let mut notes = Vec::new();
+        let local = rc
+            .config
+            .as_ref()
+            .and_then(|c| c.local_schemas.as_ref())
+            .map(|s| graphqlrc::local_schemas(dir, s, &mut notes))
+            .unwrap_or_default();
+        for note in &notes {
+            io.warn(note);
+        }
         let mut files: Vec<String> = found
             .documents
             .iter()
@@ -388,6 +431,7 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
         app_documents = Some(AppDocuments {
             documents: found.documents.len(),
             files,
+            config: chosen.map(|(c, _)| c.describe()),
         });
         io.detail(&format!(
             "{} GraphQL document(s) in the app",
@@ -407,11 +451,27 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
             ));
         }
         if !found.documents.is_empty() {
-            let (schema, _) = github_schema(io, input, deadline, &mut requests)?;
-            let (checked, truncated) = validate::check(&schema, &found.documents, deadline)
-                .map_err(|validate::Overdue| Error::ProbeTimeout {
-                    secs: input.timeout.as_secs(),
-                })?;
+            let (schema, sdl) = github_schema(io, input, deadline, &mut requests, &local)?;
+            let overdue = |validate::Overdue| Error::ProbeTimeout {
+                secs: input.timeout.as_secs(),
+            };
+            let (checked, truncated) =
+                validate::check(&schema, &found.documents, deadline).map_err(overdue)?;
+            // What is valid only with the local schema files is the app's
+            // own (client-side fields): checked, never sent to GitHub,
+            // which would refuse it.
+            let local_only: Vec<String> = if local.is_empty() {
+                Vec::new()
+            } else {
+                let github = schema::parse(&sdl).map_err(Error::Schema)?;
+                let (plain, _) =
+                    validate::check(&github, &found.documents, deadline).map_err(overdue)?;
+                plain
+                    .into_iter()
+                    .filter(|o| !o.problems.is_empty())
+                    .map(|o| o.location)
+                    .collect()
+            };
             if truncated {
                 io.warn(&format!(
                     "the app has more than {} GraphQL operations; only the first {0} were checked",
@@ -447,7 +507,15 @@ pub fn probe(io: &mut Io, input: &Input<'_>) -> Result<ProbeReport> {
                         ),
                     });
                 }
-                operations.push(app_operation(app));
+                let local_fields = app.problems.is_empty() && local_only.contains(&app.location);
+                let mut operation = app_operation(app);
+                if local_fields {
+                    operation.plan = Plan::Known(
+                        Status::NotRun,
+                        "valid with the local schema files; not run: it uses what only they define, which GitHub does not have".into(),
+                    );
+                }
+                operations.push(operation);
             }
         }
     }
@@ -640,7 +708,7 @@ fn options_until(
 /// is no schema.
 pub fn schema_sdl(io: &mut Io, input: &Input<'_>) -> Result<String> {
     let deadline = std::time::Instant::now() + input.timeout;
-    let (_, sdl) = github_schema(io, input, deadline, &mut 0)?;
+    let (_, sdl) = github_schema(io, input, deadline, &mut 0, &[])?;
     Ok(from_server(input.token, &sdl))
 }
 
@@ -682,11 +750,15 @@ fn ask_introspection(
     .map_err(|e| github_error(whole_timeout(e, input), input.token))
 }
 
+/// With `local` schema files (graphql-config's, `(path, SDL)`), the schema
+/// is GitHub's extended by them (the SDL returned is GitHub's alone), and
+/// each problem of theirs is a warning.
 fn github_schema(
     io: &mut Io,
     input: &Input<'_>,
     deadline: std::time::Instant,
     requests: &mut usize,
+    local: &[(std::path::PathBuf, String)],
 ) -> Result<(
     apollo_compiler::validation::Valid<apollo_compiler::Schema>,
     String,
@@ -701,12 +773,13 @@ fn github_schema(
         && let Some(sdl) = schema::fresh_cache(&text, input.endpoint, now)
     {
         io.detail(&format!("GitHub's schema from {}", path.display()));
-        return Ok((schema::parse(sdl).map_err(Error::Schema)?, sdl.to_owned()));
+        let schema = with_local(io, sdl, local)?;
+        return Ok((schema, sdl.to_owned()));
     }
     *requests += 1;
     let answer = ask_introspection(io, input, deadline)?;
     let sdl = schema::to_sdl(&answer.body).map_err(Error::Schema)?;
-    let parsed = schema::parse(&sdl).map_err(Error::Schema)?;
+    let parsed = with_local(io, &sdl, local)?;
     if let Some(path) = &cache {
         // A cache that cannot be written costs one request next time.
         let written = path
@@ -726,6 +799,29 @@ fn github_schema(
         }
     }
     Ok((parsed, sdl))
+}
+
+/// GitHub's `sdl` extended by the app's `local` schema files; each
+/// problem of theirs is a warning, and what parsed of them is used.
+///
+/// # Errors
+/// [`Error::Schema`] when the SDL has no query type.
+fn with_local(
+    io: &mut Io,
+    sdl: &str,
+    local: &[(std::path::PathBuf, String)],
+) -> Result<apollo_compiler::validation::Valid<apollo_compiler::Schema>> {
+    let (parsed, problems) = schema::parse_with(sdl, local).map_err(Error::Schema)?;
+    for (path, _) in local {
+        io.detail(&format!(
+            "{} merged into GitHub's schema",
+            crate::text::sanitize(&path.display().to_string())
+        ));
+    }
+    for p in problems {
+        io.warn(&format!("local schema: {}", crate::text::sanitize(&p)));
+    }
+    Ok(parsed)
 }
 
 #[cfg(test)]
@@ -981,6 +1077,7 @@ mod tests {
         let mut r = report(Vec::new());
         r.app = Some(AppDocuments {
             documents: 3,
+            config: None,
             files: vec!["src/a.js".into(), "src/b.graphql".into()],
         });
         assert_eq!(
@@ -990,6 +1087,7 @@ mod tests {
 
         r.app = Some(AppDocuments {
             documents: 1,
+            config: None,
             files: vec!["src/a.js".into()],
         });
         assert_eq!(
@@ -999,6 +1097,7 @@ mod tests {
 
         r.app = Some(AppDocuments {
             documents: 7,
+            config: None,
             files: (1..=7).map(|i| format!("src/{i}.js")).collect(),
         });
         assert_eq!(
@@ -1008,6 +1107,7 @@ mod tests {
 
         r.app = Some(AppDocuments {
             documents: 0,
+            config: None,
             files: Vec::new(),
         });
         let none = table(&r, &|_| None);

@@ -723,3 +723,90 @@ fn schema_writes_githubs_schema_without_the_token_and_a_graphqlrc_pointing_at_it
         &out.stdout[..300.min(out.stdout.len())]
     );
 }
+
+#[test]
+fn a_graphqlrc_chooses_the_documents_and_its_local_schema_extends_githubs() {
+    // Issue 35: graphql-config's `documents` replace ghenv's own search (a
+    // broken document elsewhere is not read), and a local schema file
+    // listed beside GitHub's extends it: a field it adds is valid, and an
+    // operation that uses it is checked but never sent.
+    let token = classic();
+    let p = course_project(&token);
+    for dir in ["queries/profile", "src"] {
+        std::fs::create_dir_all(p.file(dir)).unwrap();
+    }
+    p.write(
+        "config.toml",
+        "version = 1\ntemplate = \"react\"\n\n[probe]\ncourse = false\n",
+    );
+    p.write(
+        ".graphqlrc.yml",
+        "schema:\n  - https://api.github.com/graphql\n  - src/local.graphql\ndocuments: 'queries/**/*.graphql'\nextensions:\n  codegen:\n    require: ./never-run.js\n",
+    );
+    p.write(
+        "src/local.graphql",
+        "extend type Repository {\n  isFavourite: Boolean\n}\n",
+    );
+    p.write(
+        "queries/profile/me.graphql",
+        "query Me { viewer { login } }\n",
+    );
+    p.write(
+        "queries/favourite.graphql",
+        "query Favourite {\n  repository(owner: \"the-road-to-learn-react\", name: \"the-road-to-learn-react\") {\n    name\n    isFavourite\n  }\n}\n",
+    );
+    p.write(
+        "src/Broken.js",
+        "const Q = gql`query Broken { viewer { nmae } }`;\n",
+    );
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let out = probe(&p, &fake, &["--json"]);
+    out.code(0).never_shows(&token);
+    let json = out.json();
+    assert_eq!(json["app"]["documents"], 2, "{json}");
+    assert_eq!(json["app"]["config"], ".graphqlrc.yml", "{json}");
+    assert_eq!(status_of(&json, "Me")["status"], "ok", "{json}");
+    let favourite = status_of(&json, "Favourite");
+    assert_eq!(favourite["status"], "not_run", "{json}");
+    assert!(
+        favourite["message"]
+            .as_str()
+            .unwrap()
+            .contains("local schema"),
+        "{json}"
+    );
+    assert!(
+        json["operations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|o| o["name"] != "Broken"),
+        "src/Broken.js is outside the documents: {json}"
+    );
+    assert!(json.get("problems").is_none(), "{json}");
+    for q in fake.queries() {
+        assert!(!q.contains("isFavourite"), "a local field was sent: {q}");
+    }
+    // The human output says where the documents came from.
+    probe(&p, &fake, &[]).code(0).stdout_has(&[
+        "app: 2 GraphQL documents in queries/favourite.graphql, queries/profile/me.graphql (the documents .graphqlrc.yml names)",
+    ]);
+    // Without the local schema the field is GitHub's error.
+    p.write(
+        ".graphqlrc.yml",
+        "schema: https://api.github.com/graphql\ndocuments: 'queries/**/*.graphql'\n",
+    );
+    let out = probe(&p, &fake, &["--json"]);
+    out.code(1);
+    assert!(
+        out.stdout
+            .contains("Cannot query field \\\"isFavourite\\\" on type \\\"Repository\\\""),
+        "{out}"
+    );
+    // A program config is said not to be read.
+    p.write(
+        "graphql.config.ts",
+        "export default { schema: 'https://api.github.com/graphql' }\n",
+    );
+    probe(&p, &fake, &["--json"]).stderr_has(&["graphql.config.ts is a program", "not read"]);
+}
