@@ -910,6 +910,8 @@ fn probe_check(
                 invalid.join(", ")
             ),
         );
+        // An invalid operation always has a problem at its place (the
+        // validator reports one, or the "(not checked)" reason).
         if let Some(first) = report.problems.first() {
             let mut parts = first.location.rsplitn(3, ':');
             let (_, line, file) = (parts.next(), parts.next(), parts.next());
@@ -920,8 +922,6 @@ fn probe_check(
             if let Some(file) = file {
                 check = check.at(file, line.and_then(|l| l.parse().ok()));
             }
-        } else {
-            check = check.fix("`ghenv probe` shows where and why");
         }
         checks.push(check);
     }

@@ -175,12 +175,6 @@ const FIXES: &[(&str, How)] = &[
         Applied("probe::check_probe_and_doctor_include_the_probe"),
     ),
     (
-        "app_schema",
-        TextOnly(
-            "an invalid document without a located problem: the look-alike always locates one",
-        ),
-    ),
-    (
         "probe",
         Driven(
             "doctor_fixes::a_lesson_the_token_cannot_do_is_sent_to_the_probe_the_fix_names",
@@ -367,12 +361,14 @@ fn every_fix_doctor_prints_has_a_row() {
         "{applied} of {} fixes applied in a test",
         FIXES.len()
     );
-    // A fix no test produces may ship broken: few, each with its reason.
-    let unproduced = FIXES
+    // A fix no Rust test produces may ship broken: only the one that only
+    // Windows prints, which scripts/wine-smoke.sh (in .ci/run) produces.
+    let unproduced: Vec<&str> = FIXES
         .iter()
         .filter(|(_, h)| matches!(h, TextOnly(_)))
-        .count();
-    assert!(unproduced <= 3, "{unproduced} fixes no test produces");
+        .map(|(id, _)| *id)
+        .collect();
+    assert_eq!(unproduced, ["dev_server"], "fixes no test produces");
 }
 
 fn doctor(p: &Project, args: &[&str]) -> Vec<serde_json::Value> {
