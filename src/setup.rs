@@ -135,6 +135,10 @@ pub struct InitReport {
     /// What the probe found, when it ran (see `ghenv probe`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub probe: Option<crate::probe::session::ProbeReport>,
+    /// What was written for the editor (GitHub's schema and a
+    /// `.graphqlrc.yml`), when the app has GraphQL and no graphql-config.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub editor: Vec<String>,
     /// Why it failed, when it did.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ErrorReport>,
@@ -234,7 +238,67 @@ pub fn init(project: &Project, opts: &InitOptions, io: &mut Io) -> Result<InitRe
         &mut report,
         &written.changes,
     );
+    editor_files(project, opts, io, &resolved, &checked.token, &mut report);
     Ok(report)
+}
+
+/// The schema file `init` writes for the editor.
+const EDITOR_SCHEMA: &str = "github.graphql";
+
+/// Step 6: for an app with GraphQL documents and no graphql-config, GitHub's
+/// schema in `github.graphql` (no token in it) and a `.graphqlrc.yml`
+/// pointing at it, so VS Code's GraphQL extension and @graphql-eslint work
+/// with no token in any config. Not offline, not for rotate, never over a
+/// file that is there; nothing here fails init: a schema that cannot be
+/// had is a warning naming `ghenv schema --out`.
+fn editor_files(
+    project: &Project,
+    opts: &InitOptions,
+    io: &mut Io,
+    resolved: &Resolved,
+    token: &Token,
+    report: &mut InitReport,
+) {
+    let dir = project.dir();
+    let out = dir.join(EDITOR_SCHEMA);
+    if opts.offline
+        || opts.purpose.rotating()
+        || crate::graphql::graphqlrc::any(dir)
+        || out.symlink_metadata().is_ok()
+        || crate::graphql::documents::find(dir).documents.is_empty()
+    {
+        return;
+    }
+    let Some((config, body)) = crate::graphql::graphqlrc::pointing_at(dir, &out, "ghenv init")
+    else {
+        return;
+    };
+    let input = crate::probe::session::Input {
+        project,
+        template: &resolved.template,
+        token,
+        endpoint: &resolved.endpoint,
+        timeout: resolved.timeout,
+        app: false,
+        refresh: false,
+    };
+    let written = crate::probe::session::schema_sdl(io, &input).and_then(|sdl| {
+        write::commit(&[
+            Change::new(out.clone(), None, Zeroizing::new(sdl), false),
+            Change::new(config.clone(), None, Zeroizing::new(body), false),
+        ])
+    });
+    match written {
+        Ok(()) => {
+            io.ok(&format!(
+                "Wrote {EDITOR_SCHEMA} (GitHub's schema, no token) and .graphqlrc.yml: VS Code's GraphQL extension and @graphql-eslint check the app's queries with it"
+            ));
+            report.editor = vec![EDITOR_SCHEMA.to_owned(), ".graphqlrc.yml".to_owned()];
+        }
+        Err(e) => io.warn(&format!(
+            "GitHub's schema for the editor was not written ({e}); `ghenv schema --out {EDITOR_SCHEMA}` writes it"
+        )),
+    }
 }
 
 /// init (not rotate) over a `[secret]` that holds another token than the
@@ -615,6 +679,7 @@ impl InitReport {
             files: Vec::new(),
             hook: None,
             probe: None,
+            editor: Vec::new(),
             error: None,
             failure: None,
             dir: project.dir().to_path_buf(),

@@ -7,7 +7,7 @@
 //! written when the project has no graphql-config file yet, so the editor
 //! finds the schema with no token in any config.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -131,7 +131,7 @@ pub fn run(opts: &SchemaOptions, io: &mut Io) -> Result<Boxed> {
         Zeroizing::new(text),
         false,
     )];
-    let config = graphql_config(project.dir(), out);
+    let config = graphqlrc::pointing_at(project.dir(), out, "ghenv schema --out");
     if let Some((path, body)) = &config {
         changes.push(Change::new(
             path.clone(),
@@ -148,41 +148,4 @@ pub fn run(opts: &SchemaOptions, io: &mut Io) -> Result<Boxed> {
         config: config.map(|(p, _)| p.display().to_string()),
         text: None,
     }))
-}
-
-/// A `.graphqlrc.yml` for the project in `dir` pointing `schema` at `out`
-/// and `documents` at the app's sources, when it has no graphql-config
-/// file yet (an existing one is the user's, never rewritten); `None` then,
-/// or when `out` is not inside the project.
-fn graphql_config(dir: &Path, out: &Path) -> Option<(PathBuf, String)> {
-    if graphqlrc::any(dir) {
-        return None;
-    }
-    let absolute = |p: &Path| {
-        std::env::current_dir()
-            .map(|c| c.join(p))
-            .unwrap_or_else(|_| p.to_path_buf())
-    };
-    let project_dir = std::fs::canonicalize(absolute(dir)).ok()?;
-    let out_dir = std::fs::canonicalize(absolute(out).parent()?).ok()?;
-    let relative = out_dir
-        .strip_prefix(&project_dir)
-        .ok()?
-        .join(out.file_name()?);
-    let schema: Vec<String> = relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    let schema = schema.join("/");
-    // YAML: a plain scalar only when it is plainly safe.
-    if !schema
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-'))
-    {
-        return None;
-    }
-    let body = format!(
-        "# Written by `ghenv schema --out {schema}`: GitHub's schema for the editor\n# (VS Code's GraphQL extension, @graphql-eslint), with no token in it.\n# `ghenv schema --out {schema} --refresh` fetches it again.\nschema: {schema}\ndocuments: 'src/**/*.{{graphql,gql,js,jsx,ts,tsx}}'\n"
-    );
-    Some((dir.join(".graphqlrc.yml"), body))
 }

@@ -504,6 +504,43 @@ pub fn local_schemas(
     out
 }
 
+/// A `.graphqlrc.yml` for the project in `dir` pointing `schema` at `out`
+/// (GitHub's schema, with no token) and `documents` at the app's sources,
+/// when the project has no graphql-config yet (an existing one is the
+/// user's, never rewritten); `None` then, or when `out` is not inside the
+/// project or its name is not plainly safe in YAML. `written_by` is the
+/// command that writes it, for the file's comment.
+pub fn pointing_at(dir: &Path, out: &Path, written_by: &str) -> Option<(PathBuf, String)> {
+    if any(dir) {
+        return None;
+    }
+    let absolute = |p: &Path| {
+        std::env::current_dir()
+            .map(|c| c.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let project_dir = std::fs::canonicalize(absolute(dir)).ok()?;
+    let out_dir = std::fs::canonicalize(absolute(out).parent()?).ok()?;
+    let relative = out_dir
+        .strip_prefix(&project_dir)
+        .ok()?
+        .join(out.file_name()?);
+    let schema: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let schema = schema.join("/");
+    if !schema
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'.' | b'_' | b'-'))
+    {
+        return None;
+    }
+    let body = format!(
+        "# Written by `{written_by}`: GitHub's schema for the editor\n# (VS Code's GraphQL extension, @graphql-eslint), with no token in it.\n# `ghenv schema --out {schema} --refresh` fetches it again.\nschema: {schema}\ndocuments: 'src/**/*.{{graphql,gql,js,jsx,ts,tsx}}'\n"
+    );
+    Some((dir.join(".graphqlrc.yml"), body))
+}
 #[cfg(test)]
 mod tests {
     use super::*;

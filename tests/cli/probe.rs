@@ -810,3 +810,46 @@ fn a_graphqlrc_chooses_the_documents_and_its_local_schema_extends_githubs() {
     );
     probe(&p, &fake, &["--json"]).stderr_has(&["graphql.config.ts is a program", "not read"]);
 }
+
+#[test]
+fn init_writes_githubs_schema_and_a_graphqlrc_for_an_app_with_graphql() {
+    // Issue 35: the editor's GraphQL tools get the schema with no token in
+    // any config.
+    let token = classic();
+    let p = Project::new();
+    std::fs::create_dir_all(p.file("src")).unwrap();
+    p.write(
+        "src/queries.js",
+        "import { gql } from '@apollo/client';\nexport const Q = gql`query Me { viewer { login } }`;\n",
+    );
+    let fake = LookAlike::start(Profile::Classic(COURSE_SCOPES));
+    let url = fake.url();
+    let out = p.run(
+        &["init", "--token-stdin", "--endpoint", &url, "--no-probe"],
+        &token,
+    );
+    out.code(0)
+        .never_shows(&token)
+        .stderr_has(&["Wrote github.graphql", ".graphqlrc.yml"]);
+    assert!(p.read("github.graphql").contains("type Query"));
+    assert!(!p.read("github.graphql").contains(&token));
+    assert!(p.read(".graphqlrc.yml").contains("schema: github.graphql"));
+    // A graphql-config of the user's is never rewritten.
+    p.write(".graphqlrc.yml", "schema: mine.graphql\n");
+    p.run(
+        &["init", "--token-stdin", "--endpoint", &url, "--no-probe"],
+        &token,
+    )
+    .code(0);
+    assert_eq!(p.read(".graphqlrc.yml"), "schema: mine.graphql\n");
+    // Offline, nothing is fetched.
+    let q = Project::new();
+    std::fs::create_dir_all(q.file("src")).unwrap();
+    q.write(
+        "src/queries.js",
+        "export const Q = gql`{ viewer { login } }`;\n",
+    );
+    q.run(&["init", "--token-stdin", "--offline"], &token)
+        .code(0);
+    assert!(!q.exists("github.graphql") && !q.exists(".graphqlrc.yml"));
+}
