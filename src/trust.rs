@@ -121,6 +121,8 @@ pub const BROWSER_PREFIXES: [&str; 9] = [
 /// Whether a framework puts the variable `name` into the JavaScript it
 /// ships to browsers (see [`BROWSER_PREFIXES`]).
 pub fn reaches_browser(name: &str) -> bool {
+    // Create React App matches /^REACT_APP_/i: case is no way around it.
+    let name = name.to_ascii_uppercase();
     BROWSER_PREFIXES.iter().any(|p| name.starts_with(p))
 }
 
@@ -654,6 +656,8 @@ mod tests {
             assert!(reaches_browser(name), "{name}");
             assert!(Settings::new(".env", "x", name, &[]).exposed, "{name}");
         }
+        // Create React App matches its prefix in any case.
+        assert!(reaches_browser("react_app_github_token"));
         for name in ["GITHUB_TOKEN", "NUXT_T", "APP_PUBLIC_T", "VUE_T"] {
             assert!(!reaches_browser(name), "{name}");
             assert!(!Settings::new(".env", "x", name, &[]).exposed, "{name}");

@@ -86,6 +86,12 @@ impl Report for AllowReport {
                 }
             ),
         ];
+        if let Some(id) = &s.client_id {
+            lines.push(format!(
+                "  OAuth App    client id {} (tokens made with --web are this app's)",
+                crate::text::sanitize(id)
+            ));
+        }
         if let Some(url) = &self.endpoint {
             lines.push(format!("  endpoint     {}", crate::text::sanitize(url)));
         }

@@ -199,6 +199,12 @@ fn load(path: &Path, name: &str, limit: u64) -> Result<Json, String> {
         })
     } else {
         // `.graphqlrc` without an extension is YAML or JSON; YAML reads both.
+        if has_anchor_or_alias(text) {
+            return Err(
+                "it uses YAML anchors or aliases (&name, *name), which ghenv does not follow"
+                    .into(),
+            );
+        }
         serde_yaml_ng::from_str(text)
             .map_err(|e| format!("not YAML{}", line(e.location().map(|l| l.line()))))
     }
@@ -358,11 +364,83 @@ fn classify(dir: &Path, endpoint: &str, pointer: &str) -> Pointer {
         return Pointer::Local(glob);
     }
     let path = dir.join(&glob);
-    if glob.ends_with(".json") || !path.exists() || whole_schema(&path) {
-        Pointer::Github
-    } else {
-        Pointer::Local(glob)
+    match plain_file(dir, &glob) {
+        // A link or a FIFO named by the repository is refused, never read:
+        // `/proc/self/fd/1` behind a link would hold the probe for ever.
+        None => Pointer::Refused(p.to_owned()),
+        // Not written yet: ghenv's own config names the schema file each
+        // student creates with `ghenv schema --out`.
+        Some(false) => Pointer::Github,
+        Some(true) if glob.ends_with(".json") || whole_schema(&path) => Pointer::Github,
+        Some(true) => Pointer::Local(glob),
     }
+}
+
+/// Whether `relative` in `dir` is a regular file reached without a link
+/// (`Some(true)`), is missing (`Some(false)`), or is a link, sits behind
+/// one, or is no regular file (`None`). Each folder on the way is looked
+/// at, not followed.
+fn plain_file(dir: &Path, relative: &str) -> Option<bool> {
+    let mut at = dir.to_path_buf();
+    let parts: Vec<&str> = relative.split('/').filter(|c| !c.is_empty()).collect();
+    for (i, part) in parts.iter().enumerate() {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(false),
+            Err(_) => return None,
+            Ok(m) if m.file_type().is_symlink() => return None,
+            Ok(m) if i + 1 == parts.len() => return m.is_file().then_some(true),
+            Ok(m) if !m.is_dir() => return None,
+            Ok(_) => {}
+        }
+    }
+    None
+}
+
+/// Whether YAML `text` uses an anchor (`&name`) or an alias (`*name`):
+/// a graphql-config has no need of them, and a few kilobytes of aliases
+/// replayed thousands of times burn minutes. Quoted strings (where a glob's
+/// `*` lives) and comments are passed over.
+fn has_anchor_or_alias(text: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut previous = '\n';
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                } else if c == '\\' && q == '"' {
+                    chars.next();
+                }
+            }
+            None => match c {
+                '\'' | '"' if previous.is_whitespace() || "[{,:-".contains(previous) => {
+                    quote = Some(c);
+                }
+                '#' if previous.is_whitespace() => {
+                    for c in chars.by_ref() {
+                        if c == '\n' {
+                            break;
+                        }
+                    }
+                    previous = '\n';
+                    continue;
+                }
+                '&' | '*'
+                    if (previous.is_whitespace() || "[{,:-".contains(previous))
+                        && chars
+                            .peek()
+                            .is_some_and(|n| !n.is_whitespace() && !",]}".contains(*n)) =>
+                {
+                    return true;
+                }
+                _ => {}
+            },
+        }
+        previous = c;
+    }
+    false
 }
 
 /// Whether the local file at `path` holds a whole schema (see
@@ -807,5 +885,56 @@ mod tests {
         let dir = project(&[(".graphqlrc.yml", &big)]);
         let r = read(dir.path(), GITHUB);
         assert!(r.notes[0].contains("larger than"), "{:?}", r.notes);
+    }
+
+    #[test]
+    fn a_schema_file_behind_a_link_or_not_a_file_is_never_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("real")).unwrap();
+        std::fs::write(
+            dir.path().join("real/local.graphql"),
+            "extend type Query { x: Int }\n",
+        )
+        .unwrap();
+        assert_eq!(plain_file(dir.path(), "real/local.graphql"), Some(true));
+        assert_eq!(plain_file(dir.path(), "missing.graphql"), Some(false));
+        assert_eq!(plain_file(dir.path(), "real"), None, "a folder");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/proc/self/fd/1", dir.path().join("out.graphql")).unwrap();
+            std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("link")).unwrap();
+            assert_eq!(plain_file(dir.path(), "out.graphql"), None);
+            assert_eq!(plain_file(dir.path(), "link/local.graphql"), None);
+            let fifo = dir.path().join("fifo.graphql");
+            let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+            if made.is_ok_and(|s| s.success()) {
+                assert_eq!(plain_file(dir.path(), "fifo.graphql"), None);
+            }
+            assert_eq!(
+                classify(dir.path(), "", "out.graphql"),
+                Pointer::Refused("out.graphql".into())
+            );
+        }
+    }
+
+    #[test]
+    fn yaml_anchors_and_aliases_are_refused_and_globs_are_not_taken_for_them() {
+        for text in [
+            "a: &a {k: x}\nb: *a\n",
+            "documents: [*x]\n",
+            "- &first src\n",
+        ] {
+            assert!(has_anchor_or_alias(text), "{text:?}");
+        }
+        for text in [
+            "documents: 'src/**/*.graphql'\n",
+            "documents: \"src/**/*.graphql\"\n",
+            "documents: src/**/*.graphql\n",
+            "schema: https://example.com/?a=1&b=2\n",
+            "# a comment with &anchor and *alias\nschema: x\n",
+            "documents:\n  - 'a/*.gql'\n  - \"b/**/*.ts\"\n",
+        ] {
+            assert!(!has_anchor_or_alias(text), "{text:?}");
+        }
     }
 }

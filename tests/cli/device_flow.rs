@@ -291,3 +291,26 @@ fn a_lesson_an_oauth_token_cannot_do_names_web_again() {
     let out = p.run(&["check", "--endpoint", &fake.url()], "");
     out.code(4).stderr_has(&["ghenv rotate --web"]);
 }
+
+#[test]
+fn from_gh_is_refused_for_a_browser_variable_in_any_case() {
+    // Create React App reads /^REACT_APP_/i: a lowercase name reaches the
+    // bundle too (a helper's attack).
+    let p = Project::new();
+    p.write(
+        "package.json",
+        "{\"name\":\"app\",\"dependencies\":{\"react-scripts\":\"*\"}}\n",
+    );
+    p.write(
+        "config.toml",
+        "version = 1\ntemplate = \"node\"\n\n[env]\ntoken_var = \"react_app_github_token\"\n",
+    );
+    let token = token_with("gho_", 307);
+    let (bin, _) = fake_gh(&p, &token, 0);
+    let mut cmd = p.cmd(&["init", "--from-gh", "--offline", "--json"]);
+    with_path(&mut cmd, &bin);
+    let out = p.run_with(cmd, b"");
+    out.code(7).never_shows(&token);
+    assert_eq!(out.json()["error"]["kind"], "gh_token_exposed");
+    assert!(!p.exists(".env"));
+}
