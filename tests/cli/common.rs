@@ -912,3 +912,19 @@ pub fn ignores_permissions() -> bool {
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
     can
 }
+
+/// `ghenv doctor --json ARGS` in the project: its checks.
+pub fn doctor_json(p: &Project, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["doctor", "--json"];
+    all.extend_from_slice(args);
+    p.run(&all, "").json().as_array().unwrap().clone()
+}
+
+/// The checks among `checks` that fail.
+pub fn failing_checks(checks: &[serde_json::Value]) -> Vec<serde_json::Value> {
+    checks
+        .iter()
+        .filter(|c| c["status"] == "fail")
+        .cloned()
+        .collect()
+}

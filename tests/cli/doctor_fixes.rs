@@ -371,12 +371,6 @@ fn every_fix_doctor_prints_has_a_row() {
     assert_eq!(unproduced, ["dev_server"], "fixes no test produces");
 }
 
-fn doctor(p: &Project, args: &[&str]) -> Vec<serde_json::Value> {
-    let mut all = vec!["doctor", "--json"];
-    all.extend_from_slice(args);
-    p.run(&all, "").json().as_array().unwrap().clone()
-}
-
 /// The fix of the not-ok check `id` (the first).
 fn fix_of(checks: &[serde_json::Value], id: &str) -> String {
     checks
@@ -440,13 +434,13 @@ fn cra(p: &Project) {
 fn a_fresh_app_folder_is_set_up_by_the_init_doctor_names() {
     let p = Project::new();
     cra(&p);
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     let config = fix_of(&checks, "config");
     let location = fix_of(&checks, "env_location");
     assert_eq!(command(&config), "ghenv init");
     assert_eq!(command(&location), "ghenv init");
     apply_ghenv(&p, &location, &classic());
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert_eq!(status(&checks, "config"), "ok");
     assert_eq!(status(&checks, "env_location"), "ok");
 }
@@ -458,9 +452,9 @@ fn no_token_is_fixed_by_the_init_doctor_names() {
     let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
     let url = fake.url();
     let online = ["--no-probe", "--endpoint", url.as_str()];
-    let fix = fix_of(&doctor(&p, &online), "token");
+    let fix = fix_of(&doctor_json(&p, &online), "token");
     apply_ghenv(&p, &fix, &classic());
-    assert_eq!(status(&doctor(&p, &online), "token"), "ok");
+    assert_eq!(status(&doctor_json(&p, &online), "token"), "ok");
 }
 
 #[test]
@@ -471,13 +465,13 @@ fn a_stray_env_file_is_moved_where_the_dev_server_reads_it() {
         .code(0);
     std::fs::create_dir_all(p.file("src")).unwrap();
     std::fs::rename(p.file(".env"), p.file("src/.env")).unwrap();
-    let fix = fix_of(&doctor(&p, &["--offline"]), "env_location");
+    let fix = fix_of(&doctor_json(&p, &["--offline"]), "env_location");
     let mv: Vec<&str> = fix.split(' ').collect();
     assert_eq!(mv.len(), 3, "{fix}");
     assert_eq!(mv[0], "mv", "{fix}");
     // As a shell in the project folder would (the paths may be relative).
     std::fs::rename(p.path().join(mv[1]), p.path().join(mv[2])).unwrap();
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert_eq!(status(&checks, "env_location"), "ok");
 }
 
@@ -492,13 +486,13 @@ fn a_shadowing_env_local_line_is_removed_as_the_fix_says() {
         ".env.local",
         &format!("PORT=3001\nREACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN={other}\n"),
     );
-    let fix = fix_of(&doctor(&p, &["--offline"]), "shadowed");
+    let fix = fix_of(&doctor_json(&p, &["--offline"]), "shadowed");
     assert_eq!(
         fix,
         "remove the REACT_APP_GITHUB_PERSONAL_ACCESS_TOKEN line from .env.local"
     );
     p.write(".env.local", "PORT=3001\n");
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert_eq!(status(&checks, "shadowed"), "ok");
     assert_eq!(status(&checks, "second_token"), "ok");
 }
@@ -511,14 +505,14 @@ fn a_shared_env_file_is_made_private_by_the_command_printed() {
     p.run(&["init", "--offline", "--token-stdin"], &classic())
         .code(0);
     std::fs::set_permissions(p.file(".env"), std::fs::Permissions::from_mode(0o644)).unwrap();
-    let fix = fix_of(&doctor(&p, &["--offline"]), "env_mode");
+    let fix = fix_of(&doctor_json(&p, &["--offline"]), "env_mode");
     let out = std::process::Command::new("sh")
         .args(["-c", &fix])
         .current_dir(p.path())
         .output()
         .unwrap();
     assert!(out.status.success(), "{fix}: {out:?}");
-    assert_eq!(status(&doctor(&p, &["--offline"]), "env_mode"), "ok");
+    assert_eq!(status(&doctor_json(&p, &["--offline"]), "env_mode"), "ok");
 }
 
 #[test]
@@ -528,13 +522,13 @@ fn a_missing_gitignore_entry_is_added_by_the_init_doctor_names() {
     p.run(&["init", "--offline", "--token-stdin"], &classic())
         .code(0);
     p.write(".gitignore", "node_modules/\n");
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     let ignored = fix_of(&checks, "env_ignored");
     let local = fix_of(&checks, "local_ignored");
     assert_eq!(command(&ignored), "ghenv init");
     assert_eq!(command(&local), "ghenv init");
     p.run(&["init", "--offline"], "").code(0);
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert_eq!(status(&checks, "env_ignored"), "ok");
     assert_eq!(status(&checks, "local_ignored"), "ok");
     assert!(p.read(".gitignore").starts_with("node_modules/\n"));
@@ -546,9 +540,9 @@ fn no_hook_is_fixed_by_the_hook_install_doctor_names() {
     cra(&p);
     p.run(&["init", "--offline", "--token-stdin"], &classic())
         .code(0);
-    let fix = fix_of(&doctor(&p, &["--offline"]), "hook");
+    let fix = fix_of(&doctor_json(&p, &["--offline"]), "hook");
     apply_ghenv(&p, &fix, "");
-    assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
+    assert_eq!(status(&doctor_json(&p, &["--offline"]), "hook"), "ok");
 }
 
 #[test]
@@ -557,10 +551,10 @@ fn a_token_in_the_bundle_is_kept_out_by_the_proxy_doctor_names() {
     cra(&p);
     p.run(&["init", "--offline", "--token-stdin"], &classic())
         .code(0);
-    let fix = fix_of(&doctor(&p, &["--offline"]), "client_exposed");
+    let fix = fix_of(&doctor_json(&p, &["--offline"]), "client_exposed");
     assert!(fix.ends_with("`ghenv proxy -- npm start`"), "{fix}");
     apply_ghenv(&p, &fix, "");
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert!(
         !checks.iter().any(|c| c["id"] == "client_exposed"),
         "{checks:#?}"
@@ -592,10 +586,10 @@ fn a_token_one_folder_above_the_app_is_set_up_where_the_fix_says() {
         &token,
     )
     .code(0);
-    let fix = fix_of(&doctor(&p, &["--offline"]), "env_location");
+    let fix = fix_of(&doctor_json(&p, &["--offline"]), "env_location");
     assert!(command(&fix).starts_with("ghenv init -C "), "{fix}");
     apply_ghenv(&p, &fix, &token);
-    let checks = doctor(&p, &["--offline", "-C", "web"]);
+    let checks = doctor_json(&p, &["--offline", "-C", "web"]);
     assert_eq!(status(&checks, "env_location"), "ok");
     assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
 }
@@ -675,7 +669,7 @@ fn a_teammates_change_to_config_toml_is_accepted_by_the_allow_doctor_names() {
     // A teammate renames the token variable and pushes; this clone pulls.
     p.set_config_line("token_var", "token_var = \"REACT_APP_GH_TOKEN\"");
     commit_all(&p, "Teammate", "rename the token variable");
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     let fix = fix_of(&checks, "accepted");
     assert_eq!(
         fix,
@@ -692,7 +686,7 @@ fn a_teammates_change_to_config_toml_is_accepted_by_the_allow_doctor_names() {
     let allow = fix.split('`').nth(3).unwrap();
     assert_eq!(allow, "ghenv allow");
     p.run(&["allow"], "").code(0);
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert!(clear(&checks, "accepted"), "{checks:#?}");
     // Nothing else fails for it.
     assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
@@ -704,7 +698,7 @@ fn an_env_file_a_teammate_moved_out_of_the_project_is_put_back_as_the_fix_says()
     committed_cra(&p, &[]);
     p.set_config_line("file", "file = \"../other/.env\"");
     commit_all(&p, "Teammate", "share the env file");
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     let fix = fix_of(&checks, "env_file");
     assert_eq!(
         fix,
@@ -717,7 +711,7 @@ fn an_env_file_a_teammate_moved_out_of_the_project_is_put_back_as_the_fix_says()
     let line = fix.split('`').nth(1).unwrap();
     p.set_config_line("file", line);
     assert!(p.read("config.toml").contains("[env]\nfile = \".env\"\n"));
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert!(clear(&checks, "env_file"), "{checks:#?}");
     assert_eq!(status(&checks, "env_location"), "ok");
     assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
@@ -737,10 +731,10 @@ fn doctor_far_above_the_app_is_pointed_at_its_folder() {
         &classic(),
     )
     .code(0);
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     let fix = fix_of(&checks, "framework");
     assert_eq!(fix, "run doctor in the app's folder (-C DIR)");
-    let checks = doctor(&p, &["--offline", "-C", "apps/web"]);
+    let checks = doctor_json(&p, &["--offline", "-C", "apps/web"]);
     assert_eq!(status(&checks, "framework"), "ok");
     assert_eq!(status(&checks, "env_location"), "ok");
     assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
@@ -752,14 +746,14 @@ fn a_fresh_clone_with_only_the_secret_is_unlocked_as_the_fix_says() {
     let token = committed_cra(&p, &["--encrypt"]);
     // A fresh clone: config.toml holds [secret], there is no .env.
     std::fs::remove_file(p.file(".env")).unwrap();
-    let fix = fix_of(&doctor(&p, &["--offline"]), "env_location");
+    let fix = fix_of(&doctor_json(&p, &["--offline"]), "env_location");
     assert_eq!(
         fix,
         "`ghenv unlock` writes it (or start the app with `ghenv run -- npm start`)"
     );
     apply_ghenv(&p, &fix, "");
     assert_eq!(p.env_token(), token);
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert_eq!(status(&checks, "env_location"), "ok");
     assert_eq!(status(&checks, "secret_matches_env"), "ok");
     assert!(checks.iter().all(|c| c["status"] != "fail"), "{checks:#?}");
@@ -776,7 +770,7 @@ fn an_env_file_only_your_exclude_ignores_gets_its_gitignore_entry_from_init() {
         ".git/info/exclude",
         ".env\n.env.local\n.env.development.local\n",
     );
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     let c = checks.iter().find(|c| c["id"] == "env_ignored").unwrap();
     assert!(
         c["message"]
@@ -790,7 +784,7 @@ fn an_env_file_only_your_exclude_ignores_gets_its_gitignore_entry_from_init() {
     apply_ghenv(&p, &fix, "");
     // Ignored for every clone now, not only this one.
     p.write(".git/info/exclude", "");
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert_eq!(status(&checks, "env_ignored"), "ok");
     assert_eq!(status(&checks, "local_ignored"), "ok");
 }
@@ -815,7 +809,7 @@ fn a_private_key_in_the_project_is_moved_out_and_replaced_as_the_fix_says() {
         &token,
     )
     .code(0);
-    let checks = doctor(&p, &["--offline", "-i", "team-key.txt"]);
+    let checks = doctor_json(&p, &["--offline", "-i", "team-key.txt"]);
     let fix = fix_of(&checks, "keys_in_tree");
     assert_eq!(
         fix,
@@ -837,7 +831,7 @@ fn a_private_key_in_the_project_is_moved_out_and_replaced_as_the_fix_says() {
     .code(0);
     p.run(&["recipients", "remove", &old], "").code(0);
     assert_eq!(p.recipients(), vec![new]);
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert_eq!(status(&checks, "keys_in_tree"), "ok");
     assert_eq!(status(&checks, "secret_decrypts"), "ok");
     assert_eq!(status(&checks, "secret_matches_env"), "ok");
@@ -865,13 +859,13 @@ fn under_husky(p: &Project, hook_first: bool) {
 fn a_hook_husky_bypasses_is_moved_into_husky_by_the_install_doctor_names() {
     let p = Project::new();
     under_husky(&p, true);
-    let fix = fix_of(&doctor(&p, &["--offline"]), "hook");
+    let fix = fix_of(&doctor_json(&p, &["--offline"]), "hook");
     assert_eq!(
         fix,
         "`ghenv hook install` (it adds the check to .husky/pre-commit)"
     );
     apply_ghenv(&p, &fix, "");
-    assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
+    assert_eq!(status(&doctor_json(&p, &["--offline"]), "hook"), "ok");
     let script = p.read(".husky/pre-commit");
     assert!(script.contains("ghenv scan --staged"), "{script}");
     assert!(
@@ -884,13 +878,13 @@ fn a_hook_husky_bypasses_is_moved_into_husky_by_the_install_doctor_names() {
 fn husky_without_ghenvs_check_gets_it_from_the_install_doctor_names() {
     let p = Project::new();
     under_husky(&p, false);
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     let c = checks.iter().find(|c| c["id"] == "hook").unwrap();
     assert!(c["message"].as_str().unwrap().contains("(husky)"), "{c}");
     let fix = fix_of(&checks, "hook");
     assert_eq!(fix, "`ghenv hook install`");
     apply_ghenv(&p, &fix, "");
-    assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
+    assert_eq!(status(&doctor_json(&p, &["--offline"]), "hook"), "ok");
 }
 
 #[test]
@@ -902,7 +896,7 @@ fn a_hook_core_hooks_path_bypasses_is_installed_where_git_looks() {
     p.run(&["hook", "install"], "").code(0);
     // The user's own hooks folder, set after ghenv's hook went in.
     p.git(&["config", "core.hooksPath", ".githooks"]);
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     let c = checks.iter().find(|c| c["id"] == "hook").unwrap();
     assert!(
         c["message"].as_str().unwrap().contains("core.hooksPath"),
@@ -912,7 +906,7 @@ fn a_hook_core_hooks_path_bypasses_is_installed_where_git_looks() {
     assert_eq!(fix, "`ghenv hook install`");
     apply_ghenv(&p, &fix, "");
     assert!(p.read(".githooks/pre-commit").contains("ghenv"));
-    assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
+    assert_eq!(status(&doctor_json(&p, &["--offline"]), "hook"), "ok");
     // And git runs it: a commit adding a token is refused.
     p.write("leak.txt", &format!("T={}\n", token_with("ghp_", 7)));
     p.git(&["add", "leak.txt"]);
@@ -959,10 +953,10 @@ fn a_hook_pre_commit_would_overwrite_becomes_an_entry_of_its_config() {
         .code(0);
     p.run(&["hook", "install"], "").code(0);
     p.write(".pre-commit-config.yaml", PRE_COMMIT_CONFIG);
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert_eq!(status(&checks, "hook"), "fail");
     add_printed_pre_commit_entry(&p, &fix_of(&checks, "hook"));
-    assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
+    assert_eq!(status(&doctor_json(&p, &["--offline"]), "hook"), "ok");
 }
 
 #[test]
@@ -972,16 +966,16 @@ fn the_pre_commit_framework_without_ghenv_gets_the_entry_install_prints() {
     p.run(&["init", "--offline", "--token-stdin"], &classic())
         .code(0);
     p.write(".pre-commit-config.yaml", PRE_COMMIT_CONFIG);
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert_eq!(status(&checks, "hook"), "warn");
     add_printed_pre_commit_entry(&p, &fix_of(&checks, "hook"));
-    assert_eq!(status(&doctor(&p, &["--offline"]), "hook"), "ok");
+    assert_eq!(status(&doctor_json(&p, &["--offline"]), "hook"), "ok");
 }
 
 /// `doctor --no-probe --endpoint URL` against `fake`.
 fn online(p: &Project, fake: &FakeGitHub) -> Vec<serde_json::Value> {
     let url = fake.url();
-    doctor(p, &["--no-probe", "--endpoint", &url])
+    doctor_json(p, &["--no-probe", "--endpoint", &url])
 }
 
 #[test]
@@ -992,7 +986,7 @@ fn an_endpoint_config_toml_names_is_trusted_by_the_allow_the_fix_names() {
     // The course's own GitHub (here the look-alike), named in config.toml.
     p.set_config_line("endpoint", &format!("endpoint = \"{}\"", fake.url()));
     commit_all(&p, "Teacher", "the course's GitHub");
-    let checks = doctor(&p, &["--no-probe"]);
+    let checks = doctor_json(&p, &["--no-probe"]);
     let fix = fix_of(&checks, "token");
     assert!(
         fix.contains("If you trust ")
@@ -1001,7 +995,7 @@ fn an_endpoint_config_toml_names_is_trusted_by_the_allow_the_fix_names() {
     );
     assert!(fake.requests().is_empty(), "no token sent before the trust");
     p.run(&["allow"], "").code(0);
-    let checks = doctor(&p, &["--no-probe"]);
+    let checks = doctor_json(&p, &["--no-probe"]);
     assert_eq!(status(&checks, "token"), "ok", "{checks:#?}");
     assert_eq!(fake.requests().len(), 1);
 }
@@ -1048,14 +1042,14 @@ fn a_secret_for_a_key_kept_elsewhere_decrypts_with_the_i_the_fix_names() {
         &token,
     )
     .code(0);
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     let fix = fix_of(&checks, "secret_decrypts");
     assert_eq!(
         fix,
         "pass -i KEY, or ask a teammate to `ghenv recipients add` your key"
     );
     let key = key.to_str().unwrap();
-    let checks = doctor(&p, &["--offline", "-i", key]);
+    let checks = doctor_json(&p, &["--offline", "-i", key]);
     assert_eq!(status(&checks, "secret_decrypts"), "ok");
     assert_eq!(status(&checks, "secret_matches_env"), "ok");
 }
@@ -1066,7 +1060,7 @@ fn a_committed_env_file_is_untracked_as_printed_and_its_history_then_named() {
     let token = committed_cra(&p, &[]);
     p.git(&["add", "-f", ".env"]);
     commit_all(&p, "T", "oops");
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     let fix = fix_of(&checks, "env_tracked");
     assert!(
         fix.starts_with("stop tracking it first: `git -C . rm --cached .env` and commit (and if a token was ever committed, revoke it at https://github.com/settings/tokens)"),
@@ -1076,7 +1070,7 @@ fn a_committed_env_file_is_untracked_as_printed_and_its_history_then_named() {
     let args: Vec<&str> = untrack.strip_prefix("git ").unwrap().split(' ').collect();
     assert!(p.git(&args).status.success());
     commit_all(&p, "T", "untrack .env");
-    let checks = doctor(&p, &["--offline"]);
+    let checks = doctor_json(&p, &["--offline"]);
     assert!(clear(&checks, "env_tracked"), "{checks:#?}");
     assert_eq!(status(&checks, "env_ignored"), "ok");
     // What cannot be unwritten is named next, with GitHub's step.
@@ -1094,14 +1088,17 @@ fn a_build_holding_the_token_is_named_with_the_fix_and_deleting_it_clears_the_ch
     let token = committed_cra(&p, &[]);
     std::fs::create_dir_all(p.file("build/static/js")).unwrap();
     p.write("build/static/js/main.js", &format!("var t=\"{token}\";"));
-    let fix = fix_of(&doctor(&p, &["--offline"]), "build_output");
+    let fix = fix_of(&doctor_json(&p, &["--offline"]), "build_output");
     assert_eq!(
         fix,
         "delete build/, never deploy it, and revoke the token at https://github.com/settings/tokens"
     );
     // The local half; revoking is GitHub's.
     std::fs::remove_dir_all(p.file("build")).unwrap();
-    assert_eq!(status(&doctor(&p, &["--offline"]), "build_output"), "ok");
+    assert_eq!(
+        status(&doctor_json(&p, &["--offline"]), "build_output"),
+        "ok"
+    );
 }
 
 #[test]
@@ -1130,7 +1127,7 @@ fn a_recipient_a_push_added_is_listed_and_allowed_as_the_fix_says() {
     );
     assert_ne!(config, p.read("config.toml"));
     p.write("config.toml", &config);
-    let checks = doctor(&p, &["--offline", "-i", key]);
+    let checks = doctor_json(&p, &["--offline", "-i", key]);
     let fix = fix_of(&checks, "recipients_intact");
     assert_eq!(
         fix,
@@ -1140,7 +1137,7 @@ fn a_recipient_a_push_added_is_listed_and_allowed_as_the_fix_says() {
     list.code(0).stdout_has(&[&teammate]);
     // The owner confirmed it (a person's step), then:
     p.run(&["allow", "-i", key], "").code(0);
-    let checks = doctor(&p, &["--offline", "-i", key]);
+    let checks = doctor_json(&p, &["--offline", "-i", key]);
     assert_eq!(status(&checks, "recipients_intact"), "ok");
 }
 
@@ -1217,7 +1214,7 @@ fn a_lesson_the_token_cannot_do_is_sent_to_the_probe_the_fix_names() {
     let p = crate::probe::course_project(&classic());
     let fake = LookAlike::start(Profile::Classic("public_repo, read:org, read:user"));
     let url = fake.url();
-    let checks = doctor(&p, &["--endpoint", &url]);
+    let checks = doctor_json(&p, &["--endpoint", &url]);
     let fix = fix_of(&checks, "probe");
     assert_eq!(fix, "`ghenv probe` shows each lesson with what to change");
     // What it shows names the scope to tick on github.com.
@@ -1241,7 +1238,7 @@ fn operations_that_cannot_be_tried_get_the_probes_own_hint() {
     .at_most();
     let url = fake.url();
     // The token passes; GitHub fails the operations' requests.
-    let checks = doctor(&p, &["--endpoint", &url]);
+    let checks = doctor_json(&p, &["--endpoint", &url]);
     assert_eq!(status(&checks, "token"), "ok");
     let c = checks.iter().find(|c| c["id"] == "probe").unwrap();
     assert!(
@@ -1271,7 +1268,7 @@ fn answers_the_probe_cannot_read_are_said_and_the_fix_names_probe() {
     .at_most();
     let url = fake.url();
     // The token passes; GitHub's answers to the operations say nothing.
-    let checks = doctor(&p, &["--endpoint", &url]);
+    let checks = doctor_json(&p, &["--endpoint", &url]);
     let c = checks.iter().find(|c| c["id"] == "probe").unwrap();
     assert!(
         c["message"]

@@ -216,16 +216,7 @@ fn vite_app(p: &Project, code: &str) {
 }
 
 fn doctor_checks(p: &Project) -> Vec<serde_json::Value> {
-    let out = p.run(&["doctor", "--offline", "--json"], "");
-    out.json().as_array().unwrap().clone()
-}
-
-fn failing(checks: &[serde_json::Value]) -> Vec<serde_json::Value> {
-    checks
-        .iter()
-        .filter(|c| c["status"] == "fail")
-        .cloned()
-        .collect()
+    doctor_json(p, &["--offline"])
 }
 
 #[test]
@@ -243,7 +234,7 @@ fn cra_code_in_a_vite_app_is_fixed_the_vite_way_and_doctor_then_passes() {
     )
     .code(0);
     let checks = doctor_checks(&p);
-    let bad = failing(&checks);
+    let bad = failing_checks(&checks);
     let prefix = bad
         .iter()
         .find(|c| c["id"] == "prefix")
@@ -265,7 +256,7 @@ fn cra_code_in_a_vite_app_is_fixed_the_vite_way_and_doctor_then_passes() {
         .never_shows(&token);
     let checks = doctor_checks(&p);
     assert_eq!(
-        failing(&checks),
+        failing_checks(&checks),
         Vec::<serde_json::Value>::new(),
         "{checks:#?}"
     );
@@ -283,7 +274,7 @@ fn process_env_in_vite_code_is_flagged_and_import_meta_env_passes() {
         &classic(),
     )
     .code(0);
-    let bad = failing(&doctor_checks(&p));
+    let bad = failing_checks(&doctor_checks(&p));
     let reads = bad
         .iter()
         .find(|c| c["id"] == "code_reads")
@@ -299,7 +290,10 @@ fn process_env_in_vite_code_is_flagged_and_import_meta_env_passes() {
         "src/client.js",
         "export const token = import.meta.env.VITE_GITHUB_PERSONAL_ACCESS_TOKEN;\n",
     );
-    assert_eq!(failing(&doctor_checks(&p)), Vec::<serde_json::Value>::new());
+    assert_eq!(
+        failing_checks(&doctor_checks(&p)),
+        Vec::<serde_json::Value>::new()
+    );
 }
 
 #[test]
@@ -314,7 +308,7 @@ fn with_the_proxy_template_the_fix_takes_the_token_out_of_the_code() {
         &classic(),
     )
     .code(0);
-    let bad = failing(&doctor_checks(&p));
+    let bad = failing_checks(&doctor_checks(&p));
     let reads = bad
         .iter()
         .find(|c| c["id"] == "code_reads")
@@ -330,7 +324,10 @@ fn with_the_proxy_template_the_fix_takes_the_token_out_of_the_code() {
         "src/client.js",
         "export const url = import.meta.env.VITE_GITHUB_GRAPHQL_URL;\n",
     );
-    assert_eq!(failing(&doctor_checks(&p)), Vec::<serde_json::Value>::new());
+    assert_eq!(
+        failing_checks(&doctor_checks(&p)),
+        Vec::<serde_json::Value>::new()
+    );
 }
 
 #[test]

@@ -8,25 +8,11 @@ use crate::common::*;
 /// A Vite app's package.json (`npm run dev` starts it).
 const VITE_PACKAGE: &str = "{\"name\":\"web\",\"private\":true,\"scripts\":{\"dev\":\"vite\",\"build\":\"vite build\"},\"devDependencies\":{\"vite\":\"*\"}}\n";
 
-fn doctor_json(p: &Project, args: &[&str]) -> Vec<serde_json::Value> {
-    let mut all = vec!["doctor", "--json"];
-    all.extend_from_slice(args);
-    p.run(&all, "").json().as_array().unwrap().clone()
-}
-
 fn check<'a>(checks: &'a [serde_json::Value], id: &str) -> &'a serde_json::Value {
     checks
         .iter()
         .find(|c| c["id"] == id)
         .unwrap_or_else(|| panic!("no {id}: {checks:#?}"))
-}
-
-fn failing(checks: &[serde_json::Value]) -> Vec<serde_json::Value> {
-    checks
-        .iter()
-        .filter(|c| c["status"] == "fail")
-        .cloned()
-        .collect()
 }
 
 #[test]
@@ -89,7 +75,7 @@ fn init_at_a_monorepos_root_sets_up_the_one_app_in_its_workspaces() {
     );
     // doctor, from the root too, sees the same app and passes.
     let checks = doctor_json(&p, &["--offline", "-C", "apps/web"]);
-    assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
+    assert_eq!(failing_checks(&checks), Vec::<serde_json::Value>::new());
 }
 
 #[test]
@@ -116,7 +102,7 @@ fn init_at_a_monorepos_root_with_several_apps_names_each_and_the_named_one_works
             .contains("VITE_GITHUB_PERSONAL_ACCESS_TOKEN=")
     );
     let checks = doctor_json(&p, &["--offline", "-C", "apps/web"]);
-    assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
+    assert_eq!(failing_checks(&checks), Vec::<serde_json::Value>::new());
 }
 
 #[test]
@@ -153,7 +139,7 @@ fn init_at_a_pnpm_monorepos_root_sets_up_the_app_its_workspace_file_names() {
             .contains("template = \"vite\"")
     );
     let checks = doctor_json(&p, &["--offline", "-C", "apps/web"]);
-    assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
+    assert_eq!(failing_checks(&checks), Vec::<serde_json::Value>::new());
     // The commands doctor names are pnpm's.
     let exposed = checks
         .iter()
@@ -250,7 +236,7 @@ fn an_export_line_doctor_flags_is_cleared_by_the_fix_it_prints() {
     p.write(".env", &edited);
     assert_eq!(consumers(&p), Vec::<serde_json::Value>::new());
     let checks = doctor_json(&p, &["--offline"]);
-    assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
+    assert_eq!(failing_checks(&checks), Vec::<serde_json::Value>::new());
 }
 
 #[test]
@@ -305,7 +291,7 @@ fn a_second_variable_holding_the_token_is_caught_before_rotate_leaves_it_behind(
         .collect();
     p.write(".env", &kept);
     let checks = doctor_json(&p, &["--offline"]);
-    assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
+    assert_eq!(failing_checks(&checks), Vec::<serde_json::Value>::new());
     assert_eq!(check(&checks, "second_token")["status"], "ok");
 }
 
@@ -323,7 +309,7 @@ fn the_prefix_fix_names_the_templates_variable_not_an_invented_one() {
     let token = classic();
     p.write(".env", &format!("REACT_APP_GITHUB_TOKEN={token}\n"));
     let checks = doctor_json(&p, &["--offline"]);
-    let prefix = failing(&checks)
+    let prefix = failing_checks(&checks)
         .into_iter()
         .find(|c| c["id"] == "prefix")
         .unwrap_or_else(|| panic!("{checks:#?}"));
@@ -345,7 +331,7 @@ fn the_prefix_fix_names_the_templates_variable_not_an_invented_one() {
     )
     .code(0);
     let checks = doctor_json(&p, &["--offline"]);
-    assert_eq!(failing(&checks), Vec::<serde_json::Value>::new());
+    assert_eq!(failing_checks(&checks), Vec::<serde_json::Value>::new());
     // The old line is left over: named, as a warning.
     assert_eq!(check(&checks, "second_token")["status"], "warn");
 }
