@@ -437,12 +437,7 @@ pub fn interpret_revoke(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Revoked, GithubError> {
-    if is_rate_limited(status, headers, body) {
-        return Err(GithubError::RateLimited {
-            message: body_message(body).unwrap_or_else(|| "too many revocation requests".into()),
-            retry: retry_from(headers),
-        });
-    }
+    refuse_rate_limit(status, headers, body, "too many revocation requests")?;
     match status {
         200..=299 => Ok(Revoked::Accepted),
         300..=399 => Err(GithubError::Redirect {
@@ -475,12 +470,7 @@ pub fn fetch_keys(options: &Options) -> Result<Option<String>, GithubError> {
         Vec::new(),
         "text/plain",
     )?;
-    if is_rate_limited(status, &headers, &bytes) {
-        return Err(GithubError::RateLimited {
-            message: body_message(&bytes).unwrap_or_else(|| "too many requests".into()),
-            retry: retry_from(&headers),
-        });
-    }
+    refuse_rate_limit(status, &headers, &bytes, "too many requests")?;
     match status {
         200 => String::from_utf8(bytes)
             .map(Some)
@@ -522,12 +512,7 @@ pub fn oauth_post(
         serde_json::to_vec(body).expect("JSON values serialize"),
         "application/json",
     )?;
-    if is_rate_limited(status, &headers, &bytes) {
-        return Err(GithubError::RateLimited {
-            message: body_message(&bytes).unwrap_or_else(|| "too many requests".into()),
-            retry: retry_from(&headers),
-        });
-    }
+    refuse_rate_limit(status, &headers, &bytes, "too many requests")?;
     match status {
         200..=299 | 400..=499 if !bytes.is_empty() => {
             match serde_json::from_slice::<serde_json::Value>(&bytes) {
@@ -829,6 +814,23 @@ fn retry_from(headers: &HeaderMap) -> Retry {
         .and_then(|v| v.parse::<i64>().ok())
         .and_then(|s| Timestamp::from_second(s).ok())
         .map_or(Retry::Unknown, Retry::At)
+}
+
+/// A rate-limit answer as its error, GitHub's message or `what` (what there
+/// were too many of) with when to try again; anything else passes.
+fn refuse_rate_limit(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    what: &str,
+) -> Result<(), GithubError> {
+    if is_rate_limited(status, headers, body) {
+        return Err(GithubError::RateLimited {
+            message: body_message(body).unwrap_or_else(|| what.to_owned()),
+            retry: retry_from(headers),
+        });
+    }
+    Ok(())
 }
 
 fn is_rate_limited(status: u16, headers: &HeaderMap, body: &[u8]) -> bool {
