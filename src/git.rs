@@ -227,13 +227,29 @@ pub fn hooks_dir(dir: &Path) -> Option<PathBuf> {
 /// Whether git tracks `name` in `dir`. False when git is not installed or
 /// `dir` is not in a repository.
 pub fn is_tracked(dir: &Path, name: &Path) -> bool {
-    in_work_tree(dir)
-        && git(dir)
-            .args(["ls-files", "--error-unmatch", "--"])
-            .arg(name)
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
+    tracked(dir, name).unwrap_or(false)
+}
+
+/// Whether git tracks `name` in `dir` (false outside a repository), in one
+/// git process: a git that cannot be started in a work tree is an error,
+/// never "not tracked" (see [`require_in_work_tree`]), without a `git
+/// --version` first on every `run`.
+///
+/// # Errors
+/// [`crate::Error::GitMissing`].
+pub fn tracked(dir: &Path, name: &Path) -> crate::error::Result<bool> {
+    if !in_work_tree(dir) {
+        return Ok(false);
+    }
+    match git(dir)
+        .args(["ls-files", "--error-unmatch", "--"])
+        .arg(name)
+        .stdout(Stdio::null())
+        .status()
+    {
+        Ok(status) => Ok(status.success()),
+        Err(_) => Err(crate::Error::GitMissing(dir.to_path_buf())),
+    }
 }
 
 /// Whether git would leave `name` in `dir` out of `git add -A`: it is

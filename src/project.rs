@@ -377,8 +377,7 @@ impl Project {
     /// [`Error::EnvTracked`], naming the commit that last changed it.
     pub fn refuse_tracked_env(&self) -> Result<()> {
         let env_file = self.env_file()?;
-        crate::git::require_in_work_tree(&self.dir)?;
-        if crate::git::is_tracked(&self.dir, Path::new(env_file)) {
+        if crate::git::tracked(&self.dir, Path::new(env_file))? {
             return Err(Error::EnvTracked {
                 path: self.dir.join(env_file),
                 changed_by: crate::git::changed_by(&self.dir, Path::new(env_file), None),
