@@ -190,7 +190,7 @@ cd "$proj"
 # 9. proxy: one request through it, then it stops with its command's code
 proxy_port=$((20000 + RANDOM % 20000))
 before="$(cat "$work/port.count" 2>/dev/null || echo 0)"
-( ghenv proxy --endpoint "$endpoint" --port "$proxy_port" -- cmd /c "ping -n 12 127.0.0.1 >NUL & exit 3" >"$work/proxy.txt" 2>&1; echo "$?" >"$work/proxy.code" ) &
+( ghenv proxy --graphiql --endpoint "$endpoint" --port "$proxy_port" -- cmd /c "ping -n 12 127.0.0.1 >NUL & exit 3" >"$work/proxy.txt" 2>&1; echo "$?" >"$work/proxy.code" ) &
 proxy_job=$!
 code=000
 for _ in $(seq 1 60); do
@@ -205,6 +205,15 @@ if [ "$code" = 200 ] && grep -q '"login": "x"' "$work/resp.json" && [ "$after" -
   ok "proxy: a request reaches the look-alike with the token"
 else
   cp "$work/proxy.txt" "$out" 2>/dev/null; bad "proxy: a request reaches the look-alike with the token (HTTP $code)"
+fi
+# --graphiql: the page and GraphiQL's files come from the Windows binary.
+page="$(curl -s "http://127.0.0.1:$proxy_port/" 2>/dev/null)"
+js_code="$(curl -s -o /dev/null -w '%{http_code}' -H 'Accept-Encoding: gzip' \
+  "http://127.0.0.1:$proxy_port/graphiql/graphiql.min.js" 2>/dev/null)"
+if has "/graphiql/graphiql.min.js" <(printf '%s' "$page") && [ "$js_code" = 200 ]; then
+  ok "proxy --graphiql serves GraphiQL's page and files"
+else
+  bad "proxy --graphiql serves GraphiQL's page and files (HTTP $js_code)"
 fi
 wait "$proxy_job"
 if [ "$(cat "$work/proxy.code" 2>/dev/null)" = 3 ]; then ok "proxy exits with its command's code"; else cp "$work/proxy.txt" "$out"; bad "proxy exits with its command's code"; fi

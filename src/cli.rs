@@ -134,7 +134,9 @@ Examples:
   ghenv proxy -- npm run dev             the app's dev server and the proxy together (GHENV_PROXY_URL
                                          is set; `npm start` for Create React App)
   ghenv proxy --port 9000 --allow-origin https://my-app.example
-  ghenv proxy --allow-no-origin          also for curl, GraphiQL or Altair desktop (no Origin header)
+  ghenv proxy --graphiql --open          GraphiQL in the browser, for the course's first lessons
+  ghenv proxy --graphiql --port 0        on a free port; the line it prints names it
+  ghenv proxy --allow-no-origin          also for curl or a desktop client such as Altair (no Origin)
 The app posts to the proxy's URL without a token; the proxy adds it and forwards to GitHub.
 Set a project up for it with `ghenv init --proxy`.")]
     Proxy(ProxyArgs),
@@ -642,6 +644,14 @@ pub struct ProxyArgs {
     /// Also forward requests without an Origin header (curl, scripts, desktop clients): any program on this machine, any user's, can then use the token.
     #[arg(long)]
     pub allow_no_origin: bool,
+
+    /// Also serve GraphiQL at the proxy's address (http://127.0.0.1:PORT/): its queries go through the proxy, so the browser never holds the token.
+    #[arg(long)]
+    pub graphiql: bool,
+
+    /// Open GraphiQL in the browser once the proxy listens.
+    #[arg(long, requires = "graphiql")]
+    pub open: bool,
 
     /// Which GitHub.
     #[command(flatten)]

@@ -24,6 +24,7 @@ pub mod envfile;
 pub mod error;
 pub mod git;
 pub mod github;
+pub mod graphiql;
 pub mod graphql;
 pub mod hook;
 pub mod options;

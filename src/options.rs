@@ -182,6 +182,8 @@ pub fn proxy(args: &cli::ProxyArgs) -> Result<commands::proxy::ProxyOptions> {
         allowed_hosts: args.allow_host.clone(),
         allowed_origins: args.allow_origin.clone(),
         allow_no_origin: args.allow_no_origin,
+        graphiql: args.graphiql,
+        open: args.open,
         endpoint: EndpointOptions::from_args(&args.endpoint)?,
         identity: (&args.identity).into(),
         command: args.command.clone(),

@@ -34,10 +34,10 @@ pub fn forbid_core_dumps() {
 
 /// Opens `url` in the browser ([`platform::open_url`]); says so, or
 /// that it could not, on stderr. Never fails: the URL has been printed.
-pub fn open_in_browser(io: &mut Io, url: &str) {
+pub fn open_in_browser(io: &mut Io, url: &str, what: &str) {
     let opened = platform::open_url(url);
     if opened {
-        io.ok("Opened GitHub's new-token page in your browser");
+        io.ok(&format!("Opened {what} in your browser"));
     } else {
         io.warn("could not open a browser; open the URL above yourself");
     }

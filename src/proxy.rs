@@ -101,6 +101,18 @@ pub struct Config {
     /// The most connections served at once: [`MAX_CONNECTIONS`] (fewer
     /// only in tests).
     pub max_connections: usize,
+    /// Whether GraphiQL's page is served on the proxy's origin
+    /// (`--graphiql`): `GET /` and its files under `/graphiql/`.
+    pub graphiql: bool,
+}
+
+/// Where a request that passed [`check`] goes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Route {
+    /// To the endpoint, with the token.
+    Forward,
+    /// A file of the GraphiQL page, from the binary.
+    Page(&'static crate::graphiql::File),
 }
 
 /// Why a request is refused before it is forwarded.
@@ -121,13 +133,19 @@ pub enum Refusal {
     TooLarge,
     /// A body that did not arrive before the deadline (a slowloris).
     TooSlow,
+    /// GraphiQL's page, asked for when the proxy was started without
+    /// `--graphiql`.
+    NoGraphiql,
+    /// A file of the page to a client that does not take gzip.
+    NotGzip,
 }
 
 impl Refusal {
     /// The status it is answered with.
     pub fn status(&self) -> StatusCode {
         match self {
-            Refusal::NotFound => StatusCode::NOT_FOUND,
+            Refusal::NotFound | Refusal::NoGraphiql => StatusCode::NOT_FOUND,
+            Refusal::NotGzip => StatusCode::NOT_ACCEPTABLE,
             Refusal::Method => StatusCode::METHOD_NOT_ALLOWED,
             Refusal::Host | Refusal::Origin | Refusal::NoOrigin => StatusCode::FORBIDDEN,
             Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -149,6 +167,12 @@ impl Refusal {
             }
             Refusal::TooLarge => "the request body is larger than 1 MiB",
             Refusal::TooSlow => "the request body did not arrive in time",
+            Refusal::NoGraphiql => {
+                "GraphiQL is served only by `ghenv proxy --graphiql`; this proxy forwards POST /graphql"
+            }
+            Refusal::NotGzip => {
+                "GraphiQL's files are sent gzip-compressed, and this client does not take gzip: open the page in a browser"
+            }
         }
     }
 }
@@ -182,21 +206,44 @@ pub fn host_allowed(host: &str, port: u16, allowed: &[String], on_loopback: bool
             || allowed.iter().any(|a| a.eq_ignore_ascii_case(name)))
 }
 
-/// The checks every request passes before anything else; `on_loopback`
-/// says whether its connection arrived on a loopback address.
+/// The checks every request passes before anything else, and where it
+/// goes then; `on_loopback` says whether its connection arrived on a
+/// loopback address.
+///
+/// The GraphiQL page's files (`GET`, `--graphiql`) pass the `Host` check
+/// alone: a browser sends no `Origin` when it loads a page or its scripts,
+/// and they are the same for everyone, with nothing of the token. Its
+/// queries are `POST /graphql` from the page's own (loopback) origin, and
+/// pass every check as an app's do.
 pub fn check(
     method: &Method,
     path: &str,
     headers: &HeaderMap,
     config: &Config,
     on_loopback: bool,
-) -> Result<(), Refusal> {
+) -> Result<Route, Refusal> {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
     if !host_allowed(host, config.port, &config.allowed_hosts, on_loopback) {
         return Err(Refusal::Host);
+    }
+    if method == Method::GET
+        && let Some(file) = crate::graphiql::file(path)
+    {
+        if !config.graphiql {
+            return Err(Refusal::NoGraphiql);
+        }
+        let gzip_ok = headers
+            .get_all(header::ACCEPT_ENCODING)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .any(crate::graphiql::accepts_gzip);
+        if file.gzip && !gzip_ok {
+            return Err(Refusal::NotGzip);
+        }
+        return Ok(Route::Page(file));
     }
     match headers.get(header::ORIGIN) {
         Some(origin) => {
@@ -218,7 +265,7 @@ pub fn check(
     if method != Method::POST && method != Method::OPTIONS {
         return Err(Refusal::Method);
     }
-    Ok(())
+    Ok(Route::Forward)
 }
 
 /// The operation a GraphQL request body names, for the log: its
@@ -296,6 +343,44 @@ fn cors(response: &mut Answer, origin: Option<&HeaderValue>) {
     }
 }
 
+/// A file of the GraphiQL page, with the headers that keep it to its own
+/// origin: the page's Content-Security-Policy, no framing, no sniffing, no
+/// referrer, and no caching (a newer ghenv serves newer files).
+fn page(file: &'static crate::graphiql::File) -> Answer {
+    let mut r = Response::new(Full::new(Bytes::from_static(file.body)));
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(file.content_type),
+    );
+    if file.gzip {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(crate::graphiql::CONTENT_SECURITY_POLICY),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    r
+}
+
 /// `value` with the token (and, if it is text, anything token-shaped)
 /// masked. A text value stays ASCII (`ghp_...abcd`), so that a page can
 /// read it.
@@ -371,20 +456,24 @@ async fn handle(
     let started = Instant::now();
     let answer_by = arrival.accepted + config.deadline - config.deadline / 10;
     let origin = req.headers().get(header::ORIGIN).cloned();
-    if let Err(refusal) = check(
+    match check(
         req.method(),
         req.uri().path(),
         req.headers(),
         config,
         arrival.on_loopback,
     ) {
-        log(&format!(
-            "{} {} refused: {}",
-            req.method(),
-            crate::text::sanitize(req.uri().path()),
-            refusal.reason()
-        ));
-        return Ok(answer(refusal.status(), refusal.reason()));
+        Err(refusal) => {
+            log(&format!(
+                "{} {} refused: {}",
+                req.method(),
+                crate::text::sanitize(req.uri().path()),
+                refusal.reason()
+            ));
+            return Ok(answer(refusal.status(), refusal.reason()));
+        }
+        Ok(Route::Page(file)) => return Ok(page(file)),
+        Ok(Route::Forward) => {}
     }
     if req.method() == Method::OPTIONS {
         let asks_authorization = req
@@ -664,6 +753,7 @@ mod tests {
             deadline: REQUEST_TIMEOUT,
             idle: IDLE_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
+            graphiql: false,
         }
     }
 
@@ -712,8 +802,14 @@ mod tests {
             ("host", "127.0.0.1:8787"),
             ("origin", "http://localhost:5173"),
         ]);
-        assert_eq!(check(&Method::POST, "/graphql", &ok, &c, true), Ok(()));
-        assert_eq!(check(&Method::OPTIONS, "/graphql", &ok, &c, true), Ok(()));
+        assert_eq!(
+            check(&Method::POST, "/graphql", &ok, &c, true),
+            Ok(Route::Forward)
+        );
+        assert_eq!(
+            check(&Method::OPTIONS, "/graphql", &ok, &c, true),
+            Ok(Route::Forward)
+        );
         let curl = headers(&[("host", "localhost:8787")]);
         assert_eq!(
             check(&Method::POST, "/graphql", &curl, &c, true),
@@ -725,7 +821,7 @@ mod tests {
         };
         assert_eq!(
             check(&Method::POST, "/graphql", &curl, &opted_in, true),
-            Ok(())
+            Ok(Route::Forward)
         );
         let rebinding = headers(&[
             ("host", "evil.example:8787"),
@@ -755,7 +851,10 @@ mod tests {
             ("host", "127.0.0.1:8787"),
             ("origin", "https://app.example"),
         ]);
-        assert_eq!(check(&Method::POST, "/graphql", &allowed, &c, true), Ok(()));
+        assert_eq!(
+            check(&Method::POST, "/graphql", &allowed, &c, true),
+            Ok(Route::Forward)
+        );
         assert_eq!(
             check(&Method::POST, "/other", &ok, &c, true),
             Err(Refusal::NotFound)
@@ -775,6 +874,84 @@ mod tests {
         // A look-alike of localhost is not localhost.
         assert!(!origin_allowed("http://localhost.evil.example:80", &[]));
         assert!(!origin_allowed("https://localhost:5173", &[]));
+    }
+
+    #[test]
+    fn graphiql_files_need_only_this_host_and_only_with_graphiql() {
+        let on = Config {
+            graphiql: true,
+            ..config()
+        };
+        // A browser loading a page or its scripts sends no Origin.
+        let browser = headers(&[
+            ("host", "127.0.0.1:8787"),
+            ("accept-encoding", "gzip, deflate, br"),
+        ]);
+        let Ok(Route::Page(index)) = check(&Method::GET, "/", &browser, &on, true) else {
+            panic!("the page is served");
+        };
+        assert_eq!(index.path, "/");
+        assert!(matches!(
+            check(&Method::GET, "/graphiql/graphiql.min.js", &browser, &on, true),
+            Ok(Route::Page(f)) if f.gzip
+        ));
+        // Without --graphiql, the page is not there, and says how to get it.
+        assert_eq!(
+            check(&Method::GET, "/", &browser, &config(), true),
+            Err(Refusal::NoGraphiql)
+        );
+        // A rebinding name gets no page either.
+        let rebinding = headers(&[("host", "evil.example:8787"), ("accept-encoding", "gzip")]);
+        assert_eq!(
+            check(&Method::GET, "/", &rebinding, &on, true),
+            Err(Refusal::Host)
+        );
+        // A compressed file to a client without gzip: refused, not garbled.
+        let plain = headers(&[("host", "127.0.0.1:8787")]);
+        assert_eq!(
+            check(&Method::GET, "/graphiql/graphiql.min.js", &plain, &on, true),
+            Err(Refusal::NotGzip)
+        );
+        assert!(check(&Method::GET, "/", &plain, &on, true).is_ok());
+        // Nothing else is served by GET, and the token's path still needs
+        // an Origin: the page's own, here.
+        assert_eq!(
+            check(&Method::GET, "/graphiql/x.js", &browser, &on, true),
+            Err(Refusal::NoOrigin)
+        );
+        assert_eq!(
+            check(&Method::POST, "/graphql", &browser, &on, true),
+            Err(Refusal::NoOrigin)
+        );
+        let page = headers(&[
+            ("host", "127.0.0.1:8787"),
+            ("origin", "http://127.0.0.1:8787"),
+        ]);
+        assert_eq!(
+            check(&Method::POST, "/graphql", &page, &on, true),
+            Ok(Route::Forward)
+        );
+        assert_eq!(
+            check(&Method::POST, "/", &page, &on, true),
+            Err(Refusal::NotFound)
+        );
+    }
+
+    #[test]
+    fn a_page_file_is_sent_with_headers_that_keep_it_to_its_origin() {
+        let r = page(crate::graphiql::file("/graphiql/graphiql.min.js").unwrap());
+        let h = r.headers();
+        assert_eq!(h[header::CONTENT_ENCODING], "gzip");
+        assert_eq!(h[header::X_FRAME_OPTIONS], "DENY");
+        let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("connect-src 'self'"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+        let r = page(crate::graphiql::file("/").unwrap());
+        assert!(!r.headers().contains_key(header::CONTENT_ENCODING));
+        assert!(
+            !r.headers()
+                .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+        );
     }
 
     /// A log that keeps its lines.

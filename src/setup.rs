@@ -593,7 +593,7 @@ fn device_flow(
         io.say("(The code is on the clipboard.)");
     }
     if opts.open {
-        open_in_browser(io, &code.verification_uri);
+        open_in_browser(io, &code.verification_uri, "GitHub's device page");
     }
     io.say("Waiting for GitHub (Ctrl-C to stop; nothing is written until the token is validated)…");
     // Tests may shorten the wait between polls, never lengthen it.
@@ -1033,7 +1033,7 @@ fn read_secret(
                 required.join(", ")
             ));
             if opts.open {
-                open_in_browser(io, &url);
+                open_in_browser(io, &url, "GitHub's new-token page");
             }
         }
     };

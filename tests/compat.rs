@@ -437,3 +437,227 @@ fn doctor_finds_the_token_in_a_real_create_react_app_build() {
             .contains("Create React App")
     );
 }
+
+#[path = "cli/lookalike.rs"]
+#[allow(dead_code)] // the probe's profiles, used by tests/cli
+mod lookalike;
+
+/// Each file `ghenv proxy --graphiql` serves from assets/graphiql/ is,
+/// once gunzipped, the registry's file of the package and version
+/// SOURCES names: the same package npm ci installed in compat/.
+#[test]
+#[ignore = "needs compat/node_modules (graphiql, react, react-dom): run scripts/test.sh"]
+fn the_vendored_graphiql_files_are_the_registry_packages_files() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let sources = std::fs::read_to_string(root.join("assets/graphiql/SOURCES")).unwrap();
+    let mut checked = 0;
+    for line in sources.lines().filter(|l| !l.starts_with('#')) {
+        let fields: Vec<&str> = line.split(' ').collect();
+        let [spec, _integrity, file, sum] = fields[..] else {
+            panic!("{line}")
+        };
+        let (name, version) = spec.rsplit_once('@').unwrap();
+        let installed = root.join("compat/node_modules").join(name);
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(installed.join("package.json")).unwrap())
+                .unwrap();
+        assert_eq!(
+            manifest["version"], version,
+            "compat/package.json pins {spec}"
+        );
+        let original = installed.join(file.strip_prefix("package/").unwrap());
+        let base = file.rsplit('/').next().unwrap();
+        let gunzipped = Command::new("gzip")
+            .arg("-dc")
+            .arg(root.join("assets/graphiql").join(format!("{base}.gz")))
+            .output()
+            .unwrap();
+        assert!(gunzipped.status.success());
+        assert!(
+            gunzipped.stdout == std::fs::read(&original).unwrap(),
+            "assets/graphiql/{base}.gz is not {spec}'s {file}: run scripts/vendor-graphiql.sh"
+        );
+        let sha = Command::new("sha256sum").arg(&original).output().unwrap();
+        assert!(
+            String::from_utf8_lossy(&sha.stdout).starts_with(sum),
+            "{line}"
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 4, "{sources}");
+}
+
+/// `ghenv proxy --graphiql` in headless Chromium, as a student uses it in
+/// the course's first lessons: the page opens on the proxy's own origin,
+/// a query typed into GraphiQL runs against the (look-alike) API and its
+/// answer is shown; the token is in no request the page made, no answer
+/// it got, nothing it stored, and the page broke no rule of its
+/// Content-Security-Policy (so it loaded nothing from elsewhere).
+#[test]
+#[ignore = "needs Chromium (apt-get install chromium) and compat/node_modules (playwright-core): run scripts/test.sh"]
+fn graphiql_on_the_proxy_runs_a_typed_query_in_chromium_and_the_page_never_holds_the_token() {
+    use std::io::{BufRead, BufReader};
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).exists(),
+        "no Chromium at {chromium}: apt-get install chromium (scripts/test.sh does)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    let app = dir.path().join("app");
+    std::fs::create_dir_all(&home).unwrap();
+    std::fs::create_dir_all(&app).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ghenv"))
+        .args([
+            "init",
+            "--token-stdin",
+            "--offline",
+            "-q",
+            "-t",
+            "vite",
+            "--proxy",
+        ])
+        .current_dir(&app)
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env_remove("GH_TOKEN")
+        .env_remove("GITHUB_TOKEN")
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(TOKEN.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+
+    let github = lookalike::LookAlike::start(lookalike::Profile::Classic(common::COURSE_SCOPES));
+    let mut proxy = Command::new(env!("CARGO_BIN_EXE_ghenv"))
+        .args([
+            "proxy",
+            "--graphiql",
+            "--port",
+            "0",
+            "--endpoint",
+            &github.url(),
+        ])
+        .current_dir(&app)
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Its log, on a thread: the page's URL first, every line kept.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = proxy.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut log = Vec::new();
+    let page_url = loop {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|e| panic!("no GraphiQL line ({e}): {log:?}"));
+        log.push(line.clone());
+        if let Some(rest) = line.split("GraphiQL on ").nth(1) {
+            break rest.split(':').take(3).collect::<Vec<_>>().join(":");
+        }
+    };
+    assert!(
+        page_url.starts_with("http://127.0.0.1:") && page_url.ends_with('/'),
+        "{page_url}"
+    );
+
+    let compat = Path::new(env!("CARGO_MANIFEST_DIR")).join("compat");
+    let driven = Command::new("node")
+        .arg(compat.join("graphiql-page.mjs"))
+        .arg(&page_url)
+        .arg("query Lesson1 { viewer { login } }")
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap();
+    let _ = proxy.kill();
+    let _ = proxy.wait();
+    log.extend(rx.try_iter());
+    assert!(driven.status.success(), "{driven:?}\nproxy: {log:#?}");
+    let out: serde_json::Value = serde_json::from_slice(&driven.stdout).unwrap();
+
+    // The query typed is the one run, and its answer is on the page.
+    assert_eq!(
+        out["typed"], "query Lesson1 { viewer { login } }",
+        "{out:#}"
+    );
+    let shown = out["shown"].as_str().unwrap();
+    assert!(
+        shown.contains("\"login\": \"the-road-to-learn-react\""),
+        "{shown}"
+    );
+    assert!(
+        github.queries().iter().any(|q| q.contains("Lesson1")),
+        "{:?}",
+        github.queries()
+    );
+    // GraphiQL asked for the schema through the proxy too (its docs and
+    // completion), and got it.
+    assert!(github.queries().iter().any(|q| q.contains("__schema")));
+    let docs = out["docs"].as_str().unwrap();
+    assert!(
+        docs.contains("query") && docs.contains("mutation"),
+        "{docs}"
+    );
+
+    // Every request the page made stayed on its own origin and carried no
+    // token; no header editor was there to paste one into.
+    let requests = out["requests"].as_array().unwrap();
+    assert!(requests.len() >= 6, "{requests:#?}");
+    for r in requests {
+        let url = r["url"].as_str().unwrap();
+        assert!(
+            url.starts_with(&page_url),
+            "a request left the origin: {url}"
+        );
+        assert!(r["headers"].get("authorization").is_none(), "{r:#}");
+    }
+    let tools: Vec<&str> = out["editorTools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().trim())
+        .collect();
+    assert!(tools.contains(&"Variables"), "{tools:?}");
+    assert!(!tools.contains(&"Headers"), "{tools:?}");
+    let everything = out.to_string();
+    for piece in [TOKEN, &TOKEN[4..], &TOKEN[TOKEN.len() - 12..]] {
+        assert!(
+            !everything.contains(piece),
+            "the page saw the token: {everything}"
+        );
+    }
+    assert!(out["storage"]["cookie"] == "" && out["cookies"] == serde_json::json!([]));
+    // GraphiQL kept the query (its tabs) in localStorage: that is all.
+    let local = out["storage"]["local"].as_object().unwrap();
+    assert!(
+        local.keys().all(|k| k.starts_with("graphiql:")),
+        "{local:#?}"
+    );
+    assert!(out["pageErrors"].as_array().unwrap().is_empty(), "{out:#}");
+    let console = out["console"].as_array().unwrap();
+    assert!(
+        !console
+            .iter()
+            .any(|m| m.as_str().unwrap().contains("Content Security Policy")),
+        "{console:#?}"
+    );
+    // The proxy logged the query by name, and never the token.
+    assert!(
+        log.iter().any(|l| l.contains("POST /graphql Lesson1 200")),
+        "{log:#?}"
+    );
+    assert!(!log.join("\n").contains(&TOKEN[4..]));
+}

@@ -34,6 +34,10 @@ pub struct ProxyOptions {
     pub allowed_origins: Vec<String>,
     /// `--allow-no-origin`.
     pub allow_no_origin: bool,
+    /// `--graphiql`: serve GraphiQL's page on the proxy's origin.
+    pub graphiql: bool,
+    /// `--open`: open that page in the browser.
+    pub open: bool,
     /// Which GitHub.
     pub endpoint: EndpointOptions,
     /// `-i`.
@@ -123,6 +127,15 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         token.masked(),
         crate::text::sanitize(&origin.to_string())
     ));
+    if opts.graphiql {
+        let page = url.trim_end_matches("graphql");
+        io.ok(&format!(
+            "GraphiQL on {page}: its queries go through the proxy, so the page never holds the token"
+        ));
+        if opts.open {
+            crate::output::open_in_browser(io, page, "GraphiQL");
+        }
+    }
     let config = Config {
         endpoint,
         authorization,
@@ -131,6 +144,7 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         allowed_origins: opts.allowed_origins.clone(),
         allowed_hosts,
         allow_no_origin: opts.allow_no_origin,
+        graphiql: opts.graphiql,
         deadline: request_deadline(),
         idle: test_setting("GHENV_TEST_PROXY_IDLE_MS")
             .map(std::time::Duration::from_millis)
@@ -294,6 +308,8 @@ mod tests {
             allowed_hosts: Vec::new(),
             allowed_origins: Vec::new(),
             allow_no_origin: false,
+            graphiql: false,
+            open: false,
             endpoint: EndpointOptions::default(),
             identity: Identities::default(),
             command: Vec::new(),

@@ -76,7 +76,7 @@ pub fn run(args: &ScopesOptions, io: &mut Io) -> Result<Boxed> {
     let endpoint = endpoint_opts.resolve(io, Some(&project))?;
     let url = scopes::new_token_url(&endpoint, &required, &project.token_description());
     if args.open {
-        open_in_browser(io, &url);
+        open_in_browser(io, &url, "GitHub's new-token page");
     }
     Ok(Box::new(ScopesReport {
         template: template.name,

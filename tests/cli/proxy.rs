@@ -952,3 +952,111 @@ fn an_answer_that_echoes_the_token_in_pieces_reaches_the_app_with_every_piece_ma
     let log = proxy.stop();
     assert!(piece_shown(&token, "ghp_", &log).is_none(), "{log}");
 }
+
+#[test]
+fn graphiql_is_served_on_the_proxys_own_origin_only_with_graphiql_and_only_to_its_host() {
+    let (p, token) = proxied_project();
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+
+    // Without --graphiql the page is not there, and the answer says how
+    // to get it (a student who opens the proxy's address in a browser).
+    let plain = Proxy::start(&p, &["--endpoint", &fake.url()]);
+    let base = plain.url.trim_end_matches("graphql").to_owned();
+    let missing = client().get(&base).send().unwrap();
+    assert_eq!(missing.status(), 404);
+    assert!(missing.text().unwrap().contains("ghenv proxy --graphiql"));
+    plain.stop();
+
+    let mut proxy = Proxy::start(&p, &["--graphiql", "--endpoint", &fake.url()]);
+    let page_url = proxy.url.trim_end_matches("graphql").to_owned();
+    let said = proxy.wait_for("GraphiQL on ");
+    assert!(said.contains(&format!("GraphiQL on {page_url}:")), "{said}");
+
+    // The page and its files, from the binary, with a policy that keeps
+    // them to this origin.
+    let page = client().get(&page_url).send().unwrap();
+    assert_eq!(page.status(), 200);
+    let h = page.headers().clone();
+    assert_eq!(h["content-type"], "text/html; charset=utf-8");
+    assert_eq!(h["x-frame-options"], "DENY");
+    let csp = h["content-security-policy"].to_str().unwrap();
+    for rule in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "connect-src 'self'",
+    ] {
+        assert!(csp.contains(rule), "{csp}");
+    }
+    assert!(h.get("access-control-allow-origin").is_none());
+    let html = page.text().unwrap();
+    assert!(html.contains("/graphiql/graphiql.min.js"), "{html}");
+    let js = client()
+        .get(format!("{page_url}graphiql/graphiql.min.js"))
+        .header("accept-encoding", "gzip, deflate, br")
+        .send()
+        .unwrap();
+    assert_eq!(js.status(), 200);
+    assert_eq!(js.headers()["content-encoding"], "gzip");
+    assert_eq!(
+        js.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    assert!(js.bytes().unwrap().starts_with(&[0x1f, 0x8b]));
+    // A client that takes no gzip is told, not sent bytes it cannot read.
+    let raw = client()
+        .get(format!("{page_url}graphiql/graphiql.min.js"))
+        .send()
+        .unwrap();
+    assert_eq!(raw.status(), 406);
+
+    // A page reached through another name (DNS rebinding) gets nothing.
+    let rebinding = client()
+        .get(&page_url)
+        .header("host", format!("evil.example:{}", proxy.port()))
+        .send()
+        .unwrap();
+    assert_eq!(rebinding.status(), 403);
+
+    // The page's own queries (its origin is the proxy's) go through with
+    // the token; another site's still do not.
+    let origin = page_url.trim_end_matches('/');
+    let own = client()
+        .post(&proxy.url)
+        .header("origin", origin)
+        .header("content-type", "application/json")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(own.status(), 200);
+    assert!(own.text().unwrap().contains("octocat"));
+    assert_eq!(
+        fake.requests()[0].header("authorization"),
+        Some(format!("bearer {token}").as_str())
+    );
+    let foreign = client()
+        .post(&proxy.url)
+        .header("origin", "https://evil.example")
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(foreign.status(), 403);
+    assert_eq!(fake.requests().len(), 1, "nothing else was forwarded");
+    // The page's files are not POST targets, /graphql is no page.
+    let post_page = client()
+        .post(&page_url)
+        .header("origin", origin)
+        .body(QUERY)
+        .send()
+        .unwrap();
+    assert_eq!(post_page.status(), 404);
+    let log = proxy.stop();
+    assert!(!log.contains(&token[4..]), "{log}");
+}
+
+#[test]
+fn open_needs_graphiql() {
+    let (p, _) = proxied_project();
+    p.run(&["proxy", "--open", "--port", "0"], "")
+        .code(2)
+        .stderr_has(&["--graphiql"]);
+}
