@@ -1,6 +1,10 @@
 //! doctor's checks, in five groups (project, variable, token, secrets,
 //! bundle): each one reads the facts ([`super`]) and comes out ok, warn or
-//! fail, with one line of why and one of fix. Offline except the token
+//! fail, with one line of why and one of fix. A group function only says
+//! which checks run, in which order; each check (or a family of checks of
+//! one id, such as one per variable the code reads) is a function of its
+//! own, and the token's checks take GitHub's answer and the time as
+//! arguments, so that unit tests call them without a server or a clock. Offline except the token
 //! group, which makes the one request `check` makes. Used by `ghenv doctor`
 //! and, offline, after `ghenv init`.
 
@@ -138,6 +142,15 @@ fn shown(path: &Path) -> String {
 }
 
 fn project_group(project: &Project, app: Option<&App>, out: &mut Vec<Check>) {
+    config_check(project, out);
+    framework_check(app, out);
+    if let Some(app) = app {
+        env_location_check(project, app, out);
+    }
+}
+
+/// Whether ghenv's config.toml is here (or another tool's).
+fn config_check(project: &Project, out: &mut Vec<Check>) {
     out.push(match project.config() {
         Some(_) => Check::new(
             CheckId::Config,
@@ -163,6 +176,11 @@ fn project_group(project: &Project, app: Option<&App>, out: &mut Vec<Check>) {
         )
         .fix("run `ghenv init` in the app's folder"),
     });
+}
+
+/// The app's framework: which prefix the browser sees, which env files its
+/// dev server loads; a warning when there is no app here.
+fn framework_check(app: Option<&App>, out: &mut Vec<Check>) {
     let Some(app) = app else {
         out.push(
             Check::new(
@@ -191,6 +209,12 @@ fn project_group(project: &Project, app: Option<&App>, out: &mut Vec<Check>) {
             ),
         },
     ));
+}
+
+/// Whether the env file sits where the dev server reads it: else where it
+/// is instead (a stray copy in src/, a parent, a sibling), or that there is
+/// none.
+fn env_location_check(project: &Project, app: &App, out: &mut Vec<Check>) {
     let Ok(env) = project.env_path() else {
         return;
     };
@@ -280,6 +304,29 @@ fn stray_env_file(project_dir: &Path, app_dir: &Path) -> Option<std::path::PathB
         .find(|p| std::fs::canonicalize(p).ok() != own)
 }
 
+/// What the variable group's checks read: the token variable, the env
+/// files the app's dev server loads (in its order) and the variables its
+/// code reads.
+struct Vars<'a> {
+    project: &'a Project,
+    app: &'a App,
+    template: &'a Template,
+    token_var: String,
+    env_name: String,
+    files: Vec<doctor::EnvFile>,
+    reads: Vec<doctor::Read>,
+}
+
+impl Vars<'_> {
+    /// Every variable an env file the dev server loads defines.
+    fn defined(&self) -> BTreeSet<&str> {
+        self.files
+            .iter()
+            .flat_map(|f| f.vars.iter().map(|(k, _)| k.as_str()))
+            .collect()
+    }
+}
+
 /// The variable group: for each GitHub variable the app's code reads,
 /// whether an env file its dev server loads defines it, with the prefix the
 /// framework gives the browser, read the framework's way (`import.meta.env`
@@ -290,20 +337,34 @@ fn stray_env_file(project_dir: &Path, app_dir: &Path) -> Option<std::path::PathB
 /// variable holding a token, and a dev server started before the env file
 /// changed (not Vite, which restarts by itself).
 fn variable_group(project: &Project, app: &App, template: &Template, out: &mut Vec<Check>) {
-    let token_var = project.token_var(template);
-    let files = doctor::env_files(app);
-    let defined: BTreeSet<&str> = files
-        .iter()
-        .flat_map(|f| f.vars.iter().map(|(k, _)| k.as_str()))
-        .collect();
+    let v = Vars {
+        project,
+        app,
+        template,
+        token_var: project.token_var(template),
+        env_name: project.env_file().unwrap_or(".env").to_owned(),
+        files: doctor::env_files(app),
+        reads: doctor::code_reads(app),
+    };
+    code_reads_checks(&v, out);
+    token_prefix_check(&v, out);
+    shadowed_check(&v, out);
+    second_token_checks(&v, out);
+    consumers_checks(&v, out);
+    dev_server_check(&v, out);
+}
 
-    // The names the code reads, against what the framework really gives
-    // the browser (package.json decides, whatever config.toml says).
-    let env_name = project.env_file().unwrap_or(".env").to_owned();
+/// Each GitHub variable the code reads: defined by an env file the dev
+/// server loads, with the prefix the framework gives the browser (package.json
+/// decides, whatever config.toml says), read the framework's way; a name
+/// only near a defined one gets "did you mean" and the fix that renames the
+/// right side.
+fn code_reads_checks(v: &Vars<'_>, out: &mut Vec<Check>) {
+    let (app, reads) = (v.app, &v.reads);
+    let (token_var, env_name) = (v.token_var.as_str(), v.env_name.as_str());
+    let defined = v.defined();
     let prefix = app.framework.prefix();
-    let proxied = template.is_proxy();
     let defined_list: Vec<&str> = defined.iter().copied().collect();
-    let reads = doctor::code_reads(app);
     let mut reported = BTreeSet::new();
     let mut failed = false;
     for read in reads.iter().filter(|r| doctor::about_github(&r.name)) {
@@ -374,60 +435,8 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
             continue;
         }
         failed = true;
-        let near = doctor::closest_meant(&read.name, &defined_list, &token_var);
-        let fix = match near {
-            // The code has the prefix and the env file lacks it: the env
-            // file is what must change, or the browser never sees it.
-            // ghenv writes that variable: the template is what is wrong.
-            Some(n)
-                if n == token_var
-                    && project.config().is_some()
-                    && prefix.is_some_and(|p| !n.starts_with(p)) =>
-            {
-                format!(
-                    "set the project up for {}: `ghenv init -t {}`",
-                    app.framework.name(),
-                    if prefix == Some("VITE_") {
-                        "vite"
-                    } else {
-                        "react"
-                    }
-                )
-            }
-            Some(n) if prefix.is_some_and(|p| read.name.starts_with(p) && !n.starts_with(p)) => {
-                format!("rename {n} to {} in {env_name}", read.name)
-            }
-            Some(n) => format!(
-                "read {n} in the code ({}:{}), or rename the variable in {env_name}",
-                read.file, read.line
-            ),
-            // The proxy template keeps the token out of the browser: the
-            // code must stop reading it, not get it back.
-            None if proxied
-                && crate::trust::reaches_browser(&read.name)
-                && ["TOKEN", "PAT", "SECRET"]
-                    .iter()
-                    .any(|w| read.name.contains(w)) =>
-            {
-                format!(
-                    "with the {} template the token stays out of the browser: remove {} from the code ({}:{}) and send requests to the proxy's URL without an Authorization header (`ghenv proxy` adds it)",
-                    template.name, read.name, read.file, read.line
-                )
-            }
-            // The name is a known template's (VITE_…, REACT_APP_…) and not
-            // this template's: `ghenv init` would write this template's
-            // variables again; the other template writes the one read.
-            None => match template_that_writes(&read.name, &template.name) {
-                Some(other) => format!(
-                    "`ghenv init -t {other}` writes {} (the {other} template's; this project uses the {} template, whose variables do not include it)",
-                    read.name, template.name
-                ),
-                None => format!(
-                    "define {} in {env_name} (`ghenv init` writes the template's variables)",
-                    read.name
-                ),
-            },
-        };
+        let near = doctor::closest_meant(&read.name, &defined_list, token_var);
+        let fix = undefined_read_fix(v, read, near);
         out.push(
             Check::new(CheckId::CodeReads, Status::Fail,
                 format!(
@@ -461,11 +470,80 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
             },
         ));
     }
+}
 
-    // The token variable's prefix, for a variable that exists: one the
-    // env files define or the code reads.
-    let token_exists =
-        defined.contains(token_var.as_str()) || reads.iter().any(|r| r.name == token_var);
+/// The fix for a GitHub variable the code reads and no env file defines,
+/// `near` the defined one it is closest to: rename the side that is wrong
+/// (the env file when ghenv's template is, the code when it reads a
+/// misspelt name), never invent a variable.
+fn undefined_read_fix(v: &Vars<'_>, read: &doctor::Read, near: Option<&str>) -> String {
+    let (project, app, template) = (v.project, v.app, v.template);
+    let (token_var, env_name) = (v.token_var.as_str(), v.env_name.as_str());
+    let prefix = app.framework.prefix();
+    let proxied = template.is_proxy();
+    match near {
+        // The code has the prefix and the env file lacks it: the env
+        // file is what must change, or the browser never sees it.
+        // ghenv writes that variable: the template is what is wrong.
+        Some(n)
+            if n == token_var
+                && project.config().is_some()
+                && prefix.is_some_and(|p| !n.starts_with(p)) =>
+        {
+            format!(
+                "set the project up for {}: `ghenv init -t {}`",
+                app.framework.name(),
+                if prefix == Some("VITE_") {
+                    "vite"
+                } else {
+                    "react"
+                }
+            )
+        }
+        Some(n) if prefix.is_some_and(|p| read.name.starts_with(p) && !n.starts_with(p)) => {
+            format!("rename {n} to {} in {env_name}", read.name)
+        }
+        Some(n) => format!(
+            "read {n} in the code ({}:{}), or rename the variable in {env_name}",
+            read.file, read.line
+        ),
+        // The proxy template keeps the token out of the browser: the
+        // code must stop reading it, not get it back.
+        None if proxied
+            && crate::trust::reaches_browser(&read.name)
+            && ["TOKEN", "PAT", "SECRET"]
+                .iter()
+                .any(|w| read.name.contains(w)) =>
+        {
+            format!(
+                "with the {} template the token stays out of the browser: remove {} from the code ({}:{}) and send requests to the proxy's URL without an Authorization header (`ghenv proxy` adds it)",
+                template.name, read.name, read.file, read.line
+            )
+        }
+        // The name is a known template's (VITE_…, REACT_APP_…) and not
+        // this template's: `ghenv init` would write this template's
+        // variables again; the other template writes the one read.
+        None => match template_that_writes(&read.name, &template.name) {
+            Some(other) => format!(
+                "`ghenv init -t {other}` writes {} (the {other} template's; this project uses the {} template, whose variables do not include it)",
+                read.name, template.name
+            ),
+            None => format!(
+                "define {} in {env_name} (`ghenv init` writes the template's variables)",
+                read.name
+            ),
+        },
+    }
+}
+
+/// The token variable's prefix, for a variable that exists: one the
+/// env files define or the code reads.
+fn token_prefix_check(v: &Vars<'_>, out: &mut Vec<Check>) {
+    let (app, token_var, reads) = (v.app, v.token_var.as_str(), &v.reads);
+    let defined = v.defined();
+    let prefix = app.framework.prefix();
+    let proxied = v.template.is_proxy();
+    let token_exists = defined.contains(token_var) || reads.iter().any(|r| r.name == token_var);
     if proxied {
         out.push(Check::new(CheckId::Prefix, Status::Ok,
             format!("{token_var} stays out of the browser: the app talks to `ghenv proxy`, which adds it"),
@@ -497,8 +575,12 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
             ))
         });
     }
+}
 
-    // A higher-precedence file with another value.
+/// A higher-precedence file with another value.
+fn shadowed_check(v: &Vars<'_>, out: &mut Vec<Check>) {
+    let (app, token_var, env_name, files) =
+        (v.app, v.token_var.as_str(), v.env_name.as_str(), &v.files);
     let value_in = |f: &doctor::EnvFile| {
         f.vars
             .iter()
@@ -520,13 +602,16 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
             format!("no other env file overrides {token_var}"),
         )),
     }
+}
 
-    // A second variable holding a token (an invented VITE_REACT_APP_…, a
-    // GITHUB_TOKEN pasted beside the template's): `ghenv rotate` replaces
-    // only the token variable, so code reading the copy keeps the old
-    // token while everything else says ✓.
+/// A second variable holding a token (an invented VITE_REACT_APP_…, a
+/// GITHUB_TOKEN pasted beside the template's): `ghenv rotate` replaces
+/// only the token variable, so code reading the copy keeps the old
+/// token while everything else says ✓.
+fn second_token_checks(v: &Vars<'_>, out: &mut Vec<Check>) {
+    let (app, token_var, files, reads) = (v.app, v.token_var.as_str(), &v.files, &v.reads);
     let mut copies = 0;
-    for f in &files {
+    for f in files {
         let mut seen = BTreeSet::new();
         for (key, value) in &f.vars {
             if *key == token_var
@@ -584,18 +669,27 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
             format!("no variable but {token_var} holds a token"),
         ));
     }
+}
 
-    // Lines one reader takes and another skips. init rewrites only the
-    // template's own variables (and drops a byte-order mark) in the env
-    // file it writes: every other line is the user's to change, and the
-    // fix says so, or following it would change nothing.
+/// Lines one reader takes and another skips. init rewrites only the
+/// template's own variables (and drops a byte-order mark) in the env
+/// file it writes: every other line is the user's to change, and the
+/// fix says so, or following it would change nothing.
+fn consumers_checks(v: &Vars<'_>, out: &mut Vec<Check>) {
+    let (app, template, token_var, env_name, files) = (
+        v.app,
+        v.template,
+        &v.token_var,
+        v.env_name.as_str(),
+        &v.files,
+    );
     let ours: Vec<String> = crate::envfile::parse(&template.env_example)
         .into_iter()
         .map(|(k, _)| k)
         .chain([token_var.clone()])
         .collect();
     let mut quirks = 0;
-    for f in &files {
+    for f in files {
         for q in doctor::quirks(&f.text, app.framework) {
             quirks += 1;
             // A variable the app cannot read at all is a failure; readers
@@ -649,11 +743,14 @@ fn variable_group(project: &Project, app: &App, template: &Template, out: &mut V
             "every .env reader reads the env files alike".into(),
         ));
     }
+}
 
-    // A dev server started before the env file changed. Vite watches its
-    // env files and restarts its server by itself: nothing to tell there.
+/// A dev server started before the env file changed. Vite watches its
+/// env files and restarts its server by itself: nothing to tell there.
+fn dev_server_check(v: &Vars<'_>, out: &mut Vec<Check>) {
+    let (app, env_name) = (v.app, v.env_name.as_str());
     if app.framework != doctor::Framework::Vite
-        && let Ok(meta) = std::fs::metadata(app.dir.join(&env_name))
+        && let Ok(meta) = std::fs::metadata(app.dir.join(env_name))
         && let Ok(changed) = meta.modified()
     {
         let stale = doctor::stale_dev_servers(&app.dir, app.framework, changed);
@@ -739,112 +836,11 @@ fn token_group(
     let description = project.token_description();
     let required = template.map(|t| t.scopes.clone()).unwrap_or_default();
     let new_url = crate::scopes::new_token_url(&endpoint, &required, &description);
-    match &viewer.scopes {
-        Some(granted) => {
-            let missing = crate::scopes::missing(&required, granted);
-            out.push(if missing.is_empty() {
-                Check::new(
-                    CheckId::Scopes,
-                    Status::Ok,
-                    format!("all {} required scopes granted", required.len()),
-                )
-            } else {
-                let what: Vec<String> = missing
-                    .iter()
-                    .map(|s| match crate::scopes::breaks(s) {
-                        Some(b) => format!("{s} ({b})"),
-                        None => s.clone(),
-                    })
-                    .collect();
-                Check::new(
-                    CheckId::Scopes,
-                    Status::Fail,
-                    format!("missing: {}", what.join("; ")),
-                )
-                .fix(format!(
-                    "create a token with every required scope: {new_url}"
-                ))
-            });
-        }
-        None => out.push(Check::new(
-            CheckId::Scopes,
-            Status::Warn,
-            format!("GitHub does not list the permissions of a {}", token.kind()),
-        )),
-    }
-    if let Some(at) = viewer.expires_at {
-        let left = at.as_second() - jiff::Timestamp::now().as_second();
-        out.push(if left <= 0 {
-            Check::new(
-                CheckId::Expiry,
-                Status::Fail,
-                format!("the token expired {}", steps::days_from_now(at)),
-            )
-            .fix(format!(
-                "create a new one with the same scopes, then give it to `ghenv rotate`: {new_url}"
-            ))
-        } else if left < 7 * 86_400 {
-            Check::new(
-                CheckId::Expiry,
-                Status::Warn,
-                format!("the token expires {} ({at})", steps::days_from_now(at)),
-            )
-            .fix(format!(
-                "create a new one soon, then `ghenv rotate`: {new_url}"
-            ))
-        } else {
-            Check::new(
-                CheckId::Expiry,
-                Status::Ok,
-                format!("expires {}", steps::days_from_now(at)),
-            )
-        });
-    }
-    if let Some(sso) = &viewer.sso {
-        let url = sso.split("url=").nth(1).map(|u| u.trim().to_owned());
-        let orgs = sso
-            .split("organizations=")
-            .nth(1)
-            .map(|o| o.trim().to_owned());
-        out.push(
-            Check::new(CheckId::Sso, Status::Warn,
-                match &orgs {
-                    Some(o) => format!("organizations that enforce SAML single sign-on hide their data from this token: {o}"),
-                    None => "an organization enforces SAML single sign-on for this token".into(),
-                },
-            )
-            .fix(match url {
-                Some(u) => format!("authorize the token for SSO: {u}"),
-                None => format!("authorize the token for SSO on its page at {}", crate::scopes::TOKENS_URL),
-            }),
-        );
-    }
-    if let Some(recorded) = project.config().and_then(|c| c.github.login.as_deref())
-        && recorded != viewer.login
-    {
-        out.push(
-                Check::new(CheckId::Account, Status::Warn,
-                    format!("the token is {}'s, but config.toml was set up for {recorded}", viewer.login),
-                )
-                .fix("use a token of the account the project expects, or run `ghenv init` to record this one"),
-            );
-    }
-    if let Some(rate) = &viewer.rate_limit
-        && rate.limit > 0
-        && rate.remaining * 10 < rate.limit
-    {
-        out.push(
-            Check::new(
-                CheckId::RateLimit,
-                Status::Warn,
-                format!(
-                    "{} of {} points left, resets at {}",
-                    rate.remaining, rate.limit, rate.reset_at
-                ),
-            )
-            .fix("wait for the reset, or make fewer requests"),
-        );
-    }
+    out.push(scopes_check(&viewer, token, &required, &new_url));
+    out.extend(expiry_check(&viewer, &new_url, jiff::Timestamp::now()));
+    out.extend(sso_check(&viewer));
+    out.extend(account_check(project, &viewer));
+    out.extend(rate_limit_check(&viewer));
     // An expired token already failed above: trying the operations would
     // only say it again. Missing scopes are what the probe explains best,
     // lesson by lesson, so it runs then.
@@ -857,6 +853,144 @@ fn token_group(
     {
         out.extend(probe_check(project, template, token, &endpoint, opts, io));
     }
+}
+
+/// The scopes GitHub lists for the token against the template's; a token
+/// kind GitHub lists none for (fine-grained, GitHub App) is a warning.
+fn scopes_check(
+    viewer: &crate::github::Viewer,
+    token: &Token,
+    required: &[String],
+    new_url: &str,
+) -> Check {
+    let Some(granted) = &viewer.scopes else {
+        return Check::new(
+            CheckId::Scopes,
+            Status::Warn,
+            format!("GitHub does not list the permissions of a {}", token.kind()),
+        );
+    };
+    let missing = crate::scopes::missing(required, granted);
+    if missing.is_empty() {
+        return Check::new(
+            CheckId::Scopes,
+            Status::Ok,
+            format!("all {} required scopes granted", required.len()),
+        );
+    }
+    let what: Vec<String> = missing
+        .iter()
+        .map(|s| match crate::scopes::breaks(s) {
+            Some(b) => format!("{s} ({b})"),
+            None => s.clone(),
+        })
+        .collect();
+    Check::new(
+        CheckId::Scopes,
+        Status::Fail,
+        format!("missing: {}", what.join("; ")),
+    )
+    .fix(format!(
+        "create a token with every required scope: {new_url}"
+    ))
+}
+
+/// When the token expires, seen at `now`: failed once expired, a warning
+/// within a week.
+fn expiry_check(
+    viewer: &crate::github::Viewer,
+    new_url: &str,
+    now: jiff::Timestamp,
+) -> Option<Check> {
+    let at = viewer.expires_at?;
+    let left = at.as_second() - now.as_second();
+    Some(if left <= 0 {
+        Check::new(
+            CheckId::Expiry,
+            Status::Fail,
+            format!("the token expired {}", steps::days_from_now(at)),
+        )
+        .fix(format!(
+            "create a new one with the same scopes, then give it to `ghenv rotate`: {new_url}"
+        ))
+    } else if left < 7 * 86_400 {
+        Check::new(
+            CheckId::Expiry,
+            Status::Warn,
+            format!("the token expires {} ({at})", steps::days_from_now(at)),
+        )
+        .fix(format!(
+            "create a new one soon, then `ghenv rotate`: {new_url}"
+        ))
+    } else {
+        Check::new(
+            CheckId::Expiry,
+            Status::Ok,
+            format!("expires {}", steps::days_from_now(at)),
+        )
+    })
+}
+
+/// Organizations that enforce SAML SSO and hide their data from the token
+/// (GitHub's `X-GitHub-SSO` header).
+fn sso_check(viewer: &crate::github::Viewer) -> Option<Check> {
+    let sso = viewer.sso.as_ref()?;
+    let url = sso.split("url=").nth(1).map(|u| u.trim().to_owned());
+    let orgs = sso
+        .split("organizations=")
+        .nth(1)
+        .map(|o| o.trim().to_owned());
+    Some(
+        Check::new(
+            CheckId::Sso,
+            Status::Warn,
+            match &orgs {
+                Some(o) => format!(
+                    "organizations that enforce SAML single sign-on hide their data from this token: {o}"
+                ),
+                None => "an organization enforces SAML single sign-on for this token".into(),
+            },
+        )
+        .fix(match url {
+            Some(u) => format!("authorize the token for SSO: {u}"),
+            None => format!(
+                "authorize the token for SSO on its page at {}",
+                crate::scopes::TOKENS_URL
+            ),
+        }),
+    )
+}
+
+/// The token's account against the one config.toml was set up for.
+fn account_check(project: &Project, viewer: &crate::github::Viewer) -> Option<Check> {
+    let recorded = project.config().and_then(|c| c.github.login.as_deref())?;
+    (recorded != viewer.login).then(|| {
+        Check::new(
+            CheckId::Account,
+            Status::Warn,
+            format!(
+                "the token is {}'s, but config.toml was set up for {recorded}",
+                viewer.login
+            ),
+        )
+        .fix("use a token of the account the project expects, or run `ghenv init` to record this one")
+    })
+}
+
+/// Under a tenth of the rate limit left.
+fn rate_limit_check(viewer: &crate::github::Viewer) -> Option<Check> {
+    let rate = viewer.rate_limit.as_ref()?;
+    (rate.limit > 0 && rate.remaining * 10 < rate.limit).then(|| {
+        Check::new(
+            CheckId::RateLimit,
+            Status::Warn,
+            format!(
+                "{} of {} points left, resets at {}",
+                rate.remaining, rate.limit, rate.reset_at
+            ),
+        )
+        .fix("wait for the reset, or make fewer requests")
+    })
 }
 
 /// The probe (`ghenv probe`) as one check: will each lesson work?
@@ -993,7 +1127,22 @@ fn secrets_group(
         return;
     };
     let env_name = project.env_file().unwrap_or(".env").to_owned();
-    match crate::platform::privacy(&env_path, &shown(&env_path)) {
+    env_mode_check(&env_path, &env_name, out);
+    if git::in_work_tree(dir) {
+        env_git_check(dir, &env_path, &env_name, out);
+        env_history_check(dir, &env_path, &env_name, out);
+        local_ignored_check(dir, out);
+        out.push(hook_check(dir));
+        keys_in_tree_check(dir, out);
+    }
+    if let Some(secret) = project.secret() {
+        secret_checks(project, secret, token, identity, &env_name, io, out);
+    }
+}
+
+/// Whether the env file is readable by its owner only.
+fn env_mode_check(env_path: &Path, env_name: &str, out: &mut Vec<Check>) {
+    match crate::platform::privacy(env_path, &shown(env_path)) {
         Some(Privacy::OwnerOnly(how)) => out.push(Check::new(
             CheckId::EnvMode,
             Status::Ok,
@@ -1009,168 +1158,203 @@ fn secrets_group(
         ),
         None => {}
     }
-    let in_repo = git::in_work_tree(dir);
-    if in_repo {
-        let env_rel = Path::new(&env_name);
-        if !env_path.exists() && !git::is_tracked(dir, env_rel) {
-            // Nothing to commit yet: whether the file is missing is the
-            // project group's check; ghenv init ignores it when it writes.
-        } else if git::is_tracked(dir, env_rel)
-            && !git::indexed_content(dir, env_rel)
-                .is_some_and(|c| crate::token::looks_like_token(&String::from_utf8_lossy(&c)))
-        {
-            // A placeholder (the course's vanilla repository ships one):
-            // nothing to revoke, but the token must never land there.
-            let (folder, name) = match env_rel.parent() {
-                Some(p) if !p.as_os_str().is_empty() => (
-                    p.display().to_string(),
-                    env_rel
-                        .file_name()
-                        .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
-                ),
-                _ => (".".to_owned(), env_name.clone()),
-            };
-            out.push(
-                Check::new(
-                    CheckId::EnvTracked,
-                    Status::Fail,
-                    format!("{env_name} is tracked by git (no token in it yet): a token written there would be committed"),
-                )
-                .fix(format!(
-                    "untrack it before `ghenv init`: `git rm --cached {}` and commit (ghenv init then adds it to .gitignore)",
-                    if folder == "." { name } else { format!("{folder}/{name}") }
-                )),
-            );
-        } else if git::is_tracked(dir, env_rel) {
-            out.push(
-                Check::new(
-                    CheckId::EnvTracked,
-                    Status::Fail,
-                    format!("{env_name} is tracked by git: the token is committed"),
-                )
-                .fix(
-                    Error::EnvTracked {
-                        path: env_path.clone(),
-                        changed_by: None,
-                    }
-                    .hint()
-                    .unwrap_or_default(),
-                ),
-            );
-        } else if git::ignored_by_gitignore(dir, env_rel) {
-            out.push(Check::new(
+}
+
+/// Whether git keeps the env file out: tracked (with a token or still a
+/// placeholder), ignored by .gitignore, by the user's own exclude only, or
+/// not at all. Nothing when there is no env file to commit yet.
+fn env_git_check(dir: &Path, env_path: &Path, env_name: &str, out: &mut Vec<Check>) {
+    let env_rel = Path::new(env_name);
+    if !env_path.exists() && !git::is_tracked(dir, env_rel) {
+        // Nothing to commit yet: whether the file is missing is the
+        // project group's check; ghenv init ignores it when it writes.
+    } else if git::is_tracked(dir, env_rel)
+        && !git::indexed_content(dir, env_rel)
+            .is_some_and(|c| crate::token::looks_like_token(&String::from_utf8_lossy(&c)))
+    {
+        // A placeholder (the course's vanilla repository ships one):
+        // nothing to revoke, but the token must never land there.
+        let (folder, name) = match env_rel.parent() {
+            Some(p) if !p.as_os_str().is_empty() => (
+                p.display().to_string(),
+                env_rel
+                    .file_name()
+                    .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            ),
+            _ => (".".to_owned(), env_name.to_owned()),
+        };
+        out.push(
+            Check::new(
+                CheckId::EnvTracked,
+                Status::Fail,
+                format!("{env_name} is tracked by git (no token in it yet): a token written there would be committed"),
+            )
+            .fix(format!(
+                "untrack it before `ghenv init`: `git rm --cached {}` and commit (ghenv init then adds it to .gitignore)",
+                if folder == "." { name } else { format!("{folder}/{name}") }
+            )),
+        );
+    } else if git::is_tracked(dir, env_rel) {
+        out.push(
+            Check::new(
+                CheckId::EnvTracked,
+                Status::Fail,
+                format!("{env_name} is tracked by git: the token is committed"),
+            )
+            .fix(
+                Error::EnvTracked {
+                    path: env_path.to_path_buf(),
+                    changed_by: None,
+                }
+                .hint()
+                .unwrap_or_default(),
+            ),
+        );
+    } else if git::ignored_by_gitignore(dir, env_rel) {
+        out.push(Check::new(
+            CheckId::EnvIgnored,
+            Status::Ok,
+            format!("{env_name} is git-ignored"),
+        ));
+    } else if git::is_kept_out(dir, env_rel) {
+        out.push(
+            Check::new(
                 CheckId::EnvIgnored,
-                Status::Ok,
-                format!("{env_name} is git-ignored"),
-            ));
-        } else if git::is_kept_out(dir, env_rel) {
-            out.push(
-                Check::new(
-                    CheckId::EnvIgnored,
-                    Status::Warn,
-                    format!("only your own exclude ignores {env_name}; teammates' clones do not"),
-                )
-                .fix("run `ghenv init`, which adds it to .gitignore"),
-            );
-        } else {
-            out.push(
-                Check::new(
-                    CheckId::EnvIgnored,
-                    Status::Fail,
-                    format!("{env_name} is not git-ignored: `git add -A` would commit the token"),
-                )
-                .fix("run `ghenv init`, which adds it to .gitignore"),
-            );
-        }
-        if let Some(id) = env_path
-            .exists()
-            .then(|| git::blob_id(dir, env_rel))
-            .flatten()
-        {
-            out.push(match git::commit_with_blob(dir, &id) {
-                Some(commit) => Check::new(CheckId::EnvHistory, Status::Fail,
-                    format!("{env_name}, as it is now, was committed in {commit}: the token is in the history"),
-                )
-                .fix(format!("revoke the token at {}, then `ghenv rotate`", crate::scopes::TOKENS_URL)),
-                None => Check::new(CheckId::EnvHistory, Status::Ok, format!("{env_name} was never committed as it is")),
-            });
-        }
-        let local = [".env.local", ".env.development.local"];
-        let kept_out = git::kept_out(dir, &local.map(Path::new));
-        let unignored: Vec<&str> = local
-            .into_iter()
-            .zip(kept_out)
-            .filter_map(|(n, out)| (!out).then_some(n))
-            .collect();
-        out.push(if unignored.is_empty() {
-            Check::new(
-                CheckId::LocalIgnored,
-                Status::Ok,
-                ".env.local and .env.*.local are git-ignored".into(),
-            )
-        } else {
-            Check::new(
-                CheckId::LocalIgnored,
                 Status::Warn,
-                format!("{} would be committed", unignored.join(" and ")),
+                format!("only your own exclude ignores {env_name}; teammates' clones do not"),
             )
-            .fix("run `ghenv init`, which adds .env.local and .env.*.local to .gitignore")
-        });
-        out.push(hook_check(dir));
-        let keys = keys_in_tree(dir);
-        out.push(match keys.first() {
-            Some(file) => Check::new(CheckId::KeysInTree, Status::Fail, "an age private key is in a file git would commit".into())
-                .fix("move the key out of the project and replace it (`ghenv keygen`, `ghenv recipients`)")
-                .at(file.clone(), None),
-            None => Check::new(CheckId::KeysInTree, Status::Ok, "no private key in a file git would commit".into()),
+            .fix("run `ghenv init`, which adds it to .gitignore"),
+        );
+    } else {
+        out.push(
+            Check::new(
+                CheckId::EnvIgnored,
+                Status::Fail,
+                format!("{env_name} is not git-ignored: `git add -A` would commit the token"),
+            )
+            .fix("run `ghenv init`, which adds it to .gitignore"),
+        );
+    }
+}
+
+/// Whether the env file, as it is now, is in a commit.
+fn env_history_check(dir: &Path, env_path: &Path, env_name: &str, out: &mut Vec<Check>) {
+    let env_rel = Path::new(env_name);
+    if let Some(id) = env_path
+        .exists()
+        .then(|| git::blob_id(dir, env_rel))
+        .flatten()
+    {
+        out.push(match git::commit_with_blob(dir, &id) {
+            Some(commit) => Check::new(CheckId::EnvHistory, Status::Fail,
+                format!("{env_name}, as it is now, was committed in {commit}: the token is in the history"),
+            )
+            .fix(format!("revoke the token at {}, then `ghenv rotate`", crate::scopes::TOKENS_URL)),
+            None => Check::new(CheckId::EnvHistory, Status::Ok, format!("{env_name} was never committed as it is")),
         });
     }
-    if let Some(secret) = project.secret() {
-        match secret::decrypt_quietly(secret, identity, io) {
-            Some(inside) => {
-                let inside = secrecy::ExposeSecret::expose_secret(&inside).to_owned();
-                out.push(Check::new(
-                    CheckId::SecretDecrypts,
-                    Status::Ok,
-                    "[secret] decrypts with an identity at hand".into(),
-                ));
-                if let Some(token) = token {
-                    out.push(if token.expose_secret() == inside {
-                        Check::new(CheckId::SecretMatchesEnv, Status::Ok, format!("{env_name} holds the token in [secret]"))
-                    } else {
-                        Check::new(CheckId::SecretMatchesEnv, Status::Fail, format!("{env_name} holds another token than [secret] (a teammate rotated it?)"))
-                            .fix("`ghenv unlock --replace` (puts the token in [secret] into the env file; `ghenv rotate` if neither works)")
-                    });
-                }
-                let (accepted_any, bad) =
-                    crate::accept::unaccepted_recipients(io, project).unwrap_or_default();
-                out.push(if bad.is_empty() || secret.passphrase {
-                    Check::new(CheckId::RecipientsIntact, Status::Ok,
-                        "every recipient was accepted on this machine".into(),
-                    )
+}
+
+/// Whether `.env.local` and `.env.*.local` are kept out of commits.
+fn local_ignored_check(dir: &Path, out: &mut Vec<Check>) {
+    let local = [".env.local", ".env.development.local"];
+    let kept_out = git::kept_out(dir, &local.map(Path::new));
+    let unignored: Vec<&str> = local
+        .into_iter()
+        .zip(kept_out)
+        .filter_map(|(n, out)| (!out).then_some(n))
+        .collect();
+    out.push(if unignored.is_empty() {
+        Check::new(
+            CheckId::LocalIgnored,
+            Status::Ok,
+            ".env.local and .env.*.local are git-ignored".into(),
+        )
+    } else {
+        Check::new(
+            CheckId::LocalIgnored,
+            Status::Warn,
+            format!("{} would be committed", unignored.join(" and ")),
+        )
+        .fix("run `ghenv init`, which adds .env.local and .env.*.local to .gitignore")
+    });
+}
+
+/// Whether an age private key sits in a file git would commit.
+fn keys_in_tree_check(dir: &Path, out: &mut Vec<Check>) {
+    let keys = keys_in_tree(dir);
+    out.push(match keys.first() {
+        Some(file) => Check::new(
+            CheckId::KeysInTree,
+            Status::Fail,
+            "an age private key is in a file git would commit".into(),
+        )
+        .fix("move the key out of the project and replace it (`ghenv keygen`, `ghenv recipients`)")
+        .at(file.clone(), None),
+        None => Check::new(
+            CheckId::KeysInTree,
+            Status::Ok,
+            "no private key in a file git would commit".into(),
+        ),
+    });
+}
+
+/// `[secret]`: whether an identity at hand decrypts it, whether the env
+/// file holds the same token, and whether every recipient was accepted
+/// here.
+fn secret_checks(
+    project: &Project,
+    secret: &crate::config::SecretSection,
+    token: Option<&Token>,
+    identity: &Identities,
+    env_name: &str,
+    io: &mut Io,
+    out: &mut Vec<Check>,
+) {
+    match secret::decrypt_quietly(secret, identity, io) {
+        Some(inside) => {
+            let inside = secrecy::ExposeSecret::expose_secret(&inside).to_owned();
+            out.push(Check::new(
+                CheckId::SecretDecrypts,
+                Status::Ok,
+                "[secret] decrypts with an identity at hand".into(),
+            ));
+            if let Some(token) = token {
+                out.push(if token.expose_secret() == inside {
+                    Check::new(CheckId::SecretMatchesEnv, Status::Ok, format!("{env_name} holds the token in [secret]"))
                 } else {
-                    Check::new(
-                        CheckId::RecipientsIntact,
-                        // Never accepted anything here (a fresh clone): a
-                        // warning; a recipient added since: a failure.
-                        if accepted_any { Status::Fail } else { Status::Warn },
-                        format!(
-                            "recipients not accepted on this machine: {}",
-                            bad.join(", ")
-                        ),
-                    )
-                    .fix("`ghenv recipients list` shows them; check each fingerprint with its owner, then `ghenv allow`, or remove the ones you do not know")
+                    Check::new(CheckId::SecretMatchesEnv, Status::Fail, format!("{env_name} holds another token than [secret] (a teammate rotated it?)"))
+                        .fix("`ghenv unlock --replace` (puts the token in [secret] into the env file; `ghenv rotate` if neither works)")
                 });
             }
-            None => out.push(
-                Check::new(
-                    CheckId::SecretDecrypts,
-                    Status::Warn,
-                    "no identity here decrypts [secret]".into(),
+            let (accepted_any, bad) =
+                crate::accept::unaccepted_recipients(io, project).unwrap_or_default();
+            out.push(if bad.is_empty() || secret.passphrase {
+                Check::new(CheckId::RecipientsIntact, Status::Ok,
+                    "every recipient was accepted on this machine".into(),
                 )
-                .fix("pass -i KEY, or ask a teammate to `ghenv recipients add` your key"),
-            ),
+            } else {
+                Check::new(
+                    CheckId::RecipientsIntact,
+                    // Never accepted anything here (a fresh clone): a
+                    // warning; a recipient added since: a failure.
+                    if accepted_any { Status::Fail } else { Status::Warn },
+                    format!(
+                        "recipients not accepted on this machine: {}",
+                        bad.join(", ")
+                    ),
+                )
+                .fix("`ghenv recipients list` shows them; check each fingerprint with its owner, then `ghenv allow`, or remove the ones you do not know")
+            });
         }
+        None => out.push(
+            Check::new(
+                CheckId::SecretDecrypts,
+                Status::Warn,
+                "no identity here decrypts [secret]".into(),
+            )
+            .fix("pass -i KEY, or ask a teammate to `ghenv recipients add` your key"),
+        ),
     }
 }
 
@@ -1275,6 +1459,15 @@ fn bundle_group(
     token: Option<&Token>,
     out: &mut Vec<Check>,
 ) {
+    client_exposed_check(project, app, template, out);
+    if let Some(token) = token {
+        build_output_checks(app, token, out);
+    }
+}
+
+/// Whether the token variable has a prefix that puts it in the browser's
+/// JavaScript.
+fn client_exposed_check(project: &Project, app: &App, template: &Template, out: &mut Vec<Check>) {
     let token_var = project.token_var(template);
     // The framework's own prefix, else any prefix some framework copies
     // into the browser (Vue, Gatsby, Expo, Nuxt, Storybook, SvelteKit,
@@ -1301,7 +1494,10 @@ fn bundle_group(
                 )),
             );
     }
-    let Some(token) = token else { return };
+}
+
+/// Whether a build folder of the framework holds the token.
+fn build_output_checks(app: &App, token: &Token, out: &mut Vec<Check>) {
     let mut leaked = false;
     for build in app.framework.build_dirs() {
         let dir = app.dir.join(build);
@@ -1706,5 +1902,96 @@ mod tests {
         assert!(!checks.iter().any(|c| c.id == CheckId::ClientExposed));
         assert_eq!(only(&checks, CheckId::BuildOutput).status, Status::Ok);
         assert_eq!(only(&checks, CheckId::Prefix).status, Status::Ok);
+    }
+
+    fn viewer() -> crate::github::Viewer {
+        crate::github::Viewer {
+            login: "octocat".into(),
+            name: None,
+            scopes: Some(vec!["read:org".into(), "repo".into()]),
+            rate_limit: None,
+            expires_at: None,
+            expires_raw: None,
+            request_id: None,
+            sso: None,
+        }
+    }
+
+    #[test]
+    fn scopes_fail_with_what_each_missing_one_breaks_and_the_url_that_fixes_them() {
+        let t = Token::parse(secrecy::SecretString::from(token())).unwrap();
+        let required = vec!["repo".to_owned(), "notifications".to_owned()];
+        let c = scopes_check(
+            &viewer(),
+            &t,
+            &required,
+            "https://github.com/settings/tokens/new?x",
+        );
+        assert_eq!((c.id, c.status), (CheckId::Scopes, Status::Fail));
+        assert!(c.message.contains("notifications ("), "{}", c.message);
+        assert!(
+            c.fix
+                .unwrap()
+                .ends_with("https://github.com/settings/tokens/new?x")
+        );
+        let granted = scopes_check(&viewer(), &t, &required[..1], "u");
+        assert_eq!(granted.status, Status::Ok);
+        // A token GitHub lists no scopes for is not said to lack them.
+        let fine = crate::github::Viewer {
+            scopes: None,
+            ..viewer()
+        };
+        assert_eq!(scopes_check(&fine, &t, &required, "u").status, Status::Warn);
+    }
+
+    #[test]
+    fn expiry_is_judged_at_the_time_given_failed_when_past_a_warning_within_a_week() {
+        let at: jiff::Timestamp = "2030-01-10T00:00:00Z".parse().unwrap();
+        let v = crate::github::Viewer {
+            expires_at: Some(at),
+            ..viewer()
+        };
+        let when = |now: &str| expiry_check(&v, "URL", now.parse().unwrap()).unwrap();
+        assert_eq!(when("2030-01-10T00:00:01Z").status, Status::Fail);
+        assert!(
+            when("2030-01-10T00:00:01Z")
+                .fix
+                .unwrap()
+                .contains("ghenv rotate")
+        );
+        assert_eq!(when("2030-01-05T00:00:00Z").status, Status::Warn);
+        assert_eq!(when("2029-12-01T00:00:00Z").status, Status::Ok);
+        assert!(
+            expiry_check(&viewer(), "URL", at).is_none(),
+            "no date, no check"
+        );
+    }
+
+    #[test]
+    fn sso_rate_limit_and_account_are_only_said_when_they_matter() {
+        let sso = crate::github::Viewer {
+            sso: Some("required; url=https://github.com/orgs/o/sso?authorization_request=A".into()),
+            ..viewer()
+        };
+        let c = sso_check(&sso).unwrap();
+        assert_eq!(c.status, Status::Warn);
+        assert_eq!(
+            c.fix.as_deref(),
+            Some(
+                "authorize the token for SSO: https://github.com/orgs/o/sso?authorization_request=A"
+            )
+        );
+        assert!(sso_check(&viewer()).is_none());
+        let rate = |remaining| crate::github::Viewer {
+            rate_limit: Some(crate::github::RateLimit {
+                limit: 5000,
+                remaining,
+                reset_at: "2030-01-01T00:00:00Z".into(),
+            }),
+            ..viewer()
+        };
+        assert!(rate_limit_check(&rate(499)).is_some());
+        assert!(rate_limit_check(&rate(500)).is_none());
+        assert!(rate_limit_check(&viewer()).is_none());
     }
 }
