@@ -26,6 +26,11 @@ use crate::token::Token;
 
 /// The largest request body forwarded.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+/// The largest answer passed back: GitHub's whole schema, as GraphiQL asks
+/// for it with descriptions, is a few MiB. A server that sends more is
+/// cut off with 502, so it cannot fill the memory or hold the proxy's one
+/// thread masking a gigabyte.
+pub const ANSWER_LIMIT: usize = 32 * 1024 * 1024;
 /// How long one request may take in all: reading its headers and body,
 /// the upstream call and writing the answer.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -101,6 +106,9 @@ pub struct Config {
     /// The most connections served at once: [`MAX_CONNECTIONS`] (fewer
     /// only in tests).
     pub max_connections: usize,
+    /// The largest answer passed back: [`ANSWER_LIMIT`] (smaller only in
+    /// tests).
+    pub answer_limit: usize,
     /// Whether GraphiQL's page is served on the proxy's origin
     /// (`--graphiql`): `GET /` and its files under `/graphiql/`.
     pub graphiql: bool,
@@ -138,6 +146,11 @@ pub enum Refusal {
     NoGraphiql,
     /// A file of the page to a client that does not take gzip.
     NotGzip,
+    /// A file of the page that another site's page navigated to or loaded
+    /// (`Sec-Fetch-Site: cross-site` or `same-site`): opening GraphiQL
+    /// makes it ask for the schema with the token, which no other site may
+    /// set off.
+    CrossSite,
 }
 
 impl Refusal {
@@ -147,7 +160,9 @@ impl Refusal {
             Refusal::NotFound | Refusal::NoGraphiql => StatusCode::NOT_FOUND,
             Refusal::NotGzip => StatusCode::NOT_ACCEPTABLE,
             Refusal::Method => StatusCode::METHOD_NOT_ALLOWED,
-            Refusal::Host | Refusal::Origin | Refusal::NoOrigin => StatusCode::FORBIDDEN,
+            Refusal::Host | Refusal::Origin | Refusal::NoOrigin | Refusal::CrossSite => {
+                StatusCode::FORBIDDEN
+            }
             Refusal::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::TooSlow => StatusCode::REQUEST_TIMEOUT,
         }
@@ -172,6 +187,9 @@ impl Refusal {
             }
             Refusal::NotGzip => {
                 "GraphiQL's files are sent gzip-compressed, and this client does not take gzip: open the page in a browser"
+            }
+            Refusal::CrossSite => {
+                "GraphiQL opens only from its own address, not from a link or a page of another site: type the address the proxy printed, or start it with --open"
             }
         }
     }
@@ -242,6 +260,18 @@ pub fn check(
             .any(crate::graphiql::accepts_gzip);
         if file.gzip && !gzip_ok {
             return Err(Refusal::NotGzip);
+        }
+        // A browser says where a request comes from: `none` (typed,
+        // opened by a program), `same-origin` (the page's own files);
+        // curl says nothing.
+        let from_another_site = headers
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                v.eq_ignore_ascii_case("cross-site") || v.eq_ignore_ascii_case("same-site")
+            });
+        if from_another_site {
+            return Err(Refusal::CrossSite);
         }
         return Ok(Route::Page(file));
     }
@@ -328,7 +358,23 @@ fn answer(status: StatusCode, text: &str) -> Answer {
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/json"),
     );
+    harden(&mut r);
     r
+}
+
+/// Headers for every answer that is not a page file: a browser never
+/// renders one as a document of the proxy's origin (where GraphiQL may
+/// run), whatever its content type.
+fn harden(response: &mut Answer) {
+    let h = response.headers_mut();
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; sandbox"),
+    );
 }
 
 fn cors(response: &mut Answer, origin: Option<&HeaderValue>) {
@@ -525,15 +571,32 @@ async fn handle(
         )
         .header(header::ACCEPT, "application/json")
         .body(body);
+    let limit = config.answer_limit;
     let upstream = async {
-        let upstream = forwarded.send().await?;
+        let mut upstream = forwarded.send().await?;
         let status = upstream.status();
         let headers = upstream.headers().clone();
-        let bytes = upstream.bytes().await?;
-        Ok::<_, reqwest::Error>((status, headers, bytes))
+        if upstream.content_length().is_some_and(|n| n > limit as u64) {
+            return Ok(None);
+        }
+        let mut kept = Vec::new();
+        while let Some(chunk) = upstream.chunk().await? {
+            if kept.len() + chunk.len() > limit {
+                return Ok(None);
+            }
+            kept.extend_from_slice(&chunk);
+        }
+        Ok::<_, reqwest::Error>(Some((status, headers, Bytes::from(kept))))
     };
     let mut response = match tokio::time::timeout_at(answer_by, upstream).await {
-        Ok(Ok((status, headers, bytes))) => {
+        Ok(Ok(None)) => answer(
+            StatusCode::BAD_GATEWAY,
+            &format!(
+                "the answer from GitHub is larger than {} MiB, the most the proxy passes back",
+                limit / (1024 * 1024)
+            ),
+        ),
+        Ok(Ok(Some((status, headers, bytes)))) => {
             // A server may echo what it was sent ("bad header: bearer
             // ghp_…"), and what it says goes to the page.
             let bytes = match config.token.scrub_bytes(&bytes) {
@@ -547,6 +610,7 @@ async fn handle(
                     r.headers_mut().insert(name, scrub_header(&config.token, v));
                 }
             }
+            harden(&mut r);
             r
         }
         Ok(Err(e)) if e.is_timeout() => {
@@ -753,6 +817,7 @@ mod tests {
             deadline: REQUEST_TIMEOUT,
             idle: IDLE_TIMEOUT,
             max_connections: MAX_CONNECTIONS,
+            answer_limit: ANSWER_LIMIT,
             graphiql: false,
         }
     }
@@ -913,6 +978,23 @@ mod tests {
             Err(Refusal::NotGzip)
         );
         assert!(check(&Method::GET, "/", &plain, &on, true).is_ok());
+        // Another site's link or page may not open it (opening it asks
+        // for the schema with the token); the page's own files, a typed
+        // address and --open may.
+        for (from, ok) in [
+            ("cross-site", false),
+            ("same-site", false),
+            ("same-origin", true),
+            ("none", true),
+        ] {
+            let mut h = browser.clone();
+            h.insert("sec-fetch-site", HeaderValue::from_static(from));
+            assert_eq!(
+                check(&Method::GET, "/", &h, &on, true).is_ok(),
+                ok,
+                "{from}"
+            );
+        }
         // Nothing else is served by GET, and the token's path still needs
         // an Origin: the page's own, here.
         assert_eq!(

@@ -121,6 +121,12 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         }
     }
     let url = local_url(SocketAddr::new(ip, port));
+    let mut allowed_origins = opts.allowed_origins.clone();
+    if opts.graphiql {
+        // The page's own origin is the proxy's: with --listen, the address
+        // or a name other machines use (loopback ones are allowed anyway).
+        allowed_origins.extend(allowed_hosts.iter().map(|h| format!("http://{h}:{port}")));
+    }
     warn_if_env_points_elsewhere(&project, &template, &url, io);
     io.ok(&format!(
         "Proxy on {url} → {endpoint}, with the token ({}) from {}; Ctrl-C stops it",
@@ -141,7 +147,7 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         authorization,
         token,
         port,
-        allowed_origins: opts.allowed_origins.clone(),
+        allowed_origins,
         allowed_hosts,
         allow_no_origin: opts.allow_no_origin,
         graphiql: opts.graphiql,
@@ -154,6 +160,10 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
             .and_then(|n| usize::try_from(n).ok())
             .filter(|&n| n < proxy::MAX_CONNECTIONS)
             .unwrap_or(proxy::MAX_CONNECTIONS),
+        answer_limit: test_setting("GHENV_TEST_PROXY_ANSWER_LIMIT")
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|&n| n < proxy::ANSWER_LIMIT)
+            .unwrap_or(proxy::ANSWER_LIMIT),
     };
     let log: proxy::Log = Arc::new(|line: &str| {
         let _ = writeln!(

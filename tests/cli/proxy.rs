@@ -506,6 +506,26 @@ fn listening_on_the_network_serves_only_the_listed_host_names() {
     assert_eq!(log.matches("refused: the Host header").count(), 3, "{log}");
     drop(fake);
 
+    // With --graphiql, the page served on that address may post from its
+    // own origin (http://IP:PORT), which is not a loopback one.
+    let fake = FakeGitHub::start(vec![Reply::ok("octocat", COURSE_SCOPES)]);
+    let proxy = Proxy::start(
+        &p,
+        &[
+            "--endpoint",
+            &fake.url(),
+            "--listen",
+            &ip_text,
+            "--graphiql",
+        ],
+    );
+    let at = std::net::SocketAddr::new(ip, proxy.port());
+    let own = format!("http://{at}");
+    assert_eq!(raw_post(at, &at.to_string(), &own), 200);
+    assert_eq!(raw_post(at, &at.to_string(), "http://evil.example"), 403);
+    proxy.stop();
+    drop(fake);
+
     // --listen 0.0.0.0: only the names given with --allow-host from the
     // network; loopback names still from loopback.
     let fake = FakeGitHub::start(vec![
@@ -1059,4 +1079,73 @@ fn open_needs_graphiql() {
     p.run(&["proxy", "--open", "--port", "0"], "")
         .code(2)
         .stderr_has(&["--graphiql"]);
+}
+
+#[test]
+fn graphiql_does_not_open_from_another_sites_link_or_page() {
+    let (p, _) = proxied_project();
+    let fake = FakeGitHub::start(vec![]);
+    let proxy = Proxy::start(&p, &["--graphiql", "--endpoint", &fake.url()]);
+    let page_url = proxy.url.trim_end_matches("graphql").to_owned();
+    // Opening the page makes GraphiQL ask for the schema with the token:
+    // another site's link, redirect or script may not set that off.
+    for from in ["cross-site", "same-site"] {
+        let r = client()
+            .get(&page_url)
+            .header("sec-fetch-site", from)
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), 403, "{from}");
+        assert!(r.text().unwrap().contains("--open"));
+    }
+    // Typed or opened by --open (none), its own files (same-origin), or a
+    // program that says nothing: served.
+    for from in [Some("none"), Some("same-origin"), None] {
+        let mut get = client().get(&page_url);
+        if let Some(from) = from {
+            get = get.header("sec-fetch-site", from);
+        }
+        assert_eq!(get.send().unwrap().status(), 200, "{from:?}");
+    }
+    assert!(fake.requests().is_empty());
+    proxy.stop();
+}
+
+#[test]
+fn an_answer_larger_than_the_limit_is_cut_off_with_502_and_the_proxy_goes_on() {
+    let (p, token) = proxied_project();
+    let big = format!("{{\"data\":{{\"x\":\"{}\"}}}}", "a".repeat(4096));
+    let fake = FakeGitHub::start(vec![
+        Reply::json(200, "OK", &big),
+        Reply::ok("octocat", COURSE_SCOPES),
+    ]);
+    let mut cmd = p.cmd(&["proxy", "--port", "0", "--endpoint", &fake.url()]);
+    cmd.env("GHENV_TEST_PROXY_ANSWER_LIMIT", "1024");
+    let proxy = Proxy::start_with(cmd);
+    let post = || {
+        client()
+            .post(&proxy.url)
+            .header("origin", "http://localhost:5173")
+            .body(QUERY)
+            .send()
+            .unwrap()
+    };
+    let cut = post();
+    assert_eq!(cut.status(), 502);
+    assert_eq!(cut.headers()["x-content-type-options"], "nosniff");
+    assert!(cut.text().unwrap().contains("larger than"));
+    // The next request is served as usual, and its answer is never a
+    // document a browser would render as the proxy's.
+    let next = post();
+    assert_eq!(next.status(), 200);
+    assert_eq!(next.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        next.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+    let log = proxy.stop();
+    assert!(log.contains("502"), "{log}");
+    assert!(!log.contains(&token[4..]));
 }
