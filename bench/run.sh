@@ -107,21 +107,33 @@ if [ "$ONLY" = startup ]; then
   mkdir -p "$PROJECT"
   printf '%s\n' "$TOKEN" | "$GHENV" init -C "$PROJECT" --token-stdin --offline -r "$PUB" --no-env -q
   printf '%s' "$TOKEN" | age -r "$PUB" -o "$WORK/token.age"
+  # GHENV_BENCH_BIN_B: a second binary measured side by side with the first
+  # in the same invocations (bench/without-apollo.patch builds ghenv
+  # without apollo-compiler's code, for issue 33's comparison).
+  B_START=() B_RUN=()
+  if [ -n "${GHENV_BENCH_BIN_B:-}" ]; then
+    B_START=("$GHENV_BENCH_BIN_B --version")
+    B_RUN=("$GHENV_BENCH_BIN_B run -i $KEY -- true")
+  fi
   for i in 1 2 3; do
-    $H --warmup 50 --runs 500 --export-json "$WORK/startup_$i.json" "$GHENV --version" "true" >&2
+    $H --warmup 50 --runs 500 --export-json "$WORK/startup_$i.json" "$GHENV --version" "${B_START[@]}" "true" >&2
     (cd "$PROJECT" && $H --warmup 20 --runs 300 --export-json "$WORK/run_$i.json" \
-      "$GHENV run -i $KEY -- true" "env VAR=x true" \
+      "$GHENV run -i $KEY -- true" "${B_RUN[@]}" "env VAR=x true" \
       "age -d -i $KEY -o /dev/null $WORK/token.age" >&2)
   done
   echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-  python3 - "$WORK" "$GHENV" <<'PY'
+  python3 - "$WORK" "$GHENV" "${GHENV_BENCH_BIN_B:-}" <<'PY'
 import json, os, statistics, sys
-work, ghenv = sys.argv[1], sys.argv[2]
-def load(name):
+work, ghenv, other = sys.argv[1], sys.argv[2], sys.argv[3]
+def name(command):
+    program = command.split(" ")[0]
+    base = {ghenv: "ghenv", other: "B"}.get(program, program.split("/")[-1])
+    return base + (" run" if " run " in command else "")
+def load(name_of):
     runs = []
     for i in (1, 2, 3):
-        res = json.load(open(f"{work}/{name}_{i}.json"))["results"]
-        runs.append({r["command"].split(" ")[0].split("/")[-1] + (" run" if " run " in r["command"] else ""): r["median"] for r in res})
+        res = json.load(open(f"{work}/{name_of}_{i}.json"))["results"]
+        runs.append({name(r["command"]): r["median"] for r in res})
     return runs
 def median_run(runs, base):
     ratios = sorted((r["ghenv" if "ghenv" in r else "ghenv run"] / r[base], k) for k, r in enumerate(runs))
@@ -131,6 +143,11 @@ print("start-up: ghenv --version %.2f ms, true %.2f ms, ratio %.2fx (three runs:
 r, rr = median_run(load("run"), "env")
 print("run: ghenv run %.2f ms, env VAR=x true %.2f ms, age -d %.2f ms; %.2fx env, %.2fx age -d (three runs: %s)" % (r["ghenv run"] * 1e3, r["env"] * 1e3, r["age"] * 1e3, r["ghenv run"] / r["env"], r["ghenv run"] / r["age"], rr))
 print("binary: %.2f MiB" % (os.path.getsize(ghenv) / 1048576))
+if other:
+    for k, (a, b) in enumerate(zip(load("startup"), load("run"))):
+        print("B, invocation %d: --version %.3f ms against %.3f ms (%.3fx); run %.3f ms against %.3f ms (%.3fx)" % (
+            k + 1, a["B"] * 1e3, a["ghenv"] * 1e3, a["B"] / a["ghenv"], b["B run"] * 1e3, b["ghenv run"] * 1e3, b["B run"] / b["ghenv run"]))
+    print("B binary: %.2f MiB" % (os.path.getsize(other) / 1048576))
 PY
   exit 0
 fi
