@@ -1,8 +1,10 @@
 //! Which GitHub the token goes to: the GraphQL endpoint from the flags,
 //! `GHENV_GRAPHQL_URL`, config.toml or GitHub.com's, checked and trusted
-//! on this machine, decided once before any command sends anything. Below
-//! the commands: none of them decides it on its own, and nothing here
-//! knows clap (`options.rs` turns the flags into [`EndpointOptions`]).
+//! on this machine, decided once before any command sends anything, as an
+//! [`Endpoint`]: the GraphQL URL, where it came from, and the web host
+//! that goes with it (token pages), parsed once. Below the commands: none
+//! of them decides it on its own, and nothing here knows clap
+//! (`options.rs` turns the flags into [`EndpointOptions`]).
 
 use std::time::Duration;
 
@@ -42,6 +44,124 @@ impl EndpointOrigin {
     }
 }
 
+/// The GraphQL endpoint a command sends the token to. Only
+/// [`EndpointOptions::resolve`] makes one, after checking the URL
+/// ([`project::check_endpoint`]) and making sure this machine trusts it
+/// ([`ensure_trusted`]): holding an `Endpoint` means both were done. It
+/// reads as the URL it was given (`&endpoint` is a `&str`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The URL as given (and checked): what messages show and what the
+    /// trust record and the schema cache are keyed by.
+    given: String,
+    /// The same, parsed.
+    url: reqwest::Url,
+    /// Where it came from.
+    origin: EndpointOrigin,
+}
+
+impl Endpoint {
+    /// GitHub.com's endpoint.
+    pub fn github_com() -> Endpoint {
+        Endpoint::checked(github::DEFAULT_ENDPOINT.to_owned(), EndpointOrigin::Default)
+            .expect("GitHub.com's endpoint is a URL")
+    }
+
+    /// `given`, once [`project::check_endpoint`] passed it; `None` if it is
+    /// not a URL after all.
+    fn checked(given: String, origin: EndpointOrigin) -> Option<Endpoint> {
+        let url = reqwest::Url::parse(&given).ok()?;
+        Some(Endpoint { given, url, origin })
+    }
+
+    /// For tests of code that takes an endpoint: `url`, checked, as if
+    /// given with `--endpoint`, without asking or recording trust.
+    ///
+    /// # Errors
+    /// [`Error::BadEndpoint`].
+    #[cfg(test)]
+    pub fn for_test(url: &str) -> Result<Endpoint> {
+        let given = project::check_endpoint("--endpoint", url)?;
+        Ok(Endpoint::checked(given, EndpointOrigin::EndpointFlag).expect("checked"))
+    }
+
+    /// The GraphQL URL.
+    pub fn graphql(&self) -> &str {
+        &self.given
+    }
+
+    /// Where it came from.
+    pub fn origin(&self) -> EndpointOrigin {
+        self.origin
+    }
+
+    /// Whether it is GitHub.com's.
+    pub fn is_github_com(&self) -> bool {
+        self.url.as_str() == github::DEFAULT_ENDPOINT
+    }
+
+    /// Whether it is on this machine (a look-alike, a tunnel): requests to
+    /// it never go through an HTTP proxy.
+    pub fn is_loopback(&self) -> bool {
+        github::is_loopback(&self.url)
+    }
+
+    /// The web host that goes with it: `https://HOST` for a GitHub
+    /// Enterprise Server `https://HOST/api/graphql`, else
+    /// `https://github.com`.
+    pub fn web_base(&self) -> String {
+        let u = &self.url;
+        match u.host_str() {
+            Some(host) if host != "api.github.com" && u.path() == "/api/graphql" => {
+                let mut base = format!("{}://{host}", u.scheme());
+                if let Some(port) = u.port() {
+                    base.push_str(&format!(":{port}"));
+                }
+                base
+            }
+            _ => "https://github.com".to_owned(),
+        }
+    }
+
+    /// GitHub's "new personal access token (classic)" page on
+    /// [`Endpoint::web_base`], with `scopes` ticked and `description`
+    /// filled in.
+    pub fn new_token_url<S: AsRef<str>>(&self, scopes: &[S], description: &str) -> String {
+        let mut url = reqwest::Url::parse(&self.web_base()).expect("the web base is a valid URL");
+        url.set_path("/settings/tokens/new");
+        let scopes: Vec<&str> = scopes.iter().map(AsRef::as_ref).collect();
+        url.query_pairs_mut()
+            .append_pair("scopes", &scopes.join(","))
+            .append_pair("description", description);
+        url.to_string()
+    }
+
+    /// Where the user edits a token of `kind` (its scopes, or a
+    /// fine-grained token's permissions) on [`Endpoint::web_base`].
+    pub fn edit_token_url(&self, kind: crate::token::Kind) -> String {
+        let path = if kind.has_oauth_scopes() {
+            "/settings/tokens"
+        } else {
+            "/settings/personal-access-tokens"
+        };
+        format!("{}{path}", self.web_base())
+    }
+}
+
+impl std::ops::Deref for Endpoint {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.given
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.given)
+    }
+}
+
 /// Which GitHub, as the flags say (`Default`: no flag, for commands that
 /// take none and only read `GHENV_GRAPHQL_URL` and config.toml).
 #[derive(Debug, Clone, Default)]
@@ -61,7 +181,7 @@ impl EndpointOptions {
     ///
     /// # Errors
     /// [`Error::BadEndpoint`], [`Error::UntrustedEndpoint`].
-    pub fn resolve(&self, io: &mut Io, project: Option<&Project>) -> Result<String> {
+    pub fn resolve(&self, io: &mut Io, project: Option<&Project>) -> Result<Endpoint> {
         let (url, origin) = if let Some((url, flag)) = &self.flag {
             (url.clone(), *flag)
         } else if let Some(url) = io.var("GHENV_GRAPHQL_URL") {
@@ -72,14 +192,20 @@ impl EndpointOptions {
             (github::DEFAULT_ENDPOINT.to_owned(), EndpointOrigin::Default)
         };
         let url = project::check_endpoint(origin.name(), &url)?;
-        if !github::is_default_endpoint(&url) {
+        let bad = || Error::BadEndpoint {
+            origin: origin.name(),
+            url: crate::token::redact(&url).into_owned(),
+            problem: crate::error::EndpointProblem::NotAUrl("not a URL".into()),
+        };
+        let endpoint = Endpoint::checked(url.clone(), origin).ok_or_else(bad)?;
+        if !endpoint.is_github_com() {
             ensure_trusted(io, &url, origin)?;
             io.say(&format!(
                 "Using the GraphQL endpoint {url} (from {})",
                 origin.name()
             ));
         }
-        Ok(url)
+        Ok(endpoint)
     }
 }
 
@@ -136,4 +262,55 @@ pub fn host_of(url: &str) -> Option<String> {
     reqwest::Url::parse(url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_token_url_round_trips_scopes_and_description() {
+        let url = Endpoint::github_com().new_token_url(&["repo", "read:org"], "ghenv: my app & co");
+        let parsed = reqwest::Url::parse(&url).unwrap();
+        assert_eq!(parsed.host_str(), Some("github.com"));
+        assert_eq!(parsed.path(), "/settings/tokens/new");
+        let pairs: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
+        assert_eq!(
+            pairs,
+            vec![
+                ("scopes".into(), "repo,read:org".into()),
+                ("description".into(), "ghenv: my app & co".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn enterprise_endpoints_get_their_own_web_host_and_others_github_com() {
+        let ghe = Endpoint::for_test("https://ghe.example.com/api/graphql").unwrap();
+        assert_eq!(ghe.web_base(), "https://ghe.example.com");
+        assert!(
+            ghe.new_token_url(&["repo"], "x")
+                .starts_with("https://ghe.example.com/settings/tokens/new?")
+        );
+        assert_eq!(
+            ghe.edit_token_url(crate::token::Kind::FineGrained),
+            "https://ghe.example.com/settings/personal-access-tokens"
+        );
+        let port = Endpoint::for_test("https://ghe.example.com:8443/api/graphql").unwrap();
+        assert_eq!(port.web_base(), "https://ghe.example.com:8443");
+        let local = Endpoint::for_test("http://127.0.0.1:8080/graphql").unwrap();
+        assert_eq!(local.web_base(), "https://github.com");
+        assert!(local.is_loopback() && !local.is_github_com());
+        assert!(Endpoint::github_com().is_github_com());
+    }
+
+    #[test]
+    fn it_reads_as_the_url_it_was_given() {
+        let e = Endpoint::for_test("https://ghe.example.com/api/graphql").unwrap();
+        let s: &str = &e;
+        assert_eq!(s, "https://ghe.example.com/api/graphql");
+        assert_eq!(e.to_string(), s);
+        assert_eq!(e.origin(), EndpointOrigin::EndpointFlag);
+        assert!(Endpoint::for_test("http://ghe.example.com/graphql").is_err());
+    }
 }

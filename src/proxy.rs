@@ -78,7 +78,7 @@ const ALLOWED_HEADERS: &str =
 /// What the proxy needs to run.
 pub struct Config {
     /// The GraphQL endpoint requests go to.
-    pub endpoint: String,
+    pub endpoint: crate::endpoint::Endpoint,
     /// `bearer <token>`, marked sensitive.
     pub authorization: HeaderValue,
     /// The token, to mask it in whatever the upstream echoes back.
@@ -563,7 +563,7 @@ async fn handle(
     };
     let operation = operation_name(&body);
     let forwarded = client
-        .post(&config.endpoint)
+        .post(config.endpoint.graphql())
         .header(header::AUTHORIZATION, config.authorization.clone())
         .header(
             header::CONTENT_TYPE,
@@ -700,7 +700,7 @@ pub async fn serve(
         .user_agent(concat!("ghenv-proxy/", env!("CARGO_PKG_VERSION")))
         .timeout(config.deadline)
         .redirect(reqwest::redirect::Policy::none());
-    if reqwest::Url::parse(&config.endpoint).is_ok_and(|u| crate::github::is_loopback(&u)) {
+    if config.endpoint.is_loopback() {
         builder = builder.no_proxy();
     }
     let shared = Arc::new(Shared {
@@ -807,7 +807,7 @@ mod tests {
 
     fn config() -> Config {
         Config {
-            endpoint: "https://api.github.com/graphql".into(),
+            endpoint: crate::endpoint::Endpoint::github_com(),
             authorization: HeaderValue::from_static("bearer x"),
             token: token(),
             port: 8787,

@@ -234,45 +234,6 @@ pub fn missing<R: AsRef<str>, G: AsRef<str>>(required: &[R], granted: &[G]) -> V
         .collect()
 }
 
-/// The address of GitHub's "new personal access token (classic)" page with
-/// `scopes` ticked and `description` filled in, on the web host that serves
-/// the GraphQL `endpoint` (github.com for api.github.com; `https://HOST` for
-/// a GitHub Enterprise Server `https://HOST/api/graphql`).
-pub fn new_token_url<S: AsRef<str>>(endpoint: &str, scopes: &[S], description: &str) -> String {
-    let mut url = reqwest::Url::parse(&web_base(endpoint)).expect("web base is a valid URL");
-    url.set_path("/settings/tokens/new");
-    let scopes: Vec<&str> = scopes.iter().map(AsRef::as_ref).collect();
-    url.query_pairs_mut()
-        .append_pair("scopes", &scopes.join(","))
-        .append_pair("description", description);
-    url.to_string()
-}
-
-/// Where the user edits a token of `kind` (its scopes, or a fine-grained
-/// token's permissions) on the web host that serves `endpoint`.
-pub fn edit_token_url(endpoint: &str, kind: crate::token::Kind) -> String {
-    let path = if kind.has_oauth_scopes() {
-        "/settings/tokens"
-    } else {
-        "/settings/personal-access-tokens"
-    };
-    format!("{}{path}", web_base(endpoint))
-}
-
-/// The web address that goes with a GraphQL endpoint.
-pub fn web_base(endpoint: &str) -> String {
-    match reqwest::Url::parse(endpoint) {
-        Ok(u) if u.host_str() != Some("api.github.com") && u.path() == "/api/graphql" => {
-            let mut base = format!("{}://{}", u.scheme(), u.host_str().unwrap_or("github.com"));
-            if let Some(port) = u.port() {
-                base.push_str(&format!(":{port}"));
-            }
-            base
-        }
-        _ => "https://github.com".to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -374,40 +335,5 @@ mod tests {
         );
         assert_eq!(parse_list("").unwrap_err(), "no scope given");
         assert_eq!(parse_list(" , ").unwrap_err(), "no scope given");
-    }
-    #[test]
-    fn new_token_url_round_trips_scopes_and_description() {
-        let url = new_token_url(
-            "https://api.github.com/graphql",
-            &["repo", "read:org"],
-            "ghenv: my app & co",
-        );
-        let parsed = reqwest::Url::parse(&url).unwrap();
-        assert_eq!(parsed.host_str(), Some("github.com"));
-        assert_eq!(parsed.path(), "/settings/tokens/new");
-        let pairs: Vec<(String, String)> = parsed.query_pairs().into_owned().collect();
-        assert_eq!(
-            pairs,
-            vec![
-                ("scopes".into(), "repo,read:org".into()),
-                ("description".into(), "ghenv: my app & co".into())
-            ]
-        );
-    }
-
-    #[test]
-    fn enterprise_endpoints_get_their_own_web_host() {
-        assert_eq!(
-            web_base("https://ghe.example.com/api/graphql"),
-            "https://ghe.example.com"
-        );
-        assert_eq!(
-            web_base("http://127.0.0.1:8080/graphql"),
-            "https://github.com"
-        );
-        assert!(
-            new_token_url("https://ghe.example.com/api/graphql", &["repo"], "x")
-                .starts_with("https://ghe.example.com/settings/tokens/new?")
-        );
     }
 }

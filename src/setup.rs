@@ -354,7 +354,7 @@ struct Resolved {
     /// The scopes the project needs.
     required: Vec<String>,
     /// The GraphQL endpoint.
-    endpoint: String,
+    endpoint: crate::endpoint::Endpoint,
     /// How long to wait for GitHub.
     timeout: std::time::Duration,
     /// How to encrypt, if at all, as first resolved.
@@ -498,14 +498,14 @@ fn login(
     opts: &InitOptions,
     io: &mut Io,
     template: &Template,
-    endpoint: &str,
+    endpoint: &crate::endpoint::Endpoint,
 ) -> Result<(Option<DeviceLogin>, Option<String>)> {
     let from_env = io.var("GHENV_WEB_URL").is_some();
     let web = match io.var("GHENV_WEB_URL") {
         Some(url) => project::check_endpoint("GHENV_WEB_URL", &url)?
             .trim_end_matches('/')
             .to_owned(),
-        None => scopes::web_base(endpoint),
+        None => endpoint.web_base(),
     };
     let client_id = opts
         .login
@@ -1027,7 +1027,7 @@ fn read_secret(
     let (endpoint, required) = (&resolved.endpoint, &resolved.required);
     let mut show_where = |io: &mut Io| {
         if (io.stdin_tty || opts.open) && (!prompt_only || show_where_again) {
-            let url = scopes::new_token_url(endpoint, required, &resolved.description);
+            let url = endpoint.new_token_url(required, &resolved.description);
             io.say(&format!(
                 "Create a token with the scopes this project needs ({}) at:\n  {url}\nthen paste it below.",
                 required.join(", ")
@@ -1083,7 +1083,7 @@ fn validate(
     origin: &Origin,
     resolved: &Resolved,
 ) -> Result<Checked> {
-    let (endpoint, required) = (resolved.endpoint.as_str(), resolved.required.as_slice());
+    let (endpoint, required) = (&resolved.endpoint, resolved.required.as_slice());
     let secret = steps::repair_env_value(io, secret, origin, "init writes the line anew");
     let token = Token::parse(secret)?;
     announce_token(io, &token, origin);
@@ -1097,7 +1097,7 @@ fn validate(
             io,
             &token,
             &viewer,
-            &scopes::new_token_url(endpoint, required, &resolved.description),
+            &endpoint.new_token_url(required, &resolved.description),
         )?;
         let name = viewer
             .name
@@ -1117,7 +1117,7 @@ fn validate(
             token.kind(),
             viewer.is_some(),
             opts.template.strict,
-            scopes::new_token_url(endpoint, required, &resolved.description),
+            endpoint.new_token_url(required, &resolved.description),
             origin,
         )
         .err();
@@ -1377,7 +1377,7 @@ fn probe_after_init(
     project: &Project,
     template: &Template,
     token: &Token,
-    endpoint: &str,
+    endpoint: &crate::endpoint::Endpoint,
     opts: &InitOptions,
 ) -> Option<crate::probe::session::ProbeReport> {
     let input = crate::probe::session::Input {
@@ -1396,7 +1396,7 @@ fn probe_after_init(
                 let kind = token.kind();
                 let add =
                     |needs: &[String]| steps::add_scopes_command(&Origin::Prompt, kind, needs);
-                report.print_table(io, &scopes::edit_token_url(endpoint, kind), &add);
+                report.print_table(io, &endpoint.edit_token_url(kind), &add);
                 if report.lacks(false) {
                     io.warn(
                         "some lessons will fail with this token: the lines with ✗ say what to add",

@@ -90,7 +90,7 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
 
     let viewer = super::validate(io, &token, &endpoint, opts.endpoint.timeout)
         .inspect_err(|_| super::name_origin(io, &origin))?;
-    let new_url = crate::scopes::new_token_url(&endpoint, &required, &project.token_description());
+    let new_url = endpoint.new_token_url(&required, &project.token_description());
     super::check_expiry(io, &token, &viewer, &new_url)
         .inspect_err(|_| super::name_origin(io, &origin))?;
     let scopes = ScopeReport::new(required, Some(&viewer));
@@ -99,7 +99,7 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
         token.kind(),
         true,
         opts.template.strict,
-        crate::scopes::new_token_url(&endpoint, &scopes.required, &project.token_description()),
+        endpoint.new_token_url(&scopes.required, &project.token_description()),
         &origin,
     );
     let failure = outcome.err();
@@ -129,7 +129,7 @@ pub fn check(opts: &CheckOptions, io: &mut Io) -> Result<CheckReport> {
         .is_some_and(|p| !matches!(p.outcome(false), Outcome::Ok));
     Ok(CheckReport {
         probe,
-        edit_url: crate::scopes::edit_token_url(&endpoint, token.kind()),
+        edit_url: endpoint.edit_token_url(token.kind()),
         source: origin.clone(),
         token_kind: token.kind(),
         ok: failure.is_none() && !probe_failed,

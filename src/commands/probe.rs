@@ -91,7 +91,7 @@ pub fn probe(opts: &ProbeOptions, io: &mut Io) -> Result<ProbeCommandReport> {
     Ok(ProbeCommandReport {
         probe: report,
         strict: opts.strict,
-        edit_url: crate::scopes::edit_token_url(&endpoint, token.kind()),
+        edit_url: endpoint.edit_token_url(token.kind()),
         origin,
         kind: token.kind(),
     })

@@ -50,7 +50,7 @@ pub fn exec(opts: &RunOptions, io: &mut Io) -> Result<Error> {
     // The endpoint run and unlock hand to the app follows the same trust
     // rules as the one ghenv sends the token to.
     let endpoint = EndpointOptions::default().resolve(io, Some(&project))?;
-    let ctx = project.recorded_context(&template, endpoint)?;
+    let ctx = project.recorded_context(&template, endpoint.to_string())?;
 
     let (token, _) = super::project_token(&project, &template, &opts.identity, "run", io)?;
     // Before anything else is printed, so the job's log never shows it.

@@ -74,7 +74,7 @@ pub fn run(args: &ScopesOptions, io: &mut Io) -> Result<Boxed> {
     let template = template_opts.template(&project)?;
     let required = template_opts.required(&template);
     let endpoint = endpoint_opts.resolve(io, Some(&project))?;
-    let url = scopes::new_token_url(&endpoint, &required, &project.token_description());
+    let url = endpoint.new_token_url(&required, &project.token_description());
     if args.open {
         open_in_browser(io, &url, "GitHub's new-token page");
     }

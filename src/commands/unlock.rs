@@ -76,7 +76,7 @@ pub fn unlock(opts: &UnlockOptions, io: &mut Io) -> Result<UnlockReport> {
     // The endpoint run and unlock hand to the app follows the same trust
     // rules as the one ghenv sends the token to.
     let endpoint = EndpointOptions::default().resolve(io, Some(&project))?;
-    let ctx = project.recorded_context(&template, endpoint)?;
+    let ctx = project.recorded_context(&template, endpoint.to_string())?;
     let token = Token::parse(secret::decrypt_secret(secret, &opts.identity, io)?)?;
     // Before anything else is printed, so the job's log never shows it.
     io.mask_in_ci(token.expose_secret());

@@ -835,7 +835,7 @@ fn token_group(
     ));
     let description = project.token_description();
     let required = template.map(|t| t.scopes.clone()).unwrap_or_default();
-    let new_url = crate::scopes::new_token_url(&endpoint, &required, &description);
+    let new_url = endpoint.new_token_url(&required, &description);
     out.push(scopes_check(&viewer, token, &required, &new_url));
     out.extend(expiry_check(&viewer, &new_url, jiff::Timestamp::now()));
     out.extend(sso_check(&viewer));

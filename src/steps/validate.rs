@@ -67,7 +67,7 @@ const EXPIRY_WARNING: Duration = Duration::from_secs(7 * 24 * 3600);
 /// # Errors
 /// [`Error::TokenExpired`].
 /// `new_token_url` is where a replacement is created (see
-/// [`crate::scopes::new_token_url`]).
+/// [`crate::endpoint::Endpoint::new_token_url`]).
 pub fn check_expiry(
     io: &mut Io,
     token: &Token,
