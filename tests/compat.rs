@@ -81,16 +81,19 @@ fn read(dir: &Path) -> Values {
 }
 
 fn init(dir: &Path, template: &str) {
+    init_in(dir, dir, &["--offline", "--quiet", "--template", template]);
+}
+
+/// `ghenv init --token-stdin ARGS` in `dir`, with `home` as HOME and its
+/// `.config` as ghenv's folder, the token on stdin; it must succeed.
+fn init_in(dir: &Path, home: &Path, args: &[&str]) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_ghenv"))
-        .args([
-            "init",
-            "--token-stdin",
-            "--offline",
-            "--quiet",
-            "--template",
-            template,
-        ])
+        .arg("init")
+        .arg("--token-stdin")
+        .args(args)
         .current_dir(dir)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
         .env_remove("GH_TOKEN")
         .env_remove("GITHUB_TOKEN")
         .env_remove("GHENV_GRAPHQL_URL")
@@ -311,30 +314,11 @@ fn a_vite_app_made_with_init_proxy_queries_through_the_proxy_and_its_bundle_hold
         "fetch(import.meta.env.VITE_GITHUB_GRAPHQL_URL, { method: 'POST', body: '{}' });\n",
     )
     .unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ghenv"))
-        .args([
-            "init",
-            "--token-stdin",
-            "--offline",
-            "-q",
-            "--template",
-            "vite",
-            "--proxy",
-        ])
-        .current_dir(app)
-        .env("HOME", app)
-        .env_remove("GH_TOKEN")
-        .env_remove("GITHUB_TOKEN")
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(TOKEN.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    init_in(
+        app,
+        app,
+        &["--offline", "-q", "--template", "vite", "--proxy"],
+    );
 
     // The app's Apollo query, through `ghenv proxy -- CMD`, on the URL the
     // .env gives the browser, against the look-alike.
@@ -507,31 +491,7 @@ fn graphiql_on_the_proxy_runs_a_typed_query_in_chromium_and_the_page_never_holds
     let app = dir.path().join("app");
     std::fs::create_dir_all(&home).unwrap();
     std::fs::create_dir_all(&app).unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ghenv"))
-        .args([
-            "init",
-            "--token-stdin",
-            "--offline",
-            "-q",
-            "-t",
-            "vite",
-            "--proxy",
-        ])
-        .current_dir(&app)
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env_remove("GH_TOKEN")
-        .env_remove("GITHUB_TOKEN")
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(TOKEN.as_bytes())
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    init_in(&app, &home, &["--offline", "-q", "-t", "vite", "--proxy"]);
 
     let github = lookalike::LookAlike::start(lookalike::Profile::Classic(common::COURSE_SCOPES));
     let mut proxy = Command::new(env!("CARGO_BIN_EXE_ghenv"))
@@ -584,7 +544,8 @@ fn graphiql_on_the_proxy_runs_a_typed_query_in_chromium_and_the_page_never_holds
         .unwrap();
     let _ = proxy.kill();
     let _ = proxy.wait();
-    log.extend(rx.try_iter());
+    // Every line to the end: stderr closes when the proxy is gone.
+    log.extend(rx.iter());
     assert!(driven.status.success(), "{driven:?}\nproxy: {log:#?}");
     let out: serde_json::Value = serde_json::from_slice(&driven.stdout).unwrap();
 
