@@ -130,13 +130,13 @@ The command's exit status is ghenv's exit status.")]
     /// Serve a GraphQL proxy on loopback that adds the token, so it never enters the browser.
     #[command(after_help = "\
 Examples:
-  ghenv proxy                            on http://127.0.0.1:8787/graphql until Ctrl-C
-  ghenv proxy -- npm run dev             the app's dev server and the proxy together (GHENV_PROXY_URL
-                                         is set; `npm start` for Create React App)
+  ghenv proxy                    on http://127.0.0.1:8787/graphql until Ctrl-C
+  ghenv proxy -- npm run dev     the app's dev server and the proxy together
+                                 (GHENV_PROXY_URL is set; `npm start` for CRA)
+  ghenv proxy --graphiql --open  GraphiQL in the browser, for the first lessons
+  ghenv proxy --allow-no-origin  also for curl or a desktop client (no Origin)
   ghenv proxy --port 9000 --allow-origin https://my-app.example
-  ghenv proxy --graphiql --open          GraphiQL in the browser, for the course's first lessons
-  ghenv proxy --graphiql --port 0        on a free port; the line it prints names it
-  ghenv proxy --allow-no-origin          also for curl or a desktop client such as Altair (no Origin)
+GraphiQL keeps your tabs per address: use the same port each time.
 The app posts to the proxy's URL without a token; the proxy adds it and forwards to GitHub.
 Set a project up for it with `ghenv init --proxy`.")]
     Proxy(ProxyArgs),
@@ -649,7 +649,7 @@ pub struct ProxyArgs {
     #[arg(long)]
     pub graphiql: bool,
 
-    /// Open GraphiQL in the browser once the proxy listens.
+    /// Open GraphiQL in the browser once the proxy listens (with --graphiql).
     #[arg(long, requires = "graphiql")]
     pub open: bool,
 

@@ -528,7 +528,7 @@ fn no_token_hint(command: &str) -> String {
     match command {
         // `run` and `proxy` read only the project's token: the flags and
         // variables other commands take would not help there.
-        "run" | "proxy" => "run `ghenv init` in a terminal to write the token to the env file (off a terminal, `gh auth token | ghenv init --token-stdin` takes the GitHub CLI's), or `ghenv unlock` when config.toml holds it encrypted".to_owned(),
+        "run" | "proxy" => "run ghenv in the project's folder (`cd` there, or -C DIR); to set a folder up, run `ghenv init` in a terminal to write the token to the env file (off a terminal, `gh auth token | ghenv init --token-stdin` takes the GitHub CLI's), or `ghenv unlock` when config.toml holds it encrypted".to_owned(),
         "init" | "rotate" => format!(
             "ghenv asks for the token only in a terminal; otherwise give it with --token-stdin (e.g. `gh auth token | ghenv {command} --token-stdin` takes the GitHub CLI's), --token-file PATH, or the GH_TOKEN or GITHUB_TOKEN environment variable; `ghenv {command} --from-gh` takes gh's token, and `ghenv {command} --web` creates one in the browser when the course gave an OAuth App's client id"
         ),

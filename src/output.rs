@@ -39,7 +39,7 @@ pub fn open_in_browser(io: &mut Io, url: &str, what: &str) {
     if opened {
         io.ok(&format!("Opened {what} in your browser"));
     } else {
-        io.warn("could not open a browser; open the URL above yourself");
+        io.warn(&format!("could not open a browser; open {url} yourself"));
     }
 }
 

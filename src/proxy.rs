@@ -146,6 +146,12 @@ pub enum Refusal {
     NoGraphiql,
     /// A file of the page to a client that does not take gzip.
     NotGzip,
+    /// `GET /graphql`: someone opened the API's address in a browser.
+    /// GraphiQL is at `/` with `--graphiql`.
+    BrowsedApi {
+        /// Whether GraphiQL is served (`--graphiql`).
+        graphiql: bool,
+    },
     /// A file of the page that another site's page navigated to or loaded
     /// (`Sec-Fetch-Site: cross-site` or `same-site`): opening GraphiQL
     /// makes it ask for the schema with the token, which no other site may
@@ -159,7 +165,7 @@ impl Refusal {
         match self {
             Refusal::NotFound | Refusal::NoGraphiql => StatusCode::NOT_FOUND,
             Refusal::NotGzip => StatusCode::NOT_ACCEPTABLE,
-            Refusal::Method => StatusCode::METHOD_NOT_ALLOWED,
+            Refusal::Method | Refusal::BrowsedApi { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Refusal::Host | Refusal::Origin | Refusal::NoOrigin | Refusal::CrossSite => {
                 StatusCode::FORBIDDEN
             }
@@ -187,6 +193,12 @@ impl Refusal {
             }
             Refusal::NotGzip => {
                 "GraphiQL's files are sent gzip-compressed, and this client does not take gzip: open the page in a browser"
+            }
+            Refusal::BrowsedApi { graphiql: true } => {
+                "this is the API's address, for the app's POST requests: GraphiQL is at / on this address (this URL without graphql)"
+            }
+            Refusal::BrowsedApi { graphiql: false } => {
+                "this is the API's address, for the app's POST requests, not a page: to run queries in a browser, start the proxy with --graphiql and open the address it prints"
             }
             Refusal::CrossSite => {
                 "GraphiQL opens only from its own address, not from a link or a page of another site: type the address the proxy printed, or start it with --open"
@@ -274,6 +286,13 @@ pub fn check(
             return Err(Refusal::CrossSite);
         }
         return Ok(Route::Page(file));
+    }
+    // Someone opened the API's address in a browser (a navigation has no
+    // Origin): say where GraphiQL is, not how to let programs in.
+    if method == Method::GET && path == "/graphql" {
+        return Err(Refusal::BrowsedApi {
+            graphiql: config.graphiql,
+        });
     }
     match headers.get(header::ORIGIN) {
         Some(origin) => {
@@ -926,6 +945,10 @@ mod tests {
         );
         assert_eq!(
             check(&Method::GET, "/graphql", &ok, &c, true),
+            Err(Refusal::BrowsedApi { graphiql: false })
+        );
+        assert_eq!(
+            check(&Method::PUT, "/graphql", &ok, &c, true),
             Err(Refusal::Method)
         );
         // From the network, loopback names are not this server; the names

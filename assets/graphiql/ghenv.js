@@ -8,13 +8,23 @@
   // What the proxy answers when it refuses a request ({"message": ...})
   // is not a GraphQL result: shown as one, so GraphiQL displays it.
   async function fetcher(params) {
-    const response = await fetch('/graphql', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify(params),
-      credentials: 'omit',
-      cache: 'no-store',
-    });
+    let response;
+    try {
+      response = await fetch('/graphql', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(params),
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch (e) {
+      return {
+        errors: [{
+          message: 'ghenv proxy does not answer at this address: start it again ' +
+            '(`npx ghenv proxy --graphiql`, on the same port), then run the query again',
+        }],
+      };
+    }
     const text = await response.text();
     let result;
     try {
@@ -26,15 +36,20 @@
       return result;
     }
     const message = result && typeof result.message === 'string' ? result.message : text.slice(0, 2000);
-    return { errors: [{ message: 'HTTP ' + response.status + ': ' + message }] };
+    const what = response.status === 401
+      ? ' (GitHub rejected the token: `npx ghenv check` says why)'
+      : '';
+    return { errors: [{ message: 'HTTP ' + response.status + ': ' + message + what }] };
   }
 
   const defaultQuery = [
-    '# GraphiQL, served by ghenv proxy: queries go to GitHub through the',
-    '# proxy, which adds your token. This page never sees the token, so',
-    '# there is nothing to paste into a header.',
+    '# GraphiQL, served by ghenv proxy: queries go',
+    '# to GitHub through the proxy, which adds your',
+    '# token. This page never sees the token: there',
+    '# is nothing to paste into a header.',
     '#',
-    '# Run this query with the run button or Ctrl-Enter.',
+    '# Run this query with the run button or',
+    '# Ctrl-Enter.',
     '{',
     '  viewer {',
     '    login',

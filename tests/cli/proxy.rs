@@ -985,6 +985,15 @@ fn graphiql_is_served_on_the_proxys_own_origin_only_with_graphiql_and_only_to_it
     let missing = client().get(&base).send().unwrap();
     assert_eq!(missing.status(), 404);
     assert!(missing.text().unwrap().contains("ghenv proxy --graphiql"));
+    // Nor is the API's address a page; the answer says what to do, not
+    // how to let programs in (a browser's navigation has no Origin).
+    let api = client().get(&plain.url).send().unwrap();
+    assert_eq!(api.status(), 405);
+    let said = api.text().unwrap();
+    assert!(
+        said.contains("--graphiql") && !said.contains("--allow-no-origin"),
+        "{said}"
+    );
     plain.stop();
 
     let mut proxy = Proxy::start(&p, &["--graphiql", "--endpoint", &fake.url()]);
@@ -1028,6 +1037,10 @@ fn graphiql_is_served_on_the_proxys_own_origin_only_with_graphiql_and_only_to_it
         .send()
         .unwrap();
     assert_eq!(raw.status(), 406);
+
+    let api = client().get(&proxy.url).send().unwrap();
+    assert_eq!(api.status(), 405);
+    assert!(api.text().unwrap().contains("GraphiQL is at /"));
 
     // A page reached through another name (DNS rebinding) gets nothing.
     let rebinding = client()
