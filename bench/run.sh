@@ -108,8 +108,8 @@ if [ "$ONLY" = startup ]; then
   printf '%s\n' "$TOKEN" | "$GHENV" init -C "$PROJECT" --token-stdin --offline -r "$PUB" --no-env -q
   printf '%s' "$TOKEN" | age -r "$PUB" -o "$WORK/token.age"
   # GHENV_BENCH_BIN_B: a second binary measured side by side with the first
-  # in the same invocations (bench/without-apollo.patch builds ghenv
-  # without apollo-compiler's code, for issue 33's comparison).
+  # in the same invocations (bench/without-apollo.sh builds ghenv without
+  # apollo-compiler, for issue 33's comparison).
   B_START=() B_RUN=()
   if [ -n "${GHENV_BENCH_BIN_B:-}" ]; then
     B_START=("$GHENV_BENCH_BIN_B --version")
