@@ -56,6 +56,13 @@ try {
   await page.goto(url, { waitUntil: 'load' });
   const editor = page.locator('.graphiql-query-editor .CodeMirror');
   await editor.waitFor({ timeout: 20000 });
+  // Opened and not yet touched: GraphiQL has asked for the schema, and the
+  // page holds the request until the student clicks or types, so no site
+  // that opens the page can make it send anything with the token.
+  await page.waitForFunction(() => document.documentElement.dataset.ghenvWaiting === '1', null, {
+    timeout: 20000,
+  });
+  out.sentBeforeTouch = out.requests.filter((r) => new URL(r.url).pathname === '/graphql').length;
   // Replace the default query by typing, as a student does. insertText
   // types the text as one input, so CodeMirror's closing of brackets does
   // not double them.

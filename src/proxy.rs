@@ -31,6 +31,11 @@ pub const BODY_LIMIT: usize = 1024 * 1024;
 /// cut off with 502, so it cannot fill the memory or hold the proxy's one
 /// thread masking a gigabyte.
 pub const ANSWER_LIMIT: usize = 32 * 1024 * 1024;
+/// The most requests forwarded at once; more wait their turn (within their
+/// deadline). With [`ANSWER_LIMIT`], what GitHub's answers can hold in
+/// memory is bounded (an app has a few requests in flight; GitHub's rate
+/// limit makes more pointless).
+pub const MAX_FORWARDED: usize = 8;
 /// How long one request may take in all: reading its headers and body,
 /// the upstream call and writing the answer.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -484,6 +489,8 @@ struct Shared {
     /// Whether the log has said to remove the app's own Authorization
     /// header: once a run is enough.
     told_authorization: AtomicBool,
+    /// One permit a request forwarded: at most [`MAX_FORWARDED`] at once.
+    forwarding: tokio::sync::Semaphore,
 }
 
 impl Shared {
@@ -592,6 +599,8 @@ async fn handle(
         .body(body);
     let limit = config.answer_limit;
     let upstream = async {
+        // Never closed: a permit always comes, in turn.
+        let _turn = shared.forwarding.acquire().await.ok();
         let mut upstream = forwarded.send().await?;
         let status = upstream.status();
         let headers = upstream.headers().clone();
@@ -618,10 +627,17 @@ async fn handle(
         Ok(Ok(Some((status, headers, bytes)))) => {
             // A server may echo what it was sent ("bad header: bearer
             // ghp_…"), and what it says goes to the page.
-            let bytes = match config.token.scrub_bytes(&bytes) {
-                std::borrow::Cow::Borrowed(_) => bytes,
-                std::borrow::Cow::Owned(scrubbed) => Bytes::from(scrubbed),
-            };
+            // Off the thread that serves every connection: masking a big
+            // answer takes a while.
+            let holder = Arc::clone(&shared);
+            let bytes = tokio::task::spawn_blocking(move || {
+                match holder.config.token.scrub_bytes(&bytes) {
+                    std::borrow::Cow::Borrowed(_) => bytes,
+                    std::borrow::Cow::Owned(scrubbed) => Bytes::from(scrubbed),
+                }
+            })
+            .await
+            .unwrap_or_default();
             let mut r = Response::new(Full::new(bytes));
             *r.status_mut() = status;
             for name in PASSED_BACK {
@@ -727,6 +743,7 @@ pub async fn serve(
         config,
         log,
         told_authorization: AtomicBool::new(false),
+        forwarding: tokio::sync::Semaphore::new(MAX_FORWARDED),
     });
     let slots = Arc::new(tokio::sync::Semaphore::new(
         shared.config.max_connections.max(1),

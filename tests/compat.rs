@@ -549,6 +549,10 @@ fn graphiql_on_the_proxy_runs_a_typed_query_in_chromium_and_the_page_never_holds
     assert!(driven.status.success(), "{driven:?}\nproxy: {log:#?}");
     let out: serde_json::Value = serde_json::from_slice(&driven.stdout).unwrap();
 
+    // Opened, not yet touched: nothing was sent (any site can open the
+    // page; none can act in it).
+    assert_eq!(out["sentBeforeTouch"], 0, "{out:#}");
+
     // The query typed is the one run, and its answer is on the page.
     assert_eq!(
         out["typed"], "query Lesson1 { viewer { login } }",

@@ -5,9 +5,39 @@
 (function () {
   'use strict';
 
+  // Nothing is sent until the student has clicked or typed in this page:
+  // another site can open it (a link, a prefetch, history.back()), but not
+  // act in it (it cannot be framed), so no site can make it send a request
+  // with the token. A page restored from the back-forward cache waits for
+  // a new click or key.
+  let activated;
+  let active;
+  function waitForUser() {
+    active = new Promise(function (resolve) {
+      activated = resolve;
+    });
+  }
+  waitForUser();
+  for (const type of ['pointerdown', 'keydown']) {
+    window.addEventListener(type, function (event) {
+      if (event.isTrusted) {
+        delete document.documentElement.dataset.ghenvWaiting;
+        activated();
+      }
+    }, { capture: true });
+  }
+  window.addEventListener('pageshow', function (event) {
+    if (event.persisted) waitForUser();
+  });
+
   // What the proxy answers when it refuses a request ({"message": ...})
   // is not a GraphQL result: shown as one, so GraphiQL displays it.
   async function fetcher(params) {
+    // Said on the page's root element, for the browser test: GraphiQL has
+    // asked (for the schema, at first), and waits for the student.
+    document.documentElement.dataset.ghenvWaiting = '1';
+    await active;
+    delete document.documentElement.dataset.ghenvWaiting;
     let response;
     try {
       response = await fetch('/graphql', {
@@ -49,7 +79,8 @@
     '# is nothing to paste into a header.',
     '#',
     '# Run this query with the run button or',
-    '# Ctrl-Enter.',
+    '# Ctrl-Enter. Completion and the docs load',
+    '# once you click or type here.',
     '{',
     '  viewer {',
     '    login',
