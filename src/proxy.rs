@@ -491,6 +491,9 @@ struct Shared {
     told_authorization: AtomicBool,
     /// One permit a request forwarded: at most [`MAX_FORWARDED`] at once.
     forwarding: tokio::sync::Semaphore,
+    /// Whether the log has said that a request waits for its turn: once a
+    /// run.
+    told_busy: AtomicBool,
 }
 
 impl Shared {
@@ -599,6 +602,13 @@ async fn handle(
         .body(body);
     let limit = config.answer_limit;
     let upstream = async {
+        if shared.forwarding.available_permits() == 0
+            && !shared.told_busy.swap(true, Ordering::Relaxed)
+        {
+            log(&format!(
+                "{MAX_FORWARDED} requests are being forwarded, the most at once: the next ones wait their turn"
+            ));
+        }
         // Never closed: a permit always comes, in turn.
         let _turn = shared.forwarding.acquire().await.ok();
         let mut upstream = forwarded.send().await?;
@@ -744,6 +754,7 @@ pub async fn serve(
         log,
         told_authorization: AtomicBool::new(false),
         forwarding: tokio::sync::Semaphore::new(MAX_FORWARDED),
+        told_busy: AtomicBool::new(false),
     });
     let slots = Arc::new(tokio::sync::Semaphore::new(
         shared.config.max_connections.max(1),

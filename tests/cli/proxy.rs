@@ -1162,3 +1162,73 @@ fn an_answer_larger_than_the_limit_is_cut_off_with_502_and_the_proxy_goes_on() {
     assert!(log.contains("502"), "{log}");
     assert!(!log.contains(&token[4..]));
 }
+
+#[test]
+fn at_most_eight_requests_are_forwarded_at_once_and_the_next_wait_their_turn() {
+    use std::io::{Read, Write};
+    use std::sync::{Arc, Mutex};
+    let (p, _) = proxied_project();
+    // An upstream that holds every connection until told to answer, and
+    // then answers each (held or new) at once.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let upstream = format!("http://{}/graphql", listener.local_addr().unwrap());
+    let held: Arc<Mutex<Vec<std::net::TcpStream>>> = Arc::default();
+    let release = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let answer = |mut s: std::net::TcpStream| {
+        let mut buf = [0u8; 4096];
+        let _ = s.set_read_timeout(Some(Duration::from_millis(200)));
+        let _ = s.read(&mut buf);
+        let body = r#"{"data":{"viewer":{"login":"octocat"}}}"#;
+        let _ = write!(
+            s,
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    };
+    {
+        let (held, release) = (Arc::clone(&held), Arc::clone(&release));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { break };
+                if release.load(std::sync::atomic::Ordering::SeqCst) {
+                    answer(stream);
+                } else {
+                    held.lock().unwrap().push(stream);
+                }
+            }
+        });
+    }
+    let mut proxy = Proxy::start(&p, &["--endpoint", &upstream]);
+    let url = proxy.url.clone();
+    let clients: Vec<_> = (0..9)
+        .map(|_| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                client()
+                    .post(&url)
+                    .header("origin", "http://localhost:5173")
+                    .body(QUERY)
+                    .send()
+                    .map(|r| r.status().as_u16())
+            })
+        })
+        .collect();
+    // The ninth waits: the log says so, and GitHub has eight connections,
+    // never a ninth while none is answered.
+    proxy.wait_for("the most at once: the next ones wait their turn");
+    let deadline = Instant::now() + PATIENCE;
+    while held.lock().unwrap().len() < 8 {
+        assert!(Instant::now() < deadline, "eight never reached GitHub");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert_eq!(held.lock().unwrap().len(), 8);
+    // Answered, every request gets its turn.
+    release.store(true, std::sync::atomic::Ordering::SeqCst);
+    for stream in held.lock().unwrap().drain(..) {
+        answer(stream);
+    }
+    for c in clients {
+        assert_eq!(c.join().unwrap().unwrap(), 200);
+    }
+    proxy.stop();
+}
