@@ -245,11 +245,15 @@ pub fn host_allowed(host: &str, port: u16, allowed: &[String], on_loopback: bool
 /// goes then; `on_loopback` says whether its connection arrived on a
 /// loopback address.
 ///
-/// The GraphiQL page's files (`GET`, `--graphiql`) pass the `Host` check
-/// alone: a browser sends no `Origin` when it loads a page or its scripts,
-/// and they are the same for everyone, with nothing of the token. Its
-/// queries are `POST /graphql` from the page's own (loopback) origin, and
-/// pass every check as an app's do.
+/// The GraphiQL page's files (`GET`, `--graphiql`) need no `Origin`: a
+/// browser sends none when it loads a page or its scripts, and they are the
+/// same for everyone, with nothing of the token. They pass the `Host`
+/// check, and are refused to another site's navigation or prefetch where
+/// the browser says so (`Sec-Fetch-Site`, `Sec-Purpose`); the page itself
+/// sends nothing until the user acts in it (`assets/graphiql/ghenv.js`),
+/// which is what holds where a browser says nothing. Its queries are
+/// `POST /graphql` from the page's own origin, and pass every check as an
+/// app's do.
 pub fn check(
     method: &Method,
     path: &str,
@@ -287,7 +291,15 @@ pub fn check(
             .is_some_and(|v| {
                 v.eq_ignore_ascii_case("cross-site") || v.eq_ignore_ascii_case("same-site")
             });
-        if from_another_site {
+        // A prefetch (Speculation Rules, a link hint) comes as `none`
+        // even when another site asked for it; the page is never one.
+        let prefetch = ["sec-purpose", "purpose"].iter().any(|name| {
+            headers
+                .get(*name)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.to_ascii_lowercase().contains("prefetch"))
+        });
+        if from_another_site || prefetch {
             return Err(Refusal::CrossSite);
         }
         return Ok(Route::Page(file));
@@ -1046,6 +1058,17 @@ mod tests {
                 "{from}"
             );
         }
+        // A prefetch says `none` even when another site asked for it.
+        let mut prefetch = browser.clone();
+        prefetch.insert("sec-fetch-site", HeaderValue::from_static("none"));
+        prefetch.insert(
+            "sec-purpose",
+            HeaderValue::from_static("prefetch;prerender"),
+        );
+        assert_eq!(
+            check(&Method::GET, "/", &prefetch, &on, true),
+            Err(Refusal::CrossSite)
+        );
         // Nothing else is served by GET, and the token's path still needs
         // an Origin: the page's own, here.
         assert_eq!(
