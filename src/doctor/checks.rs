@@ -903,31 +903,28 @@ fn expiry_check(
     now: jiff::Timestamp,
 ) -> Option<Check> {
     let at = viewer.expires_at?;
-    let left = at.as_second() - now.as_second();
-    Some(if left <= 0 {
-        Check::new(
+    Some(match steps::expiry(at, now) {
+        steps::Expiry::Expired => Check::new(
             CheckId::Expiry,
             Status::Fail,
             format!("the token expired {}", steps::days_from_now(at)),
         )
         .fix(format!(
             "create a new one with the same scopes, then give it to `ghenv rotate`: {new_url}"
-        ))
-    } else if left < 7 * 86_400 {
-        Check::new(
+        )),
+        steps::Expiry::Soon => Check::new(
             CheckId::Expiry,
             Status::Warn,
             format!("the token expires {} ({at})", steps::days_from_now(at)),
         )
         .fix(format!(
             "create a new one soon, then `ghenv rotate`: {new_url}"
-        ))
-    } else {
-        Check::new(
+        )),
+        steps::Expiry::Later => Check::new(
             CheckId::Expiry,
             Status::Ok,
             format!("expires {}", steps::days_from_now(at)),
-        )
+        ),
     })
 }
 

@@ -11,5 +11,5 @@ pub mod words;
 
 pub use parts::{FileReport, TokenInfo, Validation, files_report};
 pub use token::{announce_token, name_origin, project_token, repair_env_value, token_to_check};
-pub use validate::{ScopeReport, add_scopes_command, check_expiry, validate};
+pub use validate::{Expiry, ScopeReport, add_scopes_command, check_expiry, expiry, validate};
 pub use words::{days_from_now, say_written, scopes_granted_line, short_key};

@@ -61,6 +61,30 @@ pub fn validate(io: &mut Io, token: &Token, endpoint: &str, timeout: Duration) -
 /// Warn when a token expires sooner than this.
 const EXPIRY_WARNING: Duration = Duration::from_secs(7 * 24 * 3600);
 
+/// How close a token's expiry is, seen at some time: the one rule `check`,
+/// `init` and `doctor` judge it by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    /// It has passed.
+    Expired,
+    /// Within [`EXPIRY_WARNING`].
+    Soon,
+    /// Later.
+    Later,
+}
+
+/// How close `at` is, seen at `now`.
+pub fn expiry(at: Timestamp, now: Timestamp) -> Expiry {
+    let left = at.as_second() - now.as_second();
+    if left <= 0 {
+        Expiry::Expired
+    } else if left < EXPIRY_WARNING.as_secs() as i64 {
+        Expiry::Soon
+    } else {
+        Expiry::Later
+    }
+}
+
 /// Refuses a token whose expiry has passed, and warns about one that is
 /// close.
 ///
@@ -86,20 +110,20 @@ fn check_expiry_at(
     now: Timestamp,
 ) -> Result<()> {
     if let Some(at) = viewer.expires_at {
-        let left = at.as_second() - now.as_second();
-        if left <= 0 {
-            return Err(Error::TokenExpired {
-                masked: token.masked(),
-                at: at.to_string(),
-                ago: days_from_now(at),
-                new_token_url: new_token_url.to_owned(),
-            });
-        }
-        if left < EXPIRY_WARNING.as_secs() as i64 {
-            io.warn(&format!(
+        match expiry(at, now) {
+            Expiry::Expired => {
+                return Err(Error::TokenExpired {
+                    masked: token.masked(),
+                    at: at.to_string(),
+                    ago: days_from_now(at),
+                    new_token_url: new_token_url.to_owned(),
+                });
+            }
+            Expiry::Soon => io.warn(&format!(
                 "the token expires {} ({at}); create a new one soon at {new_token_url}",
                 days_from_now(at),
-            ));
+            )),
+            Expiry::Later => {}
         }
     } else if let Some(raw) = &viewer.expires_raw {
         io.warn(&format!(
