@@ -63,15 +63,18 @@ pub struct Endpoint {
 impl Endpoint {
     /// GitHub.com's endpoint.
     pub fn github_com() -> Endpoint {
-        Endpoint::checked(github::DEFAULT_ENDPOINT.to_owned(), EndpointOrigin::Default)
-            .expect("GitHub.com's endpoint is a URL")
+        Endpoint {
+            given: github::DEFAULT_ENDPOINT.to_owned(),
+            url: reqwest::Url::parse(github::DEFAULT_ENDPOINT)
+                .expect("GitHub.com's endpoint is a URL"),
+            origin: EndpointOrigin::Default,
+        }
     }
 
-    /// `given`, once [`project::check_endpoint`] passed it; `None` if it is
-    /// not a URL after all.
-    fn checked(given: String, origin: EndpointOrigin) -> Option<Endpoint> {
-        let url = reqwest::Url::parse(&given).ok()?;
-        Some(Endpoint { given, url, origin })
+    /// `given`, checked with [`project::parse_endpoint`] (not yet trusted).
+    fn checked(given: String, origin: EndpointOrigin) -> Result<Endpoint> {
+        let url = project::parse_endpoint(origin.name(), &given)?;
+        Ok(Endpoint { given, url, origin })
     }
 
     /// For tests of code that takes an endpoint: `url`, checked, as if
@@ -81,8 +84,7 @@ impl Endpoint {
     /// [`Error::BadEndpoint`].
     #[cfg(test)]
     pub fn for_test(url: &str) -> Result<Endpoint> {
-        let given = project::check_endpoint("--endpoint", url)?;
-        Ok(Endpoint::checked(given, EndpointOrigin::EndpointFlag).expect("checked"))
+        Endpoint::checked(url.to_owned(), EndpointOrigin::EndpointFlag)
     }
 
     /// The GraphQL URL.
@@ -191,17 +193,11 @@ impl EndpointOptions {
         } else {
             (github::DEFAULT_ENDPOINT.to_owned(), EndpointOrigin::Default)
         };
-        let url = project::check_endpoint(origin.name(), &url)?;
-        let bad = || Error::BadEndpoint {
-            origin: origin.name(),
-            url: crate::token::redact(&url).into_owned(),
-            problem: crate::error::EndpointProblem::NotAUrl("not a URL".into()),
-        };
-        let endpoint = Endpoint::checked(url.clone(), origin).ok_or_else(bad)?;
+        let endpoint = Endpoint::checked(url, origin)?;
         if !endpoint.is_github_com() {
-            ensure_trusted(io, &url, origin)?;
+            ensure_trusted(io, endpoint.graphql(), origin)?;
             io.say(&format!(
-                "Using the GraphQL endpoint {url} (from {})",
+                "Using the GraphQL endpoint {endpoint} (from {})",
                 origin.name()
             ));
         }

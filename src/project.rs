@@ -714,6 +714,14 @@ pub fn merged_change(
 /// # Errors
 /// [`Error::BadEndpoint`].
 pub fn check_endpoint(origin: &'static str, url: &str) -> Result<String> {
+    parse_endpoint(origin, url).map(|_| url.to_owned())
+}
+
+/// [`check_endpoint`], giving back the URL it parsed.
+///
+/// # Errors
+/// [`Error::BadEndpoint`].
+pub fn parse_endpoint(origin: &'static str, url: &str) -> Result<reqwest::Url> {
     let bad = |problem| Error::BadEndpoint {
         origin,
         // A token pasted into the wrong flag is never printed back.
@@ -741,7 +749,7 @@ pub fn check_endpoint(origin: &'static str, url: &str) -> Result<String> {
     if !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(bad(EndpointProblem::Credentials));
     }
-    Ok(url.to_owned())
+    Ok(parsed)
 }
 
 /// Which template and scopes, as the flags say.
