@@ -151,19 +151,24 @@ pub fn serve(opts: &ProxyOptions, io: &mut Io) -> Result<ProxyReport> {
         allowed_hosts,
         allow_no_origin: opts.allow_no_origin,
         graphiql: opts.graphiql,
-        deadline: request_deadline(),
-        idle: test_setting("GHENV_TEST_PROXY_IDLE_MS")
-            .map(std::time::Duration::from_millis)
-            .filter(|&idle| idle < proxy::IDLE_TIMEOUT)
-            .unwrap_or(proxy::IDLE_TIMEOUT),
-        max_connections: test_setting("GHENV_TEST_PROXY_MAX_CONNECTIONS")
-            .and_then(|n| usize::try_from(n).ok())
-            .filter(|&n| n < proxy::MAX_CONNECTIONS)
-            .unwrap_or(proxy::MAX_CONNECTIONS),
-        answer_limit: test_setting("GHENV_TEST_PROXY_ANSWER_LIMIT")
-            .and_then(|n| usize::try_from(n).ok())
-            .filter(|&n| n < proxy::ANSWER_LIMIT)
-            .unwrap_or(proxy::ANSWER_LIMIT),
+        deadline: lowered_for_tests(
+            "GHENV_TEST_PROXY_DEADLINE_MS",
+            proxy::REQUEST_TIMEOUT,
+            |ms| Some(std::time::Duration::from_millis(ms)),
+        ),
+        idle: lowered_for_tests("GHENV_TEST_PROXY_IDLE_MS", proxy::IDLE_TIMEOUT, |ms| {
+            Some(std::time::Duration::from_millis(ms))
+        }),
+        max_connections: lowered_for_tests(
+            "GHENV_TEST_PROXY_MAX_CONNECTIONS",
+            proxy::MAX_CONNECTIONS,
+            |n| usize::try_from(n).ok(),
+        ),
+        answer_limit: lowered_for_tests(
+            "GHENV_TEST_PROXY_ANSWER_LIMIT",
+            proxy::ANSWER_LIMIT,
+            |n| usize::try_from(n).ok(),
+        ),
     };
     let log: proxy::Log = Arc::new(|line: &str| {
         let _ = writeln!(
@@ -267,30 +272,20 @@ fn warn_if_env_points_elsewhere(
     }
 }
 
-/// The whole-request deadline: [`proxy::REQUEST_TIMEOUT`]. For the tests
-/// only, `GHENV_TEST_PROXY_DEADLINE_MS` shortens it (it cannot lengthen
-/// it), so that they check it without waiting 30 seconds; it is not a
-/// setting for users and is documented nowhere else.
-fn request_deadline() -> std::time::Duration {
-    std::env::var("GHENV_TEST_PROXY_DEADLINE_MS")
-        .ok()
-        .and_then(|ms| ms.parse::<u64>().ok())
-        .filter(|&ms| ms > 0)
-        .map_or(proxy::REQUEST_TIMEOUT, |ms| {
-            std::time::Duration::from_millis(ms).min(proxy::REQUEST_TIMEOUT)
-        })
-}
-
-/// For the tests only: the number above 0 in the variable `name`. The
-/// callers take it only when it lowers a bound (the idle timeout, the
-/// connection cap), never to raise one, so that the tests reach them
-/// without a thousand connections or a wait of seconds. Like
-/// `GHENV_TEST_PROXY_DEADLINE_MS`, not a setting for users.
-fn test_setting(name: &str) -> Option<u64> {
+/// `bound` (the whole-request deadline, the idle timeout, the connection
+/// cap, the answer limit), or, for the tests only, the number above 0 in
+/// the variable `name` (`GHENV_TEST_PROXY_…`) made into one by `from`, when
+/// it is lower: it never raises a bound. The tests reach the bounds
+/// without waiting 30 seconds or opening a thousand connections; these
+/// are not settings for users and are documented nowhere else.
+fn lowered_for_tests<T: PartialOrd>(name: &str, bound: T, from: impl Fn(u64) -> Option<T>) -> T {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse::<u64>().ok())
         .filter(|&v| v > 0)
+        .and_then(from)
+        .filter(|v| *v < bound)
+        .unwrap_or(bound)
 }
 
 /// Ctrl-C, or SIGTERM on Unix.
