@@ -480,7 +480,6 @@ fn the_vendored_graphiql_files_are_the_registry_packages_files() {
 #[test]
 #[ignore = "needs Chromium (apt-get install chromium) and compat/node_modules (playwright-core): run scripts/test.sh"]
 fn graphiql_on_the_proxy_runs_a_typed_query_in_chromium_and_the_page_never_holds_the_token() {
-    use std::io::{BufRead, BufReader};
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     assert!(
         Path::new(&chromium).exists(),
@@ -494,41 +493,22 @@ fn graphiql_on_the_proxy_runs_a_typed_query_in_chromium_and_the_page_never_holds
     init_in(&app, &home, &["--offline", "-q", "-t", "vite", "--proxy"]);
 
     let github = lookalike::LookAlike::start(lookalike::Profile::Classic(common::COURSE_SCOPES));
-    let mut proxy = Command::new(env!("CARGO_BIN_EXE_ghenv"))
-        .args([
-            "proxy",
-            "--graphiql",
-            "--port",
-            "0",
-            "--endpoint",
-            &github.url(),
-        ])
-        .current_dir(&app)
-        .env("HOME", &home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Its log, on a thread: the page's URL first, every line kept.
-    let (tx, rx) = std::sync::mpsc::channel();
-    let stderr = proxy.stderr.take().unwrap();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            let _ = tx.send(line);
-        }
-    });
-    let mut log = Vec::new();
-    let page_url = loop {
-        let line = rx
-            .recv_timeout(std::time::Duration::from_secs(20))
-            .unwrap_or_else(|e| panic!("no GraphiQL line ({e}): {log:?}"));
-        log.push(line.clone());
-        if let Some(rest) = line.split("GraphiQL on ").nth(1) {
-            break rest.split(':').take(3).collect::<Vec<_>>().join(":");
-        }
-    };
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ghenv"));
+    cmd.args([
+        "proxy",
+        "--graphiql",
+        "--port",
+        "0",
+        "--endpoint",
+        &github.url(),
+    ])
+    .current_dir(&app)
+    .env("HOME", &home)
+    .env("XDG_CONFIG_HOME", home.join(".config"));
+    let mut proxy = common::Proxy::start_with(cmd);
+    let said = proxy.wait_for("GraphiQL on ");
+    let rest = said.split("GraphiQL on ").nth(1).unwrap();
+    let page_url = rest.split(':').take(3).collect::<Vec<_>>().join(":");
     assert!(
         page_url.starts_with("http://127.0.0.1:") && page_url.ends_with('/'),
         "{page_url}"
@@ -542,11 +522,9 @@ fn graphiql_on_the_proxy_runs_a_typed_query_in_chromium_and_the_page_never_holds
         .env("CHROMIUM", &chromium)
         .output()
         .unwrap();
-    let _ = proxy.kill();
-    let _ = proxy.wait();
-    // Every line to the end: stderr closes when the proxy is gone.
-    log.extend(rx.iter());
-    assert!(driven.status.success(), "{driven:?}\nproxy: {log:#?}");
+    // Every line of its log, to the end.
+    let log = proxy.stop();
+    assert!(driven.status.success(), "{driven:?}\nproxy: {log}");
     let out: serde_json::Value = serde_json::from_slice(&driven.stdout).unwrap();
 
     // Opened, not yet touched: nothing was sent (any site can open the
@@ -620,9 +598,6 @@ fn graphiql_on_the_proxy_runs_a_typed_query_in_chromium_and_the_page_never_holds
         "{console:#?}"
     );
     // The proxy logged the query by name, and never the token.
-    assert!(
-        log.iter().any(|l| l.contains("POST /graphql Lesson1 200")),
-        "{log:#?}"
-    );
-    assert!(!log.join("\n").contains(&TOKEN[4..]));
+    assert!(log.contains("POST /graphql Lesson1 200"), "{log}");
+    assert!(!log.contains(&TOKEN[4..]));
 }

@@ -928,3 +928,120 @@ pub fn failing_checks(checks: &[serde_json::Value]) -> Vec<serde_json::Value> {
         .cloned()
         .collect()
 }
+
+/// A running `ghenv proxy --port 0 …`; its URL from the line it prints.
+pub struct Proxy {
+    pub child: std::process::Child,
+    pub url: String,
+    /// Every line of its stderr, as the reader thread sends them; the
+    /// sender is dropped when stderr reaches its end.
+    lines: std::sync::mpsc::Receiver<String>,
+    /// The lines received so far.
+    seen: Vec<String>,
+}
+
+/// How long a test waits for the proxy to do something before failing.
+pub const PATIENCE: Duration = Duration::from_secs(10);
+
+impl Proxy {
+    pub fn start(p: &Project, args: &[&str]) -> Proxy {
+        let mut all = vec!["proxy", "--port", "0"];
+        all.extend_from_slice(args);
+        Proxy::start_with(p.cmd(&all))
+    }
+
+    pub fn start_with(mut cmd: Command) -> Proxy {
+        let mut child = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let stderr = child.stderr.take().unwrap();
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut proxy = Proxy {
+            child,
+            url: String::new(),
+            lines: rx,
+            seen: Vec::new(),
+        };
+        let line = proxy.wait_for("Proxy on http://");
+        let rest = &line[line.find("Proxy on ").unwrap() + "Proxy on ".len()..];
+        proxy.url = rest.split_whitespace().next().unwrap().to_owned();
+        proxy
+    }
+
+    /// Waits (at most [`PATIENCE`]) for a line of stderr that contains
+    /// `needle`, and returns it.
+    pub fn wait_for(&mut self, needle: &str) -> String {
+        if let Some(line) = self.seen.iter().find(|l| l.contains(needle)) {
+            return line.clone();
+        }
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if line.contains(needle) {
+                        return line;
+                    }
+                }
+                Err(e) => panic!(
+                    "no line with {needle:?} on stderr ({e:?}); so far:\n{}",
+                    self.seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// The socket address in its URL.
+    pub fn addr(&self) -> String {
+        self.url
+            .trim_start_matches("http://")
+            .trim_end_matches("/graphql")
+            .to_owned()
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr().rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// Stops it (SIGTERM) and returns everything it logged: stderr is
+    /// read to its end, so no line is lost.
+    pub fn stop(mut self) -> String {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let status = self.child.wait().unwrap();
+        assert_eq!(status.code(), Some(0), "SIGTERM stops it cleanly");
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => self.seen.push(line),
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    panic!("its stderr never closed")
+                }
+            }
+        }
+        self.seen.join("\n")
+    }
+}
+
+impl Drop for Proxy {
+    /// A test that fails half-way leaves no proxy running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -3,9 +3,6 @@
 //! what a web page could send (another origin, a rebinding Host, another
 //! path, a big body) is refused.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
-use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
 use crate::common::*;
@@ -28,121 +25,6 @@ fn proxied_project() -> (Project, String) {
     )
     .code(0);
     (p, token)
-}
-
-/// A running `ghenv proxy --port 0 …`; its URL from the line it prints.
-struct Proxy {
-    child: Child,
-    url: String,
-    /// Every line of its stderr, as the reader thread sends them; the
-    /// sender is dropped when stderr reaches its end.
-    lines: std::sync::mpsc::Receiver<String>,
-    /// The lines received so far.
-    seen: Vec<String>,
-}
-
-/// How long a test waits for the proxy to do something before failing.
-const PATIENCE: Duration = Duration::from_secs(10);
-
-impl Proxy {
-    fn start(p: &Project, args: &[&str]) -> Proxy {
-        let mut all = vec!["proxy", "--port", "0"];
-        all.extend_from_slice(args);
-        Proxy::start_with(p.cmd(&all))
-    }
-
-    fn start_with(mut cmd: std::process::Command) -> Proxy {
-        let mut child = cmd
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let mut proxy = Proxy {
-            child,
-            url: String::new(),
-            lines: rx,
-            seen: Vec::new(),
-        };
-        let line = proxy.wait_for("Proxy on http://");
-        let rest = &line[line.find("Proxy on ").unwrap() + "Proxy on ".len()..];
-        proxy.url = rest.split_whitespace().next().unwrap().to_owned();
-        proxy
-    }
-
-    /// Waits (at most [`PATIENCE`]) for a line of stderr that contains
-    /// `needle`, and returns it.
-    fn wait_for(&mut self, needle: &str) -> String {
-        if let Some(line) = self.seen.iter().find(|l| l.contains(needle)) {
-            return line.clone();
-        }
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => {
-                    self.seen.push(line.clone());
-                    if line.contains(needle) {
-                        return line;
-                    }
-                }
-                Err(e) => panic!(
-                    "no line with {needle:?} on stderr ({e:?}); so far:\n{}",
-                    self.seen.join("\n")
-                ),
-            }
-        }
-    }
-
-    /// The socket address in its URL.
-    fn addr(&self) -> String {
-        self.url
-            .trim_start_matches("http://")
-            .trim_end_matches("/graphql")
-            .to_owned()
-    }
-
-    fn port(&self) -> u16 {
-        self.addr().rsplit(':').next().unwrap().parse().unwrap()
-    }
-
-    /// Stops it (SIGTERM) and returns everything it logged: stderr is
-    /// read to its end, so no line is lost.
-    fn stop(mut self) -> String {
-        let _ = std::process::Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let status = self.child.wait().unwrap();
-        assert_eq!(status.code(), Some(0), "SIGTERM stops it cleanly");
-        let deadline = Instant::now() + PATIENCE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match self.lines.recv_timeout(left) {
-                Ok(line) => self.seen.push(line),
-                Err(RecvTimeoutError::Disconnected) => break,
-                Err(RecvTimeoutError::Timeout) => panic!("its stderr never closed"),
-            }
-        }
-        self.seen.join("\n")
-    }
-}
-
-impl Drop for Proxy {
-    /// A test that fails half-way leaves no proxy running.
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn client() -> reqwest::blocking::Client {
