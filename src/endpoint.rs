@@ -99,7 +99,7 @@ impl Endpoint {
 
     /// Whether it is GitHub.com's.
     pub fn is_github_com(&self) -> bool {
-        self.url.as_str() == github::DEFAULT_ENDPOINT
+        github::is_default_url(&self.url)
     }
 
     /// Whether it is on this machine (a look-alike, a tunnel): requests to

@@ -30,7 +30,12 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Whether `url` is GitHub.com's GraphQL endpoint.
 pub fn is_default_endpoint(url: &str) -> bool {
-    reqwest::Url::parse(url).is_ok_and(|u| u.as_str() == DEFAULT_ENDPOINT)
+    reqwest::Url::parse(url).is_ok_and(|u| is_default_url(&u))
+}
+
+/// Whether the parsed `url` is GitHub.com's GraphQL endpoint.
+pub fn is_default_url(url: &reqwest::Url) -> bool {
+    url.as_str() == DEFAULT_ENDPOINT
 }
 
 /// Whether `url` names this machine: `localhost`, 127.0.0.0/8 or `[::1]`.
